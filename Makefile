@@ -1,0 +1,51 @@
+# The two commands: `make run` and `make test`. Nothing but Python 3.11+ and make needed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+# Development defaults; production sets these in its environment (README, "Cấu hình").
+export DEBUG ?= 1
+export PYTHONDONTWRITEBYTECODE = 1
+
+.PHONY: run test test-browser bench lint install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "Cổng thi đua – khen thưởng: http://$(HOST):$(PORT)/"
+	@echo "(Ctrl+C để dừng. Công việc nền chạy ngay trong tiến trình vì REDIS_URL chưa đặt.)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# Browser journeys in Debian's Chromium (apt-get install chromium); .ci/run calls this.
+test-browser: install-dev
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+bench: install-dev
+	$(BIN)/python -m bench.run
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from units import views as unit_views
+
+admin.site.site_header = "Quản trị Cổng thi đua – khen thưởng"
+admin.site.site_title = "Quản trị Cổng TĐKT"
+
+urlpatterns = [
+    path("", unit_views.home, name="home"),
+    path("vai-tro/", unit_views.switch_role, name="switch_role"),
+    path("tai-khoan/", include("django.contrib.auth.urls")),
+    path("don-vi/", include("units.urls")),
+    path("quan-tri/", admin.site.urls),
+]

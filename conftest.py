@@ -1,0 +1,98 @@
+"""Personas and shared fixtures.
+
+A small tree, enough to tell the own unit from the parent, a sibling and an
+outsider:
+
+    Sở (dept)
+    ├── Phòng A (office_a)
+    │   ├── Trường A1 (school_a1) ── Tổ A1 (team_a1)
+    │   └── Trường A2 (school_a2)
+    └── Phòng B (office_b)
+        └── Trường B1 (school_b1)
+"""
+
+import datetime
+
+import pytest
+
+from config.celery import app as celery_app
+from units.enums import Gender, Role, SchoolLevel, UnitKind
+from units.services import person_create, unit_create, unit_role_grant, user_create
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # PBKDF2 costs a quarter of a second per user on these machines.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Tasks run in-process in tests, except those marked `worker` that go through the real worker."""
+    eager = "worker" not in request.keywords
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def tree(db):
+    dept = unit_create(name="Sở GD&ĐT Thử", kind=UnitKind.DEPARTMENT, document_code="SGDĐT")
+    office_a = unit_create(name="Phòng GD&ĐT A", kind=UnitKind.OFFICE, parent=dept)
+    office_b = unit_create(name="Phòng GD&ĐT B", kind=UnitKind.OFFICE, parent=dept)
+    school_a1 = unit_create(name="Trường Tiểu học A1", kind=UnitKind.SCHOOL, school_level=SchoolLevel.PRIMARY, parent=office_a)
+    school_a2 = unit_create(name="Trường Mầm non A2", kind=UnitKind.SCHOOL, school_level=SchoolLevel.PRESCHOOL, parent=office_a)
+    school_b1 = unit_create(name="Trường THCS B1", kind=UnitKind.SCHOOL, school_level=SchoolLevel.LOWER_SECONDARY, parent=office_b)
+    team_a1 = unit_create(name="Tổ khối 1", kind=UnitKind.TEAM, parent=school_a1)
+    return {
+        "dept": dept,
+        "office_a": office_a,
+        "office_b": office_b,
+        "school_a1": school_a1,
+        "school_a2": school_a2,
+        "school_b1": school_b1,
+        "team_a1": team_a1,
+    }
+
+
+def make_user(username, unit=None, role=None):
+    user = user_create(username=username, password="matkhau-thu-123")
+    if unit is not None:
+        unit_role_grant(user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def personas(tree):
+    """Alice is secretary of school A1; Bao heads A1; Chi reviews for Phòng A; Dung is the Sở
+    administrator; Em is secretary of sibling school A2; Giang reviews for Phòng B; Hoa has no role."""
+    return {
+        "secretary_a1": make_user("alice", tree["school_a1"], Role.SECRETARY),
+        "head_a1": make_user("bao", tree["school_a1"], Role.HEAD),
+        "council_a1": make_user("cuong", tree["school_a1"], Role.COUNCIL_MEMBER),
+        "reviewer_a": make_user("chi", tree["office_a"], Role.REVIEWER),
+        "admin_dept": make_user("dung", tree["dept"], Role.ADMINISTRATOR),
+        "secretary_a2": make_user("em", tree["school_a2"], Role.SECRETARY),
+        "reviewer_b": make_user("giang", tree["office_b"], Role.REVIEWER),
+        "outsider": make_user("hoa"),
+    }
+
+
+@pytest.fixture
+def person_factory(tree):
+    counter = {"n": 0}
+
+    def make(unit=None, **fields):
+        counter["n"] += 1
+        defaults = {
+            "full_name": f"Nguyễn Thị Thử {counter['n']}",
+            "gender": Gender.FEMALE,
+            "date_of_birth": datetime.date(1985, 1, 1) + datetime.timedelta(days=counter["n"]),
+            "service_start": datetime.date(2008, 9, 1),
+            "position": "Giáo viên",
+        }
+        defaults.update(fields)
+        return person_create(unit=unit or tree["school_a1"], **defaults)
+
+    return make

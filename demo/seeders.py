@@ -1,0 +1,43 @@
+"""Seeds the demo province through each app's services, in dependency order.
+
+Each app that has demo data exposes a `seed_*` function in its `demo.py`;
+this module is the only place that knows them all.
+"""
+
+import random
+
+from django.contrib.auth import get_user_model
+
+from units.demo import DEMO_PASSWORD, seed_units
+from units.models import Unit
+
+MARKER_USERNAME = "so.quantri"
+User = get_user_model()
+
+DEMO_ACCOUNTS = [
+    ("admin", "Quản trị hệ thống (toàn quyền, trang quản trị)"),
+    ("so.quantri", "Quản trị – Sở GD&ĐT Sơn Hà"),
+    ("so.chuyenvien", "Chuyên viên thẩm định – Sở GD&ĐT"),
+    ("pgd-bl.chuyenvien", "Chuyên viên thẩm định – Phòng GD&ĐT Bình Lâm"),
+    ("pgd-bl.truongphong", "Thủ trưởng – Phòng GD&ĐT Bình Lâm"),
+    ("mn-hoasen-bl.thuky", "Thư ký TĐKT – Trường Mầm non Hoa Sen (Bình Lâm)"),
+    ("mn-hoasen-bl.hieutruong", "Thủ trưởng – Trường Mầm non Hoa Sen (Bình Lâm)"),
+    ("mn-hoasen-bl.hoidong", "Thành viên Hội đồng TĐKT – Trường Mầm non Hoa Sen (Bình Lâm)"),
+]
+DEMO_ACCOUNTS_TO_PRINT = [
+    f"Mật khẩu chung của mọi tài khoản mẫu: {DEMO_PASSWORD}",
+    *[f"  {username:<26} {label}" for username, label in DEMO_ACCOUNTS],
+]
+
+
+def seed_all() -> bool:
+    """Create the demo data unless it is there already. Returns True if it created anything."""
+    if User.objects.filter(username=MARKER_USERNAME).exists():
+        return False
+    rng = random.Random(2024)
+    result = seed_units(rng=rng)
+    admin = User.objects.create_superuser(username="admin", password=DEMO_PASSWORD, email="admin@tdkt.local")
+    admin.first_name, admin.last_name = "Quản trị", "hệ thống"
+    admin.save(update_fields=["first_name", "last_name"])
+    _ = (result, Unit)
+    return True

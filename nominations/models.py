@@ -1,0 +1,1 @@
+"""Nomination dossiers arrive with their issue (see ROADMAP.md, item 1)."""

@@ -1,0 +1,175 @@
+"""Demo province for `manage.py seed_demo`: built through the services.
+
+One Sở, three Phòng GD&ĐT with nine schools each, three THPT schools under
+the Sở, teams in every school, about 600 invented people, and accounts for
+every role at every level. Deterministic: the same run gives the same data.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+
+from .enums import Gender, Role, SchoolLevel, UnitKind
+from .models import Unit
+from .services import block_create, person_create, unit_create, unit_role_grant, unit_update, user_create
+
+DEMO_PASSWORD = "tdkt2025"
+PROVINCE = "Sơn Hà"
+
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Lương", "Trịnh", "Đoàn"]
+MIDDLE_FEMALE = ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Minh", "Kim", "Hồng", "Phương", "Bảo"]
+MIDDLE_MALE = ["Văn", "Văn", "Đức", "Minh", "Quốc", "Hữu", "Thanh", "Công", "Xuân", "Gia", "Trọng"]
+GIVEN_FEMALE = ["Lan", "Hương", "Hoa", "Mai", "Ngọc", "Thảo", "Trang", "Huyền", "Nhàn", "Yến", "Hằng", "Thủy", "Linh", "Nga", "Oanh", "Dung", "Hạnh", "Phượng", "Loan", "Tuyết", "Vân", "Quyên", "Diệp", "Châu", "Ánh"]
+GIVEN_MALE = ["Hùng", "Dũng", "Tuấn", "Minh", "Sơn", "Hải", "Long", "Quang", "Thắng", "Việt", "Khánh", "Phúc", "Đức", "Toàn", "Cường", "Bình", "Nam", "Trung", "Hiếu", "Lộc"]
+
+DISTRICTS = [("Bình Lâm", "bl"), ("Đông Hải", "dh"), ("Ngọc Sơn", "ns")]
+SCHOOL_NAMES = {
+    SchoolLevel.PRESCHOOL: ["Mầm non Hoa Sen", "Mầm non Sơn Ca", "Mầm non Họa Mi"],
+    SchoolLevel.PRIMARY: ["Tiểu học Kim Đồng", "Tiểu học Lê Văn Tám", "Tiểu học Võ Thị Sáu"],
+    SchoolLevel.LOWER_SECONDARY: ["THCS Nguyễn Du", "THCS Chu Văn An"],
+    SchoolLevel.COMBINED: ["TH&THCS Lý Tự Trọng"],
+}
+SCHOOL_SLUGS = {
+    "Mầm non Hoa Sen": "mn-hoasen", "Mầm non Sơn Ca": "mn-sonca", "Mầm non Họa Mi": "mn-hoami",
+    "Tiểu học Kim Đồng": "th-kimdong", "Tiểu học Lê Văn Tám": "th-levantam", "Tiểu học Võ Thị Sáu": "th-vothisau",
+    "THCS Nguyễn Du": "thcs-nguyendu", "THCS Chu Văn An": "thcs-chuvanan", "TH&THCS Lý Tự Trọng": "ttc-lytutrong",
+}
+HIGH_SCHOOLS = [("THPT Trần Phú", "thpt-tranphu"), ("THPT Nguyễn Trãi", "thpt-nguyentrai"), ("THPT Lê Quý Đôn", "thpt-lequydon")]
+TEAMS = {
+    SchoolLevel.PRESCHOOL: ["Tổ chuyên môn Nhà trẻ", "Tổ chuyên môn Mẫu giáo", "Tổ văn phòng"],
+    SchoolLevel.PRIMARY: ["Tổ khối 1-2-3", "Tổ khối 4-5", "Tổ văn phòng"],
+    SchoolLevel.LOWER_SECONDARY: ["Tổ Khoa học tự nhiên", "Tổ Khoa học xã hội", "Tổ văn phòng"],
+    SchoolLevel.UPPER_SECONDARY: ["Tổ Toán – Tin", "Tổ Ngữ văn", "Tổ văn phòng"],
+    SchoolLevel.COMBINED: ["Tổ Tiểu học", "Tổ Trung học cơ sở", "Tổ văn phòng"],
+}
+
+
+@dataclass
+class DemoResult:
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)  # username, role label, unit
+    units: dict[str, Unit] = field(default_factory=dict)
+
+
+class _Names:
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.used: set[str] = set()
+
+    def make(self, gender: str) -> str:
+        for _ in range(50):
+            if gender == Gender.FEMALE:
+                name = f"{self.rng.choice(SURNAMES)} {self.rng.choice(MIDDLE_FEMALE)} {self.rng.choice(GIVEN_FEMALE)}"
+            else:
+                name = f"{self.rng.choice(SURNAMES)} {self.rng.choice(MIDDLE_MALE)} {self.rng.choice(GIVEN_MALE)}"
+            if name not in self.used:
+                self.used.add(name)
+                return name
+        return name
+
+
+def _person(rng, names, unit, position, *, manager=False, female_share=0.7):
+    gender = Gender.FEMALE if rng.random() < female_share else Gender.MALE
+    born = datetime.date(rng.randint(1968, 1998), rng.randint(1, 12), rng.randint(1, 28))
+    start = datetime.date(min(born.year + rng.randint(21, 26), 2023), 9, rng.randint(1, 15))
+    return person_create(
+        unit=unit,
+        full_name=names.make(gender),
+        gender=gender,
+        date_of_birth=born,
+        position=position,
+        is_manager=manager,
+        service_start=start,
+        phone=f"09{rng.randint(10000000, 99999999)}",
+    )
+
+
+def _account(result, password_hash, username, role, unit, person=None):
+    user = user_create(username=username, password=None, full_name=person.full_name if person else "", person=person)
+    user.password = password_hash
+    user.save(update_fields=["password"])
+    unit_role_grant(user=user, unit=unit, role=role)
+    result.accounts.append((username, Role(role).label, unit.name))
+    return user
+
+
+def _school(rng, names, result, password_hash, parent, name, level, slug, locality):
+    school = unit_create(
+        name=f"Trường {name}",
+        short_name=name,
+        kind=UnitKind.SCHOOL,
+        school_level=level,
+        parent=parent,
+        locality=locality,
+        document_code=slug.split("-")[0].upper(),
+        parent_body_name=parent.name.upper(),
+        head_title="Hiệu trưởng",
+    )
+    principal = _person(rng, names, school, "Hiệu trưởng", manager=True, female_share=0.6)
+    _person(rng, names, school, "Phó Hiệu trưởng", manager=True)
+    unit_update(unit=school, head=principal)
+    teams = [unit_create(name=t, kind=UnitKind.TEAM, parent=school) for t in TEAMS[level]]
+    for team in teams:
+        is_office = team.name == "Tổ văn phòng"
+        team_lead = _person(rng, names, team, "Tổ trưởng")
+        unit_update(unit=team, head=team_lead, head_title="Tổ trưởng")
+        staff = rng.randint(2, 3) if is_office else rng.randint(5, 7)
+        for _ in range(staff):
+            _person(rng, names, team, "Nhân viên" if is_office else "Giáo viên")
+    secretary = _person(rng, names, teams[-1], "Nhân viên văn thư")
+    _account(result, password_hash, f"{slug}.thuky", Role.SECRETARY, school, secretary)
+    _account(result, password_hash, f"{slug}.hieutruong", Role.HEAD, school, principal)
+    _account(result, password_hash, f"{slug}.hoidong", Role.COUNCIL_MEMBER, school)
+    result.units[slug] = school
+    return school
+
+
+def seed_units(*, rng: random.Random | None = None) -> DemoResult:
+    rng = rng or random.Random(2024)
+    names = _Names(rng)
+    result = DemoResult()
+    password_hash = make_password(DEMO_PASSWORD)
+    upper = PROVINCE.upper()
+    province = unit_create(
+        name=f"Ủy ban nhân dân tỉnh {PROVINCE}", short_name=f"UBND tỉnh {PROVINCE}",
+        kind=UnitKind.PROVINCIAL_AUTHORITY, locality=PROVINCE, document_code="UBND",
+        head_title="Chủ tịch",
+    )
+    department = unit_create(
+        name=f"Sở Giáo dục và Đào tạo {PROVINCE}", short_name="Sở GD&ĐT", kind=UnitKind.DEPARTMENT,
+        parent=province, locality=PROVINCE, document_code="SGDĐT", parent_body_name=f"UBND TỈNH {upper}",
+        head_title="Giám đốc",
+    )
+    result.units["province"], result.units["department"] = province, department
+    director = _person(rng, names, department, "Giám đốc", manager=True, female_share=0.4)
+    unit_update(unit=department, head=director)
+    reviewer = _person(rng, names, department, "Chuyên viên phòng Tổ chức cán bộ")
+    _account(result, password_hash, "so.quantri", Role.ADMINISTRATOR, department)
+    _account(result, password_hash, "so.chuyenvien", Role.REVIEWER, department, reviewer)
+    _account(result, password_hash, "so.giamdoc", Role.HEAD, department, director)
+    _account(result, password_hash, "so.hoidong", Role.COUNCIL_MEMBER, department)
+    for district, code in DISTRICTS:
+        office = unit_create(
+            name=f"Phòng Giáo dục và Đào tạo huyện {district}", short_name=f"Phòng GD&ĐT {district}",
+            kind=UnitKind.OFFICE, parent=department, locality=district, document_code="PGDĐT",
+            parent_body_name=f"UBND HUYỆN {district.upper()}", head_title="Trưởng phòng",
+        )
+        result.units[f"pgd-{code}"] = office
+        chief = _person(rng, names, office, "Trưởng phòng", manager=True, female_share=0.4)
+        unit_update(unit=office, head=chief)
+        officer = _person(rng, names, office, "Chuyên viên")
+        _account(result, password_hash, f"pgd-{code}.chuyenvien", Role.REVIEWER, office, officer)
+        _account(result, password_hash, f"pgd-{code}.truongphong", Role.HEAD, office, chief)
+        _account(result, password_hash, f"pgd-{code}.thuky", Role.SECRETARY, office)
+        preschools = []
+        for level, school_names in SCHOOL_NAMES.items():
+            for name in school_names:
+                slug = f"{SCHOOL_SLUGS[name]}-{code}"
+                school = _school(rng, names, result, password_hash, office, name, level, slug, district)
+                if level == SchoolLevel.PRESCHOOL:
+                    preschools.append(school)
+        block_create(name=f"Khối thi đua mầm non huyện {district}", owner=office, members=preschools, school_year=2024)
+    for name, slug in HIGH_SCHOOLS:
+        _school(rng, names, result, password_hash, department, name, SchoolLevel.UPPER_SECONDARY, slug, PROVINCE)
+    return result

@@ -1,0 +1,48 @@
+import django_filters
+from django.db.models import Q
+
+from .enums import Gender, SchoolLevel, UnitKind
+from .models import Person, Unit
+
+
+class UnitFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Tên đơn vị", method="filter_q")
+    kind = django_filters.ChoiceFilter(label="Loại đơn vị", choices=UnitKind.choices, empty_label="Tất cả")
+    school_level = django_filters.ChoiceFilter(label="Cấp học", choices=SchoolLevel.choices, empty_label="Tất cả")
+    o = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("kind", "kind"), ("path", "path"), ("people_count", "people_count")),
+        field_labels={"name": "Tên", "kind": "Loại", "path": "Cây đơn vị", "people_count": "Số người"},
+        label="Sắp xếp",
+    )
+
+    class Meta:
+        model = Unit
+        fields = ["q", "kind", "school_level"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Họ tên", method="filter_q")
+    unit = django_filters.ModelChoiceFilter(label="Đơn vị", queryset=Unit.objects.none(), empty_label="Tất cả")
+    gender = django_filters.ChoiceFilter(label="Giới tính", choices=Gender.choices, empty_label="Tất cả")
+    is_manager = django_filters.BooleanFilter(label="Cán bộ quản lý")
+    is_active = django_filters.BooleanFilter(label="Đang công tác")
+    o = django_filters.OrderingFilter(
+        fields=(("full_name", "full_name"), ("date_of_birth", "date_of_birth"), ("service_start", "service_start"), ("unit__name", "unit")),
+        field_labels={"full_name": "Họ tên", "date_of_birth": "Ngày sinh", "service_start": "Ngày vào ngành", "unit__name": "Đơn vị"},
+        label="Sắp xếp",
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "unit", "gender", "is_manager", "is_active"]
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.filters["unit"].queryset = units
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(full_name__icontains=value)

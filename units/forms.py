@@ -1,0 +1,60 @@
+import datetime
+
+from django import forms
+
+from core.forms import DateInput, PortalForm, VersionField
+
+from .enums import Gender, SchoolLevel
+
+
+class UnitForm(PortalForm):
+    name = forms.CharField(label="Tên đơn vị", max_length=255)
+    short_name = forms.CharField(label="Tên viết tắt", max_length=100, required=False)
+    school_level = forms.ChoiceField(
+        label="Cấp học", choices=[("", "—")] + SchoolLevel.choices, required=False
+    )
+    locality = forms.CharField(label="Địa danh (ghi trên văn bản)", max_length=100, required=False)
+    document_code = forms.CharField(label="Ký hiệu văn bản (ví dụ PGDĐT)", max_length=32, required=False)
+    parent_body_name = forms.CharField(label="Cơ quan chủ quản", max_length=255, required=False)
+    head_title = forms.CharField(label="Chức danh thủ trưởng", max_length=100, required=False)
+    email = forms.EmailField(label="Thư điện tử", required=False)
+    phone = forms.CharField(label="Điện thoại", max_length=32, required=False)
+    version = VersionField()
+
+
+class PersonForm(PortalForm):
+    full_name = forms.CharField(label="Họ và tên", max_length=150)
+    gender = forms.ChoiceField(label="Giới tính", choices=Gender.choices)
+    date_of_birth = forms.DateField(label="Ngày sinh", widget=DateInput(), required=False)
+    position = forms.CharField(label="Chức vụ", max_length=100, required=False)
+    is_manager = forms.BooleanField(label="Cán bộ quản lý", required=False)
+    service_start = forms.DateField(label="Ngày vào ngành", widget=DateInput(), required=False)
+    phone = forms.CharField(label="Điện thoại", max_length=32, required=False)
+    email = forms.EmailField(label="Thư điện tử", required=False)
+    is_active = forms.BooleanField(label="Đang công tác", required=False, initial=True)
+    version = VersionField()
+
+    def clean(self):
+        data = super().clean()
+        dob, start = data.get("date_of_birth"), data.get("service_start")
+        if dob and start and start < dob:
+            self.add_error("service_start", "Ngày vào ngành không thể trước ngày sinh.")
+        if dob and dob > datetime.date.today():
+            self.add_error("date_of_birth", "Ngày sinh không thể ở tương lai.")
+        return data
+
+
+class PersonTransferForm(PortalForm):
+    submit_label = "Điều chuyển"
+    to_unit = forms.ModelChoiceField(label="Đến đơn vị", queryset=None)
+    effective_date = forms.DateField(label="Ngày điều chuyển", widget=DateInput())
+    note = forms.CharField(label="Ghi chú", max_length=255, required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = units
+
+
+class PeopleImportForm(PortalForm):
+    submit_label = "Nhập danh sách"
+    file = forms.FileField(label="Tệp Excel (.xlsx) theo mẫu")

@@ -1,0 +1,192 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel
+
+from .enums import Gender, Role, SchoolLevel, UnitKind
+
+
+class Unit(TimeStampedModel):
+    """A node of the administrative tree: ministry, authority, Sở, Phòng, school, team.
+
+    `path` is a materialised path ("/1/4/17/") so that a subtree is one indexed
+    `LIKE 'prefix%'` query and an ancestor check needs no query at all.
+    """
+
+    name = models.CharField("tên đơn vị", max_length=255)
+    short_name = models.CharField("tên viết tắt", max_length=100, blank=True)
+    kind = models.CharField("loại đơn vị", max_length=32, choices=UnitKind.choices, db_index=True)
+    school_level = models.CharField(
+        "cấp học", max_length=32, choices=SchoolLevel.choices, blank=True, db_index=True
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="đơn vị cấp trên",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    locality = models.CharField(
+        "địa danh", max_length=100, blank=True, help_text="Ghi trên văn bản, ví dụ: Gia Lâm"
+    )
+    document_code = models.CharField(
+        "ký hiệu văn bản", max_length=32, blank=True, help_text="Ví dụ: PGDĐT trong Số: 05/TTr-PGDĐT"
+    )
+    parent_body_name = models.CharField(
+        "cơ quan chủ quản", max_length=255, blank=True, help_text="Dòng trên tên đơn vị ở đầu văn bản"
+    )
+    head = models.ForeignKey(
+        "Person",
+        verbose_name="thủ trưởng",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    head_title = models.CharField("chức danh thủ trưởng", max_length=100, blank=True)
+    email = models.EmailField("thư điện tử", blank=True)
+    phone = models.CharField("điện thoại", max_length=32, blank=True)
+    active_from = models.DateField("hoạt động từ ngày", null=True, blank=True)
+    active_to = models.DateField("hoạt động đến ngày", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "đơn vị"
+        verbose_name_plural = "đơn vị"
+        ordering = ["path"]
+        indexes = [
+            # LIKE 'prefix%' on PostgreSQL uses an index only with pattern ops
+            # under a non-C collation; SQLite ignores opclasses.
+            models.Index(fields=["path"], name="unit_path_like", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["parent", "kind"], name="unit_parent_kind"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("units:detail", args=[self.pk])
+
+    def is_descendant_of(self, other: "Unit") -> bool:
+        return self.path.startswith(other.path)
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+
+    def subtree_q(self, field: str = "") -> Q:
+        prefix = f"{field}__" if field else ""
+        return Q(**{f"{prefix}path__startswith": self.path})
+
+    def active_on(self, day) -> bool:
+        return (self.active_from is None or self.active_from <= day) and (
+            self.active_to is None or day <= self.active_to
+        )
+
+
+class EmulationBlock(TimeStampedModel):
+    """Khối / cụm thi đua: units that compete together, across the tree."""
+
+    name = models.CharField("tên khối/cụm", max_length=255)
+    owner = models.ForeignKey(
+        Unit, verbose_name="đơn vị tổ chức", on_delete=models.PROTECT, related_name="owned_blocks"
+    )
+    members = models.ManyToManyField(Unit, verbose_name="đơn vị thành viên", related_name="blocks")
+    school_year = models.PositiveSmallIntegerField(
+        "năm học (năm bắt đầu)", null=True, blank=True, help_text="2024 là năm học 2024-2025"
+    )
+
+    class Meta:
+        verbose_name = "khối/cụm thi đua"
+        verbose_name_plural = "khối/cụm thi đua"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(TimeStampedModel):
+    full_name = models.CharField("họ và tên", max_length=150)
+    name_key = models.CharField(max_length=150, editable=False, db_index=True)
+    gender = models.CharField("giới tính", max_length=8, choices=Gender.choices)
+    date_of_birth = models.DateField("ngày sinh", null=True, blank=True)
+    position = models.CharField("chức vụ", max_length=100, blank=True)
+    is_manager = models.BooleanField("cán bộ quản lý", default=False)
+    service_start = models.DateField("ngày vào ngành", null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị công tác", on_delete=models.PROTECT, related_name="people"
+    )
+    phone = models.CharField("điện thoại", max_length=32, blank=True)
+    email = models.EmailField("thư điện tử", blank=True)
+    is_active = models.BooleanField("đang công tác", default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="tài khoản",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "cá nhân"
+        verbose_name_plural = "cá nhân"
+        ordering = ["unit__path", "full_name"]
+        indexes = [models.Index(fields=["unit", "is_active"], name="person_unit_active")]
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("units:person_detail", args=[self.pk])
+
+    def service_years(self, on) -> int:
+        """Whole years of service (thâm niên) on a day."""
+        if not self.service_start:
+            return 0
+        years = on.year - self.service_start.year
+        if (on.month, on.day) < (self.service_start.month, self.service_start.day):
+            years -= 1
+        return max(years, 0)
+
+
+class PersonTransfer(TimeStampedModel):
+    """A move between units; the person row keeps its id and so its history."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="transfers")
+    from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name="từ đơn vị")
+    to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name="đến đơn vị")
+    effective_date = models.DateField("ngày điều chuyển")
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "điều chuyển"
+        verbose_name_plural = "điều chuyển"
+        ordering = ["-effective_date", "-id"]
+
+
+class UnitRole(TimeStampedModel):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_roles", verbose_name="tài khoản"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="roles", verbose_name="đơn vị")
+    role = models.CharField("vai trò", max_length=32, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "vai trò theo đơn vị"
+        verbose_name_plural = "vai trò theo đơn vị"
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="unitrole_unique")]
+        ordering = ["unit__path", "role"]
+
+    def __str__(self):
+        return f"{self.get_role_display()} – {self.unit}"

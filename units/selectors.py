@@ -1,0 +1,59 @@
+"""Every read a units view shows starts here, scoped to the user."""
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import EmulationBlock, Person, PersonTransfer, Unit
+from .rules import unit_scope_q
+
+
+def units_visible_to(user) -> QuerySet[Unit]:
+    return Unit.objects.filter(unit_scope_q(user))
+
+
+def unit_get_visible(user, pk) -> Unit:
+    """The unit, or 404 when it is outside the user's units."""
+    return get_object_or_404(units_visible_to(user).select_related("parent", "head"), pk=pk)
+
+
+def unit_list(user) -> QuerySet[Unit]:
+    return (
+        units_visible_to(user)
+        .select_related("parent")
+        .annotate(people_count=Count("people", filter=Q(people__is_active=True)))
+    )
+
+
+def unit_children(user, unit: Unit) -> QuerySet[Unit]:
+    return units_visible_to(user).filter(parent=unit).order_by("kind", "name")
+
+
+def people_visible_to(user) -> QuerySet[Person]:
+    return Person.objects.filter(unit_scope_q(user, "unit")).select_related("unit")
+
+
+def person_get_visible(user, pk) -> Person:
+    return get_object_or_404(people_visible_to(user), pk=pk)
+
+
+def person_transfers(person: Person) -> QuerySet[PersonTransfer]:
+    return person.transfers.select_related("from_unit", "to_unit", "created_by")
+
+
+def unit_people(unit: Unit, *, active_only: bool = True) -> QuerySet[Person]:
+    people = Person.objects.filter(unit=unit)
+    if active_only:
+        people = people.filter(is_active=True)
+    return people.order_by("full_name", "id")
+
+
+def blocks_visible_to(user) -> QuerySet[EmulationBlock]:
+    return (
+        EmulationBlock.objects.filter(unit_scope_q(user, "owner"))
+        .select_related("owner")
+        .annotate(member_count=Count("members"))
+    )
+
+
+def block_get_visible(user, pk) -> EmulationBlock:
+    return get_object_or_404(blocks_visible_to(user), pk=pk)

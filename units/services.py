@@ -1,0 +1,224 @@
+"""Every write to units, people and roles.
+
+Services are keyword-only, run in a transaction, validate, and save only the
+fields they change. Side effects (none yet) are queued with on_commit.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+
+from core.exceptions import ServiceError, StaleObjectError
+from core.text import fold, nfc
+
+from .enums import Role, UnitKind
+from .models import EmulationBlock, Person, PersonTransfer, Unit, UnitRole
+from .rules import forget_roles
+
+User = get_user_model()
+
+UNIT_TEXT_FIELDS = (
+    "name",
+    "short_name",
+    "locality",
+    "document_code",
+    "parent_body_name",
+    "head_title",
+    "email",
+    "phone",
+)
+UNIT_FIELDS = UNIT_TEXT_FIELDS + ("school_level", "head", "active_from", "active_to")
+
+
+def _validate_unit(kind: str, school_level: str, parent: Unit | None) -> None:
+    if kind == UnitKind.SCHOOL and not school_level:
+        raise ServiceError("Trường học phải có cấp học.")
+    if kind != UnitKind.SCHOOL and school_level:
+        raise ServiceError("Chỉ trường học mới có cấp học.")
+    if kind == UnitKind.TEAM and (parent is None or parent.kind != UnitKind.SCHOOL):
+        raise ServiceError("Tổ chuyên môn phải thuộc một trường học.")
+
+
+@transaction.atomic
+def unit_create(*, name: str, kind: str, parent: Unit | None = None, school_level: str = "", **fields) -> Unit:
+    """Create a unit under `parent` and give it its materialised path."""
+    _validate_unit(kind, school_level, parent)
+    unknown = set(fields) - set(UNIT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown unit fields: {sorted(unknown)}")
+    for key in UNIT_TEXT_FIELDS:
+        if key in fields:
+            fields[key] = nfc(fields[key])
+    # The path needs the primary key; a unique temporary value keeps the constraint happy.
+    unit = Unit(name=nfc(name), kind=kind, parent=parent, school_level=school_level, **fields)
+    unit.path = f"tmp-{datetime.datetime.now().timestamp()}-{id(unit)}"
+    unit.depth = parent.depth + 1 if parent else 0
+    unit.save()
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.save(update_fields=["path"])
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: Unit, expected_updated_at=None, **fields) -> Unit:
+    """Change a unit's descriptive fields. Refuses a stale form."""
+    locked = Unit.objects.select_for_update().get(pk=unit.pk)
+    if expected_updated_at is not None and locked.updated_at != expected_updated_at:
+        raise StaleObjectError()
+    changed = []
+    for key, value in fields.items():
+        if key not in UNIT_FIELDS:
+            raise TypeError(f"unknown unit field: {key}")
+        if key in UNIT_TEXT_FIELDS:
+            value = nfc(value)
+        if getattr(locked, key) != value:
+            setattr(locked, key, value)
+            changed.append(key)
+    _validate_unit(locked.kind, locked.school_level, locked.parent)
+    if changed:
+        locked.save(update_fields=changed + ["updated_at"])
+    return locked
+
+
+@transaction.atomic
+def unit_move(*, unit: Unit, new_parent: Unit) -> Unit:
+    """Re-attach a unit (and its subtree) elsewhere, e.g. a school from a Phòng to a UBND xã.
+
+    One UPDATE rewrites the paths of the whole subtree. The old parent stays in
+    the unit's history (django-simple-history).
+    """
+    if new_parent.path.startswith(unit.path):
+        raise ServiceError("Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")
+    old_path = unit.path
+    new_path = f"{new_parent.path}{unit.pk}/"
+    depth_shift = new_parent.depth + 1 - unit.depth
+    Unit.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + depth_shift,
+    )
+    unit.refresh_from_db()
+    unit.parent = new_parent
+    unit.save(update_fields=["parent", "updated_at"])
+    return unit
+
+
+PERSON_FIELDS = (
+    "full_name",
+    "gender",
+    "date_of_birth",
+    "position",
+    "is_manager",
+    "service_start",
+    "phone",
+    "email",
+    "is_active",
+)
+
+
+def _clean_person_fields(fields: dict) -> dict:
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    for key in ("full_name", "position", "phone", "email"):
+        if key in fields:
+            fields[key] = nfc(fields[key])
+    if "full_name" in fields and not fields["full_name"]:
+        raise ServiceError("Họ và tên không được để trống.")
+    dob, start = fields.get("date_of_birth"), fields.get("service_start")
+    if dob and start and start < dob:
+        raise ServiceError("Ngày vào ngành không thể trước ngày sinh.")
+    return fields
+
+
+@transaction.atomic
+def person_create(*, unit: Unit, full_name: str, gender: str, **fields) -> Person:
+    fields = _clean_person_fields({"full_name": full_name, "gender": gender, **fields})
+    person = Person(unit=unit, **fields)
+    person.name_key = fold(person.full_name)
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, expected_updated_at=None, **fields) -> Person:
+    """Change a person's record. Refuses a stale form (someone saved in between)."""
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if expected_updated_at is not None and locked.updated_at != expected_updated_at:
+        raise StaleObjectError()
+    fields = _clean_person_fields(dict(fields))
+    merged_dob = fields.get("date_of_birth", locked.date_of_birth)
+    merged_start = fields.get("service_start", locked.service_start)
+    if merged_dob and merged_start and merged_start < merged_dob:
+        raise ServiceError("Ngày vào ngành không thể trước ngày sinh.")
+    changed = [key for key, value in fields.items() if getattr(locked, key) != value]
+    for key in changed:
+        setattr(locked, key, fields[key])
+    if "full_name" in changed:
+        locked.name_key = fold(locked.full_name)
+        changed.append("name_key")
+    if changed:
+        locked.save(update_fields=changed + ["updated_at"])
+    return locked
+
+
+@transaction.atomic
+def person_transfer(
+    *, person: Person, to_unit: Unit, effective_date: datetime.date, by=None, note: str = ""
+) -> PersonTransfer:
+    """Move a person to another unit. Their awards and evaluations stay attached to them."""
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.unit_id == to_unit.pk:
+        raise ServiceError("Cá nhân đã thuộc đơn vị này.")
+    transfer = PersonTransfer.objects.create(
+        person=locked,
+        from_unit_id=locked.unit_id,
+        to_unit=to_unit,
+        effective_date=effective_date,
+        note=nfc(note),
+        created_by=by,
+    )
+    locked.unit = to_unit
+    locked.save(update_fields=["unit", "updated_at"])
+    return transfer
+
+
+@transaction.atomic
+def unit_role_grant(*, user, unit: Unit, role: str) -> UnitRole:
+    if role not in Role.values:
+        raise ServiceError("Vai trò không hợp lệ.")
+    unit_role, _ = UnitRole.objects.get_or_create(user=user, unit=unit, role=role)
+    forget_roles(user)
+    return unit_role
+
+
+@transaction.atomic
+def unit_role_revoke(*, unit_role: UnitRole) -> None:
+    user = unit_role.user
+    unit_role.delete()
+    forget_roles(user)
+
+
+@transaction.atomic
+def user_create(*, username: str, password: str | None, full_name: str = "", email: str = "", person: Person | None = None):
+    """Create a login account, optionally linked to a person record."""
+    if User.objects.filter(username=username).exists():
+        raise ServiceError(f"Tên đăng nhập {username} đã tồn tại.")
+    first, _, last = nfc(full_name).rpartition(" ")
+    user = User.objects.create_user(username=username, password=password, email=email, first_name=first, last_name=last)
+    if person is not None:
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+    return user
+
+
+@transaction.atomic
+def block_create(*, name: str, owner: Unit, members, school_year: int | None = None) -> EmulationBlock:
+    block = EmulationBlock.objects.create(name=nfc(name), owner=owner, school_year=school_year)
+    outside = [m for m in members if not m.path.startswith(owner.path)]
+    if outside:
+        raise ServiceError("Đơn vị thành viên phải thuộc phạm vi quản lý của đơn vị tổ chức: " + ", ".join(m.name for m in outside))
+    block.members.set(members)
+    return block

@@ -1,0 +1,240 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from core.excel import XLSX_CONTENT_TYPE, ImportRejected
+from core.exceptions import ServiceError
+from core.rules import view_rule
+from core.views import paginate
+
+from . import selectors, services
+from .filters import PersonFilter, UnitFilter
+from .forms import PeopleImportForm, PersonForm, PersonTransferForm, UnitForm
+from .importing import people_export, people_import, people_template
+from .middleware import SESSION_KEY
+from .rules import can_edit_unit, can_manage_people, roles_of
+
+
+def _version(obj) -> str:
+    return obj.updated_at.isoformat()
+
+
+def _expected(form) -> datetime.datetime | None:
+    raw = form.cleaned_data.get("version")
+    return datetime.datetime.fromisoformat(raw) if raw else None
+
+
+@view_rule("any signed-in user; shows the active unit")
+def home(request):
+    unit = request.active_role.unit if request.active_role else None
+    context = {"unit": unit}
+    if unit is not None:
+        context["children"] = selectors.unit_children(request.user, unit)[:50]
+        context["people_count"] = selectors.unit_people(unit).count()
+    return render(request, "units/home.html", context)
+
+
+@require_POST
+@view_rule("the user's own roles only")
+def switch_role(request):
+    wanted = request.POST.get("role")
+    role = next((r for r in roles_of(request.user) if str(r.pk) == wanted), None)
+    if role is None:
+        raise Http404
+    request.session[SESSION_KEY] = role.pk
+    messages.success(request, f"Đã chuyển sang làm việc với vai trò {role.get_role_display()} – {role.unit}.")
+    return redirect("home")
+
+
+@view_rule("units visible to the user (selector)")
+def unit_list(request):
+    units = selectors.unit_list(request.user)
+    unit_filter = UnitFilter(request.GET, queryset=units)
+    page = paginate(request, unit_filter.qs)
+    return render(request, "units/unit_list.html", {"filter": unit_filter, "page": page})
+
+
+@view_rule("unit visible to the user, else 404")
+def unit_detail(request, pk):
+    unit = selectors.unit_get_visible(request.user, pk)
+    return render(
+        request,
+        "units/unit_detail.html",
+        {
+            "unit": unit,
+            "children": selectors.unit_children(request.user, unit),
+            "people_count": selectors.unit_people(unit).count(),
+            "can_edit": can_edit_unit(request.user, unit),
+            "can_manage_people": can_manage_people(request.user, unit),
+        },
+    )
+
+
+@view_rule("visible (404) and head/administrator of the unit (403)")
+def unit_edit(request, pk):
+    unit = selectors.unit_get_visible(request.user, pk)
+    if not can_edit_unit(request.user, unit):
+        raise PermissionDenied
+    form = UnitForm(
+        request.POST or None,
+        initial={
+            **{f: getattr(unit, f) for f in UnitForm.base_fields if f != "version"},
+            "version": _version(unit),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.unit_update(unit=unit, expected_updated_at=_expected(form), **data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã lưu thông tin đơn vị.")
+            return redirect("units:detail", pk=unit.pk)
+    return render(request, "form.html", {"form": form, "title": f"Sửa thông tin {unit.name}", "back": unit})
+
+
+@view_rule("people of units visible to the user (selector)")
+def person_list(request):
+    people = selectors.people_visible_to(request.user)
+    person_filter = PersonFilter(request.GET, queryset=people, units=selectors.units_visible_to(request.user))
+    page = paginate(request, person_filter.qs)
+    return render(request, "units/person_list.html", {"filter": person_filter, "page": page})
+
+
+@view_rule("person of a visible unit, else 404")
+def person_detail(request, pk):
+    person = selectors.person_get_visible(request.user, pk)
+    return render(
+        request,
+        "units/person_detail.html",
+        {
+            "person": person,
+            "transfers": selectors.person_transfers(person),
+            "can_manage": can_manage_people(request.user, person.unit),
+            "today": datetime.date.today(),
+        },
+    )
+
+
+def _person_initial(person):
+    fields = [f for f in PersonForm.base_fields if f != "version"]
+    return {**{f: getattr(person, f) for f in fields}, "version": _version(person)}
+
+
+@view_rule("unit visible (404); secretary/head/administrator of it (403)")
+def person_create(request, unit_pk):
+    unit = selectors.unit_get_visible(request.user, unit_pk)
+    if not can_manage_people(request.user, unit):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, initial={"is_active": True})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            person = services.person_create(unit=unit, **data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Đã thêm {person.full_name}.")
+            return redirect("units:person_detail", pk=person.pk)
+    return render(request, "form.html", {"form": form, "title": f"Thêm cá nhân vào {unit.name}", "back": unit})
+
+
+@view_rule("person visible (404); secretary/head/administrator of the unit (403)")
+def person_edit(request, pk):
+    person = selectors.person_get_visible(request.user, pk)
+    if not can_manage_people(request.user, person.unit):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, initial=_person_initial(person))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.person_update(person=person, expected_updated_at=_expected(form), **data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã lưu.")
+            return redirect("units:person_detail", pk=person.pk)
+    return render(request, "form.html", {"form": form, "title": f"Sửa thông tin {person.full_name}", "back": person})
+
+
+@view_rule("person visible (404); may manage people of the current and the target unit (403)")
+def person_transfer(request, pk):
+    person = selectors.person_get_visible(request.user, pk)
+    if not can_manage_people(request.user, person.unit):
+        raise PermissionDenied
+    targets = selectors.units_visible_to(request.user).exclude(pk=person.unit_id).order_by("path")
+    form = PersonTransferForm(request.POST or None, units=targets, initial={"effective_date": datetime.date.today()})
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["to_unit"]
+        if not can_manage_people(request.user, target):
+            raise PermissionDenied
+        try:
+            services.person_transfer(
+                person=person,
+                to_unit=target,
+                effective_date=form.cleaned_data["effective_date"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Đã điều chuyển {person.full_name} đến {target.name}.")
+            return redirect("units:person_detail", pk=person.pk)
+    return render(request, "form.html", {"form": form, "title": f"Điều chuyển {person.full_name}", "back": person})
+
+
+@view_rule("unit visible (404); secretary/head/administrator of it (403)")
+def people_import_view(request, unit_pk):
+    unit = selectors.unit_get_visible(request.user, unit_pk)
+    if not can_manage_people(request.user, unit):
+        raise PermissionDenied
+    form = PeopleImportForm(request.POST or None, request.FILES or None)
+    rejected = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = people_import(unit=unit, upload=form.cleaned_data["file"])
+        except ImportRejected as exc:
+            rejected = exc
+        else:
+            messages.success(
+                request,
+                f"Đã nhập: {result.created} người mới, {result.updated} người cập nhật, {result.unchanged} người không đổi.",
+            )
+            return redirect("units:detail", pk=unit.pk)
+    return render(request, "units/people_import.html", {"form": form, "unit": unit, "rejected": rejected})
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@view_rule("any signed-in user: the empty template holds no data")
+def people_template_view(request):
+    return _xlsx(people_template(), "mau-danh-sach-can-bo.xlsx")
+
+
+@view_rule("unit visible to the user, else 404")
+def people_export_view(request, unit_pk):
+    unit = selectors.unit_get_visible(request.user, unit_pk)
+    return _xlsx(people_export(unit=unit), f"danh-sach-can-bo-{unit.pk}.xlsx")
+
+
+@view_rule("emulation blocks owned by visible units (selector)")
+def block_list(request):
+    page = paginate(request, selectors.blocks_visible_to(request.user).order_by("name"))
+    return render(request, "units/block_list.html", {"page": page})
+
+
+@view_rule("block owned by a visible unit, else 404")
+def block_detail(request, pk):
+    block = selectors.block_get_visible(request.user, pk)
+    members = block.members.select_related("parent").order_by("path")
+    return render(request, "units/block_detail.html", {"block": block, "members": members})
