@@ -12,5 +12,7 @@ urlpatterns = [
     path("vai-tro/", unit_views.switch_role, name="switch_role"),
     path("tai-khoan/", include("django.contrib.auth.urls")),
     path("don-vi/", include("units.urls")),
+    path("khen-thuong/", include("awards.urls")),
+    path("phong-trao/", include("campaigns.urls")),
     path("quan-tri/", admin.site.urls),
 ]

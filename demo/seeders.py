@@ -8,8 +8,9 @@ import random
 
 from django.contrib.auth import get_user_model
 
+from awards import demo as awards_demo
+from campaigns import demo as campaigns_demo
 from units.demo import DEMO_PASSWORD, seed_units
-from units.models import Unit
 
 MARKER_USERNAME = "so.quantri"
 User = get_user_model()
@@ -39,5 +40,6 @@ def seed_all() -> bool:
     admin = User.objects.create_superuser(username="admin", password=DEMO_PASSWORD, email="admin@tdkt.local")
     admin.first_name, admin.last_name = "Quản trị", "hệ thống"
     admin.save(update_fields=["first_name", "last_name"])
-    _ = (result, Unit)
+    awards_demo.seed(units=result.units, rng=rng)
+    campaigns_demo.seed(units=result.units, rng=rng)
     return True

@@ -1,0 +1,2 @@
+def seed(*, units: dict, rng) -> None:
+    """Demo data of the campaigns app; `units` maps demo slugs (see units/demo.py) to units."""
