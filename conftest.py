@@ -41,9 +41,15 @@ def tree(db):
     dept = unit_create(name="Sở GD&ĐT Thử", kind=UnitKind.DEPARTMENT, document_code="SGDĐT")
     office_a = unit_create(name="Phòng GD&ĐT A", kind=UnitKind.OFFICE, parent=dept)
     office_b = unit_create(name="Phòng GD&ĐT B", kind=UnitKind.OFFICE, parent=dept)
-    school_a1 = unit_create(name="Trường Tiểu học A1", kind=UnitKind.SCHOOL, school_level=SchoolLevel.PRIMARY, parent=office_a)
-    school_a2 = unit_create(name="Trường Mầm non A2", kind=UnitKind.SCHOOL, school_level=SchoolLevel.PRESCHOOL, parent=office_a)
-    school_b1 = unit_create(name="Trường THCS B1", kind=UnitKind.SCHOOL, school_level=SchoolLevel.LOWER_SECONDARY, parent=office_b)
+    school_a1 = unit_create(
+        name="Trường Tiểu học A1", kind=UnitKind.SCHOOL, school_level=SchoolLevel.PRIMARY, parent=office_a
+    )
+    school_a2 = unit_create(
+        name="Trường Mầm non A2", kind=UnitKind.SCHOOL, school_level=SchoolLevel.PRESCHOOL, parent=office_a
+    )
+    school_b1 = unit_create(
+        name="Trường THCS B1", kind=UnitKind.SCHOOL, school_level=SchoolLevel.LOWER_SECONDARY, parent=office_b
+    )
     team_a1 = unit_create(name="Tổ khối 1", kind=UnitKind.TEAM, parent=school_a1)
     return {
         "dept": dept,

@@ -18,11 +18,79 @@ from .services import block_create, person_create, unit_create, unit_role_grant,
 DEMO_PASSWORD = "tdkt2025"
 PROVINCE = "Sơn Hà"
 
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Lương", "Trịnh", "Đoàn"]
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Lương",
+    "Trịnh",
+    "Đoàn",
+]
 MIDDLE_FEMALE = ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Minh", "Kim", "Hồng", "Phương", "Bảo"]
 MIDDLE_MALE = ["Văn", "Văn", "Đức", "Minh", "Quốc", "Hữu", "Thanh", "Công", "Xuân", "Gia", "Trọng"]
-GIVEN_FEMALE = ["Lan", "Hương", "Hoa", "Mai", "Ngọc", "Thảo", "Trang", "Huyền", "Nhàn", "Yến", "Hằng", "Thủy", "Linh", "Nga", "Oanh", "Dung", "Hạnh", "Phượng", "Loan", "Tuyết", "Vân", "Quyên", "Diệp", "Châu", "Ánh"]
-GIVEN_MALE = ["Hùng", "Dũng", "Tuấn", "Minh", "Sơn", "Hải", "Long", "Quang", "Thắng", "Việt", "Khánh", "Phúc", "Đức", "Toàn", "Cường", "Bình", "Nam", "Trung", "Hiếu", "Lộc"]
+GIVEN_FEMALE = [
+    "Lan",
+    "Hương",
+    "Hoa",
+    "Mai",
+    "Ngọc",
+    "Thảo",
+    "Trang",
+    "Huyền",
+    "Nhàn",
+    "Yến",
+    "Hằng",
+    "Thủy",
+    "Linh",
+    "Nga",
+    "Oanh",
+    "Dung",
+    "Hạnh",
+    "Phượng",
+    "Loan",
+    "Tuyết",
+    "Vân",
+    "Quyên",
+    "Diệp",
+    "Châu",
+    "Ánh",
+]
+GIVEN_MALE = [
+    "Hùng",
+    "Dũng",
+    "Tuấn",
+    "Minh",
+    "Sơn",
+    "Hải",
+    "Long",
+    "Quang",
+    "Thắng",
+    "Việt",
+    "Khánh",
+    "Phúc",
+    "Đức",
+    "Toàn",
+    "Cường",
+    "Bình",
+    "Nam",
+    "Trung",
+    "Hiếu",
+    "Lộc",
+]
 
 DISTRICTS = [("Bình Lâm", "bl"), ("Đông Hải", "dh"), ("Ngọc Sơn", "ns")]
 SCHOOL_NAMES = {
@@ -32,11 +100,21 @@ SCHOOL_NAMES = {
     SchoolLevel.COMBINED: ["TH&THCS Lý Tự Trọng"],
 }
 SCHOOL_SLUGS = {
-    "Mầm non Hoa Sen": "mn-hoasen", "Mầm non Sơn Ca": "mn-sonca", "Mầm non Họa Mi": "mn-hoami",
-    "Tiểu học Kim Đồng": "th-kimdong", "Tiểu học Lê Văn Tám": "th-levantam", "Tiểu học Võ Thị Sáu": "th-vothisau",
-    "THCS Nguyễn Du": "thcs-nguyendu", "THCS Chu Văn An": "thcs-chuvanan", "TH&THCS Lý Tự Trọng": "ttc-lytutrong",
+    "Mầm non Hoa Sen": "mn-hoasen",
+    "Mầm non Sơn Ca": "mn-sonca",
+    "Mầm non Họa Mi": "mn-hoami",
+    "Tiểu học Kim Đồng": "th-kimdong",
+    "Tiểu học Lê Văn Tám": "th-levantam",
+    "Tiểu học Võ Thị Sáu": "th-vothisau",
+    "THCS Nguyễn Du": "thcs-nguyendu",
+    "THCS Chu Văn An": "thcs-chuvanan",
+    "TH&THCS Lý Tự Trọng": "ttc-lytutrong",
 }
-HIGH_SCHOOLS = [("THPT Trần Phú", "thpt-tranphu"), ("THPT Nguyễn Trãi", "thpt-nguyentrai"), ("THPT Lê Quý Đôn", "thpt-lequydon")]
+HIGH_SCHOOLS = [
+    ("THPT Trần Phú", "thpt-tranphu"),
+    ("THPT Nguyễn Trãi", "thpt-nguyentrai"),
+    ("THPT Lê Quý Đôn", "thpt-lequydon"),
+]
 TEAMS = {
     SchoolLevel.PRESCHOOL: ["Tổ chuyên môn Nhà trẻ", "Tổ chuyên môn Mẫu giáo", "Tổ văn phòng"],
     SchoolLevel.PRIMARY: ["Tổ khối 1-2-3", "Tổ khối 4-5", "Tổ văn phòng"],
@@ -132,13 +210,21 @@ def seed_units(*, rng: random.Random | None = None) -> DemoResult:
     password_hash = make_password(DEMO_PASSWORD)
     upper = PROVINCE.upper()
     province = unit_create(
-        name=f"Ủy ban nhân dân tỉnh {PROVINCE}", short_name=f"UBND tỉnh {PROVINCE}",
-        kind=UnitKind.PROVINCIAL_AUTHORITY, locality=PROVINCE, document_code="UBND",
+        name=f"Ủy ban nhân dân tỉnh {PROVINCE}",
+        short_name=f"UBND tỉnh {PROVINCE}",
+        kind=UnitKind.PROVINCIAL_AUTHORITY,
+        locality=PROVINCE,
+        document_code="UBND",
         head_title="Chủ tịch",
     )
     department = unit_create(
-        name=f"Sở Giáo dục và Đào tạo {PROVINCE}", short_name="Sở GD&ĐT", kind=UnitKind.DEPARTMENT,
-        parent=province, locality=PROVINCE, document_code="SGDĐT", parent_body_name=f"UBND TỈNH {upper}",
+        name=f"Sở Giáo dục và Đào tạo {PROVINCE}",
+        short_name="Sở GD&ĐT",
+        kind=UnitKind.DEPARTMENT,
+        parent=province,
+        locality=PROVINCE,
+        document_code="SGDĐT",
+        parent_body_name=f"UBND TỈNH {upper}",
         head_title="Giám đốc",
     )
     result.units["province"], result.units["department"] = province, department
@@ -151,9 +237,14 @@ def seed_units(*, rng: random.Random | None = None) -> DemoResult:
     _account(result, password_hash, "so.hoidong", Role.COUNCIL_MEMBER, department)
     for district, code in DISTRICTS:
         office = unit_create(
-            name=f"Phòng Giáo dục và Đào tạo huyện {district}", short_name=f"Phòng GD&ĐT {district}",
-            kind=UnitKind.OFFICE, parent=department, locality=district, document_code="PGDĐT",
-            parent_body_name=f"UBND HUYỆN {district.upper()}", head_title="Trưởng phòng",
+            name=f"Phòng Giáo dục và Đào tạo huyện {district}",
+            short_name=f"Phòng GD&ĐT {district}",
+            kind=UnitKind.OFFICE,
+            parent=department,
+            locality=district,
+            document_code="PGDĐT",
+            parent_body_name=f"UBND HUYỆN {district.upper()}",
+            head_title="Trưởng phòng",
         )
         result.units[f"pgd-{code}"] = office
         chief = _person(rng, names, office, "Trưởng phòng", manager=True, female_share=0.4)

@@ -30,8 +30,18 @@ class PersonFilter(django_filters.FilterSet):
     is_manager = django_filters.BooleanFilter(label="Cán bộ quản lý")
     is_active = django_filters.BooleanFilter(label="Đang công tác")
     o = django_filters.OrderingFilter(
-        fields=(("full_name", "full_name"), ("date_of_birth", "date_of_birth"), ("service_start", "service_start"), ("unit__name", "unit")),
-        field_labels={"full_name": "Họ tên", "date_of_birth": "Ngày sinh", "service_start": "Ngày vào ngành", "unit__name": "Đơn vị"},
+        fields=(
+            ("full_name", "full_name"),
+            ("date_of_birth", "date_of_birth"),
+            ("service_start", "service_start"),
+            ("unit__name", "unit"),
+        ),
+        field_labels={
+            "full_name": "Họ tên",
+            "date_of_birth": "Ngày sinh",
+            "service_start": "Ngày vào ngành",
+            "unit__name": "Đơn vị",
+        },
         label="Sắp xếp",
     )
 

@@ -10,9 +10,7 @@ from .enums import Gender, SchoolLevel
 class UnitForm(PortalForm):
     name = forms.CharField(label="Tên đơn vị", max_length=255)
     short_name = forms.CharField(label="Tên viết tắt", max_length=100, required=False)
-    school_level = forms.ChoiceField(
-        label="Cấp học", choices=[("", "—")] + SchoolLevel.choices, required=False
-    )
+    school_level = forms.ChoiceField(label="Cấp học", choices=[("", "—")] + SchoolLevel.choices, required=False)
     locality = forms.CharField(label="Địa danh (ghi trên văn bản)", max_length=100, required=False)
     document_code = forms.CharField(label="Ký hiệu văn bản (ví dụ PGDĐT)", max_length=32, required=False)
     parent_body_name = forms.CharField(label="Cơ quan chủ quản", max_length=255, required=False)

@@ -2,7 +2,8 @@
 
 A file with any bad row is refused whole, with each bad row and its reason;
 importing the same file twice changes nothing the second time. A person is
-matched within the unit by name and date of birth.
+matched within the unit's subtree by name and date of birth; new people join
+the unit the file was imported into.
 """
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from core.text import fold, format_date, nfc
 
 from .enums import Gender
 from .models import Person, Unit
+from .selectors import unit_people
 from .services import person_create, person_update
 
 HEADERS = [
@@ -104,7 +106,8 @@ def people_import(*, unit: Unit, upload) -> ImportResult:
     result = ImportResult()
     with transaction.atomic():
         existing = {
-            (p.name_key, p.date_of_birth): p for p in Person.objects.select_for_update().filter(unit=unit)
+            (p.name_key, p.date_of_birth): p
+            for p in Person.objects.select_for_update().filter(unit__path__startswith=unit.path)
         }
         for data in parsed:
             person = existing.get((fold(data["full_name"]), data["date_of_birth"]))
@@ -127,7 +130,7 @@ def people_template() -> bytes:
 
 
 def people_export(*, unit: Unit) -> bytes:
-    people = Person.objects.filter(unit=unit, is_active=True).order_by("full_name", "id")
+    people = unit_people(unit).select_related("unit")
     rows = (
         [
             p.full_name,

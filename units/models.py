@@ -19,9 +19,7 @@ class Unit(TimeStampedModel):
     name = models.CharField("tên đơn vị", max_length=255)
     short_name = models.CharField("tên viết tắt", max_length=100, blank=True)
     kind = models.CharField("loại đơn vị", max_length=32, choices=UnitKind.choices, db_index=True)
-    school_level = models.CharField(
-        "cấp học", max_length=32, choices=SchoolLevel.choices, blank=True, db_index=True
-    )
+    school_level = models.CharField("cấp học", max_length=32, choices=SchoolLevel.choices, blank=True, db_index=True)
     parent = models.ForeignKey(
         "self",
         verbose_name="đơn vị cấp trên",
@@ -32,9 +30,7 @@ class Unit(TimeStampedModel):
     )
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
-    locality = models.CharField(
-        "địa danh", max_length=100, blank=True, help_text="Ghi trên văn bản, ví dụ: Gia Lâm"
-    )
+    locality = models.CharField("địa danh", max_length=100, blank=True, help_text="Ghi trên văn bản, ví dụ: Gia Lâm")
     document_code = models.CharField(
         "ký hiệu văn bản", max_length=32, blank=True, help_text="Ví dụ: PGDĐT trong Số: 05/TTr-PGDĐT"
     )
@@ -118,9 +114,7 @@ class Person(TimeStampedModel):
     position = models.CharField("chức vụ", max_length=100, blank=True)
     is_manager = models.BooleanField("cán bộ quản lý", default=False)
     service_start = models.DateField("ngày vào ngành", null=True, blank=True)
-    unit = models.ForeignKey(
-        Unit, verbose_name="đơn vị công tác", on_delete=models.PROTECT, related_name="people"
-    )
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị công tác", on_delete=models.PROTECT, related_name="people")
     phone = models.CharField("điện thoại", max_length=32, blank=True)
     email = models.EmailField("thư điện tử", blank=True)
     is_active = models.BooleanField("đang công tác", default=True)
@@ -164,9 +158,7 @@ class PersonTransfer(TimeStampedModel):
     to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name="đến đơn vị")
     effective_date = models.DateField("ngày điều chuyển")
     note = models.CharField("ghi chú", max_length=255, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = "điều chuyển"

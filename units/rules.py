@@ -32,9 +32,7 @@ def _role_q(role: UnitRole, prefix: str) -> Q:
     unit = role.unit
     if role.role in SUBTREE_ROLES:
         return Q(**{f"{prefix}path__startswith": unit.path})
-    return Q(**{f"{prefix}pk": unit.pk}) | Q(
-        **{f"{prefix}parent_id": unit.pk, f"{prefix}kind": UnitKind.TEAM}
-    )
+    return Q(**{f"{prefix}pk": unit.pk}) | Q(**{f"{prefix}parent_id": unit.pk, f"{prefix}kind": UnitKind.TEAM})
 
 
 def unit_scope_q(user, field: str = "") -> Q:

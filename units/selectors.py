@@ -1,6 +1,7 @@
 """Every read a units view shows starts here, scoped to the user."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, Func, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from .models import EmulationBlock, Person, PersonTransfer, Unit
@@ -17,10 +18,19 @@ def unit_get_visible(user, pk) -> Unit:
 
 
 def unit_list(user) -> QuerySet[Unit]:
+    """Visible units with the number of active people in each unit's whole subtree."""
+    subtree_people = (
+        Person.objects.filter(unit__path__startswith=OuterRef("path"), is_active=True)
+        .order_by()
+        .values(marker=Value(1))
+        .annotate(n=Func("id", function="COUNT"))
+        .values("n")
+    )
     return (
         units_visible_to(user)
         .select_related("parent")
-        .annotate(people_count=Count("people", filter=Q(people__is_active=True)))
+        .annotate(people_count=Coalesce(Subquery(subtree_people), 0))
+        .order_by("path")
     )
 
 
@@ -41,15 +51,20 @@ def person_transfers(person: Person) -> QuerySet[PersonTransfer]:
 
 
 def unit_people(unit: Unit, *, active_only: bool = True) -> QuerySet[Person]:
-    people = Person.objects.filter(unit=unit)
+    """People of a unit and of the units below it (a school's staff includes its teams)."""
+    people = Person.objects.filter(unit__path__startswith=unit.path)
     if active_only:
         people = people.filter(is_active=True)
     return people.order_by("full_name", "id")
 
 
 def blocks_visible_to(user) -> QuerySet[EmulationBlock]:
+    """Blocks organised by a visible unit, or having a visible unit among their members."""
+    member_visible = EmulationBlock.members.through.objects.filter(
+        unit_scope_q(user, "unit"), emulationblock_id=OuterRef("pk")
+    )
     return (
-        EmulationBlock.objects.filter(unit_scope_q(user, "owner"))
+        EmulationBlock.objects.filter(unit_scope_q(user, "owner") | Q(Exists(member_visible)))
         .select_related("owner")
         .annotate(member_count=Count("members"))
     )

@@ -202,7 +202,9 @@ def unit_role_revoke(*, unit_role: UnitRole) -> None:
 
 
 @transaction.atomic
-def user_create(*, username: str, password: str | None, full_name: str = "", email: str = "", person: Person | None = None):
+def user_create(
+    *, username: str, password: str | None, full_name: str = "", email: str = "", person: Person | None = None
+):
     """Create a login account, optionally linked to a person record."""
     if User.objects.filter(username=username).exists():
         raise ServiceError(f"Tên đăng nhập {username} đã tồn tại.")
@@ -219,6 +221,8 @@ def block_create(*, name: str, owner: Unit, members, school_year: int | None = N
     block = EmulationBlock.objects.create(name=nfc(name), owner=owner, school_year=school_year)
     outside = [m for m in members if not m.path.startswith(owner.path)]
     if outside:
-        raise ServiceError("Đơn vị thành viên phải thuộc phạm vi quản lý của đơn vị tổ chức: " + ", ".join(m.name for m in outside))
+        raise ServiceError(
+            "Đơn vị thành viên phải thuộc phạm vi quản lý của đơn vị tổ chức: " + ", ".join(m.name for m in outside)
+        )
     block.members.set(members)
     return block

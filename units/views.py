@@ -3,7 +3,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.excel import XLSX_CONTENT_TYPE, ImportRejected
@@ -204,7 +204,8 @@ def people_import_view(request, unit_pk):
         else:
             messages.success(
                 request,
-                f"Đã nhập: {result.created} người mới, {result.updated} người cập nhật, {result.unchanged} người không đổi.",
+                f"Đã nhập: {result.created} người mới, {result.updated} người cập nhật, "
+                f"{result.unchanged} người không đổi.",
             )
             return redirect("units:detail", pk=unit.pk)
     return render(request, "units/people_import.html", {"form": form, "unit": unit, "rejected": rejected})

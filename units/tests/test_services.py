@@ -10,7 +10,9 @@ from units.services import person_transfer, person_update, unit_create, unit_mov
 
 
 def test_unit_create_builds_materialised_path(tree):
-    assert tree["team_a1"].path == f"{tree['dept'].path}{tree['office_a'].pk}/{tree['school_a1'].pk}/{tree['team_a1'].pk}/"
+    assert (
+        tree["team_a1"].path == f"{tree['dept'].path}{tree['office_a'].pk}/{tree['school_a1'].pk}/{tree['team_a1'].pk}/"
+    )
     assert tree["team_a1"].depth == 3
 
 

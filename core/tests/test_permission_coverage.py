@@ -1,0 +1,66 @@
+"""Every URL of the portal names its permission rule, and none leaks to a user without roles."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from units.models import Person, Unit
+
+OWN_NAMESPACES = {"units", "awards", "campaigns", "nominations"}
+OWN_TOP_LEVEL = {"home", "switch_role"}
+
+
+def walk(patterns, prefix="", namespace=None):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), entry.namespace or namespace)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), namespace, entry
+
+
+def own_patterns():
+    for route, namespace, entry in walk(get_resolver().url_patterns):
+        if namespace in OWN_NAMESPACES or (namespace is None and entry.name in OWN_TOP_LEVEL):
+            yield route, entry
+
+
+def test_every_view_declares_a_permission_rule():
+    missing = [route for route, entry in own_patterns() if not getattr(entry.callback, "portal_rule", None)]
+    assert missing == []
+
+
+def test_own_patterns_are_found():
+    routes = [route for route, _ in own_patterns()]
+    assert len(routes) >= 10
+
+
+def _concrete_url(route, pk):
+    url = re.sub(r"<int:\w+>", str(pk), route)
+    url = re.sub(r"<(?:str|slug):\w+>", "x", url)
+    return "/" + url
+
+
+@pytest.mark.django_db
+def test_user_without_roles_sees_no_unit_or_person_anywhere(client):
+    """Walk every own URL with real ids of the demo province as a user with no role."""
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    outsider = get_user_model().objects.create_user("nguoi-ngoai", password=None)
+    client.force_login(outsider)
+    unit_names = list(Unit.objects.exclude(kind="team").values_list("name", flat=True))
+    person_names = list(Person.objects.values_list("full_name", flat=True)[:200])
+    leaks, errors = [], []
+    for route, _entry in own_patterns():
+        for pk in (1, 2, 5, 40):
+            response = client.get(_concrete_url(route, pk))
+            if response.status_code >= 500:
+                errors.append((route, pk, response.status_code))
+            if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+                body = response.content.decode()
+                leaked = [n for n in unit_names + person_names if n in body]
+                if leaked:
+                    leaks.append((route, pk, leaked[:3]))
+    assert errors == []
+    assert leaks == []

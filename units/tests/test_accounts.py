@@ -1,0 +1,62 @@
+import re
+
+from django.core import mail
+from django.urls import reverse
+
+from units.services import user_create
+
+
+def test_login_page_is_vietnamese(client, db):
+    body = client.get(reverse("login")).content.decode()
+    assert "Đăng nhập" in body and "Quên mật khẩu?" in body
+    assert 'lang="vi"' in body
+
+
+def test_wrong_password_message_is_vietnamese(client, db):
+    user_create(username="lan", password="matkhau-dung-123")
+    response = client.post(reverse("login"), {"username": "lan", "password": "sai"})
+    assert response.status_code == 200
+    assert "mật khẩu chính xác" in response.content.decode()
+
+
+def test_logout_needs_post_and_ends_session(client, db):
+    user = user_create(username="lan", password="matkhau-dung-123")
+    client.force_login(user)
+    assert client.post(reverse("logout"))["Location"] == reverse("login")
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_password_change(client, db):
+    user = user_create(username="lan", password="matkhau-cu-123")
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "matkhau-cu-123", "new_password1": "Hoa-sen-moi-2025", "new_password2": "Hoa-sen-moi-2025"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Hoa-sen-moi-2025")
+
+
+def test_password_reset_sends_vietnamese_mail_and_link_works(client, db):
+    user = user_create(username="lan", password="matkhau-cu-123", email="lan@truong.edu.vn")
+    client.post(reverse("password_reset"), {"email": "lan@truong.edu.vn"})
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert "Đặt lại mật khẩu" in message.subject
+    link = re.search(r"http://testserver(/\S+)", message.body).group(1)
+    response = client.get(link, follow=True)
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(form_url, {"new_password1": "Hoa-sen-moi-2025", "new_password2": "Hoa-sen-moi-2025"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Hoa-sen-moi-2025")
+
+
+def test_date_format_is_dd_mm_yyyy(client, personas, person_factory, tree):
+    import datetime
+
+    person = person_factory(date_of_birth=datetime.date(1985, 3, 5))
+    client.force_login(personas["secretary_a1"])
+    body = client.get(reverse("units:person_detail", kwargs={"pk": person.pk})).content.decode()
+    assert "05/03/1985" in body
