@@ -4,7 +4,7 @@ from django import forms
 
 from core.forms import DateInput, PortalForm, VersionField
 
-from .enums import Gender, SchoolLevel
+from .enums import Gender, Role, SchoolLevel
 
 
 class UnitForm(PortalForm):
@@ -56,3 +56,15 @@ class PersonTransferForm(PortalForm):
 class PeopleImportForm(PortalForm):
     submit_label = "Nhập danh sách"
     file = forms.FileField(label="Tệp Excel (.xlsx) theo mẫu")
+
+
+class UnitRoleGrantForm(PortalForm):
+    submit_label = "Cấp vai trò"
+    username = forms.SlugField(label="Tên đăng nhập", max_length=150, help_text="Tài khoản chưa có sẽ được tạo mới.")
+    full_name = forms.CharField(label="Họ và tên (tài khoản mới)", max_length=150, required=False)
+    email = forms.EmailField(
+        label="Thư điện tử (tài khoản mới)",
+        required=False,
+        help_text="Người dùng mới đặt mật khẩu qua chức năng «Quên mật khẩu» bằng thư điện tử này.",
+    )
+    role = forms.ChoiceField(label="Vai trò", choices=Role.choices)

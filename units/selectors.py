@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, Func, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from .models import EmulationBlock, Person, PersonTransfer, Unit
+from .models import EmulationBlock, Person, PersonTransfer, Unit, UnitRole
 from .rules import unit_scope_q
 
 
@@ -72,3 +72,7 @@ def blocks_visible_to(user) -> QuerySet[EmulationBlock]:
 
 def block_get_visible(user, pk) -> EmulationBlock:
     return get_object_or_404(blocks_visible_to(user), pk=pk)
+
+
+def unit_roles(unit: Unit) -> QuerySet[UnitRole]:
+    return UnitRole.objects.filter(unit=unit).select_related("user").order_by("role", "user__username")

@@ -195,6 +195,20 @@ def unit_role_grant(*, user, unit: Unit, role: str) -> UnitRole:
 
 
 @transaction.atomic
+def unit_role_grant_by_username(*, username: str, unit: Unit, role: str, full_name: str = "", email: str = "") -> UnitRole:
+    """Grant a role to an existing account, or create the account first (it needs an e-mail then).
+
+    A new account has no usable password: its owner sets one through "Quên mật khẩu".
+    """
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        if not email:
+            raise ServiceError("Tài khoản mới cần thư điện tử để người dùng tự đặt mật khẩu.")
+        user = user_create(username=username, password=None, full_name=full_name, email=email)
+    return unit_role_grant(user=user, unit=unit, role=role)
+
+
+@transaction.atomic
 def unit_role_revoke(*, unit_role: UnitRole) -> None:
     user = unit_role.user
     unit_role.delete()

@@ -3,7 +3,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.excel import XLSX_CONTENT_TYPE, ImportRejected
@@ -13,10 +13,10 @@ from core.views import paginate
 
 from . import selectors, services
 from .filters import PersonFilter, UnitFilter
-from .forms import PeopleImportForm, PersonForm, PersonTransferForm, UnitForm
+from .forms import PeopleImportForm, PersonForm, PersonTransferForm, UnitForm, UnitRoleGrantForm
 from .importing import people_export, people_import, people_template
 from .middleware import SESSION_KEY
-from .rules import can_edit_unit, can_manage_people, roles_of
+from .rules import can_edit_unit, can_manage_people, can_manage_structure, roles_of
 
 
 def _version(obj) -> str:
@@ -69,6 +69,7 @@ def unit_detail(request, pk):
             "children": selectors.unit_children(request.user, unit),
             "people_count": selectors.unit_people(unit).count(),
             "can_edit": can_edit_unit(request.user, unit),
+            "can_manage_roles": can_manage_structure(request.user, unit),
             "can_manage_people": can_manage_people(request.user, unit),
         },
     )
@@ -239,3 +240,32 @@ def block_detail(request, pk):
     block = selectors.block_get_visible(request.user, pk)
     members = block.members.select_related("parent").order_by("path")
     return render(request, "units/block_detail.html", {"block": block, "members": members})
+
+
+@view_rule("unit visible (404); administrator covering it (403)")
+def unit_role_list(request, pk):
+    unit = selectors.unit_get_visible(request.user, pk)
+    if not can_manage_structure(request.user, unit):
+        raise PermissionDenied
+    form = UnitRoleGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            granted = services.unit_role_grant_by_username(unit=unit, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Đã cấp vai trò {granted.get_role_display()} cho {granted.user.username}.")
+            return redirect("units:roles", pk=unit.pk)
+    return render(request, "units/unit_roles.html", {"unit": unit, "roles": selectors.unit_roles(unit), "form": form})
+
+
+@require_POST
+@view_rule("unit visible (404); administrator covering it (403)")
+def unit_role_revoke(request, pk, role_pk):
+    unit = selectors.unit_get_visible(request.user, pk)
+    if not can_manage_structure(request.user, unit):
+        raise PermissionDenied
+    unit_role = get_object_or_404(selectors.unit_roles(unit), pk=role_pk)
+    services.unit_role_revoke(unit_role=unit_role)
+    messages.success(request, f"Đã thu hồi vai trò {unit_role.get_role_display()} của {unit_role.user.username}.")
+    return redirect("units:roles", pk=unit.pk)

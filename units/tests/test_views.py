@@ -289,3 +289,39 @@ def test_list_query_count_does_not_grow_with_rows(
     add_rows(20)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_role_page_only_for_administrators(client, personas, tree):
+    url = reverse("units:roles", kwargs={"pk": tree[OWN].pk})
+    expected = {"admin_dept": 200, "head_a1": 403, "secretary_a1": 403, "reviewer_a": 403, "secretary_a2": 404, "outsider": 404}
+    assert {p: status_for(client, personas[p], url) for p in expected} == expected
+
+
+def test_administrator_grants_role_to_new_account_and_revokes_it(client, personas, tree):
+    from units.models import UnitRole
+
+    client.force_login(personas["admin_dept"])
+    url = reverse("units:roles", kwargs={"pk": tree[OWN].pk})
+    response = client.post(url, {"username": "thuky-moi", "full_name": "Đỗ Thị Mới", "email": "moi@truong.edu.vn", "role": "secretary"})
+    assert response.status_code == 302
+    granted = UnitRole.objects.get(user__username="thuky-moi")
+    assert (granted.unit, granted.role, granted.user.has_usable_password()) == (tree[OWN], "secretary", False)
+    client.post(reverse("units:role_revoke", kwargs={"pk": tree[OWN].pk, "role_pk": granted.pk}))
+    assert not UnitRole.objects.filter(pk=granted.pk).exists()
+
+
+def test_new_account_without_email_is_refused(client, personas, tree):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(personas["admin_dept"])
+    url = reverse("units:roles", kwargs={"pk": tree[OWN].pk})
+    response = client.post(url, {"username": "khong-email", "role": "secretary"})
+    assert "cần thư điện tử" in response.content.decode()
+    assert not get_user_model().objects.filter(username="khong-email").exists()
+
+
+def test_revoke_role_of_another_unit_is_404(client, personas, tree):
+    foreign = personas["secretary_a2"].unit_roles.get()
+    client.force_login(personas["admin_dept"])
+    url = reverse("units:role_revoke", kwargs={"pk": tree[OWN].pk, "role_pk": foreign.pk})
+    assert client.post(url).status_code == 404
