@@ -195,7 +195,9 @@ def unit_role_grant(*, user, unit: Unit, role: str) -> UnitRole:
 
 
 @transaction.atomic
-def unit_role_grant_by_username(*, username: str, unit: Unit, role: str, full_name: str = "", email: str = "") -> UnitRole:
+def unit_role_grant_by_username(
+    *, username: str, unit: Unit, role: str, full_name: str = "", email: str = ""
+) -> UnitRole:
     """Grant a role to an existing account, or create the account first (it needs an e-mail then).
 
     A new account has no usable password: its owner sets one through "Quên mật khẩu".

@@ -293,7 +293,14 @@ def test_list_query_count_does_not_grow_with_rows(
 
 def test_role_page_only_for_administrators(client, personas, tree):
     url = reverse("units:roles", kwargs={"pk": tree[OWN].pk})
-    expected = {"admin_dept": 200, "head_a1": 403, "secretary_a1": 403, "reviewer_a": 403, "secretary_a2": 404, "outsider": 404}
+    expected = {
+        "admin_dept": 200,
+        "head_a1": 403,
+        "secretary_a1": 403,
+        "reviewer_a": 403,
+        "secretary_a2": 404,
+        "outsider": 404,
+    }
     assert {p: status_for(client, personas[p], url) for p in expected} == expected
 
 
@@ -302,7 +309,9 @@ def test_administrator_grants_role_to_new_account_and_revokes_it(client, persona
 
     client.force_login(personas["admin_dept"])
     url = reverse("units:roles", kwargs={"pk": tree[OWN].pk})
-    response = client.post(url, {"username": "thuky-moi", "full_name": "Đỗ Thị Mới", "email": "moi@truong.edu.vn", "role": "secretary"})
+    response = client.post(
+        url, {"username": "thuky-moi", "full_name": "Đỗ Thị Mới", "email": "moi@truong.edu.vn", "role": "secretary"}
+    )
     assert response.status_code == 302
     granted = UnitRole.objects.get(user__username="thuky-moi")
     assert (granted.unit, granted.role, granted.user.has_usable_password()) == (tree[OWN], "secretary", False)
