@@ -1,9 +1,25 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
+from units.models import Person, Unit
 
-from .enums import AuthorityKind, AwardCategory, CommendationKind, RecipientKind
+from .enums import (
+    AuthorityKind,
+    AwardCategory,
+    CommendationKind,
+    DisciplineKind,
+    InitiativeKind,
+    InitiativeScope,
+    InitiativeStatus,
+    RecipientKind,
+    RecordSource,
+    RuleKind,
+    ServicePeriodKind,
+    TaskRating,
+)
 
 
 class AwardType(TimeStampedModel):
@@ -16,6 +32,7 @@ class AwardType(TimeStampedModel):
 
     code = models.CharField("mã", max_length=32, db_index=True)
     name = models.CharField("tên", max_length=255)
+    short_name = models.CharField("tên viết tắt", max_length=64, blank=True)
     category = models.CharField("loại", max_length=16, choices=AwardCategory.choices)
     recipient_kind = models.CharField("đối tượng", max_length=16, choices=RecipientKind.choices)
     commendation_kind = models.CharField(
@@ -27,6 +44,9 @@ class AwardType(TimeStampedModel):
     effective_from = models.DateField("hiệu lực từ ngày")
     effective_to = models.DateField("hiệu lực đến ngày", null=True, blank=True)
     rank = models.PositiveSmallIntegerField("thứ tự", default=100)
+    is_verified = models.BooleanField(
+        "đã đối chiếu văn bản", default=True, help_text="Bỏ chọn khi nội dung chưa được đối chiếu với văn bản gốc"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -42,3 +62,248 @@ class AwardType(TimeStampedModel):
 
     def in_force_on(self, day) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+def in_force_q(day, prefix: str = "") -> Q:
+    """Rows whose [effective_from, effective_to] contains `day`."""
+    return Q(**{f"{prefix}effective_from__lte": day}) & (
+        Q(**{f"{prefix}effective_to__isnull": True}) | Q(**{f"{prefix}effective_to__gte": day})
+    )
+
+
+WILDCARD = "*"
+
+
+class AwardRule(TimeStampedModel):
+    """One legal rule of an award, as data: `kind` names a pure function, `params` are its values.
+
+    Rules belong to an award *code* (not to one dated AwardType row), so a new
+    version of the catalog row does not need its rules copied. The code "*"
+    means every award; a rule of an award replaces a "*" rule of the same kind.
+    """
+
+    award_code = models.CharField(
+        "mã danh hiệu", max_length=32, db_index=True, help_text="«*» áp dụng cho mọi danh hiệu"
+    )
+    kind = models.CharField("loại quy tắc", max_length=32, choices=RuleKind.choices)
+    params = models.JSONField("tham số", default=dict, blank=True)
+    description = models.CharField("mô tả", max_length=500, blank=True)
+    legal_basis = models.CharField("căn cứ pháp lý", max_length=500, blank=True)
+    effective_from = models.DateField("hiệu lực từ ngày")
+    effective_to = models.DateField("hiệu lực đến ngày", null=True, blank=True)
+    is_verified = models.BooleanField(
+        "đã đối chiếu văn bản", default=True, help_text="Bỏ chọn khi giá trị là mặc định chưa được đối chiếu"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "quy tắc xét khen thưởng"
+        verbose_name_plural = "quy tắc xét khen thưởng"
+        ordering = ["award_code", "kind", "-effective_from"]
+        indexes = [models.Index(fields=["award_code", "effective_from"], name="awardrule_code_from")]
+
+    def __str__(self):
+        return f"{self.award_code} – {self.get_kind_display()}"
+
+    def in_force_on(self, day) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
+class Revocation(TimeStampedModel):
+    """A decision that cancels (thu hồi, hủy bỏ) earlier award decisions; its records stop counting."""
+
+    decision_number = models.CharField("số quyết định thu hồi", max_length=64)
+    decision_date = models.DateField("ngày quyết định thu hồi")
+    issuer = models.CharField("cơ quan ban hành", max_length=255, blank=True)
+    reason = models.TextField("lý do")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "quyết định thu hồi"
+        verbose_name_plural = "quyết định thu hồi"
+        ordering = ["-decision_date", "-id"]
+
+    def __str__(self):
+        return f"{self.decision_number} ngày {self.decision_date:%d/%m/%Y}"
+
+
+class AwardRecordQuerySet(models.QuerySet):
+    def in_force(self):
+        """Records that count: not revoked."""
+        return self.filter(revocation__isnull=True)
+
+
+class AwardRecord(TimeStampedModel):
+    """One award actually given to one person or one collective (the award history)."""
+
+    person = models.ForeignKey(
+        Person, verbose_name="cá nhân", null=True, blank=True, on_delete=models.CASCADE, related_name="award_records"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="tập thể", null=True, blank=True, on_delete=models.CASCADE, related_name="award_records"
+    )
+    award_type = models.ForeignKey(
+        AwardType, verbose_name="danh hiệu / hình thức", on_delete=models.PROTECT, related_name="records"
+    )
+    school_year = models.PositiveSmallIntegerField(
+        "năm học (năm bắt đầu)", db_index=True, help_text="2024 là năm học 2024-2025"
+    )
+    commendation_kind = models.CharField("khen thưởng theo", max_length=16, choices=CommendationKind.choices)
+    decision_number = models.CharField("số quyết định", max_length=64, blank=True)
+    decision_date = models.DateField("ngày quyết định", null=True, blank=True)
+    issuer = models.CharField("cơ quan ban hành", max_length=255, blank=True)
+    source = models.CharField("nguồn", max_length=16, choices=RecordSource.choices, default=RecordSource.DECIDED_HERE)
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+    revocation = models.ForeignKey(
+        Revocation,
+        verbose_name="bị thu hồi bởi",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = AwardRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "khen thưởng đã nhận"
+        verbose_name_plural = "lịch sử khen thưởng"
+        ordering = ["-school_year", "award_type__rank", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(person__isnull=False, unit__isnull=True) | Q(person__isnull=True, unit__isnull=False)),
+                name="awardrecord_one_recipient",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "award_type", "school_year", "decision_number"],
+                condition=Q(person__isnull=False),
+                name="awardrecord_person_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "award_type", "school_year", "decision_number"],
+                condition=Q(unit__isnull=False),
+                name="awardrecord_unit_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "school_year"], name="awardrecord_person_year"),
+            models.Index(fields=["unit", "school_year"], name="awardrecord_unit_year"),
+            models.Index(fields=["decision_number", "decision_date"], name="awardrecord_decision"),
+        ]
+
+    def __str__(self):
+        return f"{self.award_type} {self.school_year}-{self.school_year + 1} – {self.recipient}"
+
+    @property
+    def recipient(self):
+        return self.person or self.unit
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revocation_id is not None
+
+    @property
+    def counts_for_merit(self) -> bool:
+        """Đột xuất and chuyên đề results never count toward công trạng prerequisites."""
+        return self.commendation_kind == CommendationKind.MERIT and not self.is_revoked
+
+
+class TaskEvaluation(TimeStampedModel):
+    """Đánh giá, xếp loại mức độ hoàn thành nhiệm vụ of one person for one school year."""
+
+    person = models.ForeignKey(Person, verbose_name="cá nhân", on_delete=models.CASCADE, related_name="evaluations")
+    school_year = models.PositiveSmallIntegerField("năm học (năm bắt đầu)")
+    rating = models.CharField("xếp loại", max_length=16, choices=TaskRating.choices)
+    source = models.CharField("nguồn", max_length=16, choices=RecordSource.choices, default=RecordSource.DECIDED_HERE)
+
+    class Meta:
+        verbose_name = "đánh giá, xếp loại"
+        verbose_name_plural = "đánh giá, xếp loại"
+        ordering = ["-school_year"]
+        constraints = [models.UniqueConstraint(fields=["person", "school_year"], name="evaluation_person_year_unique")]
+
+    def __str__(self):
+        return f"{self.person} {self.school_year}: {self.get_rating_display()}"
+
+
+class DisciplinePeriod(TimeStampedModel):
+    """A disciplinary sanction in force (start–end), or a pending case (kind `pending`) that blocks awards."""
+
+    person = models.ForeignKey(
+        Person, verbose_name="cá nhân", on_delete=models.CASCADE, related_name="discipline_periods"
+    )
+    kind = models.CharField("hình thức", max_length=16, choices=DisciplineKind.choices)
+    start = models.DateField("từ ngày")
+    end = models.DateField("đến ngày", null=True, blank=True, help_text="Để trống khi chưa kết thúc")
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "kỷ luật / đang xem xét"
+        verbose_name_plural = "kỷ luật / đang xem xét"
+        ordering = ["-start"]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_kind_display()} từ {self.start:%d/%m/%Y}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.kind == DisciplineKind.PENDING
+
+
+class ServicePeriod(TimeStampedModel):
+    """A period that changes how service years count: in a very disadvantaged area, or outside the sector."""
+
+    person = models.ForeignKey(Person, verbose_name="cá nhân", on_delete=models.CASCADE, related_name="service_periods")
+    kind = models.CharField("loại", max_length=16, choices=ServicePeriodKind.choices)
+    start = models.DateField("từ ngày")
+    end = models.DateField("đến ngày", null=True, blank=True, help_text="Để trống khi vẫn đang tiếp diễn")
+    place = models.CharField("nơi công tác", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "quá trình công tác đặc biệt"
+        verbose_name_plural = "quá trình công tác đặc biệt"
+        ordering = ["start"]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_kind_display()} từ {self.start:%d/%m/%Y}"
+
+
+class Initiative(TimeStampedModel):
+    """Sáng kiến / đề tài: registered by name at the start of a school year, recognised later with a scope."""
+
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="initiatives")
+    school_year = models.PositiveSmallIntegerField("năm học (năm bắt đầu)")
+    title = models.CharField("tên sáng kiến", max_length=500)
+    kind = models.CharField("loại", max_length=16, choices=InitiativeKind.choices, default=InitiativeKind.INITIATIVE)
+    subject = models.CharField("lĩnh vực / môn", max_length=100, blank=True)
+    authors = models.ManyToManyField(Person, verbose_name="tác giả", related_name="initiatives")
+    status = models.CharField(
+        "trạng thái", max_length=16, choices=InitiativeStatus.choices, default=InitiativeStatus.REGISTERED
+    )
+    scope = models.CharField("phạm vi công nhận", max_length=16, choices=InitiativeScope.choices, blank=True)
+    decision_number = models.CharField("số quyết định công nhận", max_length=64, blank=True)
+    decision_date = models.DateField("ngày quyết định công nhận", null=True, blank=True)
+    issuer = models.CharField("cơ quan công nhận", max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "sáng kiến"
+        verbose_name_plural = "sáng kiến"
+        ordering = ["-school_year", "title"]
+        indexes = [models.Index(fields=["unit", "school_year"], name="initiative_unit_year")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_recognised(self) -> bool:
+        return self.status == InitiativeStatus.RECOGNISED

@@ -1,0 +1,46 @@
+"""School years (năm học, September to August) kept apart from calendar years.
+
+A school year is stored as the calendar year it starts in: 2024 means
+2024-2025. June to August belong to the school year that ends in them, since
+year-end reviews and decisions happen then.
+"""
+
+import datetime
+
+FIRST_MONTH = 9
+
+
+def school_year_of(day: datetime.date) -> int:
+    return day.year if day.month >= FIRST_MONTH else day.year - 1
+
+
+def school_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, FIRST_MONTH, 1), datetime.date(year + 1, FIRST_MONTH, 1) - datetime.timedelta(days=1)
+
+
+def school_year_label(year: int) -> str:
+    return f"{year}-{year + 1}"
+
+
+def current_school_year(today: datetime.date | None = None) -> int:
+    return school_year_of(today or datetime.date.today())
+
+
+def parse_school_year(value) -> int:
+    """Accept 2024, "2024", "2024-2025" or "2024 - 2025"; raise ValueError otherwise."""
+    if isinstance(value, int):
+        year = value
+    else:
+        text = str(value or "").strip().replace("–", "-").replace(" ", "")
+        if text.endswith(".0"):
+            text = text[:-2]
+        parts = text.split("-")
+        if len(parts) == 1 and parts[0].isdigit():
+            year = int(parts[0])
+        elif len(parts) == 2 and all(p.isdigit() for p in parts) and int(parts[1]) == int(parts[0]) + 1:
+            year = int(parts[0])
+        else:
+            raise ValueError(f"năm học «{value}» không hợp lệ (ví dụ: 2023-2024)")
+    if not 1975 <= year <= 2100:
+        raise ValueError(f"năm học «{value}» không hợp lệ (ví dụ: 2023-2024)")
+    return year
