@@ -1,8 +1,12 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from .enums import Gender, SchoolLevel, UnitKind
 from .models import Person, Unit
+
+# A tri-state select that reads "Tất cả / Có / Không" rather than Django's "Chưa xác định".
+YES_NO = forms.Select(choices=[("", "Tất cả"), ("true", "Có"), ("false", "Không")])
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -13,6 +17,7 @@ class UnitFilter(django_filters.FilterSet):
         fields=(("name", "name"), ("kind", "kind"), ("path", "path"), ("people_count", "people_count")),
         field_labels={"name": "Tên", "kind": "Loại", "path": "Cây đơn vị", "people_count": "Số người"},
         label="Sắp xếp",
+        empty_label="Mặc định",
     )
 
     class Meta:
@@ -27,8 +32,8 @@ class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Họ tên", method="filter_q")
     unit = django_filters.ModelChoiceFilter(label="Đơn vị", queryset=Unit.objects.none(), empty_label="Tất cả")
     gender = django_filters.ChoiceFilter(label="Giới tính", choices=Gender.choices, empty_label="Tất cả")
-    is_manager = django_filters.BooleanFilter(label="Cán bộ quản lý")
-    is_active = django_filters.BooleanFilter(label="Đang công tác")
+    is_manager = django_filters.BooleanFilter(label="Cán bộ quản lý", widget=YES_NO)
+    is_active = django_filters.BooleanFilter(label="Đang công tác", widget=YES_NO)
     o = django_filters.OrderingFilter(
         fields=(
             ("full_name", "full_name"),
@@ -43,6 +48,7 @@ class PersonFilter(django_filters.FilterSet):
             "unit__name": "Đơn vị",
         },
         label="Sắp xếp",
+        empty_label="Mặc định",
     )
 
     class Meta:
