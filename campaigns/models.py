@@ -1,1 +1,412 @@
+import datetime
 
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from core.models import TimeStampedModel
+from units.enums import UnitKind
+
+from .enums import CampaignKind, CampaignStatus, DeadlineAction, ObjectGroup, ReachKind, RegistrationStatus
+
+
+def school_year_label(year: int | None) -> str:
+    return f"{year}-{year + 1}" if year else ""
+
+
+class Campaign(TimeStampedModel):
+    """Phong trào thi đua, with the metadata of the plan (kế hoạch) that launches it.
+
+    The launching unit (`launched_by`) always sees its campaigns; once launched
+    a campaign is visible, read-only, to every unit it reaches (see `reach`).
+    """
+
+    name = models.CharField("tên phong trào / trích yếu kế hoạch", max_length=500)
+    kind = models.CharField("loại phong trào", max_length=16, choices=CampaignKind.choices, db_index=True)
+    status = models.CharField(
+        "trạng thái", max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT, db_index=True
+    )
+    launched_by = models.ForeignKey(
+        "units.Unit", verbose_name="đơn vị phát động", on_delete=models.PROTECT, related_name="launched_campaigns"
+    )
+    reach = models.CharField("phạm vi", max_length=16, choices=ReachKind.choices, default=ReachKind.SUBTREE)
+    reach_units = models.ManyToManyField(
+        "units.Unit", verbose_name="đơn vị được chọn", blank=True, related_name="reaching_campaigns"
+    )
+    reach_blocks = models.ManyToManyField(
+        "units.EmulationBlock", verbose_name="khối/cụm thi đua", blank=True, related_name="campaigns"
+    )
+    school_year = models.PositiveSmallIntegerField(
+        "năm học (năm bắt đầu)", null=True, blank=True, db_index=True, help_text="2024 là năm học 2024-2025"
+    )
+    period_start = models.DateField("thời gian thi đua từ ngày", null=True, blank=True)
+    period_end = models.DateField("đến ngày", null=True, blank=True)
+    document_number = models.CharField("số kế hoạch", max_length=32, blank=True, help_text="Ví dụ: 345 hoặc 50a")
+    document_symbol = models.CharField("ký hiệu", max_length=64, blank=True, help_text="Ví dụ: KH-PGDĐT")
+    issued_on = models.DateField("ngày ban hành", null=True, blank=True)
+    place = models.CharField("địa danh", max_length=100, blank=True)
+    purposes = models.TextField("mục đích", blank=True)
+    requirements = models.TextField("yêu cầu", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    launched_at = models.DateTimeField("phát động lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "phong trào thi đua"
+        verbose_name_plural = "phong trào thi đua"
+        ordering = ["-school_year", "-issued_on", "-id"]
+        indexes = [models.Index(fields=["launched_by", "status"], name="campaign_launcher_status")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("campaigns:detail", args=[self.pk])
+
+    @property
+    def school_year_label(self) -> str:
+        return school_year_label(self.school_year)
+
+    @property
+    def document_reference(self) -> str:
+        """ "Số: 345/KH-PGDĐT" as printed at the top of the plan."""
+        if not (self.document_number or self.document_symbol):
+            return ""
+        return f"Số: {self.document_number}/{self.document_symbol}"
+
+    @property
+    def reference_date(self) -> datetime.date:
+        """The day whose law applies to the campaign's awards (catalog rows in force)."""
+        if self.period_start:
+            return self.period_start
+        if self.school_year:
+            return datetime.date(self.school_year, 9, 1)
+        return self.issued_on or datetime.date.today()
+
+    @property
+    def is_launched(self) -> bool:
+        return self.status == CampaignStatus.LAUNCHED
+
+
+class LegalBasis(models.Model):
+    """One "Căn cứ …" line of the plan, in order."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="legal_bases")
+    order = models.PositiveSmallIntegerField("thứ tự", default=1)
+    text = models.TextField("căn cứ")
+
+    class Meta:
+        verbose_name = "căn cứ"
+        verbose_name_plural = "căn cứ"
+        ordering = ["campaign", "order", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class Criterion(models.Model):
+    """Tiêu chí thi đua for one object group (tập thể, CBQL, giáo viên, nhân viên, học sinh)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="criteria")
+    group = models.CharField("đối tượng", max_length=16, choices=ObjectGroup.choices)
+    text = models.TextField("tiêu chí")
+
+    class Meta:
+        verbose_name = "tiêu chí"
+        verbose_name_plural = "tiêu chí"
+        ordering = ["campaign", "group", "id"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "group"], name="criterion_campaign_group")]
+
+    def __str__(self):
+        return f"{self.get_group_display()}: {self.text[:80]}"
+
+
+class CampaignAward(models.Model):
+    """An award on offer in the campaign, with its cap ("không quá 15 tập thể, cá nhân")."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="awards")
+    award_type = models.ForeignKey(
+        "awards.AwardType", verbose_name="danh hiệu / hình thức", on_delete=models.PROTECT, related_name="+"
+    )
+    cap = models.PositiveIntegerField("số lượng tối đa", null=True, blank=True, help_text="Để trống: không giới hạn")
+    note = models.CharField("ghi chú", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "hình thức khen thưởng của phong trào"
+        verbose_name_plural = "hình thức khen thưởng của phong trào"
+        ordering = ["campaign", "award_type__rank", "id"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "award_type"], name="campaignaward_unique")]
+
+    def __str__(self):
+        return f"{self.award_type}: {self.cap_label}"
+
+    @property
+    def cap_label(self) -> str:
+        return f"không quá {self.cap}" if self.cap is not None else "không giới hạn số lượng"
+
+
+class Phase(TimeStampedModel):
+    """Đợt thi đua. A campaign's phases never overlap (checked in services)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phases")
+    number = models.PositiveSmallIntegerField("đợt số")
+    name = models.CharField("tên đợt", max_length=255, blank=True)
+    theme = models.TextField("chủ đề / nội dung", blank=True)
+    start = models.DateField("từ ngày")
+    end = models.DateField("đến ngày")
+
+    class Meta:
+        verbose_name = "đợt thi đua"
+        verbose_name_plural = "đợt thi đua"
+        ordering = ["campaign", "start", "number"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "number"], name="phase_campaign_number")]
+
+    def __str__(self):
+        return f"Đợt {self.number}" + (f": {self.name}" if self.name else "")
+
+    def is_current(self, day: datetime.date) -> bool:
+        return self.start <= day <= self.end
+
+
+class Deadline(TimeStampedModel):
+    """Units of a kind (or one unit) must do `action` by `due_date` (e.g. schools → Phòng by 03/02/2023)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deadlines")
+    action = models.CharField("việc phải làm", max_length=16, choices=DeadlineAction.choices)
+    unit_kind = models.CharField(
+        "cấp thực hiện", max_length=32, choices=UnitKind.choices, blank=True, help_text="Ví dụ: Trường học"
+    )
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name="hoặc một đơn vị", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    due_date = models.DateField("hạn chót", db_index=True)
+    note = models.CharField(
+        "ghi chú", max_length=500, blank=True, help_text="Ví dụ: gửi về Phòng GD&ĐT qua thư điện tử"
+    )
+
+    class Meta:
+        verbose_name = "hạn chót"
+        verbose_name_plural = "hạn chót"
+        ordering = ["campaign", "due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(unit__isnull=True) & ~models.Q(unit_kind=""))
+                | (models.Q(unit__isnull=False) & models.Q(unit_kind="")),
+                name="deadline_kind_xor_unit",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} – {self.applies_label} – {self.due_date:%d/%m/%Y}"
+
+    @property
+    def applies_label(self) -> str:
+        return self.unit.name if self.unit_id else self.get_unit_kind_display()
+
+    def applies_to(self, unit) -> bool:
+        if self.unit_id:
+            return self.unit_id == unit.pk
+        return self.unit_kind == unit.kind
+
+
+class DeadlineExtension(models.Model):
+    """The level above reopens a passed deadline for one unit until a new date."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="extensions")
+    unit = models.ForeignKey("units.Unit", verbose_name="đơn vị", on_delete=models.CASCADE, related_name="+")
+    until = models.DateField("gia hạn đến ngày")
+    reason = models.CharField("lý do", max_length=500, blank=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField("mở lại lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "gia hạn"
+        verbose_name_plural = "gia hạn"
+        ordering = ["deadline", "unit", "-granted_at"]
+
+    def __str__(self):
+        return f"Gia hạn đến {self.until:%d/%m/%Y}"
+
+
+class DeadlineCompletion(models.Model):
+    """A unit did what a deadline asked (e.g. its registration was submitted). Reminders skip it."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="completions")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    completed_at = models.DateTimeField(auto_now_add=True)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["deadline", "unit"], name="completion_unique")]
+
+    def __str__(self):
+        return f"Hoàn thành: {self.deadline_id}/{self.unit_id}"
+
+
+class Registration(TimeStampedModel):
+    """Đăng ký thi đua of one unit in one campaign: the collective target and a line per person."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="registrations")
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name="đơn vị", on_delete=models.PROTECT, related_name="registrations"
+    )
+    status = models.CharField(
+        "trạng thái", max_length=16, choices=RegistrationStatus.choices, default=RegistrationStatus.DRAFT, db_index=True
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    collective_title = models.ForeignKey(
+        "awards.AwardType",
+        verbose_name="danh hiệu tập thể đăng ký",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    collective_commendation = models.ForeignKey(
+        "awards.AwardType",
+        verbose_name="hình thức khen thưởng tập thể đăng ký",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField("ghi chú", blank=True)
+    submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "đăng ký thi đua"
+        verbose_name_plural = "đăng ký thi đua"
+        ordering = ["campaign", "unit__path"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="registration_campaign_unit")]
+
+    def __str__(self):
+        return f"Đăng ký thi đua – {self.unit} – {self.campaign}"
+
+    def get_absolute_url(self):
+        return reverse("campaigns:registration_detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (RegistrationStatus.DRAFT, RegistrationStatus.RETURNED)
+
+
+class RegistrationLine(models.Model):
+    """One row of the LAW.md (d) form: STT, họ tên, chức vụ, danh hiệu đăng ký, hình thức khen thưởng đăng ký."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="lines")
+    order = models.PositiveSmallIntegerField("STT")
+    person = models.ForeignKey("units.Person", verbose_name="cá nhân", on_delete=models.PROTECT, related_name="+")
+    position = models.CharField("chức vụ", max_length=100, blank=True)
+    title = models.ForeignKey(
+        "awards.AwardType",
+        verbose_name="danh hiệu đăng ký",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    commendation = models.ForeignKey(
+        "awards.AwardType",
+        verbose_name="hình thức khen thưởng đăng ký",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    initiative_title = models.CharField("tên sáng kiến đăng ký", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "dòng đăng ký"
+        verbose_name_plural = "dòng đăng ký"
+        ordering = ["registration", "order"]
+        constraints = [models.UniqueConstraint(fields=["registration", "person"], name="registrationline_person")]
+
+    def __str__(self):
+        return f"{self.order}. {self.person_id}"
+
+
+class RegistrationTransition(models.Model):
+    """History of a registration's status: who, when, from, to, comment."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=RegistrationStatus.choices)
+    to_status = models.CharField(max_length=16, choices=RegistrationStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["registration", "at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+
+class Compact(TimeStampedModel):
+    """Giao ước thi đua signed between units of an emulation block."""
+
+    block = models.ForeignKey(
+        "units.EmulationBlock", verbose_name="khối/cụm thi đua", on_delete=models.PROTECT, related_name="compacts"
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="phong trào", null=True, blank=True, on_delete=models.SET_NULL, related_name="compacts"
+    )
+    title = models.CharField("tên giao ước", max_length=500)
+    text = models.TextField("nội dung giao ước")
+    signed_on = models.DateField("ngày ký")
+    units = models.ManyToManyField("units.Unit", verbose_name="đơn vị ký", related_name="compacts")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "giao ước thi đua"
+        verbose_name_plural = "giao ước thi đua"
+        ordering = ["-signed_on", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("campaigns:compact_detail", args=[self.pk])
+
+
+class Notification(models.Model):
+    """An in-app message (reminders, registration submitted/returned)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="campaign_notifications")
+    message = models.CharField("nội dung", max_length=1000)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField("thời gian", auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField("đã đọc lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "thông báo"
+        verbose_name_plural = "thông báo"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self):
+        return self.message
+
+
+class ReminderLog(models.Model):
+    """One reminder sent for (deadline, unit, days before): makes the beat task idempotent."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    days_before = models.PositiveSmallIntegerField()
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["deadline", "unit", "days_before"], name="reminderlog_unique")]
+
+    def __str__(self):
+        return f"Nhắc {self.days_before} ngày: {self.deadline_id}/{self.unit_id}"

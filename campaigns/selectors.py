@@ -1,0 +1,389 @@
+"""Every read a campaigns view shows starts here, scoped to the user."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from units.enums import UnitKind
+from units.models import EmulationBlock, Person, Unit
+from units.rules import roles_of, unit_scope_q
+
+from .enums import CampaignStatus, ReachKind, RegistrationStatus
+from .models import (
+    Campaign,
+    CampaignAward,
+    Compact,
+    Deadline,
+    DeadlineCompletion,
+    DeadlineExtension,
+    Notification,
+    Phase,
+    Registration,
+    RegistrationLine,
+)
+
+# --- Reach and visibility ----------------------------------------------------------------
+
+
+def _reach_q(user, prefix: str) -> Q:
+    """Matches a reach root R (a Unit, on `prefix`) whose subtree meets a unit the user sees.
+
+    The user's units are unions of subtrees; R's subtree meets the user's scope of
+    role unit X when R is inside that scope, or R is X or one of X's ancestors
+    (known from X's path, so no query).
+    """
+    ancestors = {pk for role in roles_of(user) for pk in role.unit.ancestor_ids()} | {
+        role.unit_id for role in roles_of(user)
+    }
+    return unit_scope_q(user, prefix) | Q(**{f"{prefix}__pk__in": sorted(ancestors)})
+
+
+def campaigns_visible_to(user) -> QuerySet[Campaign]:
+    """Campaigns launched by a unit the user sees (drafts included), or launched and reaching one.
+
+    One query, whatever the depth: subtree reach by the launcher's path, chosen
+    units and emulation blocks through EXISTS subqueries.
+    """
+    if user.is_authenticated and user.is_superuser:
+        return Campaign.objects.all()
+    through_units = Campaign.reach_units.through.objects.filter(_reach_q(user, "unit"), campaign_id=OuterRef("pk"))
+    through_blocks = Campaign.reach_blocks.through.objects.filter(
+        _reach_q(user, "emulationblock__members"), campaign_id=OuterRef("pk")
+    )
+    reaching = (
+        (Q(reach=ReachKind.SUBTREE) & _reach_q(user, "launched_by"))
+        | (Q(reach=ReachKind.UNITS) & Q(Exists(through_units)))
+        | (Q(reach=ReachKind.BLOCKS) & Q(Exists(through_blocks)))
+    )
+    return Campaign.objects.filter(unit_scope_q(user, "launched_by") | (~Q(status=CampaignStatus.DRAFT) & reaching))
+
+
+def campaign_list(user) -> QuerySet[Campaign]:
+    return campaigns_visible_to(user).select_related("launched_by").annotate(phase_count=Count("phases", distinct=True))
+
+
+def campaign_get_visible(user, pk) -> Campaign:
+    return get_object_or_404(campaigns_visible_to(user).select_related("launched_by", "created_by"), pk=pk)
+
+
+def reach_roots(campaign: Campaign) -> list[Unit]:
+    """The units whose subtrees the campaign reaches."""
+    if campaign.reach == ReachKind.SUBTREE:
+        return [campaign.launched_by]
+    if campaign.reach == ReachKind.UNITS:
+        return list(campaign.reach_units.all())
+    return list(Unit.objects.filter(blocks__in=campaign.reach_blocks.all()).distinct())
+
+
+def reached_units(campaign: Campaign, roots: list[Unit] | None = None) -> QuerySet[Unit]:
+    """Every unit the campaign reaches, its launcher excluded."""
+    roots = reach_roots(campaign) if roots is None else roots
+    if not roots:
+        return Unit.objects.none()
+    query = Q()
+    for root in roots:
+        query |= Q(path__startswith=root.path)
+    return Unit.objects.filter(query).exclude(pk=campaign.launched_by_id)
+
+
+def campaign_reaches(campaign: Campaign, unit: Unit) -> bool:
+    return unit.pk == campaign.launched_by_id or any(unit.path.startswith(r.path) for r in reach_roots(campaign))
+
+
+def expected_registrants(campaign: Campaign) -> QuerySet[Unit]:
+    """Units expected to register: reached units that are not teams (teams register within
+    their school), plus the launcher itself when it is a school (a school's own plan)."""
+    units = reached_units(campaign).exclude(kind=UnitKind.TEAM)
+    if campaign.launched_by.kind == UnitKind.SCHOOL:
+        units = units | Unit.objects.filter(pk=campaign.launched_by_id)
+    return units
+
+
+def may_register(campaign: Campaign, unit: Unit) -> bool:
+    if unit.kind == UnitKind.TEAM:
+        return False
+    if unit.pk == campaign.launched_by_id:
+        return unit.kind == UnitKind.SCHOOL
+    return campaign_reaches(campaign, unit)
+
+
+# --- Campaign detail ---------------------------------------------------------------------
+
+
+@dataclass
+class CampaignDetail:
+    campaign: Campaign
+    phases: list[Phase]
+    current_phase: Phase | None
+    awards: list[CampaignAward]
+    deadlines: list[Deadline]
+    criteria: list
+    legal_bases: list
+    roots: list[Unit]
+    blocks: list[EmulationBlock]
+
+
+def campaign_detail(campaign: Campaign, *, today: datetime.date | None = None) -> CampaignDetail:
+    today = today or datetime.date.today()
+    phases = list(campaign.phases.all())
+    return CampaignDetail(
+        campaign=campaign,
+        phases=phases,
+        current_phase=next((p for p in phases if p.is_current(today)), None),
+        awards=list(campaign.awards.select_related("award_type")),
+        deadlines=list(campaign.deadlines.select_related("unit")),
+        criteria=list(campaign.criteria.all()),
+        legal_bases=list(campaign.legal_bases.all()),
+        roots=reach_roots(campaign),
+        blocks=list(campaign.reach_blocks.all()) if campaign.reach == ReachKind.BLOCKS else [],
+    )
+
+
+def current_phase(campaign: Campaign, today: datetime.date | None = None) -> Phase | None:
+    today = today or datetime.date.today()
+    return campaign.phases.filter(start__lte=today, end__gte=today).first()
+
+
+# --- Deadlines ---------------------------------------------------------------------------
+
+
+def deadline_effective_due(deadline: Deadline, unit: Unit) -> datetime.date:
+    """The due date for one unit: the deadline, or a later reopening granted to that unit."""
+    extension = (
+        DeadlineExtension.objects.filter(deadline=deadline, unit=unit)
+        .order_by("-until")
+        .values_list("until", flat=True)
+        .first()
+    )
+    return max(deadline.due_date, extension) if extension else deadline.due_date
+
+
+def deadlines_for(campaign: Campaign, unit: Unit, action: str) -> list[Deadline]:
+    return [d for d in campaign.deadlines.filter(action=action) if d.applies_to(unit)]
+
+
+def deadline_pending_units(deadline: Deadline) -> QuerySet[Unit]:
+    """Units that still have to act on a deadline: the units it applies to, minus those done."""
+    campaign = deadline.campaign
+    if deadline.unit_id:
+        units = Unit.objects.filter(pk=deadline.unit_id)
+    else:
+        units = (reached_units(campaign) | Unit.objects.filter(pk=campaign.launched_by_id)).filter(
+            kind=deadline.unit_kind
+        )
+    done = DeadlineCompletion.objects.filter(deadline=deadline, unit_id=OuterRef("pk"))
+    return units.exclude(Exists(done))
+
+
+# --- Registrations -----------------------------------------------------------------------
+
+
+def registrations_visible_to(user) -> QuerySet[Registration]:
+    return Registration.objects.filter(unit_scope_q(user, "unit")).select_related("unit", "campaign")
+
+
+def registration_get_visible(user, pk) -> Registration:
+    return get_object_or_404(
+        registrations_visible_to(user).select_related(
+            "collective_title", "collective_commendation", "submitted_by", "campaign__launched_by"
+        ),
+        pk=pk,
+    )
+
+
+def registration_lines(registration: Registration) -> QuerySet[RegistrationLine]:
+    return registration.lines.select_related("person", "title", "commendation")
+
+
+def registration_people(unit: Unit) -> QuerySet[Person]:
+    """Active people of the unit and its teams: one registration row each."""
+    return Person.objects.filter(unit__path__startswith=unit.path, is_active=True).order_by("full_name", "id")
+
+
+def registration_overview(user, campaign: Campaign) -> QuerySet[Unit]:
+    """Expected registrants the user sees, each annotated with its registration's id and status."""
+    registration = Registration.objects.filter(campaign=campaign, unit_id=OuterRef("pk"))
+    return (
+        expected_registrants(campaign)
+        .filter(unit_scope_q(user))
+        .select_related("parent")
+        .annotate(
+            registration_id=Subquery(registration.values("pk")[:1]),
+            registration_status=Subquery(registration.values("status")[:1]),
+        )
+    )
+
+
+@dataclass
+class TitleTotal:
+    name: str
+    count: int
+
+
+def registration_totals(user, campaign: Campaign) -> dict:
+    """Totals by registered title/commendation across the submitted registrations the user sees."""
+    lines = RegistrationLine.objects.filter(
+        unit_scope_q(user, "registration__unit"),
+        registration__campaign=campaign,
+        registration__status=RegistrationStatus.SUBMITTED,
+    )
+    registrations = Registration.objects.filter(
+        unit_scope_q(user, "unit"), campaign=campaign, status=RegistrationStatus.SUBMITTED
+    )
+    result = {"titles": [], "commendations": [], "collective": []}
+    for key, field, qs in (
+        ("titles", "title", lines),
+        ("commendations", "commendation", lines),
+        ("collective", "collective_title", registrations),
+    ):
+        rows = (
+            qs.exclude(**{f"{field}__isnull": True})
+            .values(f"{field}__name", f"{field}__rank")
+            .annotate(n=Count("pk"))
+            .order_by(f"{field}__rank", f"{field}__name")
+        )
+        result[key] = [TitleTotal(row[f"{field}__name"], row["n"]) for row in rows]
+    return result
+
+
+def registered_lines_for_export(user, campaign: Campaign) -> QuerySet[RegistrationLine]:
+    return (
+        RegistrationLine.objects.filter(unit_scope_q(user, "registration__unit"), registration__campaign=campaign)
+        .select_related("registration__unit", "person", "title", "commendation")
+        .order_by("registration__unit__path", "order")
+    )
+
+
+@dataclass
+class RegisteredTarget:
+    person_id: int
+    title_id: int | None
+    commendation_id: int | None
+    initiative_title: str
+    campaign_id: int
+
+
+def registered_targets(
+    *, unit: Unit, school_year: int | None = None, campaign: Campaign | None = None
+) -> dict[int, RegisteredTarget]:
+    """Each person's submitted target (title, commendation, initiative) in the unit's subtree.
+
+    For pre-filling nominations: filter by campaign, or by school year (the
+    latest submitted registration wins when a person registered twice).
+    """
+    lines = RegistrationLine.objects.filter(
+        registration__unit__path__startswith=unit.path, registration__status=RegistrationStatus.SUBMITTED
+    )
+    if campaign is not None:
+        lines = lines.filter(registration__campaign=campaign)
+    if school_year is not None:
+        lines = lines.filter(registration__campaign__school_year=school_year)
+    result = {}
+    for line in lines.order_by("registration__submitted_at", "pk").values(
+        "person_id", "title_id", "commendation_id", "initiative_title", "registration__campaign_id"
+    ):
+        result[line["person_id"]] = RegisteredTarget(
+            line["person_id"],
+            line["title_id"],
+            line["commendation_id"],
+            line["initiative_title"],
+            line["registration__campaign_id"],
+        )
+    return result
+
+
+# --- Compacts, calendar, notifications ---------------------------------------------------
+
+
+def compacts_visible_to(user) -> QuerySet[Compact]:
+    signer_visible = Compact.units.through.objects.filter(unit_scope_q(user, "unit"), compact_id=OuterRef("pk"))
+    return (
+        Compact.objects.filter(unit_scope_q(user, "block__owner") | Q(Exists(signer_visible)))
+        .select_related("block", "campaign")
+        .annotate(unit_count=Count("units", distinct=True))
+    )
+
+
+def compact_get_visible(user, pk) -> Compact:
+    return get_object_or_404(compacts_visible_to(user), pk=pk)
+
+
+@dataclass
+class AgendaItem:
+    day: datetime.date
+    end: datetime.date | None
+    kind: str  # "phase" or "deadline"
+    label: str
+    campaign: Campaign
+    is_current: bool = False
+    due_for_unit: datetime.date | None = None
+
+
+def unit_agenda(user, unit: Unit, *, start: datetime.date, end: datetime.date, today=None) -> list[tuple]:
+    """Phases and deadlines of the campaigns that concern `unit`, by month: [(first of month, [items])]."""
+    today = today or datetime.date.today()
+    campaigns = _campaigns_concerning(user, unit)
+    campaign_ids = [c.pk for c in campaigns]
+    by_id = {c.pk: c for c in campaigns}
+    items: list[AgendaItem] = []
+    for phase in Phase.objects.filter(campaign_id__in=campaign_ids, start__lte=end, end__gte=start):
+        items.append(
+            AgendaItem(phase.start, phase.end, "phase", str(phase), by_id[phase.campaign_id], phase.is_current(today))
+        )
+    extensions = {
+        e.deadline_id: e.until
+        for e in DeadlineExtension.objects.filter(deadline__campaign_id__in=campaign_ids, unit=unit).order_by("until")
+    }
+    for deadline in Deadline.objects.filter(campaign_id__in=campaign_ids, due_date__range=(start, end)).select_related(
+        "unit"
+    ):
+        applies = deadline.applies_to(unit)
+        label = f"Hạn chót: {deadline.get_action_display()} ({deadline.applies_label})"
+        due = max(deadline.due_date, extensions.get(deadline.pk, deadline.due_date)) if applies else None
+        items.append(
+            AgendaItem(deadline.due_date, None, "deadline", label, by_id[deadline.campaign_id], due_for_unit=due)
+        )
+    months: dict[datetime.date, list[AgendaItem]] = defaultdict(list)
+    for item in sorted(items, key=lambda i: (i.day, i.kind)):
+        months[item.day.replace(day=1)].append(item)
+    return sorted(months.items())
+
+
+def _campaigns_concerning(user, unit: Unit) -> list[Campaign]:
+    """Launched campaigns the user sees that reach `unit` or were launched by it."""
+    candidates = (
+        campaigns_visible_to(user)
+        .exclude(status=CampaignStatus.DRAFT)
+        .select_related("launched_by")
+        .prefetch_related(
+            Prefetch("reach_units", queryset=Unit.objects.only("pk", "path")),
+            Prefetch("reach_blocks__members", queryset=Unit.objects.only("pk", "path")),
+        )
+    )
+    result = []
+    for campaign in candidates:
+        if campaign.launched_by_id == unit.pk:
+            result.append(campaign)
+            continue
+        if campaign.reach == ReachKind.SUBTREE:
+            roots = [campaign.launched_by]
+        elif campaign.reach == ReachKind.UNITS:
+            roots = list(campaign.reach_units.all())
+        else:
+            roots = [m for b in campaign.reach_blocks.all() for m in b.members.all()]
+        if any(unit.path.startswith(r.path) for r in roots):
+            result.append(campaign)
+    return result
+
+
+def notifications_of(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user)
+
+
+def unread_notification_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

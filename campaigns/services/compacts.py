@@ -1,0 +1,43 @@
+"""Compacts (giao ước thi đua) between the units of an emulation block."""
+
+import datetime
+
+from django.db import transaction
+
+from core.exceptions import ServiceError
+from core.text import nfc
+from units.models import EmulationBlock, Unit
+
+from ..models import Campaign, Compact
+
+
+@transaction.atomic
+def compact_create(
+    *,
+    block: EmulationBlock,
+    title: str,
+    text: str,
+    signed_on: datetime.date,
+    units: list[Unit],
+    by,
+    campaign: Campaign | None = None,
+) -> Compact:
+    """Record a signed compact. Every signer must be a member of the block."""
+    title = nfc(title)
+    body = "\n".join(nfc(line) for line in (text or "").strip().splitlines()).strip()
+    if not title:
+        raise ServiceError("Tên giao ước không được để trống.")
+    if not body:
+        raise ServiceError("Nội dung giao ước không được để trống.")
+    units = list({u.pk: u for u in units}.values())
+    if len(units) < 2:
+        raise ServiceError("Giao ước thi đua phải có ít nhất hai đơn vị ký.")
+    members = set(block.members.values_list("pk", flat=True))
+    outside = [u.name for u in units if u.pk not in members]
+    if outside:
+        raise ServiceError(f"Không thuộc {block.name}: " + ", ".join(outside))
+    compact = Compact.objects.create(
+        block=block, title=title, text=body, signed_on=signed_on, campaign=campaign, created_by=by
+    )
+    compact.units.set(units)
+    return compact

@@ -1,0 +1,170 @@
+"""Deadlines: refusing late filings, reopening them for one unit, completions and reminders."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+
+from core.exceptions import ServiceError
+from core.text import nfc
+from units.enums import Role
+from units.models import Unit
+
+from .. import rules, selectors
+from ..enums import CampaignStatus, DeadlineAction
+from ..models import Campaign, Deadline, DeadlineCompletion, DeadlineExtension, ReminderLog
+from .notifications import notify, users_with_roles
+
+DEFAULT_REMINDER_DAYS = (7, 1)
+
+
+def reminder_days() -> list[int]:
+    """Days before a deadline on which reminders go out (setting CAMPAIGN_REMINDER_DAYS, default 7 and 1)."""
+    days = getattr(settings, "CAMPAIGN_REMINDER_DAYS", DEFAULT_REMINDER_DAYS)
+    return sorted({int(d) for d in days if int(d) >= 0})
+
+
+def deadline_ensure_open(*, campaign: Campaign, unit: Unit, action: str, today: datetime.date | None = None) -> None:
+    """Raise ServiceError when every applicable deadline for `action` has passed for `unit`.
+
+    A reopening (DeadlineExtension) for the unit moves its due date. Other apps
+    (nominations) call this before filing for a campaign.
+    """
+    today = today or datetime.date.today()
+    for deadline in selectors.deadlines_for(campaign, unit, action):
+        due = selectors.deadline_effective_due(deadline, unit)
+        if today > due:
+            raise ServiceError(
+                f"Đã quá hạn «{deadline.get_action_display()}» của phong trào «{campaign.name}» "
+                f"(hạn chót {due:%d/%m/%Y}). Không thể gửi; đề nghị đơn vị cấp trên mở lại hạn cho đơn vị."
+            )
+
+
+@transaction.atomic
+def deadline_extend(
+    *, deadline: Deadline, unit: Unit, until: datetime.date, by, reason: str = "", today: datetime.date | None = None
+) -> DeadlineExtension:
+    """The level above reopens a deadline for one unit until `until` (recorded: who, when, until when).
+
+    Side effect: notifies the unit's head and secretary in-app and by e-mail.
+    """
+    today = today or datetime.date.today()
+    if not rules.can_oversee(by, unit):
+        raise ServiceError("Chỉ đơn vị cấp trên mới được mở lại hạn cho đơn vị này.")
+    if not deadline.applies_to(unit):
+        raise ServiceError(f"Hạn chót này không áp dụng cho {unit.name}.")
+    if until < today:
+        raise ServiceError("Ngày gia hạn phải từ hôm nay trở đi.")
+    if until <= deadline.due_date:
+        raise ServiceError(f"Ngày gia hạn phải sau hạn chót ({deadline.due_date:%d/%m/%Y}).")
+    extension = DeadlineExtension.objects.create(
+        deadline=deadline, unit=unit, until=until, reason=nfc(reason), granted_by=by
+    )
+    users = users_with_roles([unit.pk], {Role.HEAD, Role.SECRETARY}).get(unit.pk, [])
+    notify(
+        users=users,
+        message=(
+            f"Cấp trên đã mở lại hạn «{deadline.get_action_display()}» của phong trào «{deadline.campaign.name}» "
+            f"cho {unit.name} đến hết ngày {until:%d/%m/%Y}."
+        ),
+        url=deadline.campaign.get_absolute_url(),
+        email=True,
+        subject="Mở lại hạn nộp",
+    )
+    return extension
+
+
+@transaction.atomic
+def deadline_complete(*, deadline: Deadline, unit: Unit, by, today: datetime.date | None = None) -> DeadlineCompletion:
+    """Record that `unit` did what a (non-registration) deadline asked, e.g. sent its plan.
+
+    Refused after the deadline unless reopened. Idempotent: a second call returns the first record.
+    """
+    if deadline.action == DeadlineAction.REGISTER:
+        raise ServiceError("Việc gửi đăng ký thi đua được ghi nhận khi thủ trưởng gửi bản đăng ký.")
+    if not deadline.applies_to(unit):
+        raise ServiceError(f"Hạn chót này không áp dụng cho {unit.name}.")
+    existing = DeadlineCompletion.objects.filter(deadline=deadline, unit=unit).first()
+    if existing:
+        return existing
+    today = today or datetime.date.today()
+    due = selectors.deadline_effective_due(deadline, unit)
+    if today > due:
+        raise ServiceError(
+            f"Đã quá hạn «{deadline.get_action_display()}» (hạn chót {due:%d/%m/%Y}). "
+            "Đề nghị đơn vị cấp trên mở lại hạn cho đơn vị."
+        )
+    return DeadlineCompletion.objects.create(deadline=deadline, unit=unit, completed_by=by)
+
+
+def record_completions(*, campaign: Campaign, unit: Unit, action: str, by) -> None:
+    for deadline in selectors.deadlines_for(campaign, unit, action):
+        DeadlineCompletion.objects.get_or_create(deadline=deadline, unit=unit, defaults={"completed_by": by})
+
+
+def clear_completions(*, campaign: Campaign, unit: Unit, action: str) -> None:
+    DeadlineCompletion.objects.filter(deadline__campaign=campaign, deadline__action=action, unit=unit).delete()
+
+
+@transaction.atomic
+def reminders_send(*, today: datetime.date | None = None) -> int:
+    """Remind the units that still have to act, `reminder_days()` days before each deadline.
+
+    Only units without a completion are reminded, and only their heads and
+    secretaries. Each (deadline, unit, offset) is recorded in ReminderLog, so a
+    second run on the same day (or a late run catching up) sends nothing twice.
+    Returns the number of units reminded.
+    Side effects: in-app notifications, and e-mails after commit.
+    """
+    today = today or datetime.date.today()
+    days = reminder_days()
+    if not days:
+        return 0
+    deadlines = (
+        Deadline.objects.select_for_update(of=("self",))
+        .filter(
+            campaign__status=CampaignStatus.LAUNCHED,
+            due_date__gte=today,
+            due_date__lte=today + datetime.timedelta(days=max(days)),
+        )
+        .select_related("campaign__launched_by", "unit")
+        .order_by("due_date", "pk")
+    )
+    reminded = 0
+    for deadline in deadlines:
+        left = (deadline.due_date - today).days
+        offsets = {d for d in days if left <= d}
+        pending = list(selectors.deadline_pending_units(deadline))
+        if not pending:
+            continue
+        sent = {}
+        for unit_id, offset in ReminderLog.objects.filter(deadline=deadline, unit__in=pending).values_list(
+            "unit_id", "days_before"
+        ):
+            sent.setdefault(unit_id, set()).add(offset)
+        due_units = [u for u in pending if offsets - sent.get(u.pk, set())]
+        if not due_units:
+            continue
+        ReminderLog.objects.bulk_create(
+            [
+                ReminderLog(deadline=deadline, unit=u, days_before=offset, sent_on=today)
+                for u in due_units
+                for offset in sorted(offsets - sent.get(u.pk, set()))
+            ]
+        )
+        recipients = users_with_roles([u.pk for u in due_units], {Role.HEAD, Role.SECRETARY})
+        campaign = deadline.campaign
+        for unit in due_units:
+            when = "hôm nay" if left == 0 else f"còn {left} ngày"
+            notify(
+                users=recipients.get(unit.pk, []),
+                message=(
+                    f"Nhắc hạn: {unit.name} cần «{deadline.get_action_display().lower()}» của phong trào "
+                    f"«{campaign.name}» trước hết ngày {deadline.due_date:%d/%m/%Y} ({when})."
+                ),
+                url=campaign.get_absolute_url(),
+                email=True,
+                subject=f"Nhắc hạn: {deadline.get_action_display()}",
+            )
+            reminded += 1
+    return reminded
