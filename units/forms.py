@@ -68,3 +68,23 @@ class UnitRoleGrantForm(PortalForm):
         help_text="Người dùng mới đặt mật khẩu qua chức năng «Quên mật khẩu» bằng thư điện tử này.",
     )
     role = forms.ChoiceField(label="Vai trò", choices=Role.choices)
+
+
+class EmulationBlockForm(PortalForm):
+    name = forms.CharField(label="Tên khối/cụm thi đua", max_length=255)
+    owner = forms.ModelChoiceField(label="Đơn vị tổ chức", queryset=None)
+    school_year = forms.IntegerField(
+        label="Năm học (năm bắt đầu)",
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text="2025 là năm học 2025-2026",
+    )
+    members = forms.ModelMultipleChoiceField(
+        label="Đơn vị thành viên", queryset=None, widget=forms.SelectMultiple(attrs={"size": 12})
+    )
+
+    def __init__(self, *args, owners=None, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["members"].queryset = members

@@ -105,6 +105,9 @@ class EmulationBlock(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("units:block_detail", args=[self.pk])
+
 
 class Person(TimeStampedModel):
     full_name = models.CharField("họ và tên", max_length=150)

@@ -232,13 +232,28 @@ def user_create(
     return user
 
 
-@transaction.atomic
-def block_create(*, name: str, owner: Unit, members, school_year: int | None = None) -> EmulationBlock:
-    block = EmulationBlock.objects.create(name=nfc(name), owner=owner, school_year=school_year)
+def _check_block_members(owner: Unit, members) -> None:
     outside = [m for m in members if not m.path.startswith(owner.path)]
     if outside:
         raise ServiceError(
             "Đơn vị thành viên phải thuộc phạm vi quản lý của đơn vị tổ chức: " + ", ".join(m.name for m in outside)
         )
+
+
+@transaction.atomic
+def block_create(*, name: str, owner: Unit, members, school_year: int | None = None) -> EmulationBlock:
+    members = list(members)
+    _check_block_members(owner, members)
+    block = EmulationBlock.objects.create(name=nfc(name), owner=owner, school_year=school_year)
+    block.members.set(members)
+    return block
+
+
+@transaction.atomic
+def block_update(*, block: EmulationBlock, name: str, members, school_year: int | None = None) -> EmulationBlock:
+    members = list(members)
+    _check_block_members(block.owner, members)
+    block.name, block.school_year = nfc(name), school_year
+    block.save(update_fields=["name", "school_year", "updated_at"])
     block.members.set(members)
     return block

@@ -19,5 +19,7 @@ urlpatterns = [
     path("ca-nhan/<int:pk>/sua/", views.person_edit, name="person_edit"),
     path("ca-nhan/<int:pk>/dieu-chuyen/", views.person_transfer, name="person_transfer"),
     path("khoi-thi-dua/", views.block_list, name="block_list"),
+    path("khoi-thi-dua/tao/", views.block_create, name="block_create"),
     path("khoi-thi-dua/<int:pk>/", views.block_detail, name="block_detail"),
+    path("khoi-thi-dua/<int:pk>/sua/", views.block_edit, name="block_edit"),
 ]

@@ -12,11 +12,13 @@ from core.rules import view_rule
 from core.views import paginate
 
 from . import selectors, services
+from .enums import Role, UnitKind
 from .filters import PersonFilter, UnitFilter
-from .forms import PeopleImportForm, PersonForm, PersonTransferForm, UnitForm, UnitRoleGrantForm
+from .forms import EmulationBlockForm, PeopleImportForm, PersonForm, PersonTransferForm, UnitForm, UnitRoleGrantForm
 from .importing import people_export, people_import, people_template
 from .middleware import SESSION_KEY
-from .rules import can_edit_unit, can_manage_people, can_manage_structure, roles_of
+from .models import Unit
+from .rules import can_edit_unit, can_manage_people, can_manage_structure, has_role_on, roles_of
 
 
 def _version(obj) -> str:
@@ -235,11 +237,71 @@ def block_list(request):
     return render(request, "units/block_list.html", {"page": page})
 
 
-@view_rule("block owned by a visible unit, else 404")
+@view_rule("block owned by or including a visible unit, else 404")
 def block_detail(request, pk):
     block = selectors.block_get_visible(request.user, pk)
     members = block.members.select_related("parent").order_by("path")
-    return render(request, "units/block_detail.html", {"block": block, "members": members})
+    can_edit = can_manage_structure(request.user, block.owner) or has_role_on(request.user, block.owner, {Role.HEAD})
+    return render(request, "units/block_detail.html", {"block": block, "members": members, "can_edit": can_edit})
+
+
+def _block_owners(user):
+    return [
+        u
+        for u in selectors.units_visible_to(user).exclude(kind=UnitKind.TEAM).order_by("path")
+        if has_role_on(user, u, {Role.ADMINISTRATOR, Role.HEAD})
+    ]
+
+
+@view_rule(
+    "any signed-in user may open it; the owner offered must be a unit the user heads or administers (403 if none)"
+)
+def block_create(request):
+    owners = _block_owners(request.user)
+    if not owners:
+        raise PermissionDenied
+    owner_qs = Unit.objects.filter(pk__in=[u.pk for u in owners]).order_by("path")
+    members = selectors.units_visible_to(request.user).exclude(kind=UnitKind.TEAM).order_by("path")
+    form = EmulationBlockForm(request.POST or None, owners=owner_qs, members=members)
+    if request.method == "POST" and form.is_valid():
+        try:
+            block = services.block_create(**form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Đã tạo {block.name}.")
+            return redirect("units:block_detail", pk=block.pk)
+    return render(request, "form.html", {"form": form, "title": "Tạo khối/cụm thi đua"})
+
+
+@view_rule("block visible (404); head/administrator of its owner (403)")
+def block_edit(request, pk):
+    block = selectors.block_get_visible(request.user, pk)
+    if not has_role_on(request.user, block.owner, {Role.ADMINISTRATOR, Role.HEAD}):
+        raise PermissionDenied
+    members = selectors.units_visible_to(request.user).exclude(kind=UnitKind.TEAM).order_by("path")
+    form = EmulationBlockForm(
+        request.POST or None,
+        owners=Unit.objects.filter(pk=block.owner_id),
+        members=members,
+        initial={
+            "name": block.name,
+            "owner": block.owner_id,
+            "school_year": block.school_year,
+            "members": list(block.members.all()),
+        },
+    )
+    form.fields["owner"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "owner"}
+        try:
+            services.block_update(block=block, **data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã lưu khối thi đua.")
+            return redirect("units:block_detail", pk=block.pk)
+    return render(request, "form.html", {"form": form, "title": f"Sửa {block.name}", "back": block})
 
 
 @view_rule("unit visible (404); administrator covering it (403)")

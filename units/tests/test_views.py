@@ -334,3 +334,43 @@ def test_revoke_role_of_another_unit_is_404(client, personas, tree):
     client.force_login(personas["admin_dept"])
     url = reverse("units:role_revoke", kwargs={"pk": tree[OWN].pk, "role_pk": foreign.pk})
     assert client.post(url).status_code == 404
+
+
+def test_block_create_by_office_head_and_refused_for_secretary(client, personas, tree):
+    from units.models import EmulationBlock
+
+    head = personas["reviewer_a"]
+    unit_role_grant(user=head, unit=tree["office_a"], role=Role.HEAD)
+    client.force_login(head)
+    data = {
+        "name": "Cụm tiểu học",
+        "owner": tree["office_a"].pk,
+        "school_year": 2025,
+        "members": [tree["school_a1"].pk, tree["school_a2"].pk],
+    }
+    response = client.post(reverse("units:block_create"), data)
+    assert response.status_code == 302
+    block = EmulationBlock.objects.get(name="Cụm tiểu học")
+    assert set(block.members.all()) == {tree["school_a1"], tree["school_a2"]}
+    client.force_login(personas["secretary_a1"])
+    assert client.get(reverse("units:block_create")).status_code == 403
+    assert client.get(reverse("units:block_edit", kwargs={"pk": block.pk})).status_code == 403
+
+
+def test_block_member_outside_owner_is_refused(tree):
+    from core.exceptions import ServiceError
+
+    with pytest.raises(ServiceError, match="phạm vi quản lý"):
+        block_create(name="Sai", owner=tree["office_a"], members=[tree["school_b1"]])
+
+
+def test_block_list_query_count_constant(client, personas, tree, django_assert_max_num_queries):
+    client.force_login(personas["admin_dept"])
+    block_create(name="K0", owner=tree["office_a"], members=[tree["school_a1"]])
+    client.get(reverse("units:block_list"))
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse("units:block_list"))
+    for i in range(15):
+        block_create(name=f"K{i + 1}", owner=tree["office_b"], members=[tree["school_b1"]])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("units:block_list"))
