@@ -57,7 +57,9 @@ def unit_list(request):
     units = selectors.unit_list(request.user)
     unit_filter = UnitFilter(request.GET, queryset=units)
     page = paginate(request, unit_filter.qs)
-    return render(request, "units/unit_list.html", {"filter": unit_filter, "page": page})
+    # Indent relative to the user's highest unit, so every user's tree starts at the left margin.
+    top = min((r.unit.depth for r in roles_of(request.user)), default=0)
+    return render(request, "units/unit_list.html", {"filter": unit_filter, "page": page, "rel_depth": -top})
 
 
 @view_rule("unit visible to the user, else 404")

@@ -374,3 +374,15 @@ def test_block_list_query_count_constant(client, personas, tree, django_assert_m
         block_create(name=f"K{i + 1}", owner=tree["office_b"], members=[tree["school_b1"]])
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("units:block_list"))
+
+
+def test_csrf_failure_page_is_vietnamese(personas, tree):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas["head_a1"])
+    response = client.post(reverse("units:edit", kwargs={"pk": tree[OWN].pk}), {"name": "X"})
+    assert response.status_code == 403
+    assert "Phiên làm việc đã hết hạn" in response.content.decode()
+    tree[OWN].refresh_from_db()
+    assert tree[OWN].name == "Trường Tiểu học A1"
