@@ -1,23 +1,59 @@
 """The eligibility and quota engine (public API of the awards app).
 
 Other apps call only these functions; they hand in candidates and campaign
-caps rather than the engine reaching for them.
+caps rather than the engine reaching for them. The engine picks the catalog
+row and the AwardRule rows in force on a date, loads every fact it needs in
+bulk (a constant number of queries for any number of candidates), and runs
+the pure rule functions of awards/rules_engine/.
 """
 
+import dataclasses
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Q
+
+from core.exceptions import ServiceError
 from units.models import Person, Unit
 
-from .enums import Verdict
+from .enums import DISCIPLINE_RANK, CommendationKind, DisciplineKind, InitiativeStatus, RecipientKind, RuleKind, Verdict
+from .models import (
+    WILDCARD,
+    AwardRecord,
+    AwardRule,
+    AwardType,
+    DisciplinePeriod,
+    Initiative,
+    ServicePeriod,
+    TaskEvaluation,
+    in_force_q,
+)
+from .rules_engine import ELIGIBILITY_KINDS, REGISTRY, quota_allowed
+from .rules_engine.base import (
+    MET,
+    NOT_MET,
+    NOTE,
+    REVIEW,
+    CollectiveFacts,
+    InitiativeFact,
+    LedUnitFact,
+    MemberFact,
+    PeriodFact,
+    PersonFacts,
+    Reason,
+    RecordFact,
+    VoteFacts,
+    verdict_of,
+)
+from .rules_engine.functions import council_vote as _council_vote
+from .rules_engine.functions import with_defaults
+from .schoolyear import school_year_bounds
+from .units_tree import subtree_unit_ids
 
-
-@dataclass(frozen=True)
-class Reason:
-    status: str  # "met" | "not_met" | "review" | "note"
-    text: str
-    legal_basis: str = ""
+UNVERIFIED = " (giá trị mặc định, chưa đối chiếu văn bản hiện hành)"
+COMMENDATION_LABELS = dict(CommendationKind.choices)
 
 
 @dataclass
@@ -27,6 +63,15 @@ class EligibilityResult:
     year: int
     verdict: str
     reasons: list[Reason] = field(default_factory=list)
+    award_type: AwardType | None = None
+
+    @property
+    def is_eligible(self) -> bool:
+        return self.verdict == Verdict.ELIGIBLE
+
+    @property
+    def verdict_label(self) -> str:
+        return Verdict(self.verdict).label
 
 
 @dataclass
@@ -38,6 +83,293 @@ class QuotaLine:
     allowed: int | None
     reasons: list[Reason] = field(default_factory=list)
 
+    @property
+    def remaining(self) -> int | None:
+        return None if self.allowed is None else self.allowed - self.used - self.proposed
+
+    @property
+    def is_over(self) -> bool:
+        return self.allowed is not None and self.used + self.proposed > self.allowed
+
+
+# --- catalog and rules in force ----------------------------------------------------------
+
+
+def award_type_in_force(code: str, on_date: datetime.date) -> AwardType:
+    """The catalog row of `code` in force on `on_date`; ServiceError if none."""
+    row = AwardType.objects.filter(in_force_q(on_date), code=code).order_by("-effective_from").first()
+    if row is None:
+        if AwardType.objects.filter(code=code).exists():
+            raise ServiceError(f"Danh hiệu/hình thức «{code}» không có hiệu lực vào ngày {on_date:%d/%m/%Y}.")
+        raise ServiceError(f"Không có danh hiệu/hình thức mã «{code}» trong danh mục.")
+    return row
+
+
+def rules_in_force(code: str, on_date: datetime.date) -> list[AwardRule]:
+    """The rules of `code` plus the rules of every award ("*"), in force on `on_date`."""
+    return list(
+        AwardRule.objects.filter(in_force_q(on_date), award_code__in=[code, WILDCARD]).order_by(
+            "kind", "award_code", "id"
+        )
+    )
+
+
+def council_vote_rule(award_type_code: str, *, on_date: datetime.date | None = None) -> dict:
+    """The council vote parameters of an award on a date (its own rule, else the "*" rule, else defaults).
+
+    Keys: approval_share, strict, quorum_share, denominator ("total" | "present"),
+    secret_ballot, legal_basis, is_verified.
+    """
+    on_date = on_date or datetime.date.today()
+    rules = AwardRule.objects.filter(
+        in_force_q(on_date), kind=RuleKind.COUNCIL_VOTE, award_code__in=[award_type_code, WILDCARD]
+    )
+    chosen = sorted(rules, key=lambda r: (r.award_code == WILDCARD, -r.effective_from.toordinal()))
+    if not chosen:
+        return {**with_defaults(RuleKind.COUNCIL_VOTE, {}), "legal_basis": "", "is_verified": False}
+    rule = chosen[0]
+    return {
+        **with_defaults(RuleKind.COUNCIL_VOTE, rule.params),
+        "legal_basis": rule.legal_basis,
+        "is_verified": rule.is_verified,
+    }
+
+
+def council_vote_result(
+    award_type_code: str, *, total_members: int, present: int, approvals: int, on_date: datetime.date | None = None
+) -> tuple[bool, list[Reason]]:
+    """Whether a council vote passes for this award, with the reasons."""
+    params = council_vote_rule(award_type_code, on_date=on_date)
+    basis = params["legal_basis"] + ("" if params["is_verified"] else UNVERIFIED)
+    reasons = [
+        dataclasses.replace(r, legal_basis=basis)
+        for r in _council_vote(VoteFacts(total_members, present, approvals), params)
+    ]
+    return all(r.status == MET for r in reasons), reasons
+
+
+# --- facts, loaded in bulk ------------------------------------------------------------------
+
+
+def _labels() -> dict[str, str]:
+    labels = {}
+    for code, short, name in AwardType.objects.order_by("effective_from").values_list("code", "short_name", "name"):
+        labels[code] = short or name
+    return labels
+
+
+def _record_fact(code, year, kind, number) -> RecordFact:
+    return RecordFact(
+        code=code,
+        year=year,
+        merit=kind == CommendationKind.MERIT,
+        commendation_label=COMMENDATION_LABELS.get(kind, kind).lower(),
+        decision_number=number,
+    )
+
+
+def _records_by(field_name: str, ids) -> dict[int, list[RecordFact]]:
+    result = defaultdict(list)
+    rows = (
+        AwardRecord.objects.in_force()
+        .filter(**{f"{field_name}__in": ids})
+        .values_list(field_name, "award_type__code", "school_year", "commendation_kind", "decision_number")
+        .order_by("school_year", "id")
+    )
+    for owner, code, year, kind, number in rows:
+        result[owner].append(_record_fact(code, year, kind, number))
+    return result
+
+
+def _school_of(unit_row: dict, units: dict) -> int | None:
+    """A manager sitting in a team is a manager of the team's school."""
+    if unit_row["kind"] == "team" and unit_row["parent_id"]:
+        return unit_row["parent_id"]
+    return unit_row["id"]
+
+
+def _person_facts(people: list[Person], year: int, on_date: datetime.date, labels: dict) -> dict[int, PersonFacts]:
+    ids = [p.pk for p in people]
+    records = _records_by("person_id", ids)
+    ratings = defaultdict(dict)
+    for pid, y, rating in TaskEvaluation.objects.filter(person_id__in=ids).values_list(
+        "person_id", "school_year", "rating"
+    ):
+        ratings[pid][y] = rating
+    initiatives = defaultdict(list)
+    authored = Initiative.authors.through.objects.filter(
+        person_id__in=ids, initiative__status=InitiativeStatus.RECOGNISED
+    ).values_list("person_id", "initiative__school_year", "initiative__scope", "initiative__kind", "initiative__title")
+    for pid, y, scope, kind, title in authored:
+        initiatives[pid].append(InitiativeFact(y, scope, kind, title))
+    discipline = defaultdict(list)
+    for pid, kind, start, end in DisciplinePeriod.objects.filter(person_id__in=ids).values_list(
+        "person_id", "kind", "start", "end"
+    ):
+        discipline[pid].append(PeriodFact(kind, start, end))
+    periods = defaultdict(list)
+    for pid, kind, start, end in ServicePeriod.objects.filter(person_id__in=ids).values_list(
+        "person_id", "kind", "start", "end"
+    ):
+        periods[pid].append(PeriodFact(kind, start, end))
+    # Units whose collective title decides a head's or manager's own award.
+    manager_unit_ids = {p.unit_id for p in people if p.is_manager}
+    unit_rows = {
+        row["id"]: row
+        for row in Unit.objects.filter(Q(head_id__in=ids) | Q(pk__in=manager_unit_ids)).values(
+            "id", "name", "kind", "parent_id", "head_id"
+        )
+    }
+    led = defaultdict(set)
+    for row in unit_rows.values():
+        if row["head_id"] in ids and row["kind"] != "team":
+            led[row["head_id"]].add(row["id"])
+    for p in people:
+        if p.is_manager and p.unit_id in unit_rows:
+            led[p.pk].add(_school_of(unit_rows[p.unit_id], unit_rows))
+    led_ids = {uid for uids in led.values() for uid in uids}
+    missing_names = led_ids - set(unit_rows)
+    if missing_names:
+        unit_rows.update({row["id"]: row for row in Unit.objects.filter(pk__in=missing_names).values("id", "name")})
+    unit_records = _records_by("unit_id", led_ids)
+    facts = {}
+    for p in people:
+        facts[p.pk] = PersonFacts(
+            name=p.full_name,
+            year=year,
+            on_date=on_date,
+            service_start=p.service_start,
+            is_manager=p.is_manager,
+            records=records.get(p.pk, []),
+            ratings=ratings.get(p.pk, {}),
+            initiatives=initiatives.get(p.pk, []),
+            discipline=discipline.get(p.pk, []),
+            service_periods=periods.get(p.pk, []),
+            led_units=[
+                LedUnitFact(unit_rows[uid]["name"], unit_records.get(uid, [])) for uid in sorted(led.get(p.pk, ()))
+            ],
+            labels=labels,
+        )
+    return facts
+
+
+def _collective_facts(units: list[Unit], year: int, on_date: datetime.date, labels: dict) -> dict[int, CollectiveFacts]:
+    ids = [u.pk for u in units]
+    own_records = _records_by("unit_id", ids)
+    subtree = subtree_unit_ids(units)  # unit id -> set of unit ids of its subtree
+    all_ids = set().union(*subtree.values()) if subtree else set()
+    people = list(Person.objects.filter(unit_id__in=all_ids, is_active=True).values_list("pk", "unit_id"))
+    person_ids = [pid for pid, _ in people]
+    titles = defaultdict(set)
+    for pid, code in (
+        AwardRecord.objects.in_force()
+        .filter(person_id__in=person_ids, school_year=year, commendation_kind=CommendationKind.MERIT)
+        .values_list("person_id", "award_type__code")
+    ):
+        titles[pid].add(code)
+    ratings = dict(
+        TaskEvaluation.objects.filter(person_id__in=person_ids, school_year=year).values_list("person_id", "rating")
+    )
+    lo, hi = school_year_bounds(year)
+    worst = defaultdict(int)
+    for pid, kind in (
+        DisciplinePeriod.objects.filter(person_id__in=person_ids, start__lte=hi)
+        .filter(Q(end__isnull=True) | Q(end__gte=lo))
+        .exclude(kind=DisciplineKind.PENDING)
+        .values_list("person_id", "kind")
+    ):
+        worst[pid] = max(worst[pid], DISCIPLINE_RANK.get(kind, 0))
+    by_unit = defaultdict(list)
+    for pid, unit_id in people:
+        by_unit[unit_id].append(MemberFact(ratings.get(pid), frozenset(titles.get(pid, ())), worst.get(pid, 0)))
+    facts = {}
+    for u in units:
+        members = [m for uid in subtree.get(u.pk, ()) for m in by_unit.get(uid, [])]
+        facts[u.pk] = CollectiveFacts(
+            name=u.name, year=year, on_date=on_date, records=own_records.get(u.pk, []), members=members, labels=labels
+        )
+    return facts
+
+
+def load_facts(candidates: list, year: int, on_date: datetime.date) -> list:
+    """PersonFacts / CollectiveFacts for each candidate, in order, in a constant number of queries."""
+    labels = _labels()
+    people = [c for c in candidates if isinstance(c, Person)]
+    units = [c for c in candidates if isinstance(c, Unit)]
+    other = [c for c in candidates if not isinstance(c, Person | Unit)]
+    if other:
+        raise TypeError("candidates must be Person or Unit objects")
+    person_facts = _person_facts(people, year, on_date, labels) if people else {}
+    unit_facts = _collective_facts(units, year, on_date, labels) if units else {}
+    return [person_facts[c.pk] if isinstance(c, Person) else unit_facts[c.pk] for c in candidates]
+
+
+# --- evaluation -------------------------------------------------------------------------------
+
+
+def _applies(rule: AwardRule, facts) -> bool:
+    applies_to = (rule.params or {}).get("applies_to", "both")
+    if applies_to == "individual":
+        return not facts.is_collective
+    if applies_to == "collective":
+        return facts.is_collective
+    return True
+
+
+def _run_rule(rule: AwardRule, facts) -> list[Reason]:
+    basis = rule.legal_basis + ("" if rule.is_verified else UNVERIFIED)
+    reasons = REGISTRY[rule.kind](facts, rule.params or {})
+    if (rule.params or {}).get("on_fail") == "review" and any(r.status == NOT_MET for r in reasons):
+        reasons = [Reason(REVIEW if r.status == NOT_MET else r.status, r.text) for r in reasons]
+        reasons.append(Reason(NOTE, "Đây là một trong các tiêu chuẩn; có thể xét theo tiêu chuẩn khác của văn bản."))
+    return [dataclasses.replace(r, legal_basis=r.legal_basis or basis) for r in reasons]
+
+
+def evaluate(award_type: AwardType, rules: list[AwardRule], facts) -> tuple[str, list[Reason]]:
+    """Run the eligibility rules on one candidate's facts. Pure: no queries."""
+    reasons: list[Reason] = []
+    recipient = award_type.recipient_kind
+    if facts.is_collective and recipient == RecipientKind.INDIVIDUAL:
+        reasons.append(Reason(NOT_MET, f"{award_type.name} chỉ xét tặng cho cá nhân.", award_type.legal_basis))
+        return verdict_of(reasons), reasons
+    if not facts.is_collective and recipient == RecipientKind.COLLECTIVE:
+        reasons.append(Reason(NOT_MET, f"{award_type.name} chỉ xét tặng cho tập thể.", award_type.legal_basis))
+        return verdict_of(reasons), reasons
+    own_rules = 0
+    for rule in rules:
+        if rule.kind not in ELIGIBILITY_KINDS or rule.kind not in REGISTRY or not _applies(rule, facts):
+            continue
+        if rule.award_code != WILDCARD:
+            own_rules += 1
+        reasons.extend(_run_rule(rule, facts))
+    if not own_rules:
+        text = f"Chưa có quy tắc tự động cho {award_type.name}"
+        text += " đối với tập thể" if facts.is_collective else ""
+        text += (
+            "; chuyên viên đối chiếu tiêu chuẩn: " + (award_type.criteria or "theo văn bản hiện hành").rstrip(".") + "."
+        )
+        reasons.append(Reason(REVIEW, text, award_type.legal_basis))
+    return verdict_of(reasons), reasons
+
+
+def check_many(
+    candidates: Iterable[Person | Unit], award_type_code: str, year: int, *, on_date: datetime.date | None = None
+) -> list[EligibilityResult]:
+    """check_eligibility for many candidates in a constant number of queries; results keep the input order.
+
+    Raises ServiceError when the award code is unknown or not in force on the date.
+    """
+    candidates = list(candidates)
+    on_date = on_date or datetime.date.today()
+    award_type = award_type_in_force(award_type_code, on_date)
+    rules = rules_in_force(award_type_code, on_date)
+    results = []
+    for candidate, facts in zip(candidates, load_facts(candidates, year, on_date), strict=True):
+        facts.award_code = award_type_code
+        verdict, reasons = evaluate(award_type, rules, facts)
+        results.append(EligibilityResult(candidate, award_type_code, year, verdict, reasons, award_type))
+    return results
+
 
 def check_eligibility(
     candidate: Person | Unit, award_type_code: str, year: int, *, on_date: datetime.date | None = None
@@ -47,16 +379,37 @@ def check_eligibility(
     `year` is the school year's start (2024 = 2024-2025). The catalog row and the
     rules applied are those in force on `on_date` (default: today). Returns the
     verdict (Verdict.ELIGIBLE / NOT_ELIGIBLE / NEEDS_REVIEW) and the reasons, in
-    Vietnamese, each with its legal basis. Read-only.
+    Vietnamese, each with its legal basis. Read-only. Raises ServiceError when the
+    award code is unknown or not in force on the date.
     """
-    raise NotImplementedError
+    return check_many([candidate], award_type_code, year, on_date=on_date)[0]
 
 
-def check_many(
-    candidates: Iterable[Person | Unit], award_type_code: str, year: int, *, on_date: datetime.date | None = None
+def check_codes(
+    candidate: Person | Unit, codes: Iterable[str], year: int, *, on_date: datetime.date | None = None
 ) -> list[EligibilityResult]:
-    """check_eligibility for many candidates in a constant number of queries; results keep the input order."""
-    raise NotImplementedError
+    """One candidate against several awards, loading its facts once; codes not in force are skipped."""
+    on_date = on_date or datetime.date.today()
+    codes = list(codes)
+    types = {}
+    for row in AwardType.objects.filter(in_force_q(on_date), code__in=codes).order_by("effective_from"):
+        types[row.code] = row
+    rules = defaultdict(list)
+    wildcard = []
+    for rule in AwardRule.objects.filter(in_force_q(on_date), award_code__in=codes + [WILDCARD]).order_by("kind", "id"):
+        (wildcard if rule.award_code == WILDCARD else rules[rule.award_code]).append(rule)
+    facts = load_facts([candidate], year, on_date)[0]
+    results = []
+    for code in codes:
+        if code not in types:
+            continue
+        one = dataclasses.replace(facts, award_code=code)
+        verdict, reasons = evaluate(types[code], rules[code] + wildcard, one)
+        results.append(EligibilityResult(candidate, code, year, verdict, reasons, types[code]))
+    return results
+
+
+# --- quotas ------------------------------------------------------------------------------------
 
 
 def quota_usage(
@@ -67,12 +420,65 @@ def quota_usage(
     proposed: Mapping[str, int] | None = None,
     on_date: datetime.date | None = None,
 ) -> list[QuotaLine]:
-    """Used / allowed per award for `unit` (its subtree) in school year `year`.
+    """Used / allowed per award for `unit` (its whole subtree) in school year `year`.
 
-    `caps` are limits handed in by a campaign ({"BK_TINH": 15}); the smaller of a
-    cap and the legal quota applies. `proposed` counts nominations not yet decided.
+    Counts in-force records of people and collectives of the subtree. `caps` are
+    limits handed in by a campaign ({"BK_TINH": 15}); the smaller of a cap and the
+    legal quota applies. `proposed` counts nominations not yet decided, so a
+    caller can see whether one more would exceed the quota. Read-only.
     """
-    raise NotImplementedError
+    on_date = on_date or datetime.date.today()
+    caps, proposed = dict(caps or {}), dict(proposed or {})
+    quota_rules = {}
+    rows = AwardRule.objects.filter(in_force_q(on_date), kind=RuleKind.QUOTA).exclude(award_code=WILDCARD)
+    for rule in rows.order_by("effective_from", "id"):
+        quota_rules[rule.award_code] = rule  # the latest in force wins
+    codes = sorted(set(quota_rules) | set(caps) | set(proposed))
+    counts = dict(
+        AwardRecord.objects.in_force()
+        .filter(Q(person__unit__path__startswith=unit.path) | Q(unit__path__startswith=unit.path), school_year=year)
+        .values_list("award_type__code")
+        .annotate(n=Count("id"))
+        .values_list("award_type__code", "n")
+    )
+    labels = _labels()
+    lines = []
+    for code in codes:
+        reasons, allowed = [], None
+        rule = quota_rules.get(code)
+        if rule is not None:
+            params = with_defaults(RuleKind.QUOTA, rule.params)
+            base = counts.get(params["base_title"], 0) if params["base_title"] else None
+            allowed, how = quota_allowed(base, params)
+            basis = rule.legal_basis + ("" if rule.is_verified else UNVERIFIED)
+            base_text = (
+                f"số {labels.get(params['base_title'], params['base_title'])} của đơn vị" if base is not None else ""
+            )
+            reasons.append(Reason(NOTE, f"Theo quy định: {how}" + (f" ({base_text})." if base_text else "."), basis))
+        if code in caps:
+            cap = caps[code]
+            allowed = cap if allowed is None else min(allowed, cap)
+            reasons.append(Reason(NOTE, f"Chỉ tiêu của phong trào: tối đa {cap}."))
+        line = QuotaLine(code, labels.get(code, code), counts.get(code, 0), proposed.get(code, 0), allowed, reasons)
+        if line.is_over:
+            line.reasons.append(
+                Reason(NOT_MET, f"Vượt hạn mức: {line.used + line.proposed}/{allowed}.", reasons[0].legal_basis)
+            )
+        lines.append(line)
+    return lines
 
 
-__all__ = ["Verdict", "Reason", "EligibilityResult", "QuotaLine", "check_eligibility", "check_many", "quota_usage"]
+__all__ = [
+    "Verdict",
+    "Reason",
+    "EligibilityResult",
+    "QuotaLine",
+    "check_eligibility",
+    "check_many",
+    "check_codes",
+    "quota_usage",
+    "council_vote_rule",
+    "council_vote_result",
+    "award_type_in_force",
+    "rules_in_force",
+]

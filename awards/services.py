@@ -1,0 +1,415 @@
+"""Every write to the award history, evaluations, initiatives and rules.
+
+Services are keyword-only, run in a transaction, validate, and raise
+ServiceError with a Vietnamese message. The engine (eligibility, quotas) is
+read-only and lives in awards/engine.py; its public functions are re-exported
+here for callers that prefer one import.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q
+
+from core.exceptions import ServiceError, StaleObjectError
+from core.text import nfc
+from units.models import Person, Unit
+
+from .engine import check_eligibility, check_many, council_vote_rule, quota_usage  # noqa: F401  (re-exported)
+from .enums import (
+    CommendationKind,
+    DisciplineKind,
+    InitiativeKind,
+    InitiativeScope,
+    InitiativeStatus,
+    RecordSource,
+    ServicePeriodKind,
+    TaskRating,
+)
+from .models import (
+    AwardRecord,
+    AwardRule,
+    AwardType,
+    DisciplinePeriod,
+    Initiative,
+    Revocation,
+    ServicePeriod,
+    TaskEvaluation,
+    in_force_q,
+)
+from .rules_engine import validate_params
+from .schoolyear import school_year_bounds, school_year_label
+
+# --- catalog ------------------------------------------------------------------------------------
+
+
+def award_type_for(code: str, *, school_year: int, decision_date: datetime.date | None = None) -> AwardType:
+    """The catalog row a record of `code` belongs to: the one in force on the decision date (or at the end
+    of the school year); for years before the catalog starts, its earliest row."""
+    day = decision_date or school_year_bounds(school_year)[1]
+    rows = list(AwardType.objects.filter(code=code).order_by("effective_from"))
+    if not rows:
+        raise ServiceError(f"Không có danh hiệu/hình thức mã «{code}» trong danh mục.")
+    in_force = [r for r in rows if r.in_force_on(day)]
+    if in_force:
+        return in_force[-1]
+    earlier = [r for r in rows if r.effective_from <= day]
+    return earlier[-1] if earlier else rows[0]
+
+
+@transaction.atomic
+def award_rule_supersede(
+    *,
+    rule: AwardRule,
+    effective_from: datetime.date,
+    params: dict | None = None,
+    legal_basis: str | None = None,
+    is_verified: bool | None = None,
+    description: str | None = None,
+) -> AwardRule:
+    """Close `rule` the day before `effective_from` and add its successor with the changed values.
+
+    Checks before that date keep using the old rule; checks on or after it use the new one.
+    """
+    locked = AwardRule.objects.select_for_update().get(pk=rule.pk)
+    if effective_from <= locked.effective_from:
+        raise ServiceError("Ngày hiệu lực mới phải sau ngày hiệu lực của quy tắc đang áp dụng.")
+    new_params = locked.params if params is None else params
+    problems = validate_params(locked.kind, new_params)
+    if problems:
+        raise ServiceError(" ".join(problems))
+    old_end = locked.effective_to
+    locked.effective_to = effective_from - datetime.timedelta(days=1)
+    locked.save(update_fields=["effective_to", "updated_at"])
+    return AwardRule.objects.create(
+        award_code=locked.award_code,
+        kind=locked.kind,
+        params=new_params,
+        legal_basis=locked.legal_basis if legal_basis is None else nfc(legal_basis),
+        description=locked.description if description is None else nfc(description),
+        is_verified=locked.is_verified if is_verified is None else is_verified,
+        effective_from=effective_from,
+        effective_to=old_end,
+    )
+
+
+# --- award history -------------------------------------------------------------------------------
+
+
+def _check_recipient(person, unit, award_type: AwardType) -> None:
+    if (person is None) == (unit is None):
+        raise ServiceError("Mỗi khen thưởng phải có đúng một đối tượng: một cá nhân hoặc một tập thể.")
+    if person is not None and award_type.recipient_kind == "collective":
+        raise ServiceError(f"{award_type.name} chỉ tặng cho tập thể.")
+    if unit is not None and award_type.recipient_kind == "individual":
+        raise ServiceError(f"{award_type.name} chỉ tặng cho cá nhân.")
+
+
+def _build_record(
+    *,
+    award_code: str,
+    school_year: int,
+    person: Person | None = None,
+    unit: Unit | None = None,
+    decision_number: str = "",
+    decision_date: datetime.date | None = None,
+    issuer: str = "",
+    source: str = RecordSource.DECIDED_HERE,
+    commendation_kind: str | None = None,
+    note: str = "",
+    by=None,
+) -> AwardRecord:
+    award_type = award_type_for(award_code, school_year=school_year, decision_date=decision_date)
+    _check_recipient(person, unit, award_type)
+    if commendation_kind and commendation_kind not in CommendationKind.values:
+        raise ServiceError("Hình thức khen thưởng theo không hợp lệ.")
+    if decision_date and decision_date < school_year_bounds(school_year)[0]:
+        raise ServiceError(
+            f"Ngày quyết định {decision_date:%d/%m/%Y} trước khi năm học {school_year_label(school_year)} bắt đầu."
+        )
+    return AwardRecord(
+        person=person,
+        unit=unit,
+        award_type=award_type,
+        school_year=school_year,
+        commendation_kind=commendation_kind or award_type.commendation_kind,
+        decision_number=nfc(decision_number),
+        decision_date=decision_date,
+        issuer=nfc(issuer),
+        source=source,
+        note=nfc(note),
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def award_record_create(**fields) -> AwardRecord:
+    """Record one award given (by a decision here, or from the past).
+
+    Keyword arguments: award_code, school_year, person or unit, decision_number, decision_date,
+    issuer, source, commendation_kind (default: the award's own), note, by.
+    Refuses a duplicate (same recipient, award, year and decision number).
+    """
+    record = _build_record(**fields)
+    duplicate = AwardRecord.objects.filter(
+        person=record.person,
+        unit=record.unit,
+        award_type__code=record.award_type.code,
+        school_year=record.school_year,
+        decision_number=record.decision_number,
+    )
+    if duplicate.exists():
+        raise ServiceError(
+            f"{record.recipient} đã có {record.award_type.name} năm học {school_year_label(record.school_year)}"
+            + (f" theo quyết định {record.decision_number}." if record.decision_number else ".")
+        )
+    record.save()
+    return record
+
+
+@transaction.atomic
+def award_records_bulk_create(*, rows: Iterable[dict], by=None) -> list[AwardRecord]:
+    """Many records at once (imports, demo data): validates each like award_record_create, then one INSERT.
+    Callers remove duplicates first."""
+    records = [_build_record(by=by, **row) for row in rows]
+    return AwardRecord.objects.bulk_create(records, batch_size=500)
+
+
+@transaction.atomic
+def decision_revoke(
+    *,
+    decision_number: str,
+    decision_date: datetime.date | None,
+    revocation_number: str,
+    revocation_date: datetime.date,
+    reason: str,
+    issuer: str = "",
+    records: Iterable[AwardRecord] | None = None,
+    by=None,
+) -> Revocation:
+    """Revoke an award decision: every record it granted (or only `records`) stops counting in any check.
+
+    Side effects: creates a Revocation and links the records to it. Refuses when nothing matches.
+    """
+    if not nfc(reason):
+        raise ServiceError("Phải ghi lý do thu hồi.")
+    if not nfc(revocation_number):
+        raise ServiceError("Phải ghi số quyết định thu hồi.")
+    targets = AwardRecord.objects.select_for_update().in_force()
+    if records is not None:
+        targets = targets.filter(pk__in=[r.pk for r in records])
+    else:
+        targets = targets.filter(decision_number=nfc(decision_number))
+        if decision_date is not None:
+            targets = targets.filter(decision_date=decision_date)
+    targets = list(targets)
+    if not targets:
+        raise ServiceError(f"Không có khen thưởng nào còn hiệu lực theo quyết định {nfc(decision_number)}.")
+    if any(r.decision_date and revocation_date < r.decision_date for r in targets):
+        raise ServiceError("Ngày quyết định thu hồi không thể trước ngày quyết định khen thưởng.")
+    revocation = Revocation.objects.create(
+        decision_number=nfc(revocation_number),
+        decision_date=revocation_date,
+        issuer=nfc(issuer),
+        reason=nfc(reason),
+        created_by=by,
+    )
+    AwardRecord.objects.filter(pk__in=[r.pk for r in targets]).update(revocation=revocation)
+    return revocation
+
+
+# --- evaluations, discipline, service ----------------------------------------------------------------
+
+
+@transaction.atomic
+def task_evaluation_set(
+    *, person: Person, school_year: int, rating: str, source: str = RecordSource.DECIDED_HERE
+) -> TaskEvaluation:
+    """Set (or change) a person's rating for a school year."""
+    if rating not in TaskRating.values:
+        raise ServiceError("Xếp loại phải là HTXS, HTT, HT hoặc KHT.")
+    evaluation, created = TaskEvaluation.objects.get_or_create(
+        person=person, school_year=school_year, defaults={"rating": rating, "source": source}
+    )
+    if not created and evaluation.rating != rating:
+        evaluation.rating = rating
+        evaluation.save(update_fields=["rating", "updated_at"])
+    return evaluation
+
+
+@transaction.atomic
+def task_evaluations_bulk_set(*, rows: Iterable[tuple[int, int, str]], source: str = RecordSource.IMPORTED) -> dict:
+    """(person id, school year, rating) rows: create missing, update changed. Returns counts."""
+    rows = list(rows)
+    if any(rating not in TaskRating.values for _, _, rating in rows):
+        raise ServiceError("Xếp loại phải là HTXS, HTT, HT hoặc KHT.")
+    existing = {}
+    person_ids = {pid for pid, _, _ in rows}
+    years = {y for _, y, _ in rows}
+    for evaluation in TaskEvaluation.objects.select_for_update().filter(
+        person_id__in=person_ids, school_year__in=years
+    ):
+        existing[(evaluation.person_id, evaluation.school_year)] = evaluation
+    new, changed, unchanged = [], [], 0
+    for pid, year, rating in rows:
+        current = existing.get((pid, year))
+        if current is None:
+            new.append(TaskEvaluation(person_id=pid, school_year=year, rating=rating, source=source))
+        elif current.rating != rating:
+            current.rating = rating
+            changed.append(current)
+        else:
+            unchanged += 1
+    TaskEvaluation.objects.bulk_create(new, batch_size=500)
+    TaskEvaluation.objects.bulk_update(changed, ["rating"], batch_size=500)
+    return {"created": len(new), "updated": len(changed), "unchanged": unchanged}
+
+
+def _check_period(start, end) -> None:
+    if end is not None and end < start:
+        raise ServiceError("Ngày kết thúc không thể trước ngày bắt đầu.")
+
+
+@transaction.atomic
+def discipline_period_create(
+    *, person: Person, kind: str, start: datetime.date, end: datetime.date | None = None, note: str = ""
+) -> DisciplinePeriod:
+    """Record a sanction (start–end) or a pending case (kind `pending`, open until `end`)."""
+    if kind not in DisciplineKind.values:
+        raise ServiceError("Hình thức kỷ luật không hợp lệ.")
+    _check_period(start, end)
+    return DisciplinePeriod.objects.create(person=person, kind=kind, start=start, end=end, note=nfc(note))
+
+
+@transaction.atomic
+def service_period_create(
+    *, person: Person, kind: str, start: datetime.date, end: datetime.date | None = None, place: str = ""
+) -> ServicePeriod:
+    """Record years in a very disadvantaged area, or a break outside the sector."""
+    if kind not in ServicePeriodKind.values:
+        raise ServiceError("Loại quá trình công tác không hợp lệ.")
+    _check_period(start, end)
+    return ServicePeriod.objects.create(person=person, kind=kind, start=start, end=end, place=nfc(place))
+
+
+# --- initiatives -----------------------------------------------------------------------------------------
+
+
+def _check_authors(unit: Unit, authors) -> list[Person]:
+    authors = list(authors)
+    if not authors:
+        raise ServiceError("Sáng kiến phải có ít nhất một tác giả.")
+    outside = [a.full_name for a in authors if not a.unit.path.startswith(unit.path)]
+    if outside:
+        raise ServiceError("Tác giả phải thuộc đơn vị: " + ", ".join(outside) + ".")
+    return authors
+
+
+@transaction.atomic
+def initiative_register(
+    *,
+    unit: Unit,
+    school_year: int,
+    title: str,
+    authors: Iterable[Person],
+    kind: str = InitiativeKind.INITIATIVE,
+    subject: str = "",
+    by=None,
+) -> Initiative:
+    """Register an initiative by name at the start of the year (to be recognised later)."""
+    title = nfc(title)
+    if not title:
+        raise ServiceError("Tên sáng kiến không được để trống.")
+    if kind not in InitiativeKind.values:
+        raise ServiceError("Loại sáng kiến không hợp lệ.")
+    authors = _check_authors(unit, authors)
+    if Initiative.objects.filter(unit=unit, school_year=school_year, title__iexact=title).exists():
+        raise ServiceError(f"Đơn vị đã đăng ký sáng kiến «{title}» trong năm học {school_year_label(school_year)}.")
+    initiative = Initiative.objects.create(
+        unit=unit, school_year=school_year, title=title, kind=kind, subject=nfc(subject), created_by=by
+    )
+    initiative.authors.set(authors)
+    return initiative
+
+
+@transaction.atomic
+def initiative_update(
+    *,
+    initiative: Initiative,
+    title: str,
+    authors: Iterable[Person],
+    kind: str,
+    subject: str = "",
+    expected_updated_at=None,
+) -> Initiative:
+    """Change the name, kind, subject or authors of an initiative not yet recognised."""
+    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if expected_updated_at is not None and locked.updated_at != expected_updated_at:
+        raise StaleObjectError()
+    if locked.status == InitiativeStatus.RECOGNISED:
+        raise ServiceError("Sáng kiến đã được công nhận, không sửa được.")
+    title = nfc(title)
+    if not title:
+        raise ServiceError("Tên sáng kiến không được để trống.")
+    authors = _check_authors(locked.unit, authors)
+    locked.title, locked.kind, locked.subject = title, kind, nfc(subject)
+    locked.save(update_fields=["title", "kind", "subject", "updated_at"])
+    locked.authors.set(authors)
+    return locked
+
+
+@transaction.atomic
+def initiative_recognise(
+    *,
+    initiative: Initiative,
+    recognised: bool,
+    scope: str = "",
+    decision_number: str = "",
+    decision_date: datetime.date | None = None,
+    issuer: str = "",
+) -> Initiative:
+    """Record the council's result: recognised with a scope and the recognising decision, or not recognised."""
+    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if recognised:
+        if scope not in InitiativeScope.values:
+            raise ServiceError("Phải chọn phạm vi công nhận.")
+        if not nfc(decision_number) or decision_date is None:
+            raise ServiceError("Phải ghi số và ngày quyết định công nhận.")
+        if decision_date < school_year_bounds(locked.school_year)[0]:
+            raise ServiceError("Ngày quyết định công nhận trước khi năm học đăng ký bắt đầu.")
+        locked.status, locked.scope = InitiativeStatus.RECOGNISED, scope
+        locked.decision_number, locked.decision_date, locked.issuer = nfc(decision_number), decision_date, nfc(issuer)
+    else:
+        locked.status, locked.scope = InitiativeStatus.NOT_RECOGNISED, ""
+        locked.decision_number, locked.decision_date, locked.issuer = "", None, ""
+    locked.save(update_fields=["status", "scope", "decision_number", "decision_date", "issuer", "updated_at"])
+    return locked
+
+
+def records_of_decision(decision_number: str, decision_date: datetime.date | None = None):
+    query = Q(decision_number=nfc(decision_number))
+    if decision_date:
+        query &= Q(decision_date=decision_date)
+    return AwardRecord.objects.filter(query)
+
+
+__all__ = [
+    "award_type_for",
+    "award_rule_supersede",
+    "award_record_create",
+    "award_records_bulk_create",
+    "decision_revoke",
+    "task_evaluation_set",
+    "task_evaluations_bulk_set",
+    "discipline_period_create",
+    "service_period_create",
+    "initiative_register",
+    "initiative_update",
+    "initiative_recognise",
+    "check_eligibility",
+    "check_many",
+    "quota_usage",
+    "council_vote_rule",
+    "in_force_q",
+]

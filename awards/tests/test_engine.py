@@ -1,0 +1,396 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from awards import engine, services
+from awards.enums import AuthorityKind, DisciplineKind, InitiativeScope, ServicePeriodKind, TaskRating, Verdict
+from awards.models import AwardRule
+from core.exceptions import ServiceError
+from units.models import Person
+from units.services import person_transfer, unit_update
+
+ON = datetime.date(2025, 6, 20)  # year-end review of 2024-2025, before the 01/07/2025 reform
+E, N, R = Verdict.ELIGIBLE, Verdict.NOT_ELIGIBLE, Verdict.NEEDS_REVIEW
+HTXS, HTT, HT, KHT = TaskRating.EXCELLENT, TaskRating.GOOD, TaskRating.COMPLETE, TaskRating.NOT_COMPLETE
+
+
+def texts(result):
+    return " | ".join(r.text for r in result.reasons)
+
+
+@pytest.mark.parametrize(
+    "ldtt, rating, has_initiative, expected",
+    [
+        (True, HTXS, False, E),  # LĐTT and HTXS
+        (True, HTT, True, E),  # LĐTT and an initiative: the OR of Luật Đ.23
+        (True, HTT, False, N),  # neither HTXS nor initiative
+        (True, HT, True, E),  # LĐTT already granted: the CSTĐCS rule reads that decision, not the rating
+        (False, HTXS, False, R),  # LĐTT not decided yet: to be decided in the same round
+        (True, None, False, R),  # no rating yet
+    ],
+)
+def test_cstdcs_or_of_excellence_and_initiative(
+    person_factory, record, rate, initiative, ldtt, rating, has_initiative, expected
+):
+    person = person_factory()
+    if ldtt:
+        record(person, "LDTT", 2024)
+    if rating:
+        rate(person, 2024, rating)
+    if has_initiative:
+        initiative(person, 2024)
+    result = engine.check_eligibility(person, "CSTDCS", 2024, on_date=ON)
+    assert result.verdict == expected, texts(result)
+    assert all(r.legal_basis for r in result.reasons)
+
+
+def test_cstdcs_and_mode_set_by_data_from_a_date(person_factory, record, rate):
+    person = person_factory()
+    record(person, "LDTT", 2024)
+    rate(person, 2024, HTXS)
+    rule = AwardRule.objects.get(award_code="CSTDCS", kind="same_year")
+    services.award_rule_supersede(
+        rule=rule, effective_from=datetime.date(2025, 7, 1), params={**rule.params, "achievements_mode": "all"}
+    )
+    before = engine.check_eligibility(person, "CSTDCS", 2024, on_date=datetime.date(2025, 6, 30))
+    after = engine.check_eligibility(person, "CSTDCS", 2024, on_date=datetime.date(2025, 7, 1))
+    assert (before.verdict, after.verdict) == (E, N)
+    assert "Cần đồng thời sáng kiến" in texts(after)
+
+
+def test_award_type_authority_changes_on_reform_date(db):
+    before = engine.award_type_in_force("CSTDCS", datetime.date(2025, 6, 30))
+    after = engine.award_type_in_force("CSTDCS", datetime.date(2025, 7, 1))
+    assert (before.authority_kind, after.authority_kind) == (AuthorityKind.DISTRICT_CHAIR, AuthorityKind.COMMUNE_CHAIR)
+
+
+def test_unknown_award_code_is_refused(person_factory):
+    with pytest.raises(ServiceError):
+        engine.check_eligibility(person_factory(), "NO_SUCH", 2024, on_date=ON)
+
+
+@pytest.mark.parametrize(
+    "cstdcs_years, scope, expected, phrase",
+    [
+        ([2022, 2023, 2024], InitiativeScope.PROVINCIAL, E, "3 năm liên tục"),
+        ([2022, 2024], InitiativeScope.PROVINCIAL, N, "2023-2024 không đạt"),  # a gap year breaks the chain
+        ([2021, 2022, 2024], InitiativeScope.PROVINCIAL, N, "gián đoạn"),
+        ([2022, 2023], InitiativeScope.PROVINCIAL, R, "năm xét"),  # this year's CSTĐCS not decided yet
+        ([2022, 2023, 2024], InitiativeScope.BASE, N, "sáng kiến"),  # initiative scope too narrow
+        ([2022, 2023, 2024], InitiativeScope.NATIONAL, E, "3 năm liên tục"),  # wider scope is enough
+    ],
+)
+def test_cstd_tinh_chain(person_factory, record, initiative, cstdcs_years, scope, expected, phrase):
+    person = person_factory()
+    for year in cstdcs_years:
+        record(person, "CSTDCS", year)
+    initiative(person, 2023, scope)
+    result = engine.check_eligibility(person, "CSTD_TINH", 2024, on_date=ON)
+    assert result.verdict == expected, texts(result)
+    assert phrase in texts(result)
+
+
+def test_chain_ignores_thematic_awards(person_factory, record, initiative):
+    person = person_factory()
+    record(person, "CSTD_TINH", 2023, commendation_kind="thematic")
+    record(person, "CSTD_TINH", 2024)
+    initiative(person, 2024, InitiativeScope.NATIONAL)
+    result = engine.check_eligibility(person, "CSTD_TQ", 2024, on_date=ON)
+    assert result.verdict == N
+    assert "không được tính làm căn cứ khen theo công trạng" in texts(result)
+
+
+@pytest.mark.parametrize(
+    "cstdcs_years, ratings, initiatives, expected",
+    [
+        ([2023, 2024], {}, 0, E),  # 2 consecutive CSTĐCS
+        ([], {2023: HTXS, 2024: HTXS}, 2, E),  # or 2 HTXS years with 2 initiatives
+        ([], {2023: HTXS, 2024: HTXS}, 1, R),  # one criterion among several: a reviewer decides
+        ([2022, 2024], {2023: HTT, 2024: HTXS}, 0, R),
+    ],
+)
+def test_bang_khen_alternatives(person_factory, record, rate, initiative, cstdcs_years, ratings, initiatives, expected):
+    person = person_factory()
+    for year in cstdcs_years:
+        record(person, "CSTDCS", year)
+    for year, rating in ratings.items():
+        rate(person, year, rating)
+    for n in range(initiatives):
+        initiative(person, 2023 + n % 2, title=f"SK {n}")
+    result = engine.check_eligibility(person, "BK_TINH", 2024, on_date=ON)
+    assert result.verdict == expected, texts(result)
+
+
+def test_moved_person_keeps_chain(tree, person_factory, record, initiative):
+    person = person_factory(unit=tree["school_a1"])
+    record(person, "CSTDCS", 2022)
+    record(person, "CSTDCS", 2023)
+    person_transfer(person=person, to_unit=tree["school_b1"], effective_date=datetime.date(2024, 8, 15))
+    record(Person.objects.get(pk=person.pk), "CSTDCS", 2024)
+    initiative(Person.objects.get(pk=person.pk), 2024, InitiativeScope.PROVINCIAL)
+    result = engine.check_eligibility(Person.objects.get(pk=person.pk), "CSTD_TINH", 2024, on_date=ON)
+    assert result.verdict == E, texts(result)
+
+
+@pytest.mark.parametrize(
+    "school_title, expected",
+    [("TTLDXS", E), ("TTLDTT", N), (None, R)],
+)
+def test_principal_depends_on_school_title(tree, person_factory, record, rate, school_title, expected):
+    school = tree["school_a1"]
+    principal = person_factory(unit=school, position="Hiệu trưởng", is_manager=True)
+    unit_update(unit=school, head=principal)
+    record(principal, "LDTT", 2024)
+    rate(principal, 2024, HTXS)
+    if school_title:
+        record(school, school_title, 2024)
+    result = engine.check_eligibility(principal, "CSTDCS", 2024, on_date=ON)
+    assert result.verdict == expected, texts(result)
+    if expected == N:
+        assert "Trường Tiểu học A1 đạt TTLĐTT, không đạt TTLĐXS" in texts(result)
+
+
+def test_teacher_is_not_judged_on_school_title(tree, person_factory, record, rate):
+    teacher = person_factory(unit=tree["team_a1"])
+    record(tree["school_a1"], "TTLDTT", 2024)
+    record(teacher, "LDTT", 2024)
+    rate(teacher, 2024, HTXS)
+    assert engine.check_eligibility(teacher, "CSTDCS", 2024, on_date=ON).verdict == E
+
+
+def _members(person_factory, unit, count):
+    return [person_factory(unit=unit) for _ in range(count)]
+
+
+@pytest.mark.parametrize("ldtt_count, expected", [(6, E), (5, N)])
+def test_ttldtt_needs_more_than_half_ldtt(tree, person_factory, record, ldtt_count, expected):
+    members = _members(person_factory, tree["school_a1"], 10)
+    for person in members[:ldtt_count]:
+        record(person, "LDTT", 2024)
+    result = engine.check_eligibility(tree["school_a1"], "TTLDTT", 2024, on_date=ON)
+    assert result.verdict == expected, texts(result)
+
+
+@pytest.mark.parametrize(
+    "ldtt_count, cstdcs_count, worst_rating, expected",
+    [
+        (7, 1, HT, E),
+        (6, 1, HT, N),  # below 70 % LĐTT
+        (7, 0, HT, N),  # no CSTĐCS
+        (7, 1, KHT, N),  # one member did not complete the tasks
+    ],
+)
+def test_ttldxs_from_members(tree, person_factory, record, rate, ldtt_count, cstdcs_count, worst_rating, expected):
+    members = _members(person_factory, tree["school_a1"], 5) + _members(person_factory, tree["team_a1"], 5)
+    for n, person in enumerate(members):
+        rate(person, 2024, worst_rating if n == 9 else HTT)
+        if n < ldtt_count:
+            record(person, "LDTT", 2024)
+        if n < cstdcs_count:
+            record(person, "CSTDCS", 2024)
+    result = engine.check_eligibility(tree["school_a1"], "TTLDXS", 2024, on_date=ON)
+    assert result.verdict == expected, texts(result)
+
+
+def test_individual_award_refused_for_a_collective(tree):
+    result = engine.check_eligibility(tree["school_a1"], "CSTDCS", 2024, on_date=ON)
+    assert result.verdict == N
+
+
+KNC_DAY = datetime.date(2025, 11, 20)
+
+
+@pytest.mark.parametrize(
+    "start, hard_years, discipline_years, already, expected",
+    [
+        (datetime.date(2005, 9, 1), 0, 0, False, E),  # 20 years
+        (datetime.date(2008, 9, 1), 0, 0, False, N),  # 17 years
+        (datetime.date(2008, 9, 1), 6, 0, False, E),  # 17 years, 6 in ĐBKK: 15 needed
+        (datetime.date(2008, 9, 1), 4, 0, False, N),  # 4 years in ĐBKK is not enough to reduce
+        (datetime.date(2005, 9, 1), 0, 2, False, N),  # 2 years of discipline excluded: 18
+        (datetime.date(1995, 9, 1), 0, 0, True, N),  # once in a lifetime
+        (None, 0, 0, False, R),  # no start date
+    ],
+)
+def test_knc_service_years(person_factory, record, start, hard_years, discipline_years, already, expected):
+    person = person_factory(service_start=start)
+    if hard_years:
+        services.service_period_create(
+            person=person,
+            kind=ServicePeriodKind.DISADVANTAGED,
+            start=start,
+            end=start.replace(year=start.year + hard_years) - datetime.timedelta(days=1),
+        )
+    if discipline_years:
+        services.discipline_period_create(
+            person=person,
+            kind=DisciplineKind.WARNING,
+            start=datetime.date(2010, 1, 1),
+            end=datetime.date(2010 + discipline_years, 1, 1) - datetime.timedelta(days=1),
+        )
+    if already:
+        record(person, "KNC_GD", 2015)
+    result = engine.check_eligibility(person, "KNC_GD", 2025, on_date=KNC_DAY)
+    assert result.verdict == expected, texts(result)
+
+
+def test_pending_investigation_blocks_every_award(person_factory, record, rate):
+    person = person_factory()
+    rate(person, 2024, HTXS)
+    services.discipline_period_create(person=person, kind=DisciplineKind.PENDING, start=datetime.date(2025, 5, 1))
+    result = engine.check_eligibility(person, "LDTT", 2024, on_date=ON)
+    assert result.verdict == N
+    assert "xem xét kỷ luật, thanh tra, điều tra" in texts(result)
+
+
+def test_same_title_twice_in_a_year_is_refused(person_factory, record, rate):
+    person = person_factory()
+    rate(person, 2024, HTT)
+    record(person, "LDTT", 2024)
+    result = engine.check_eligibility(person, "LDTT", 2024, on_date=ON)
+    assert result.verdict == N
+    assert "một thành tích chỉ khen một lần" in texts(result)
+
+
+def test_revoked_decision_leaves_every_check(person_factory, record, initiative):
+    person = person_factory()
+    record(person, "CSTDCS", 2022)
+    revoked = record(person, "CSTDCS", 2023, decision_number="99/QĐ-UBND", decision_date=datetime.date(2024, 6, 1))
+    record(person, "CSTDCS", 2024)
+    initiative(person, 2024, InitiativeScope.PROVINCIAL)
+    assert engine.check_eligibility(person, "CSTD_TINH", 2024, on_date=ON).verdict == E
+    services.decision_revoke(
+        decision_number="99/QĐ-UBND",
+        decision_date=datetime.date(2024, 6, 1),
+        revocation_number="5/QĐ-UBND",
+        revocation_date=datetime.date(2025, 1, 10),
+        reason="Hồ sơ khai không đúng",
+    )
+    revoked.refresh_from_db()
+    assert revoked.is_revoked
+    assert engine.check_eligibility(person, "CSTD_TINH", 2024, on_date=ON).verdict == N
+
+
+def test_revoke_unknown_decision_is_refused(db):
+    with pytest.raises(ServiceError):
+        services.decision_revoke(
+            decision_number="1/QĐ",
+            decision_date=None,
+            revocation_number="2/QĐ",
+            revocation_date=ON,
+            reason="x",
+        )
+
+
+@pytest.mark.parametrize("ldtt_count, allowed", [(19, 2), (20, 3), (6, 0), (0, 0)])
+def test_cstdcs_quota_rounds_down(tree, person_factory, record, ldtt_count, allowed):
+    for person in _members(person_factory, tree["school_a1"], ldtt_count):
+        record(person, "LDTT", 2024)
+    line = next(q for q in engine.quota_usage(tree["school_a1"], 2024, on_date=ON) if q.award_code == "CSTDCS")
+    assert line.allowed == allowed
+
+
+def test_quota_rule_changed_on_reform_date_applies_by_date(tree, person_factory, record):
+    for person in _members(person_factory, tree["school_a1"], 19):
+        record(person, "LDTT", 2024)
+    rule = AwardRule.objects.get(award_code="CSTDCS", kind="quota")
+    services.award_rule_supersede(
+        rule=rule, effective_from=datetime.date(2025, 7, 1), params={**rule.params, "share": 0.2}
+    )
+
+    def allowed(day):
+        return next(
+            q for q in engine.quota_usage(tree["school_a1"], 2024, on_date=day) if q.award_code == "CSTDCS"
+        ).allowed
+
+    assert (allowed(datetime.date(2025, 6, 30)), allowed(datetime.date(2025, 7, 1))) == (2, 3)
+
+
+def test_quota_campaign_cap_and_proposed(tree, person_factory, record):
+    people = _members(person_factory, tree["school_a1"], 3)
+    for person in people:
+        record(person, "BK_TINH", 2024)
+    lines = {
+        q.award_code: q
+        for q in engine.quota_usage(tree["school_a1"], 2024, caps={"BK_TINH": 4}, proposed={"BK_TINH": 2})
+    }
+    line = lines["BK_TINH"]
+    assert (line.used, line.proposed, line.allowed, line.remaining, line.is_over) == (3, 2, 4, -1, True)
+
+
+@pytest.mark.parametrize(
+    "code, present, approvals, passes",
+    [
+        ("CSTD_TINH", 20, 18, True),  # 18/20 = 90 % of all members
+        ("CSTD_TINH", 20, 17, False),
+        ("CSTD_TINH", 18, 17, False),  # 17/18 present is 94 %, but the denominator is all 20 members
+        ("CSTD_TINH", 13, 13, False),  # below a 2/3 quorum
+        ("LDTT", 14, 11, True),  # the default: more than half of all members
+        ("LDTT", 14, 10, False),
+    ],
+)
+def test_council_vote_thresholds_from_catalog(db, code, present, approvals, passes):
+    ok, reasons = engine.council_vote_result(code, total_members=20, present=present, approvals=approvals)
+    assert ok is passes, [r.text for r in reasons]
+
+
+def _bulk_people(unit, count, start):
+    people = Person.objects.bulk_create(
+        [
+            Person(unit=unit, full_name=f"Người {start + n}", name_key=f"người {start + n}", gender="female")
+            for n in range(count)
+        ]
+    )
+    return list(Person.objects.filter(pk__in=[p.pk for p in people]))
+
+
+def test_check_many_query_count_is_constant(tree, record, rate, initiative):
+    def run(count, start):
+        people = _bulk_people(tree["school_a1"], count, start)
+        for person in people[:5]:
+            record(person, "CSTDCS", 2023)
+            rate(person, 2024, HTXS)
+        initiative(people[0], 2024, InitiativeScope.PROVINCIAL)
+        with CaptureQueriesContext(connection) as ctx:
+            results = engine.check_many(people, "CSTD_TINH", 2024, on_date=ON)
+        assert len(results) == count
+        return len(ctx.captured_queries)
+
+    small = run(10, 0)
+    large = run(1000, 10)
+    assert small == large
+    assert small <= 12
+
+
+def test_check_many_collectives_query_count_is_constant(tree, person_factory):
+    from units.enums import SchoolLevel, UnitKind
+    from units.services import unit_create
+
+    def run(count):
+        schools = [
+            unit_create(
+                name=f"Trường {count}-{n}",
+                kind=UnitKind.SCHOOL,
+                school_level=SchoolLevel.PRIMARY,
+                parent=tree["office_a"],
+            )
+            for n in range(count)
+        ]
+        with CaptureQueriesContext(connection) as ctx:
+            engine.check_many(schools, "TTLDTT", 2024, on_date=ON)
+        return len(ctx.captured_queries)
+
+    assert run(2) == run(30)
+
+
+def test_check_codes_runs_each_award_once(person_factory, record, rate):
+    person = person_factory()
+    record(person, "LDTT", 2024)
+    rate(person, 2024, HTXS)
+    results = {
+        r.award_code: r.verdict for r in engine.check_codes(person, ["LDTT", "CSTDCS", "KNC_GD"], 2024, on_date=ON)
+    }
+    assert results["CSTDCS"] == E
+    assert results["LDTT"] == N  # already given this year
