@@ -165,17 +165,19 @@ def deadlines_for(campaign: Campaign, unit: Unit, action: str) -> list[Deadline]
     return [d for d in campaign.deadlines.filter(action=action) if d.applies_to(unit)]
 
 
-def deadline_pending_units(deadline: Deadline) -> QuerySet[Unit]:
-    """Units that still have to act on a deadline: the units it applies to, minus those done."""
+def deadline_applicable_units(deadline: Deadline) -> QuerySet[Unit]:
+    """The units a deadline applies to: the named unit, or every unit of its kind in reach."""
     campaign = deadline.campaign
     if deadline.unit_id:
-        units = Unit.objects.filter(pk=deadline.unit_id)
-    else:
-        units = (reached_units(campaign) | Unit.objects.filter(pk=campaign.launched_by_id)).filter(
-            kind=deadline.unit_kind
-        )
+        return Unit.objects.filter(pk=deadline.unit_id)
+    reached = reached_units(campaign) | Unit.objects.filter(pk=campaign.launched_by_id)
+    return reached.filter(kind=deadline.unit_kind)
+
+
+def deadline_pending_units(deadline: Deadline) -> QuerySet[Unit]:
+    """Units that still have to act on a deadline: those it applies to, minus those done."""
     done = DeadlineCompletion.objects.filter(deadline=deadline, unit_id=OuterRef("pk"))
-    return units.exclude(Exists(done))
+    return deadline_applicable_units(deadline).exclude(Exists(done))
 
 
 # --- Registrations -----------------------------------------------------------------------
@@ -221,6 +223,21 @@ def registration_overview(user, campaign: Campaign) -> QuerySet[Unit]:
 class TitleTotal:
     name: str
     count: int
+
+
+def registration_overview_counts(user, campaign: Campaign) -> dict:
+    """How many expected registrants the user sees, and how many registered / submitted."""
+    units = expected_registrants(campaign).filter(unit_scope_q(user))
+    registrations = Registration.objects.filter(campaign=campaign, unit__in=units)
+    by_status = dict(registrations.values_list("status").annotate(n=Count("pk")).order_by())
+    expected = units.count()
+    registered = sum(by_status.values())
+    return {
+        "expected": expected,
+        "registered": registered,
+        "submitted": by_status.get(RegistrationStatus.SUBMITTED, 0),
+        "missing": expected - registered,
+    }
 
 
 def registration_totals(user, campaign: Campaign) -> dict:

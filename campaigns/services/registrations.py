@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from awards.enums import AwardCategory, RecipientKind
@@ -242,13 +242,26 @@ class Targets:
 
 
 def registration_targets(registration: Registration) -> Targets:
-    """The unit's targets: per registered individual title/commendation, count over the people listed."""
+    """The unit's targets: per registered individual title or commendation, people over people listed.
+
+    Individual titles form a ladder by catalog rank (Lao động tiên tiến, then
+    Chiến sĩ thi đua cơ sở, …): each higher title requires the lower ones (Luật
+    TĐKT 2022 Đ.23), so a person registered for a title counts toward every
+    lower-ranked individual title too. Seed 002 reads so: LĐTT 30/31 includes
+    the 11 CSTĐCS. Commendations are counted as registered.
+    """
     lines = list(registration.lines.select_related("title", "commendation"))
-    counts: dict[int, list] = {}
+    ladder = sorted(
+        {line.title.pk: line.title for line in lines if line.title is not None}.values(), key=lambda a: (a.rank, a.name)
+    )
+    counts: dict[int, list] = {award.pk: [award, 0] for award in ladder}
     for line in lines:
-        for award in (line.title, line.commendation):
-            if award is not None:
-                counts.setdefault(award.pk, [award, 0])[1] += 1
+        if line.title is not None:
+            for award in ladder:
+                if award.rank <= line.title.rank:
+                    counts[award.pk][1] += 1
+        if line.commendation is not None:
+            counts.setdefault(line.commendation.pk, [line.commendation, 0])[1] += 1
     ordered = sorted(
         counts.values(), key=lambda pair: (pair[0].category != AwardCategory.TITLE, pair[0].rank, pair[0].name)
     )
@@ -265,49 +278,74 @@ def registration_targets(registration: Registration) -> Targets:
 class CapVerdict:
     award: CampaignAward
     used: int
+    registered: int
+    allowed: int | None
     ok: bool
     reasons: list[str]
 
 
-def registration_caps_check(*, campaign: Campaign) -> list[CapVerdict]:
-    """Check the submitted registrations of a campaign against its caps.
+def registered_counts(campaign: Campaign, codes) -> dict[str, int]:
+    """Registered uses of each award code in the campaign's submitted registrations (lines and collectives)."""
+    codes = list(codes)
+    counts = dict.fromkeys(codes, 0)
+    for field_name in ("title", "commendation"):
+        rows = (
+            RegistrationLine.objects.filter(
+                registration__campaign=campaign,
+                registration__status=S.SUBMITTED,
+                **{f"{field_name}__code__in": codes},
+            )
+            .values_list(f"{field_name}__code")
+            .annotate(n=Count("pk"))
+        )
+        for code, n in rows:
+            counts[code] += n
+    for field_name in ("collective_title", "collective_commendation"):
+        rows = (
+            Registration.objects.filter(campaign=campaign, status=S.SUBMITTED, **{f"{field_name}__code__in": codes})
+            .values_list(f"{field_name}__code")
+            .annotate(n=Count("pk"))
+        )
+        for code, n in rows:
+            counts[code] += n
+    return counts
 
-    Counts every registered use (individual lines and collective targets) of each
-    capped award and explains the verdict in Vietnamese with the plan as basis.
-    The count is done here because the awards engine's quota function
-    (`awards.quota_usage`) was not available when this was written; when it
-    is, pass it these caps and use its verdicts instead (see docs/parts/campaigns.md).
+
+def registration_caps_check(*, campaign: Campaign) -> list[CapVerdict]:
+    """Check the submitted registrations of a campaign against its caps, through the awards engine.
+
+    The campaign hands its caps ({"BK_TINH": 15}) and the registered counts (as
+    "proposed") to `awards.engine.quota_usage` for the launching unit's subtree
+    and school year; the engine adds awards already decided that year and any
+    legal quota, and explains each verdict in Vietnamese.
     """
+    from awards.engine import quota_usage
+    from awards.schoolyear import school_year_of
+
     capped = list(campaign.awards.filter(cap__isnull=False).select_related("award_type"))
     if not capped:
         return []
-    ids = [a.award_type_id for a in capped]
-    submitted = Q(registration__campaign=campaign, registration__status=S.SUBMITTED)
-    usage = {award_id: 0 for award_id in ids}
-    for field_name in ("title", "commendation"):
-        for row in (
-            RegistrationLine.objects.filter(submitted, **{f"{field_name}_id__in": ids})
-            .values(f"{field_name}_id")
-            .annotate(n=Count("pk"))
-        ):
-            usage[row[f"{field_name}_id"]] += row["n"]
-    for field_name in ("collective_title", "collective_commendation"):
-        for row in (
-            Registration.objects.filter(campaign=campaign, status=S.SUBMITTED, **{f"{field_name}_id__in": ids})
-            .values(f"{field_name}_id")
-            .annotate(n=Count("pk"))
-        ):
-            usage[row[f"{field_name}_id"]] += row["n"]
-    basis = f"{campaign.document_reference} – {campaign.name}" if campaign.document_reference else campaign.name
+    caps = {a.award_type.code: a.cap for a in capped}
+    registered = registered_counts(campaign, caps)
+    year = campaign.school_year or school_year_of(campaign.reference_date)
+    lines = {
+        line.award_code: line
+        for line in quota_usage(
+            campaign.launched_by, year, caps=caps, proposed=registered, on_date=campaign.reference_date
+        )
+    }
     verdicts = []
     for award in capped:
-        used = usage[award.award_type_id]
-        ok = used <= award.cap
-        reason = (
-            f"{award.award_type.name}: đã đăng ký {used}, {award.cap_label} (theo kế hoạch {basis})."
-            if ok
-            else f"{award.award_type.name}: đã đăng ký {used}, vượt số lượng tối đa {award.cap} "
-            f"(theo kế hoạch {basis})."
+        line = lines[award.award_type.code]
+        reasons = [r.text + (f" ({r.legal_basis})" if r.legal_basis else "") for r in line.reasons]
+        verdicts.append(
+            CapVerdict(
+                award=award,
+                used=line.used,
+                registered=line.proposed,
+                allowed=line.allowed,
+                ok=not line.is_over,
+                reasons=reasons,
+            )
         )
-        verdicts.append(CapVerdict(award=award, used=used, ok=ok, reasons=[reason]))
     return verdicts

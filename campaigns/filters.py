@@ -1,0 +1,102 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from .enums import CampaignKind, CampaignStatus, RegistrationStatus
+from .models import Campaign, Compact, Notification
+
+YEAR_HELP = "Năm bắt đầu, ví dụ 2024"
+YES_NO = forms.Select(choices=[("", "Tất cả"), ("true", "Có"), ("false", "Không")])
+
+
+class CampaignFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Tên, số kế hoạch", method="filter_q")
+    kind = django_filters.ChoiceFilter(label="Loại", choices=CampaignKind.choices, empty_label="Tất cả")
+    status = django_filters.ChoiceFilter(label="Trạng thái", choices=CampaignStatus.choices, empty_label="Tất cả")
+    school_year = django_filters.NumberFilter(label="Năm học", help_text=YEAR_HELP)
+    launcher = django_filters.CharFilter(label="Đơn vị phát động", method="filter_launcher")
+    o = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("school_year", "school_year"),
+            ("issued_on", "issued_on"),
+            ("launched_by__name", "launcher"),
+            ("kind", "kind"),
+        ),
+        field_labels={
+            "name": "Tên",
+            "school_year": "Năm học",
+            "issued_on": "Ngày ban hành",
+            "launched_by__name": "Đơn vị phát động",
+            "kind": "Loại",
+        },
+        label="Sắp xếp",
+        empty_label="Mặc định",
+    )
+
+    class Meta:
+        model = Campaign
+        fields = ["q", "kind", "status", "school_year"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(document_number__icontains=value))
+
+    def filter_launcher(self, queryset, name, value):
+        return queryset.filter(Q(launched_by__name__icontains=value) | Q(launched_by__short_name__icontains=value))
+
+
+OVERVIEW_STATUS = [("none", "Chưa đăng ký")] + list(RegistrationStatus.choices)
+
+
+class OverviewFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Tên đơn vị", method="filter_q")
+    state = django_filters.ChoiceFilter(
+        label="Tình trạng", choices=OVERVIEW_STATUS, method="filter_state", empty_label="Tất cả"
+    )
+    o = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("registration_status", "status"), ("path", "path")),
+        field_labels={"name": "Tên đơn vị", "registration_status": "Tình trạng", "path": "Cây đơn vị"},
+        label="Sắp xếp",
+        empty_label="Mặc định",
+    )
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+
+    def filter_state(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(registration_status__isnull=True)
+        return queryset.filter(registration_status=value)
+
+
+class CompactFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Tên giao ước", method="filter_q")
+    year = django_filters.NumberFilter(label="Năm ký", field_name="signed_on", lookup_expr="year")
+    o = django_filters.OrderingFilter(
+        fields=(("title", "title"), ("signed_on", "signed_on"), ("block__name", "block")),
+        field_labels={"title": "Tên", "signed_on": "Ngày ký", "block__name": "Khối/cụm"},
+        label="Sắp xếp",
+        empty_label="Mặc định",
+    )
+
+    class Meta:
+        model = Compact
+        fields = ["q", "year"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(block__name__icontains=value))
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(label="Chưa đọc", field_name="read_at", lookup_expr="isnull", widget=YES_NO)
+    q = django_filters.CharFilter(label="Nội dung", field_name="message", lookup_expr="icontains")
+    o = django_filters.OrderingFilter(
+        fields=(("created_at", "created_at"),),
+        field_labels={"created_at": "Thời gian"},
+        label="Sắp xếp",
+        empty_label="Mặc định",
+    )
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "q"]

@@ -1,0 +1,190 @@
+from django import forms
+
+from core.forms import DateInput, PortalForm, VersionField
+from units.enums import UnitKind
+
+from .enums import CampaignKind, DeadlineAction, ObjectGroup, ReachKind
+
+LEVEL_CHOICES = [("", "—")] + [(k.value, k.label) for k in UnitKind if k != UnitKind.TEAM]
+
+
+class CampaignForm(PortalForm):
+    name = forms.CharField(label="Tên phong trào / trích yếu kế hoạch", max_length=500)
+    kind = forms.ChoiceField(label="Loại phong trào", choices=CampaignKind.choices)
+    launched_by = forms.ModelChoiceField(label="Đơn vị phát động", queryset=None)
+    reach = forms.ChoiceField(label="Phạm vi", choices=ReachKind.choices)
+    reach_units = forms.ModelMultipleChoiceField(
+        label="Đơn vị được chọn (khi phạm vi là các đơn vị được chọn)", queryset=None, required=False
+    )
+    reach_blocks = forms.ModelMultipleChoiceField(
+        label="Khối/cụm thi đua (khi phạm vi là khối/cụm)", queryset=None, required=False
+    )
+    school_year = forms.IntegerField(
+        label="Năm học (năm bắt đầu)",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text="Ví dụ 2024 cho năm học 2024-2025",
+    )
+    period_start = forms.DateField(label="Thời gian thi đua từ ngày", widget=DateInput(), required=False)
+    period_end = forms.DateField(label="Đến ngày", widget=DateInput(), required=False)
+    document_number = forms.CharField(label="Số kế hoạch", max_length=32, required=False)
+    document_symbol = forms.CharField(label="Ký hiệu (ví dụ KH-PGDĐT)", max_length=64, required=False)
+    issued_on = forms.DateField(label="Ngày ban hành", widget=DateInput(), required=False)
+    place = forms.CharField(label="Địa danh", max_length=100, required=False)
+    legal_bases = forms.CharField(
+        label="Căn cứ (mỗi dòng một căn cứ)", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    purposes = forms.CharField(label="Mục đích", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    requirements = forms.CharField(label="Yêu cầu", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    version = VersionField()
+
+    def __init__(self, *args, launchers=None, units=None, blocks=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["launched_by"].queryset = launchers
+        self.fields["reach_units"].queryset = units
+        self.fields["reach_blocks"].queryset = blocks
+        if editing:
+            self.fields["launched_by"].disabled = True
+        for group in ObjectGroup:
+            self.fields[f"criteria_{group.value}"] = forms.CharField(
+                label=f"Tiêu chí – {group.label}", widget=forms.Textarea(attrs={"rows": 2}), required=False
+            )
+        self.order_fields(list(self.fields))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "Ngày kết thúc phải sau ngày bắt đầu.")
+        if not data.get("school_year") and not start:
+            self.add_error("school_year", "Cần ghi năm học hoặc thời gian thi đua.")
+        if data.get("reach") == ReachKind.UNITS and not data.get("reach_units"):
+            self.add_error("reach_units", "Chọn ít nhất một đơn vị.")
+        if data.get("reach") == ReachKind.BLOCKS and not data.get("reach_blocks"):
+            self.add_error("reach_blocks", "Chọn ít nhất một khối/cụm thi đua.")
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        data.pop("launched_by", None)
+        data["legal_bases"] = [line for line in data.pop("legal_bases", "").splitlines() if line.strip()]
+        data["criteria"] = {group.value: data.pop(f"criteria_{group.value}", "") for group in ObjectGroup}
+        return data
+
+
+class PhaseForm(PortalForm):
+    number = forms.IntegerField(label="Đợt số", min_value=1, max_value=50)
+    name = forms.CharField(label="Tên đợt", max_length=255, required=False)
+    theme = forms.CharField(label="Chủ đề / nội dung", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    start = forms.DateField(label="Từ ngày", widget=DateInput())
+    end = forms.DateField(label="Đến ngày", widget=DateInput())
+    version = VersionField()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "Ngày kết thúc phải sau hoặc trùng ngày bắt đầu.")
+        return data
+
+
+class CampaignAwardForm(PortalForm):
+    submit_label = "Thêm"
+    award_type = forms.ModelChoiceField(label="Danh hiệu / hình thức khen thưởng", queryset=None)
+    cap = forms.IntegerField(label="Số lượng tối đa (để trống nếu không giới hạn)", min_value=1, required=False)
+    note = forms.CharField(label="Ghi chú", max_length=500, required=False)
+
+    def __init__(self, *args, award_types=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["award_type"].queryset = award_types
+
+
+class DeadlineForm(PortalForm):
+    submit_label = "Thêm hạn chót"
+    action = forms.ChoiceField(label="Việc phải làm", choices=DeadlineAction.choices)
+    unit_kind = forms.ChoiceField(label="Cấp thực hiện", choices=LEVEL_CHOICES, required=False)
+    unit = forms.ModelChoiceField(label="Hoặc một đơn vị cụ thể", queryset=None, required=False)
+    due_date = forms.DateField(label="Hạn chót", widget=DateInput())
+    note = forms.CharField(label="Ghi chú", max_length=500, required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("unit_kind")) == bool(data.get("unit")):
+            raise forms.ValidationError("Chọn hoặc cấp thực hiện, hoặc một đơn vị cụ thể (chỉ một trong hai).")
+        return data
+
+
+class ExtensionForm(PortalForm):
+    submit_label = "Mở lại hạn"
+    unit = forms.ModelChoiceField(label="Đơn vị", queryset=None)
+    until = forms.DateField(label="Gia hạn đến ngày", widget=DateInput())
+    reason = forms.CharField(label="Lý do", max_length=500, required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class RegistrationForm(PortalForm):
+    """One row per active person: title, commendation and initiative title; plus the collective target."""
+
+    submit_label = "Lưu bản đăng ký"
+    collective_title = forms.ModelChoiceField(label="Danh hiệu tập thể đăng ký", queryset=None, required=False)
+    collective_commendation = forms.ModelChoiceField(
+        label="Hình thức khen thưởng tập thể đăng ký", queryset=None, required=False
+    )
+    note = forms.CharField(label="Ghi chú", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    version = VersionField()
+
+    def __init__(self, *args, people, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_tag = False
+        self.people = list(people)
+        self.fields["collective_title"].queryset = choices["collective_title"]
+        self.fields["collective_commendation"].queryset = choices["collective_commendation"]
+        for person in self.people:
+            self.fields[f"title_{person.pk}"] = forms.ModelChoiceField(
+                label="Danh hiệu", queryset=choices["title"], required=False
+            )
+            self.fields[f"commendation_{person.pk}"] = forms.ModelChoiceField(
+                label="Hình thức khen thưởng", queryset=choices["commendation"], required=False
+            )
+            self.fields[f"initiative_{person.pk}"] = forms.CharField(
+                label="Tên sáng kiến", max_length=500, required=False
+            )
+
+    def rows(self):
+        for index, person in enumerate(self.people, start=1):
+            yield {
+                "index": index,
+                "person": person,
+                "title": self[f"title_{person.pk}"],
+                "commendation": self[f"commendation_{person.pk}"],
+                "initiative": self[f"initiative_{person.pk}"],
+            }
+
+
+class TransitionForm(PortalForm):
+    comment = forms.CharField(label="Ý kiến / lý do", max_length=1000, required=False)
+    reopen_until = forms.DateField(label="Mở lại hạn gửi đến ngày (nếu đã quá hạn)", widget=DateInput(), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CompactForm(PortalForm):
+    block = forms.ModelChoiceField(label="Khối/cụm thi đua", queryset=None)
+    title = forms.CharField(label="Tên giao ước", max_length=500)
+    text = forms.CharField(label="Nội dung giao ước", widget=forms.Textarea(attrs={"rows": 6}))
+    signed_on = forms.DateField(label="Ngày ký", widget=DateInput())
+    units = forms.ModelMultipleChoiceField(label="Đơn vị ký", queryset=None)
+    campaign = forms.ModelChoiceField(label="Thuộc phong trào", queryset=None, required=False)
+
+    def __init__(self, *args, blocks=None, units=None, campaigns=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["block"].queryset = blocks
+        self.fields["units"].queryset = units
+        self.fields["campaign"].queryset = campaigns
