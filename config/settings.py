@@ -7,6 +7,7 @@ zero-setup development portal: SQLite, eager Celery, console e-mail.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -139,7 +140,15 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Deadline reminders (campaigns): once a day; idempotent, so a second run sends nothing.
+    "campaigns-deadline-reminders": {
+        "task": "campaigns.send_deadline_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
+# Days before each campaign deadline on which reminders go out (the code defaults to 7,1).
+CAMPAIGN_REMINDER_DAYS = env.list("CAMPAIGN_REMINDER_DAYS", cast=int, default=[7, 1])
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
