@@ -1,6 +1,10 @@
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
@@ -63,6 +67,23 @@ class AwardType(TimeStampedModel):
     def in_force_on(self, day) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
+    def clean(self):
+        if self.effective_to and self.effective_to < self.effective_from:
+            raise ValidationError("Ngày hết hiệu lực không thể trước ngày có hiệu lực.")
+        overlapping = AwardType.objects.filter(code=self.code).exclude(pk=self.pk)
+        end = self.effective_to or datetime.date.max
+        for other in overlapping:
+            if other.effective_from <= end and (
+                other.effective_to is None or other.effective_to >= self.effective_from
+            ):
+                raise ValidationError(
+                    f"Khoảng hiệu lực trùng với phiên bản từ ngày {other.effective_from:%d/%m/%Y} của cùng mã; "
+                    "hãy đặt ngày hết hiệu lực cho phiên bản cũ trước."
+                )
+
+    def get_absolute_url(self):
+        return reverse("awards:catalog_detail", args=[self.pk])
+
     @property
     def label(self) -> str:
         return self.short_name or self.name
@@ -108,6 +129,17 @@ class AwardRule(TimeStampedModel):
 
     def __str__(self):
         return f"{self.award_code} – {self.get_kind_display()}"
+
+    def clean(self):
+        from .rules_engine import validate_params
+
+        problems = validate_params(self.kind, self.params)
+        if self.award_code != WILDCARD and not AwardType.objects.filter(code=self.award_code).exists():
+            problems.append(f"Không có danh hiệu/hình thức mã «{self.award_code}» trong danh mục.")
+        if self.effective_to and self.effective_to < self.effective_from:
+            problems.append("Ngày hết hiệu lực không thể trước ngày có hiệu lực.")
+        if problems:
+            raise ValidationError(" ".join(problems))
 
     def in_force_on(self, day) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)

@@ -1,5 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "awards"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.catalog_list, name="catalog"),
+    path("danh-muc/<int:pk>/", views.catalog_detail, name="catalog_detail"),
+    path("tra-cuu/", views.people_search, name="people_search"),
+    path("ca-nhan/<int:pk>/", views.person_history, name="person_history"),
+    path("ca-nhan/<int:pk>/kiem-tra/", views.person_check, name="person_check"),
+    path("don-vi/<int:pk>/", views.unit_history, name="unit_history"),
+    path("don-vi/<int:pk>/kiem-tra/", views.unit_check, name="unit_check"),
+    path("don-vi/<int:unit_pk>/sang-kien/", views.initiative_list, name="initiative_list"),
+    path("don-vi/<int:unit_pk>/sang-kien/them/", views.initiative_create, name="initiative_create"),
+    path("don-vi/<int:unit_pk>/nhap/<slug:kind>/", views.history_import, name="history_import"),
+    path("mau-nhap/<slug:kind>.xlsx", views.import_template, name="import_template"),
+    path("sang-kien/", views.initiative_home, name="initiative_home"),
+    path("sang-kien/<int:pk>/sua/", views.initiative_edit, name="initiative_edit"),
+    path("sang-kien/<int:pk>/cong-nhan/", views.initiative_recognise, name="initiative_recognise"),
+    path("ho-so/<int:pk>/thu-hoi/", views.record_revoke, name="record_revoke"),
+]

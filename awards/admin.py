@@ -1,0 +1,95 @@
+"""Administrators edit the catalog and the rules here; simple_history keeps every change."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    AwardRecord,
+    AwardRule,
+    AwardType,
+    DisciplinePeriod,
+    Initiative,
+    Revocation,
+    ServicePeriod,
+    TaskEvaluation,
+)
+
+
+@admin.register(AwardType)
+class AwardTypeAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "code",
+        "name",
+        "category",
+        "recipient_kind",
+        "authority_kind",
+        "effective_from",
+        "effective_to",
+        "is_verified",
+    )
+    list_filter = ("category", "recipient_kind", "commendation_kind", "authority_kind", "is_verified")
+    search_fields = ("code", "name", "short_name")
+    ordering = ("rank", "code", "effective_from")
+
+
+@admin.register(AwardRule)
+class AwardRuleAdmin(SimpleHistoryAdmin):
+    list_display = ("award_code", "kind", "effective_from", "effective_to", "is_verified", "description")
+    list_filter = ("kind", "is_verified", "award_code")
+    search_fields = ("award_code", "description", "legal_basis")
+    ordering = ("award_code", "kind", "effective_from")
+
+
+@admin.register(AwardRecord)
+class AwardRecordAdmin(admin.ModelAdmin):
+    list_display = (
+        "award_type",
+        "person",
+        "unit",
+        "school_year",
+        "decision_number",
+        "decision_date",
+        "source",
+        "revocation",
+    )
+    list_filter = ("source", "commendation_kind", "school_year", "award_type__code")
+    search_fields = ("person__full_name", "unit__name", "decision_number")
+    raw_id_fields = ("person", "unit", "award_type", "revocation", "created_by")
+
+
+@admin.register(Revocation)
+class RevocationAdmin(admin.ModelAdmin):
+    list_display = ("decision_number", "decision_date", "issuer", "reason")
+    search_fields = ("decision_number", "reason")
+
+
+@admin.register(TaskEvaluation)
+class TaskEvaluationAdmin(admin.ModelAdmin):
+    list_display = ("person", "school_year", "rating", "source")
+    list_filter = ("school_year", "rating")
+    search_fields = ("person__full_name",)
+    raw_id_fields = ("person",)
+
+
+@admin.register(DisciplinePeriod)
+class DisciplinePeriodAdmin(admin.ModelAdmin):
+    list_display = ("person", "kind", "start", "end")
+    list_filter = ("kind",)
+    search_fields = ("person__full_name",)
+    raw_id_fields = ("person",)
+
+
+@admin.register(ServicePeriod)
+class ServicePeriodAdmin(admin.ModelAdmin):
+    list_display = ("person", "kind", "start", "end", "place")
+    list_filter = ("kind",)
+    search_fields = ("person__full_name",)
+    raw_id_fields = ("person",)
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(admin.ModelAdmin):
+    list_display = ("title", "unit", "school_year", "status", "scope", "decision_number")
+    list_filter = ("status", "scope", "school_year", "kind")
+    search_fields = ("title",)
+    raw_id_fields = ("unit", "authors", "created_by")

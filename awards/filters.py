@@ -1,0 +1,139 @@
+import datetime
+
+import django_filters
+from django.db.models import Q
+
+from units.models import Person
+
+from .enums import (
+    AuthorityKind,
+    AwardCategory,
+    CommendationKind,
+    InitiativeKind,
+    InitiativeScope,
+    InitiativeStatus,
+    RecipientKind,
+    RecordSource,
+)
+from .models import AwardRecord, AwardType, Initiative, in_force_q
+from .schoolyear import current_school_year, school_year_label
+
+
+def year_choices(back: int = 10) -> list[tuple[int, str]]:
+    now = current_school_year()
+    return [(y, school_year_label(y)) for y in range(now, now - back, -1)]
+
+
+class CatalogFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Tên hoặc mã", method="filter_q")
+    category = django_filters.ChoiceFilter(label="Loại", choices=AwardCategory.choices, empty_label="Tất cả")
+    recipient_kind = django_filters.ChoiceFilter(label="Đối tượng", choices=RecipientKind.choices, empty_label="Tất cả")
+    authority_kind = django_filters.ChoiceFilter(
+        label="Thẩm quyền", choices=AuthorityKind.choices, empty_label="Tất cả"
+    )
+    in_force = django_filters.ChoiceFilter(
+        label="Hiệu lực",
+        choices=[("now", "Đang có hiệu lực"), ("all", "Mọi phiên bản")],
+        empty_label=None,
+        method="filter_in_force",
+    )
+    o = django_filters.OrderingFilter(
+        fields=(("rank", "rank"), ("code", "code"), ("name", "name"), ("effective_from", "effective_from")),
+        field_labels={"rank": "Thứ tự", "code": "Mã", "name": "Tên", "effective_from": "Hiệu lực từ"},
+        label="Sắp xếp",
+    )
+
+    class Meta:
+        model = AwardType
+        fields = ["q", "category", "recipient_kind", "authority_kind"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else {}
+        data.setdefault("in_force", "now")
+        super().__init__(data, *args, **kwargs)
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value) | Q(short_name__icontains=value))
+
+    def filter_in_force(self, queryset, name, value):
+        return queryset.filter(in_force_q(datetime.date.today())) if value == "now" else queryset
+
+
+class RecordFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Tên cá nhân/tập thể", method="filter_q")
+    school_year = django_filters.TypedChoiceFilter(
+        label="Năm học", choices=year_choices, coerce=int, empty_label="Tất cả"
+    )
+    award = django_filters.ChoiceFilter(
+        label="Danh hiệu", field_name="award_type__code", choices=(), empty_label="Tất cả"
+    )
+    source = django_filters.ChoiceFilter(label="Nguồn", choices=RecordSource.choices, empty_label="Tất cả")
+    commendation_kind = django_filters.ChoiceFilter(
+        label="Khen theo", choices=CommendationKind.choices, empty_label="Tất cả"
+    )
+    revoked = django_filters.BooleanFilter(
+        label="Đã thu hồi", field_name="revocation", lookup_expr="isnull", exclude=True
+    )
+    o = django_filters.OrderingFilter(
+        fields=(("school_year", "school_year"), ("award_type__rank", "award"), ("decision_date", "decision_date")),
+        field_labels={"school_year": "Năm học", "award_type__rank": "Danh hiệu", "decision_date": "Ngày quyết định"},
+        label="Sắp xếp",
+    )
+
+    class Meta:
+        model = AwardRecord
+        fields = ["q", "school_year", "award", "source", "commendation_kind", "revoked"]
+
+    def __init__(self, *args, award_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["award"].extra["choices"] = award_choices
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(person__full_name__icontains=value) | Q(unit__name__icontains=value))
+
+
+class InitiativeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Tên sáng kiến", field_name="title", lookup_expr="icontains")
+    school_year = django_filters.TypedChoiceFilter(
+        label="Năm học", choices=year_choices, coerce=int, empty_label="Tất cả"
+    )
+    status = django_filters.ChoiceFilter(label="Trạng thái", choices=InitiativeStatus.choices, empty_label="Tất cả")
+    scope = django_filters.ChoiceFilter(label="Phạm vi", choices=InitiativeScope.choices, empty_label="Tất cả")
+    kind = django_filters.ChoiceFilter(label="Loại", choices=InitiativeKind.choices, empty_label="Tất cả")
+    o = django_filters.OrderingFilter(
+        fields=(
+            ("school_year", "school_year"),
+            ("title", "title"),
+            ("status", "status"),
+            ("decision_date", "decision_date"),
+        ),
+        field_labels={
+            "school_year": "Năm học",
+            "title": "Tên",
+            "status": "Trạng thái",
+            "decision_date": "Ngày công nhận",
+        },
+        label="Sắp xếp",
+    )
+
+    class Meta:
+        model = Initiative
+        fields = ["q", "school_year", "status", "scope", "kind"]
+
+
+class PeopleSearchFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Họ tên", field_name="full_name", lookup_expr="icontains")
+    unit = django_filters.ModelChoiceFilter(label="Đơn vị", queryset=None, empty_label="Tất cả")
+    o = django_filters.OrderingFilter(
+        fields=(("full_name", "full_name"), ("unit__name", "unit"), ("service_start", "service_start")),
+        field_labels={"full_name": "Họ tên", "unit__name": "Đơn vị", "service_start": "Ngày vào ngành"},
+        label="Sắp xếp",
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "unit"]
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["unit"].queryset = units

@@ -1,0 +1,347 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from core.excel import XLSX_CONTENT_TYPE, ImportRejected
+from core.exceptions import ServiceError
+from core.rules import view_rule
+from core.views import paginate
+from units import selectors as unit_selectors
+
+from . import engine, importing, selectors, services
+from .filters import CatalogFilter, InitiativeFilter, PeopleSearchFilter, RecordFilter
+from .forms import CheckForm, ImportForm, InitiativeForm, RecogniseForm, RevokeForm
+from .rules import can_import_history, can_manage_initiatives, can_recognise_initiatives, can_revoke
+from .schoolyear import current_school_year, school_year_label
+
+IMPORT_KINDS = {
+    "khen-thuong": (
+        "Nhập lịch sử khen thưởng",
+        importing.records_import,
+        importing.records_template,
+        "mau-nhap-khen-thuong.xlsx",
+    ),
+    "danh-gia": (
+        "Nhập kết quả đánh giá, xếp loại",
+        importing.evaluations_import,
+        importing.evaluations_template,
+        "mau-nhap-xep-loai.xlsx",
+    ),
+}
+
+
+# --- catalog -------------------------------------------------------------------------------------
+
+
+@view_rule("any signed-in user: the catalog is the published law")
+def catalog_list(request):
+    catalog_filter = CatalogFilter(request.GET, queryset=selectors.catalog())
+    page = paginate(request, catalog_filter.qs)
+    return render(request, "awards/catalog_list.html", {"filter": catalog_filter, "page": page})
+
+
+@view_rule("any signed-in user: the catalog is the published law")
+def catalog_detail(request, pk):
+    award_type = selectors.award_type_get(pk)
+    return render(
+        request,
+        "awards/catalog_detail.html",
+        {
+            "award_type": award_type,
+            "versions": selectors.award_type_versions(award_type),
+            "rules": selectors.award_rules_of(award_type.code),
+            "today": datetime.date.today(),
+        },
+    )
+
+
+# --- people and their history ---------------------------------------------------------------------
+
+
+@view_rule("people of units visible to the user (selector)")
+def people_search(request):
+    people = unit_selectors.people_visible_to(request.user).order_by("full_name", "id")
+    people_filter = PeopleSearchFilter(
+        request.GET, queryset=people, units=unit_selectors.units_visible_to(request.user).order_by("path")
+    )
+    page = paginate(request, people_filter.qs)
+    return render(request, "awards/people_search.html", {"filter": people_filter, "page": page})
+
+
+@view_rule("person of a visible unit, else 404")
+def person_history(request, pk):
+    person = unit_selectors.person_get_visible(request.user, pk)
+    year = current_school_year()
+    today = datetime.date.today()
+    outlook = engine.check_codes(person, selectors.individual_codes_in_force(today), year, on_date=today)
+    return render(
+        request,
+        "awards/person_history.html",
+        {
+            "person": person,
+            "history": selectors.person_history(person),
+            "outlook": outlook,
+            "year_label": school_year_label(year),
+        },
+    )
+
+
+def _check(request, candidate, codes, template_context):
+    today = datetime.date.today()
+    choices = [(code, name) for code, name in selectors.award_choices(on_date=today) if code in codes]
+    form = CheckForm(request.GET if "award" in request.GET else None, award_choices=choices)
+    result, error = None, None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = engine.check_eligibility(candidate, data["award"], data["year"], on_date=data["on_date"] or today)
+        except ServiceError as exc:
+            error = str(exc)
+    return render(request, "awards/check.html", {**template_context, "form": form, "result": result, "error": error})
+
+
+@view_rule("person of a visible unit, else 404")
+def person_check(request, pk):
+    person = unit_selectors.person_get_visible(request.user, pk)
+    codes = selectors.individual_codes_in_force(datetime.date.today())
+    return _check(request, person, codes, {"person": person, "title": f"Kiểm tra điều kiện – {person.full_name}"})
+
+
+# --- units ----------------------------------------------------------------------------------------------
+
+
+@view_rule("unit visible to the user, else 404")
+def unit_history(request, pk):
+    unit = unit_selectors.unit_get_visible(request.user, pk)
+    year = current_school_year()
+    today = datetime.date.today()
+    record_filter = RecordFilter(
+        request.GET,
+        queryset=selectors.unit_subtree_records(unit),
+        award_choices=selectors.award_choices(on_date=today),
+    )
+    page = paginate(request, record_filter.qs)
+    return render(
+        request,
+        "awards/unit_history.html",
+        {
+            "unit": unit,
+            "history": selectors.unit_history(unit),
+            "quota": engine.quota_usage(unit, year, on_date=today),
+            "outlook": engine.check_codes(unit, selectors.collective_codes_in_force(today), year, on_date=today),
+            "year_label": school_year_label(year),
+            "filter": record_filter,
+            "page": page,
+            "can_import": can_import_history(request.user, unit),
+            "can_revoke": can_revoke(request.user, unit),
+        },
+    )
+
+
+@view_rule("unit visible to the user, else 404")
+def unit_check(request, pk):
+    unit = unit_selectors.unit_get_visible(request.user, pk)
+    codes = selectors.collective_codes_in_force(datetime.date.today())
+    return _check(request, unit, codes, {"unit": unit, "title": f"Kiểm tra điều kiện – {unit.name}"})
+
+
+@view_rule("record of a visible person or unit (404); administrator of it (403)")
+def record_revoke(request, pk):
+    record = selectors.record_get_visible(request.user, pk)
+    owner_unit = record.unit or record.person.unit
+    if not can_revoke(request.user, owner_unit):
+        raise PermissionDenied
+    if record.is_revoked:
+        messages.info(request, "Khen thưởng này đã bị thu hồi.")
+        return redirect("awards:unit_history", pk=owner_unit.pk)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decision_revoke(
+                decision_number=record.decision_number,
+                decision_date=record.decision_date,
+                records=None if data["whole_decision"] and record.decision_number else [record],
+                revocation_number=data["revocation_number"],
+                revocation_date=data["revocation_date"],
+                issuer=data["issuer"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã ghi quyết định thu hồi; khen thưởng không còn được tính trong mọi lần xét.")
+            return redirect("awards:unit_history", pk=owner_unit.pk)
+    title = f"Thu hồi {record.award_type.name} năm học {school_year_label(record.school_year)} – {record.recipient}"
+    return render(request, "form.html", {"form": form, "title": title, "back": owner_unit})
+
+
+# --- initiatives ------------------------------------------------------------------------------------------
+
+
+@view_rule("any signed-in user; redirects to the register of the active unit")
+def initiative_home(request):
+    if request.active_role is None:
+        raise Http404
+    return redirect("awards:initiative_list", unit_pk=request.active_role.unit_id)
+
+
+@view_rule("unit visible to the user, else 404")
+def initiative_list(request, unit_pk):
+    unit = unit_selectors.unit_get_visible(request.user, unit_pk)
+    initiative_filter = InitiativeFilter(request.GET, queryset=selectors.unit_initiatives(unit))
+    page = paginate(request, initiative_filter.qs)
+    return render(
+        request,
+        "awards/initiative_list.html",
+        {
+            "unit": unit,
+            "filter": initiative_filter,
+            "page": page,
+            "can_manage": can_manage_initiatives(request.user, unit),
+            "can_recognise": can_recognise_initiatives(request.user, unit),
+        },
+    )
+
+
+@view_rule("unit visible (404); secretary/head/administrator of it (403)")
+def initiative_create(request, unit_pk):
+    unit = unit_selectors.unit_get_visible(request.user, unit_pk)
+    if not can_manage_initiatives(request.user, unit):
+        raise PermissionDenied
+    form = InitiativeForm(request.POST or None, people=selectors.initiative_authors_choices(unit))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.initiative_register(
+                unit=unit,
+                school_year=data["school_year"],
+                title=data["title"],
+                kind=data["kind"],
+                subject=data["subject"],
+                authors=data["authors"],
+                by=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã đăng ký sáng kiến.")
+            return redirect("awards:initiative_list", unit_pk=unit.pk)
+    return render(request, "form.html", {"form": form, "title": f"Đăng ký sáng kiến – {unit.name}", "back": unit})
+
+
+@view_rule("initiative of a visible unit (404); secretary/head/administrator of the unit (403)")
+def initiative_edit(request, pk):
+    initiative = selectors.initiative_get_visible(request.user, pk)
+    if not can_manage_initiatives(request.user, initiative.unit):
+        raise PermissionDenied
+    initial = {
+        "title": initiative.title,
+        "kind": initiative.kind,
+        "school_year": initiative.school_year,
+        "subject": initiative.subject,
+        "authors": list(initiative.authors.all()),
+        "version": initiative.updated_at.isoformat(),
+    }
+    form = InitiativeForm(
+        request.POST or None,
+        initial=initial,
+        people=selectors.initiative_authors_choices(initiative.unit),
+        editing=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.initiative_update(
+                initiative=initiative,
+                title=data["title"],
+                kind=data["kind"],
+                subject=data["subject"],
+                authors=data["authors"],
+                expected_updated_at=datetime.datetime.fromisoformat(data["version"]) if data["version"] else None,
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã lưu sáng kiến.")
+            return redirect("awards:initiative_list", unit_pk=initiative.unit_id)
+    return render(
+        request, "form.html", {"form": form, "title": f"Sửa sáng kiến – {initiative.title}", "back": initiative.unit}
+    )
+
+
+@view_rule("initiative of a visible unit (404); head/administrator of the unit (403)")
+def initiative_recognise(request, pk):
+    initiative = selectors.initiative_get_visible(request.user, pk)
+    if not can_recognise_initiatives(request.user, initiative.unit):
+        raise PermissionDenied
+    form = RecogniseForm(request.POST or None, initial={"recognised": "1", "issuer": initiative.unit.name})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.initiative_recognise(
+                initiative=initiative,
+                recognised=data["recognised"],
+                scope=data["scope"],
+                decision_number=data["decision_number"],
+                decision_date=data["decision_date"],
+                issuer=data["issuer"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã ghi kết quả công nhận sáng kiến.")
+            return redirect("awards:initiative_list", unit_pk=initiative.unit_id)
+    return render(
+        request,
+        "form.html",
+        {"form": form, "title": f"Công nhận sáng kiến – {initiative.title}", "back": initiative.unit},
+    )
+
+
+# --- imports -------------------------------------------------------------------------------------------------
+
+
+@view_rule("unit visible (404); secretary/head/administrator of it (403)")
+def history_import(request, unit_pk, kind):
+    if kind not in IMPORT_KINDS:
+        raise Http404
+    unit = unit_selectors.unit_get_visible(request.user, unit_pk)
+    if not can_import_history(request.user, unit):
+        raise PermissionDenied
+    title, run, _, _ = IMPORT_KINDS[kind]
+    form = ImportForm(request.POST or None, request.FILES or None)
+    rejected = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            if kind == "khen-thuong":
+                result = run(unit=unit, upload=form.cleaned_data["file"], by=request.user)
+            else:
+                result = run(unit=unit, upload=form.cleaned_data["file"])
+        except ImportRejected as exc:
+            rejected = exc
+        else:
+            messages.success(
+                request,
+                f"Đã nhập: {result.created} dòng mới, {result.updated} dòng cập nhật, {result.unchanged} dòng đã có.",
+            )
+            return redirect("awards:unit_history", pk=unit.pk)
+    return render(
+        request,
+        "awards/import.html",
+        {"form": form, "unit": unit, "rejected": rejected, "title": title, "kind": kind},
+    )
+
+
+@view_rule("any signed-in user: the empty template holds no data")
+def import_template(request, kind):
+    if kind not in IMPORT_KINDS:
+        raise Http404
+    _, _, build, filename = IMPORT_KINDS[kind]
+    response = HttpResponse(build(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
