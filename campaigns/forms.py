@@ -130,14 +130,22 @@ class ExtensionForm(PortalForm):
         self.fields["unit"].queryset = units
 
 
+class AwardChoiceField(forms.TypedChoiceField):
+    """A select over award types read once: a form with a row per person makes no query per row."""
+
+    def __init__(self, *, awards: dict, **kwargs):
+        self.awards = awards
+        choices = [("", "—")] + [(str(pk), award.name) for pk, award in awards.items()]
+        super().__init__(choices=choices, coerce=lambda value: awards[int(value)], empty_value=None, **kwargs)
+
+    def prepare_value(self, value):
+        return str(getattr(value, "pk", value)) if value not in (None, "") else ""
+
+
 class RegistrationForm(PortalForm):
     """One row per active person: title, commendation and initiative title; plus the collective target."""
 
     submit_label = "Lưu bản đăng ký"
-    collective_title = forms.ModelChoiceField(label="Danh hiệu tập thể đăng ký", queryset=None, required=False)
-    collective_commendation = forms.ModelChoiceField(
-        label="Hình thức khen thưởng tập thể đăng ký", queryset=None, required=False
-    )
     note = forms.CharField(label="Ghi chú", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     version = VersionField()
 
@@ -145,18 +153,27 @@ class RegistrationForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.helper.form_tag = False
         self.people = list(people)
-        self.fields["collective_title"].queryset = choices["collective_title"]
-        self.fields["collective_commendation"].queryset = choices["collective_commendation"]
+        awards = {key: {a.pk: a for a in queryset} for key, queryset in choices.items()}
+        self.fields["collective_title"] = AwardChoiceField(
+            label="Danh hiệu tập thể đăng ký", awards=awards["collective_title"], required=False
+        )
+        self.fields["collective_commendation"] = AwardChoiceField(
+            label="Hình thức khen thưởng tập thể đăng ký", awards=awards["collective_commendation"], required=False
+        )
         for person in self.people:
-            self.fields[f"title_{person.pk}"] = forms.ModelChoiceField(
-                label="Danh hiệu", queryset=choices["title"], required=False
+            self.fields[f"title_{person.pk}"] = AwardChoiceField(
+                label="Danh hiệu", awards=awards["title"], required=False
             )
-            self.fields[f"commendation_{person.pk}"] = forms.ModelChoiceField(
-                label="Hình thức khen thưởng", queryset=choices["commendation"], required=False
+            self.fields[f"commendation_{person.pk}"] = AwardChoiceField(
+                label="Hình thức khen thưởng", awards=awards["commendation"], required=False
             )
             self.fields[f"initiative_{person.pk}"] = forms.CharField(
                 label="Tên sáng kiến", max_length=500, required=False
             )
+            for key in ("title", "commendation", "initiative"):
+                self.fields[f"{key}_{person.pk}"].widget.attrs["class"] = (
+                    "form-select form-select-sm" if key != "initiative" else "form-control form-control-sm"
+                )
 
     def rows(self):
         for index, person in enumerate(self.people, start=1):

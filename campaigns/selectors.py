@@ -321,6 +321,7 @@ def compacts_visible_to(user) -> QuerySet[Compact]:
         Compact.objects.filter(unit_scope_q(user, "block__owner") | Q(Exists(signer_visible)))
         .select_related("block", "campaign")
         .annotate(unit_count=Count("units", distinct=True))
+        .order_by("-signed_on", "-id")
     )
 
 
