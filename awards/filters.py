@@ -61,9 +61,7 @@ class CatalogFilter(django_filters.FilterSet):
 
 class RecordFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Tên cá nhân/tập thể", method="filter_q")
-    school_year = django_filters.TypedChoiceFilter(
-        label="Năm học", choices=year_choices, coerce=int, empty_label="Tất cả"
-    )
+    school_year = django_filters.ChoiceFilter(label="Năm học", choices=year_choices, empty_label="Tất cả")
     award = django_filters.ChoiceFilter(
         label="Danh hiệu", field_name="award_type__code", choices=(), empty_label="Tất cả"
     )
@@ -94,9 +92,7 @@ class RecordFilter(django_filters.FilterSet):
 
 class InitiativeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Tên sáng kiến", field_name="title", lookup_expr="icontains")
-    school_year = django_filters.TypedChoiceFilter(
-        label="Năm học", choices=year_choices, coerce=int, empty_label="Tất cả"
-    )
+    school_year = django_filters.ChoiceFilter(label="Năm học", choices=year_choices, empty_label="Tất cả")
     status = django_filters.ChoiceFilter(label="Trạng thái", choices=InitiativeStatus.choices, empty_label="Tất cả")
     scope = django_filters.ChoiceFilter(label="Phạm vi", choices=InitiativeScope.choices, empty_label="Tất cả")
     kind = django_filters.ChoiceFilter(label="Loại", choices=InitiativeKind.choices, empty_label="Tất cả")
