@@ -44,11 +44,9 @@ from .schoolyear import school_year_bounds, school_year_label
 # --- catalog ------------------------------------------------------------------------------------
 
 
-def award_type_for(code: str, *, school_year: int, decision_date: datetime.date | None = None) -> AwardType:
-    """The catalog row a record of `code` belongs to: the one in force on the decision date (or at the end
-    of the school year); for years before the catalog starts, its earliest row."""
+def _pick_award_type(rows: list[AwardType], code: str, school_year: int, decision_date) -> AwardType:
     day = decision_date or school_year_bounds(school_year)[1]
-    rows = list(AwardType.objects.filter(code=code).order_by("effective_from"))
+    rows = [r for r in rows if r.code == code]
     if not rows:
         raise ServiceError(f"Không có danh hiệu/hình thức mã «{code}» trong danh mục.")
     in_force = [r for r in rows if r.in_force_on(day)]
@@ -56,6 +54,13 @@ def award_type_for(code: str, *, school_year: int, decision_date: datetime.date 
         return in_force[-1]
     earlier = [r for r in rows if r.effective_from <= day]
     return earlier[-1] if earlier else rows[0]
+
+
+def award_type_for(code: str, *, school_year: int, decision_date: datetime.date | None = None) -> AwardType:
+    """The catalog row a record of `code` belongs to: the one in force on the decision date (or at the end
+    of the school year); for years before the catalog starts, its earliest row."""
+    rows = list(AwardType.objects.filter(code=code).order_by("effective_from"))
+    return _pick_award_type(rows, code, school_year, decision_date)
 
 
 @transaction.atomic
@@ -108,6 +113,7 @@ def _check_recipient(person, unit, award_type: AwardType) -> None:
 
 def _build_record(
     *,
+    catalog_rows: list[AwardType] | None = None,
     award_code: str,
     school_year: int,
     person: Person | None = None,
@@ -120,7 +126,10 @@ def _build_record(
     note: str = "",
     by=None,
 ) -> AwardRecord:
-    award_type = award_type_for(award_code, school_year=school_year, decision_date=decision_date)
+    if catalog_rows is None:
+        award_type = award_type_for(award_code, school_year=school_year, decision_date=decision_date)
+    else:
+        award_type = _pick_award_type(catalog_rows, award_code, school_year, decision_date)
     _check_recipient(person, unit, award_type)
     if commendation_kind and commendation_kind not in CommendationKind.values:
         raise ServiceError("Hình thức khen thưởng theo không hợp lệ.")
@@ -172,7 +181,8 @@ def award_record_create(**fields) -> AwardRecord:
 def award_records_bulk_create(*, rows: Iterable[dict], by=None) -> list[AwardRecord]:
     """Many records at once (imports, demo data): validates each like award_record_create, then one INSERT.
     Callers remove duplicates first."""
-    records = [_build_record(by=by, **row) for row in rows]
+    catalog_rows = list(AwardType.objects.order_by("effective_from"))
+    records = [_build_record(catalog_rows=catalog_rows, by=by, **row) for row in rows]
     return AwardRecord.objects.bulk_create(records, batch_size=500)
 
 
