@@ -62,7 +62,12 @@ def campaigns_visible_to(user) -> QuerySet[Campaign]:
 
 
 def campaign_list(user) -> QuerySet[Campaign]:
-    return campaigns_visible_to(user).select_related("launched_by").annotate(phase_count=Count("phases", distinct=True))
+    return (
+        campaigns_visible_to(user)
+        .select_related("launched_by")
+        .annotate(phase_count=Count("phases", distinct=True))
+        .order_by("-school_year", "-issued_on", "-id")
+    )
 
 
 def campaign_get_visible(user, pk) -> Campaign:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from awards.enums import AwardCategory
+from awards.schoolyear import school_year_bounds, school_year_of
 from core.excel import XLSX_CONTENT_TYPE, build_workbook
 from core.exceptions import ServiceError
 from core.rules import view_rule
@@ -559,23 +560,20 @@ def compact_create(request):
 # --- Calendar and notifications ----------------------------------------------------------
 
 
-def _school_year_of(day: datetime.date) -> int:
-    return day.year if day.month >= 8 else day.year - 1
-
-
 @view_rule("a unit visible to the user (404); phases and deadlines of campaigns the user sees")
 def calendar(request):
     user = request.user
     unit_id = request.GET.get("unit") or (request.active_role.unit_id if request.active_role else None)
     unit = unit_get_visible(user, unit_id) if unit_id else None
     try:
-        year = int(request.GET.get("year") or _school_year_of(datetime.date.today()))
+        year = int(request.GET.get("year") or school_year_of(datetime.date.today()))
     except ValueError:
-        year = _school_year_of(datetime.date.today())
+        year = school_year_of(datetime.date.today())
     own_units = sorted({r.unit for r in roles_of(user)}, key=lambda u: u.path)
     months = []
     if unit is not None:
-        months = selectors.unit_agenda(user, unit, start=datetime.date(year, 8, 1), end=datetime.date(year + 1, 7, 31))
+        start, end = school_year_bounds(year)
+        months = selectors.unit_agenda(user, unit, start=start, end=end)
     return render(
         request,
         "campaigns/calendar.html",

@@ -65,7 +65,7 @@ def registration_save(
     One line per person of the unit (and its teams); a person with nothing
     registered still counts in the denominator of the targets. Refuses a stale form.
     """
-    if campaign.status != CampaignStatus.LAUNCHED:
+    if not Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.LAUNCHED).exists():
         raise ServiceError("Phong trào chưa được phát động hoặc đã kết thúc; chưa thể đăng ký.")
     if not selectors.may_register(campaign, unit):
         raise ServiceError(f"{unit.name} không thuộc phạm vi đăng ký của phong trào này.")
