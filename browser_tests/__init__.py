@@ -1,0 +1,1 @@
+"""Browser journeys (Playwright + Debian Chromium); run with `make test-browser`."""
