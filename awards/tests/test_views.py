@@ -307,3 +307,32 @@ def test_import_templates_download(client, personas, kind):
     response = client.get(reverse("awards:import_template", args=[kind]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("secretary_a1", 200),
+        ("head_a1", 200),
+        ("council_a1", 403),
+        ("reviewer_a", 403),
+        ("secretary_a2", 404),
+        ("outsider", 404),
+    ],
+)
+def test_initiative_edit_permissions(client, personas, item, persona, status):
+    login(client, personas[persona])
+    assert client.get(reverse("awards:initiative_edit", args=[item.pk])).status_code == status
+
+
+def test_recognised_initiative_cannot_be_edited(client, personas, teacher, item):
+    services.initiative_recognise(
+        initiative=item, recognised=True, scope="base", decision_number="1/QĐ", decision_date=datetime.date(2025, 4, 1)
+    )
+    login(client, personas["secretary_a1"])
+    response = client.post(
+        reverse("awards:initiative_edit", args=[item.pk]),
+        {"title": "Tên mới", "kind": "initiative", "authors": [teacher.pk], "version": ""},
+    )
+    assert response.status_code == 200
+    assert "đã được công nhận" in response.content.decode()
