@@ -3,6 +3,10 @@
 `playwright install` is neither needed nor possible here (it downloads from a CDN);
 we launch /usr/bin/chromium (`apt-get install chromium`). Without it, every test in
 this folder is skipped with a clear reason. Run with `make test-browser`.
+
+Every module marks its tests `browser` and `django_db(transaction=True, serialized_rollback=True)`:
+live-server tests are transactional, each ends with a flush that also wipes rows created by data
+migrations (the award catalog), and serialized rollback puts those back before the next test.
 """
 
 import io
@@ -93,6 +97,21 @@ def demo_data(transactional_db):
     from django.core.management import call_command
 
     call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def nav_to():
+    """nav_to(page, "Cá nhân"): follow a header menu entry, opening its dropdown first if it sits in one."""
+
+    def nav_to(page, name):
+        in_nav = page.get_by_role("link", name=name, exact=True, include_hidden=True)
+        link = page.locator("nav.navbar").locator(in_nav).first
+        if not link.is_visible():
+            dropdown = page.locator("nav.navbar .dropdown").filter(has=in_nav)
+            dropdown.locator("[data-bs-toggle=dropdown]").click()
+        link.click()
+
+    return nav_to
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from playwright.sync_api import expect
 from units.enums import UnitKind
 from units.models import Unit
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_office_reviewer_lists_own_schools_only(page, demo_data, log_in):
+def test_office_reviewer_lists_own_schools_only(page, demo_data, log_in, nav_to):
     office = Unit.objects.get(kind=UnitKind.OFFICE, name__endswith="Bình Lâm")
     other_office = Unit.objects.get(kind=UnitKind.OFFICE, name__endswith="Đông Hải")
     own_schools = set(Unit.objects.filter(parent=office, kind=UnitKind.SCHOOL).values_list("pk", flat=True))
@@ -21,7 +21,7 @@ def test_office_reviewer_lists_own_schools_only(page, demo_data, log_in):
     log_in(page, "pgd-bl.chuyenvien")
     expect(page.locator("h1")).to_have_text(office.name)
 
-    page.get_by_role("link", name="Đơn vị", exact=True).click()
+    nav_to(page, "Đơn vị")
     expect(page.locator("h1")).to_have_text("Đơn vị")
     page.get_by_label("Loại đơn vị").select_option(UnitKind.SCHOOL.value)
     page.get_by_role("button", name="Lọc").click()

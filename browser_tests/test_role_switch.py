@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from units.enums import Role, SchoolLevel, UnitKind
 from units.services import unit_create, unit_role_grant, user_create
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_role_switcher_changes_active_unit(page, transactional_db, log_in):

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from units.enums import UnitKind
 from units.models import Person, Unit
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SECRETARY = "mn-hoasen-bl.thuky"
 
@@ -17,7 +17,7 @@ def _school(short_name, district):
     return Unit.objects.get(kind=UnitKind.SCHOOL, short_name=short_name, parent__name__endswith=district)
 
 
-def test_secretary_sees_own_school_staff_and_404_elsewhere(page, demo_data, log_in):
+def test_secretary_sees_own_school_staff_and_404_elsewhere(page, demo_data, log_in, nav_to):
     own = _school("Mầm non Hoa Sen", "Bình Lâm")
     other = _school("Mầm non Hoa Sen", "Đông Hải")  # same name, another Phòng
     own_names = set(Person.objects.filter(unit__path__startswith=own.path).values_list("full_name", flat=True))
@@ -27,7 +27,7 @@ def test_secretary_sees_own_school_staff_and_404_elsewhere(page, demo_data, log_
     expect(page.locator("h1")).to_have_text(own.name)
     expect(page.locator("nav")).to_contain_text("Thư ký / cán bộ phụ trách TĐKT")
 
-    page.get_by_role("link", name="Cá nhân", exact=True).click()
+    nav_to(page, "Cá nhân")
     expect(page.locator("h1")).to_have_text("Cá nhân")
     names = page.locator("table tbody tr td:first-child a").all_inner_texts()
     assert names, "the staff list is empty"
@@ -57,10 +57,11 @@ def test_secretary_home_renders_on_phone_and_desktop(page, phone_page, demo_data
     # On a phone the menu collapses behind the toggler and opens on tap.
     toggler = phone_page.locator(".navbar-toggler")
     expect(toggler).to_be_visible()
-    expect(phone_page.get_by_role("link", name="Cá nhân", exact=True)).to_be_hidden()
+    home_link = phone_page.locator("nav.navbar").get_by_role("link", name="Trang chủ", exact=True)
+    expect(home_link).to_be_hidden()
     toggler.click()
     expect(phone_page.locator("#mainnav.collapse.show")).to_be_visible()  # transition finished
-    expect(phone_page.get_by_role("link", name="Cá nhân", exact=True)).to_be_visible()
+    expect(home_link).to_be_visible()
     phone_page.screenshot(path=str(screenshot_dir / "home-phone-menu.png"))
     expect(page.locator(".navbar-toggler")).to_be_hidden()
     assert re.search(r"\d+ cán bộ đang công tác", page.locator("main").inner_text())
