@@ -30,7 +30,9 @@ class UnitFilter(django_filters.FilterSet):
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Họ tên", method="filter_q")
-    unit = django_filters.ModelChoiceFilter(label="Đơn vị", queryset=Unit.objects.none(), empty_label="Tất cả")
+    unit = django_filters.ModelChoiceFilter(
+        label="Đơn vị", queryset=Unit.objects.none(), empty_label="Tất cả", method="filter_unit"
+    )
     gender = django_filters.ChoiceFilter(label="Giới tính", choices=Gender.choices, empty_label="Tất cả")
     is_manager = django_filters.BooleanFilter(label="Cán bộ quản lý", widget=YES_NO)
     is_active = django_filters.BooleanFilter(label="Đang công tác", widget=YES_NO)
@@ -62,3 +64,7 @@ class PersonFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(full_name__icontains=value)
+
+    def filter_unit(self, queryset, name, value):
+        """A school's staff includes the people of its teams."""
+        return queryset.filter(unit__path__startswith=value.path)

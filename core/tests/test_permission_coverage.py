@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from units.models import Person, Unit
 
 OWN_NAMESPACES = {"units", "awards", "campaigns", "nominations"}
-OWN_TOP_LEVEL = {"home", "switch_role"}
+OWN_TOP_LEVEL = {"home", "switch_role", "healthz"}
 
 
 def walk(patterns, prefix="", namespace=None):

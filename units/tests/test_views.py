@@ -386,3 +386,12 @@ def test_csrf_failure_page_is_vietnamese(personas, tree):
     assert "Phiên làm việc đã hết hạn" in response.content.decode()
     tree[OWN].refresh_from_db()
     assert tree[OWN].name == "Trường Tiểu học A1"
+
+
+def test_person_list_filtered_by_school_includes_its_teams(client, personas, tree, person_factory):
+    in_team = person_factory(tree["team_a1"], full_name="Người Trong Tổ")
+    at_school = person_factory(tree["school_a1"], full_name="Người Ở Trường")
+    person_factory(tree["school_a2"], full_name="Người Trường Khác")
+    client.force_login(personas["reviewer_a"])
+    response = client.get(reverse("units:person_list"), {"unit": tree["school_a1"].pk})
+    assert {p.pk for p in response.context["page"]} == {in_team.pk, at_school.pk}
