@@ -45,6 +45,10 @@ def _pages():
         ("Cá nhân (trang 1)", people),
         ("Cá nhân (lọc)", people + "?q=Th%E1%BB%8B&gender=female&o=-date_of_birth"),
         ("Cá nhân (trang 2)", people + "?page=2"),
+        ("Phong trào", reverse("campaigns:list")),
+        ("Lịch thi đua", reverse("campaigns:calendar")),
+        ("Danh mục khen thưởng", reverse("awards:catalog")),
+        ("Tra cứu thành tích", reverse("awards:people_search")),
     ]
 
 
