@@ -398,15 +398,24 @@ class Notification(models.Model):
 
 
 class ReminderLog(models.Model):
-    """One reminder sent for (deadline, unit, days before): makes the beat task idempotent."""
+    """One reminder sent for (deadline, unit, due date, days before): makes the beat task idempotent.
+
+    `due_date` is the unit's own due date (a reopening moves it), so a reopened
+    unit is reminded again for its new date, once per offset.
+    """
 
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    due_date = models.DateField(null=True)
     days_before = models.PositiveSmallIntegerField()
     sent_on = models.DateField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["deadline", "unit", "days_before"], name="reminderlog_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "unit", "due_date", "days_before"], name="reminderlog_unique_due"
+            )
+        ]
 
     def __str__(self):
         return f"Nhắc {self.days_before} ngày: {self.deadline_id}/{self.unit_id}"

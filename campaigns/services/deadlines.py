@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from core.exceptions import ServiceError
 from core.text import nfc
@@ -120,47 +121,58 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
     days = reminder_days()
     if not days:
         return 0
+    window_end = today + datetime.timedelta(days=max(days))
+    # A unit whose deadline was reopened is reminded against its own, later date.
+    extended = DeadlineExtension.objects.filter(until__gte=today, until__lte=window_end).values("deadline_id")
     deadlines = (
         Deadline.objects.select_for_update(of=("self",))
-        .filter(
-            campaign__status=CampaignStatus.LAUNCHED,
-            due_date__gte=today,
-            due_date__lte=today + datetime.timedelta(days=max(days)),
-        )
+        .filter(campaign__status=CampaignStatus.LAUNCHED)
+        .filter(Q(due_date__gte=today, due_date__lte=window_end) | Q(pk__in=extended))
         .select_related("campaign__launched_by", "unit")
         .order_by("due_date", "pk")
     )
     reminded = 0
     for deadline in deadlines:
-        left = (deadline.due_date - today).days
-        offsets = {d for d in days if left <= d}
         pending = list(selectors.deadline_pending_units(deadline))
         if not pending:
             continue
-        sent = {}
-        for unit_id, offset in ReminderLog.objects.filter(deadline=deadline, unit__in=pending).values_list(
-            "unit_id", "days_before"
+        extensions: dict[int, datetime.date] = {}
+        for unit_id, until in DeadlineExtension.objects.filter(deadline=deadline, unit__in=pending).values_list(
+            "unit_id", "until"
         ):
-            sent.setdefault(unit_id, set()).add(offset)
-        due_units = [u for u in pending if offsets - sent.get(u.pk, set())]
+            extensions[unit_id] = max(until, extensions.get(unit_id, until))
+        logs: dict[int, set[tuple[int, datetime.date]]] = {}
+        for unit_id, offset, logged_due in ReminderLog.objects.filter(deadline=deadline, unit__in=pending).values_list(
+            "unit_id", "days_before", "due_date"
+        ):
+            logs.setdefault(unit_id, set()).add((offset, logged_due))
+        due_units, new_logs = [], []
+        for unit in pending:
+            due = max(deadline.due_date, extensions.get(unit.pk, deadline.due_date))
+            left = (due - today).days
+            if left < 0 or left > max(days):
+                continue
+            # Logs are per due date: after a reopening the unit is reminded again for its new date.
+            sent = {offset for offset, logged_due in logs.get(unit.pk, set()) if logged_due == due}
+            missing = sorted({d for d in days if left <= d} - sent)
+            if missing:
+                due_units.append((unit, due, left))
+                new_logs += [
+                    ReminderLog(deadline=deadline, unit=unit, due_date=due, days_before=d, sent_on=today)
+                    for d in missing
+                ]
         if not due_units:
             continue
-        ReminderLog.objects.bulk_create(
-            [
-                ReminderLog(deadline=deadline, unit=u, days_before=offset, sent_on=today)
-                for u in due_units
-                for offset in sorted(offsets - sent.get(u.pk, set()))
-            ]
-        )
-        recipients = users_with_roles([u.pk for u in due_units], {Role.HEAD, Role.SECRETARY})
+        ReminderLog.objects.bulk_create(new_logs)
+        recipients = users_with_roles([u.pk for u, _, _ in due_units], {Role.HEAD, Role.SECRETARY})
         campaign = deadline.campaign
-        for unit in due_units:
+        for unit, due, left in due_units:
             when = "hôm nay" if left == 0 else f"còn {left} ngày"
             notify(
                 users=recipients.get(unit.pk, []),
                 message=(
                     f"Nhắc hạn: {unit.name} cần «{deadline.get_action_display().lower()}» của phong trào "
-                    f"«{campaign.name}» trước hết ngày {deadline.due_date:%d/%m/%Y} ({when})."
+                    f"«{campaign.name}» trước hết ngày {due:%d/%m/%Y} ({when})."
                 ),
                 url=campaign.get_absolute_url(),
                 email=True,

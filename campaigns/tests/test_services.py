@@ -360,3 +360,24 @@ def test_compact_create_refuses_units_outside_block(tree, personas):
             units=[tree["school_a1"], tree["school_b1"]],
             by=personas["reviewer_a"],
         )
+
+
+def test_reminders_follow_a_reopened_unit_to_its_new_date(office_campaign, tree, personas, settings):
+    settings.CAMPAIGN_REMINDER_DAYS = [7, 1]
+    deadline = office_campaign.deadlines.get()
+    assert services.reminders_send(today=D(2024, 10, 14)) == 2  # both schools, 1 day before 15/10
+    services.deadline_extend(
+        deadline=deadline,
+        unit=tree["school_a2"],
+        until=D(2024, 10, 25),
+        by=personas["reviewer_a"],
+        reason="Bổ sung",
+        today=D(2024, 10, 16),
+    )
+    Notification.objects.all().delete()
+    assert services.reminders_send(today=D(2024, 10, 17)) == 0  # 8 days before the new date: outside the window
+    assert services.reminders_send(today=D(2024, 10, 20)) == 1  # the 7-day reminder for 25/10, reopened school only
+    assert services.reminders_send(today=D(2024, 10, 24)) == 1  # the 1-day reminder
+    assert set(Notification.objects.values_list("user__username", flat=True)) == {"em"}
+    assert "25/10/2024" in Notification.objects.first().message
+    assert services.reminders_send(today=D(2024, 10, 24)) == 0  # and only once
