@@ -8,7 +8,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from awards.enums import AwardCategory, RecipientKind
-from awards.models import AwardType
+from awards.models import AwardType, Initiative
+from awards.schoolyear import school_year_of
+from awards.services import initiative_register
 from core.exceptions import ServiceError, StaleObjectError
 from core.text import nfc
 from units.enums import Role
@@ -143,6 +145,7 @@ def registration_transition(
     (a double submit files once), refuses a stale version, checks the
     transition table and the role, refuses a late submission, writes a history
     row, then notifies: the level above on submit, the unit on return.
+    Side effect of a submit: the initiative titles enter the unit's initiative register.
     Returning may also reopen the registration deadline for the unit.
     """
     today = today or datetime.date.today()
@@ -177,6 +180,7 @@ def registration_transition(
     )
     if action == "submit":
         record_completions(campaign=campaign, unit=unit, action=DeadlineAction.REGISTER, by=by)
+        _initiatives_register(registration=locked, by=by, today=today)
         if unit.parent_id:
             overseers = users_with_roles([unit.parent_id], {Role.HEAD, Role.REVIEWER}).get(unit.parent_id, [])
             notify(
@@ -203,6 +207,32 @@ def registration_transition(
             subject="Bản đăng ký thi đua được trả lại",
         )
     return locked
+
+
+def _initiatives_register(*, registration: Registration, by, today: datetime.date) -> int:
+    """Put the initiative titles of a submitted registration into the unit's initiative register.
+
+    Seed 002: "lập danh sách tên sáng kiến để theo dõi". Lines sharing a title
+    become one initiative with several authors; a title the unit already
+    registered that year is left as it is. Returns the number created.
+    """
+    by_title: dict[str, tuple[str, list[Person]]] = {}
+    for line in registration.lines.exclude(initiative_title="").select_related("person__unit"):
+        title = nfc(line.initiative_title)
+        by_title.setdefault(title.casefold(), (title, []))[1].append(line.person)
+    if not by_title:
+        return 0
+    unit = registration.unit
+    year = registration.campaign.school_year or school_year_of(today)
+    existing = {
+        t.casefold() for t in Initiative.objects.filter(unit=unit, school_year=year).values_list("title", flat=True)
+    }
+    created = 0
+    for key, (title, authors) in by_title.items():
+        if key not in existing:
+            initiative_register(unit=unit, school_year=year, title=title, authors=authors, by=by)
+            created += 1
+    return created
 
 
 # --- Targets (chỉ tiêu) -------------------------------------------------------------------

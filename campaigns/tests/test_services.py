@@ -381,3 +381,30 @@ def test_reminders_follow_a_reopened_unit_to_its_new_date(office_campaign, tree,
     assert set(Notification.objects.values_list("user__username", flat=True)) == {"em"}
     assert "25/10/2024" in Notification.objects.first().message
     assert services.reminders_send(today=D(2024, 10, 24)) == 0  # and only once
+
+
+def test_submitted_initiative_titles_enter_the_initiative_register(
+    office_campaign, tree, personas, awards, person_factory
+):
+    from awards.models import Initiative
+
+    lan, hoa, minh = person_factory(tree["school_a1"]), person_factory(tree["team_a1"]), person_factory(tree["team_a1"])
+    registration = services.registration_save(
+        campaign=office_campaign,
+        unit=tree["school_a1"],
+        by=personas["secretary_a1"],
+        lines=[
+            LineInput(person=lan, title=awards["CSTDCS"], initiative_title="Dạy học STEM ở lớp 1"),
+            LineInput(person=hoa, title=awards["CSTDCS"], initiative_title="dạy học STEM ở lớp 1"),
+            LineInput(person=minh, title=awards["LDTT"]),
+        ],
+    )
+    assert Initiative.objects.count() == 0  # a draft registers nothing yet
+    submit(registration, personas["head_a1"], D(2024, 10, 1))
+    initiative = Initiative.objects.get()
+    assert (initiative.unit, initiative.school_year, initiative.title) == (
+        tree["school_a1"],
+        2024,
+        "Dạy học STEM ở lớp 1",
+    )
+    assert set(initiative.authors.all()) == {lan, hoa}
