@@ -4,7 +4,7 @@ from django import forms
 
 from core.forms import DateInput, PortalForm, VersionField
 
-from .enums import InitiativeKind, InitiativeScope
+from .enums import RATING_SHORT, CommendationKind, DisciplineKind, InitiativeKind, InitiativeScope, ServicePeriodKind
 from .filters import year_choices
 from .schoolyear import current_school_year
 
@@ -85,3 +85,141 @@ class RevokeForm(PortalForm):
     revocation_date = forms.DateField(label="Ngày quyết định thu hồi", widget=DateInput())
     issuer = forms.CharField(label="Cơ quan ban hành", max_length=255, required=False)
     reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- entry of the data the engine reads ------------------------------------------------------------
+
+RATING_FIELD_PREFIX = "rating_"
+RATING_CHOICES = [("", "(chưa đánh giá)")] + [(value, short) for value, short in RATING_SHORT.items()]
+
+
+class GridYearForm(PortalForm):
+    """Which school year the rating grid shows (GET)."""
+
+    submit_label = "Xem"
+    year = forms.TypedChoiceField(label="Năm học", coerce=int, choices=year_choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_method = "get"
+
+
+class EvaluationGridForm(PortalForm):
+    """The rating grid (POST): a school year and one `rating_<person id>` select per row.
+
+    Rows are read from the submitted keys, not from the people shown, so that a row that is not
+    the unit's reaches the service and is refused there instead of being silently dropped.
+    """
+
+    school_year = forms.TypedChoiceField(label="Năm học", coerce=int, choices=year_choices)
+
+    def clean(self):
+        data = super().clean()
+        ratings, bad = {}, False
+        allowed = {value for value, _ in RATING_CHOICES}
+        for key in self.data:
+            if not key.startswith(RATING_FIELD_PREFIX):
+                continue
+            pid, value = key[len(RATING_FIELD_PREFIX) :], self.data.get(key, "")
+            if not pid.isdigit() or value not in allowed:
+                bad = True
+                continue
+            ratings[int(pid)] = value or None
+        if bad:
+            raise forms.ValidationError("Dữ liệu xếp loại không hợp lệ; vui lòng tải lại trang và nhập lại.")
+        if not ratings:
+            raise forms.ValidationError("Không có dòng nào để lưu.")
+        data["ratings"] = ratings
+        return data
+
+
+class DecisionForm(PortalForm):
+    """One award decision entered by hand, with its recipients ticked."""
+
+    submit_label = "Lưu quyết định"
+    decision_number = forms.CharField(label="Số quyết định", max_length=64)
+    decision_date = forms.DateField(label="Ngày quyết định", widget=DateInput())
+    issuer = forms.CharField(label="Cơ quan ban hành", max_length=255, required=False)
+    school_year = forms.TypedChoiceField(label="Năm học", coerce=int, choices=year_choices)
+    award = forms.ChoiceField(
+        label="Danh hiệu / hình thức",
+        help_text="Theo danh mục có hiệu lực vào ngày quyết định.",
+    )
+    commendation_kind = forms.ChoiceField(
+        label="Khen thưởng theo",
+        choices=[("", "Theo danh mục")] + CommendationKind.choices,
+        required=False,
+        help_text="Khen đột xuất, chuyên đề không được tính làm căn cứ khen theo công trạng.",
+    )
+    people = forms.ModelMultipleChoiceField(
+        label="Cá nhân được khen thưởng", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    units = forms.ModelMultipleChoiceField(
+        label="Tập thể được khen thưởng", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, award_choices=(), people=None, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["award"].choices = [("", "—")] + list(award_choices)
+        self.fields["people"].queryset = people
+        self.fields["people"].label_from_instance = lambda p: (
+            f"{p.full_name} – {p.position or 'chưa ghi chức vụ'}, {p.unit.name}"
+        )
+        self.fields["units"].queryset = units
+        self.fields["school_year"].initial = current_school_year()
+
+    def clean_decision_date(self):
+        day = self.cleaned_data["decision_date"]
+        if day > datetime.date.today():
+            raise forms.ValidationError("Ngày quyết định không thể ở tương lai.")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("people") and not data.get("units"):
+            raise forms.ValidationError("Phải chọn ít nhất một cá nhân hoặc tập thể được khen thưởng.")
+        return data
+
+
+def _check_dates(form, data):
+    if data.get("start") and data.get("end") and data["end"] < data["start"]:
+        form.add_error("end", "Ngày kết thúc không thể trước ngày bắt đầu.")
+
+
+class DisciplineForm(PortalForm):
+    kind = forms.ChoiceField(
+        label="Hình thức",
+        choices=DisciplineKind.choices,
+        help_text="«Đang xem xét kỷ luật, thanh tra, điều tra» chặn mọi đề nghị khen thưởng cho đến khi kết thúc.",
+    )
+    start = forms.DateField(label="Từ ngày", widget=DateInput())
+    end = forms.DateField(label="Đến ngày", widget=DateInput(), required=False, help_text="Để trống khi chưa kết thúc")
+    note = forms.CharField(label="Ghi chú (số quyết định, lý do)", max_length=255, required=False)
+
+    def clean(self):
+        data = super().clean()
+        _check_dates(self, data)
+        return data
+
+
+class PeriodEndForm(PortalForm):
+    submit_label = "Kết thúc"
+    end = forms.DateField(label="Ngày kết thúc", widget=DateInput())
+
+
+class ServicePeriodForm(PortalForm):
+    kind = forms.ChoiceField(label="Loại", choices=ServicePeriodKind.choices)
+    start = forms.DateField(label="Từ ngày", widget=DateInput())
+    end = forms.DateField(
+        label="Đến ngày", widget=DateInput(), required=False, help_text="Để trống khi vẫn đang tiếp diễn"
+    )
+    place = forms.CharField(label="Nơi công tác", max_length=255, required=False)
+
+    def clean(self):
+        data = super().clean()
+        _check_dates(self, data)
+        return data
+
+
+class ConfirmForm(PortalForm):
+    submit_label = "Xóa"

@@ -22,6 +22,11 @@ def can_import_history(user, unit) -> bool:
     return has_role_on(user, unit, MANAGE_ROLES)
 
 
+def can_view_evaluations(user, unit) -> bool:
+    """See a unit's rating grid: those who enter it, and reviewers covering the unit (read-only)."""
+    return has_role_on(user, unit, MANAGE_ROLES | {Role.REVIEWER})
+
+
 def can_revoke(user, unit) -> bool:
     """Record a revocation of an award of a unit (or of one of its people): administrators only."""
     return has_role_on(user, unit, {Role.ADMINISTRATOR})

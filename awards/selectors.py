@@ -6,11 +6,22 @@ from collections import defaultdict
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from units.enums import UnitKind
 from units.models import Person, Unit
 from units.rules import unit_scope_q
 
-from .enums import CommendationKind, InitiativeStatus, RecipientKind
-from .models import WILDCARD, AwardRecord, AwardRule, AwardType, Initiative, TaskEvaluation, in_force_q
+from .enums import RATING_SHORT, CommendationKind, InitiativeStatus, RecipientKind, TaskRating
+from .models import (
+    WILDCARD,
+    AwardRecord,
+    AwardRule,
+    AwardType,
+    DisciplinePeriod,
+    Initiative,
+    ServicePeriod,
+    TaskEvaluation,
+    in_force_q,
+)
 
 
 def catalog(*, on_date: datetime.date | None = None) -> QuerySet[AwardType]:
@@ -48,6 +59,18 @@ def award_choices(*, on_date: datetime.date | None = None) -> list[tuple[str, st
     return list(dict.fromkeys((r.code, r.name) for r in rows))
 
 
+def award_code_choices() -> list[tuple[str, str]]:
+    """Every code of the catalog once, named after its latest row, with who may receive it.
+    Whether the code is in force on a decision's date is checked when the decision is saved."""
+    recipients = dict(RecipientKind.choices)
+    choices = {}
+    for code, name, recipient in AwardType.objects.order_by("rank", "code", "-effective_from").values_list(
+        "code", "name", "recipient_kind"
+    ):
+        choices.setdefault(code, f"{name} ({recipients.get(recipient, recipient).lower()})")
+    return list(choices.items())
+
+
 def records_visible_to(user) -> QuerySet[AwardRecord]:
     """Records of people and collectives in the user's units."""
     return AwardRecord.objects.filter(unit_scope_q(user, "person__unit") | unit_scope_q(user, "unit")).select_related(
@@ -83,7 +106,58 @@ def person_history(person: Person) -> dict:
     for item in initiatives:
         years[item.school_year]["initiatives"].append(item)
     rows = [{"year": year, **data} for year, data in sorted(years.items(), reverse=True)]
-    return {"rows": rows, "records": records, "initiatives": initiatives}
+    return {
+        "rows": rows,
+        "records": records,
+        "initiatives": initiatives,
+        "discipline": list(DisciplinePeriod.objects.filter(person=person).order_by("-start", "-id")),
+        "service_periods": list(ServicePeriod.objects.filter(person=person).order_by("start", "id")),
+    }
+
+
+def discipline_get_visible(user, pk) -> DisciplinePeriod:
+    """A discipline period of a person of the user's units, else 404."""
+    periods = DisciplinePeriod.objects.filter(unit_scope_q(user, "person__unit")).select_related("person__unit")
+    return get_object_or_404(periods, pk=pk)
+
+
+def service_period_get_visible(user, pk) -> ServicePeriod:
+    periods = ServicePeriod.objects.filter(unit_scope_q(user, "person__unit")).select_related("person__unit")
+    return get_object_or_404(periods, pk=pk)
+
+
+def unit_staff(unit: Unit) -> QuerySet[Person]:
+    """Active people of the unit itself and of its teams (not of schools below a Phòng)."""
+    return (
+        Person.objects.filter(Q(unit=unit) | Q(unit__parent=unit, unit__kind=UnitKind.TEAM), is_active=True)
+        .select_related("unit")
+        .order_by("unit__path", "full_name", "id")
+    )
+
+
+def evaluation_grid(unit: Unit, school_year: int) -> dict:
+    """The rating grid of a unit for a year: one row per active person of the unit and its teams,
+    with the saved rating (or None), and how many people have each rating. Three queries."""
+    people = list(unit_staff(unit))
+    saved = dict(
+        TaskEvaluation.objects.filter(person__in=[p.pk for p in people], school_year=school_year).values_list(
+            "person_id", "rating"
+        )
+    )
+    rows = [{"person": p, "team": p.unit if p.unit_id != unit.pk else None, "rating": saved.get(p.pk)} for p in people]
+    counts = [(RATING_SHORT[r], sum(1 for row in rows if row["rating"] == r)) for r in TaskRating]
+    counts.append(("Chưa đánh giá", sum(1 for row in rows if row["rating"] is None)))
+    return {"rows": rows, "counts": counts}
+
+
+def recipient_people(unit: Unit) -> QuerySet[Person]:
+    """People who may be named in a decision entered for `unit`: active people of its subtree."""
+    return initiative_authors_choices(unit).order_by("unit__path", "full_name", "id")
+
+
+def recipient_units(unit: Unit) -> QuerySet[Unit]:
+    """Collectives that may be named in a decision entered for `unit`: itself and the units below it."""
+    return Unit.objects.filter(path__startswith=unit.path).order_by("path")
 
 
 def unit_history(unit: Unit) -> dict:

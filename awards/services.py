@@ -11,11 +11,13 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from core.exceptions import ServiceError, StaleObjectError
 from core.text import nfc
 from units.models import Person, Unit
 
+from . import engine
 from .engine import check_eligibility, check_many, council_vote_rule, quota_usage  # noqa: F401  (re-exported)
 from .enums import (
     CommendationKind,
@@ -23,6 +25,7 @@ from .enums import (
     InitiativeKind,
     InitiativeScope,
     InitiativeStatus,
+    RecipientKind,
     RecordSource,
     ServicePeriodKind,
     TaskRating,
@@ -187,6 +190,73 @@ def award_records_bulk_create(*, rows: Iterable[dict], by=None) -> list[AwardRec
 
 
 @transaction.atomic
+def decision_records_create(
+    *,
+    unit: Unit,
+    award_code: str,
+    school_year: int,
+    decision_number: str,
+    decision_date: datetime.date,
+    issuer: str = "",
+    commendation_kind: str | None = None,
+    people: Iterable[Person] = (),
+    units: Iterable[Unit] = (),
+    source: str = RecordSource.IMPORTED,
+    by=None,
+) -> list[AwardRecord]:
+    """One award decision entered by hand for recipients of `unit`'s subtree: one record per recipient.
+
+    The award is the catalog row of `award_code` in force on the decision date. Refuses, saving
+    nothing: no recipient, a recipient outside the subtree, a person for a collective-only award
+    (or a unit for an individual-only one), and any recipient who already holds the award in that
+    school year (a record in force, whatever its decision) — which also makes a double submit harmless.
+    """
+    decision_number = nfc(decision_number)
+    if not decision_number:
+        raise ServiceError("Phải ghi số quyết định.")
+    award_type = engine.award_type_in_force(award_code, decision_date)
+    person_ids = {p.pk for p in people}
+    unit_ids = {u.pk for u in units}
+    if not person_ids and not unit_ids:
+        raise ServiceError("Phải chọn ít nhất một cá nhân hoặc tập thể được khen thưởng.")
+    # Locking the recipients serialises two submits of the same decision.
+    people = list(Person.objects.select_for_update().filter(pk__in=person_ids, unit__path__startswith=unit.path))
+    units = list(Unit.objects.select_for_update().filter(pk__in=unit_ids, path__startswith=unit.path))
+    if len(people) != len(person_ids) or len(units) != len(unit_ids):
+        raise ServiceError(f"Chỉ khen thưởng được cá nhân, tập thể thuộc {unit.name}. Vui lòng tải lại trang.")
+    if people and award_type.recipient_kind == RecipientKind.COLLECTIVE:
+        raise ServiceError(f"{award_type.name} chỉ tặng cho tập thể; hãy bỏ chọn các cá nhân.")
+    if units and award_type.recipient_kind == RecipientKind.INDIVIDUAL:
+        raise ServiceError(f"{award_type.name} chỉ tặng cho cá nhân; hãy bỏ chọn các tập thể.")
+    held = (
+        AwardRecord.objects.in_force()
+        .filter(Q(person_id__in=person_ids) | Q(unit_id__in=unit_ids))
+        .filter(award_type__code=award_type.code, school_year=school_year)
+        .select_related("person", "unit")
+        .order_by("person__full_name", "unit__name")
+    )
+    names = list(dict.fromkeys(str(r.recipient) for r in held))
+    if names:
+        raise ServiceError(
+            f"Không lưu: đã có {award_type.name} năm học {school_year_label(school_year)}: " + ", ".join(names) + "."
+        )
+    common = {
+        "catalog_rows": [award_type],
+        "award_code": award_type.code,
+        "school_year": school_year,
+        "decision_number": decision_number,
+        "decision_date": decision_date,
+        "issuer": issuer,
+        "source": source,
+        "commendation_kind": commendation_kind or None,
+        "by": by,
+    }
+    records = [_build_record(person=p, **common) for p in sorted(people, key=lambda p: p.full_name)]
+    records += [_build_record(unit=u, **common) for u in sorted(units, key=lambda u: u.path)]
+    return AwardRecord.objects.bulk_create(records)
+
+
+@transaction.atomic
 def decision_revoke(
     *,
     decision_number: str,
@@ -276,31 +346,135 @@ def task_evaluations_bulk_set(*, rows: Iterable[tuple[int, int, str]], source: s
     return {"created": len(new), "updated": len(changed), "unchanged": unchanged}
 
 
+@transaction.atomic
+def task_evaluations_save(*, unit: Unit, school_year: int, ratings: dict[int, str | None], by=None) -> dict:
+    """The yearly rating grid of a unit: {person id: rating, or None for "not rated"} in one go.
+
+    Every person must belong to the unit's subtree, else nothing is saved. Creates missing
+    ratings, updates changed ones (they become "decided here"), deletes those set to None;
+    saving the same values again changes nothing. A constant number of queries for any number
+    of rows. Returns the counts {"created", "updated", "deleted", "unchanged"}.
+    """
+    if any(r is not None and r not in TaskRating.values for r in ratings.values()):
+        raise ServiceError("Xếp loại phải là HTXS, HTT, HT, KHT hoặc để trống (chưa đánh giá).")
+    ids = {int(pid) for pid in ratings}
+    inside = set(
+        Person.objects.select_for_update()
+        .filter(pk__in=ids, unit__path__startswith=unit.path)
+        .values_list("pk", flat=True)
+    )
+    outside = ids - inside
+    if outside:
+        names = Person.objects.filter(pk__in=outside).order_by("full_name").values_list("full_name", flat=True)
+        listed = ", ".join(names) or ", ".join(str(pid) for pid in sorted(outside))
+        raise ServiceError(f"Không lưu: có người không thuộc {unit.name} ({listed}). Vui lòng tải lại trang.")
+    existing = {
+        e.person_id: e
+        for e in TaskEvaluation.objects.select_for_update().filter(person_id__in=ids, school_year=school_year)
+    }
+    new, changed, gone, unchanged = [], [], [], 0
+    for pid, rating in ((int(k), v) for k, v in ratings.items()):
+        current = existing.get(pid)
+        if current is None:
+            if rating is None:
+                unchanged += 1
+            else:
+                new.append(
+                    TaskEvaluation(
+                        person_id=pid, school_year=school_year, rating=rating, source=RecordSource.DECIDED_HERE
+                    )
+                )
+        elif rating is None:
+            gone.append(current.pk)
+        elif current.rating != rating:
+            current.rating, current.source = rating, RecordSource.DECIDED_HERE
+            changed.append(current)
+        else:
+            unchanged += 1
+    if new:
+        TaskEvaluation.objects.bulk_create(new, batch_size=500)
+    if changed:
+        # bulk_update does not touch auto_now fields by itself.
+        now = timezone.now()
+        for evaluation in changed:
+            evaluation.updated_at = now
+        TaskEvaluation.objects.bulk_update(changed, ["rating", "source", "updated_at"], batch_size=500)
+    if gone:
+        TaskEvaluation.objects.filter(pk__in=gone).delete()
+    return {"created": len(new), "updated": len(changed), "deleted": len(gone), "unchanged": unchanged}
+
+
 def _check_period(start, end) -> None:
     if end is not None and end < start:
         raise ServiceError("Ngày kết thúc không thể trước ngày bắt đầu.")
+
+
+def _check_no_overlap(model, *, person: Person, kind: str, start, end, label: str) -> None:
+    """Refuse a period overlapping another of the same kind for the person (open ends run forever)."""
+    others = model.objects.filter(person=person, kind=kind).filter(Q(end__isnull=True) | Q(end__gte=start))
+    if end is not None:
+        others = others.filter(start__lte=end)
+    clash = others.order_by("start").first()
+    if clash is not None:
+        until = f"{clash.end:%d/%m/%Y}" if clash.end else "nay"
+        raise ServiceError(
+            f"Trùng thời gian với {label} «{clash.get_kind_display()}» từ {clash.start:%d/%m/%Y} đến {until}."
+        )
+
+
+def _lock_person(person: Person) -> None:
+    # Serialises period writes of one person, so two concurrent saves cannot both pass the overlap check.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
 
 
 @transaction.atomic
 def discipline_period_create(
     *, person: Person, kind: str, start: datetime.date, end: datetime.date | None = None, note: str = ""
 ) -> DisciplinePeriod:
-    """Record a sanction (start–end) or a pending case (kind `pending`, open until `end`)."""
+    """Record a sanction (start–end) or a pending case (kind `pending`, open until `end`).
+
+    Refuses an end before the start and a period overlapping another of the same kind.
+    """
     if kind not in DisciplineKind.values:
         raise ServiceError("Hình thức kỷ luật không hợp lệ.")
     _check_period(start, end)
+    _lock_person(person)
+    _check_no_overlap(DisciplinePeriod, person=person, kind=kind, start=start, end=end, label="kỷ luật")
     return DisciplinePeriod.objects.create(person=person, kind=kind, start=start, end=end, note=nfc(note))
+
+
+@transaction.atomic
+def discipline_period_end(*, period: DisciplinePeriod, end: datetime.date) -> DisciplinePeriod:
+    """Close an open sanction or pending case on `end` (a pending case stops blocking awards after it)."""
+    locked = DisciplinePeriod.objects.select_for_update().get(pk=period.pk)
+    if locked.end is not None:
+        raise ServiceError(f"Giai đoạn này đã kết thúc ngày {locked.end:%d/%m/%Y}.")
+    _check_period(locked.start, end)
+    locked.end = end
+    locked.save(update_fields=["end", "updated_at"])
+    return locked
 
 
 @transaction.atomic
 def service_period_create(
     *, person: Person, kind: str, start: datetime.date, end: datetime.date | None = None, place: str = ""
 ) -> ServicePeriod:
-    """Record years in a very disadvantaged area, or a break outside the sector."""
+    """Record years in a very disadvantaged area, or a break outside the sector.
+
+    Refuses an end before the start and a period overlapping another of the same kind.
+    """
     if kind not in ServicePeriodKind.values:
         raise ServiceError("Loại quá trình công tác không hợp lệ.")
     _check_period(start, end)
+    _lock_person(person)
+    _check_no_overlap(ServicePeriod, person=person, kind=kind, start=start, end=end, label="quá trình")
     return ServicePeriod.objects.create(person=person, kind=kind, start=start, end=end, place=nfc(place))
+
+
+@transaction.atomic
+def service_period_delete(*, period: ServicePeriod) -> None:
+    """Remove a period entered by mistake; service years are computed again at the next check."""
+    ServicePeriod.objects.filter(pk=period.pk).delete()
 
 
 # --- initiatives -----------------------------------------------------------------------------------------
@@ -412,8 +586,12 @@ __all__ = [
     "decision_revoke",
     "task_evaluation_set",
     "task_evaluations_bulk_set",
+    "task_evaluations_save",
+    "decision_records_create",
     "discipline_period_create",
+    "discipline_period_end",
     "service_period_create",
+    "service_period_delete",
     "initiative_register",
     "initiative_update",
     "initiative_recognise",

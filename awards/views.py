@@ -1,9 +1,11 @@
 import datetime
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from core.excel import XLSX_CONTENT_TYPE, ImportRejected
 from core.exceptions import ServiceError
@@ -13,8 +15,29 @@ from units import selectors as unit_selectors
 
 from . import engine, importing, selectors, services
 from .filters import CatalogFilter, InitiativeFilter, PeopleSearchFilter, RecordFilter
-from .forms import CheckForm, ImportForm, InitiativeForm, RecogniseForm, RevokeForm
-from .rules import can_import_history, can_manage_initiatives, can_recognise_initiatives, can_revoke
+from .forms import (
+    RATING_CHOICES,
+    RATING_FIELD_PREFIX,
+    CheckForm,
+    ConfirmForm,
+    DecisionForm,
+    DisciplineForm,
+    EvaluationGridForm,
+    GridYearForm,
+    ImportForm,
+    InitiativeForm,
+    PeriodEndForm,
+    RecogniseForm,
+    RevokeForm,
+    ServicePeriodForm,
+)
+from .rules import (
+    can_import_history,
+    can_manage_initiatives,
+    can_recognise_initiatives,
+    can_revoke,
+    can_view_evaluations,
+)
 from .schoolyear import current_school_year, school_year_label
 
 IMPORT_KINDS = {
@@ -84,6 +107,7 @@ def person_history(request, pk):
             "person": person,
             "history": selectors.person_history(person),
             "outlook": outlook,
+            "can_manage": can_import_history(request.user, person.unit),
             "year_label": school_year_label(year),
         },
     )
@@ -136,6 +160,7 @@ def unit_history(request, pk):
             "filter": record_filter,
             "page": page,
             "can_import": can_import_history(request.user, unit),
+            "can_view_evaluations": can_view_evaluations(request.user, unit),
             "can_revoke": can_revoke(request.user, unit),
         },
     )
@@ -345,3 +370,179 @@ def import_template(request, kind):
     response = HttpResponse(build(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- entry of ratings, decisions, discipline and service periods -------------------------------------------
+
+
+@view_rule("unit visible (404); secretary/head/administrator edit, reviewer reads (403 otherwise)")
+def evaluation_grid(request, unit_pk):
+    unit = unit_selectors.unit_get_visible(request.user, unit_pk)
+    if not can_view_evaluations(request.user, unit):
+        raise PermissionDenied
+    can_edit = can_import_history(request.user, unit)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    year_form = GridYearForm(request.GET or None, initial={"year": current_school_year()})
+    year = year_form.cleaned_data["year"] if year_form.is_valid() else current_school_year()
+    form, submitted = None, {}
+    if request.method == "POST":
+        form = EvaluationGridForm(request.POST)
+        if form.is_valid():
+            year = form.cleaned_data["school_year"]
+            try:
+                counts = services.task_evaluations_save(
+                    unit=unit, school_year=year, ratings=form.cleaned_data["ratings"], by=request.user
+                )
+            except ServiceError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    f"Đã lưu xếp loại năm học {school_year_label(year)}: {counts['created']} mới, "
+                    f"{counts['updated']} thay đổi, {counts['deleted']} bỏ xếp loại, {counts['unchanged']} giữ nguyên.",
+                )
+                return redirect(f"{request.path}?year={year}")
+        submitted = {k: v for k, v in request.POST.items() if k.startswith(RATING_FIELD_PREFIX)}
+    grid = selectors.evaluation_grid(unit, year)
+    for row in grid["rows"]:
+        key = f"{RATING_FIELD_PREFIX}{row['person'].pk}"
+        row["field"] = key
+        row["value"] = submitted.get(key, row["rating"] or "")
+    return render(
+        request,
+        "awards/evaluation_grid.html",
+        {
+            "unit": unit,
+            "year": year,
+            "year_label": school_year_label(year),
+            "year_form": year_form,
+            "form": form,
+            "grid": grid,
+            "choices": RATING_CHOICES,
+            "can_edit": can_edit,
+        },
+    )
+
+
+@view_rule("unit visible (404); secretary/head/administrator of it (403)")
+def decision_create(request, unit_pk):
+    unit = unit_selectors.unit_get_visible(request.user, unit_pk)
+    if not can_import_history(request.user, unit):
+        raise PermissionDenied
+    form = DecisionForm(
+        request.POST or None,
+        award_choices=selectors.award_code_choices(),
+        people=selectors.recipient_people(unit),
+        units=selectors.recipient_units(unit),
+        initial={"issuer": unit.name},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            records = services.decision_records_create(
+                unit=unit,
+                award_code=data["award"],
+                school_year=data["school_year"],
+                decision_number=data["decision_number"],
+                decision_date=data["decision_date"],
+                issuer=data["issuer"],
+                commendation_kind=data["commendation_kind"] or None,
+                people=data["people"],
+                units=data["units"],
+                by=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Đã ghi quyết định {data['decision_number']}: {len(records)} khen thưởng.")
+            return redirect("awards:unit_history", pk=unit.pk)
+    return render(
+        request, "form.html", {"form": form, "title": f"Nhập quyết định khen thưởng – {unit.name}", "back": unit}
+    )
+
+
+def _person_managed(request, person_pk):
+    person = unit_selectors.person_get_visible(request.user, person_pk)
+    if not can_import_history(request.user, person.unit):
+        raise PermissionDenied
+    return person
+
+
+def _period_form_page(request, person, form, title, save, done):
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, done)
+            return redirect("awards:person_history", pk=person.pk)
+    return render(
+        request,
+        "form.html",
+        {
+            "form": form,
+            "title": f"{title} – {person.full_name}",
+            # form.html links back to `back.get_absolute_url`: here the award history, not the person page.
+            "back": SimpleNamespace(get_absolute_url=reverse("awards:person_history", args=[person.pk])),
+        },
+    )
+
+
+@view_rule("person of a visible unit (404); secretary/head/administrator of the person's unit (403)")
+def discipline_create(request, person_pk):
+    person = _person_managed(request, person_pk)
+    form = DisciplineForm(request.POST or None)
+    return _period_form_page(
+        request,
+        person,
+        form,
+        "Ghi kỷ luật / đang xem xét",
+        lambda data: services.discipline_period_create(person=person, **data),
+        "Đã ghi kỷ luật / trường hợp đang xem xét.",
+    )
+
+
+@view_rule("discipline period of a visible person (404); secretary/head/administrator of the person's unit (403)")
+def discipline_end(request, pk):
+    period = selectors.discipline_get_visible(request.user, pk)
+    person = _person_managed(request, period.person_id)
+    form = PeriodEndForm(request.POST or None, initial={"end": datetime.date.today()})
+    return _period_form_page(
+        request,
+        person,
+        form,
+        f"Kết thúc «{period.get_kind_display()}» từ {period.start:%d/%m/%Y}",
+        lambda data: services.discipline_period_end(period=period, end=data["end"]),
+        "Đã ghi ngày kết thúc.",
+    )
+
+
+@view_rule("person of a visible unit (404); secretary/head/administrator of the person's unit (403)")
+def service_period_create(request, person_pk):
+    person = _person_managed(request, person_pk)
+    form = ServicePeriodForm(request.POST or None)
+    return _period_form_page(
+        request,
+        person,
+        form,
+        "Ghi quá trình công tác đặc biệt",
+        lambda data: services.service_period_create(person=person, **data),
+        "Đã ghi quá trình công tác.",
+    )
+
+
+@view_rule("service period of a visible person (404); secretary/head/administrator of the person's unit (403)")
+def service_period_delete(request, pk):
+    period = selectors.service_period_get_visible(request.user, pk)
+    person = _person_managed(request, period.person_id)
+    until = f"{period.end:%d/%m/%Y}" if period.end else "nay"
+    return _period_form_page(
+        request,
+        person,
+        ConfirmForm(request.POST or None),
+        f"Xóa «{period.get_kind_display()}» {period.start:%d/%m/%Y} – {until}",
+        lambda data: services.service_period_delete(period=period),
+        "Đã xóa quá trình công tác.",
+    )
