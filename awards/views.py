@@ -541,7 +541,7 @@ def service_period_delete(request, pk):
     return _period_form_page(
         request,
         person,
-        ConfirmForm(request.POST or None),
+        ConfirmForm(request.POST if request.method == "POST" else None),
         f"Xóa «{period.get_kind_display()}» {period.start:%d/%m/%Y} – {until}",
         lambda data: services.service_period_delete(period=period),
         "Đã xóa quá trình công tác.",
