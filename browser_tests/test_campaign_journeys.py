@@ -98,19 +98,16 @@ def test_school_registers_head_submits_office_sees_it_once(page, demo_data, log_
     # Only the head sends it up.
     expect(page.get_by_role("button", name="Gửi cấp trên")).to_have_count(0)
 
-    # The head opens the same registration (the campaign page leads to the form), keeps it, and sends it.
+    # The head opens the same registration from the campaign page (it exists now) and sends it.
     page.context.clear_cookies()
     log_in(page, HEAD)
     _open_campaign(page, nav_to, campaign)
-    page.get_by_role("link", name=register_button).click()
-    expect(page.get_by_label(f"Danh hiệu của {first.full_name}", exact=True).locator("option:checked")).to_have_text(
-        LDTT
-    )
-    expect(page.get_by_label(f"Danh hiệu của {second.full_name}", exact=True).locator("option:checked")).to_have_text(
-        CSTDCS
-    )
-    page.get_by_role("button", name="Lưu bản đăng ký").click()
-    expect(page.locator(".alert-success")).to_contain_text("Đã lưu bản đăng ký thi đua.")
+    expect(page.get_by_role("link", name=register_button)).to_have_count(0)
+    page.get_by_role("link", name=f"Bản đăng ký của {school.short_name} (đang soạn)").click()
+    expect(page.locator("h1")).to_have_text(f"Đăng ký thi đua – {school.name}")
+    rows = page.locator("table tbody tr")
+    expect(rows.filter(has_text=first.full_name)).to_contain_text(LDTT)
+    expect(rows.filter(has_text=second.full_name)).to_contain_text(CSTDCS)
 
     submit_form = page.locator("form").filter(has=page.get_by_role("button", name="Gửi cấp trên"))
     stale_post = submit_form.evaluate("form => ({action: form.action, fields: Object.fromEntries(new FormData(form))})")
@@ -202,10 +199,11 @@ def test_campaigns_usable_on_a_phone(phone_page, demo_data, screenshot_dir, log_
     assert page.evaluate(NO_PAGE_SCROLL), "the campaign page scrolls sideways on a phone"
     page.screenshot(path=str(screenshot_dir / "campaign-detail-phone.png"), full_page=True)
 
-    # Hoa Sen has already sent its registration: the button lands on the (read-only) registration.
-    page.get_by_role("link", name="Đăng ký thi đua của Mầm non Hoa Sen").click()
-    expect(page.locator(".alert-info")).to_contain_text("Bản đăng ký đã gửi cấp trên; không thể sửa.")
+    # Hoa Sen has already sent its registration: the button leads to it, read-only.
+    page.get_by_role("link", name="Bản đăng ký của Mầm non Hoa Sen (đã gửi cấp trên)").click()
     expect(page.locator("h1")).to_have_text("Đăng ký thi đua – Trường Mầm non Hoa Sen")
+    expect(page.locator("main .badge").first).to_have_text(RegistrationStatus.SUBMITTED.label)
+    expect(page.get_by_role("link", name="Sửa bản đăng ký")).to_have_count(0)
     assert page.evaluate(NO_PAGE_SCROLL), "the registration page scrolls sideways on a phone"
     page.screenshot(path=str(screenshot_dir / "registration-phone.png"), full_page=True)
     page.locator("table").scroll_into_view_if_needed()

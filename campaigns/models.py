@@ -73,7 +73,8 @@ class Campaign(TimeStampedModel):
         """ "Số: 345/KH-PGDĐT" as printed at the top of the plan."""
         if not (self.document_number or self.document_symbol):
             return ""
-        return f"Số: {self.document_number}/{self.document_symbol}"
+        # An unnumbered plan keeps the place of its number, as drafts are printed: "Số: …/KH-SGDĐT".
+        return f"Số: {self.document_number or '…'}/{self.document_symbol}"
 
     @property
     def reference_date(self) -> datetime.date:

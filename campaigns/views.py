@@ -30,7 +30,7 @@ from .forms import (
     RegistrationForm,
     TransitionForm,
 )
-from .models import CampaignAward, Deadline, Notification, Phase
+from .models import CampaignAward, Deadline, Notification, Phase, Registration
 
 
 def _version(obj) -> str:
@@ -73,6 +73,11 @@ def campaign_detail(request, pk):
     if active_unit and campaign.is_launched and selectors.may_register(campaign, active_unit):
         if rules.can_edit_registration(user, active_unit) or rules.can_submit_registration(user, active_unit):
             own_registration_unit = active_unit
+    own_registration = (
+        Registration.objects.filter(campaign=campaign, unit=own_registration_unit).first()
+        if own_registration_unit
+        else None
+    )
     criteria = {c.group: c for c in detail.criteria}
     return render(
         request,
@@ -84,6 +89,7 @@ def campaign_detail(request, pk):
             "can_edit": rules.can_edit_campaign(user, campaign),
             "can_launch": rules.can_launch_campaign(user, campaign) and not campaign.is_launched,
             "own_registration_unit": own_registration_unit,
+            "own_registration": own_registration,
             "oversees": any(r.role in rules.OVERSEERS for r in roles_of(user)) or user.is_superuser,
             "today": datetime.date.today(),
         },
