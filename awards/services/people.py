@@ -1,0 +1,201 @@
+"""What the rules read about a person: yearly task evaluations, discipline and service periods."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core.exceptions import ServiceError
+from core.text import nfc
+from units.models import Person, Unit
+
+from ..enums import (
+    DisciplineKind,
+    RecordSource,
+    ServicePeriodKind,
+    TaskRating,
+)
+from ..models import (
+    DisciplinePeriod,
+    ServicePeriod,
+    TaskEvaluation,
+)
+
+# --- evaluations, discipline, service ----------------------------------------------------------------
+
+
+@transaction.atomic
+def task_evaluation_set(
+    *, person: Person, school_year: int, rating: str, source: str = RecordSource.DECIDED_HERE
+) -> TaskEvaluation:
+    """Set (or change) a person's rating for a school year."""
+    if rating not in TaskRating.values:
+        raise ServiceError("Xếp loại phải là HTXS, HTT, HT hoặc KHT.")
+    evaluation, created = TaskEvaluation.objects.get_or_create(
+        person=person, school_year=school_year, defaults={"rating": rating, "source": source}
+    )
+    if not created and evaluation.rating != rating:
+        evaluation.rating = rating
+        evaluation.save(update_fields=["rating", "updated_at"])
+    return evaluation
+
+
+@transaction.atomic
+def task_evaluations_bulk_set(*, rows: Iterable[tuple[int, int, str]], source: str = RecordSource.IMPORTED) -> dict:
+    """(person id, school year, rating) rows: create missing, update changed. Returns counts."""
+    rows = list(rows)
+    if any(rating not in TaskRating.values for _, _, rating in rows):
+        raise ServiceError("Xếp loại phải là HTXS, HTT, HT hoặc KHT.")
+    existing = {}
+    person_ids = {pid for pid, _, _ in rows}
+    years = {y for _, y, _ in rows}
+    for evaluation in TaskEvaluation.objects.select_for_update().filter(
+        person_id__in=person_ids, school_year__in=years
+    ):
+        existing[(evaluation.person_id, evaluation.school_year)] = evaluation
+    new, changed, unchanged = [], [], 0
+    for pid, year, rating in rows:
+        current = existing.get((pid, year))
+        if current is None:
+            new.append(TaskEvaluation(person_id=pid, school_year=year, rating=rating, source=source))
+        elif current.rating != rating:
+            current.rating = rating
+            changed.append(current)
+        else:
+            unchanged += 1
+    TaskEvaluation.objects.bulk_create(new, batch_size=500)
+    TaskEvaluation.objects.bulk_update(changed, ["rating"], batch_size=500)
+    return {"created": len(new), "updated": len(changed), "unchanged": unchanged}
+
+
+@transaction.atomic
+def task_evaluations_save(*, unit: Unit, school_year: int, ratings: dict[int, str | None], by=None) -> dict:
+    """The yearly rating grid of a unit: {person id: rating, or None for "not rated"} in one go.
+
+    Every person must belong to the unit's subtree, else nothing is saved. Creates missing
+    ratings, updates changed ones (they become "decided here"), deletes those set to None;
+    saving the same values again changes nothing. A constant number of queries for any number
+    of rows. Returns the counts {"created", "updated", "deleted", "unchanged"}.
+    """
+    if any(r is not None and r not in TaskRating.values for r in ratings.values()):
+        raise ServiceError("Xếp loại phải là HTXS, HTT, HT, KHT hoặc để trống (chưa đánh giá).")
+    ids = {int(pid) for pid in ratings}
+    inside = set(
+        Person.objects.select_for_update()
+        .filter(pk__in=ids, unit__path__startswith=unit.path)
+        .values_list("pk", flat=True)
+    )
+    outside = ids - inside
+    if outside:
+        names = Person.objects.filter(pk__in=outside).order_by("full_name").values_list("full_name", flat=True)
+        listed = ", ".join(names) or ", ".join(str(pid) for pid in sorted(outside))
+        raise ServiceError(f"Không lưu: có người không thuộc {unit.name} ({listed}). Vui lòng tải lại trang.")
+    existing = {
+        e.person_id: e
+        for e in TaskEvaluation.objects.select_for_update().filter(person_id__in=ids, school_year=school_year)
+    }
+    new, changed, gone, unchanged = [], [], [], 0
+    for pid, rating in ((int(k), v) for k, v in ratings.items()):
+        current = existing.get(pid)
+        if current is None:
+            if rating is None:
+                unchanged += 1
+            else:
+                new.append(
+                    TaskEvaluation(
+                        person_id=pid, school_year=school_year, rating=rating, source=RecordSource.DECIDED_HERE
+                    )
+                )
+        elif rating is None:
+            gone.append(current.pk)
+        elif current.rating != rating:
+            current.rating, current.source = rating, RecordSource.DECIDED_HERE
+            changed.append(current)
+        else:
+            unchanged += 1
+    if new:
+        TaskEvaluation.objects.bulk_create(new, batch_size=500)
+    if changed:
+        # bulk_update does not touch auto_now fields by itself.
+        now = timezone.now()
+        for evaluation in changed:
+            evaluation.updated_at = now
+        TaskEvaluation.objects.bulk_update(changed, ["rating", "source", "updated_at"], batch_size=500)
+    if gone:
+        TaskEvaluation.objects.filter(pk__in=gone).delete()
+    return {"created": len(new), "updated": len(changed), "deleted": len(gone), "unchanged": unchanged}
+
+
+def _check_period(start, end) -> None:
+    if end is not None and end < start:
+        raise ServiceError("Ngày kết thúc không thể trước ngày bắt đầu.")
+
+
+def _check_no_overlap(model, *, person: Person, kind: str, start, end, label: str) -> None:
+    """Refuse a period overlapping another of the same kind for the person (open ends run forever)."""
+    others = model.objects.filter(person=person, kind=kind).filter(Q(end__isnull=True) | Q(end__gte=start))
+    if end is not None:
+        others = others.filter(start__lte=end)
+    clash = others.order_by("start").first()
+    if clash is not None:
+        until = f"{clash.end:%d/%m/%Y}" if clash.end else "nay"
+        raise ServiceError(
+            f"Trùng thời gian với {label} «{clash.get_kind_display()}» từ {clash.start:%d/%m/%Y} đến {until}."
+        )
+
+
+def _lock_person(person: Person) -> None:
+    # Serialises period writes of one person, so two concurrent saves cannot both pass the overlap check.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+
+
+@transaction.atomic
+def discipline_period_create(
+    *, person: Person, kind: str, start: datetime.date, end: datetime.date | None = None, note: str = ""
+) -> DisciplinePeriod:
+    """Record a sanction (start–end) or a pending case (kind `pending`, open until `end`).
+
+    Refuses an end before the start and a period overlapping another of the same kind.
+    """
+    if kind not in DisciplineKind.values:
+        raise ServiceError("Hình thức kỷ luật không hợp lệ.")
+    _check_period(start, end)
+    _lock_person(person)
+    _check_no_overlap(DisciplinePeriod, person=person, kind=kind, start=start, end=end, label="kỷ luật")
+    return DisciplinePeriod.objects.create(person=person, kind=kind, start=start, end=end, note=nfc(note))
+
+
+@transaction.atomic
+def discipline_period_end(*, period: DisciplinePeriod, end: datetime.date) -> DisciplinePeriod:
+    """Close an open sanction or pending case on `end` (a pending case stops blocking awards after it)."""
+    locked = DisciplinePeriod.objects.select_for_update().get(pk=period.pk)
+    if locked.end is not None:
+        raise ServiceError(f"Giai đoạn này đã kết thúc ngày {locked.end:%d/%m/%Y}.")
+    _check_period(locked.start, end)
+    locked.end = end
+    locked.save(update_fields=["end", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def service_period_create(
+    *, person: Person, kind: str, start: datetime.date, end: datetime.date | None = None, place: str = ""
+) -> ServicePeriod:
+    """Record years in a very disadvantaged area, or a break outside the sector.
+
+    Refuses an end before the start and a period overlapping another of the same kind.
+    """
+    if kind not in ServicePeriodKind.values:
+        raise ServiceError("Loại quá trình công tác không hợp lệ.")
+    _check_period(start, end)
+    _lock_person(person)
+    _check_no_overlap(ServicePeriod, person=person, kind=kind, start=start, end=end, label="quá trình")
+    return ServicePeriod.objects.create(person=person, kind=kind, start=start, end=end, place=nfc(place))
+
+
+@transaction.atomic
+def service_period_delete(*, period: ServicePeriod) -> None:
+    """Remove a period entered by mistake; service years are computed again at the next check."""
+    ServicePeriod.objects.filter(pk=period.pk).delete()
