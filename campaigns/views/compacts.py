@@ -1,0 +1,65 @@
+"""Emulation compacts (giao ước thi đua)."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+
+from core.exceptions import ServiceError
+from core.rules import view_rule
+from core.views import paginate
+from units.models import EmulationBlock, Unit
+from units.rules import roles_of
+from units.selectors import blocks_visible_to
+
+from .. import rules, selectors, services
+from ..filters import CompactFilter
+from ..forms import (
+    CompactForm,
+)
+
+# --- Compacts ----------------------------------------------------------------------------
+
+
+@view_rule("compacts of blocks organised by, or signed by, a unit the user sees (selector)")
+def compact_list(request):
+    compact_filter = CompactFilter(request.GET, queryset=selectors.compacts_visible_to(request.user))
+    page = paginate(request, compact_filter.qs)
+    can_create = request.user.is_superuser or any(r.role in rules.CAMPAIGN_EDITORS for r in roles_of(request.user))
+    return render(
+        request, "campaigns/compact_list.html", {"filter": compact_filter, "page": page, "can_create": can_create}
+    )
+
+
+@view_rule("compact visible to the user, else 404")
+def compact_detail(request, pk):
+    compact = selectors.compact_get_visible(request.user, pk)
+    return render(
+        request, "campaigns/compact_detail.html", {"compact": compact, "units": compact.units.order_by("path")}
+    )
+
+
+@view_rule("blocks whose organiser the user serves as secretary/head/administrator (403 when none)")
+def compact_create(request):
+    user = request.user
+    blocks = [b for b in blocks_visible_to(user) if rules.can_manage_compact(user, b)]
+    if not blocks:
+        raise PermissionDenied
+    block_ids = [b.pk for b in blocks]
+    form = CompactForm(
+        request.POST or None,
+        blocks=EmulationBlock.objects.filter(pk__in=block_ids).order_by("name"),
+        units=Unit.objects.filter(blocks__in=block_ids).distinct().order_by("path"),
+        campaigns=selectors.campaigns_visible_to(user).order_by("-school_year", "name"),
+        initial={"signed_on": datetime.date.today()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            compact = services.compact_create(by=user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã lưu giao ước thi đua.")
+            return redirect(compact)
+    return render(request, "form.html", {"form": form, "title": "Giao ước thi đua mới"})

@@ -1,0 +1,199 @@
+"""Registration pages: the form of a unit, its detail and transitions, the overview above, the export."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from awards.enums import AwardCategory
+from core.excel import XLSX_CONTENT_TYPE, build_workbook
+from core.exceptions import ServiceError
+from core.rules import view_rule
+from core.views import paginate
+from units.selectors import unit_get_visible
+
+from .. import rules, selectors, services
+from ..enums import RegistrationStatus
+from ..filters import OverviewFilter
+from ..forms import (
+    RegistrationForm,
+    TransitionForm,
+)
+
+# --- Registrations -----------------------------------------------------------------------
+
+
+def _registration_choices(campaign):
+    def pick(category, collective):
+        return services.award_choices(campaign, category=category, collective=collective)
+
+    return {
+        "title": pick(AwardCategory.TITLE, False),
+        "commendation": pick(AwardCategory.COMMENDATION, False),
+        "collective_title": pick(AwardCategory.TITLE, True),
+        "collective_commendation": pick(AwardCategory.COMMENDATION, True),
+    }
+
+
+@view_rule("campaign and unit visible (404), unit within reach (404); secretary/head of the unit itself (403)")
+def registration_edit(request, pk, unit_pk):
+    campaign = selectors.campaign_get_visible(request.user, pk)
+    unit = unit_get_visible(request.user, unit_pk)
+    if not campaign.is_launched or not selectors.may_register(campaign, unit):
+        raise Http404
+    if not rules.can_edit_registration(request.user, unit):
+        raise PermissionDenied
+    registration = campaign.registrations.filter(unit=unit).first()
+    if registration is not None and not registration.is_editable:
+        messages.info(request, "Bản đăng ký đã gửi cấp trên; không thể sửa.")
+        return redirect(registration)
+    people = selectors.registration_people(unit).select_related("unit")
+    initial = {}
+    if registration is not None:
+        initial = {
+            "collective_title": registration.collective_title_id,
+            "collective_commendation": registration.collective_commendation_id,
+            "note": registration.note,
+            "version": str(registration.version),
+        }
+        for line in registration.lines.all():
+            initial[f"title_{line.person_id}"] = line.title_id
+            initial[f"commendation_{line.person_id}"] = line.commendation_id
+            initial[f"initiative_{line.person_id}"] = line.initiative_title
+    form = RegistrationForm(
+        request.POST or None, initial=initial, people=people, choices=_registration_choices(campaign)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        lines = [
+            services.LineInput(
+                person=p,
+                title=data.get(f"title_{p.pk}"),
+                commendation=data.get(f"commendation_{p.pk}"),
+                initiative_title=data.get(f"initiative_{p.pk}", ""),
+            )
+            for p in form.people
+        ]
+        raw_version = data.get("version")
+        try:
+            saved = services.registration_save(
+                campaign=campaign,
+                unit=unit,
+                by=request.user,
+                lines=lines,
+                collective_title=data.get("collective_title"),
+                collective_commendation=data.get("collective_commendation"),
+                note=data.get("note", ""),
+                expected_version=int(raw_version) if raw_version else None,
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã lưu bản đăng ký thi đua.")
+            return redirect(saved)
+    return render(request, "campaigns/registration_form.html", {"form": form, "campaign": campaign, "unit": unit})
+
+
+@view_rule("registration of a unit visible to the user (unit, or the level above), else 404")
+def registration_detail(request, pk):
+    registration = selectors.registration_get_visible(request.user, pk)
+    user, unit = request.user, registration.unit
+    return render(
+        request,
+        "campaigns/registration_detail.html",
+        {
+            "registration": registration,
+            "lines": selectors.registration_lines(registration),
+            "targets": services.registration_targets(registration),
+            "transitions": registration.transitions.select_related("by"),
+            "can_edit": registration.is_editable and rules.can_edit_registration(user, unit),
+            "can_submit": registration.is_editable and rules.can_submit_registration(user, unit),
+            "can_return": registration.status == RegistrationStatus.SUBMITTED and rules.can_oversee(user, unit),
+            "return_form": TransitionForm(initial={"version": registration.version}),
+        },
+    )
+
+
+@require_POST
+@view_rule("registration visible (404); submit: head of the unit; return: level above (403)")
+def registration_transition(request, pk):
+    registration = selectors.registration_get_visible(request.user, pk)
+    to_status = request.POST.get("to")
+    unit = registration.unit
+    if to_status == RegistrationStatus.SUBMITTED:
+        allowed = rules.can_submit_registration(request.user, unit)
+    elif to_status == RegistrationStatus.RETURNED:
+        allowed = rules.can_oversee(request.user, unit)
+    else:
+        raise Http404
+    if not allowed:
+        raise PermissionDenied
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Dữ liệu không hợp lệ: " + "; ".join(e for errs in form.errors.values() for e in errs))
+        return redirect(registration)
+    try:
+        services.registration_transition(
+            registration=registration,
+            to_status=to_status,
+            by=request.user,
+            expected_version=form.cleaned_data.get("version"),
+            comment=form.cleaned_data.get("comment", ""),
+            reopen_until=form.cleaned_data.get("reopen_until"),
+        )
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        done = "Đã gửi bản đăng ký lên cấp trên." if to_status == RegistrationStatus.SUBMITTED else "Đã trả lại."
+        messages.success(request, done)
+    return redirect(registration)
+
+
+@view_rule("campaign visible (404); lists only the registrants within the user's units")
+def registration_overview(request, pk):
+    campaign = selectors.campaign_get_visible(request.user, pk)
+    overview_filter = OverviewFilter(request.GET, queryset=selectors.registration_overview(request.user, campaign))
+    page = paginate(request, overview_filter.qs)
+    totals = selectors.registration_totals(request.user, campaign)
+    counts = selectors.registration_overview_counts(request.user, campaign)
+    return render(
+        request,
+        "campaigns/registration_overview.html",
+        {"campaign": campaign, "filter": overview_filter, "page": page, "totals": totals, "counts": counts},
+    )
+
+
+EXPORT_HEADERS = [
+    "STT",
+    "Đơn vị",
+    "Họ và tên",
+    "Chức vụ",
+    "Danh hiệu đăng ký",
+    "Hình thức khen thưởng đăng ký",
+    "Tên sáng kiến",
+    "Tình trạng",
+]
+
+
+@view_rule("campaign visible (404); exports only the registrations within the user's units")
+def registration_export(request, pk):
+    campaign = selectors.campaign_get_visible(request.user, pk)
+    lines = selectors.registered_lines_for_export(request.user, campaign)
+    rows = (
+        [
+            index,
+            line.registration.unit.name,
+            line.person.full_name,
+            line.position,
+            line.title.name if line.title else "",
+            line.commendation.name if line.commendation else "",
+            line.initiative_title,
+            line.registration.get_status_display(),
+        ]
+        for index, line in enumerate(lines, start=1)
+    )
+    data = build_workbook("Đăng ký thi đua", EXPORT_HEADERS, rows, widths=[6, 34, 28, 18, 28, 32, 40, 16])
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="dang-ky-thi-dua-{campaign.pk}.xlsx"'
+    return response
