@@ -64,3 +64,38 @@ def test_user_without_roles_sees_no_unit_or_person_anywhere(client):
                     leaks.append((route, pk, leaked[:3]))
     assert errors == []
     assert leaks == []
+
+
+@pytest.mark.django_db
+def test_school_secretary_sees_no_person_of_another_school_anywhere(client):
+    """Walk every own URL with ids of many objects as one school's secretary: no other school's people appear.
+
+    Person names in the demo are unique, so a name on a page is that person. A page
+    may legitimately show units above the school (its Phòng, the Sở launching a
+    campaign), so units are not checked here; the per-app persona tests do that.
+    """
+    from units.selectors import units_visible_to
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    user = get_user_model().objects.get(username="mn-hoasen-bl.thuky")
+    visible = units_visible_to(user)
+    foreign_people = list(
+        Person.objects.exclude(unit__in=visible).exclude(user=user).values_list("full_name", flat=True)
+    )
+    assert len(foreign_people) > 500
+    client.force_login(user)
+    leaks, errors = [], []
+    for route, _entry in own_patterns():
+        for pk in (1, 2, 3, 5, 8, 13, 21, 34, 55, 89):
+            response = client.get(_concrete_url(route, pk))
+            if response.status_code >= 500:
+                errors.append((route, pk, response.status_code))
+            if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+                body = response.content.decode()
+                leaked = [name for name in foreign_people if name in body]
+                if leaked:
+                    leaks.append((route, pk, leaked[:3]))
+            if "<int:" not in route:
+                break
+    assert errors == []
+    assert leaks == []
