@@ -133,11 +133,26 @@ def _clean_person_fields(fields: dict) -> dict:
     return fields
 
 
+def _school_of(unit: Unit) -> Unit:
+    """The unit whose staff list a person belongs to: a team's school, else the unit itself."""
+    return unit.parent if unit.kind == UnitKind.TEAM and unit.parent_id else unit
+
+
 @transaction.atomic
 def person_create(*, unit: Unit, full_name: str, gender: str, **fields) -> Person:
+    """Add a person. Refuses a second person with the same name and date of birth in the same
+    school (teams included), which is also what a double click on "Lưu" would create."""
     fields = _clean_person_fields({"full_name": full_name, "gender": gender, **fields})
     person = Person(unit=unit, **fields)
     person.name_key = fold(person.full_name)
+    scope = _school_of(unit)
+    Unit.objects.select_for_update().filter(pk=scope.pk).first()  # serialise concurrent adds to one school
+    twin = Person.objects.filter(
+        unit__path__startswith=scope.path, name_key=person.name_key, date_of_birth=person.date_of_birth
+    ).first()
+    if twin is not None:
+        born = f" sinh ngày {twin.date_of_birth:%d/%m/%Y}" if twin.date_of_birth else ""
+        raise ServiceError(f"Đã có {twin.full_name}{born} trong {scope.name}; không tạo trùng.")
     person.save()
     return person
 

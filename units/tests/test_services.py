@@ -74,3 +74,15 @@ def test_service_years_counts_whole_years(person_factory):
 def test_school_level_only_on_schools(tree):
     with pytest.raises(ServiceError):
         unit_create(name="Phòng X", kind=UnitKind.OFFICE, school_level=SchoolLevel.PRIMARY, parent=tree["dept"])
+
+
+def test_person_create_refuses_a_twin_in_the_same_school(tree):
+    from units.services import person_create
+
+    born = datetime.date(1990, 4, 2)
+    person_create(unit=tree["team_a1"], full_name="Lê Thị Mai", gender="female", date_of_birth=born)
+    with pytest.raises(ServiceError, match="không tạo trùng"):
+        person_create(unit=tree["school_a1"], full_name="lê thị  mai", gender="female", date_of_birth=born)
+    # Another school may have its own Lê Thị Mai born the same day.
+    person_create(unit=tree["school_a2"], full_name="Lê Thị Mai", gender="female", date_of_birth=born)
+    assert Person.objects.filter(name_key="lê thị mai").count() == 2

@@ -395,3 +395,16 @@ def test_person_list_filtered_by_school_includes_its_teams(client, personas, tre
     client.force_login(personas["reviewer_a"])
     response = client.get(reverse("units:person_list"), {"unit": tree["school_a1"].pk})
     assert {p.pk for p in response.context["page"]} == {in_team.pk, at_school.pk}
+
+
+def test_person_create_double_post_files_once(client, personas, tree):
+    from units.models import Person
+
+    client.force_login(personas["secretary_a1"])
+    url = reverse("units:person_create", kwargs={"unit_pk": tree[OWN].pk})
+    data = {"full_name": "Hà Thị Thu", "gender": "female", "date_of_birth": "03/04/1991", "is_active": "on"}
+    assert client.post(url, data).status_code == 302
+    second = client.post(url, data)
+    assert second.status_code == 200
+    assert "không tạo trùng" in second.content.decode()
+    assert Person.objects.filter(full_name="Hà Thị Thu").count() == 1
