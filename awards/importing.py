@@ -1,4 +1,4 @@
-"""Import of past years' awards and evaluations from Excel, all-or-nothing.
+"""Import of past years' awards and evaluations from Excel, all-or-nothing; export of records in the same layout.
 
 A file with any bad row is refused whole, each bad row named with its reason;
 importing the same file again creates nothing new. People are matched within
@@ -6,6 +6,7 @@ the unit's subtree by name and date of birth (like the staff import); a row
 without a date of birth names a collective (a unit of the subtree).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -17,7 +18,7 @@ from units.models import Person, Unit
 
 from .enums import RATING_SHORT, CommendationKind, RecipientKind, RecordSource, TaskRating
 from .models import AwardRecord, AwardType
-from .schoolyear import current_school_year, parse_school_year, school_year_bounds
+from .schoolyear import current_school_year, parse_school_year, school_year_bounds, school_year_label
 from .services import award_records_bulk_create, task_evaluations_bulk_set
 
 RECORD_HEADERS = [
@@ -254,6 +255,29 @@ def evaluations_import(*, unit: Unit, upload) -> ImportResult:
         _reject(errors)
     counts = task_evaluations_bulk_set(rows=parsed, source=RecordSource.IMPORTED)
     return ImportResult(**counts)
+
+
+def record_export_row(record: AwardRecord) -> list[str]:
+    """One record as a row of the import template: importing it again finds the same recipient and record."""
+    person = record.person
+    return [
+        person.full_name if person else record.unit.name,
+        f"{person.date_of_birth:%d/%m/%Y}" if person and person.date_of_birth else "",
+        school_year_label(record.school_year),
+        record.award_type.name,
+        record.get_commendation_kind_display(),
+        record.decision_number,
+        f"{record.decision_date:%d/%m/%Y}" if record.decision_date else "",
+        record.issuer,
+    ]
+
+
+def records_export(records: Iterable[AwardRecord]) -> bytes:
+    """The records (already filtered and ordered; person, unit and award_type selected) in the import layout.
+
+    Revoked records are exported like the others; importing them again creates nothing (they exist).
+    """
+    return build_workbook("Khen thưởng", RECORD_HEADERS, (record_export_row(r) for r in records), RECORD_WIDTHS)
 
 
 def records_template() -> bytes:

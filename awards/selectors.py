@@ -3,7 +3,7 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from units.enums import UnitKind
@@ -22,6 +22,7 @@ from .models import (
     TaskEvaluation,
     in_force_q,
 )
+from .schoolyear import school_year_label
 
 
 def catalog(*, on_date: datetime.date | None = None) -> QuerySet[AwardType]:
@@ -113,6 +114,43 @@ def person_history(person: Person) -> dict:
         "discipline": list(DisciplinePeriod.objects.filter(person=person).order_by("-start", "-id")),
         "service_periods": list(ServicePeriod.objects.filter(person=person).order_by("start", "id")),
     }
+
+
+def person_award_table(person: Person) -> list[dict]:
+    """«Các hình thức đã được khen thưởng» of a báo cáo thành tích: one row per award in force
+    (merit, ad hoc, thematic… together; revoked ones left out), newest first. One query.
+
+    Each row: year (school year start), year_label ("2023-2024"), award (name), decision_number,
+    decision_date, issuer, and decision ("Số 125/QĐ-UBND ngày 20/06/2023; UBND huyện …").
+    """
+    records = (
+        AwardRecord.objects.in_force()
+        .filter(person=person)
+        .select_related("award_type")
+        .order_by("-school_year", F("decision_date").desc(nulls_last=True), "award_type__rank", "id")
+    )
+    rows = []
+    for record in records:
+        parts = []
+        if record.decision_number:
+            parts.append(f"Số {record.decision_number}")
+        if record.decision_date:
+            parts.append(f"ngày {record.decision_date:%d/%m/%Y}")
+        decision = " ".join(parts)
+        if record.issuer:
+            decision = f"{decision}; {record.issuer}" if decision else record.issuer
+        rows.append(
+            {
+                "year": record.school_year,
+                "year_label": school_year_label(record.school_year),
+                "award": record.award_type.name,
+                "decision_number": record.decision_number,
+                "decision_date": record.decision_date,
+                "issuer": record.issuer,
+                "decision": decision,
+            }
+        )
+    return rows
 
 
 def discipline_get_visible(user, pk) -> DisciplinePeriod:

@@ -106,6 +106,7 @@ def person_history(request, pk):
         {
             "person": person,
             "history": selectors.person_history(person),
+            "award_table": selectors.person_award_table(person),
             "outlook": outlook,
             "can_manage": can_import_history(request.user, person.unit),
             "year_label": school_year_label(year),
@@ -164,6 +165,19 @@ def unit_history(request, pk):
             "can_revoke": can_revoke(request.user, unit),
         },
     )
+
+
+@view_rule("unit visible to the user, else 404: the same records the unit page lists")
+def unit_records_export(request, pk):
+    unit = unit_selectors.unit_get_visible(request.user, pk)
+    record_filter = RecordFilter(
+        request.GET,
+        queryset=selectors.unit_subtree_records(unit),
+        award_choices=selectors.award_choices(on_date=datetime.date.today()),
+    )
+    response = HttpResponse(importing.records_export(record_filter.qs), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="khen-thuong-don-vi-{unit.pk}.xlsx"'
+    return response
 
 
 @view_rule("unit visible to the user, else 404")
@@ -516,6 +530,21 @@ def discipline_end(request, pk):
         f"Kết thúc «{period.get_kind_display()}» từ {period.start:%d/%m/%Y}",
         lambda data: services.discipline_period_end(period=period, end=data["end"]),
         "Đã ghi ngày kết thúc.",
+    )
+
+
+@view_rule("discipline period of a visible person (404); secretary/head/administrator of the person's unit (403)")
+def discipline_delete(request, pk):
+    period = selectors.discipline_get_visible(request.user, pk)
+    person = _person_managed(request, period.person_id)
+    until = f"{period.end:%d/%m/%Y}" if period.end else "nay"
+    return _period_form_page(
+        request,
+        person,
+        ConfirmForm(request.POST if request.method == "POST" else None),
+        f"Xóa «{period.get_kind_display()}» {period.start:%d/%m/%Y} – {until} (ghi nhầm)",
+        lambda data: services.discipline_period_delete(period=period, by=request.user),
+        "Đã xóa giai đoạn kỷ luật ghi nhầm.",
     )
 
 

@@ -19,6 +19,7 @@ from .history import (
 from .initiatives import initiative_recognise, initiative_register, initiative_update
 from .people import (
     discipline_period_create,
+    discipline_period_delete,
     discipline_period_end,
     service_period_create,
     service_period_delete,
@@ -39,6 +40,7 @@ __all__ = [
     "decision_records_create",
     "discipline_period_create",
     "discipline_period_end",
+    "discipline_period_delete",
     "service_period_create",
     "service_period_delete",
     "initiative_register",

@@ -1,6 +1,7 @@
 """What the rules read about a person: yearly task evaluations, discipline and service periods."""
 
 import datetime
+import logging
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -22,6 +23,9 @@ from ..models import (
     ServicePeriod,
     TaskEvaluation,
 )
+
+# DisciplinePeriod keeps no row history, so a deletion is recorded here (WARNING: emitted by the default config).
+audit_log = logging.getLogger("awards.audit")
 
 # --- evaluations, discipline, service ----------------------------------------------------------------
 
@@ -177,6 +181,31 @@ def discipline_period_end(*, period: DisciplinePeriod, end: datetime.date) -> Di
     locked.end = end
     locked.save(update_fields=["end", "updated_at"])
     return locked
+
+
+@transaction.atomic
+def discipline_period_delete(*, period: DisciplinePeriod, by=None) -> None:
+    """Remove a discipline period (or pending case) entered by mistake; checks no longer see it.
+
+    The model keeps no history, so who deleted which period of whom is written to the
+    `awards.audit` log. Refuses a period already deleted.
+    """
+    locked = DisciplinePeriod.objects.select_for_update().filter(pk=period.pk).select_related("person").first()
+    if locked is None:
+        raise ServiceError("Giai đoạn kỷ luật này đã được xóa trước đó.")
+    locked.delete()
+    audit_log.warning(
+        "discipline period %s deleted by user %s (%s): person %s (%s), kind %s, %s to %s, note %r",
+        period.pk,
+        getattr(by, "pk", None),
+        getattr(by, "username", ""),
+        locked.person_id,
+        locked.person.full_name,
+        locked.kind,
+        locked.start.isoformat(),
+        locked.end.isoformat() if locked.end else "open",
+        locked.note,
+    )
 
 
 @transaction.atomic
