@@ -4,7 +4,7 @@ from django import forms
 
 from core.forms import DateInput, PortalForm, VersionField
 
-from .enums import Gender, Role, SchoolLevel
+from .enums import Gender, Role, SchoolLevel, UnitKind
 
 
 class UnitForm(PortalForm):
@@ -88,3 +88,25 @@ class EmulationBlockForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
         self.fields["members"].queryset = members
+
+
+class UnitCreateForm(PortalForm):
+    submit_label = "Thêm đơn vị"
+    name = forms.CharField(label="Tên đơn vị", max_length=255)
+    short_name = forms.CharField(label="Tên viết tắt", max_length=100, required=False)
+    kind = forms.ChoiceField(label="Loại đơn vị", choices=UnitKind.choices)
+    school_level = forms.ChoiceField(label="Cấp học", choices=[("", "—")] + SchoolLevel.choices, required=False)
+    locality = forms.CharField(label="Địa danh (ghi trên văn bản)", max_length=100, required=False)
+    document_code = forms.CharField(label="Ký hiệu văn bản", max_length=32, required=False)
+    parent_body_name = forms.CharField(label="Cơ quan chủ quản", max_length=255, required=False)
+    head_title = forms.CharField(label="Chức danh thủ trưởng", max_length=100, required=False)
+    active_from = forms.DateField(label="Hoạt động từ ngày", widget=DateInput(), required=False)
+
+
+class UnitMoveForm(PortalForm):
+    submit_label = "Chuyển đơn vị"
+    new_parent = forms.ModelChoiceField(label="Đơn vị cấp trên mới", queryset=None)
+
+    def __init__(self, *args, parents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].queryset = parents

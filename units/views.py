@@ -14,7 +14,16 @@ from core.views import paginate
 from . import selectors, services
 from .enums import Role, UnitKind
 from .filters import PersonFilter, UnitFilter
-from .forms import EmulationBlockForm, PeopleImportForm, PersonForm, PersonTransferForm, UnitForm, UnitRoleGrantForm
+from .forms import (
+    EmulationBlockForm,
+    PeopleImportForm,
+    PersonForm,
+    PersonTransferForm,
+    UnitCreateForm,
+    UnitForm,
+    UnitMoveForm,
+    UnitRoleGrantForm,
+)
 from .importing import people_export, people_import, people_template
 from .middleware import SESSION_KEY
 from .models import Unit
@@ -333,3 +342,60 @@ def unit_role_revoke(request, pk, role_pk):
     services.unit_role_revoke(unit_role=unit_role)
     messages.success(request, f"Đã thu hồi vai trò {unit_role.get_role_display()} của {unit_role.user.username}.")
     return redirect("units:roles", pk=unit.pk)
+
+
+@view_rule("parent visible (404); administrator covering the parent (403)")
+def unit_child_create(request, pk):
+    parent = selectors.unit_get_visible(request.user, pk)
+    if not can_manage_structure(request.user, parent):
+        raise PermissionDenied
+    form = UnitCreateForm(
+        request.POST or None,
+        initial={
+            "kind": UnitKind.SCHOOL if parent.kind != UnitKind.SCHOOL else UnitKind.TEAM,
+            "locality": parent.locality,
+            "parent_body_name": parent.name.upper(),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in ("name", "kind")}
+        try:
+            child = services.unit_create(parent=parent, **data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Đã thêm {child.name}.")
+            return redirect("units:detail", pk=child.pk)
+    return render(
+        request, "form.html", {"form": form, "title": f"Thêm đơn vị trực thuộc {parent.name}", "back": parent}
+    )
+
+
+@view_rule("unit visible (404); administrator covering the unit and the new parent (403)")
+def unit_move(request, pk):
+    unit = selectors.unit_get_visible(request.user, pk)
+    if unit.parent_id is None or not can_manage_structure(request.user, unit):
+        raise PermissionDenied
+    parents = [
+        u
+        for u in selectors.units_visible_to(request.user)
+        .exclude(path__startswith=unit.path)
+        .exclude(pk=unit.parent_id)
+        .exclude(kind=UnitKind.TEAM)
+        .order_by("path")
+        if can_manage_structure(request.user, u)
+    ]
+    form = UnitMoveForm(
+        request.POST or None, parents=Unit.objects.filter(pk__in=[u.pk for u in parents]).order_by("path")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_move(unit=unit, new_parent=form.cleaned_data["new_parent"])
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Đã chuyển {unit.name} về {form.cleaned_data['new_parent'].name}.")
+            return redirect("units:detail", pk=unit.pk)
+    return render(
+        request, "form.html", {"form": form, "title": f"Chuyển {unit.name} sang đơn vị cấp trên khác", "back": unit}
+    )

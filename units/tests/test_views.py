@@ -408,3 +408,35 @@ def test_person_create_double_post_files_once(client, personas, tree):
     assert second.status_code == 200
     assert "không tạo trùng" in second.content.decode()
     assert Person.objects.filter(full_name="Hà Thị Thu").count() == 1
+
+
+def test_child_unit_create_only_for_administrators(client, personas, tree):
+    from units.models import Unit
+
+    url = reverse("units:child_create", kwargs={"pk": tree["office_a"].pk})
+    expected = {"admin_dept": 200, "reviewer_a": 403, "secretary_a1": 404, "reviewer_b": 404, "outsider": 404}
+    assert {p: status_for(client, personas[p], url) for p in expected} == expected
+    client.force_login(personas["admin_dept"])
+    response = client.post(url, {"name": "Trường Mầm non Mới", "kind": "school", "school_level": "preschool"})
+    assert response.status_code == 302
+    school = Unit.objects.get(name="Trường Mầm non Mới")
+    assert (school.parent, school.path.startswith(tree["office_a"].path)) == (tree["office_a"], True)
+    bad = client.post(url, {"name": "Trường thiếu cấp học", "kind": "school"})
+    assert "phải có cấp học" in bad.content.decode()
+    assert not Unit.objects.filter(name="Trường thiếu cấp học").exists()
+
+
+def test_unit_move_in_the_portal_for_the_2025_reform(client, personas, tree):
+    from units.enums import UnitKind
+    from units.services import unit_create
+
+    commune = unit_create(name="UBND xã Tân Phú", kind=UnitKind.COMMUNE_AUTHORITY, parent=tree["dept"])
+    url = reverse("units:move", kwargs={"pk": tree[OWN].pk})
+    expected = {"admin_dept": 200, "head_a1": 403, "reviewer_a": 403, "secretary_a2": 404, "outsider": 404}
+    assert {p: status_for(client, personas[p], url) for p in expected} == expected
+    client.force_login(personas["admin_dept"])
+    assert client.post(url, {"new_parent": commune.pk}).status_code == 302
+    tree["team_a1"].refresh_from_db()
+    assert tree["team_a1"].path.startswith(commune.path)
+    # Into its own subtree is not even offered.
+    assert client.post(url, {"new_parent": tree["team_a1"].pk}).status_code == 200
