@@ -4,6 +4,8 @@ Every variable is documented in README.md ("Cấu hình"). Defaults give a
 zero-setup development portal: SQLite, eager Celery, console e-mail.
 """
 
+import secrets
+import sys
 from pathlib import Path
 
 import environ
@@ -18,9 +20,14 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEBUG:
+        SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+    elif Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] not in (["runserver"], ["check"]):
+        # One-off commands (migrate, makemigrations --check, seed_demo) sign nothing that
+        # outlives them; the web server, the workers and `check --deploy` still need the key.
+        SECRET_KEY = secrets.token_urlsafe(50)
+    else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
