@@ -16,7 +16,7 @@ from units.models import EmulationBlock
 
 from . import services
 from .enums import CampaignKind, DeadlineAction, ObjectGroup, RegistrationStatus
-from .selectors import registration_people
+from .selectors import registration_people, registration_teams
 
 User = get_user_model()
 D = datetime.date
@@ -162,12 +162,24 @@ def seed(*, units: dict, rng) -> None:
         )
         for i, p in enumerate(people)
     ]
+    # Its teams register too (seed 000: "quan tâm khen thưởng tập thể nhỏ"): the teaching teams aim at
+    # Tập thể lao động tiên tiến, the first of them also at a Giấy khen; the office team registers nothing.
+    ttldtt = _award("TTLDTT", on)
+    team_lines = [
+        services.CollectiveLineInput(
+            team=team,
+            title=ttldtt if team.name.startswith("Tổ chuyên môn") else None,
+            commendation=gk if i == 0 else None,
+        )
+        for i, team in enumerate(registration_teams(kindergarten))
+    ]
     registration = services.registration_save(
         campaign=school_plan,
         unit=kindergarten,
         by=users["mn-hoasen-bl.thuky"],
         lines=lines,
         collective_title=_award("TTLDXS", on),
+        collective_lines=team_lines,
     )
     services.registration_transition(
         registration=registration, to_status=RegistrationStatus.SUBMITTED, by=users["mn-hoasen-bl.hieutruong"]
@@ -179,6 +191,7 @@ def seed(*, units: dict, rng) -> None:
         by=users["mn-hoasen-bl.thuky"],
         lines=lines,
         collective_title=_award("TTLDTT", on),
+        collective_lines=team_lines,
     )
     services.registration_transition(
         registration=annual_registration, to_status=RegistrationStatus.SUBMITTED, by=users["mn-hoasen-bl.hieutruong"]
@@ -189,6 +202,10 @@ def seed(*, units: dict, rng) -> None:
         unit=primary,
         by=users["th-kimdong-bl.thuky"],
         lines=[services.LineInput(person=p, title=ldtt) for p in registration_people(primary)],
+        collective_lines=[
+            services.CollectiveLineInput(team=team, title=ttldtt if i == 0 else None)
+            for i, team in enumerate(registration_teams(primary))
+        ],
     )
 
     # Seed 003: the Sở's special campaign, award forms by level, deadlines per level.

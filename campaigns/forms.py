@@ -143,16 +143,18 @@ class AwardChoiceField(forms.TypedChoiceField):
 
 
 class RegistrationForm(PortalForm):
-    """One row per active person: title, commendation and initiative title; plus the collective target."""
+    """The unit's collective target; one row per team (collective title, commendation);
+    one row per active person (title, commendation, initiative title)."""
 
     submit_label = "Lưu bản đăng ký"
     note = forms.CharField(label="Ghi chú", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     version = VersionField()
 
-    def __init__(self, *args, people, choices, **kwargs):
+    def __init__(self, *args, people, choices, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.helper.form_tag = False
         self.people = list(people)
+        self.teams = list(teams)
         awards = {key: {a.pk: a for a in queryset} for key, queryset in choices.items()}
         self.fields["collective_title"] = AwardChoiceField(
             label="Danh hiệu tập thể đăng ký", awards=awards["collective_title"], required=False
@@ -160,6 +162,15 @@ class RegistrationForm(PortalForm):
         self.fields["collective_commendation"] = AwardChoiceField(
             label="Hình thức khen thưởng tập thể đăng ký", awards=awards["collective_commendation"], required=False
         )
+        for team in self.teams:
+            self.fields[f"team_title_{team.pk}"] = AwardChoiceField(
+                label="Danh hiệu tập thể", awards=awards["collective_title"], required=False
+            )
+            self.fields[f"team_commendation_{team.pk}"] = AwardChoiceField(
+                label="Hình thức khen thưởng tập thể", awards=awards["collective_commendation"], required=False
+            )
+            for key in ("team_title", "team_commendation"):
+                self.fields[f"{key}_{team.pk}"].widget.attrs["class"] = "form-select form-select-sm"
         for person in self.people:
             self.fields[f"title_{person.pk}"] = AwardChoiceField(
                 label="Danh hiệu", awards=awards["title"], required=False
@@ -174,6 +185,15 @@ class RegistrationForm(PortalForm):
                 self.fields[f"{key}_{person.pk}"].widget.attrs["class"] = (
                     "form-select form-select-sm" if key != "initiative" else "form-control form-control-sm"
                 )
+
+    def team_rows(self):
+        for index, team in enumerate(self.teams, start=1):
+            yield {
+                "index": index,
+                "team": team,
+                "title": self[f"team_title_{team.pk}"],
+                "commendation": self[f"team_commendation_{team.pk}"],
+            }
 
     def rows(self):
         for index, person in enumerate(self.people, start=1):

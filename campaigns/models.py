@@ -246,7 +246,8 @@ class DeadlineCompletion(models.Model):
 
 
 class Registration(TimeStampedModel):
-    """Đăng ký thi đua of one unit in one campaign: the collective target and a line per person."""
+    """Đăng ký thi đua of one unit in one campaign: the unit's collective target, a line per team
+    (its own collective target) and a line per person."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="registrations")
     unit = models.ForeignKey(
@@ -331,6 +332,39 @@ class RegistrationLine(models.Model):
 
     def __str__(self):
         return f"{self.order}. {self.person_id}"
+
+
+class RegistrationCollectiveLine(models.Model):
+    """One team (tổ, a "tập thể nhỏ") of the registering unit: the collective title and commendation it registers."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="collective_lines")
+    order = models.PositiveSmallIntegerField("STT")
+    team = models.ForeignKey("units.Unit", verbose_name="tổ", on_delete=models.PROTECT, related_name="+")
+    title = models.ForeignKey(
+        "awards.AwardType",
+        verbose_name="danh hiệu tập thể đăng ký",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    commendation = models.ForeignKey(
+        "awards.AwardType",
+        verbose_name="hình thức khen thưởng tập thể đăng ký",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "dòng đăng ký của tổ"
+        verbose_name_plural = "dòng đăng ký của tổ"
+        ordering = ["registration", "order"]
+        constraints = [models.UniqueConstraint(fields=["registration", "team"], name="registrationcollectiveline_team")]
+
+    def __str__(self):
+        return f"{self.order}. {self.team_id}"
 
 
 class RegistrationTransition(models.Model):

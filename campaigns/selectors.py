@@ -22,6 +22,7 @@ from .models import (
     Notification,
     Phase,
     Registration,
+    RegistrationCollectiveLine,
     RegistrationLine,
 )
 
@@ -205,6 +206,21 @@ def registration_lines(registration: Registration) -> QuerySet[RegistrationLine]
     return registration.lines.select_related("person", "title", "commendation")
 
 
+def registration_collective_lines(registration: Registration) -> QuerySet[RegistrationCollectiveLine]:
+    return registration.collective_lines.select_related("team", "title", "commendation")
+
+
+def registration_teams(unit: Unit, day: datetime.date | None = None) -> QuerySet[Unit]:
+    """The unit's teams (tổ, "tập thể nhỏ") active on `day`: one collective row each."""
+    day = day or datetime.date.today()
+    return (
+        Unit.objects.filter(parent=unit, kind=UnitKind.TEAM)
+        .filter(Q(active_from__isnull=True) | Q(active_from__lte=day))
+        .filter(Q(active_to__isnull=True) | Q(active_to__gte=day))
+        .order_by("name", "id")
+    )
+
+
 def registration_people(unit: Unit) -> QuerySet[Person]:
     """Active people of the unit and its teams: one registration row each."""
     return Person.objects.filter(unit__path__startswith=unit.path, is_active=True).order_by("full_name", "id")
@@ -245,29 +261,43 @@ def registration_overview_counts(user, campaign: Campaign) -> dict:
     }
 
 
+def _totals(rows: list[tuple[str, int, int]]) -> list[TitleTotal]:
+    """Merge (name, rank, count) rows of several sources into one total per award, by rank then name."""
+    merged: dict[tuple[int, str], int] = defaultdict(int)
+    for name, rank, count in rows:
+        merged[(rank, name)] += count
+    return [TitleTotal(name, count) for (rank, name), count in sorted(merged.items())]
+
+
 def registration_totals(user, campaign: Campaign) -> dict:
-    """Totals by registered title/commendation across the submitted registrations the user sees."""
-    lines = RegistrationLine.objects.filter(
-        unit_scope_q(user, "registration__unit"),
-        registration__campaign=campaign,
-        registration__status=RegistrationStatus.SUBMITTED,
-    )
+    """Totals by registered title/commendation across the submitted registrations the user sees.
+
+    Collective totals add the registering units' own collective title or
+    commendation to those their teams registered.
+    """
+    submitted = {"registration__campaign": campaign, "registration__status": RegistrationStatus.SUBMITTED}
+    lines = RegistrationLine.objects.filter(unit_scope_q(user, "registration__unit"), **submitted)
+    team_lines = RegistrationCollectiveLine.objects.filter(unit_scope_q(user, "registration__unit"), **submitted)
     registrations = Registration.objects.filter(
         unit_scope_q(user, "unit"), campaign=campaign, status=RegistrationStatus.SUBMITTED
     )
-    result = {"titles": [], "commendations": [], "collective": []}
-    for key, field, qs in (
-        ("titles", "title", lines),
-        ("commendations", "commendation", lines),
-        ("collective", "collective_title", registrations),
-    ):
-        rows = (
-            qs.exclude(**{f"{field}__isnull": True})
-            .values(f"{field}__name", f"{field}__rank")
-            .annotate(n=Count("pk"))
-            .order_by(f"{field}__rank", f"{field}__name")
-        )
-        result[key] = [TitleTotal(row[f"{field}__name"], row["n"]) for row in rows]
+    sources = {
+        "titles": [("title", lines)],
+        "commendations": [("commendation", lines)],
+        "collective": [("collective_title", registrations), ("title", team_lines)],
+        "collective_commendations": [("collective_commendation", registrations), ("commendation", team_lines)],
+    }
+    result = {}
+    for key, pairs in sources.items():
+        rows = []
+        for field, qs in pairs:
+            rows += (
+                qs.exclude(**{f"{field}__isnull": True})
+                .values_list(f"{field}__name", f"{field}__rank")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+        result[key] = _totals(rows)
     return result
 
 
@@ -275,6 +305,24 @@ def registered_lines_for_export(user, campaign: Campaign) -> QuerySet[Registrati
     return (
         RegistrationLine.objects.filter(unit_scope_q(user, "registration__unit"), registration__campaign=campaign)
         .select_related("registration__unit", "person", "title", "commendation")
+        .order_by("registration__unit__path", "order")
+    )
+
+
+def registrations_for_export(user, campaign: Campaign) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(unit_scope_q(user, "unit"), campaign=campaign)
+        .select_related("unit", "collective_title", "collective_commendation")
+        .order_by("unit__path")
+    )
+
+
+def registered_collective_lines_for_export(user, campaign: Campaign) -> QuerySet[RegistrationCollectiveLine]:
+    return (
+        RegistrationCollectiveLine.objects.filter(
+            unit_scope_q(user, "registration__unit"), registration__campaign=campaign
+        )
+        .select_related("registration__unit", "team", "title", "commendation")
         .order_by("registration__unit__path", "order")
     )
 

@@ -18,6 +18,7 @@ from .deadlines import deadline_complete, deadline_ensure_open, deadline_extend,
 from .notifications import notification_mark_read, notify
 from .registrations import (
     TRANSITIONS,
+    CollectiveLineInput,
     LineInput,
     format_percent,
     registration_caps_check,
@@ -28,6 +29,7 @@ from .registrations import (
 
 __all__ = [
     "TRANSITIONS",
+    "CollectiveLineInput",
     "LineInput",
     "award_choices",
     "campaign_award_remove",

@@ -1,6 +1,7 @@
 """Registrations (đăng ký thi đua): saving, the one status transition, targets and caps."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -18,7 +19,14 @@ from units.models import Person, Unit
 
 from .. import rules, selectors
 from ..enums import CampaignStatus, DeadlineAction, RegistrationStatus
-from ..models import Campaign, CampaignAward, Registration, RegistrationLine, RegistrationTransition
+from ..models import (
+    Campaign,
+    CampaignAward,
+    Registration,
+    RegistrationCollectiveLine,
+    RegistrationLine,
+    RegistrationTransition,
+)
 from .deadlines import clear_completions, deadline_ensure_open, record_completions
 from .notifications import notify, users_with_roles
 
@@ -40,6 +48,15 @@ class LineInput:
     initiative_title: str = ""
 
 
+@dataclass
+class CollectiveLineInput:
+    """A team (tổ) of the registering unit and the collective title / commendation it registers."""
+
+    team: Unit
+    title: AwardType | None = None
+    commendation: AwardType | None = None
+
+
 def _check_award(award: AwardType | None, *, category: str, collective: bool, day: datetime.date, label: str) -> None:
     if award is None:
         return
@@ -59,13 +76,16 @@ def registration_save(
     lines: list[LineInput],
     collective_title: AwardType | None = None,
     collective_commendation: AwardType | None = None,
+    collective_lines: Sequence[CollectiveLineInput] = (),
     note: str = "",
     expected_version: int | None = None,
 ) -> Registration:
     """Create or replace a unit's registration (while it is a draft or returned).
 
     One line per person of the unit (and its teams); a person with nothing
-    registered still counts in the denominator of the targets. Refuses a stale form.
+    registered still counts in the denominator of the targets. Likewise one
+    collective line per team of the unit, with collective awards only. Lines
+    not given are removed. Refuses a stale form.
     """
     if not Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.LAUNCHED).exists():
         raise ServiceError("Phong trào chưa được phát động hoặc đã kết thúc; chưa thể đăng ký.")
@@ -103,6 +123,24 @@ def registration_save(
             day=day,
             label="hình thức khen thưởng cá nhân",
         )
+    teams = set(selectors.registration_teams(unit).values_list("pk", flat=True))
+    seen_teams = set()
+    for team_line in collective_lines:
+        if team_line.team.pk not in teams:
+            raise ServiceError(f"{team_line.team.name} không phải tổ đang hoạt động của {unit.name}.")
+        if team_line.team.pk in seen_teams:
+            raise ServiceError(f"{team_line.team.name} có hai dòng đăng ký.")
+        seen_teams.add(team_line.team.pk)
+        _check_award(
+            team_line.title, category=AwardCategory.TITLE, collective=True, day=day, label="danh hiệu tập thể của tổ"
+        )
+        _check_award(
+            team_line.commendation,
+            category=AwardCategory.COMMENDATION,
+            collective=True,
+            day=day,
+            label="hình thức khen thưởng tập thể của tổ",
+        )
     registration.lines.all().delete()
     RegistrationLine.objects.bulk_create(
         [
@@ -116,6 +154,19 @@ def registration_save(
                 initiative_title=nfc(line.initiative_title)[:500],
             )
             for index, line in enumerate(lines, start=1)
+        ]
+    )
+    registration.collective_lines.all().delete()
+    RegistrationCollectiveLine.objects.bulk_create(
+        [
+            RegistrationCollectiveLine(
+                registration=registration,
+                order=index,
+                team=team_line.team,
+                title=team_line.title,
+                commendation=team_line.commendation,
+            )
+            for index, team_line in enumerate(collective_lines, start=1)
         ]
     )
     registration.collective_title = collective_title
@@ -162,7 +213,7 @@ def registration_transition(
     if action == "submit":
         if not rules.can_submit_registration(by, unit):
             raise ServiceError("Chỉ thủ trưởng đơn vị mới được gửi bản đăng ký lên cấp trên.")
-        if not locked.lines.exists() and not locked.collective_title_id:
+        if not (locked.lines.exists() or locked.collective_lines.exists() or locked.collective_title_id):
             raise ServiceError("Bản đăng ký chưa có nội dung; hãy đăng ký danh hiệu trước khi gửi.")
         deadline_ensure_open(campaign=campaign, unit=unit, action=DeadlineAction.REGISTER, today=today)
         locked.submitted_at, locked.submitted_by = timezone.now(), by
@@ -255,13 +306,15 @@ class Target:
     award: AwardType
     count: int
     total: int
+    noun: str = ""  # what is counted, after the total: "2/3 tổ"
 
     @property
     def percent(self) -> str:
         return format_percent(self.count, self.total)
 
     def __str__(self):
-        return f"{self.award.name}: {self.count}/{self.total} đạt {self.percent} %"
+        noun = f" {self.noun}" if self.noun else ""
+        return f"{self.award.name}: {self.count}/{self.total}{noun} đạt {self.percent} %"
 
 
 @dataclass
@@ -269,6 +322,12 @@ class Targets:
     individual: list[Target] = field(default_factory=list)
     collective: list[AwardType] = field(default_factory=list)
     total: int = 0
+    teams: list[Target] = field(default_factory=list)
+    team_total: int = 0
+
+
+def _award_order(award: AwardType):
+    return (award.category != AwardCategory.TITLE, award.rank, award.name)
 
 
 def registration_targets(registration: Registration) -> Targets:
@@ -292,13 +351,31 @@ def registration_targets(registration: Registration) -> Targets:
                     counts[award.pk][1] += 1
         if line.commendation is not None:
             counts.setdefault(line.commendation.pk, [line.commendation, 0])[1] += 1
-    ordered = sorted(
-        counts.values(), key=lambda pair: (pair[0].category != AwardCategory.TITLE, pair[0].rank, pair[0].name)
-    )
+    ordered = sorted(counts.values(), key=lambda pair: _award_order(pair[0]))
     collective = [a for a in (registration.collective_title, registration.collective_commendation) if a is not None]
     return Targets(
-        individual=[Target(award, n, len(lines)) for award, n in ordered], collective=collective, total=len(lines)
+        individual=[Target(award, n, len(lines)) for award, n in ordered],
+        collective=collective,
+        total=len(lines),
+        **_team_targets(registration),
     )
+
+
+def _team_targets(registration: Registration) -> dict:
+    """Per collective title or commendation registered by teams: teams over teams listed ("2/3 tổ").
+
+    Counted as registered, without a ladder: no rule found makes Tập thể lao
+    động xuất sắc presuppose Tập thể lao động tiên tiến in the same year.
+    """
+    team_lines = list(registration.collective_lines.select_related("title", "commendation"))
+    counts: dict[int, list] = {}
+    for line in team_lines:
+        for award in (line.title, line.commendation):
+            if award is not None:
+                counts.setdefault(award.pk, [award, 0])[1] += 1
+    ordered = sorted(counts.values(), key=lambda pair: _award_order(pair[0]))
+    total = len(team_lines)
+    return {"teams": [Target(award, n, total, noun="tổ") for award, n in ordered], "team_total": total}
 
 
 # --- Caps --------------------------------------------------------------------------------
@@ -315,21 +392,26 @@ class CapVerdict:
 
 
 def registered_counts(campaign: Campaign, codes) -> dict[str, int]:
-    """Registered uses of each award code in the campaign's submitted registrations (lines and collectives)."""
+    """Registered uses of each award code in the campaign's submitted registrations.
+
+    Counts person lines, team (collective) lines and the registering units' own collective awards.
+    """
     codes = list(codes)
     counts = dict.fromkeys(codes, 0)
-    for field_name in ("title", "commendation"):
-        rows = (
-            RegistrationLine.objects.filter(
-                registration__campaign=campaign,
-                registration__status=S.SUBMITTED,
-                **{f"{field_name}__code__in": codes},
+    for model in (RegistrationLine, RegistrationCollectiveLine):
+        for field_name in ("title", "commendation"):
+            rows = (
+                model.objects.filter(
+                    registration__campaign=campaign,
+                    registration__status=S.SUBMITTED,
+                    **{f"{field_name}__code__in": codes},
+                )
+                .values_list(f"{field_name}__code")
+                .annotate(n=Count("pk"))
+                .order_by()
             )
-            .values_list(f"{field_name}__code")
-            .annotate(n=Count("pk"))
-        )
-        for code, n in rows:
-            counts[code] += n
+            for code, n in rows:
+                counts[code] += n
     for field_name in ("collective_title", "collective_commendation"):
         rows = (
             Registration.objects.filter(campaign=campaign, status=S.SUBMITTED, **{f"{field_name}__code__in": codes})

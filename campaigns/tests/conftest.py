@@ -102,3 +102,16 @@ def office_campaign(tree, personas, awards):
         due_date=datetime.date(2024, 10, 15),
     )
     return services.campaign_launch(campaign=campaign, by=personas["admin_dept"])
+
+
+@pytest.fixture
+def teams(tree):
+    """School A1's three teams (tổ): the root tree's "Tổ khối 1" and two more, by name."""
+    from units.services import unit_create
+
+    school = tree["school_a1"]
+    return [
+        tree["team_a1"],
+        unit_create(name="Tổ khối 2", kind=UnitKind.TEAM, parent=school),
+        unit_create(name="Tổ văn phòng", kind=UnitKind.TEAM, parent=school),
+    ]

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
+from campaigns import services
 from campaigns.enums import RegistrationStatus
 from campaigns.models import Campaign, Registration
 from campaigns.selectors import campaigns_visible_to
@@ -32,3 +33,11 @@ def test_demo_campaigns_visible_and_pages_render(client):
     annual = Campaign.objects.get(launched_by__short_name="Phòng GD&ĐT Bình Lâm")
     response = client.get(reverse("campaigns:registration_overview", args=[annual.pk]))
     assert response.context["counts"] == {"expected": 9, "registered": 2, "submitted": 1, "missing": 7}
+    # Hoa Sen's teams registered their own collective titles (seed 000: "tập thể nhỏ").
+    totals = [(t.name, t.count) for t in response.context["totals"]["collective"]]
+    assert totals == [("Tập thể lao động tiên tiến", 3)]  # the school itself and two of its teams
+    hoa_sen = Registration.objects.get(campaign=annual, unit__short_name="Mầm non Hoa Sen")
+    assert [str(t) for t in services.registration_targets(hoa_sen).teams] == [
+        "Tập thể lao động tiên tiến: 2/3 tổ đạt 66,6 %",
+        "Giấy khen: 1/3 tổ đạt 33,3 %",
+    ]

@@ -6,11 +6,12 @@ from django.core import mail
 from campaigns import selectors, services
 from campaigns.enums import CampaignKind, CampaignStatus, DeadlineAction, ReachKind, RegistrationStatus
 from campaigns.models import Notification, RegistrationTransition, ReminderLog
-from campaigns.services import LineInput
+from campaigns.services import CollectiveLineInput, LineInput
+from campaigns.services.registrations import registered_counts
 from conftest import make_user
 from core.exceptions import ServiceError, StaleObjectError
 from units.enums import Role, UnitKind
-from units.services import block_create
+from units.services import block_create, unit_create
 
 D = datetime.date
 
@@ -255,6 +256,147 @@ def test_registration_save_refuses_collective_title_for_person(office_campaign, 
             by=personas["secretary_a1"],
             lines=[LineInput(person=person, title=awards["TTLDXS"])],
         )
+
+
+# --- teams' collective lines --------------------------------------------------------------
+
+
+def save_teams(campaign, tree, personas, team_lines, **kwargs):
+    return services.registration_save(
+        campaign=campaign,
+        unit=tree["school_a1"],
+        by=personas["secretary_a1"],
+        lines=[],
+        collective_lines=team_lines,
+        **kwargs,
+    )
+
+
+def test_registration_save_refuses_team_of_other_school(office_campaign, tree, personas, awards, teams):
+    foreign = unit_create(name="Tổ chuyên môn Mẫu giáo", kind=UnitKind.TEAM, parent=tree["school_a2"])
+    with pytest.raises(ServiceError, match="không phải tổ đang hoạt động của Trường Tiểu học A1"):
+        save_teams(office_campaign, tree, personas, [CollectiveLineInput(team=foreign, title=awards["TTLDTT"])])
+    assert not office_campaign.registrations.exists()
+
+
+def test_registration_save_refuses_school_itself_as_a_team(office_campaign, tree, personas, awards):
+    with pytest.raises(ServiceError, match="không phải tổ"):
+        save_teams(office_campaign, tree, personas, [CollectiveLineInput(team=tree["school_a1"])])
+
+
+def test_registration_save_refuses_closed_team(office_campaign, tree, personas, awards, teams):
+    teams[2].active_to = D(2020, 1, 1)
+    teams[2].save(update_fields=["active_to"])
+    with pytest.raises(ServiceError, match="Tổ văn phòng không phải tổ đang hoạt động"):
+        save_teams(office_campaign, tree, personas, [CollectiveLineInput(team=teams[2])])
+
+
+@pytest.mark.parametrize(
+    "title, commendation",
+    [("LDTT", None), ("CSTDCS", None), ("GK", None), (None, "TTLDTT")],
+    ids=["individual-title", "individual-title-2", "commendation-as-title", "title-as-commendation"],
+)
+def test_registration_save_refuses_award_a_team_cannot_register(
+    office_campaign, tree, personas, awards, teams, title, commendation
+):
+    line = CollectiveLineInput(team=teams[0], title=awards.get(title), commendation=awards.get(commendation))
+    with pytest.raises(ServiceError, match="không dùng được làm .* của tổ"):
+        save_teams(office_campaign, tree, personas, [line])
+    assert not office_campaign.registrations.exists()
+
+
+def test_registration_save_refuses_team_twice(office_campaign, tree, personas, awards, teams):
+    with pytest.raises(ServiceError, match="có hai dòng"):
+        save_teams(office_campaign, tree, personas, [CollectiveLineInput(team=teams[0])] * 2)
+
+
+def test_registration_save_team_lines_round_trip(office_campaign, tree, personas, awards, teams):
+    first = save_teams(
+        office_campaign,
+        tree,
+        personas,
+        [
+            CollectiveLineInput(team=teams[0], title=awards["TTLDTT"], commendation=awards["GK"]),
+            CollectiveLineInput(team=teams[1], title=awards["TTLDXS"]),
+            CollectiveLineInput(team=teams[2]),
+        ],
+        collective_title=awards["TTLDXS"],
+    )
+    rows = list(first.collective_lines.values_list("order", "team", "title", "commendation"))
+    assert rows == [
+        (1, teams[0].pk, awards["TTLDTT"].pk, awards["GK"].pk),
+        (2, teams[1].pk, awards["TTLDXS"].pk, None),
+        (3, teams[2].pk, None, None),
+    ]
+    second = save_teams(
+        office_campaign,
+        tree,
+        personas,
+        [CollectiveLineInput(team=teams[1], title=awards["TTLDTT"])],
+        expected_version=first.version,
+    )
+    assert (second.pk, second.version) == (first.pk, first.version + 1)
+    assert list(second.collective_lines.values_list("team", "title")) == [(teams[1].pk, awards["TTLDTT"].pk)]
+
+
+def test_registration_save_stale_version_keeps_team_lines(office_campaign, tree, personas, awards, teams):
+    registration = save_teams(
+        office_campaign, tree, personas, [CollectiveLineInput(team=teams[0], title=awards["TTLDTT"])]
+    )
+    save_teams(office_campaign, tree, personas, [CollectiveLineInput(team=teams[0], title=awards["TTLDXS"])])
+    with pytest.raises(StaleObjectError):
+        save_teams(
+            office_campaign, tree, personas, [CollectiveLineInput(team=teams[1])], expected_version=registration.version
+        )
+    assert list(registration.collective_lines.values_list("team", "title")) == [(teams[0].pk, awards["TTLDXS"].pk)]
+
+
+def test_registration_targets_count_teams(office_campaign, tree, personas, awards, teams, person_factory):
+    registration = services.registration_save(
+        campaign=office_campaign,
+        unit=tree["school_a1"],
+        by=personas["secretary_a1"],
+        lines=[LineInput(person=person_factory(tree["school_a1"]), title=awards["LDTT"])],
+        collective_title=awards["TTLDXS"],
+        collective_lines=[
+            CollectiveLineInput(team=teams[0], title=awards["TTLDTT"], commendation=awards["GK"]),
+            CollectiveLineInput(team=teams[1], title=awards["TTLDTT"]),
+            CollectiveLineInput(team=teams[2]),
+        ],
+    )
+    targets = services.registration_targets(registration)
+    assert [str(t) for t in targets.teams] == [
+        "Tập thể lao động tiên tiến: 2/3 tổ đạt 66,6 %",
+        "Giấy khen: 1/3 tổ đạt 33,3 %",
+    ]
+    assert targets.team_total == 3
+    assert [str(t) for t in targets.individual] == ["Lao động tiên tiến: 1/1 đạt 100 %"]  # teams are not people
+    assert targets.collective == [awards["TTLDXS"]]
+
+
+def test_registration_with_only_team_lines_can_be_submitted(office_campaign, tree, personas, awards, teams):
+    registration = save_teams(
+        office_campaign, tree, personas, [CollectiveLineInput(team=teams[0], title=awards["TTLDTT"])]
+    )
+    submit(registration, personas["head_a1"], D(2024, 10, 1))
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.SUBMITTED
+
+
+def test_registration_caps_check_counts_team_lines(office_campaign, tree, personas, awards, teams, person_factory):
+    services.campaign_award_set(campaign=office_campaign, award_type=awards["GK"], cap=2)
+    registration = services.registration_save(
+        campaign=office_campaign,
+        unit=tree["school_a1"],
+        by=personas["secretary_a1"],
+        lines=[LineInput(person=person_factory(tree["school_a1"]), commendation=awards["GK"])],
+        collective_commendation=awards["GK"],
+        collective_lines=[CollectiveLineInput(team=t, commendation=awards["GK"]) for t in teams[:2]],
+    )
+    submit(registration, personas["head_a1"], D(2024, 10, 1))
+    assert registered_counts(office_campaign, ["GK", "TTLDTT"]) == {"GK": 4, "TTLDTT": 0}
+    (verdict,) = services.registration_caps_check(campaign=office_campaign)
+    assert (verdict.registered, verdict.allowed, verdict.ok) == (4, 2, False)
 
 
 def test_registered_targets_for_prefilling_nominations(registration, personas, awards, tree):

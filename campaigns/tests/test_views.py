@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from campaigns import services
 from campaigns.enums import CampaignKind, DeadlineAction, RegistrationStatus
 from campaigns.models import Campaign, Compact, DeadlineCompletion, Notification, Registration
-from campaigns.services import LineInput
+from campaigns.services import CollectiveLineInput, LineInput
 from units.enums import SchoolLevel, UnitKind
 from units.services import block_create, unit_create
 
@@ -333,10 +333,116 @@ def test_registration_edit_query_count_constant(
     person_factory(tree["school_a1"])
     with django_assert_max_num_queries(20):
         assert client.get(url).status_code == 200
-    for _ in range(15):
+    for i in range(15):
         person_factory(tree["school_a1"])
+        unit_create(name=f"Tổ {i}", kind=UnitKind.TEAM, parent=tree["school_a1"])
+    registration_with_everyone(office_campaign, tree, personas)
     with django_assert_max_num_queries(20):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(list(response.context["form"].team_rows())) == 16
+
+
+def registration_with_everyone(campaign, tree, personas, awards=None, submitted=False):
+    """School A1's registration with a line for each of its people and teams, every team a TTLĐTT."""
+    from campaigns.selectors import registration_people, registration_teams
+
+    title = (awards or {}).get("TTLDTT")
+    registration = services.registration_save(
+        campaign=campaign,
+        unit=tree["school_a1"],
+        by=personas["secretary_a1"],
+        lines=[LineInput(person=p) for p in registration_people(tree["school_a1"])],
+        collective_lines=[CollectiveLineInput(team=t, title=title) for t in registration_teams(tree["school_a1"])],
+    )
+    if submitted:
+        campaign.deadlines.update(due_date=D(2099, 1, 1))
+        registration = services.registration_transition(
+            registration=registration, to_status=RegistrationStatus.SUBMITTED, by=personas["head_a1"]
+        )
+    return registration
+
+
+def test_registration_edit_shows_and_saves_team_lines(client, personas, office_campaign, tree, awards, teams):
+    form_page = get(client, personas["secretary_a1"], "registration_edit", office_campaign.pk, tree["school_a1"].pk)
+    html = form_page.content.decode()
+    assert "Tập thể (tổ)" in html
+    assert "Danh hiệu tập thể của Tổ văn phòng" in html
+    response = post(
+        client,
+        personas["secretary_a1"],
+        "registration_edit",
+        office_campaign.pk,
+        tree["school_a1"].pk,
+        data={
+            f"team_title_{teams[0].pk}": awards["TTLDTT"].pk,
+            f"team_commendation_{teams[0].pk}": awards["GK"].pk,
+            f"team_title_{teams[1].pk}": awards["TTLDXS"].pk,
+        },
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert list(registration.collective_lines.values_list("team", "title", "commendation")) == [
+        (teams[0].pk, awards["TTLDTT"].pk, awards["GK"].pk),
+        (teams[1].pk, awards["TTLDXS"].pk, None),
+        (teams[2].pk, None, None),
+    ]
+    form = get(client, personas["secretary_a1"], "registration_edit", office_campaign.pk, tree["school_a1"].pk).context[
+        "form"
+    ]
+    assert form[f"team_title_{teams[1].pk}"].value() == str(awards["TTLDXS"].pk)  # the form shows what was saved
+
+
+def test_registration_edit_refuses_individual_title_for_team(client, personas, office_campaign, tree, awards, teams):
+    response = post(
+        client,
+        personas["secretary_a1"],
+        "registration_edit",
+        office_campaign.pk,
+        tree["school_a1"].pk,
+        data={f"team_title_{teams[0].pk}": awards["LDTT"].pk},
+    )
+    assert response.status_code == 200  # the select offers collective titles only
+    assert response.context["form"].errors[f"team_title_{teams[0].pk}"]
+    assert not Registration.objects.exists()
+
+
+def test_registration_detail_shows_team_lines_and_targets(client, personas, office_campaign, tree, awards, teams):
+    registration = services.registration_save(
+        campaign=office_campaign,
+        unit=tree["school_a1"],
+        by=personas["secretary_a1"],
+        lines=[],
+        collective_lines=[
+            CollectiveLineInput(team=teams[0], title=awards["TTLDTT"]),
+            CollectiveLineInput(team=teams[1], title=awards["TTLDTT"], commendation=awards["GK"]),
+            CollectiveLineInput(team=teams[2]),
+        ],
+    )
+    response = get(client, personas["reviewer_a"], "registration_detail", registration.pk)
+    html = response.content.decode()
+    assert "Tập thể lao động tiên tiến: 2/3 tổ đạt 66,6 %" in html
+    assert "Giấy khen: 1/3 tổ đạt 33,3 %" in html
+    assert [line.team.name for line in response.context["team_lines"]] == ["Tổ khối 1", "Tổ khối 2", "Tổ văn phòng"]
+
+
+def test_registration_detail_query_count_constant(
+    client, personas, office_campaign, tree, awards, person_factory, django_assert_max_num_queries
+):
+    person_factory(tree["school_a1"])
+    registration = registration_with_everyone(office_campaign, tree, personas, awards)
+    client.force_login(personas["reviewer_a"])
+    url = reverse("campaigns:registration_detail", args=[registration.pk])
+    with django_assert_max_num_queries(15):
         assert client.get(url).status_code == 200
+    for i in range(12):
+        person_factory(tree["school_a1"])
+        unit_create(name=f"Tổ {i}", kind=UnitKind.TEAM, parent=tree["school_a1"])
+    registration = registration_with_everyone(office_campaign, tree, personas, awards)
+    with django_assert_max_num_queries(15):
+        response = client.get(url)
+    assert len(response.context["team_lines"]) == 13
+    assert "13/13 tổ" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -425,6 +531,41 @@ def test_registration_overview_query_count_constant(
     assert len(response.context["page"]) == 10
 
 
+def test_registration_overview_totals_count_teams(client, personas, office_campaign, tree, awards, teams):
+    services.registration_save(
+        campaign=office_campaign,
+        unit=tree["school_a1"],
+        by=personas["secretary_a1"],
+        lines=[],
+        collective_title=awards["TTLDXS"],
+        collective_commendation=awards["GK"],
+        collective_lines=[
+            CollectiveLineInput(team=teams[0], title=awards["TTLDTT"], commendation=awards["GK"]),
+            CollectiveLineInput(team=teams[1], title=awards["TTLDTT"]),
+            CollectiveLineInput(team=teams[2], title=awards["TTLDXS"]),
+        ],
+    )
+    response = get(client, personas["reviewer_a"], "registration_overview", office_campaign.pk)
+    assert response.context["totals"]["collective"] == []  # a draft is not counted
+    office_campaign.deadlines.update(due_date=D(2099, 1, 1))
+    services.registration_transition(
+        registration=Registration.objects.get(), to_status=RegistrationStatus.SUBMITTED, by=personas["head_a1"]
+    )
+    totals = get(client, personas["reviewer_a"], "registration_overview", office_campaign.pk).context["totals"]
+    assert [(t.name, t.count) for t in totals["collective"]] == [
+        ("Tập thể lao động tiên tiến", 2),
+        ("Tập thể lao động xuất sắc", 2),
+    ]
+    assert [(t.name, t.count) for t in totals["collective_commendations"]] == [("Giấy khen", 2)]
+    assert get(client, personas["reviewer_b"], "registration_overview", office_campaign.pk).status_code == 404
+    assert get(client, personas["secretary_a2"], "registration_overview", office_campaign.pk).context["totals"] == {
+        "titles": [],
+        "commendations": [],
+        "collective": [],
+        "collective_commendations": [],
+    }
+
+
 def test_registration_export_is_the_registered_list(client, personas, registration, office_campaign):
     response = get(client, personas["reviewer_a"], "registration_export", office_campaign.pk)
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -439,6 +580,60 @@ def test_registration_export_is_the_registered_list(client, personas, registrati
         "Dạy học STEM",
         "Đang soạn",
     )
+
+
+COLLECTIVE_HEADERS = (
+    "STT",
+    "Đơn vị",
+    "Tập thể",
+    "Danh hiệu tập thể đăng ký",
+    "Hình thức khen thưởng tập thể đăng ký",
+    "Tình trạng",
+)
+
+
+def test_registration_export_has_a_sheet_of_collectives(client, personas, office_campaign, tree, awards, teams):
+    services.registration_save(
+        campaign=office_campaign,
+        unit=tree["school_a1"],
+        by=personas["secretary_a1"],
+        lines=[],
+        collective_title=awards["TTLDXS"],
+        collective_lines=[
+            CollectiveLineInput(team=teams[0], title=awards["TTLDTT"], commendation=awards["GK"]),
+            CollectiveLineInput(team=teams[2]),
+        ],
+    )
+    response = get(client, personas["reviewer_a"], "registration_export", office_campaign.pk)
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Đăng ký thi đua", "Tập thể"]
+    assert list(workbook["Tập thể"].values) == [
+        COLLECTIVE_HEADERS,
+        (1, "Trường Tiểu học A1", "Trường Tiểu học A1", "Tập thể lao động xuất sắc", None, "Đang soạn"),
+        (2, "Trường Tiểu học A1", "Tổ khối 1", "Tập thể lao động tiên tiến", "Giấy khen", "Đang soạn"),
+        (3, "Trường Tiểu học A1", "Tổ văn phòng", None, None, "Đang soạn"),
+    ]
+    assert workbook["Tập thể"]["A1"].font.bold
+    other = get(client, personas["secretary_a2"], "registration_export", office_campaign.pk)
+    assert list(load_workbook(io.BytesIO(other.content))["Tập thể"].values) == [COLLECTIVE_HEADERS]
+
+
+def test_registration_export_query_count_constant(
+    client, personas, office_campaign, tree, awards, person_factory, django_assert_max_num_queries
+):
+    client.force_login(personas["reviewer_a"])
+    url = reverse("campaigns:registration_export", args=[office_campaign.pk])
+    person_factory(tree["school_a1"])
+    registration_with_everyone(office_campaign, tree, personas, awards)
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == 200
+    for i in range(10):
+        person_factory(tree["school_a1"])
+        unit_create(name=f"Tổ {i}", kind=UnitKind.TEAM, parent=tree["school_a1"])
+    registration_with_everyone(office_campaign, tree, personas, awards)
+    with django_assert_max_num_queries(10):
+        response = client.get(url)
+    assert len(list(load_workbook(io.BytesIO(response.content))["Tập thể"].values)) == 12
 
 
 # --- compacts ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from awards.enums import AwardCategory
-from core.excel import XLSX_CONTENT_TYPE, build_workbook
+from core.excel import XLSX_CONTENT_TYPE
 from core.exceptions import ServiceError
 from core.rules import view_rule
 from core.views import paginate
@@ -15,6 +15,7 @@ from units.selectors import unit_get_visible
 
 from .. import rules, selectors, services
 from ..enums import RegistrationStatus
+from ..exporting import registration_workbook
 from ..filters import OverviewFilter
 from ..forms import (
     RegistrationForm,
@@ -49,6 +50,7 @@ def registration_edit(request, pk, unit_pk):
         messages.info(request, "Bản đăng ký đã gửi cấp trên; không thể sửa.")
         return redirect(registration)
     people = selectors.registration_people(unit).select_related("unit")
+    teams = selectors.registration_teams(unit)
     initial = {}
     if registration is not None:
         initial = {
@@ -61,8 +63,11 @@ def registration_edit(request, pk, unit_pk):
             initial[f"title_{line.person_id}"] = line.title_id
             initial[f"commendation_{line.person_id}"] = line.commendation_id
             initial[f"initiative_{line.person_id}"] = line.initiative_title
+        for team_line in registration.collective_lines.all():
+            initial[f"team_title_{team_line.team_id}"] = team_line.title_id
+            initial[f"team_commendation_{team_line.team_id}"] = team_line.commendation_id
     form = RegistrationForm(
-        request.POST or None, initial=initial, people=people, choices=_registration_choices(campaign)
+        request.POST or None, initial=initial, people=people, teams=teams, choices=_registration_choices(campaign)
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -75,6 +80,14 @@ def registration_edit(request, pk, unit_pk):
             )
             for p in form.people
         ]
+        collective_lines = [
+            services.CollectiveLineInput(
+                team=team,
+                title=data.get(f"team_title_{team.pk}"),
+                commendation=data.get(f"team_commendation_{team.pk}"),
+            )
+            for team in form.teams
+        ]
         raw_version = data.get("version")
         try:
             saved = services.registration_save(
@@ -84,6 +97,7 @@ def registration_edit(request, pk, unit_pk):
                 lines=lines,
                 collective_title=data.get("collective_title"),
                 collective_commendation=data.get("collective_commendation"),
+                collective_lines=collective_lines,
                 note=data.get("note", ""),
                 expected_version=int(raw_version) if raw_version else None,
             )
@@ -105,6 +119,7 @@ def registration_detail(request, pk):
         {
             "registration": registration,
             "lines": selectors.registration_lines(registration),
+            "team_lines": selectors.registration_collective_lines(registration),
             "targets": services.registration_targets(registration),
             "transitions": registration.transitions.select_related("by"),
             "can_edit": registration.is_editable and rules.can_edit_registration(user, unit),
@@ -164,36 +179,9 @@ def registration_overview(request, pk):
     )
 
 
-EXPORT_HEADERS = [
-    "STT",
-    "Đơn vị",
-    "Họ và tên",
-    "Chức vụ",
-    "Danh hiệu đăng ký",
-    "Hình thức khen thưởng đăng ký",
-    "Tên sáng kiến",
-    "Tình trạng",
-]
-
-
 @view_rule("campaign visible (404); exports only the registrations within the user's units")
 def registration_export(request, pk):
     campaign = selectors.campaign_get_visible(request.user, pk)
-    lines = selectors.registered_lines_for_export(request.user, campaign)
-    rows = (
-        [
-            index,
-            line.registration.unit.name,
-            line.person.full_name,
-            line.position,
-            line.title.name if line.title else "",
-            line.commendation.name if line.commendation else "",
-            line.initiative_title,
-            line.registration.get_status_display(),
-        ]
-        for index, line in enumerate(lines, start=1)
-    )
-    data = build_workbook("Đăng ký thi đua", EXPORT_HEADERS, rows, widths=[6, 34, 28, 18, 28, 32, 40, 16])
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response = HttpResponse(registration_workbook(request.user, campaign), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="dang-ky-thi-dua-{campaign.pk}.xlsx"'
     return response
