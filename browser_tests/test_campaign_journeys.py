@@ -11,7 +11,7 @@ from awards.schoolyear import school_year_of
 from campaigns import services
 from campaigns.enums import CampaignKind, DeadlineAction, RegistrationStatus
 from campaigns.models import Campaign, Registration, RegistrationTransition
-from campaigns.selectors import registration_people
+from campaigns.selectors import registration_people, registration_teams
 from units.enums import UnitKind
 from units.models import Unit
 
@@ -22,6 +22,7 @@ HEAD = "mn-hoasen-bl.hieutruong"
 REVIEWER = "pgd-bl.chuyenvien"
 SIBLING_SECRETARY = "mn-sonca-bl.thuky"
 LDTT, CSTDCS = "Lao động tiên tiến", "Chiến sĩ thi đua cơ sở"
+TTLDTT = "Tập thể lao động tiên tiến"
 NO_PAGE_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth + 1"
 
 
@@ -75,6 +76,7 @@ def test_school_registers_head_submits_office_sees_it_once(page, demo_data, log_
     school = _school("Mầm non Hoa Sen")
     campaign = _fresh_campaign()
     first, second = list(registration_people(school).order_by("full_name", "pk")[:2])
+    team = registration_teams(school).first()
     register_button = f"Đăng ký thi đua của {school.short_name}"
 
     # The secretary fills in the registration: two people, two titles.
@@ -86,6 +88,8 @@ def test_school_registers_head_submits_office_sees_it_once(page, demo_data, log_
     page.get_by_label(f"Danh hiệu của {first.full_name}", exact=True).select_option(label=LDTT)
     page.get_by_label(f"Danh hiệu của {second.full_name}", exact=True).select_option(label=CSTDCS)
     page.get_by_label(f"Sáng kiến của {second.full_name}", exact=True).fill("Trò chơi dân gian trong giờ học")
+    # One of its teams registers its own collective title.
+    page.get_by_label(f"Danh hiệu tập thể của {team.name}", exact=True).select_option(label=TTLDTT)
     page.get_by_role("button", name="Lưu bản đăng ký").click()
 
     expect(page.locator(".alert-success")).to_contain_text("Đã lưu bản đăng ký thi đua.")
@@ -95,6 +99,8 @@ def test_school_registers_head_submits_office_sees_it_once(page, demo_data, log_
     expect(rows.filter(has_text=first.full_name)).to_contain_text(LDTT)
     expect(rows.filter(has_text=second.full_name)).to_contain_text(CSTDCS)
     expect(rows.filter(has_text=second.full_name)).to_contain_text("Trò chơi dân gian trong giờ học")
+    expect(rows.filter(has_text=team.name)).to_contain_text(TTLDTT)
+    expect(page.locator("main")).to_contain_text(f"{TTLDTT}: 1/{registration_teams(school).count()} tổ")
     # Only the head sends it up.
     expect(page.get_by_role("button", name="Gửi cấp trên")).to_have_count(0)
 
@@ -206,5 +212,5 @@ def test_campaigns_usable_on_a_phone(phone_page, demo_data, screenshot_dir, log_
     expect(page.get_by_role("link", name="Sửa bản đăng ký")).to_have_count(0)
     assert page.evaluate(NO_PAGE_SCROLL), "the registration page scrolls sideways on a phone"
     page.screenshot(path=str(screenshot_dir / "registration-phone.png"), full_page=True)
-    page.locator("table").scroll_into_view_if_needed()
+    page.locator("table").filter(has_text="Họ và tên").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot_dir / "registration-table-phone.png"))
