@@ -1,13 +1,8 @@
 """The Excel export of a campaign's registrations: a sheet of people, a sheet of collectives."""
 
-import io
 from collections import defaultdict
-from copy import copy
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-
-from core.excel import build_workbook
+from core.excel import Sheet, build_workbook_sheets
 
 from . import selectors
 from .models import Campaign
@@ -32,24 +27,6 @@ COLLECTIVE_EXPORT_HEADERS = [
     "Hình thức khen thưởng tập thể đăng ký",
     "Tình trạng",
 ]
-
-
-def _with_sheet(data: bytes, title: str, headers: list[str], rows, widths: list[int]) -> bytes:
-    """Add a sheet to a workbook made by `core.excel.build_workbook`, its header styled as the first sheet's."""
-    workbook = load_workbook(io.BytesIO(data))
-    header = workbook.worksheets[0]["A1"]
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font, cell.fill = copy(header.font), copy(header.fill)
-    for row in rows:
-        sheet.append(row)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def _collective_rows(user, campaign):
@@ -85,7 +62,9 @@ def registration_workbook(user, campaign: Campaign) -> bytes:
         ]
         for index, line in enumerate(lines, start=1)
     )
-    data = build_workbook("Đăng ký thi đua", EXPORT_HEADERS, rows, widths=[6, 34, 28, 18, 28, 32, 40, 16])
-    return _with_sheet(
-        data, "Tập thể", COLLECTIVE_EXPORT_HEADERS, _collective_rows(user, campaign), widths=[6, 34, 34, 30, 34, 16]
+    return build_workbook_sheets(
+        [
+            Sheet("Đăng ký thi đua", EXPORT_HEADERS, rows, [6, 34, 28, 18, 28, 32, 40, 16]),
+            Sheet("Tập thể", COLLECTIVE_EXPORT_HEADERS, _collective_rows(user, campaign), [6, 34, 34, 30, 34, 16]),
+        ]
     )

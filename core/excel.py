@@ -7,6 +7,7 @@ workbook openpyxl can open, within the configured size.
 import datetime
 import io
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -93,19 +94,33 @@ def parse_date(value, label: str) -> datetime.date | None:
     raise ValueError(f"{label} «{text}» không đúng dạng ngày/tháng/năm (dd/mm/yyyy)")
 
 
-def build_workbook(title: str, headers: list[str], rows, widths: list[int] | None = None) -> bytes:
+@dataclass
+class Sheet:
+    title: str
+    headers: list[str]
+    rows: Iterable
+    widths: list[int] = field(default_factory=list)
+
+
+def build_workbook_sheets(sheets: list[Sheet]) -> bytes:
+    """One .xlsx with a sheet per `Sheet`: a bold, shaded header row, frozen below it."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for row in rows:
-        sheet.append(row)
-    for index, width in enumerate(widths or [], start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    workbook.remove(workbook.active)
+    for spec in sheets:
+        sheet = workbook.create_sheet(spec.title[:31])
+        sheet.append(spec.headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        for row in spec.rows:
+            sheet.append(row)
+        for index, width in enumerate(spec.widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def build_workbook(title: str, headers: list[str], rows, widths: list[int] | None = None) -> bytes:
+    return build_workbook_sheets([Sheet(title, headers, rows, widths or [])])
