@@ -3,11 +3,11 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from core.excel import XLSX_CONTENT_TYPE, ImportRejected
+from core.excel import ImportRejected, xlsx_response
 from core.exceptions import ServiceError
 from core.rules import view_rule
 from core.views import paginate
@@ -175,9 +175,7 @@ def unit_records_export(request, pk):
         queryset=selectors.unit_subtree_records(unit),
         award_choices=selectors.award_choices(on_date=datetime.date.today()),
     )
-    response = HttpResponse(importing.records_export(record_filter.qs), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="khen-thuong-don-vi-{unit.pk}.xlsx"'
-    return response
+    return xlsx_response(importing.records_export(record_filter.qs), f"khen-thuong-don-vi-{unit.pk}.xlsx")
 
 
 @view_rule("unit visible to the user, else 404")
@@ -381,9 +379,7 @@ def import_template(request, kind):
     if kind not in IMPORT_KINDS:
         raise Http404
     _, _, build, filename = IMPORT_KINDS[kind]
-    response = HttpResponse(build(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(build(), filename)
 
 
 # --- entry of ratings, decisions, discipline and service periods -------------------------------------------

@@ -2,11 +2,11 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from core.excel import XLSX_CONTENT_TYPE, ImportRejected
+from core.excel import ImportRejected, xlsx_response
 from core.exceptions import ServiceError
 from core.rules import view_rule
 from core.views import paginate
@@ -225,21 +225,15 @@ def people_import_view(request, unit_pk):
     return render(request, "units/people_import.html", {"form": form, "unit": unit, "rejected": rejected})
 
 
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @view_rule("any signed-in user: the empty template holds no data")
 def people_template_view(request):
-    return _xlsx(people_template(), "mau-danh-sach-can-bo.xlsx")
+    return xlsx_response(people_template(), "mau-danh-sach-can-bo.xlsx")
 
 
 @view_rule("unit visible to the user, else 404")
 def people_export_view(request, unit_pk):
     unit = selectors.unit_get_visible(request.user, unit_pk)
-    return _xlsx(people_export(unit=unit), f"danh-sach-can-bo-{unit.pk}.xlsx")
+    return xlsx_response(people_export(unit=unit), f"danh-sach-can-bo-{unit.pk}.xlsx")
 
 
 @view_rule("emulation blocks owned by visible units (selector)")

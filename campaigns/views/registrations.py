@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from awards.enums import AwardCategory
-from core.excel import XLSX_CONTENT_TYPE
+from core.excel import xlsx_response
 from core.exceptions import ServiceError
 from core.rules import view_rule
 from core.views import paginate
@@ -182,6 +182,4 @@ def registration_overview(request, pk):
 @view_rule("campaign visible (404); exports only the registrations within the user's units")
 def registration_export(request, pk):
     campaign = selectors.campaign_get_visible(request.user, pk)
-    response = HttpResponse(registration_workbook(request.user, campaign), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="dang-ky-thi-dua-{campaign.pk}.xlsx"'
-    return response
+    return xlsx_response(registration_workbook(request.user, campaign), f"dang-ky-thi-dua-{campaign.pk}.xlsx")
