@@ -1,32 +1,28 @@
-"""Who may do what in the awards app. Visibility itself comes from units.rules (scoped selectors)."""
+"""Who may do what in the awards app, in the kernel's words (units.rules). Visibility is the kernel's READ."""
 
-from units.enums import Role
-from units.rules import has_role_on
-
-MANAGE_ROLES = {Role.SECRETARY, Role.HEAD, Role.ADMINISTRATOR}
-DECIDE_ROLES = {Role.HEAD, Role.ADMINISTRATOR}
+from units.rules import Cap, can
 
 
 def can_manage_initiatives(user, unit) -> bool:
-    """Register and edit a unit's initiatives: its secretary, head or an administrator."""
-    return has_role_on(user, unit, MANAGE_ROLES)
+    """Register and edit a unit's initiatives: those who manage its people."""
+    return can(user, Cap.MANAGE_PEOPLE, unit)
 
 
 def can_recognise_initiatives(user, unit) -> bool:
-    """Record the recognition of an initiative: the head or an administrator."""
-    return has_role_on(user, unit, DECIDE_ROLES)
+    """Record the recognition of an initiative: the head of the unit, or an administrator."""
+    return can(user, Cap.SIGN, unit) or can(user, Cap.ADMINISTER, unit)
 
 
 def can_import_history(user, unit) -> bool:
-    """Import past awards and evaluations of a unit's people: secretary, head or administrator."""
-    return has_role_on(user, unit, MANAGE_ROLES)
+    """Import past awards and evaluations of a unit's people: those who manage its people."""
+    return can(user, Cap.MANAGE_PEOPLE, unit)
 
 
 def can_view_evaluations(user, unit) -> bool:
-    """See a unit's rating grid: those who enter it, and reviewers covering the unit (read-only)."""
-    return has_role_on(user, unit, MANAGE_ROLES | {Role.REVIEWER})
+    """See a unit's rating grid: those who enter it, and those who oversee or appraise it (read-only)."""
+    return can(user, Cap.MANAGE_PEOPLE, unit) or can(user, Cap.OVERSEE, unit) or can(user, Cap.APPRAISE, unit)
 
 
 def can_revoke(user, unit) -> bool:
     """Record a revocation of an award of a unit (or of one of its people): administrators only."""
-    return has_role_on(user, unit, {Role.ADMINISTRATOR})
+    return can(user, Cap.ADMINISTER, unit)

@@ -12,51 +12,35 @@ Decisions:
   (head, reviewer or administrator of an ancestor) returns or reopens it.
 """
 
-from units.enums import Role, UnitKind
-from units.rules import has_role_on, roles_of
+from units.enums import UnitKind
+from units.rules import Cap, can, can_oversee, roles_of, unit_ids_with
 
-CAMPAIGN_EDITORS = {Role.SECRETARY, Role.HEAD, Role.ADMINISTRATOR}
-CAMPAIGN_LAUNCHERS = {Role.HEAD, Role.ADMINISTRATOR}
-OVERSEERS = {Role.HEAD, Role.REVIEWER, Role.ADMINISTRATOR}
-
-
-def _own_role(user, unit, roles) -> bool:
-    if user.is_authenticated and user.is_superuser:
-        return True
-    return any(r.unit_id == unit.pk and r.role in roles for r in roles_of(user))
+__all__ = ["can_oversee"]  # the oversight predicate lives in the kernel (units.rules)
 
 
 def launchable_unit_ids(user) -> list[int]:
-    """Units the user may launch a campaign for: those where they hold an editor role (not teams)."""
-    return [r.unit_id for r in roles_of(user) if r.role in CAMPAIGN_EDITORS and r.unit.kind != UnitKind.TEAM]
+    """Units the user may draft a campaign for: those it files for as a role holder (not teams)."""
+    ids = set(unit_ids_with(user, Cap.FILE))
+    return [r.unit_id for r in roles_of(user) if r.unit_id in ids and r.unit.kind != UnitKind.TEAM]
 
 
 def can_edit_campaign(user, campaign) -> bool:
-    return has_role_on(user, campaign.launched_by, CAMPAIGN_EDITORS)
+    return can(user, Cap.FILE, campaign.launched_by)
 
 
 def can_launch_campaign(user, campaign) -> bool:
-    return has_role_on(user, campaign.launched_by, CAMPAIGN_LAUNCHERS)
+    unit = campaign.launched_by
+    return can(user, Cap.SIGN, unit) or can(user, Cap.ADMINISTER, unit)
 
 
 def can_edit_registration(user, unit) -> bool:
-    return _own_role(user, unit, {Role.SECRETARY, Role.HEAD})
+    return can(user, Cap.FILE, unit)
 
 
 def can_submit_registration(user, unit) -> bool:
-    return _own_role(user, unit, {Role.HEAD})
-
-
-def can_oversee(user, unit) -> bool:
-    """Head, reviewer or administrator of a unit above `unit` (the level that receives its filings)."""
-    if user.is_authenticated and user.is_superuser:
-        return True
-    if unit.parent_id is None:
-        return False
-    ancestors = set(unit.ancestor_ids())
-    return any(r.role in OVERSEERS and r.unit_id in ancestors for r in roles_of(user))
+    return can(user, Cap.SIGN, unit)
 
 
 def can_manage_compact(user, block) -> bool:
-    """The block's organiser (secretary/head/administrator) records its compacts."""
-    return has_role_on(user, block.owner, CAMPAIGN_EDITORS)
+    """The block's organiser (those who file for it) records its compacts."""
+    return can(user, Cap.FILE, block.owner)

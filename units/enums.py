@@ -31,9 +31,3 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", "Chuyên viên thẩm định"
     COUNCIL_MEMBER = "council_member", "Thành viên Hội đồng TĐKT"
     ADMINISTRATOR = "administrator", "Quản trị"
-
-
-# Which roles reach below the unit they are granted on. A Phòng reviewer
-# appraises the Phòng's schools; a school secretary works for her school
-# (and its teams) only. This table is the only place that says so.
-SUBTREE_ROLES = frozenset({Role.HEAD, Role.REVIEWER, Role.ADMINISTRATOR})
