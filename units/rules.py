@@ -86,7 +86,7 @@ ROLE_CAPABILITIES: dict[str, dict[Cap, Reach]] = {
     Role.ADMINISTRATOR: {
         Cap.READ: Reach.SUBTREE,
         Cap.MANAGE_PEOPLE: Reach.SUBTREE,
-        Cap.FILE: Reach.OWN,
+        Cap.FILE: Reach.SUBTREE,
         Cap.EDIT_UNIT: Reach.SUBTREE,
         Cap.OVERSEE: Reach.BELOW,
         Cap.ADMINISTER: Reach.SUBTREE,

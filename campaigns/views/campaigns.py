@@ -12,7 +12,7 @@ from core.rules import view_rule
 from core.views import paginate
 from units.enums import UnitKind
 from units.models import Unit
-from units.rules import roles_of
+from units.rules import Cap, unit_ids_with
 from units.selectors import blocks_visible_to, units_visible_to
 
 from .. import rules, selectors, services
@@ -65,7 +65,7 @@ def campaign_detail(request, pk):
             "can_launch": rules.can_launch_campaign(user, campaign) and not campaign.is_launched,
             "own_registration_unit": own_registration_unit,
             "own_registration": own_registration,
-            "oversees": any(r.role in rules.OVERSEERS for r in roles_of(user)) or user.is_superuser,
+            "oversees": bool(unit_ids_with(user, Cap.OVERSEE)) or user.is_superuser,
             "today": datetime.date.today(),
         },
     )

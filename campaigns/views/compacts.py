@@ -10,7 +10,7 @@ from core.exceptions import ServiceError
 from core.rules import view_rule
 from core.views import paginate
 from units.models import EmulationBlock, Unit
-from units.rules import roles_of
+from units.rules import Cap, unit_ids_with
 from units.selectors import blocks_visible_to
 
 from .. import rules, selectors, services
@@ -26,7 +26,7 @@ from ..forms import (
 def compact_list(request):
     compact_filter = CompactFilter(request.GET, queryset=selectors.compacts_visible_to(request.user))
     page = paginate(request, compact_filter.qs)
-    can_create = request.user.is_superuser or any(r.role in rules.CAMPAIGN_EDITORS for r in roles_of(request.user))
+    can_create = request.user.is_superuser or bool(unit_ids_with(request.user, Cap.FILE))
     return render(
         request, "campaigns/compact_list.html", {"filter": compact_filter, "page": page, "can_create": can_create}
     )
