@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 
 from .enums import CampaignKind, CampaignStatus, RegistrationStatus
-from .models import Campaign, Compact, Notification
+from .models import Campaign, Compact
 
 YEAR_HELP = "Năm bắt đầu, ví dụ 2024"
 YES_NO = forms.Select(choices=[("", "Tất cả"), ("true", "Có"), ("false", "Không")])
@@ -85,18 +85,3 @@ class CompactFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(block__name__icontains=value))
-
-
-class NotificationFilter(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(label="Chưa đọc", field_name="read_at", lookup_expr="isnull", widget=YES_NO)
-    q = django_filters.CharFilter(label="Nội dung", field_name="message", lookup_expr="icontains")
-    o = django_filters.OrderingFilter(
-        fields=(("created_at", "created_at"),),
-        field_labels={"created_at": "Thời gian"},
-        label="Sắp xếp",
-        empty_label="Mặc định",
-    )
-
-    class Meta:
-        model = Notification
-        fields = ["unread", "q"]

@@ -413,37 +413,22 @@ class Compact(TimeStampedModel):
         return reverse("campaigns:compact_detail", args=[self.pk])
 
 
-class Notification(models.Model):
-    """An in-app message (reminders, registration submitted/returned)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="campaign_notifications")
-    message = models.CharField("nội dung", max_length=1000)
-    url = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField("thời gian", auto_now_add=True, db_index=True)
-    read_at = models.DateTimeField("đã đọc lúc", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "thông báo"
-        verbose_name_plural = "thông báo"
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
-
-    def __str__(self):
-        return self.message
-
-
 class ReminderLog(models.Model):
-    """One reminder sent for (deadline, unit, due date, days before): makes the beat task idempotent.
+    """One reminder for (deadline, unit, due date, days before): makes the beat task idempotent.
 
     `due_date` is the unit's own due date (a reopening moves it), so a reopened
-    unit is reminded again for its new date, once per offset.
+    unit is reminded again for its new date, once per offset. The row is written
+    when the reminder is queued (`queued_on`); `sent_on` stays empty until one of
+    its e-mails was accepted by the SMTP server (or at once when nobody reminded
+    has an address: the in-app notification is then the reminder).
     """
 
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
     due_date = models.DateField(null=True)
     days_before = models.PositiveSmallIntegerField()
-    sent_on = models.DateField()
+    queued_on = models.DateField(null=True)
+    sent_on = models.DateField(null=True)
 
     class Meta:
         constraints = [

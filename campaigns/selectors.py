@@ -19,7 +19,6 @@ from .models import (
     Deadline,
     DeadlineCompletion,
     DeadlineExtension,
-    Notification,
     Phase,
     Registration,
     RegistrationCollectiveLine,
@@ -365,7 +364,7 @@ def registered_targets(
     return result
 
 
-# --- Compacts, calendar, notifications ---------------------------------------------------
+# --- Compacts and calendar --------------------------------------------------------------
 
 
 def compacts_visible_to(user) -> QuerySet[Compact]:
@@ -448,13 +447,3 @@ def _campaigns_concerning(user, unit: Unit) -> list[Campaign]:
         if any(unit.path.startswith(r.path) for r in roots):
             result.append(campaign)
     return result
-
-
-def notifications_of(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user)
-
-
-def unread_notification_count(user) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()

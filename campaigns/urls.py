@@ -27,6 +27,4 @@ urlpatterns = [
     path("giao-uoc/them/", views.compact_create, name="compact_create"),
     path("giao-uoc/<int:pk>/", views.compact_detail, name="compact_detail"),
     path("lich/", views.calendar, name="calendar"),
-    path("thong-bao/", views.notification_list, name="notifications"),
-    path("thong-bao/da-doc/", views.notification_read, name="notification_read"),
 ]

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "simple_history",
     "core",
     "units",
+    "notifications",
     "awards",
     "campaigns",
     "nominations",
@@ -151,6 +152,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "campaigns-deadline-reminders": {
         "task": "campaigns.send_deadline_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # The e-mail outbox (notifications): queue again mails whose task was lost (broker down at
+    # commit) or is overdue. Cheap when there is nothing to do: one indexed query.
+    "notifications-sweep-outbox": {
+        "task": "notifications.sweep_outbox",
+        "schedule": 60.0,
     },
 }
 # Days before each campaign deadline on which reminders go out (the code defaults to 7,1).

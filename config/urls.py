@@ -15,5 +15,6 @@ urlpatterns = [
     path("don-vi/", include("units.urls")),
     path("khen-thuong/", include("awards.urls")),
     path("phong-trao/", include("campaigns.urls")),
+    path("thong-bao/", include("notifications.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -113,9 +113,12 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
 
     Only units without a completion are reminded, and only their heads and
     secretaries. Each (deadline, unit, offset) is recorded in ReminderLog, so a
-    second run on the same day (or a late run catching up) sends nothing twice.
-    Returns the number of units reminded.
-    Side effects: in-app notifications, and e-mails after commit.
+    second run on the same day (or a late run catching up) queues nothing twice.
+    The log is written as queued; it is marked sent (`sent_on`) by
+    `reminder_mark_sent` when one of its e-mails has been accepted by the SMTP
+    server, or at once when nobody reminded has an address (the in-app
+    notification is then the reminder). Returns the number of units reminded.
+    Side effects: in-app notifications, and outbox e-mails queued after commit.
     """
     today = today or datetime.date.today()
     days = reminder_days()
@@ -158,7 +161,7 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
             if missing:
                 due_units.append((unit, due, left))
                 new_logs += [
-                    ReminderLog(deadline=deadline, unit=unit, due_date=due, days_before=d, sent_on=today)
+                    ReminderLog(deadline=deadline, unit=unit, due_date=due, days_before=d, queued_on=today)
                     for d in missing
                 ]
         if not due_units:
@@ -168,8 +171,9 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
         campaign = deadline.campaign
         for unit, due, left in due_units:
             when = "hôm nay" if left == 0 else f"còn {left} ngày"
+            users = recipients.get(unit.pk, [])
             notify(
-                users=recipients.get(unit.pk, []),
+                users=users,
                 message=(
                     f"Nhắc hạn: {unit.name} cần «{deadline.get_action_display().lower()}» của phong trào "
                     f"«{campaign.name}» trước hết ngày {due:%d/%m/%Y} ({when})."
@@ -177,6 +181,35 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
                 url=campaign.get_absolute_url(),
                 email=True,
                 subject=f"Nhắc hạn: {deadline.get_action_display()}",
+                reference=_reminder_reference(deadline.pk, unit.pk, due),
             )
+            if not any(u.email for u in users):
+                ReminderLog.objects.filter(deadline=deadline, unit=unit, due_date=due, sent_on__isnull=True).update(
+                    sent_on=today
+                )
             reminded += 1
     return reminded
+
+
+_REMINDER_REFERENCE = "campaigns.reminder"
+
+
+def _reminder_reference(deadline_id: int, unit_id: int, due: datetime.date) -> str:
+    return f"{_REMINDER_REFERENCE}:{deadline_id}:{unit_id}:{due.isoformat()}"
+
+
+def reminder_mark_sent(*, reference: str, on: datetime.date) -> int:
+    """Mark the reminders behind an outbox e-mail as sent (called when the mail went out).
+
+    Ignores references that are not reminders. Returns how many reminder logs changed.
+    """
+    kind, _, rest = reference.partition(":")
+    if kind != _REMINDER_REFERENCE:
+        return 0
+    try:
+        deadline_id, unit_id, due = rest.split(":")
+        due_date = datetime.date.fromisoformat(due)
+        keys = {"deadline_id": int(deadline_id), "unit_id": int(unit_id), "due_date": due_date}
+    except ValueError:
+        return 0
+    return ReminderLog.objects.filter(sent_on__isnull=True, **keys).update(sent_on=on)

@@ -25,7 +25,6 @@ def test_demo_campaigns_visible_and_pages_render(client):
             ("list", []),
             ("calendar", []),
             ("compact_list", []),
-            ("notifications", []),
             ("detail", [own.pk]),
         ):
             assert client.get(reverse(f"campaigns:{name}", args=args)).status_code == 200, (username, name)

@@ -5,11 +5,12 @@ from django.core import mail
 
 from campaigns import selectors, services
 from campaigns.enums import CampaignKind, CampaignStatus, DeadlineAction, ReachKind, RegistrationStatus
-from campaigns.models import Notification, RegistrationTransition, ReminderLog
+from campaigns.models import RegistrationTransition, ReminderLog
 from campaigns.services import CollectiveLineInput, LineInput
 from campaigns.services.registrations import registered_counts
 from conftest import make_user
 from core.exceptions import ServiceError, StaleObjectError
+from notifications.models import Notification
 from units.enums import Role, UnitKind
 from units.services import block_create, unit_create
 
@@ -550,3 +551,35 @@ def test_submitted_initiative_titles_enter_the_initiative_register(
         "Dạy học STEM ở lớp 1",
     )
     assert set(initiative.authors.all()) == {lan, hoa}
+
+
+# --- reminders through the outbox --------------------------------------------------------
+
+
+def test_reminder_is_marked_sent_only_when_its_mail_went_out(
+    office_campaign, personas, tree, settings, django_capture_on_commit_callbacks
+):
+    from smtplib import SMTPException
+    from unittest import mock
+
+    from notifications.services import outbox_sweep
+
+    settings.CAMPAIGN_REMINDER_DAYS = [1]
+    personas["secretary_a1"].email = "alice@example.vn"
+    personas["secretary_a1"].save(update_fields=["email"])
+    later = datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC)
+    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=SMTPException("down")):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.reminders_send(today=D(2024, 10, 14)) == 2  # no error although SMTP is down
+
+    logs = dict(ReminderLog.objects.values_list("unit_id", "sent_on"))
+    # A1's secretary has an address: queued, not sent. A2 has nobody with an address: the in-app notice is it.
+    assert logs == {tree["school_a1"].pk: None, tree["school_a2"].pk: D(2024, 10, 14)}
+    assert set(ReminderLog.objects.values_list("queued_on", flat=True)) == {D(2024, 10, 14)}
+
+    assert outbox_sweep(now=later) == 1  # SMTP is back
+
+    a1_log = ReminderLog.objects.get(unit=tree["school_a1"])
+    assert a1_log.sent_on is not None
+    assert [m.to for m in mail.outbox][-1:] == [["alice@example.vn"]]
+    assert services.reminders_send(today=D(2024, 10, 14)) == 0  # and nothing twice

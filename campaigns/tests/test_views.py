@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 
 from campaigns import services
 from campaigns.enums import CampaignKind, DeadlineAction, RegistrationStatus
-from campaigns.models import Campaign, Compact, DeadlineCompletion, Notification, Registration
+from campaigns.models import Campaign, Compact, DeadlineCompletion, Registration
 from campaigns.services import CollectiveLineInput, LineInput
+from notifications.models import Notification
 from units.enums import SchoolLevel, UnitKind
 from units.services import block_create, unit_create
 
@@ -701,7 +702,7 @@ def test_compact_list_query_count_constant(client, personas, compact, tree, djan
         client.get(reverse("campaigns:compact_list"))
 
 
-# --- calendar and notifications ----------------------------------------------------------
+# --- calendar ----------------------------------------------------------
 
 
 def test_calendar_shows_phases_and_deadlines_of_own_unit(client, personas, office_campaign, phase, tree):
@@ -743,31 +744,38 @@ def test_calendar_query_count_constant(client, personas, tree, django_assert_max
         client.get(url)
 
 
-def test_notifications_own_only_and_mark_read(client, personas):
-    mine = services.notify(users=[personas["secretary_a1"]], message="Nhắc hạn A", url="/phong-trao/")[0]
-    other = services.notify(users=[personas["secretary_a2"]], message="Nhắc hạn B")[0]
-    response = get(client, personas["secretary_a1"], "notifications")
-    assert "Nhắc hạn A" in response.content.decode() and "Nhắc hạn B" not in response.content.decode()
-    assert post(client, personas["secretary_a1"], "notification_read", data={"id": other.pk}).status_code == 404
-    assert post(client, personas["secretary_a1"], "notification_read", data={"id": mine.pk}).status_code == 302
-    mine.refresh_from_db()
-    assert mine.read_at is not None
-    assert get(client, personas["outsider"], "notifications").status_code == 200
-
-
-def test_notification_list_query_count_constant(client, personas, django_assert_max_num_queries):
-    user = personas["secretary_a1"]
-    client.force_login(user)
-    services.notify(users=[user], message="Một")
-    with django_assert_max_num_queries(10):
-        client.get(reverse("campaigns:notifications"))
-    for i in range(10):
-        services.notify(users=[user], message=f"Thông báo {i}")
-    with django_assert_max_num_queries(10):
-        client.get(reverse("campaigns:notifications"))
-
-
 def test_every_campaigns_view_declares_a_rule():
     from campaigns.urls import urlpatterns
 
     assert all(getattr(p.callback, "portal_rule", "") for p in urlpatterns)
+
+
+def test_deadline_extend_succeeds_while_smtp_is_down(
+    client, personas, office_campaign, tree, django_capture_on_commit_callbacks
+):
+    from smtplib import SMTPException
+    from unittest import mock
+
+    from notifications.models import OutgoingMail
+
+    personas["secretary_a1"].email = "alice@example.vn"
+    personas["secretary_a1"].save(update_fields=["email"])
+    deadline = office_campaign.deadlines.get()
+    until = datetime.date.today() + datetime.timedelta(days=10)
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=SMTPException("421 down")
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = post(
+                client,
+                personas["reviewer_a"],
+                "deadline_extend",
+                deadline.pk,
+                data={"unit": tree["school_a1"].pk, "until": until.strftime("%d/%m/%Y"), "reason": "Bổ sung"},
+            )
+
+    assert response.status_code == 302
+    assert deadline.extensions.count() == 1
+    assert list(OutgoingMail.objects.values_list("to", "status", "attempts", "last_error")) == [
+        ("alice@example.vn", "pending", 1, "SMTPException: 421 down")
+    ]

@@ -2,8 +2,6 @@
 
 from .calendar import (  # noqa: F401
     calendar,
-    notification_list,
-    notification_read,
 )
 from .campaigns import (  # noqa: F401
     campaign_create,

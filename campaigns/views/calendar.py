@@ -1,21 +1,17 @@
-"""A unit's calendar of phases and deadlines, and in-app notifications."""
+"""A unit's calendar of phases and deadlines (in-app notifications live in the notifications app)."""
 
 import datetime
 
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
 from awards.schoolyear import school_year_bounds, school_year_of
 from core.rules import view_rule
-from core.views import paginate
 from units.rules import roles_of
 from units.selectors import unit_get_visible
 
-from .. import selectors, services
-from ..filters import NotificationFilter
-from ..models import Notification
+from .. import selectors
 
-# --- Calendar and notifications ----------------------------------------------------------
+# --- Calendar ----------------------------------------------------------
 
 
 @view_rule("a unit visible to the user (404); phases and deadlines of campaigns the user sees")
@@ -37,23 +33,3 @@ def calendar(request):
         "campaigns/calendar.html",
         {"unit": unit, "year": year, "months": months, "own_units": own_units, "today": datetime.date.today()},
     )
-
-
-@view_rule("the user's own notifications only")
-def notification_list(request):
-    notification_filter = NotificationFilter(request.GET, queryset=selectors.notifications_of(request.user))
-    page = paginate(request, notification_filter.qs)
-    return render(request, "campaigns/notification_list.html", {"filter": notification_filter, "page": page})
-
-
-@require_POST
-@view_rule("the user's own notifications only (404 for another user's)")
-def notification_read(request):
-    wanted = request.POST.get("id")
-    notification = None
-    if wanted:
-        notification = get_object_or_404(Notification.objects.filter(user=request.user), pk=wanted)
-    services.notification_mark_read(user=request.user, notification=notification)
-    if notification is not None and notification.url.startswith("/"):
-        return redirect(notification.url)
-    return redirect("campaigns:notifications")

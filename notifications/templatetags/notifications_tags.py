@@ -1,6 +1,6 @@
 from django import template
 
-from campaigns.selectors import unread_notification_count
+from notifications.selectors import unread_notification_count
 
 register = template.Library()
 
@@ -11,6 +11,6 @@ def unread_notifications(context) -> int:
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return 0
-    if not hasattr(request, "_campaign_unread"):
-        request._campaign_unread = unread_notification_count(request.user)
-    return request._campaign_unread
+    if not hasattr(request, "_unread_notifications"):
+        request._unread_notifications = unread_notification_count(request.user)
+    return request._unread_notifications
