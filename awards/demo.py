@@ -131,3 +131,74 @@ def seed(*, units: dict, rng) -> None:
             end=start.replace(year=start.year + 6) - datetime.timedelta(days=1),
             place="Xã đặc biệt khó khăn",
         )
+
+
+# --- the route to the deciding authority (AuthorityRoute rows) -------------------------------------
+
+LAW_2022 = datetime.date(2024, 1, 1)
+REFORM = datetime.date(2025, 7, 1)
+BEFORE_REFORM = REFORM - datetime.timedelta(days=1)
+BASIS_DISTRICT = (
+    "Luật Thi đua, khen thưởng số 06/2022/QH15 Điều 80; trường do UBND huyện quản lý qua Phòng GD&ĐT "
+    "(cấp nào quản lý thì cấp đó khen thưởng)"
+)
+BASIS_COMMUNE = "Nghị định 129/2025/NĐ-CP; Luật Thi đua, khen thưởng 2022 Điều 80 khoản 2, 3"
+BASIS_DEPARTMENT = "Luật Thi đua, khen thưởng số 06/2022/QH15 Điều 80 (đơn vị trực thuộc Sở)"
+BASIS_PROVINCE = "Luật Thi đua, khen thưởng số 06/2022/QH15 Điều 74; quy chế TĐKT của UBND tỉnh"
+BASIS_MINISTRY = "Luật Thi đua, khen thưởng số 06/2022/QH15 Điều 74; Thông tư 29/2023/TT-BGDĐT"
+
+
+def seed_routes(*, units: dict) -> int:
+    """Route rows for the demo province before and after 01/07/2025 (needs `units.demo.seed_authorities`).
+
+    - the Sở, for what it decides for the schools directly under it (THPT) and its own staff; the
+      Bằng khen of the provincial chairman through the Sở to UBND tỉnh; Bộ awards through the Sở;
+    - each Phòng until 30/06/2025: the district chairman's awards through the Phòng to UBND huyện;
+    - the reformed district's UBND xã from 01/07/2025: the commune chairman decides; and, for the
+      years before, the route its schools had through the abolished Phòng (the tree shows only today's
+      parent, so the older route is declared on the unit that is their ancestor now);
+    - Bình Lâm and Đông Hải (still drawn with their Phòng) from 01/07/2025: to their UBND xã.
+    Returns the number of rows created.
+    """
+    from units.demo import COMMUNES, DISTRICTS, REFORMED_DISTRICT
+
+    from .enums import AuthorityKind as K
+    from .services.routes import authority_route_create
+
+    department, province, ministry = units["department"], units["province"], units["ministry"]
+    rows = []
+
+    def add(unit, kind, decider, via=(), start=LAW_2022, end=None, basis="", verified=False):
+        rows.append(
+            authority_route_create(
+                unit=unit,
+                authority_kind=kind,
+                decider=decider,
+                via=via,
+                effective_from=start,
+                effective_to=end,
+                legal_basis=basis,
+                is_verified=verified,
+                by=None,
+            )
+        )
+
+    add(department, K.UNIT_HEAD, department, basis=BASIS_DEPARTMENT)
+    add(department, K.DISTRICT_CHAIR, department, end=BEFORE_REFORM, basis=BASIS_DEPARTMENT)
+    add(department, K.COMMUNE_CHAIR, department, start=REFORM, basis=BASIS_DEPARTMENT)
+    add(department, K.DEPARTMENT_DIRECTOR, department, basis=BASIS_DEPARTMENT)
+    add(department, K.PROVINCIAL_CHAIR, province, via=[department], basis=BASIS_PROVINCE)
+    add(department, K.MINISTER, ministry, via=[department], basis=BASIS_MINISTRY)
+    for _district, code in DISTRICTS:
+        office, committee = units[f"pgd-{code}"], units[f"ubnd-huyen-{code}"]
+        communes = [units[f"ubnd-xa-{slug}"] for _name, slug in COMMUNES[code]]
+        for kind in (K.DISTRICT_CHAIR, K.UNIT_HEAD):
+            add(office, kind, committee, via=[office], end=BEFORE_REFORM, basis=BASIS_DISTRICT)
+        if code != REFORMED_DISTRICT:
+            add(office, K.COMMUNE_CHAIR, communes[0], start=REFORM, basis=BASIS_COMMUNE, verified=True)
+            continue
+        for commune in communes:
+            add(commune, K.COMMUNE_CHAIR, commune, start=REFORM, basis=BASIS_COMMUNE, verified=True)
+            for kind in (K.DISTRICT_CHAIR, K.UNIT_HEAD):
+                add(commune, kind, committee, via=[office], end=BEFORE_REFORM, basis=BASIS_DISTRICT)
+    return len(rows)

@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -339,3 +339,99 @@ class Initiative(TimeStampedModel):
     @property
     def is_recognised(self) -> bool:
         return self.status == InitiativeStatus.RECOGNISED
+
+
+class AuthorityRoute(TimeStampedModel):
+    """Which unit decides awards of one `authority_kind` for a part of the tree, and through whom (dated).
+
+    `unit` is a scope: the row applies to that unit and every unit below it,
+    and the row on the deepest ancestor-or-self of a proposing unit wins, so a
+    province needs a row per Phòng or UBND xã and a few on the Sở, not one per
+    school. The decider need not be an ancestor: the UBND huyện that decided
+    before 01/07/2025 sits beside the education branch. A change is a new row
+    (the old one gets `effective_to`); `via` never changes after creation.
+    """
+
+    unit = models.ForeignKey(
+        Unit, verbose_name="áp dụng cho đơn vị (và cấp dưới)", on_delete=models.PROTECT, related_name="authority_routes"
+    )
+    authority_kind = models.CharField("thẩm quyền quyết định", max_length=32, choices=AuthorityKind.choices)
+    decider = models.ForeignKey(Unit, verbose_name="cơ quan quyết định", on_delete=models.PROTECT, related_name="+")
+    effective_from = models.DateField("hiệu lực từ ngày")
+    effective_to = models.DateField("hiệu lực đến ngày", null=True, blank=True)
+    legal_basis = models.CharField("căn cứ pháp lý", max_length=500, blank=True)
+    is_verified = models.BooleanField(
+        "đã đối chiếu văn bản", default=True, help_text="Bỏ chọn khi tuyến trình chưa được đối chiếu với văn bản gốc"
+    )
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "tuyến trình khen thưởng"
+        verbose_name_plural = "tuyến trình khen thưởng"
+        ordering = ["unit__path", "authority_kind", "effective_from"]
+        indexes = [models.Index(fields=["unit", "authority_kind"], name="route_unit_kind")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                name="route_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_authority_kind_display()} – {self.unit} → {self.decider}"
+
+    def in_force_on(self, day) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    @classmethod
+    def overlapping(cls, *, unit_id, authority_kind, effective_from, effective_to, exclude_pk=None):
+        """Rows of the same scope and kind whose period meets [effective_from, effective_to]."""
+        rows = cls.objects.filter(unit_id=unit_id, authority_kind=authority_kind).filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from)
+        )
+        if effective_to is not None:
+            rows = rows.filter(effective_from__lte=effective_to)
+        return rows.exclude(pk=exclude_pk) if exclude_pk else rows
+
+    def clean(self):
+        if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
+            raise ValidationError("Ngày hết hiệu lực không thể trước ngày có hiệu lực.")
+        if self.unit_id and self.authority_kind and self.effective_from:
+            other = self.overlapping(
+                unit_id=self.unit_id,
+                authority_kind=self.authority_kind,
+                effective_from=self.effective_from,
+                effective_to=self.effective_to,
+                exclude_pk=self.pk,
+            ).first()
+            if other:
+                raise ValidationError(route_overlap_message(other))
+
+
+def route_overlap_message(other: "AuthorityRoute") -> str:
+    until = f"{other.effective_to:%d/%m/%Y}" if other.effective_to else "nay"
+    return (
+        f"Đơn vị này đã có tuyến trình cho thẩm quyền «{other.get_authority_kind_display()}» hiệu lực từ "
+        f"{other.effective_from:%d/%m/%Y} đến {until}; hãy kết thúc hoặc thay thế tuyến trình đó."
+    )
+
+
+class AuthorityRouteStep(models.Model):
+    """One unit a nomination passes through on its way to the decider, in order (`position` 1, 2, …)."""
+
+    route = models.ForeignKey(AuthorityRoute, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField("thứ tự")
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị chuyển qua", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "đơn vị chuyển qua"
+        verbose_name_plural = "đơn vị chuyển qua"
+        ordering = ["route", "position"]
+        constraints = [models.UniqueConstraint(fields=["route", "position"], name="routestep_position_unique")]
+
+    def __str__(self):
+        return f"{self.position}. {self.unit}"

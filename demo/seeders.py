@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from awards import demo as awards_demo
 from campaigns import demo as campaigns_demo
-from units.demo import DEMO_PASSWORD, seed_units
+from units.demo import DEMO_PASSWORD, seed_authorities, seed_units
 
 MARKER_USERNAME = "so.quantri"
 User = get_user_model()
@@ -42,4 +42,7 @@ def seed_all() -> bool:
     admin.save(update_fields=["first_name", "last_name"])
     awards_demo.seed(units=result.units, rng=rng)
     campaigns_demo.seed(units=result.units, rng=rng)
+    # The reform of 01/07/2025 moves schools; the history and campaigns above predate it.
+    seed_authorities(result)
+    awards_demo.seed_routes(units=result.units)
     return True

@@ -264,3 +264,89 @@ def seed_units(*, rng: random.Random | None = None) -> DemoResult:
     for name, slug in HIGH_SCHOOLS:
         _school(rng, names, result, password_hash, department, name, SchoolLevel.UPPER_SECONDARY, slug, PROVINCE)
     return result
+
+
+# --- the People's Committees that decide, and the reform of 01/07/2025 -----------------------------
+
+REFORM_DAY = datetime.date(2025, 7, 1)
+# Ngọc Sơn is the demo's commune-era district: from 01/07/2025 its schools sit under two UBND xã
+# (the Phòng is abolished). Bình Lâm and Đông Hải keep the pre-reform shape so the older demo
+# accounts keep their schools; only their deciding UBND xã is added beside the tree.
+REFORMED_DISTRICT = "ns"
+COMMUNES = {
+    "ns": [("Ngọc Sơn", "ngocson"), ("Sơn Thủy", "sonthuy")],
+    "bl": [("Bình Lâm", "binhlam")],
+    "dh": [("Đông Hải", "donghai")],
+}
+
+
+def _committee(name, short, kind, parent, locality, **fields):
+    return unit_create(
+        name=name,
+        short_name=short,
+        kind=kind,
+        parent=parent,
+        locality=locality,
+        document_code="UBND",
+        head_title="Chủ tịch",
+        **fields,
+    )
+
+
+def seed_authorities(result: DemoResult) -> DemoResult:
+    """Add the Bộ, a UBND huyện per Phòng (until 30/06/2025), UBND xã from 01/07/2025, and move the
+    reformed district's schools from their Phòng to its UBND xã (`unit_move`).
+
+    Deciding committees that manage no school sit under UBND tỉnh, beside the education branch; a
+    UBND xã that manages schools sits under the Sở, so the Sở's roles keep reaching its schools
+    (Sở → UBND xã → trường). Run after the awards and campaigns demo, whose history predates the reform.
+    """
+    from .services import unit_move
+
+    units = result.units
+    province, department = units["province"], units["department"]
+    before = REFORM_DAY - datetime.timedelta(days=1)
+    units["ministry"] = unit_create(
+        name="Bộ Giáo dục và Đào tạo",
+        short_name="Bộ GD&ĐT",
+        kind=UnitKind.MINISTRY,
+        document_code="BGDĐT",
+        head_title="Bộ trưởng",
+    )
+    for district, code in DISTRICTS:
+        units[f"ubnd-huyen-{code}"] = _committee(
+            f"Ủy ban nhân dân huyện {district}",
+            f"UBND huyện {district}",
+            UnitKind.DISTRICT_AUTHORITY,
+            province,
+            district,
+            active_to=before,
+        )
+        office = units[f"pgd-{code}"]
+        for commune, slug in COMMUNES[code]:
+            manages_schools = code == REFORMED_DISTRICT
+            units[f"ubnd-xa-{slug}"] = _committee(
+                f"Ủy ban nhân dân xã {commune}",
+                f"UBND xã {commune}",
+                UnitKind.COMMUNE_AUTHORITY,
+                department if manages_schools else province,
+                commune,
+                active_from=REFORM_DAY,
+            )
+        if code != REFORMED_DISTRICT:
+            continue
+        unit_update(unit=office, active_to=before)
+        communes = [units[f"ubnd-xa-{slug}"] for _commune, slug in COMMUNES[code]]
+        schools = sorted(
+            (u for u in units.values() if u.kind == UnitKind.SCHOOL and u.parent_id == office.pk), key=lambda s: s.pk
+        )
+        for index, school in enumerate(schools):
+            commune = communes[0] if index < 5 else communes[1]
+            unit_move(unit=school, new_parent=commune)
+            unit_update(unit=school, parent_body_name=commune.name.upper())
+    # A UBND xã is a unit like any other: its administrator and its Hội đồng TĐKT hold roles on it.
+    password_hash = make_password(DEMO_PASSWORD)
+    commune = units["ubnd-xa-ngocson"]
+    _account(result, password_hash, "xa-ngocson.quantri", Role.ADMINISTRATOR, commune)
+    _account(result, password_hash, "xa-ngocson.hoidong", Role.COUNCIL_MEMBER, commune)
+    return result
