@@ -35,6 +35,8 @@ CLAIM_FOR = datetime.timedelta(minutes=5)
 # The sweep leaves a fresh row to its own task for this long before queuing it again.
 SWEEP_DELAY = datetime.timedelta(minutes=2)
 SWEEP_BATCH = 500
+# Queuing happens right after the user's commit: give up on a dead broker within about a second.
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
 # After this many attempts a row is marked failed and the sweep stops trying (operations.md).
 MAX_ATTEMPTS = 10
 
@@ -120,7 +122,7 @@ def mails_enqueue(*, mail_ids) -> int:
     queued = 0
     for mail_id in mail_ids:
         try:
-            send_mail.apply_async(kwargs={"mail_id": mail_id})
+            send_mail.apply_async(kwargs={"mail_id": mail_id}, retry_policy=PUBLISH_RETRY)
         except Exception:  # noqa: BLE001 - broker down, or the eager task failed: the sweep tries again
             logger.warning("Could not queue outgoing mail %s; the outbox sweep will retry it", mail_id, exc_info=True)
         else:

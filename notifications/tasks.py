@@ -10,6 +10,9 @@ from . import services
     bind=True,
     acks_late=True,
     time_limit=120,
+    # The outbox row is the result. Without this, queuing also subscribes to the Redis result
+    # store, which retries for 20 s when Redis is down and then breaks the web process's Celery app.
+    ignore_result=True,
     autoretry_for=services.TRANSIENT_MAIL_ERRORS,
     retry_backoff=30,
     retry_backoff_max=3600,
@@ -28,7 +31,7 @@ def send_mail(self, *, mail_id: int) -> bool:
         raise
 
 
-@shared_task(name="notifications.sweep_outbox", acks_late=True, time_limit=120)
+@shared_task(name="notifications.sweep_outbox", acks_late=True, time_limit=120, ignore_result=True)
 def sweep_outbox() -> int:
     """Beat, every minute: queue again outbox rows whose task was lost (broker down at commit) or overdue."""
     return services.outbox_sweep()
