@@ -12,6 +12,17 @@ from core.exceptions import ServiceError
 from core.rules import view_rule
 from core.views import paginate
 from units import selectors as unit_selectors
+from units.view_rules import (
+    LIST_IN_SCOPE,
+    PERSON_MANAGE,
+    PERSON_READ,
+    SIGNED_IN,
+    UNIT_ADMINISTER,
+    UNIT_EVALUATIONS,
+    UNIT_MANAGE_PEOPLE,
+    UNIT_READ,
+    UNIT_SIGN,
+)
 
 from . import engine, importing, selectors, services
 from .filters import CatalogFilter, InitiativeFilter, PeopleSearchFilter, RecordFilter
@@ -59,14 +70,14 @@ IMPORT_KINDS = {
 # --- catalog -------------------------------------------------------------------------------------
 
 
-@view_rule("any signed-in user: the catalog is the published law")
+@view_rule(SIGNED_IN)
 def catalog_list(request):
     catalog_filter = CatalogFilter(request.GET, queryset=selectors.catalog())
     page = paginate(request, catalog_filter.qs)
     return render(request, "awards/catalog_list.html", {"filter": catalog_filter, "page": page})
 
 
-@view_rule("any signed-in user: the catalog is the published law")
+@view_rule(SIGNED_IN)
 def catalog_detail(request, pk):
     award_type = selectors.award_type_get(pk)
     return render(
@@ -84,7 +95,7 @@ def catalog_detail(request, pk):
 # --- people and their history ---------------------------------------------------------------------
 
 
-@view_rule("people of units visible to the user (selector)")
+@view_rule(LIST_IN_SCOPE)
 def people_search(request):
     people = unit_selectors.people_visible_to(request.user).order_by("full_name", "id")
     people_filter = PeopleSearchFilter(
@@ -94,7 +105,7 @@ def people_search(request):
     return render(request, "awards/people_search.html", {"filter": people_filter, "page": page})
 
 
-@view_rule("person of a visible unit, else 404")
+@view_rule(PERSON_READ)
 def person_history(request, pk):
     person = unit_selectors.person_get_visible(request.user, pk)
     year = current_school_year()
@@ -128,7 +139,7 @@ def _check(request, candidate, codes, template_context):
     return render(request, "awards/check.html", {**template_context, "form": form, "result": result, "error": error})
 
 
-@view_rule("person of a visible unit, else 404")
+@view_rule(PERSON_READ)
 def person_check(request, pk):
     person = unit_selectors.person_get_visible(request.user, pk)
     codes = selectors.individual_codes_in_force(datetime.date.today())
@@ -138,7 +149,7 @@ def person_check(request, pk):
 # --- units ----------------------------------------------------------------------------------------------
 
 
-@view_rule("unit visible to the user, else 404")
+@view_rule(UNIT_READ)
 def unit_history(request, pk):
     unit = unit_selectors.unit_get_visible(request.user, pk)
     year = current_school_year()
@@ -167,7 +178,7 @@ def unit_history(request, pk):
     )
 
 
-@view_rule("unit visible to the user, else 404: the same records the unit page lists")
+@view_rule(UNIT_READ)
 def unit_records_export(request, pk):
     unit = unit_selectors.unit_get_visible(request.user, pk)
     record_filter = RecordFilter(
@@ -178,14 +189,14 @@ def unit_records_export(request, pk):
     return xlsx_response(importing.records_export(record_filter.qs), f"khen-thuong-don-vi-{unit.pk}.xlsx")
 
 
-@view_rule("unit visible to the user, else 404")
+@view_rule(UNIT_READ)
 def unit_check(request, pk):
     unit = unit_selectors.unit_get_visible(request.user, pk)
     codes = selectors.collective_codes_in_force(datetime.date.today())
     return _check(request, unit, codes, {"unit": unit, "title": f"Kiểm tra điều kiện – {unit.name}"})
 
 
-@view_rule("record of a visible person or unit (404); administrator of it (403)")
+@view_rule(UNIT_ADMINISTER)
 def record_revoke(request, pk):
     record = selectors.record_get_visible(request.user, pk)
     owner_unit = record.unit or record.person.unit
@@ -220,14 +231,14 @@ def record_revoke(request, pk):
 # --- initiatives ------------------------------------------------------------------------------------------
 
 
-@view_rule("any signed-in user; redirects to the register of the active unit")
+@view_rule(SIGNED_IN)
 def initiative_home(request):
     if request.active_role is None:
         raise Http404
     return redirect("awards:initiative_list", unit_pk=request.active_role.unit_id)
 
 
-@view_rule("unit visible to the user, else 404")
+@view_rule(UNIT_READ)
 def initiative_list(request, unit_pk):
     unit = unit_selectors.unit_get_visible(request.user, unit_pk)
     initiative_filter = InitiativeFilter(request.GET, queryset=selectors.unit_initiatives(unit))
@@ -245,7 +256,7 @@ def initiative_list(request, unit_pk):
     )
 
 
-@view_rule("unit visible (404); secretary/head/administrator of it (403)")
+@view_rule(UNIT_MANAGE_PEOPLE)
 def initiative_create(request, unit_pk):
     unit = unit_selectors.unit_get_visible(request.user, unit_pk)
     if not can_manage_initiatives(request.user, unit):
@@ -271,7 +282,7 @@ def initiative_create(request, unit_pk):
     return render(request, "form.html", {"form": form, "title": f"Đăng ký sáng kiến – {unit.name}", "back": unit})
 
 
-@view_rule("initiative of a visible unit (404); secretary/head/administrator of the unit (403)")
+@view_rule(UNIT_MANAGE_PEOPLE)
 def initiative_edit(request, pk):
     initiative = selectors.initiative_get_visible(request.user, pk)
     if not can_manage_initiatives(request.user, initiative.unit):
@@ -311,7 +322,7 @@ def initiative_edit(request, pk):
     )
 
 
-@view_rule("initiative of a visible unit (404); head/administrator of the unit (403)")
+@view_rule(UNIT_SIGN)
 def initiative_recognise(request, pk):
     initiative = selectors.initiative_get_visible(request.user, pk)
     if not can_recognise_initiatives(request.user, initiative.unit):
@@ -343,7 +354,7 @@ def initiative_recognise(request, pk):
 # --- imports -------------------------------------------------------------------------------------------------
 
 
-@view_rule("unit visible (404); secretary/head/administrator of it (403)")
+@view_rule(UNIT_MANAGE_PEOPLE)
 def history_import(request, unit_pk, kind):
     if kind not in IMPORT_KINDS:
         raise Http404
@@ -374,7 +385,7 @@ def history_import(request, unit_pk, kind):
     )
 
 
-@view_rule("any signed-in user: the empty template holds no data")
+@view_rule(SIGNED_IN)
 def import_template(request, kind):
     if kind not in IMPORT_KINDS:
         raise Http404
@@ -385,7 +396,7 @@ def import_template(request, kind):
 # --- entry of ratings, decisions, discipline and service periods -------------------------------------------
 
 
-@view_rule("unit visible (404); secretary/head/administrator edit, reviewer reads (403 otherwise)")
+@view_rule(UNIT_EVALUATIONS)
 def evaluation_grid(request, unit_pk):
     unit = unit_selectors.unit_get_visible(request.user, unit_pk)
     if not can_view_evaluations(request.user, unit):
@@ -435,7 +446,7 @@ def evaluation_grid(request, unit_pk):
     )
 
 
-@view_rule("unit visible (404); secretary/head/administrator of it (403)")
+@view_rule(UNIT_MANAGE_PEOPLE)
 def decision_create(request, unit_pk):
     unit = unit_selectors.unit_get_visible(request.user, unit_pk)
     if not can_import_history(request.user, unit):
@@ -500,7 +511,7 @@ def _period_form_page(request, person, form, title, save, done):
     )
 
 
-@view_rule("person of a visible unit (404); secretary/head/administrator of the person's unit (403)")
+@view_rule(PERSON_MANAGE)
 def discipline_create(request, person_pk):
     person = _person_managed(request, person_pk)
     form = DisciplineForm(request.POST or None)
@@ -514,7 +525,7 @@ def discipline_create(request, person_pk):
     )
 
 
-@view_rule("discipline period of a visible person (404); secretary/head/administrator of the person's unit (403)")
+@view_rule(PERSON_MANAGE)
 def discipline_end(request, pk):
     period = selectors.discipline_get_visible(request.user, pk)
     person = _person_managed(request, period.person_id)
@@ -529,7 +540,7 @@ def discipline_end(request, pk):
     )
 
 
-@view_rule("discipline period of a visible person (404); secretary/head/administrator of the person's unit (403)")
+@view_rule(PERSON_MANAGE)
 def discipline_delete(request, pk):
     period = selectors.discipline_get_visible(request.user, pk)
     person = _person_managed(request, period.person_id)
@@ -544,7 +555,7 @@ def discipline_delete(request, pk):
     )
 
 
-@view_rule("person of a visible unit (404); secretary/head/administrator of the person's unit (403)")
+@view_rule(PERSON_MANAGE)
 def service_period_create(request, person_pk):
     person = _person_managed(request, person_pk)
     form = ServicePeriodForm(request.POST or None)
@@ -558,7 +569,7 @@ def service_period_create(request, person_pk):
     )
 
 
-@view_rule("service period of a visible person (404); secretary/head/administrator of the person's unit (403)")
+@view_rule(PERSON_MANAGE)
 def service_period_delete(request, pk):
     period = selectors.service_period_get_visible(request.user, pk)
     person = _person_managed(request, period.person_id)

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 
-from core.rules import view_rule
+from core.rules import PUBLIC, view_rule
 
 PAGE_SIZE = 25
 
@@ -16,7 +16,7 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
 
 
 @login_not_required
-@view_rule("public: says only whether the database answers")
+@view_rule(PUBLIC)
 def healthz(request):
     """Liveness and readiness for load balancers and compose healthchecks."""
     try:

@@ -28,6 +28,19 @@ from .importing import people_export, people_import, people_template
 from .middleware import SESSION_KEY
 from .models import Unit
 from .rules import can_edit_unit, can_manage_people, can_manage_structure, has_role_on, roles_of
+from .view_rules import (
+    BLOCK_MANAGE,
+    BLOCK_READ,
+    LIST_IN_SCOPE,
+    OWN_ACCOUNT,
+    PERSON_MANAGE,
+    PERSON_READ,
+    SIGNED_IN,
+    UNIT_ADMINISTER,
+    UNIT_EDIT,
+    UNIT_MANAGE_PEOPLE,
+    UNIT_READ,
+)
 
 
 def _version(obj) -> str:
@@ -39,7 +52,7 @@ def _expected(form) -> datetime.datetime | None:
     return datetime.datetime.fromisoformat(raw) if raw else None
 
 
-@view_rule("any signed-in user; shows the active unit")
+@view_rule(SIGNED_IN)
 def home(request):
     unit = request.active_role.unit if request.active_role else None
     context = {"unit": unit}
@@ -50,7 +63,7 @@ def home(request):
 
 
 @require_POST
-@view_rule("the user's own roles only")
+@view_rule(OWN_ACCOUNT)
 def switch_role(request):
     wanted = request.POST.get("role")
     role = next((r for r in roles_of(request.user) if str(r.pk) == wanted), None)
@@ -61,7 +74,7 @@ def switch_role(request):
     return redirect("home")
 
 
-@view_rule("units visible to the user (selector)")
+@view_rule(LIST_IN_SCOPE)
 def unit_list(request):
     units = selectors.unit_list(request.user)
     unit_filter = UnitFilter(request.GET, queryset=units)
@@ -71,7 +84,7 @@ def unit_list(request):
     return render(request, "units/unit_list.html", {"filter": unit_filter, "page": page, "rel_depth": -top})
 
 
-@view_rule("unit visible to the user, else 404")
+@view_rule(UNIT_READ)
 def unit_detail(request, pk):
     unit = selectors.unit_get_visible(request.user, pk)
     return render(
@@ -88,7 +101,7 @@ def unit_detail(request, pk):
     )
 
 
-@view_rule("visible (404) and head/administrator of the unit (403)")
+@view_rule(UNIT_EDIT)
 def unit_edit(request, pk):
     unit = selectors.unit_get_visible(request.user, pk)
     if not can_edit_unit(request.user, unit):
@@ -112,7 +125,7 @@ def unit_edit(request, pk):
     return render(request, "form.html", {"form": form, "title": f"Sửa thông tin {unit.name}", "back": unit})
 
 
-@view_rule("people of units visible to the user (selector)")
+@view_rule(LIST_IN_SCOPE)
 def person_list(request):
     people = selectors.people_visible_to(request.user)
     person_filter = PersonFilter(request.GET, queryset=people, units=selectors.units_visible_to(request.user))
@@ -120,7 +133,7 @@ def person_list(request):
     return render(request, "units/person_list.html", {"filter": person_filter, "page": page})
 
 
-@view_rule("person of a visible unit, else 404")
+@view_rule(PERSON_READ)
 def person_detail(request, pk):
     person = selectors.person_get_visible(request.user, pk)
     return render(
@@ -140,7 +153,7 @@ def _person_initial(person):
     return {**{f: getattr(person, f) for f in fields}, "version": _version(person)}
 
 
-@view_rule("unit visible (404); secretary/head/administrator of it (403)")
+@view_rule(UNIT_MANAGE_PEOPLE)
 def person_create(request, unit_pk):
     unit = selectors.unit_get_visible(request.user, unit_pk)
     if not can_manage_people(request.user, unit):
@@ -158,7 +171,7 @@ def person_create(request, unit_pk):
     return render(request, "form.html", {"form": form, "title": f"Thêm cá nhân vào {unit.name}", "back": unit})
 
 
-@view_rule("person visible (404); secretary/head/administrator of the unit (403)")
+@view_rule(PERSON_MANAGE)
 def person_edit(request, pk):
     person = selectors.person_get_visible(request.user, pk)
     if not can_manage_people(request.user, person.unit):
@@ -176,7 +189,7 @@ def person_edit(request, pk):
     return render(request, "form.html", {"form": form, "title": f"Sửa thông tin {person.full_name}", "back": person})
 
 
-@view_rule("person visible (404); may manage people of the current and the target unit (403)")
+@view_rule(PERSON_MANAGE)
 def person_transfer(request, pk):
     person = selectors.person_get_visible(request.user, pk)
     if not can_manage_people(request.user, person.unit):
@@ -203,7 +216,7 @@ def person_transfer(request, pk):
     return render(request, "form.html", {"form": form, "title": f"Điều chuyển {person.full_name}", "back": person})
 
 
-@view_rule("unit visible (404); secretary/head/administrator of it (403)")
+@view_rule(UNIT_MANAGE_PEOPLE)
 def people_import_view(request, unit_pk):
     unit = selectors.unit_get_visible(request.user, unit_pk)
     if not can_manage_people(request.user, unit):
@@ -225,24 +238,24 @@ def people_import_view(request, unit_pk):
     return render(request, "units/people_import.html", {"form": form, "unit": unit, "rejected": rejected})
 
 
-@view_rule("any signed-in user: the empty template holds no data")
+@view_rule(SIGNED_IN)
 def people_template_view(request):
     return xlsx_response(people_template(), "mau-danh-sach-can-bo.xlsx")
 
 
-@view_rule("unit visible to the user, else 404")
+@view_rule(UNIT_READ)
 def people_export_view(request, unit_pk):
     unit = selectors.unit_get_visible(request.user, unit_pk)
     return xlsx_response(people_export(unit=unit), f"danh-sach-can-bo-{unit.pk}.xlsx")
 
 
-@view_rule("emulation blocks owned by visible units (selector)")
+@view_rule(LIST_IN_SCOPE)
 def block_list(request):
     page = paginate(request, selectors.blocks_visible_to(request.user).order_by("name"))
     return render(request, "units/block_list.html", {"page": page})
 
 
-@view_rule("block owned by or including a visible unit, else 404")
+@view_rule(BLOCK_READ)
 def block_detail(request, pk):
     block = selectors.block_get_visible(request.user, pk)
     members = block.members.select_related("parent").order_by("path")
@@ -258,9 +271,7 @@ def _block_owners(user):
     ]
 
 
-@view_rule(
-    "any signed-in user may open it; the owner offered must be a unit the user heads or administers (403 if none)"
-)
+@view_rule(BLOCK_MANAGE)
 def block_create(request):
     owners = _block_owners(request.user)
     if not owners:
@@ -279,7 +290,7 @@ def block_create(request):
     return render(request, "form.html", {"form": form, "title": "Tạo khối/cụm thi đua"})
 
 
-@view_rule("block visible (404); head/administrator of its owner (403)")
+@view_rule(BLOCK_MANAGE)
 def block_edit(request, pk):
     block = selectors.block_get_visible(request.user, pk)
     if not has_role_on(request.user, block.owner, {Role.ADMINISTRATOR, Role.HEAD}):
@@ -309,7 +320,7 @@ def block_edit(request, pk):
     return render(request, "form.html", {"form": form, "title": f"Sửa {block.name}", "back": block})
 
 
-@view_rule("unit visible (404); administrator covering it (403)")
+@view_rule(UNIT_ADMINISTER)
 def unit_role_list(request, pk):
     unit = selectors.unit_get_visible(request.user, pk)
     if not can_manage_structure(request.user, unit):
@@ -327,7 +338,7 @@ def unit_role_list(request, pk):
 
 
 @require_POST
-@view_rule("unit visible (404); administrator covering it (403)")
+@view_rule(UNIT_ADMINISTER)
 def unit_role_revoke(request, pk, role_pk):
     unit = selectors.unit_get_visible(request.user, pk)
     if not can_manage_structure(request.user, unit):
@@ -338,7 +349,7 @@ def unit_role_revoke(request, pk, role_pk):
     return redirect("units:roles", pk=unit.pk)
 
 
-@view_rule("parent visible (404); administrator covering the parent (403)")
+@view_rule(UNIT_ADMINISTER)
 def unit_child_create(request, pk):
     parent = selectors.unit_get_visible(request.user, pk)
     if not can_manage_structure(request.user, parent):
@@ -365,7 +376,7 @@ def unit_child_create(request, pk):
     )
 
 
-@view_rule("unit visible (404); administrator covering the unit and the new parent (403)")
+@view_rule(UNIT_ADMINISTER)
 def unit_move(request, pk):
     unit = selectors.unit_get_visible(request.user, pk)
     if unit.parent_id is None or not can_manage_structure(request.user, unit):

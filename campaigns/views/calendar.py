@@ -8,13 +8,14 @@ from awards.schoolyear import school_year_bounds, school_year_of
 from core.rules import view_rule
 from units.rules import roles_of
 from units.selectors import unit_get_visible
+from units.view_rules import UNIT_READ
 
 from .. import selectors
 
 # --- Calendar ----------------------------------------------------------
 
 
-@view_rule("a unit visible to the user (404); phases and deadlines of campaigns the user sees")
+@view_rule(UNIT_READ)
 def calendar(request):
     user = request.user
     unit_id = request.GET.get("unit") or (request.active_role.unit_id if request.active_role else None)

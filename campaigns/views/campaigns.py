@@ -14,6 +14,7 @@ from units.enums import UnitKind
 from units.models import Unit
 from units.rules import Cap, unit_ids_with
 from units.selectors import blocks_visible_to, units_visible_to
+from units.view_rules import CAMPAIGN_FILE, CAMPAIGN_READ, CAMPAIGN_SIGN, LIST_IN_SCOPE
 
 from .. import rules, selectors, services
 from ..enums import ObjectGroup
@@ -27,7 +28,7 @@ from .shared import editable_campaign, expected_version, version_of
 # --- Campaigns ---------------------------------------------------------------------------
 
 
-@view_rule("campaigns visible to the user (selector campaigns_visible_to)")
+@view_rule(LIST_IN_SCOPE)
 def campaign_list(request):
     campaign_filter = CampaignFilter(request.GET, queryset=selectors.campaign_list(request.user))
     page = paginate(request, campaign_filter.qs)
@@ -38,7 +39,7 @@ def campaign_list(request):
     )
 
 
-@view_rule("campaign visible to the user, else 404")
+@view_rule(CAMPAIGN_READ)
 def campaign_detail(request, pk):
     campaign = selectors.campaign_get_visible(request.user, pk)
     detail = selectors.campaign_detail(campaign)
@@ -121,7 +122,7 @@ def _campaign_form(request, *, campaign=None):
     )
 
 
-@view_rule("secretary/head/administrator of the launching unit (own roles only)")
+@view_rule(CAMPAIGN_FILE)
 def campaign_create(request):
     if not rules.launchable_unit_ids(request.user) and not request.user.is_superuser:
         raise PermissionDenied
@@ -139,7 +140,7 @@ def campaign_create(request):
     return render(request, "form.html", {"form": form, "title": "Phong trào thi đua mới"})
 
 
-@view_rule("campaign visible (404); secretary/head/administrator of its launching unit (403)")
+@view_rule(CAMPAIGN_FILE)
 def campaign_edit(request, pk):
     campaign = editable_campaign(request, pk)
     form = _campaign_form(request, campaign=campaign)
@@ -157,7 +158,7 @@ def campaign_edit(request, pk):
 
 
 @require_POST
-@view_rule("campaign visible (404); head/administrator of its launching unit (403)")
+@view_rule(CAMPAIGN_SIGN)
 def campaign_launch(request, pk):
     campaign = selectors.campaign_get_visible(request.user, pk)
     if not rules.can_launch_campaign(request.user, campaign):

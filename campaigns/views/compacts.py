@@ -12,6 +12,7 @@ from core.views import paginate
 from units.models import EmulationBlock, Unit
 from units.rules import Cap, unit_ids_with
 from units.selectors import blocks_visible_to
+from units.view_rules import COMPACT_FILE, COMPACT_READ, LIST_IN_SCOPE
 
 from .. import rules, selectors, services
 from ..filters import CompactFilter
@@ -22,7 +23,7 @@ from ..forms import (
 # --- Compacts ----------------------------------------------------------------------------
 
 
-@view_rule("compacts of blocks organised by, or signed by, a unit the user sees (selector)")
+@view_rule(LIST_IN_SCOPE)
 def compact_list(request):
     compact_filter = CompactFilter(request.GET, queryset=selectors.compacts_visible_to(request.user))
     page = paginate(request, compact_filter.qs)
@@ -32,7 +33,7 @@ def compact_list(request):
     )
 
 
-@view_rule("compact visible to the user, else 404")
+@view_rule(COMPACT_READ)
 def compact_detail(request, pk):
     compact = selectors.compact_get_visible(request.user, pk)
     return render(
@@ -40,7 +41,7 @@ def compact_detail(request, pk):
     )
 
 
-@view_rule("blocks whose organiser the user serves as secretary/head/administrator (403 when none)")
+@view_rule(COMPACT_FILE)
 def compact_create(request):
     user = request.user
     blocks = [b for b in blocks_visible_to(user) if rules.can_manage_compact(user, b)]

@@ -11,6 +11,7 @@ from units.enums import UnitKind
 from units.models import Unit
 from units.rules import unit_scope_q
 from units.selectors import unit_get_visible
+from units.view_rules import CAMPAIGN_FILE, OVERSEE, REGISTRATION_FILE
 
 from .. import rules, selectors, services
 from ..forms import (
@@ -25,7 +26,7 @@ from .shared import editable_campaign, expected_version, version_of
 # --- Phases, awards, deadlines -----------------------------------------------------------
 
 
-@view_rule("campaign visible (404); may edit the campaign (403)")
+@view_rule(CAMPAIGN_FILE)
 def phase_create(request, pk):
     campaign = editable_campaign(request, pk)
     form = PhaseForm(request.POST or None, initial={"number": campaign.phases.count() + 1})
@@ -41,7 +42,7 @@ def phase_create(request, pk):
     return render(request, "form.html", {"form": form, "title": f"Thêm đợt – {campaign.name}", "back": campaign})
 
 
-@view_rule("phase of a visible campaign (404); may edit the campaign (403)")
+@view_rule(CAMPAIGN_FILE)
 def phase_edit(request, pk):
     phase = get_object_or_404(Phase.objects.filter(campaign__in=selectors.campaigns_visible_to(request.user)), pk=pk)
     campaign = editable_campaign(request, phase.campaign_id)
@@ -61,7 +62,7 @@ def phase_edit(request, pk):
     return render(request, "form.html", {"form": form, "title": f"Sửa {phase}", "back": campaign})
 
 
-@view_rule("campaign visible (404); may edit the campaign (403)")
+@view_rule(CAMPAIGN_FILE)
 def award_add(request, pk):
     campaign = editable_campaign(request, pk)
     form = CampaignAwardForm(request.POST or None, award_types=services.offerable_award_types(campaign))
@@ -78,7 +79,7 @@ def award_add(request, pk):
 
 
 @require_POST
-@view_rule("award of a visible campaign (404); may edit the campaign (403)")
+@view_rule(CAMPAIGN_FILE)
 def award_remove(request, pk):
     award = get_object_or_404(
         CampaignAward.objects.filter(campaign__in=selectors.campaigns_visible_to(request.user)), pk=pk
@@ -89,7 +90,7 @@ def award_remove(request, pk):
     return redirect(campaign)
 
 
-@view_rule("campaign visible (404); may edit the campaign (403)")
+@view_rule(CAMPAIGN_FILE)
 def deadline_add(request, pk):
     campaign = editable_campaign(request, pk)
     units = (selectors.reached_units(campaign) | Unit.objects.filter(pk=campaign.launched_by_id)).exclude(
@@ -117,7 +118,7 @@ def _visible_deadline(request, pk) -> Deadline:
 
 
 @require_POST
-@view_rule("deadline of a visible campaign (404); may edit the campaign (403)")
+@view_rule(CAMPAIGN_FILE)
 def deadline_remove(request, pk):
     deadline = _visible_deadline(request, pk)
     campaign = editable_campaign(request, deadline.campaign_id)
@@ -126,7 +127,7 @@ def deadline_remove(request, pk):
     return redirect(campaign)
 
 
-@view_rule("deadline of a visible campaign (404); head/reviewer/administrator above the unit (403)")
+@view_rule(OVERSEE)
 def deadline_extend(request, pk):
     deadline = _visible_deadline(request, pk)
     user = request.user
@@ -154,7 +155,7 @@ def deadline_extend(request, pk):
 
 
 @require_POST
-@view_rule("deadline of a visible campaign and unit visible (404); secretary/head of the unit itself (403)")
+@view_rule(REGISTRATION_FILE)
 def deadline_complete(request, pk, unit_pk):
     deadline = _visible_deadline(request, pk)
     unit = unit_get_visible(request.user, unit_pk)

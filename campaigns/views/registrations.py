@@ -12,6 +12,7 @@ from core.exceptions import ServiceError
 from core.rules import view_rule
 from core.views import paginate
 from units.selectors import unit_get_visible
+from units.view_rules import CAMPAIGN_READ, REGISTRATION_ACT, REGISTRATION_FILE, REGISTRATION_READ
 
 from .. import rules, selectors, services
 from ..enums import RegistrationStatus
@@ -37,7 +38,7 @@ def _registration_choices(campaign):
     }
 
 
-@view_rule("campaign and unit visible (404), unit within reach (404); secretary/head of the unit itself (403)")
+@view_rule(REGISTRATION_FILE)
 def registration_edit(request, pk, unit_pk):
     campaign = selectors.campaign_get_visible(request.user, pk)
     unit = unit_get_visible(request.user, unit_pk)
@@ -109,7 +110,7 @@ def registration_edit(request, pk, unit_pk):
     return render(request, "campaigns/registration_form.html", {"form": form, "campaign": campaign, "unit": unit})
 
 
-@view_rule("registration of a unit visible to the user (unit, or the level above), else 404")
+@view_rule(REGISTRATION_READ)
 def registration_detail(request, pk):
     registration = selectors.registration_get_visible(request.user, pk)
     user, unit = request.user, registration.unit
@@ -131,7 +132,7 @@ def registration_detail(request, pk):
 
 
 @require_POST
-@view_rule("registration visible (404); submit: head of the unit; return: level above (403)")
+@view_rule(REGISTRATION_ACT)
 def registration_transition(request, pk):
     registration = selectors.registration_get_visible(request.user, pk)
     to_status = request.POST.get("to")
@@ -165,7 +166,7 @@ def registration_transition(request, pk):
     return redirect(registration)
 
 
-@view_rule("campaign visible (404); lists only the registrants within the user's units")
+@view_rule(CAMPAIGN_READ)
 def registration_overview(request, pk):
     campaign = selectors.campaign_get_visible(request.user, pk)
     overview_filter = OverviewFilter(request.GET, queryset=selectors.registration_overview(request.user, campaign))
@@ -179,7 +180,7 @@ def registration_overview(request, pk):
     )
 
 
-@view_rule("campaign visible (404); exports only the registrations within the user's units")
+@view_rule(CAMPAIGN_READ)
 def registration_export(request, pk):
     campaign = selectors.campaign_get_visible(request.user, pk)
     return xlsx_response(registration_workbook(request.user, campaign), f"dang-ky-thi-dua-{campaign.pk}.xlsx")

@@ -1,0 +1,159 @@
+"""The fixed set of rules a view may declare (`@view_rule(UNIT_READ)`), in the kernel's words.
+
+Each rule names the capabilities (`units.rules.Cap`) it checks and the object
+it checks them on. The first capability decides visibility: without it the
+object answers 404 (selectors filter with `scope_q`); the others decide the
+action: without any of them a visible object answers 403. A list rule filters
+its rows instead of refusing.
+
+A new view picks one of these; a view that needs a check none of them
+describes adds a rule here (and a row per persona to the permission matrix,
+`core/tests/permission_matrix.py`), so the set stays small and reviewed.
+"""
+
+from dataclasses import dataclass
+
+from core.rules import PUBLIC, ViewRule
+
+from .rules import Cap
+
+
+@dataclass(frozen=True)
+class KernelRule(ViewRule):
+    """A view rule with the capabilities it checks (`caps`: READ first, then any one of the rest) and on what (`on`)."""
+
+    caps: tuple[Cap, ...] = ()
+    on: str = ""
+
+
+def _rule(name: str, caps: tuple[Cap, ...], on: str, description: str) -> KernelRule:
+    return KernelRule(name=name, description=description, caps=caps, on=on)
+
+
+SIGNED_IN = _rule(
+    "SIGNED_IN", (), "", "any signed-in user; shows only published data, empty templates or own-unit redirects"
+)
+OWN_ACCOUNT = _rule(
+    "OWN_ACCOUNT", (), "the user", "the user's own roles and notifications only (404 for another user's)"
+)
+LIST_IN_SCOPE = _rule(
+    "LIST_IN_SCOPE",
+    (Cap.READ,),
+    "each row's unit",
+    "a list of the units, people, blocks, campaigns or compacts the user may READ (rows outside are left out)",
+)
+
+UNIT_READ = _rule(
+    "UNIT_READ",
+    (Cap.READ,),
+    "the unit of the URL (or of the query, default the active unit)",
+    "READ on the unit (404); its contents are read through the kernel (people_in_scope), never by path prefix",
+)
+UNIT_EDIT = _rule("UNIT_EDIT", (Cap.READ, Cap.EDIT_UNIT), "the unit of the URL", "READ (404), then EDIT_UNIT (403)")
+UNIT_MANAGE_PEOPLE = _rule(
+    "UNIT_MANAGE_PEOPLE",
+    (Cap.READ, Cap.MANAGE_PEOPLE),
+    "the unit of the URL, or the unit owning the initiative",
+    "READ (404), then MANAGE_PEOPLE (403): add and import people, their history, ratings and initiatives",
+)
+UNIT_EVALUATIONS = _rule(
+    "UNIT_EVALUATIONS",
+    (Cap.READ, Cap.MANAGE_PEOPLE, Cap.OVERSEE, Cap.APPRAISE),
+    "the unit of the URL",
+    "READ (404), then MANAGE_PEOPLE (edits), OVERSEE or APPRAISE (reads) the rating grid (403 otherwise)",
+)
+UNIT_SIGN = _rule(
+    "UNIT_SIGN",
+    (Cap.READ, Cap.SIGN, Cap.ADMINISTER),
+    "the unit owning the initiative",
+    "READ (404), then SIGN or ADMINISTER (403): recognise an initiative",
+)
+UNIT_ADMINISTER = _rule(
+    "UNIT_ADMINISTER",
+    (Cap.READ, Cap.ADMINISTER),
+    "the unit of the URL, the record's unit or person's unit (and the new parent of a move)",
+    "READ (404), then ADMINISTER (403): child units, moves, accounts and roles, revocations",
+)
+
+PERSON_READ = _rule("PERSON_READ", (Cap.READ,), "the person's unit", "READ on the person's unit (404)")
+PERSON_MANAGE = _rule(
+    "PERSON_MANAGE",
+    (Cap.READ, Cap.MANAGE_PEOPLE),
+    "the person's unit (of the person, or of its discipline or service period; and the target unit of a transfer)",
+    "READ (404), then MANAGE_PEOPLE (403)",
+)
+
+BLOCK_READ = _rule(
+    "BLOCK_READ", (Cap.READ,), "the block's owner or one of its members", "READ on the owner or on a member (404)"
+)
+BLOCK_MANAGE = _rule(
+    "BLOCK_MANAGE",
+    (Cap.READ, Cap.SIGN, Cap.ADMINISTER),
+    "the block's owner (for a new block: a unit the user heads or administers)",
+    "READ (404), then SIGN or ADMINISTER on the owner (403)",
+)
+
+CAMPAIGN_READ = _rule(
+    "CAMPAIGN_READ",
+    (Cap.READ,),
+    "the campaign (launched by or reaching a unit the user may READ)",
+    "campaign visible (404); registrations and totals only of the units the user may READ",
+)
+CAMPAIGN_FILE = _rule(
+    "CAMPAIGN_FILE",
+    (Cap.READ, Cap.FILE),
+    "the launching unit (for a new campaign: a unit the user files for)",
+    "campaign visible (404), then FILE on its launching unit (403): draft, phases, awards on offer, deadlines",
+)
+CAMPAIGN_SIGN = _rule(
+    "CAMPAIGN_SIGN",
+    (Cap.READ, Cap.SIGN, Cap.ADMINISTER),
+    "the launching unit",
+    "campaign visible (404), then SIGN or ADMINISTER on its launching unit (403): launch, close",
+)
+OVERSEE = _rule(
+    "OVERSEE",
+    (Cap.READ, Cap.OVERSEE),
+    "the units a deadline or a filing applies to",
+    "visible (404), then OVERSEE on one of the units concerned (403): reopen a deadline for the level below",
+)
+
+REGISTRATION_READ = _rule(
+    "REGISTRATION_READ",
+    (Cap.READ,),
+    "the registering unit",
+    "registration of a unit the user may READ (the unit itself, or the level above), else 404",
+)
+REGISTRATION_FILE = _rule(
+    "REGISTRATION_FILE",
+    (Cap.READ, Cap.FILE),
+    "the registering unit",
+    "campaign and unit visible (404), then FILE on the registering unit itself (403)",
+)
+REGISTRATION_ACT = _rule(
+    "REGISTRATION_ACT",
+    (Cap.READ, Cap.SIGN, Cap.OVERSEE),
+    "the registering unit",
+    "registration visible (404), then the action's capability (403): SIGN sends upward, OVERSEE returns",
+)
+
+COMPACT_READ = _rule(
+    "COMPACT_READ", (Cap.READ,), "the block's owner or a signatory", "compact of a block the user sees, else 404"
+)
+COMPACT_FILE = _rule(
+    "COMPACT_FILE",
+    (Cap.FILE,),
+    "the block's owner",
+    "FILE on the owner of a visible block (403 when the user files for none)",
+)
+
+AUDIT_READ = _rule(
+    "AUDIT_READ",
+    (Cap.READ, Cap.SIGN, Cap.ADMINISTER),
+    "the units whose changes are shown",
+    "changes of units the user heads or administers (403 without such a role)",
+)
+
+ALL_VIEW_RULES: dict[str, ViewRule] = {
+    rule.name: rule for rule in [PUBLIC, *globals().values()] if isinstance(rule, ViewRule)
+}
