@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from awards import demo as awards_demo
 from campaigns import demo as campaigns_demo
-from units.demo import DEMO_PASSWORD, seed_authorities, seed_units
+from units.demo import DEMO_PASSWORD, seed_authorities, seed_personas, seed_units
 
 MARKER_USERNAME = "so.quantri"
 User = get_user_model()
@@ -24,6 +24,11 @@ DEMO_ACCOUNTS = [
     ("mn-hoasen-bl.thuky", "Thư ký TĐKT – Trường Mầm non Hoa Sen (Bình Lâm)"),
     ("mn-hoasen-bl.hieutruong", "Thủ trưởng – Trường Mầm non Hoa Sen (Bình Lâm)"),
     ("mn-hoasen-bl.hoidong", "Thành viên Hội đồng TĐKT – Trường Mầm non Hoa Sen (Bình Lâm)"),
+    ("mn-hoasen-bl.quantri", "Quản trị – Trường Mầm non Hoa Sen (Bình Lâm)"),
+    ("pgd-bl.thuky", "Thư ký TĐKT – Phòng GD&ĐT Bình Lâm"),
+    ("so.thuky", "Thư ký TĐKT – Sở GD&ĐT"),
+    ("so.hoidong", "Thành viên Hội đồng TĐKT – Sở GD&ĐT"),
+    ("kiemnhiem.thuky", "Thư ký TĐKT – THCS Nguyễn Du (Đông Hải); Hội đồng TĐKT – Mầm non Hoa Sen (Bình Lâm)"),
 ]
 DEMO_ACCOUNTS_TO_PRINT = [
     f"Mật khẩu chung của mọi tài khoản mẫu: {DEMO_PASSWORD}",
@@ -32,9 +37,12 @@ DEMO_ACCOUNTS_TO_PRINT = [
 
 
 def seed_all() -> bool:
-    """Create the demo data unless it is there already. Returns True if it created anything."""
+    """Create the demo data unless it is there already. Returns True if it created anything.
+
+    On an existing demo only the accounts added since it was seeded are created (`seed_personas`).
+    """
     if User.objects.filter(username=MARKER_USERNAME).exists():
-        return False
+        return seed_personas() > 0
     rng = random.Random(2024)
     result = seed_units(rng=rng)
     admin = User.objects.create_superuser(username="admin", password=DEMO_PASSWORD, email="admin@tdkt.local")
@@ -45,4 +53,5 @@ def seed_all() -> bool:
     # The reform of 01/07/2025 moves schools; the history and campaigns above predate it.
     seed_authorities(result)
     awards_demo.seed_routes(units=result.units)
+    seed_personas()
     return True

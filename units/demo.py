@@ -307,7 +307,7 @@ def seed_authorities(result: DemoResult) -> DemoResult:
     province, department = units["province"], units["department"]
     before = REFORM_DAY - datetime.timedelta(days=1)
     units["ministry"] = unit_create(
-        name="Bộ Giáo dục và Đào tạo",
+        name="Bộ Giáo dục và Đào tạo (cơ quan Bộ)",  # not the kind label, which every unit filter shows
         short_name="Bộ GD&ĐT",
         kind=UnitKind.MINISTRY,
         document_code="BGDĐT",
@@ -350,3 +350,37 @@ def seed_authorities(result: DemoResult) -> DemoResult:
     _account(result, password_hash, "xa-ngocson.quantri", Role.ADMINISTRATOR, commune)
     _account(result, password_hash, "xa-ngocson.hoidong", Role.COUNCIL_MEMBER, commune)
     return result
+
+
+# Personas whose reach the permission matrix checks (core/tests/test_permission_matrix.py): roles that
+# cover their own unit only above the schools, an administrator of one school, and one account holding
+# different roles at two schools of two districts (its rights on each come from its role there).
+EXTRA_PERSONAS = [
+    # username, role, (school name or None for the Sở, its district)
+    ("so.thuky", Role.SECRETARY, None),
+    ("mn-hoasen-bl.quantri", Role.ADMINISTRATOR, ("Trường Mầm non Hoa Sen", "Bình Lâm")),
+    ("kiemnhiem.thuky", Role.SECRETARY, ("Trường THCS Nguyễn Du", "Đông Hải")),
+    ("kiemnhiem.thuky", Role.COUNCIL_MEMBER, ("Trường Mầm non Hoa Sen", "Bình Lâm")),
+]
+
+
+def seed_personas() -> int:
+    """Add the accounts of `EXTRA_PERSONAS` that are missing (to a new or an existing demo). Returns how many."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    password_hash = make_password(DEMO_PASSWORD)
+    added = 0
+    for username, role, where in EXTRA_PERSONAS:
+        if where is None:
+            unit = Unit.objects.get(kind=UnitKind.DEPARTMENT)
+        else:
+            unit = Unit.objects.get(kind=UnitKind.SCHOOL, name=where[0], locality=where[1])
+        user = users.filter(username=username).first()
+        if user is None:
+            user = user_create(username=username, password=None)
+            user.password = password_hash
+            user.save(update_fields=["password"])
+            added += 1
+        unit_role_grant(user=user, unit=unit, role=role)
+    return added
