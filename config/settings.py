@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "awards",
     "campaigns",
     "nominations",
+    "audit",
     "demo",
 ]
 

@@ -16,5 +16,6 @@ urlpatterns = [
     path("khen-thuong/", include("awards.urls")),
     path("phong-trao/", include("campaigns.urls")),
     path("thong-bao/", include("notifications.urls")),
+    path("nhat-ky/", include("audit.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -1,0 +1,25 @@
+"""History for the models that do not declare it themselves.
+
+Unit, Person, UnitRole, AwardType and AwardRule carry `history = HistoricalRecords()`
+in their own apps. The others listed in `registry.AUDITED_MODELS` get theirs here,
+with their history tables in this app, so that auditing is one opt-in list and a
+model that must never be traced (the councils' ballot box) is simply not named.
+"""
+
+from simple_history import register
+
+from awards.models import AwardRecord, DisciplinePeriod, Initiative, Revocation, ServicePeriod, TaskEvaluation
+from campaigns.models import Campaign, Registration
+
+for _model in (
+    AwardRecord,
+    Revocation,
+    TaskEvaluation,
+    Initiative,
+    DisciplinePeriod,
+    ServicePeriod,
+    Campaign,
+    Registration,
+):
+    if not hasattr(_model, "history"):
+        register(_model, app="audit")

@@ -1,0 +1,144 @@
+"""The audited models: one opt-in list, each with how its history rows are scoped and labelled.
+
+A model is audited when it is named here (and has a `history` manager, declared
+in its app or registered in `audit/models.py`). Anything not named is not traced
+at all: the councils' ballot box must never be added (tests/test_registry.py).
+
+History tables carry the foreign-key ids of the row as it was (`unit_id`,
+`person_id`, …) but cannot join through them, so each entry says how to scope
+its history rows by the units a user may audit (`units`, a queryset of Unit) and
+the people of those units (`people`, a queryset of Person): always by id
+subqueries, one SQL statement whatever the number of rows.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Model, Q, QuerySet
+
+from awards.models import (
+    AwardRecord,
+    AwardRule,
+    AwardType,
+    DisciplinePeriod,
+    Initiative,
+    Revocation,
+    ServicePeriod,
+    TaskEvaluation,
+)
+from campaigns.models import Campaign, Registration
+from units.models import Person, Unit, UnitRole
+
+
+def _name(obj, attr: str = "name") -> str:
+    return getattr(obj, attr, "") if obj is not None else ""
+
+
+@dataclass(frozen=True)
+class Audited:
+    model: type[Model]
+    label: str  # Vietnamese name shown on the page
+    # (units, people, catalog_allowed) -> Q on the history table
+    scope: Callable[[QuerySet, QuerySet, bool], Q]
+    describe: Callable[[Model], str]  # the object, from the history row and its select_related FKs
+    select_related: tuple[str, ...] = field(default=())
+
+    @property
+    def key(self) -> str:
+        return self.model._meta.label_lower
+
+    @property
+    def history_model(self):
+        return self.model.history.model
+
+
+def _catalog(units, people, catalog_allowed):
+    return Q() if catalog_allowed else Q(pk__in=[])
+
+
+def _by_person(units, people, catalog_allowed):
+    return Q(person_id__in=people.values("pk"))
+
+
+def _record(units, people, catalog_allowed):
+    return Q(unit_id__in=units.values("pk")) | Q(person_id__in=people.values("pk"))
+
+
+AUDITED_MODELS: tuple[Audited, ...] = (
+    Audited(Unit, "Đơn vị", lambda u, p, c: Q(id__in=u.values("pk")), lambda r: r.name),
+    Audited(
+        Person,
+        "Cá nhân",
+        lambda u, p, c: Q(unit_id__in=u.values("pk")) | Q(id__in=p.values("pk")),
+        lambda r: r.full_name,
+    ),
+    Audited(
+        UnitRole,
+        "Vai trò",
+        lambda u, p, c: Q(unit_id__in=u.values("pk")),
+        lambda r: f"{r.get_role_display()} – {_name(r.user, 'username')} – {_name(r.unit)}",
+        ("user", "unit"),
+    ),
+    Audited(AwardType, "Danh mục: danh hiệu, hình thức", _catalog, lambda r: f"{r.code} – {r.name}"),
+    Audited(AwardRule, "Danh mục: quy tắc xét", _catalog, lambda r: f"{r.award_code} – {r.get_kind_display()}"),
+    Audited(
+        AwardRecord,
+        "Khen thưởng",
+        _record,
+        lambda r: (
+            f"{_name(r.award_type)} {r.school_year}-{r.school_year + 1} – "
+            f"{_name(r.person, 'full_name') or _name(r.unit)}"
+        ),
+        ("award_type", "person", "unit"),
+    ),
+    Audited(
+        Revocation,
+        "Thu hồi khen thưởng",
+        lambda u, p, c: Q(id__in=AwardRecord.objects.filter(_record(u, p, c)).values("revocation_id")),
+        lambda r: f"{r.decision_number} ngày {r.decision_date:%d/%m/%Y}",
+    ),
+    Audited(
+        TaskEvaluation,
+        "Đánh giá, xếp loại",
+        _by_person,
+        lambda r: f"{_name(r.person, 'full_name')} {r.school_year}-{r.school_year + 1}: {r.get_rating_display()}",
+        ("person",),
+    ),
+    Audited(
+        Initiative,
+        "Sáng kiến",
+        lambda u, p, c: Q(unit_id__in=u.values("pk")),
+        lambda r: f"{r.title} – {_name(r.unit)}",
+        ("unit",),
+    ),
+    Audited(
+        DisciplinePeriod,
+        "Kỷ luật",
+        _by_person,
+        lambda r: f"{_name(r.person, 'full_name')}: {r.get_kind_display()} từ {r.start:%d/%m/%Y}",
+        ("person",),
+    ),
+    Audited(
+        ServicePeriod,
+        "Quá trình công tác",
+        _by_person,
+        lambda r: f"{_name(r.person, 'full_name')}: {r.get_kind_display()} từ {r.start:%d/%m/%Y}",
+        ("person",),
+    ),
+    Audited(
+        Campaign,
+        "Phong trào thi đua",
+        lambda u, p, c: Q(launched_by_id__in=u.values("pk")),
+        lambda r: f"{r.name} – {_name(r.launched_by)}",
+        ("launched_by",),
+    ),
+    Audited(
+        Registration,
+        "Đăng ký thi đua",
+        lambda u, p, c: Q(unit_id__in=u.values("pk")),
+        lambda r: f"{_name(r.unit)} – {_name(r.campaign)}",
+        ("unit", "campaign"),
+    ),
+)
+
+BY_KEY: dict[str, Audited] = {entry.key: entry for entry in AUDITED_MODELS}

@@ -1,0 +1,31 @@
+"""Nhật ký thay đổi: who changed what, merged across the audited models, scoped by the kernel."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from core.rules import view_rule
+from core.views import paginate
+
+from . import selectors
+from .forms import AuditFilterForm
+
+
+@view_rule("administrators and heads: changes of objects in units where they hold Cap.ADMINISTER or Cap.SIGN")
+def audit_list(request):
+    user = request.user
+    if not selectors.may_audit(user):
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None, units=selectors.audit_units(user))
+    filters = {}
+    if form.is_bound and form.is_valid():  # an invalid filter value shows the list without it
+        data = form.cleaned_data
+        filters = {
+            "model_key": data["model"] or "",
+            "username": data["user"] or "",
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+            "unit": data["unit"],
+        }
+    page = paginate(request, selectors.audit_entries_visible_to(user, **filters))
+    rows = selectors.audit_rows(list(page.object_list))
+    return render(request, "audit/audit_list.html", {"form": form, "page": page, "rows": rows})
