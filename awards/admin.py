@@ -4,6 +4,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    AuthorityRoute,
+    AuthorityRouteStep,
     AwardRecord,
     AwardRule,
     AwardType,
@@ -93,3 +95,41 @@ class InitiativeAdmin(admin.ModelAdmin):
     list_filter = ("status", "scope", "school_year", "kind")
     search_fields = ("title",)
     raw_id_fields = ("unit", "authors", "created_by")
+
+
+class AuthorityRouteStepInline(admin.TabularInline):
+    model = AuthorityRouteStep
+    extra = 1
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(AuthorityRoute)
+class AuthorityRouteAdmin(SimpleHistoryAdmin):
+    """Superusers only; unit administrators use the portal page (Tuyến trình khen thưởng)."""
+
+    list_display = ("unit", "authority_kind", "decider", "effective_from", "effective_to", "is_verified")
+    list_filter = ("authority_kind", "is_verified")
+    search_fields = ("unit__name", "decider__name", "legal_basis")
+    autocomplete_fields = ("unit", "decider")
+    readonly_fields = ("created_by",)
+    inlines = [AuthorityRouteStepInline]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -4,7 +4,15 @@ from django import forms
 
 from core.forms import DateInput, PortalForm, VersionField
 
-from .enums import RATING_SHORT, CommendationKind, DisciplineKind, InitiativeKind, InitiativeScope, ServicePeriodKind
+from .enums import (
+    RATING_SHORT,
+    AuthorityKind,
+    CommendationKind,
+    DisciplineKind,
+    InitiativeKind,
+    InitiativeScope,
+    ServicePeriodKind,
+)
 from .filters import year_choices
 from .schoolyear import current_school_year
 
@@ -56,6 +64,7 @@ class RecogniseForm(PortalForm):
     decision_number = forms.CharField(label="Số quyết định công nhận", max_length=64, required=False)
     decision_date = forms.DateField(label="Ngày quyết định", widget=DateInput(), required=False)
     issuer = forms.CharField(label="Cơ quan công nhận", max_length=255, required=False)
+    version = VersionField()
 
     def clean(self):
         data = super().clean()
@@ -223,3 +232,44 @@ class ServicePeriodForm(PortalForm):
 
 class ConfirmForm(PortalForm):
     submit_label = "Xóa"
+
+
+class _RouteStepsForm(PortalForm):
+    """The decider and up to three units a nomination passes through, in order."""
+
+    decider = forms.ModelChoiceField(label="Cơ quan quyết định", queryset=None)
+    via_1 = forms.ModelChoiceField(label="Chuyển qua (1)", queryset=None, required=False)
+    via_2 = forms.ModelChoiceField(label="Chuyển qua (2)", queryset=None, required=False)
+    via_3 = forms.ModelChoiceField(label="Chuyển qua (3)", queryset=None, required=False)
+    legal_basis = forms.CharField(label="Căn cứ pháp lý", max_length=500, required=False)
+    is_verified = forms.BooleanField(label="Đã đối chiếu văn bản", required=False, initial=True)
+    note = forms.CharField(label="Ghi chú", max_length=255, required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("decider", "via_1", "via_2", "via_3"):
+            self.fields[name].queryset = units
+
+    @property
+    def via(self):
+        return [self.cleaned_data[n] for n in ("via_1", "via_2", "via_3") if self.cleaned_data.get(n)]
+
+
+class AuthorityRouteForm(_RouteStepsForm):
+    authority_kind = forms.ChoiceField(label="Thẩm quyền quyết định (theo danh mục)", choices=AuthorityKind.choices)
+    effective_from = forms.DateField(label="Hiệu lực từ ngày", widget=DateInput())
+    effective_to = forms.DateField(label="Hiệu lực đến ngày", widget=DateInput(), required=False)
+    field_order = ["authority_kind", "decider", "via_1", "via_2", "via_3", "effective_from", "effective_to"]
+
+
+class AuthorityRouteSupersedeForm(_RouteStepsForm):
+    submit_label = "Thay thế"
+    effective_from = forms.DateField(
+        label="Tuyến mới hiệu lực từ ngày", widget=DateInput(), help_text="Tuyến cũ kết thúc ngày hôm trước"
+    )
+    field_order = ["effective_from", "decider", "via_1", "via_2", "via_3"]
+
+
+class AuthorityRouteEndForm(PortalForm):
+    submit_label = "Kết thúc"
+    effective_to = forms.DateField(label="Áp dụng đến hết ngày", widget=DateInput())

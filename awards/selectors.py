@@ -8,11 +8,13 @@ from django.shortcuts import get_object_or_404
 
 from units.enums import UnitKind
 from units.models import Person, Unit
-from units.rules import unit_scope_q
+from units.rules import Cap, scope_q, unit_scope_q
 
 from .enums import RATING_SHORT, CommendationKind, InitiativeStatus, RecipientKind, TaskRating
 from .models import (
     WILDCARD,
+    AuthorityRoute,
+    AuthorityRouteStep,
     AwardRecord,
     AwardRule,
     AwardType,
@@ -245,3 +247,55 @@ def initiative_authors_choices(unit: Unit) -> QuerySet[Person]:
 
 def recognised_count(unit: Unit, year: int) -> int:
     return unit_initiatives(unit).filter(school_year=year, status=InitiativeStatus.RECOGNISED).count()
+
+
+# --- the route to the deciding authority ----------------------------------------------------------
+
+DECIDING_KINDS = (
+    UnitKind.MINISTRY,
+    UnitKind.PROVINCIAL_AUTHORITY,
+    UnitKind.DEPARTMENT,
+    UnitKind.DISTRICT_AUTHORITY,
+    UnitKind.OFFICE,
+    UnitKind.COMMUNE_AUTHORITY,
+)
+
+
+def authority_routes_for_unit(user, unit: Unit) -> QuerySet:
+    """Route rows a unit's route page lists: those on its ancestors (they apply to it) and those on the
+    unit and below that the user may read. Newest first within each scope."""
+    return (
+        AuthorityRoute.objects.filter(
+            Q(unit_id__in=unit.ancestor_ids()) | (Q(unit__path__startswith=unit.path) & unit_scope_q(user, "unit"))
+        )
+        .select_related("unit", "decider")
+        .prefetch_related(Prefetch("steps", queryset=_route_steps()))
+        .order_by("unit__path", "authority_kind", "-effective_from")
+    )
+
+
+def authority_route_history(user, unit: Unit, limit: int = 20) -> list:
+    """The latest changes (simple_history) of the route rows the unit's route page lists: who, when, what."""
+    ids = authority_routes_for_unit(user, unit).values("pk")
+    return list(
+        AuthorityRoute.history.filter(id__in=ids)
+        .select_related("history_user", "unit", "decider")
+        .order_by("-history_date")[:limit]
+    )
+
+
+def _route_steps():
+    return AuthorityRouteStep.objects.select_related("unit").order_by("position")
+
+
+def authority_route_get_visible(user, pk):
+    """A route row whose scope unit the user may read, else 404."""
+    return get_object_or_404(
+        AuthorityRoute.objects.filter(unit_scope_q(user, "unit")).select_related("unit", "decider"), pk=pk
+    )
+
+
+def route_unit_choices(user) -> QuerySet[Unit]:
+    """Units offered as decider or as a step: the public offices (Bộ, UBND, Sở, Phòng), and the units the user
+    administers (a unit may decide for itself)."""
+    return Unit.objects.filter(Q(kind__in=DECIDING_KINDS) | scope_q(user, Cap.ADMINISTER)).order_by("path")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_routes
 
 app_name = "awards"
 
@@ -28,4 +28,8 @@ urlpatterns = [
     path("sang-kien/<int:pk>/sua/", views.initiative_edit, name="initiative_edit"),
     path("sang-kien/<int:pk>/cong-nhan/", views.initiative_recognise, name="initiative_recognise"),
     path("ho-so/<int:pk>/thu-hoi/", views.record_revoke, name="record_revoke"),
+    path("don-vi/<int:pk>/tuyen-trinh/", views_routes.route_list, name="route_list"),
+    path("don-vi/<int:pk>/tuyen-trinh/them/", views_routes.route_create, name="route_create"),
+    path("tuyen-trinh/<int:pk>/ket-thuc/", views_routes.route_end, name="route_end"),
+    path("tuyen-trinh/<int:pk>/thay-the/", views_routes.route_supersede, name="route_supersede"),
 ]
