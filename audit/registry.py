@@ -8,7 +8,13 @@ History tables carry the foreign-key ids of the row as it was (`unit_id`,
 `person_id`, …) but cannot join through them, so each entry says how to scope
 its history rows by the units a user may audit (`units`, a queryset of Unit) and
 the people of those units (`people`, a queryset of Person): always by id
-subqueries, one SQL statement whatever the number of rows.
+subqueries, one SQL statement whatever the number of rows. A scope may be a
+list of disjoint conditions: each becomes its own branch of the UNION, so that
+PostgreSQL uses the index of each column instead of scanning for an OR.
+
+A row is seen by the auditors of the unit it belonged to when it changed
+(`unit_id` on the history row); rows attached to a person by the auditors of
+the person's present unit.
 """
 
 from collections.abc import Callable
@@ -38,8 +44,8 @@ def _name(obj, attr: str = "name") -> str:
 class Audited:
     model: type[Model]
     label: str  # Vietnamese name shown on the page
-    # (units, people, catalog_allowed) -> Q on the history table
-    scope: Callable[[QuerySet, QuerySet, bool], Q]
+    # (units, people, catalog_allowed) -> Q on the history table, or a list of disjoint Qs
+    scope: Callable[[QuerySet, QuerySet, bool], Q | list[Q]]
     describe: Callable[[Model], str]  # the object, from the history row and its select_related FKs
     select_related: tuple[str, ...] = field(default=())
 
@@ -61,7 +67,13 @@ def _by_person(units, people, catalog_allowed):
 
 
 def _record(units, people, catalog_allowed):
-    return Q(unit_id__in=units.values("pk")) | Q(person_id__in=people.values("pk"))
+    # A collective's record has the unit, a person's has the person (never both: awards' CheckConstraint).
+    return [Q(unit_id__in=units.values("pk")), Q(unit_id__isnull=True, person_id__in=people.values("pk"))]
+
+
+def _record_q(units, people, catalog_allowed):
+    first, second = _record(units, people, catalog_allowed)
+    return first | second
 
 
 AUDITED_MODELS: tuple[Audited, ...] = (
@@ -69,7 +81,7 @@ AUDITED_MODELS: tuple[Audited, ...] = (
     Audited(
         Person,
         "Cá nhân",
-        lambda u, p, c: Q(unit_id__in=u.values("pk")) | Q(id__in=p.values("pk")),
+        lambda u, p, c: Q(unit_id__in=u.values("pk")),
         lambda r: r.full_name,
     ),
     Audited(
@@ -94,7 +106,7 @@ AUDITED_MODELS: tuple[Audited, ...] = (
     Audited(
         Revocation,
         "Thu hồi khen thưởng",
-        lambda u, p, c: Q(id__in=AwardRecord.objects.filter(_record(u, p, c)).values("revocation_id")),
+        lambda u, p, c: Q(id__in=AwardRecord.objects.filter(_record_q(u, p, c)).values("revocation_id")),
         lambda r: f"{r.decision_number} ngày {r.decision_date:%d/%m/%Y}",
     ),
     Audited(

@@ -57,14 +57,17 @@ def audit_entries_visible_to(
     entries = [BY_KEY[model_key]] if model_key in BY_KEY else list(AUDITED_MODELS)
     parts = []
     for entry in entries:
-        qs = entry.history_model.objects.filter(entry.scope(units, people, catalog))
-        if username:
-            qs = qs.filter(history_user__username__icontains=username)
-        if date_from:
-            qs = qs.filter(history_date__date__gte=date_from)
-        if date_to:
-            qs = qs.filter(history_date__date__lte=date_to)
-        parts.append(qs.annotate(model_key=Value(entry.key, output_field=CharField())).values(*UNION_FIELDS).order_by())
+        scope = entry.scope(units, people, catalog)
+        for condition in scope if isinstance(scope, list) else [scope]:
+            qs = entry.history_model.objects.filter(condition)
+            if username:
+                qs = qs.filter(history_user__username__icontains=username)
+            if date_from:
+                qs = qs.filter(history_date__date__gte=date_from)
+            if date_to:
+                qs = qs.filter(history_date__date__lte=date_to)
+            key = Value(entry.key, output_field=CharField())
+            parts.append(qs.annotate(model_key=key).values(*UNION_FIELDS).order_by())
     first, *rest = parts
     return (
         first.union(*rest, all=True).order_by("-history_date", "-history_id")
