@@ -150,3 +150,24 @@ def test_campaigns_reexport_is_the_same_service():
     assert old.notify is services.notify
     assert old.users_with_roles is services.users_with_roles
     assert old.mail_queue is services.mail_queue
+
+
+def test_outbox_command_retries_failed_and_sends_now():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    failed = services.mail_queue(to="a@example.vn", subject="A", body="a")
+    OutgoingMail.objects.filter(pk=failed.pk).update(status=MailStatus.FAILED, attempts=services.MAX_ATTEMPTS)
+    services.mail_queue(to="b@example.vn", subject="B", body="b")
+    out = StringIO()
+
+    call_command("outbox", "--retry-failed", "--send-now", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "Thư được thử lại: 1",
+        "Thư đã đưa vào hàng đợi: 2",
+        "Chờ gửi: 0",
+        "Đã gửi: 2",
+        "Gửi không được: 0",
+    ]
