@@ -160,7 +160,7 @@ def test_school_registers_head_submits_office_sees_it_once(page, demo_data, log_
     expect(page.get_by_role("button", name="Trả lại đơn vị")).to_be_visible()
 
     # And the Phòng was told.
-    page.goto("/phong-trao/thong-bao/")
+    page.goto("/thong-bao/")
     expect(page.locator("main")).to_contain_text(f"{school.name} đã gửi đăng ký thi đua của phong trào")
 
 
