@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -335,3 +337,26 @@ def test_catalog_page_shows_the_route_of_the_active_unit(client, authorities, pe
 
     assert shown_chain("Trường Tiểu học A1", "Sở GD&ĐT Thử", "UBND tỉnh Thử") in body
     assert "Tuyến trình cho đơn vị của bạn" not in outsider_body
+
+
+def test_route_list_query_count_does_not_grow_with_rows(client, authorities, personas, django_assert_max_num_queries):
+    url = reverse("awards:route_list", args=[authorities["school_a1"].pk])
+    client.force_login(personas["admin_dept"])
+    client.get(url)  # the first request sets up the session
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for year in range(2030, 2045):
+        authority_route_create(
+            unit=authorities["team_a1"],
+            authority_kind=K.MINISTER,
+            decider=authorities["ministry"],
+            via=[authorities["office_a"], authorities["dept"]],
+            effective_from=datetime.date(year, 1, 1),
+            effective_to=datetime.date(year, 12, 31),
+            by=None,
+        )
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+
+    assert response.status_code == 200
