@@ -6,12 +6,13 @@ from django.views.decorators.http import require_POST
 
 from core.rules import view_rule
 from core.views import paginate
+from units.view_rules import OWN_ACCOUNT
 
 from . import selectors, services
 from .filters import NotificationFilter
 
 
-@view_rule("the user's own notifications only")
+@view_rule(OWN_ACCOUNT)
 def notification_list(request):
     notification_filter = NotificationFilter(request.GET, queryset=selectors.notifications_of(request.user))
     page = paginate(request, notification_filter.qs)
@@ -19,7 +20,7 @@ def notification_list(request):
 
 
 @require_POST
-@view_rule("the user's own notifications only (404 for another user's)")
+@view_rule(OWN_ACCOUNT)
 def notification_read(request):
     wanted = (request.POST.get("id") or "").strip()
     notification = None
