@@ -5,12 +5,13 @@ from django.shortcuts import render
 
 from core.rules import view_rule
 from core.views import paginate
+from units.view_rules import AUDIT_READ
 
 from . import selectors
 from .forms import AuditFilterForm
 
 
-@view_rule("administrators and heads: changes of objects in units where they hold Cap.ADMINISTER or Cap.SIGN")
+@view_rule(AUDIT_READ)
 def audit_list(request):
     user = request.user
     if not selectors.may_audit(user):
