@@ -82,6 +82,8 @@ def personas(tree):
         "secretary_a2": make_user("em", tree["school_a2"], Role.SECRETARY),
         "reviewer_b": make_user("giang", tree["office_b"], Role.REVIEWER),
         "outsider": make_user("hoa"),
+        # Khánh is the TĐKT secretary of Phòng A: reads and manages the Phòng's own staff, not its schools'.
+        "secretary_office_a": make_user("khanh", tree["office_a"], Role.SECRETARY),
     }
 
 

@@ -111,15 +111,21 @@ def seed(*, units: dict, rng) -> None:
                     scope=InitiativeScope.PROVINCIAL if year == last and n == 0 else InitiativeScope.BASE,
                     decision_number=f"{10 + year_index}/QĐ-HĐSK",
                     decision_date=datetime.date(year + 1, 4, 15),
+                    by=None,
                     issuer=school.name if year != last or n else "Sở Giáo dục và Đào tạo",
                 )
         # A registered initiative for the current year, to show the register before recognition.
         if people:
             initiative_register(
-                unit=school, school_year=last + 1, title=topics[-1], authors=[rng.choice(people)], subject="Chuyên môn"
+                unit=school,
+                school_year=last + 1,
+                title=topics[-1],
+                authors=[rng.choice(people)],
+                subject="Chuyên môn",
+                by=None,
             )
     task_evaluations_bulk_set(rows=evaluations, source=RecordSource.IMPORTED)
-    award_records_bulk_create(rows=records)
+    award_records_bulk_create(rows=records, by=None)
     # A few teachers who served in very disadvantaged areas (KNC «Vì sự nghiệp giáo dục» 5 years earlier).
     veterans = [p for p in Person.objects.filter(service_start__isnull=False).order_by("service_start")[:40]]
     for person in rng.sample(veterans, k=min(5, len(veterans))):
@@ -138,6 +144,7 @@ def seed(*, units: dict, rng) -> None:
 LAW_2022 = datetime.date(2024, 1, 1)
 REFORM = datetime.date(2025, 7, 1)
 BEFORE_REFORM = REFORM - datetime.timedelta(days=1)
+            by=None,
 BASIS_DISTRICT = (
     "Luật Thi đua, khen thưởng số 06/2022/QH15 Điều 80; trường do UBND huyện quản lý qua Phòng GD&ĐT "
     "(cấp nào quản lý thì cấp đó khen thưởng)"

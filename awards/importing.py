@@ -1,9 +1,11 @@
 """Import of past years' awards and evaluations from Excel, all-or-nothing; export of records in the same layout.
 
 A file with any bad row is refused whole, each bad row named with its reason;
-importing the same file again creates nothing new. People are matched within
-the unit's subtree by name and date of birth (like the staff import); a row
-without a date of birth names a collective (a unit of the subtree).
+importing the same file again creates nothing new. People are matched by name
+and date of birth among the people of the unit's subtree that the importing
+user may manage (units.rules.people_in_scope); a row without a date of birth
+names a collective (a unit of the subtree the user manages). A row naming
+someone outside is "not found", like someone who does not exist.
 """
 
 from collections.abc import Iterable
@@ -15,6 +17,7 @@ from django.db.models import Q
 from core.excel import ImportRejected, RowError, build_workbook, parse_date, read_rows
 from core.text import fold, nfc
 from units.models import Person, Unit
+from units.rules import Cap, people_acted_on, require, units_acted_on
 
 from .enums import RATING_SHORT, CommendationKind, RecipientKind, RecordSource, TaskRating
 from .models import AwardRecord, AwardType
@@ -65,9 +68,9 @@ def _award_lookup() -> dict[str, AwardType]:
 
 
 class _People:
-    def __init__(self, unit: Unit):
+    def __init__(self, by, unit: Unit):
         self.by_key: dict = {}
-        for person in Person.objects.filter(unit__path__startswith=unit.path):
+        for person in people_acted_on(by, unit).select_related("unit"):
             self.by_key.setdefault((person.name_key, person.date_of_birth), []).append(person)
 
     def find(self, name: str, born) -> Person:
@@ -82,9 +85,9 @@ class _People:
 
 
 class _Units:
-    def __init__(self, unit: Unit):
+    def __init__(self, by, unit: Unit):
         self.by_key: dict = {}
-        for candidate in Unit.objects.filter(path__startswith=unit.path):
+        for candidate in units_acted_on(by, unit):
             for key in {fold(candidate.name), fold(candidate.short_name)} - {""}:
                 self.by_key.setdefault(key, []).append(candidate)
 
@@ -166,13 +169,15 @@ def _record_key(row: dict) -> tuple:
     )
 
 
-def records_import(*, unit: Unit, upload, by=None) -> ImportResult:
+def records_import(*, unit: Unit, upload, by) -> ImportResult:
     """Import past awards of a unit's people and collectives. Raises ImportRejected and saves nothing on any bad row.
 
+    `by` must hold MANAGE_PEOPLE on `unit` (PermissionDenied otherwise).
     A row already present (same recipient, award, school year and decision number) is left as it is.
     """
+    require(by, Cap.MANAGE_PEOPLE, unit)
     rows = read_rows(upload, RECORD_HEADERS)
-    awards, people, units = _award_lookup(), _People(unit), _Units(unit)
+    awards, people, units = _award_lookup(), _People(by, unit), _Units(by, unit)
     parsed, errors, seen = [], [], {}
     for number, values in rows:
         try:
@@ -235,10 +240,13 @@ def _parse_evaluation(values, people: _People) -> tuple:
     return person.pk, year, value
 
 
-def evaluations_import(*, unit: Unit, upload) -> ImportResult:
-    """Import yearly ratings (HTXS/HTT/HT/KHT) of a unit's people. All-or-nothing; a repeated row updates the rating."""
+def evaluations_import(*, unit: Unit, upload, by) -> ImportResult:
+    """Import yearly ratings (HTXS/HTT/HT/KHT) of a unit's people. All-or-nothing; a repeated row updates the rating.
+
+    `by` must hold MANAGE_PEOPLE on `unit`; only people it manages are matched."""
+    require(by, Cap.MANAGE_PEOPLE, unit)
     rows = read_rows(upload, EVALUATION_HEADERS)
-    people = _People(unit)
+    people = _People(by, unit)
     parsed, errors, seen = [], [], {}
     for number, values in rows:
         try:

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from units.enums import UnitKind
 from units.models import Person, Unit
-from units.rules import Cap, scope_q, unit_scope_q
+from units.rules import Cap, people_in_scope, scope_q, unit_scope_q, units_in_scope
 
 from .enums import RATING_SHORT, CommendationKind, InitiativeStatus, RecipientKind, TaskRating
 from .models import (
@@ -74,21 +74,23 @@ def award_code_choices() -> list[tuple[str, str]]:
     return list(choices.items())
 
 
+def records_in_scope(user, unit: Unit | None = None, cap: Cap = Cap.READ) -> QuerySet[AwardRecord]:
+    """Award records of the people and collectives on which the user holds `cap` (READ: what it may see);
+    with `unit`, only those of its subtree. The only way a view or export reads a unit's records: a Phòng
+    secretary asking for the Phòng gets the Phòng's own records, never the schools' below it."""
+    records = AwardRecord.objects.filter(scope_q(user, cap, "person__unit") | scope_q(user, cap, "unit"))
+    if unit is not None:
+        records = records.filter(Q(person__unit__path__startswith=unit.path) | Q(unit__path__startswith=unit.path))
+    return records.select_related("award_type", "person", "person__unit", "unit", "revocation")
+
+
 def records_visible_to(user) -> QuerySet[AwardRecord]:
     """Records of people and collectives in the user's units."""
-    return AwardRecord.objects.filter(unit_scope_q(user, "person__unit") | unit_scope_q(user, "unit")).select_related(
-        "award_type", "person", "person__unit", "unit", "revocation"
-    )
+    return records_in_scope(user)
 
 
 def record_get_visible(user, pk) -> AwardRecord:
     return get_object_or_404(records_visible_to(user), pk=pk)
-
-
-def unit_subtree_records(unit: Unit) -> QuerySet[AwardRecord]:
-    return AwardRecord.objects.filter(
-        Q(person__unit__path__startswith=unit.path) | Q(unit__path__startswith=unit.path)
-    ).select_related("award_type", "person", "person__unit", "unit", "revocation")
 
 
 def person_history(person: Person) -> dict:
@@ -166,19 +168,21 @@ def service_period_get_visible(user, pk) -> ServicePeriod:
     return get_object_or_404(periods, pk=pk)
 
 
-def unit_staff(unit: Unit) -> QuerySet[Person]:
-    """Active people of the unit itself and of its teams (not of schools below a Phòng)."""
+def unit_staff(user, unit: Unit) -> QuerySet[Person]:
+    """Active people of the unit itself and of its teams (not of schools below a Phòng) that the user may read."""
     return (
-        Person.objects.filter(Q(unit=unit) | Q(unit__parent=unit, unit__kind=UnitKind.TEAM), is_active=True)
+        people_in_scope(user, unit, active_only=True)
+        .filter(Q(unit=unit) | Q(unit__parent=unit, unit__kind=UnitKind.TEAM))
         .select_related("unit")
         .order_by("unit__path", "full_name", "id")
     )
 
 
-def evaluation_grid(unit: Unit, school_year: int) -> dict:
-    """The rating grid of a unit for a year: one row per active person of the unit and its teams,
-    with the saved rating (or None), and how many people have each rating. Three queries."""
-    people = list(unit_staff(unit))
+def evaluation_grid(user, unit: Unit, school_year: int) -> dict:
+    """The rating grid of a unit for a year: one row per active person of the unit and its teams
+    (those the user may read), with the saved rating (or None), and how many people have each rating.
+    Three queries."""
+    people = list(unit_staff(user, unit))
     saved = dict(
         TaskEvaluation.objects.filter(person__in=[p.pk for p in people], school_year=school_year).values_list(
             "person_id", "rating"
@@ -190,23 +194,27 @@ def evaluation_grid(unit: Unit, school_year: int) -> dict:
     return {"rows": rows, "counts": counts}
 
 
-def recipient_people(unit: Unit) -> QuerySet[Person]:
-    """People who may be named in a decision entered for `unit`: active people of its subtree."""
-    return initiative_authors_choices(unit).order_by("unit__path", "full_name", "id")
+def recipient_people(user, unit: Unit) -> QuerySet[Person]:
+    """People who may be named in a decision entered for `unit`: active people of its subtree whose
+    history the user may enter (MANAGE_PEOPLE)."""
+    return initiative_authors_choices(user, unit).order_by("unit__path", "full_name", "id")
 
 
-def recipient_units(unit: Unit) -> QuerySet[Unit]:
-    """Collectives that may be named in a decision entered for `unit`: itself and the units below it."""
-    return Unit.objects.filter(path__startswith=unit.path).order_by("path")
+def recipient_units(user, unit: Unit) -> QuerySet[Unit]:
+    """Collectives that may be named in a decision entered for `unit`: itself and the units below it
+    on which the user holds MANAGE_PEOPLE."""
+    return units_in_scope(user, unit, Cap.MANAGE_PEOPLE).order_by("path")
 
 
-def unit_history(unit: Unit) -> dict:
-    """A collective's own awards by year, and its members' titles counted per year and award."""
+def unit_history(user, unit: Unit) -> dict:
+    """A collective's own awards by year, and its members' titles counted per year and award
+    (only members the user may read)."""
     own = list(
         AwardRecord.objects.filter(unit=unit).select_related("award_type", "revocation").order_by("-school_year")
     )
     counts = (
         AwardRecord.objects.in_force()
+        .filter(scope_q(user, Cap.READ, "person__unit"))
         .filter(person__unit__path__startswith=unit.path, commendation_kind=CommendationKind.MERIT)
         .values("school_year", "award_type__code", "award_type__short_name", "award_type__name")
         .annotate(n=Count("id"))
@@ -222,31 +230,36 @@ def unit_history(unit: Unit) -> dict:
 
 
 def initiatives_visible_to(user) -> QuerySet[Initiative]:
-    return Initiative.objects.filter(unit_scope_q(user, "unit")).select_related("unit")
+    return initiatives_in_scope(user)
 
 
 def initiative_get_visible(user, pk) -> Initiative:
     return get_object_or_404(initiatives_visible_to(user).prefetch_related("authors"), pk=pk)
 
 
-def unit_initiatives(unit: Unit) -> QuerySet[Initiative]:
-    return (
-        Initiative.objects.filter(unit__path__startswith=unit.path)
-        .select_related("unit")
-        .prefetch_related(Prefetch("authors", queryset=Person.objects.order_by("full_name")))
+def initiatives_in_scope(user, unit: Unit | None = None, cap: Cap = Cap.READ) -> QuerySet[Initiative]:
+    """Initiatives of the units on which the user holds `cap`; with `unit`, only those of its subtree."""
+    initiatives = Initiative.objects.filter(scope_q(user, cap, "unit"))
+    if unit is not None:
+        initiatives = initiatives.filter(unit__path__startswith=unit.path)
+    return initiatives.select_related("unit")
+
+
+def unit_initiatives(user, unit: Unit) -> QuerySet[Initiative]:
+    """The initiatives register of a unit: its subtree's initiatives the user may read, authors listed."""
+    # Only authors the user may read are named (a Phòng's initiative may have authors in its schools).
+    return initiatives_in_scope(user, unit).prefetch_related(
+        Prefetch("authors", queryset=people_in_scope(user).order_by("full_name"))
     )
 
 
-def initiative_authors_choices(unit: Unit) -> QuerySet[Person]:
-    return (
-        Person.objects.filter(unit__path__startswith=unit.path, is_active=True)
-        .select_related("unit")
-        .order_by("full_name")
-    )
+def initiative_authors_choices(user, unit: Unit) -> QuerySet[Person]:
+    """Active people of `unit`'s subtree the user may manage: the authors it may name."""
+    return people_in_scope(user, unit, Cap.MANAGE_PEOPLE, active_only=True).select_related("unit").order_by("full_name")
 
 
-def recognised_count(unit: Unit, year: int) -> int:
-    return unit_initiatives(unit).filter(school_year=year, status=InitiativeStatus.RECOGNISED).count()
+def recognised_count(user, unit: Unit, year: int) -> int:
+    return unit_initiatives(user, unit).filter(school_year=year, status=InitiativeStatus.RECOGNISED).count()
 
 
 # --- the route to the deciding authority ----------------------------------------------------------

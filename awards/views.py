@@ -156,7 +156,7 @@ def unit_history(request, pk):
     today = datetime.date.today()
     record_filter = RecordFilter(
         request.GET,
-        queryset=selectors.unit_subtree_records(unit),
+        queryset=selectors.records_in_scope(request.user, unit),
         award_choices=selectors.award_choices(on_date=today),
     )
     page = paginate(request, record_filter.qs)
@@ -165,7 +165,7 @@ def unit_history(request, pk):
         "awards/unit_history.html",
         {
             "unit": unit,
-            "history": selectors.unit_history(unit),
+            "history": selectors.unit_history(request.user, unit),
             "quota": engine.quota_usage(unit, year, on_date=today),
             "outlook": engine.check_codes(unit, selectors.collective_codes_in_force(today), year, on_date=today),
             "year_label": school_year_label(year),
@@ -183,7 +183,7 @@ def unit_records_export(request, pk):
     unit = unit_selectors.unit_get_visible(request.user, pk)
     record_filter = RecordFilter(
         request.GET,
-        queryset=selectors.unit_subtree_records(unit),
+        queryset=selectors.records_in_scope(request.user, unit),
         award_choices=selectors.award_choices(on_date=datetime.date.today()),
     )
     return xlsx_response(importing.records_export(record_filter.qs), f"khen-thuong-don-vi-{unit.pk}.xlsx")
@@ -212,6 +212,7 @@ def record_revoke(request, pk):
             services.decision_revoke(
                 decision_number=record.decision_number,
                 decision_date=record.decision_date,
+                decision_issuer=record.issuer,
                 records=None if data["whole_decision"] and record.decision_number else [record],
                 revocation_number=data["revocation_number"],
                 revocation_date=data["revocation_date"],
@@ -241,7 +242,7 @@ def initiative_home(request):
 @view_rule(UNIT_READ)
 def initiative_list(request, unit_pk):
     unit = unit_selectors.unit_get_visible(request.user, unit_pk)
-    initiative_filter = InitiativeFilter(request.GET, queryset=selectors.unit_initiatives(unit))
+    initiative_filter = InitiativeFilter(request.GET, queryset=selectors.unit_initiatives(request.user, unit))
     page = paginate(request, initiative_filter.qs)
     return render(
         request,
@@ -261,7 +262,7 @@ def initiative_create(request, unit_pk):
     unit = unit_selectors.unit_get_visible(request.user, unit_pk)
     if not can_manage_initiatives(request.user, unit):
         raise PermissionDenied
-    form = InitiativeForm(request.POST or None, people=selectors.initiative_authors_choices(unit))
+    form = InitiativeForm(request.POST or None, people=selectors.initiative_authors_choices(request.user, unit))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -298,7 +299,7 @@ def initiative_edit(request, pk):
     form = InitiativeForm(
         request.POST or None,
         initial=initial,
-        people=selectors.initiative_authors_choices(initiative.unit),
+        people=selectors.initiative_authors_choices(request.user, initiative.unit),
         editing=True,
     )
     if request.method == "POST" and form.is_valid():
@@ -366,10 +367,7 @@ def history_import(request, unit_pk, kind):
     rejected = None
     if request.method == "POST" and form.is_valid():
         try:
-            if kind == "khen-thuong":
-                result = run(unit=unit, upload=form.cleaned_data["file"], by=request.user)
-            else:
-                result = run(unit=unit, upload=form.cleaned_data["file"])
+            result = run(unit=unit, upload=form.cleaned_data["file"], by=request.user)
         except ImportRejected as exc:
             rejected = exc
         else:
@@ -425,7 +423,7 @@ def evaluation_grid(request, unit_pk):
                 )
                 return redirect(f"{request.path}?year={year}")
         submitted = {k: v for k, v in request.POST.items() if k.startswith(RATING_FIELD_PREFIX)}
-    grid = selectors.evaluation_grid(unit, year)
+    grid = selectors.evaluation_grid(request.user, unit, year)
     for row in grid["rows"]:
         key = f"{RATING_FIELD_PREFIX}{row['person'].pk}"
         row["field"] = key
@@ -454,8 +452,8 @@ def decision_create(request, unit_pk):
     form = DecisionForm(
         request.POST or None,
         award_choices=selectors.award_code_choices(),
-        people=selectors.recipient_people(unit),
-        units=selectors.recipient_units(unit),
+        people=selectors.recipient_people(request.user, unit),
+        units=selectors.recipient_units(request.user, unit),
         initial={"issuer": unit.name},
     )
     if request.method == "POST" and form.is_valid():
@@ -520,7 +518,7 @@ def discipline_create(request, person_pk):
         person,
         form,
         "Ghi kỷ luật / đang xem xét",
-        lambda data: services.discipline_period_create(person=person, **data),
+        lambda data: services.discipline_period_create(person=person, by=request.user, **data),
         "Đã ghi kỷ luật / trường hợp đang xem xét.",
     )
 
@@ -535,7 +533,7 @@ def discipline_end(request, pk):
         person,
         form,
         f"Kết thúc «{period.get_kind_display()}» từ {period.start:%d/%m/%Y}",
-        lambda data: services.discipline_period_end(period=period, end=data["end"]),
+        lambda data: services.discipline_period_end(period=period, end=data["end"], by=request.user),
         "Đã ghi ngày kết thúc.",
     )
 
@@ -564,7 +562,7 @@ def service_period_create(request, person_pk):
         person,
         form,
         "Ghi quá trình công tác đặc biệt",
-        lambda data: services.service_period_create(person=person, **data),
+        lambda data: services.service_period_create(person=person, by=request.user, **data),
         "Đã ghi quá trình công tác.",
     )
 
@@ -579,6 +577,6 @@ def service_period_delete(request, pk):
         person,
         ConfirmForm(request.POST if request.method == "POST" else None),
         f"Xóa «{period.get_kind_display()}» {period.start:%d/%m/%Y} – {until}",
-        lambda data: services.service_period_delete(period=period),
+        lambda data: services.service_period_delete(period=period, by=request.user),
         "Đã xóa quá trình công tác.",
     )

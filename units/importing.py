@@ -2,8 +2,10 @@
 
 A file with any bad row is refused whole, with each bad row and its reason;
 importing the same file twice changes nothing the second time. A person is
-matched within the unit's subtree by name and date of birth; new people join
-the unit the file was imported into.
+matched by name and date of birth among the people of the unit's school (a
+team's school; teams included) that the importing user may manage; new people
+join the unit the file was imported into. Nothing outside what the user may
+MANAGE_PEOPLE is read or written (units.rules.people_in_scope).
 """
 
 from dataclasses import dataclass
@@ -13,12 +15,13 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from core.excel import ImportRejected, RowError, build_workbook, parse_date, read_rows
+from core.exceptions import ServiceError
 from core.text import fold, format_date, nfc
 
 from .enums import Gender
-from .models import Person, Unit
-from .selectors import unit_people
-from .services import person_create, person_update
+from .models import Unit
+from .rules import Cap, people_acted_on, people_in_scope, require
+from .services import person_create, person_update, school_of
 
 HEADERS = [
     "Họ và tên",
@@ -82,8 +85,13 @@ def _parse_row(values) -> dict:
     return data
 
 
-def people_import(*, unit: Unit, upload) -> ImportResult:
-    """Import a unit's staff from the template. Raises ImportRejected and saves nothing on any bad row."""
+def people_import(*, unit: Unit, upload, by) -> ImportResult:
+    """Import a unit's staff from the template. Raises ImportRejected and saves nothing on any bad row.
+
+    `by` must hold MANAGE_PEOPLE on `unit` (else PermissionDenied); only people `by` may manage are
+    matched and updated. A row a service refuses (a twin the user cannot manage) is a bad row, never a 500.
+    """
+    require(by, Cap.MANAGE_PEOPLE, unit)
     rows = read_rows(upload, HEADERS)
     parsed, errors, seen = [], [], {}
     for number, values in rows:
@@ -97,7 +105,7 @@ def people_import(*, unit: Unit, upload) -> ImportResult:
             errors.append(RowError(number, f"trùng với dòng {seen[key]} (cùng họ tên và ngày sinh)"))
             continue
         seen[key] = number
-        parsed.append(data)
+        parsed.append((number, data))
     if errors:
         raise ImportRejected(
             f"Tệp có {len(errors)} dòng lỗi nên không có dòng nào được nhập. Hãy sửa các dòng sau rồi nhập lại.",
@@ -105,22 +113,31 @@ def people_import(*, unit: Unit, upload) -> ImportResult:
         )
     result = ImportResult()
     with transaction.atomic():
-        existing = {
-            (p.name_key, p.date_of_birth): p
-            for p in Person.objects.select_for_update().filter(unit__path__startswith=unit.path)
-        }
-        for data in parsed:
+        # A team's file matches the people of its whole school, so a teacher already on the school's
+        # list is recognised rather than added twice.
+        managed = people_acted_on(by, school_of(unit)).select_for_update()
+        existing = {(p.name_key, p.date_of_birth): p for p in managed}
+        for number, data in parsed:
             person = existing.get((fold(data["full_name"]), data["date_of_birth"]))
-            if person is None:
-                person_create(unit=unit, **data)
-                result.created += 1
-                continue
-            data["is_active"] = True
-            if all(getattr(person, k) == v for k, v in data.items()):
-                result.unchanged += 1
-            else:
-                person_update(person=person, **data)
-                result.updated += 1
+            try:
+                if person is None:
+                    existing[(fold(data["full_name"]), data["date_of_birth"])] = person_create(unit=unit, **data)
+                    result.created += 1
+                    continue
+                data["is_active"] = True
+                if all(getattr(person, k) == v for k, v in data.items()):
+                    result.unchanged += 1
+                else:
+                    person_update(person=person, **data)
+                    result.updated += 1
+            except ServiceError as exc:
+                errors.append(RowError(number, str(exc)))
+        if errors:
+            # Raised inside the transaction: every row written above is rolled back.
+            raise ImportRejected(
+                f"Tệp có {len(errors)} dòng lỗi nên không có dòng nào được nhập. Hãy sửa các dòng sau rồi nhập lại.",
+                errors,
+            )
     return result
 
 
@@ -129,8 +146,9 @@ def people_template() -> bytes:
     return build_workbook("Danh sách cán bộ", HEADERS, [example], WIDTHS)
 
 
-def people_export(*, unit: Unit) -> bytes:
-    people = unit_people(unit).select_related("unit")
+def people_export(*, user, unit: Unit) -> bytes:
+    """The active staff of `unit`'s subtree that `user` may read (a Phòng secretary: the Phòng's own)."""
+    people = people_in_scope(user, unit, active_only=True).select_related("unit").order_by("full_name", "id")
     rows = (
         [
             p.full_name,

@@ -37,6 +37,7 @@ The roles of a user are read once per request and cached on the user object.
 
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from .enums import Role, UnitKind
@@ -151,6 +152,16 @@ def can(user, cap: Cap, unit: Unit) -> bool:
     return False
 
 
+def require(by, cap: Cap, unit: Unit) -> None:
+    """The check every service that changes data makes itself: refuse (403) unless `by` holds `cap` on `unit`.
+
+    `by=None` is the system acting on its own (demo seeding, management commands); services take `by`
+    as a required keyword, so a view that forgets to pass the user fails loudly instead of opening a hole.
+    """
+    if by is not None and not can(by, cap, unit):
+        raise PermissionDenied
+
+
 def scope_q(user, cap: Cap = Cap.READ, field: str = "") -> Q:
     """A Q matching the units on which `user` holds `cap`, on `field` (a FK path to Unit) or on Unit itself."""
     prefix = f"{field}__" if field else ""
@@ -193,6 +204,21 @@ def people_in_scope(user, unit: Unit | None = None, cap: Cap = Cap.READ, *, acti
     if active_only:
         people = people.filter(is_active=True)
     return people
+
+
+def people_acted_on(by, unit: Unit, cap: Cap = Cap.MANAGE_PEOPLE):
+    """For services: the people of `unit`'s subtree a change made by `by` may touch (`people_in_scope`
+    with `cap`); `by=None` is the system itself (demo, commands) and reaches the whole subtree."""
+    if by is None:
+        return Person.objects.filter(unit__path__startswith=unit.path)
+    return people_in_scope(by, unit, cap)
+
+
+def units_acted_on(by, unit: Unit, cap: Cap = Cap.MANAGE_PEOPLE):
+    """For services: the units of `unit`'s subtree a change made by `by` may touch; `by=None`: all of them."""
+    if by is None:
+        return Unit.objects.filter(path__startswith=unit.path)
+    return units_in_scope(by, unit, cap)
 
 
 # --- named predicates (the vocabulary of the other apps) -----------------------------------------

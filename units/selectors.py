@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from .models import EmulationBlock, Person, PersonTransfer, Unit, UnitRole
-from .rules import unit_scope_q
+from .rules import Cap, people_in_scope, scope_q, unit_scope_q
 
 
 def units_visible_to(user) -> QuerySet[Unit]:
@@ -18,9 +18,10 @@ def unit_get_visible(user, pk) -> Unit:
 
 
 def unit_list(user) -> QuerySet[Unit]:
-    """Visible units with the number of active people in each unit's whole subtree."""
+    """Visible units with the number of active people of each unit's subtree that the user may read
+    (a Phòng secretary counts the Phòng's own staff, not the schools' below)."""
     subtree_people = (
-        Person.objects.filter(unit__path__startswith=OuterRef("path"), is_active=True)
+        Person.objects.filter(scope_q(user, Cap.READ, "unit"), unit__path__startswith=OuterRef("path"), is_active=True)
         .order_by()
         .values(marker=Value(1))
         .annotate(n=Func("id", function="COUNT"))
@@ -50,12 +51,10 @@ def person_transfers(person: Person) -> QuerySet[PersonTransfer]:
     return person.transfers.select_related("from_unit", "to_unit", "created_by")
 
 
-def unit_people(unit: Unit, *, active_only: bool = True) -> QuerySet[Person]:
-    """People of a unit and of the units below it (a school's staff includes its teams)."""
-    people = Person.objects.filter(unit__path__startswith=unit.path)
-    if active_only:
-        people = people.filter(is_active=True)
-    return people.order_by("full_name", "id")
+def unit_people(user, unit: Unit, *, active_only: bool = True) -> QuerySet[Person]:
+    """People of a unit and of the units below it that the user may read (a school's staff includes its
+    teams; a Phòng secretary gets the Phòng's own staff only). Through the kernel, `people_in_scope`."""
+    return people_in_scope(user, unit, active_only=active_only).order_by("full_name", "id")
 
 
 def blocks_visible_to(user) -> QuerySet[EmulationBlock]:

@@ -8,7 +8,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 
 from core.exceptions import ServiceError, StaleObjectError
@@ -133,7 +133,7 @@ def _clean_person_fields(fields: dict) -> dict:
     return fields
 
 
-def _school_of(unit: Unit) -> Unit:
+def school_of(unit: Unit) -> Unit:
     """The unit whose staff list a person belongs to: a team's school, else the unit itself."""
     return unit.parent if unit.kind == UnitKind.TEAM and unit.parent_id else unit
 
@@ -145,14 +145,18 @@ def person_create(*, unit: Unit, full_name: str, gender: str, **fields) -> Perso
     fields = _clean_person_fields({"full_name": full_name, "gender": gender, **fields})
     person = Person(unit=unit, **fields)
     person.name_key = fold(person.full_name)
-    scope = _school_of(unit)
+    scope = school_of(unit)
+    # The school and its teams only: a Phòng's own staff list does not include the schools below it.
     Unit.objects.select_for_update().filter(pk=scope.pk).first()  # serialise concurrent adds to one school
     twin = Person.objects.filter(
-        unit__path__startswith=scope.path, name_key=person.name_key, date_of_birth=person.date_of_birth
-    ).first()
-    if twin is not None:
-        born = f" sinh ngày {twin.date_of_birth:%d/%m/%Y}" if twin.date_of_birth else ""
-        raise ServiceError(f"Đã có {twin.full_name}{born} trong {scope.name}; không tạo trùng.")
+        Q(unit=scope) | Q(unit__parent=scope, unit__kind=UnitKind.TEAM),
+        name_key=person.name_key,
+        date_of_birth=person.date_of_birth,
+    ).exists()
+    if twin:
+        # Names only what the caller typed and the unit it adds to, never another record.
+        born = f" sinh ngày {person.date_of_birth:%d/%m/%Y}" if person.date_of_birth else ""
+        raise ServiceError(f"Đã có {person.full_name}{born} trong {scope.name}; không tạo trùng.")
     person.save()
     return person
 

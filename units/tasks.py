@@ -1,12 +1,18 @@
 from celery import shared_task
+from django.contrib.auth import get_user_model
 
-from .models import Person, Unit
+from .models import Unit
+from .rules import people_in_scope
 
 
 @shared_task(name="units.count_active_people", acks_late=True, time_limit=30)
-def count_active_people(*, unit_id: int) -> int | None:
-    """Active people in a unit's subtree. Used by operations to check that a worker reaches the database."""
+def count_active_people(*, unit_id: int, user_id: int) -> int | None:
+    """Active people of a unit's subtree that the user may read (through the kernel, like every read).
+
+    Used by operations to check that a worker reaches the database. None when the unit or the user is gone.
+    """
     unit = Unit.objects.filter(pk=unit_id).first()
-    if unit is None:
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if unit is None or user is None:
         return None
-    return Person.objects.filter(unit__path__startswith=unit.path, is_active=True).count()
+    return people_in_scope(user, unit, active_only=True).count()

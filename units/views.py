@@ -58,7 +58,7 @@ def home(request):
     context = {"unit": unit}
     if unit is not None:
         context["children"] = selectors.unit_children(request.user, unit)[:50]
-        context["people_count"] = selectors.unit_people(unit).count()
+        context["people_count"] = selectors.unit_people(request.user, unit).count()
     return render(request, "units/home.html", context)
 
 
@@ -93,7 +93,7 @@ def unit_detail(request, pk):
         {
             "unit": unit,
             "children": selectors.unit_children(request.user, unit),
-            "people_count": selectors.unit_people(unit).count(),
+            "people_count": selectors.unit_people(request.user, unit).count(),
             "can_edit": can_edit_unit(request.user, unit),
             "can_manage_roles": can_manage_structure(request.user, unit),
             "can_manage_people": can_manage_people(request.user, unit),
@@ -225,7 +225,7 @@ def people_import_view(request, unit_pk):
     rejected = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = people_import(unit=unit, upload=form.cleaned_data["file"])
+            result = people_import(unit=unit, upload=form.cleaned_data["file"], by=request.user)
         except ImportRejected as exc:
             rejected = exc
         else:
@@ -246,7 +246,7 @@ def people_template_view(request):
 @view_rule(UNIT_READ)
 def people_export_view(request, unit_pk):
     unit = selectors.unit_get_visible(request.user, unit_pk)
-    return xlsx_response(people_export(unit=unit), f"danh-sach-can-bo-{unit.pk}.xlsx")
+    return xlsx_response(people_export(user=request.user, unit=unit), f"danh-sach-can-bo-{unit.pk}.xlsx")
 
 
 @view_rule(LIST_IN_SCOPE)

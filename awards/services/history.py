@@ -9,6 +9,7 @@ from django.db.models import Q
 from core.exceptions import ServiceError
 from core.text import nfc
 from units.models import Person, Unit
+from units.rules import Cap, people_acted_on, require, scope_q, units_acted_on
 
 from .. import engine
 from ..enums import (
@@ -77,15 +78,24 @@ def _build_record(
     )
 
 
+def _require_recipient(by, person: Person | None, unit: Unit | None) -> None:
+    """`by` must manage the people of the recipient's unit (None is the system)."""
+    owner = person.unit if person is not None else unit
+    if owner is not None:
+        require(by, Cap.MANAGE_PEOPLE, owner)
+
+
 @transaction.atomic
-def award_record_create(**fields) -> AwardRecord:
+def award_record_create(*, by, **fields) -> AwardRecord:
     """Record one award given (by a decision here, or from the past).
 
     Keyword arguments: award_code, school_year, person or unit, decision_number, decision_date,
-    issuer, source, commendation_kind (default: the award's own), note, by.
+    issuer, source, commendation_kind (default: the award's own), note, by (who enters it: must
+    hold MANAGE_PEOPLE on the recipient's unit; None is the system).
     Refuses a duplicate (same recipient, award, year and decision number).
     """
-    record = _build_record(**fields)
+    _require_recipient(by, fields.get("person"), fields.get("unit"))
+    record = _build_record(by=by, **fields)
     duplicate = AwardRecord.objects.filter(
         person=record.person,
         unit=record.unit,
@@ -103,9 +113,13 @@ def award_record_create(**fields) -> AwardRecord:
 
 
 @transaction.atomic
-def award_records_bulk_create(*, rows: Iterable[dict], by=None) -> list[AwardRecord]:
+def award_records_bulk_create(*, rows: Iterable[dict], by) -> list[AwardRecord]:
     """Many records at once (imports, demo data): validates each like award_record_create, then one INSERT.
-    Callers remove duplicates first."""
+    Callers remove duplicates first. `by` must manage every recipient (None is the system); pass people
+    with their unit selected, so the check costs no query."""
+    rows = list(rows)
+    for row in rows:
+        _require_recipient(by, row.get("person"), row.get("unit"))
     catalog_rows = list(AwardType.objects.order_by("effective_from"))
     records = [_build_record(catalog_rows=catalog_rows, by=by, **row) for row in rows]
     return AwardRecord.objects.bulk_create(records, batch_size=500)
@@ -124,15 +138,18 @@ def decision_records_create(
     people: Iterable[Person] = (),
     units: Iterable[Unit] = (),
     source: str = RecordSource.IMPORTED,
-    by=None,
+    by,
 ) -> list[AwardRecord]:
     """One award decision entered by hand for recipients of `unit`'s subtree: one record per recipient.
 
+    `by` must hold MANAGE_PEOPLE on `unit` and on every recipient (None is the system).
     The award is the catalog row of `award_code` in force on the decision date. Refuses, saving
-    nothing: no recipient, a recipient outside the subtree, a person for a collective-only award
+    nothing: no recipient, a recipient outside the subtree or outside what `by` manages (named
+    nowhere: an id may be anyone's), a person for a collective-only award
     (or a unit for an individual-only one), and any recipient who already holds the award in that
     school year (a record in force, whatever its decision) — which also makes a double submit harmless.
     """
+    require(by, Cap.MANAGE_PEOPLE, unit)
     decision_number = nfc(decision_number)
     if not decision_number:
         raise ServiceError("Phải ghi số quyết định.")
@@ -142,10 +159,10 @@ def decision_records_create(
     if not person_ids and not unit_ids:
         raise ServiceError("Phải chọn ít nhất một cá nhân hoặc tập thể được khen thưởng.")
     # Locking the recipients serialises two submits of the same decision.
-    people = list(Person.objects.select_for_update().filter(pk__in=person_ids, unit__path__startswith=unit.path))
-    units = list(Unit.objects.select_for_update().filter(pk__in=unit_ids, path__startswith=unit.path))
+    people = list(people_acted_on(by, unit).select_for_update().filter(pk__in=person_ids))
+    units = list(units_acted_on(by, unit).select_for_update().filter(pk__in=unit_ids))
     if len(people) != len(person_ids) or len(units) != len(unit_ids):
-        raise ServiceError(f"Chỉ khen thưởng được cá nhân, tập thể thuộc {unit.name}. Vui lòng tải lại trang.")
+        raise ServiceError("Có người hoặc tập thể không thuộc đơn vị này hoặc không tìm thấy. Vui lòng tải lại trang.")
     if people and award_type.recipient_kind == RecipientKind.COLLECTIVE:
         raise ServiceError(f"{award_type.name} chỉ tặng cho tập thể; hãy bỏ chọn các cá nhân.")
     if units and award_type.recipient_kind == RecipientKind.INDIVIDUAL:
@@ -187,25 +204,35 @@ def decision_revoke(
     revocation_date: datetime.date,
     reason: str,
     issuer: str = "",
+    decision_issuer: str | None = None,
     records: Iterable[AwardRecord] | None = None,
-    by=None,
+    by,
 ) -> Revocation:
     """Revoke an award decision: every record it granted (or only `records`) stops counting in any check.
 
-    Side effects: creates a Revocation and links the records to it. Refuses when nothing matches.
+    Only records `by` may revoke (ADMINISTER on the person's or the collective's unit; None is the
+    system) are touched: a decision number shared by another school, district or issuer is not.
+    The whole decision is the records of `decision_number` (and `decision_date`, and `decision_issuer`,
+    the body that issued it, when given). Given `records`, each must be one `by` may revoke, else
+    nothing is revoked. Side effects: creates a Revocation and links the records to it. Refuses when
+    nothing matches.
     """
     if not nfc(reason):
         raise ServiceError("Phải ghi lý do thu hồi.")
     if not nfc(revocation_number):
         raise ServiceError("Phải ghi số quyết định thu hồi.")
-    targets = AwardRecord.objects.select_for_update().in_force()
     if records is not None:
-        targets = targets.filter(pk__in=[r.pk for r in records])
+        wanted = {r.pk for r in records}
+        candidates = _revocable(by).filter(pk__in=wanted)
+        if set(candidates.values_list("pk", flat=True)) != wanted:
+            raise ServiceError("Có khen thưởng không thuộc phạm vi của bạn hoặc không tìm thấy.")
     else:
-        targets = targets.filter(decision_number=nfc(decision_number))
-        if decision_date is not None:
-            targets = targets.filter(decision_date=decision_date)
-    targets = list(targets)
+        candidates = records_of_decision(
+            by=by, decision_number=decision_number, decision_date=decision_date, issuer=decision_issuer
+        )
+    # Ids first, then lock by id: FOR UPDATE cannot follow the outer joins of the scope filter.
+    ids = list(candidates.in_force().values_list("pk", flat=True))
+    targets = list(AwardRecord.objects.select_for_update().in_force().filter(pk__in=ids))
     if not targets:
         raise ServiceError(f"Không có khen thưởng nào còn hiệu lực theo quyết định {nfc(decision_number)}.")
     if any(r.decision_date and revocation_date < r.decision_date for r in targets):
@@ -221,8 +248,20 @@ def decision_revoke(
     return revocation
 
 
-def records_of_decision(decision_number: str, decision_date: datetime.date | None = None):
+def _revocable(by):
+    """Records `by` may revoke: ADMINISTER on the person's or the collective's unit (None: all)."""
+    if by is None:
+        return AwardRecord.objects.all()
+    return AwardRecord.objects.filter(scope_q(by, Cap.ADMINISTER, "person__unit") | scope_q(by, Cap.ADMINISTER, "unit"))
+
+
+def records_of_decision(
+    *, by, decision_number: str, decision_date: datetime.date | None = None, issuer: str | None = None
+):
+    """The records of one decision that `by` may revoke: same number (and date, and issuer when given)."""
     query = Q(decision_number=nfc(decision_number))
     if decision_date:
         query &= Q(decision_date=decision_date)
-    return AwardRecord.objects.filter(query)
+    if issuer is not None:
+        query &= Q(issuer__iexact=nfc(issuer))
+    return _revocable(by).filter(query)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.exceptions import ServiceError
 from core.text import nfc
 from units.models import Person, Unit
+from units.rules import Cap, people_acted_on, require
 
 from ..enums import (
     DisciplineKind,
@@ -75,27 +76,23 @@ def task_evaluations_bulk_set(*, rows: Iterable[tuple[int, int, str]], source: s
 
 
 @transaction.atomic
-def task_evaluations_save(*, unit: Unit, school_year: int, ratings: dict[int, str | None], by=None) -> dict:
+def task_evaluations_save(*, unit: Unit, school_year: int, ratings: dict[int, str | None], by) -> dict:
     """The yearly rating grid of a unit: {person id: rating, or None for "not rated"} in one go.
 
-    Every person must belong to the unit's subtree, else nothing is saved. Creates missing
+    `by` must hold MANAGE_PEOPLE on `unit` (PermissionDenied otherwise; None is the system). Every
+    person must be one of the unit's subtree that `by` may manage, else nothing is saved and the
+    message names nobody (an id may be anyone's). Creates missing
     ratings, updates changed ones (they become "decided here"), deletes those set to None;
     saving the same values again changes nothing. A constant number of queries for any number
     of rows. Returns the counts {"created", "updated", "deleted", "unchanged"}.
     """
     if any(r is not None and r not in TaskRating.values for r in ratings.values()):
         raise ServiceError("Xếp loại phải là HTXS, HTT, HT, KHT hoặc để trống (chưa đánh giá).")
+    require(by, Cap.MANAGE_PEOPLE, unit)
     ids = {int(pid) for pid in ratings}
-    inside = set(
-        Person.objects.select_for_update()
-        .filter(pk__in=ids, unit__path__startswith=unit.path)
-        .values_list("pk", flat=True)
-    )
-    outside = ids - inside
-    if outside:
-        names = Person.objects.filter(pk__in=outside).order_by("full_name").values_list("full_name", flat=True)
-        listed = ", ".join(names) or ", ".join(str(pid) for pid in sorted(outside))
-        raise ServiceError(f"Không lưu: có người không thuộc {unit.name} ({listed}). Vui lòng tải lại trang.")
+    inside = set(people_acted_on(by, unit).select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    if ids - inside:
+        raise ServiceError("Không lưu: có người không thuộc đơn vị này hoặc không tìm thấy. Vui lòng tải lại trang.")
     existing = {
         e.person_id: e
         for e in TaskEvaluation.objects.select_for_update().filter(person_id__in=ids, school_year=school_year)
@@ -157,12 +154,14 @@ def _lock_person(person: Person) -> None:
 
 @transaction.atomic
 def discipline_period_create(
-    *, person: Person, kind: str, start: datetime.date, end: datetime.date | None = None, note: str = ""
+    *, person: Person, kind: str, start: datetime.date, end: datetime.date | None = None, note: str = "", by
 ) -> DisciplinePeriod:
     """Record a sanction (start–end) or a pending case (kind `pending`, open until `end`).
 
     Refuses an end before the start and a period overlapping another of the same kind.
+    `by` must hold MANAGE_PEOPLE on the person's unit (PermissionDenied otherwise; None is the system).
     """
+    require(by, Cap.MANAGE_PEOPLE, person.unit)
     if kind not in DisciplineKind.values:
         raise ServiceError("Hình thức kỷ luật không hợp lệ.")
     _check_period(start, end)
@@ -172,9 +171,11 @@ def discipline_period_create(
 
 
 @transaction.atomic
-def discipline_period_end(*, period: DisciplinePeriod, end: datetime.date) -> DisciplinePeriod:
-    """Close an open sanction or pending case on `end` (a pending case stops blocking awards after it)."""
-    locked = DisciplinePeriod.objects.select_for_update().get(pk=period.pk)
+def discipline_period_end(*, period: DisciplinePeriod, end: datetime.date, by) -> DisciplinePeriod:
+    """Close an open sanction or pending case on `end` (a pending case stops blocking awards after it).
+    `by` must hold MANAGE_PEOPLE on the person's unit."""
+    locked = DisciplinePeriod.objects.select_for_update().select_related("person__unit").get(pk=period.pk)
+    require(by, Cap.MANAGE_PEOPLE, locked.person.unit)
     if locked.end is not None:
         raise ServiceError(f"Giai đoạn này đã kết thúc ngày {locked.end:%d/%m/%Y}.")
     _check_period(locked.start, end)
@@ -184,15 +185,16 @@ def discipline_period_end(*, period: DisciplinePeriod, end: datetime.date) -> Di
 
 
 @transaction.atomic
-def discipline_period_delete(*, period: DisciplinePeriod, by=None) -> None:
+def discipline_period_delete(*, period: DisciplinePeriod, by) -> None:
     """Remove a discipline period (or pending case) entered by mistake; checks no longer see it.
 
     The model keeps no history, so who deleted which period of whom is written to the
-    `awards.audit` log. Refuses a period already deleted.
+    `awards.audit` log. Refuses a period already deleted. `by` must hold MANAGE_PEOPLE on the person's unit.
     """
-    locked = DisciplinePeriod.objects.select_for_update().filter(pk=period.pk).select_related("person").first()
+    locked = DisciplinePeriod.objects.select_for_update().filter(pk=period.pk).select_related("person__unit").first()
     if locked is None:
         raise ServiceError("Giai đoạn kỷ luật này đã được xóa trước đó.")
+    require(by, Cap.MANAGE_PEOPLE, locked.person.unit)
     locked.delete()
     audit_log.warning(
         "discipline period %s deleted by user %s (%s): person %s (%s), kind %s, %s to %s, note %r",
@@ -210,12 +212,14 @@ def discipline_period_delete(*, period: DisciplinePeriod, by=None) -> None:
 
 @transaction.atomic
 def service_period_create(
-    *, person: Person, kind: str, start: datetime.date, end: datetime.date | None = None, place: str = ""
+    *, person: Person, kind: str, start: datetime.date, end: datetime.date | None = None, place: str = "", by
 ) -> ServicePeriod:
     """Record years in a very disadvantaged area, or a break outside the sector.
 
     Refuses an end before the start and a period overlapping another of the same kind.
+    `by` must hold MANAGE_PEOPLE on the person's unit (PermissionDenied otherwise; None is the system).
     """
+    require(by, Cap.MANAGE_PEOPLE, person.unit)
     if kind not in ServicePeriodKind.values:
         raise ServiceError("Loại quá trình công tác không hợp lệ.")
     _check_period(start, end)
@@ -225,6 +229,11 @@ def service_period_create(
 
 
 @transaction.atomic
-def service_period_delete(*, period: ServicePeriod) -> None:
-    """Remove a period entered by mistake; service years are computed again at the next check."""
-    ServicePeriod.objects.filter(pk=period.pk).delete()
+def service_period_delete(*, period: ServicePeriod, by) -> None:
+    """Remove a period entered by mistake; service years are computed again at the next check.
+    `by` must hold MANAGE_PEOPLE on the person's unit."""
+    locked = ServicePeriod.objects.select_related("person__unit").filter(pk=period.pk).first()
+    if locked is None:
+        return
+    require(by, Cap.MANAGE_PEOPLE, locked.person.unit)
+    locked.delete()

@@ -16,7 +16,7 @@ def record(db):
         key = "unit" if recipient.__class__.__name__ == "Unit" else "person"
         extra.setdefault("decision_number", f"{counter['n']}/QĐ-TEST")
         extra.setdefault("decision_date", datetime.date(year + 1, 6, 15))
-        return services.award_record_create(award_code=code, school_year=year, **{key: recipient}, **extra)
+        return services.award_record_create(by=None, award_code=code, school_year=year, **{key: recipient}, **extra)
 
     return make
 
@@ -35,7 +35,11 @@ def initiative(db):
 
     def make(person, year, scope=InitiativeScope.BASE, title=None):
         item = services.initiative_register(
-            unit=person.unit, school_year=year, title=title or f"Sáng kiến {person.pk}-{year}-{scope}", authors=[person]
+            by=None,
+            unit=person.unit,
+            school_year=year,
+            title=title or f"Sáng kiến {person.pk}-{year}-{scope}",
+            authors=[person],
         )
         return services.initiative_recognise(
             initiative=item,

@@ -218,6 +218,7 @@ def test_knc_service_years(person_factory, record, start, hard_years, discipline
     person = person_factory(service_start=start)
     if hard_years:
         services.service_period_create(
+            by=None,
             person=person,
             kind=ServicePeriodKind.DISADVANTAGED,
             start=start,
@@ -225,6 +226,7 @@ def test_knc_service_years(person_factory, record, start, hard_years, discipline
         )
     if discipline_years:
         services.discipline_period_create(
+            by=None,
             person=person,
             kind=DisciplineKind.WARNING,
             start=datetime.date(2010, 1, 1),
@@ -239,7 +241,9 @@ def test_knc_service_years(person_factory, record, start, hard_years, discipline
 def test_pending_investigation_blocks_every_award(person_factory, record, rate):
     person = person_factory()
     rate(person, 2024, HTXS)
-    services.discipline_period_create(person=person, kind=DisciplineKind.PENDING, start=datetime.date(2025, 5, 1))
+    services.discipline_period_create(
+        by=None, person=person, kind=DisciplineKind.PENDING, start=datetime.date(2025, 5, 1)
+    )
     result = engine.check_eligibility(person, "LDTT", 2024, on_date=ON)
     assert result.verdict == N
     assert "xem xét kỷ luật, thanh tra, điều tra" in texts(result)
@@ -262,6 +266,7 @@ def test_revoked_decision_leaves_every_check(person_factory, record, initiative)
     initiative(person, 2024, InitiativeScope.PROVINCIAL)
     assert engine.check_eligibility(person, "CSTD_TINH", 2024, on_date=ON).verdict == E
     services.decision_revoke(
+        by=None,
         decision_number="99/QĐ-UBND",
         decision_date=datetime.date(2024, 6, 1),
         revocation_number="5/QĐ-UBND",
@@ -276,6 +281,7 @@ def test_revoked_decision_leaves_every_check(person_factory, record, initiative)
 def test_revoke_unknown_decision_is_refused(db):
     with pytest.raises(ServiceError):
         services.decision_revoke(
+            by=None,
             decision_number="1/QĐ",
             decision_date=None,
             revocation_number="2/QĐ",

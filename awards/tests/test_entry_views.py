@@ -144,8 +144,8 @@ def test_evaluation_grid_refuses_a_person_of_another_unit(client, personas, tree
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert "không thuộc Trường Tiểu học A1" in body
-    assert "Trần Văn Ngoài" in body
+    assert "có người không thuộc đơn vị này hoặc không tìm thấy" in body
+    assert "Trần Văn Ngoài" not in body
     assert TaskEvaluation.objects.count() == 0
 
 
@@ -309,13 +309,14 @@ def test_period_create_permissions(client, personas, teacher, persona, status, n
 @pytest.fixture
 def pending(teacher):
     return services.discipline_period_create(
-        person=teacher, kind=DisciplineKind.PENDING, start=datetime.date(2026, 3, 1)
+        by=None, person=teacher, kind=DisciplineKind.PENDING, start=datetime.date(2026, 3, 1)
     )
 
 
 @pytest.fixture
 def hardship(teacher):
     return services.service_period_create(
+        by=None,
         person=teacher,
         kind=ServicePeriodKind.DISADVANTAGED,
         start=datetime.date(2010, 9, 1),

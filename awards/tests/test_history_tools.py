@@ -35,7 +35,11 @@ def teacher(tree, person_factory):
 @pytest.fixture
 def mistake(teacher):
     return services.discipline_period_create(
-        person=teacher, kind=DisciplineKind.WARNING, start=datetime.date(2024, 1, 1), end=datetime.date(2024, 12, 31)
+        by=None,
+        person=teacher,
+        kind=DisciplineKind.WARNING,
+        start=datetime.date(2024, 1, 1),
+        end=datetime.date(2024, 12, 31),
     )
 
 
@@ -44,7 +48,7 @@ def mistake(teacher):
 
 def test_discipline_period_delete_removes_it_and_logs_who(teacher, mistake, personas, caplog):
     other = services.discipline_period_create(
-        person=teacher, kind=DisciplineKind.PENDING, start=datetime.date(2025, 3, 1)
+        by=None, person=teacher, kind=DisciplineKind.PENDING, start=datetime.date(2025, 3, 1)
     )
     with caplog.at_level(logging.WARNING, logger="awards.audit"):
         services.discipline_period_delete(period=mistake, by=personas["secretary_a1"])
@@ -56,17 +60,17 @@ def test_discipline_period_delete_removes_it_and_logs_who(teacher, mistake, pers
 
 
 def test_discipline_period_delete_twice_is_refused(mistake):
-    services.discipline_period_delete(period=mistake)
+    services.discipline_period_delete(by=None, period=mistake)
     with pytest.raises(ServiceError, match="đã được xóa"):
-        services.discipline_period_delete(period=mistake)
+        services.discipline_period_delete(by=None, period=mistake)
 
 
 def test_discipline_period_delete_lets_the_engine_forget_the_block(teacher):
     pending = services.discipline_period_create(
-        person=teacher, kind=DisciplineKind.PENDING, start=datetime.date(2020, 1, 1)
+        by=None, person=teacher, kind=DisciplineKind.PENDING, start=datetime.date(2020, 1, 1)
     )
     assert DisciplinePeriod.objects.filter(person=teacher, end__isnull=True).exists()
-    services.discipline_period_delete(period=pending)
+    services.discipline_period_delete(by=None, period=pending)
     assert not DisciplinePeriod.objects.filter(person=teacher).exists()
 
 
@@ -179,7 +183,7 @@ def test_records_export_reimports_without_duplicates(client, personas, tree, rec
     content = client.get(export_url(tree)).content
     before = AwardRecord.objects.count()
     upload = SimpleUploadedFile("xuat.xlsx", content, content_type="application/octet-stream")
-    result = records_import(unit=tree["school_a1"], upload=upload)
+    result = records_import(by=None, unit=tree["school_a1"], upload=upload)
     assert (result.created, result.unchanged) == (0, len(records))
     assert AwardRecord.objects.count() == before
 
@@ -192,7 +196,7 @@ def test_records_export_imports_into_an_empty_history_the_same_records(client, p
     before = set(AwardRecord.objects.values_list(*fields))
     AwardRecord.objects.all().delete()
     upload = SimpleUploadedFile("xuat.xlsx", content, content_type="application/octet-stream")
-    assert records_import(unit=tree["school_a1"], upload=upload).created == len(records)
+    assert records_import(by=None, unit=tree["school_a1"], upload=upload).created == len(records)
     assert set(AwardRecord.objects.values_list(*fields)) == before
 
 
@@ -225,6 +229,7 @@ def test_person_award_table_merit_and_other_together_revoked_out_newest_first(te
     record(teacher, "CSTDCS", 2023, decision_number="210/QĐ-UBND", decision_date=datetime.date(2024, 6, 18))
     revoked = record(teacher, "LDTT", 2022)
     services.decision_revoke(
+        by=None,
         decision_number=revoked.decision_number,
         decision_date=revoked.decision_date,
         revocation_number="5/QĐ-TH",

@@ -44,7 +44,7 @@ GOOD_ROWS = [
 
 
 def test_records_import_good_file(tree, lan):
-    result = records_import(unit=tree["school_a1"], upload=xlsx(RECORD_HEADERS, GOOD_ROWS))
+    result = records_import(by=None, unit=tree["school_a1"], upload=xlsx(RECORD_HEADERS, GOOD_ROWS))
     assert (result.created, result.unchanged) == (4, 0)
     codes = sorted(AwardRecord.objects.filter(person=lan).values_list("award_type__code", "school_year"))
     assert codes == [("CSTDCS", 2023), ("GK", 2023), ("LDTT", 2022)]
@@ -54,8 +54,8 @@ def test_records_import_good_file(tree, lan):
 
 
 def test_records_import_twice_creates_no_duplicates(tree, lan):
-    records_import(unit=tree["school_a1"], upload=xlsx(RECORD_HEADERS, GOOD_ROWS))
-    result = records_import(unit=tree["school_a1"], upload=xlsx(RECORD_HEADERS, GOOD_ROWS))
+    records_import(by=None, unit=tree["school_a1"], upload=xlsx(RECORD_HEADERS, GOOD_ROWS))
+    result = records_import(by=None, unit=tree["school_a1"], upload=xlsx(RECORD_HEADERS, GOOD_ROWS))
     assert (result.created, result.unchanged) == (0, 4)
     assert AwardRecord.objects.count() == 4
 
@@ -78,7 +78,7 @@ def test_records_import_twice_creates_no_duplicates(tree, lan):
 def test_records_import_bad_row_rejects_whole_file(tree, lan, row, message):
     upload = xlsx(RECORD_HEADERS, GOOD_ROWS[:1] + [row])
     with pytest.raises(ImportRejected) as caught:
-        records_import(unit=tree["school_a1"], upload=upload)
+        records_import(by=None, unit=tree["school_a1"], upload=upload)
     assert [e.row for e in caught.value.errors] == [3]
     assert message in caught.value.errors[0].message
     assert AwardRecord.objects.count() == 0
@@ -86,14 +86,14 @@ def test_records_import_bad_row_rejects_whole_file(tree, lan, row, message):
 
 def test_records_import_duplicate_rows_in_file(tree, lan):
     with pytest.raises(ImportRejected) as caught:
-        records_import(unit=tree["school_a1"], upload=xlsx(RECORD_HEADERS, [GOOD_ROWS[0], GOOD_ROWS[0]]))
+        records_import(by=None, unit=tree["school_a1"], upload=xlsx(RECORD_HEADERS, [GOOD_ROWS[0], GOOD_ROWS[0]]))
     assert caught.value.errors[0].message == "trùng với dòng 2"
 
 
 def test_records_import_ignores_people_of_other_units(tree, person_factory):
     person_factory(unit=tree["school_b1"], full_name="Nguyễn Thị Lan", date_of_birth=datetime.date(1985, 3, 15))
     with pytest.raises(ImportRejected):
-        records_import(unit=tree["school_a1"], upload=xlsx(RECORD_HEADERS, GOOD_ROWS[:1]))
+        records_import(by=None, unit=tree["school_a1"], upload=xlsx(RECORD_HEADERS, GOOD_ROWS[:1]))
 
 
 @pytest.mark.parametrize(
@@ -107,16 +107,16 @@ def test_records_import_ignores_people_of_other_units(tree, person_factory):
 )
 def test_records_import_refuses_bad_files(tree, upload, message):
     with pytest.raises(ImportRejected) as caught:
-        records_import(unit=tree["school_a1"], upload=upload)
+        records_import(by=None, unit=tree["school_a1"], upload=upload)
     assert message in caught.value.summary
 
 
 def test_evaluations_import_creates_then_updates(tree, lan):
     rows = [["Nguyễn Thị Lan", "15/03/1985", "2022-2023", "HTT"], ["Nguyễn Thị Lan", "15/03/1985", "2023-2024", "htxs"]]
-    first = evaluations_import(unit=tree["school_a1"], upload=xlsx(EVALUATION_HEADERS, rows))
+    first = evaluations_import(by=None, unit=tree["school_a1"], upload=xlsx(EVALUATION_HEADERS, rows))
     assert (first.created, first.updated, first.unchanged) == (2, 0, 0)
     rows[0][3] = "Hoàn thành nhiệm vụ"
-    second = evaluations_import(unit=tree["school_a1"], upload=xlsx(EVALUATION_HEADERS, rows))
+    second = evaluations_import(by=None, unit=tree["school_a1"], upload=xlsx(EVALUATION_HEADERS, rows))
     assert (second.created, second.updated, second.unchanged) == (0, 1, 1)
     assert dict(TaskEvaluation.objects.filter(person=lan).values_list("school_year", "rating")) == {
         2022: TaskRating.COMPLETE,
@@ -127,7 +127,7 @@ def test_evaluations_import_creates_then_updates(tree, lan):
 def test_evaluations_import_bad_rating(tree, lan):
     rows = [["Nguyễn Thị Lan", "15/03/1985", "2022-2023", "Giỏi"], ["Nguyễn Thị Lan", "", "2023-2024", "HTT"]]
     with pytest.raises(ImportRejected) as caught:
-        evaluations_import(unit=tree["school_a1"], upload=xlsx(EVALUATION_HEADERS, rows))
+        evaluations_import(by=None, unit=tree["school_a1"], upload=xlsx(EVALUATION_HEADERS, rows))
     assert [e.row for e in caught.value.errors] == [2, 3]
     assert "xếp loại «Giỏi»" in caught.value.errors[0].message
     assert "thiếu ngày sinh" in caught.value.errors[1].message

@@ -25,7 +25,7 @@ def teacher(tree, person_factory):
 @pytest.fixture
 def item(tree, teacher):
     return services.initiative_register(
-        unit=tree["school_a1"], school_year=2024, title="Dạy học qua trò chơi", authors=[teacher]
+        by=None, unit=tree["school_a1"], school_year=2024, title="Dạy học qua trò chơi", authors=[teacher]
     )
 
 
@@ -156,11 +156,13 @@ def test_people_search_scoped_and_constant(client, personas, tree, person_factor
 def test_initiative_list_query_count_does_not_grow(client, personas, tree, teacher, django_assert_max_num_queries):
     login(client, personas["secretary_a1"])
     url = reverse("awards:initiative_list", args=[tree["school_a1"].pk])
-    services.initiative_register(unit=tree["school_a1"], school_year=2024, title="SK 0", authors=[teacher])
+    services.initiative_register(by=None, unit=tree["school_a1"], school_year=2024, title="SK 0", authors=[teacher])
     with django_assert_max_num_queries(15) as one:
         client.get(url)
     for n in range(1, 20):
-        services.initiative_register(unit=tree["school_a1"], school_year=2024, title=f"SK {n}", authors=[teacher])
+        services.initiative_register(
+            by=None, unit=tree["school_a1"], school_year=2024, title=f"SK {n}", authors=[teacher]
+        )
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(url)
 

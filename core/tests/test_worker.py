@@ -39,7 +39,7 @@ def test_worker_answers_ping():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_count_active_people_through_worker_matches_database(tree, person_factory):
+def test_count_active_people_through_worker_matches_database(tree, personas, person_factory):
     school = tree["school_a1"]
     for _ in range(3):
         person_factory(unit=school)
@@ -48,7 +48,7 @@ def test_count_active_people_through_worker_matches_database(tree, person_factor
     person_update(person=gone, is_active=False)
     person_factory(unit=tree["school_a2"])  # sibling does not
 
-    result = count_active_people.delay(unit_id=school.pk)
+    result = count_active_people.delay(unit_id=school.pk, user_id=personas["head_a1"].pk)
 
     assert not isinstance(result, EagerResult), "the task ran in-process instead of on the worker"
     assert result.get(timeout=RESULT_TIMEOUT) == 4
@@ -59,7 +59,7 @@ def test_count_active_people_through_worker_missing_unit_is_none():
     unit = unit_create(name="Sở GD&ĐT Tạm", kind=UnitKind.DEPARTMENT)
     missing_id = unit.pk + 1000
 
-    result = count_active_people.delay(unit_id=missing_id)
+    result = count_active_people.delay(unit_id=missing_id, user_id=0)
 
     assert not isinstance(result, EagerResult)
     assert result.get(timeout=RESULT_TIMEOUT) is None

@@ -29,8 +29,8 @@ def xlsx(rows, headers=HEADERS, name="ds.xlsx"):
     return SimpleUploadedFile(name, out.getvalue())
 
 
-def test_import_good_file_creates_people(tree):
-    result = people_import(unit=tree["school_a1"], upload=xlsx(GOOD_ROWS))
+def test_import_good_file_creates_people(tree, personas):
+    result = people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=xlsx(GOOD_ROWS))
     assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
     hung = Person.objects.get(full_name="Trần Văn Hùng")
     assert (hung.unit, hung.is_manager, hung.gender, hung.date_of_birth.isoformat()) == (
@@ -41,30 +41,30 @@ def test_import_good_file_creates_people(tree):
     )
 
 
-def test_import_same_file_twice_creates_no_duplicates(tree):
-    people_import(unit=tree["school_a1"], upload=xlsx(GOOD_ROWS))
-    result = people_import(unit=tree["school_a1"], upload=xlsx(GOOD_ROWS))
+def test_import_same_file_twice_creates_no_duplicates(tree, personas):
+    people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=xlsx(GOOD_ROWS))
+    result = people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=xlsx(GOOD_ROWS))
     assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
     assert Person.objects.count() == 3
 
 
-def test_import_updates_changed_row(tree):
-    people_import(unit=tree["school_a1"], upload=xlsx(GOOD_ROWS))
+def test_import_updates_changed_row(tree, personas):
+    people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=xlsx(GOOD_ROWS))
     changed = [row[:] for row in GOOD_ROWS]
     changed[0][3] = "Tổ trưởng"
-    result = people_import(unit=tree["school_a1"], upload=xlsx(changed))
+    result = people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=xlsx(changed))
     assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
     assert Person.objects.get(full_name="Nguyễn Thị Lan").position == "Tổ trưởng"
 
 
-def test_import_with_bad_rows_saves_nothing_and_names_each_row(tree):
+def test_import_with_bad_rows_saves_nothing_and_names_each_row(tree, personas):
     rows = GOOD_ROWS + [
         ["", "Nữ", "01/01/1990", "", "", "", "", ""],
         ["Phạm Văn An", "Khác", "31/02/1990", "", "có lẽ", "", "abc", "không-phải-email"],
         ["Nguyễn Thị Lan", "Nữ", "15/03/1985", "", "", "", "", ""],
     ]
     with pytest.raises(ImportRejected) as caught:
-        people_import(unit=tree["school_a1"], upload=xlsx(rows))
+        people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=xlsx(rows))
     errors = {e.row: e.message for e in caught.value.errors}
     assert sorted(errors) == [5, 6, 7]
     assert "thiếu họ và tên" in errors[5]
@@ -74,29 +74,29 @@ def test_import_with_bad_rows_saves_nothing_and_names_each_row(tree):
     assert Person.objects.count() == 0
 
 
-def test_import_wrong_template_is_refused(tree):
+def test_import_wrong_template_is_refused(tree, personas):
     with pytest.raises(ImportRejected, match="không đúng mẫu"):
-        people_import(unit=tree["school_a1"], upload=xlsx(GOOD_ROWS, headers=["Tên", "Tuổi"]))
+        people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=xlsx(GOOD_ROWS, headers=["Tên", "Tuổi"]))
     assert Person.objects.count() == 0
 
 
-def test_import_empty_file_is_refused(tree):
+def test_import_empty_file_is_refused(tree, personas):
     with pytest.raises(ImportRejected, match="không có dòng dữ liệu"):
-        people_import(unit=tree["school_a1"], upload=xlsx([]))
+        people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=xlsx([]))
     with pytest.raises(ImportRejected, match="Tệp rỗng"):
-        people_import(unit=tree["school_a1"], upload=SimpleUploadedFile("x.xlsx", b""))
+        people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=SimpleUploadedFile("x.xlsx", b""))
 
 
-def test_import_checks_content_not_extension(tree):
+def test_import_checks_content_not_extension(tree, personas):
     fake = SimpleUploadedFile("danh-sach.xlsx", "Họ và tên,Giới tính\nLan,Nữ\n".encode())
     with pytest.raises(ImportRejected, match="không phải là bảng tính Excel"):
-        people_import(unit=tree["school_a1"], upload=fake)
+        people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=fake)
     broken_zip = SimpleUploadedFile("hong.xlsx", b"PK\x03\x04" + b"\x00" * 100)
     with pytest.raises(ImportRejected):
-        people_import(unit=tree["school_a1"], upload=broken_zip)
+        people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=broken_zip)
 
 
-def test_import_matches_people_already_in_a_team(tree, person_factory):
+def test_import_matches_people_already_in_a_team(tree, personas, person_factory):
     person_factory(
         tree["team_a1"],
         full_name="Nguyễn Thị Lan",
@@ -106,17 +106,17 @@ def test_import_matches_people_already_in_a_team(tree, person_factory):
         email="lan@truong.edu.vn",
         service_start=datetime.date(2008, 9, 1),
     )
-    result = people_import(unit=tree["school_a1"], upload=xlsx(GOOD_ROWS[:1]))
+    result = people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=xlsx(GOOD_ROWS[:1]))
     assert (result.created, result.unchanged) == (0, 1)
 
 
-def test_export_round_trips_through_import(tree):
-    people_import(unit=tree["school_a1"], upload=xlsx(GOOD_ROWS))
-    exported = people_export(unit=tree["school_a1"])
+def test_export_round_trips_through_import(tree, personas):
+    people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=xlsx(GOOD_ROWS))
+    exported = people_export(user=personas["secretary_a1"], unit=tree["school_a1"])
     sheet = load_workbook(io.BytesIO(exported)).active
     assert [c.value for c in sheet[1]] == HEADERS
     assert sheet.max_row == 4
-    result = people_import(unit=tree["school_a1"], upload=SimpleUploadedFile("x.xlsx", exported))
+    result = people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=SimpleUploadedFile("x.xlsx", exported))
     assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
 
 
