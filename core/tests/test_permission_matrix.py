@@ -195,9 +195,11 @@ def scope_of(user, all_people: set[str], all_units: dict[int, tuple[str, str]]) 
 
     Allowed: people and units the user may READ; the units above them and above its
     role units (its Phòng, the Sở, the province); the launching units of the campaigns
-    it sees, and the owners and members of the emulation blocks it sees.
+    it sees and their heads (who sign the plans and decisions it reads), and the owners and
+    members of the emulation blocks it sees.
     """
     from campaigns.selectors import campaigns_visible_to
+    from units.models import Person, Unit
     from units.rules import people_in_scope, roles_of, units_in_scope
     from units.selectors import blocks_visible_to
 
@@ -215,6 +217,9 @@ def scope_of(user, all_people: set[str], all_units: dict[int, tuple[str, str]]) 
     blocks = blocks_visible_to(user)
     block_units = set(blocks.values_list("owner_id", flat=True)) | set(blocks.values_list("members", flat=True))
     allowed_ids = unit_ids | above | launchers | block_units
+    # The heads of the units above and of the launching units sign what the user reads (plans, decisions).
+    heads = Unit.objects.filter(pk__in=above | launchers, head__isnull=False).values("head")
+    people |= set(Person.objects.filter(pk__in=heads).values_list("full_name", flat=True))
     allowed_names = {all_units[pk][0] for pk in allowed_ids if pk in all_units}
     forbidden_units = {
         name for pk, (name, kind) in all_units.items() if kind in GUARDED_KINDS and pk not in allowed_ids
