@@ -1,7 +1,11 @@
 """Reading and writing .xlsx files safely (openpyxl).
 
 An upload is checked by content, not by its name: it must be a ZIP whose
-workbook openpyxl can open, within the configured size.
+workbook openpyxl can open, within the configured size. A cell of an upload
+that is a formula is refused (its cached value may be stale or empty, and its
+text must never come back as a live formula). Every text cell written that
+begins with `=`, `+`, `-` or `@` is written as text with Excel's quote prefix,
+so a name typed as `=HYPERLINK(…)` is shown, never evaluated (CSV/formula injection).
 """
 
 import datetime
@@ -60,11 +64,23 @@ def read_rows(upload, expected_headers: list[str]) -> list[tuple[int, list]]:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportRejected("Tệp không phải là bảng tính Excel (.xlsx). Vui lòng dùng tệp mẫu tải từ cổng.")
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Not data_only: a formula cell then reads as its formula (data_type "f") and is refused below.
+        workbook = load_workbook(io.BytesIO(data), read_only=True)
     except Exception:  # openpyxl raises many types for a damaged file
         raise ImportRejected("Không đọc được tệp Excel: tệp hỏng hoặc không đúng định dạng .xlsx.") from None
     sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+    cells = sheet.iter_rows()
+    formulas: list[RowError] = []
+
+    def values_of(row_number: int, row) -> list:
+        found = [c.coordinate for c in row if getattr(c, "data_type", None) == "f"]
+        if found:
+            formulas.append(
+                RowError(row_number, f"ô {', '.join(found)} là công thức Excel; hãy nhập giá trị (dán dạng giá trị)")
+            )
+        return [c.value for c in row]
+
+    rows = (values_of(number, row) for number, row in enumerate(cells, start=1))
     header = next(rows, None)
     headers = [nfc(h) for h in (header or [])]
     while headers and not headers[-1]:
@@ -81,6 +97,12 @@ def read_rows(upload, expected_headers: list[str]) -> list[tuple[int, list]]:
             continue
         result.append((number, values))
     workbook.close()
+    if formulas:
+        raise ImportRejected(
+            f"Tệp có {len(formulas)} dòng chứa công thức nên không có dòng nào được nhập. "
+            "Hãy thay công thức bằng giá trị rồi nhập lại.",
+            formulas,
+        )
     if not result:
         raise ImportRejected("Tệp không có dòng dữ liệu nào.")
     return result
@@ -100,6 +122,16 @@ def parse_date(value, label: str) -> datetime.date | None:
         except ValueError:
             continue
     raise ValueError(f"{label} «{text}» không đúng dạng ngày/tháng/năm (dd/mm/yyyy)")
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def _as_text_if_formula_like(cell) -> None:
+    """A text that Excel would read as a formula is written as text, shown with a quote prefix."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 @dataclass
@@ -122,6 +154,8 @@ def build_workbook_sheets(sheets: list[Sheet]) -> bytes:
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
         for row in spec.rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                _as_text_if_formula_like(cell)
         for index, width in enumerate(spec.widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A2"
