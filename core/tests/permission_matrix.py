@@ -127,13 +127,6 @@ KNOWN_BUGS: dict[tuple[str, str], str] = {
         ("units:block_detail", p): "500 for those who may edit the block"
         for p in ("admin", "so.quantri", "so.giamdoc", "pgd-bl.truongphong")
     },
-    # H1 (views that check the container, then read the subtree by path prefix): a Phòng secretary reads
-    # only the Phòng's own staff, yet these pages and files show the people of every school below it.
-    ("awards:unit_history", "pgd-bl.thuky"): "shows award records of the schools' people",
-    ("awards:unit_records_export", "pgd-bl.thuky"): "the Excel file lists the schools' people",
-    ("awards:initiative_list", "pgd-bl.thuky"): "shows the schools' initiatives and authors",
-    ("awards:decision_create", "pgd-bl.thuky"): "offers the schools' people as recipients",
-    ("units:people_export", "pgd-bl.thuky"): "the Excel file lists the schools' people",
     # campaigns/views/plan.py deadline_add: the unit choices are every unit the campaign reaches, not
     # those the user may READ; a Phòng secretary drafting the Phòng's campaign sees the schools' names.
     # Either scope the choices, or decide that a campaign's filers may name the units it reaches (and
