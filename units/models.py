@@ -5,6 +5,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
+from core.text import fold, nfc
 
 from .enums import Gender, Role, SchoolLevel, UnitKind
 
@@ -142,6 +143,16 @@ class Person(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("units:person_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        # The matching key is derived from the name on every save path (services, imports, the admin),
+        # so duplicate checks and imports never see a stale key.
+        self.full_name = nfc(self.full_name)
+        self.name_key = fold(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields and "name_key" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "name_key"]
+        super().save(*args, **kwargs)
 
     def service_years(self, on) -> int:
         """Whole years of service (thâm niên) on a day."""

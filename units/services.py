@@ -33,7 +33,7 @@ UNIT_TEXT_FIELDS = (
 UNIT_FIELDS = UNIT_TEXT_FIELDS + ("school_level", "head", "active_from", "active_to")
 
 
-def _validate_unit(kind: str, school_level: str, parent: Unit | None) -> None:
+def validate_unit(kind: str, school_level: str, parent: Unit | None) -> None:
     if kind == UnitKind.SCHOOL and not school_level:
         raise ServiceError("Trường học phải có cấp học.")
     if kind != UnitKind.SCHOOL and school_level:
@@ -45,7 +45,7 @@ def _validate_unit(kind: str, school_level: str, parent: Unit | None) -> None:
 @transaction.atomic
 def unit_create(*, name: str, kind: str, parent: Unit | None = None, school_level: str = "", **fields) -> Unit:
     """Create a unit under `parent` and give it its materialised path."""
-    _validate_unit(kind, school_level, parent)
+    validate_unit(kind, school_level, parent)
     unknown = set(fields) - set(UNIT_FIELDS)
     if unknown:
         raise TypeError(f"unknown unit fields: {sorted(unknown)}")
@@ -77,7 +77,7 @@ def unit_update(*, unit: Unit, expected_updated_at=None, **fields) -> Unit:
         if getattr(locked, key) != value:
             setattr(locked, key, value)
             changed.append(key)
-    _validate_unit(locked.kind, locked.school_level, locked.parent)
+    validate_unit(locked.kind, locked.school_level, locked.parent)
     if changed:
         locked.save(update_fields=changed + ["updated_at"])
     return locked
