@@ -53,7 +53,7 @@ def phase_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.phase_update(phase=phase, expected_updated_at=expected_version(form), **data)
+            services.phase_update(phase=phase, expected_version=expected_version(form), **data)
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -93,8 +93,12 @@ def award_remove(request, pk):
 @view_rule(CAMPAIGN_FILE)
 def deadline_add(request, pk):
     campaign = editable_campaign(request, pk)
-    units = (selectors.reached_units(campaign) | Unit.objects.filter(pk=campaign.launched_by_id)).exclude(
-        kind=UnitKind.TEAM
+    # Only units the user may read are offered: a Phòng secretary drafting the Phòng's plan sets
+    # deadlines by level and never sees the names of the schools below (kernel: secretaries read own unit).
+    units = (
+        (selectors.reached_units(campaign) | Unit.objects.filter(pk=campaign.launched_by_id))
+        .exclude(kind=UnitKind.TEAM)
+        .filter(unit_scope_q(request.user))
     )
     form = DeadlineForm(request.POST or None, units=units.order_by("path"))
     if request.method == "POST" and form.is_valid():

@@ -127,9 +127,4 @@ KNOWN_BUGS: dict[tuple[str, str], str] = {
         ("units:block_detail", p): "500 for those who may edit the block"
         for p in ("admin", "so.quantri", "so.giamdoc", "pgd-bl.truongphong")
     },
-    # campaigns/views/plan.py deadline_add: the unit choices are every unit the campaign reaches, not
-    # those the user may READ; a Phòng secretary drafting the Phòng's campaign sees the schools' names.
-    # Either scope the choices, or decide that a campaign's filers may name the units it reaches (and
-    # allow those names in test_permission_matrix.scope_of).
-    ("campaigns:deadline_add", "pgd-bl.thuky"): "offers the names of the schools the campaign reaches",
 }
