@@ -130,7 +130,8 @@ class EvaluationGridForm(PortalForm):
             if not key.startswith(RATING_FIELD_PREFIX):
                 continue
             pid, value = key[len(RATING_FIELD_PREFIX) :], self.data.get(key, "")
-            if not pid.isdigit() or value not in allowed:
+            # At most 18 digits: an id the database's integer can hold (a longer one would be a 500, not a refusal).
+            if not (pid.isascii() and pid.isdigit()) or len(pid) > 18 or value not in allowed:
                 bad = True
                 continue
             ratings[int(pid)] = value or None

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from units.enums import UnitKind
 from units.models import Person, Unit
 from units.rules import Cap, people_in_scope, scope_q, unit_scope_q, units_in_scope
+from units.selectors import valid_pk
 
 from .enums import RATING_SHORT, CommendationKind, InitiativeStatus, RecipientKind, TaskRating
 from .models import (
@@ -90,7 +91,7 @@ def records_visible_to(user) -> QuerySet[AwardRecord]:
 
 
 def record_get_visible(user, pk) -> AwardRecord:
-    return get_object_or_404(records_visible_to(user), pk=pk)
+    return get_object_or_404(records_visible_to(user), pk=valid_pk(pk))
 
 
 def person_history(person: Person) -> dict:
@@ -160,12 +161,12 @@ def person_award_table(person: Person) -> list[dict]:
 def discipline_get_visible(user, pk) -> DisciplinePeriod:
     """A discipline period of a person of the user's units, else 404."""
     periods = DisciplinePeriod.objects.filter(unit_scope_q(user, "person__unit")).select_related("person__unit")
-    return get_object_or_404(periods, pk=pk)
+    return get_object_or_404(periods, pk=valid_pk(pk))
 
 
 def service_period_get_visible(user, pk) -> ServicePeriod:
     periods = ServicePeriod.objects.filter(unit_scope_q(user, "person__unit")).select_related("person__unit")
-    return get_object_or_404(periods, pk=pk)
+    return get_object_or_404(periods, pk=valid_pk(pk))
 
 
 def unit_staff(user, unit: Unit) -> QuerySet[Person]:
@@ -234,7 +235,7 @@ def initiatives_visible_to(user) -> QuerySet[Initiative]:
 
 
 def initiative_get_visible(user, pk) -> Initiative:
-    return get_object_or_404(initiatives_visible_to(user).prefetch_related("authors"), pk=pk)
+    return get_object_or_404(initiatives_visible_to(user).prefetch_related("authors"), pk=valid_pk(pk))
 
 
 def initiatives_in_scope(user, unit: Unit | None = None, cap: Cap = Cap.READ) -> QuerySet[Initiative]:

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core import views as core_views
 from units import views as unit_views
+from units.forms import PortalPasswordResetForm
 
 admin.site.site_header = "Quản trị Cổng thi đua – khen thưởng"
 admin.site.site_title = "Quản trị Cổng TĐKT"
@@ -11,6 +13,12 @@ urlpatterns = [
     path("", unit_views.home, name="home"),
     path("vai-tro/", unit_views.switch_role, name="switch_role"),
     path("healthz", core_views.healthz, name="healthz"),
+    # «Quên mật khẩu» also reaches accounts invited without a password (Django's own view, portal form).
+    path(
+        "tai-khoan/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PortalPasswordResetForm),
+        name="password_reset",
+    ),
     path("tai-khoan/", include("django.contrib.auth.urls")),
     path("don-vi/", include("units.urls")),
     path("khen-thuong/", include("awards.urls")),

@@ -1,6 +1,8 @@
 import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm, _unicode_ci_compare
 
 from core.forms import DateInput, PortalForm, VersionField
 
@@ -65,7 +67,7 @@ class UnitRoleGrantForm(PortalForm):
     email = forms.EmailField(
         label="Thư điện tử (tài khoản mới)",
         required=False,
-        help_text="Người dùng mới đặt mật khẩu qua chức năng «Quên mật khẩu» bằng thư điện tử này.",
+        help_text="Tài khoản mới nhận thư mời có đường dẫn để tự đặt mật khẩu (sau đó dùng «Quên mật khẩu» nếu quên).",
     )
     role = forms.ChoiceField(label="Vai trò", choices=Role.choices)
 
@@ -110,3 +112,14 @@ class UnitMoveForm(PortalForm):
     def __init__(self, *args, parents=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_parent"].queryset = parents
+
+
+class PortalPasswordResetForm(PasswordResetForm):
+    """«Quên mật khẩu» that also reaches an account which never had a password (created from the roles
+    page and invited by mail): Django's form leaves accounts without a usable password out."""
+
+    def get_users(self, email):
+        model = get_user_model()
+        field = model.get_email_field_name()
+        users = model._default_manager.filter(**{f"{field}__iexact": email, "is_active": True})
+        return (u for u in users if _unicode_ci_compare(email, getattr(u, field)))

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Exists, Func, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import EmulationBlock, Person, PersonTransfer, Unit, UnitRole
@@ -12,9 +13,21 @@ def units_visible_to(user) -> QuerySet[Unit]:
     return Unit.objects.filter(unit_scope_q(user))
 
 
+MAX_PK = 2**63 - 1
+
+
+def valid_pk(value) -> int:
+    """An id from a URL or a query string as an int, or 404: "abc", "" and ids past the database's
+    integer range are not found, like an id of another unit (never a 500)."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_PK:
+        raise Http404
+    return int(text)
+
+
 def unit_get_visible(user, pk) -> Unit:
-    """The unit, or 404 when it is outside the user's units."""
-    return get_object_or_404(units_visible_to(user).select_related("parent", "head"), pk=pk)
+    """The unit, or 404 when it is outside the user's units or not an id at all."""
+    return get_object_or_404(units_visible_to(user).select_related("parent", "head"), pk=valid_pk(pk))
 
 
 def unit_list(user) -> QuerySet[Unit]:
@@ -44,7 +57,7 @@ def people_visible_to(user) -> QuerySet[Person]:
 
 
 def person_get_visible(user, pk) -> Person:
-    return get_object_or_404(people_visible_to(user), pk=pk)
+    return get_object_or_404(people_visible_to(user), pk=valid_pk(pk))
 
 
 def person_transfers(person: Person) -> QuerySet[PersonTransfer]:
@@ -70,7 +83,7 @@ def blocks_visible_to(user) -> QuerySet[EmulationBlock]:
 
 
 def block_get_visible(user, pk) -> EmulationBlock:
-    return get_object_or_404(blocks_visible_to(user), pk=pk)
+    return get_object_or_404(blocks_visible_to(user), pk=valid_pk(pk))
 
 
 def unit_roles(unit: Unit) -> QuerySet[UnitRole]:

@@ -6,10 +6,16 @@ fields they change. Side effects (none yet) are queued with on_commit.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from core.exceptions import ServiceError, StaleObjectError
 from core.text import fold, nfc
@@ -215,11 +221,13 @@ def unit_role_grant(*, user, unit: Unit, role: str) -> UnitRole:
 
 @transaction.atomic
 def unit_role_grant_by_username(
-    *, username: str, unit: Unit, role: str, full_name: str = "", email: str = ""
+    *, username: str, unit: Unit, role: str, full_name: str = "", email: str = "", base_url: str = ""
 ) -> UnitRole:
     """Grant a role to an existing account, or create the account first (it needs an e-mail then).
 
-    A new account has no usable password: its owner sets one through "Quên mật khẩu".
+    A new account has no usable password. Side effect: with `base_url` (the portal's address, for the
+    link), an invitation mail with a link to set the password is queued (`account_invitation_queue`);
+    "Quên mật khẩu" also reaches such an account later.
     """
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -227,9 +235,42 @@ def unit_role_grant_by_username(
             raise ServiceError("Tài khoản mới cần thư điện tử để người dùng tự đặt mật khẩu.")
         user = user_create(username=username, password=None, full_name=full_name, email=email)
     return unit_role_grant(user=user, unit=unit, role=role)
+        if base_url:
+            account_invitation_queue(user=user, base_url=base_url)
 
 
 @transaction.atomic
+def account_invitation_link(*, user, base_url: str) -> str:
+    """The first-login link: Django's password-reset token (valid PASSWORD_RESET_TIMEOUT, spent once the
+    password is set) on the Vietnamese "Đặt mật khẩu" page."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)})
+    return base_url.rstrip("/") + path
+
+
+def account_invitation_queue(*, user, base_url: str) -> None:
+    """Queue the invitation of a new account to set its password (through the mail outbox, never sent
+    inside the request). Call inside the transaction that creates the account."""
+    # Mail delivery is the outbox of the notifications app, which itself reads units; imported here,
+    # at call time, so that units still loads without it.
+    from notifications.services import mail_queue
+
+    body = render_to_string(
+        "registration/account_invitation_email.txt",
+        {
+            "user": user,
+            "link": account_invitation_link(user=user, base_url=base_url),
+            "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        },
+    )
+    mail_queue(
+        to=user.email,
+        subject="Mời đăng nhập Cổng thi đua – khen thưởng",
+        body=body,
+        reference=f"account_invitation:{user.pk}",
+    )
+
+
 def unit_role_revoke(*, unit_role: UnitRole) -> None:
     user = unit_role.user
     unit_role.delete()

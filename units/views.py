@@ -260,7 +260,9 @@ def block_detail(request, pk):
     block = selectors.block_get_visible(request.user, pk)
     members = block.members.select_related("parent").order_by("path")
     can_edit = can_manage_structure(request.user, block.owner) or has_role_on(request.user, block.owner, {Role.HEAD})
-    return render(request, "units/block_detail.html", {"block": block, "members": members, "can_edit": can_edit})
+    # Not "block": inside {% block %} Django's own `block` variable would hide it.
+    context = {"emulation_block": block, "members": members, "can_edit": can_edit}
+    return render(request, "units/block_detail.html", context)
 
 
 def _block_owners(user):
@@ -328,7 +330,9 @@ def unit_role_list(request, pk):
     form = UnitRoleGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            granted = services.unit_role_grant_by_username(unit=unit, **form.cleaned_data)
+            granted = services.unit_role_grant_by_username(
+                unit=unit, base_url=request.build_absolute_uri("/"), **form.cleaned_data
+            )
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:

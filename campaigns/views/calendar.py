@@ -19,11 +19,11 @@ from .. import selectors
 def calendar(request):
     user = request.user
     unit_id = request.GET.get("unit") or (request.active_role.unit_id if request.active_role else None)
-    unit = unit_get_visible(user, unit_id) if unit_id else None
-    try:
-        year = int(request.GET.get("year") or school_year_of(datetime.date.today()))
-    except ValueError:
-        year = school_year_of(datetime.date.today())
+    unit = unit_get_visible(user, unit_id) if unit_id else None  # "abc" or a huge id: 404, never a 500
+    raw_year = request.GET.get("year", "")
+    # A year the calendar cannot show (not a number, or beyond what a date holds) falls back to this one.
+    valid = raw_year.isascii() and raw_year.isdigit() and 1900 <= int(raw_year) <= 2999
+    year = int(raw_year) if valid else school_year_of(datetime.date.today())
     own_units = sorted({r.unit for r in roles_of(user)}, key=lambda u: u.path)
     months = []
     if unit is not None:

@@ -60,3 +60,44 @@ def test_date_format_is_dd_mm_yyyy(client, personas, person_factory, tree):
     client.force_login(personas["secretary_a1"])
     body = client.get(reverse("units:person_detail", kwargs={"pk": person.pk})).content.decode()
     assert "05/03/1985" in body
+
+
+# --- first login of an account created from the roles page --------------------------------------------------
+
+
+def _grant_new_account(client, personas, tree, django_capture_on_commit_callbacks):
+    client.force_login(personas["admin_dept"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("units:roles", kwargs={"pk": tree["school_a1"].pk}),
+            {"username": "thuky-moi", "full_name": "Đỗ Thị Mới", "email": "moi@truong.edu.vn", "role": "secretary"},
+        )
+    assert response.status_code == 302
+    client.logout()
+
+
+def test_new_account_gets_an_invitation_and_sets_its_password(
+    client, personas, tree, django_capture_on_commit_callbacks
+):
+    _grant_new_account(client, personas, tree, django_capture_on_commit_callbacks)
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["moi@truong.edu.vn"], "Mời đăng nhập Cổng thi đua – khen thưởng")
+    ]
+    link = re.search(r"http://testserver(/tai-khoan/reset/\S+/)", mail.outbox[0].body).group(1)
+    form_url = client.get(link)["Location"]
+    assert "Đặt mật khẩu mới" in client.get(form_url).content.decode()
+    client.post(form_url, {"new_password1": "Hoa-sen-moi-2025", "new_password2": "Hoa-sen-moi-2025"})
+    assert client.login(username="thuky-moi", password="Hoa-sen-moi-2025")
+    # The link is spent once the password is set.
+    client.logout()
+    assert "Đường dẫn không còn hiệu lực" in client.get(link, follow=True).content.decode()
+
+
+def test_password_reset_reaches_an_account_that_never_had_a_password(
+    client, personas, tree, django_capture_on_commit_callbacks
+):
+    _grant_new_account(client, personas, tree, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    client.post(reverse("password_reset"), {"email": "MOI@truong.edu.vn"})
+    assert [m.to for m in mail.outbox] == [["moi@truong.edu.vn"]]
+    assert "/tai-khoan/reset/" in mail.outbox[0].body
