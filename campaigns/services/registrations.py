@@ -111,7 +111,8 @@ def registration_save(
     seen = set()
     for line in lines:
         if line.person.pk not in allowed:
-            raise ServiceError(f"{line.person.full_name} không phải cán bộ đang công tác tại {unit.name}.")
+            # Names nobody: the person may be one the user cannot see (an id posted from another unit).
+            raise ServiceError("Có người không thuộc đơn vị này hoặc không tìm thấy.")
         if line.person.pk in seen:
             raise ServiceError(f"{line.person.full_name} có hai dòng đăng ký.")
         seen.add(line.person.pk)

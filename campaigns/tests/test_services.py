@@ -239,7 +239,7 @@ def test_registration_edit_refused_after_submit(registration, personas, office_c
 
 def test_registration_save_refuses_person_of_other_school(office_campaign, tree, personas, person_factory, awards):
     stranger = person_factory(tree["school_a2"])
-    with pytest.raises(ServiceError, match="không phải cán bộ"):
+    with pytest.raises(ServiceError, match="^Có người không thuộc đơn vị này hoặc không tìm thấy.$"):
         services.registration_save(
             campaign=office_campaign,
             unit=tree["school_a1"],
