@@ -104,6 +104,7 @@ def seed(*, units: dict, rng) -> None:
                     title=f"{topics[(year_index * 2 + n) % len(topics)]} ({year}-{year + 1})",
                     authors=[author],
                     subject="Chuyên môn",
+                    by=None,
                 )
                 initiative_recognise(
                     initiative=item,
@@ -111,7 +112,6 @@ def seed(*, units: dict, rng) -> None:
                     scope=InitiativeScope.PROVINCIAL if year == last and n == 0 else InitiativeScope.BASE,
                     decision_number=f"{10 + year_index}/QĐ-HĐSK",
                     decision_date=datetime.date(year + 1, 4, 15),
-                    by=None,
                     issuer=school.name if year != last or n else "Sở Giáo dục và Đào tạo",
                 )
         # A registered initiative for the current year, to show the register before recognition.
@@ -136,6 +136,7 @@ def seed(*, units: dict, rng) -> None:
             start=start,
             end=start.replace(year=start.year + 6) - datetime.timedelta(days=1),
             place="Xã đặc biệt khó khăn",
+            by=None,
         )
 
 
@@ -144,7 +145,6 @@ def seed(*, units: dict, rng) -> None:
 LAW_2022 = datetime.date(2024, 1, 1)
 REFORM = datetime.date(2025, 7, 1)
 BEFORE_REFORM = REFORM - datetime.timedelta(days=1)
-            by=None,
 BASIS_DISTRICT = (
     "Luật Thi đua, khen thưởng số 06/2022/QH15 Điều 80; trường do UBND huyện quản lý qua Phòng GD&ĐT "
     "(cấp nào quản lý thì cấp đó khen thưởng)"

@@ -312,6 +312,7 @@ def initiative_edit(request, pk):
                 subject=data["subject"],
                 authors=data["authors"],
                 expected_updated_at=datetime.datetime.fromisoformat(data["version"]) if data["version"] else None,
+                by=request.user,
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))

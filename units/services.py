@@ -234,12 +234,11 @@ def unit_role_grant_by_username(
         if not email:
             raise ServiceError("Tài khoản mới cần thư điện tử để người dùng tự đặt mật khẩu.")
         user = user_create(username=username, password=None, full_name=full_name, email=email)
-    return unit_role_grant(user=user, unit=unit, role=role)
         if base_url:
             account_invitation_queue(user=user, base_url=base_url)
+    return unit_role_grant(user=user, unit=unit, role=role)
 
 
-@transaction.atomic
 def account_invitation_link(*, user, base_url: str) -> str:
     """The first-login link: Django's password-reset token (valid PASSWORD_RESET_TIMEOUT, spent once the
     password is set) on the Vietnamese "Đặt mật khẩu" page."""
@@ -271,6 +270,7 @@ def account_invitation_queue(*, user, base_url: str) -> None:
     )
 
 
+@transaction.atomic
 def unit_role_revoke(*, unit_role: UnitRole) -> None:
     user = unit_role.user
     unit_role.delete()

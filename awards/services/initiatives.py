@@ -8,6 +8,7 @@ from django.db import transaction
 from core.exceptions import ServiceError, StaleObjectError
 from core.text import nfc
 from units.models import Person, Unit
+from units.rules import Cap, people_acted_on, require
 
 from ..enums import (
     InitiativeKind,
@@ -22,13 +23,15 @@ from ..schoolyear import school_year_bounds, school_year_label
 # --- initiatives -----------------------------------------------------------------------------------------
 
 
-def _check_authors(unit: Unit, authors) -> list[Person]:
+def _check_authors(unit: Unit, authors, by) -> list[Person]:
+    """The authors, each a person of `unit`'s subtree that `by` may manage. An author outside is refused
+    without being named (it may be a person the user cannot see)."""
     authors = list(authors)
     if not authors:
         raise ServiceError("Sáng kiến phải có ít nhất một tác giả.")
-    outside = [a.full_name for a in authors if not a.unit.path.startswith(unit.path)]
-    if outside:
-        raise ServiceError("Tác giả phải thuộc đơn vị: " + ", ".join(outside) + ".")
+    ids = {a.pk for a in authors}
+    if people_acted_on(by, unit).filter(pk__in=ids).count() != len(ids):
+        raise ServiceError("Có người không thuộc đơn vị này hoặc không tìm thấy.")
     return authors
 
 
@@ -41,15 +44,19 @@ def initiative_register(
     authors: Iterable[Person],
     kind: str = InitiativeKind.INITIATIVE,
     subject: str = "",
-    by=None,
+    by,
 ) -> Initiative:
-    """Register an initiative by name at the start of the year (to be recognised later)."""
+    """Register an initiative by name at the start of the year (to be recognised later).
+
+    `by` must hold MANAGE_PEOPLE on `unit` (PermissionDenied otherwise; None is the system).
+    """
+    require(by, Cap.MANAGE_PEOPLE, unit)
     title = nfc(title)
     if not title:
         raise ServiceError("Tên sáng kiến không được để trống.")
     if kind not in InitiativeKind.values:
         raise ServiceError("Loại sáng kiến không hợp lệ.")
-    authors = _check_authors(unit, authors)
+    authors = _check_authors(unit, authors, by)
     if Initiative.objects.filter(unit=unit, school_year=school_year, title__iexact=title).exists():
         raise ServiceError(f"Đơn vị đã đăng ký sáng kiến «{title}» trong năm học {school_year_label(school_year)}.")
     initiative = Initiative.objects.create(
@@ -68,9 +75,14 @@ def initiative_update(
     kind: str,
     subject: str = "",
     expected_updated_at=None,
+    by,
 ) -> Initiative:
-    """Change the name, kind, subject or authors of an initiative not yet recognised."""
+    """Change the name, kind, subject or authors of an initiative not yet recognised.
+
+    `by` must hold MANAGE_PEOPLE on the initiative's unit (PermissionDenied otherwise; None is the system).
+    """
     locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    require(by, Cap.MANAGE_PEOPLE, locked.unit)
     if expected_updated_at is not None and locked.updated_at != expected_updated_at:
         raise StaleObjectError()
     if locked.status == InitiativeStatus.RECOGNISED:
@@ -78,7 +90,7 @@ def initiative_update(
     title = nfc(title)
     if not title:
         raise ServiceError("Tên sáng kiến không được để trống.")
-    authors = _check_authors(locked.unit, authors)
+    authors = _check_authors(locked.unit, authors, by)
     locked.title, locked.kind, locked.subject = title, kind, nfc(subject)
     locked.save(update_fields=["title", "kind", "subject", "updated_at"])
     locked.authors.set(authors)

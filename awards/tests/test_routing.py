@@ -262,6 +262,7 @@ def test_route_pages_persona_matrix(client, authorities, personas):
         "secretary_a2": {"list": 404, "create": 404, "end": 404, "supersede": 404},
         "reviewer_b": {"list": 404, "create": 404, "end": 404, "supersede": 404},
         "outsider": {"list": 404, "create": 404, "end": 404, "supersede": 404},
+        "secretary_office_a": {"list": 404, "create": 404, "end": 403, "supersede": 403},
     }
 
 
