@@ -11,8 +11,10 @@ import datetime
 import math
 from collections import defaultdict
 
-from units.enums import UnitKind
-from units.models import Person, Unit
+from django.contrib.auth import get_user_model
+
+from units.enums import Role, UnitKind
+from units.models import Person, Unit, UnitRole
 
 from .enums import InitiativeScope, RecordSource, ServicePeriodKind, TaskRating
 from .schoolyear import current_school_year
@@ -63,6 +65,11 @@ def seed(*, units: dict, rng) -> None:
 
     evaluations, records, number = [], [], defaultdict(int)
     heads = {s.pk: s.head_id for s in schools}
+    # Recognitions go through the initiative workflow, recorded by each school's head account.
+    recorders = {
+        r.unit_id: r.user for r in UnitRole.objects.filter(role=Role.HEAD, unit__in=schools).select_related("user")
+    }
+    superuser = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
     for school in schools:
         people = staff.get(school.pk, [])
         if not people:
@@ -109,6 +116,7 @@ def seed(*, units: dict, rng) -> None:
                 initiative_recognise(
                     initiative=item,
                     recognised=True,
+                    by=recorders.get(school.pk) or superuser,
                     scope=InitiativeScope.PROVINCIAL if year == last and n == 0 else InitiativeScope.BASE,
                     decision_number=f"{10 + year_index}/QĐ-HĐSK",
                     decision_date=datetime.date(year + 1, 4, 15),

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, Versioned
 from units.models import Person, Unit
 
 from .enums import (
@@ -307,7 +307,7 @@ class ServicePeriod(TimeStampedModel):
         return f"{self.person}: {self.get_kind_display()} từ {self.start:%d/%m/%Y}"
 
 
-class Initiative(TimeStampedModel):
+class Initiative(Versioned, TimeStampedModel):
     """Sáng kiến / đề tài: registered by name at the start of a school year, recognised later with a scope."""
 
     unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="initiatives")

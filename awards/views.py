@@ -294,7 +294,7 @@ def initiative_edit(request, pk):
         "school_year": initiative.school_year,
         "subject": initiative.subject,
         "authors": list(initiative.authors.all()),
-        "version": initiative.updated_at.isoformat(),
+        "version": initiative.version,
     }
     form = InitiativeForm(
         request.POST or None,
@@ -311,7 +311,7 @@ def initiative_edit(request, pk):
                 kind=data["kind"],
                 subject=data["subject"],
                 authors=data["authors"],
-                expected_updated_at=datetime.datetime.fromisoformat(data["version"]) if data["version"] else None,
+                expected_version=int(data["version"]) if data["version"].isdigit() else None,
                 by=request.user,
             )
         except ServiceError as exc:
@@ -329,7 +329,10 @@ def initiative_recognise(request, pk):
     initiative = selectors.initiative_get_visible(request.user, pk)
     if not can_recognise_initiatives(request.user, initiative.unit):
         raise PermissionDenied
-    form = RecogniseForm(request.POST or None, initial={"recognised": "1", "issuer": initiative.unit.name})
+    form = RecogniseForm(
+        request.POST or None,
+        initial={"recognised": "1", "issuer": initiative.unit.name, "version": initiative.version},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -340,6 +343,8 @@ def initiative_recognise(request, pk):
                 decision_number=data["decision_number"],
                 decision_date=data["decision_date"],
                 issuer=data["issuer"],
+                by=request.user,
+                version=int(data["version"]) if data["version"].isdigit() else None,
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))

@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 from awards.schoolyear import school_year_of
 from campaigns import services
 from campaigns.enums import CampaignKind, DeadlineAction, RegistrationStatus
-from campaigns.models import Campaign, Registration, RegistrationTransition
+from campaigns.models import Campaign, Registration
 from campaigns.selectors import registration_people, registration_teams
+from core.models import TransitionLog
 from units.enums import UnitKind
 from units.models import Unit
 
@@ -101,15 +102,23 @@ def test_school_registers_head_submits_office_sees_it_once(page, demo_data, log_
     expect(rows.filter(has_text=second.full_name)).to_contain_text("Trò chơi dân gian trong giờ học")
     expect(rows.filter(has_text=team.name)).to_contain_text(TTLDTT)
     expect(page.locator("main")).to_contain_text(f"{TTLDTT}: 1/{registration_teams(school).count()} tổ")
-    # Only the head sends it up.
+    # Only the head sends it up; the secretary presents it to the head ("Trình thủ trưởng"), with a note.
     expect(page.get_by_role("button", name="Gửi cấp trên")).to_have_count(0)
+    page.locator("summary").filter(has_text="Trình thủ trưởng").click()
+    page.get_by_label("Ý kiến").fill("Kính trình thầy duyệt.")
+    page.get_by_role("button", name="Trình thủ trưởng").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã trình thủ trưởng đơn vị.")
+    expect(page.locator("main .badge").first).to_have_text(RegistrationStatus.AWAITING_HEAD.label)
+    expect(page.get_by_role("link", name="Sửa bản đăng ký")).to_have_count(0)
 
-    # The head opens the same registration from the campaign page (it exists now) and sends it.
+    # The head is told, opens the same registration from the campaign page (it exists now) and sends it.
     page.context.clear_cookies()
     log_in(page, HEAD)
+    page.goto("/thong-bao/")
+    expect(page.locator("main")).to_contain_text(f"Bản đăng ký thi đua của {school.name}")
     _open_campaign(page, nav_to, campaign)
     expect(page.get_by_role("link", name=register_button)).to_have_count(0)
-    page.get_by_role("link", name=f"Bản đăng ký của {school.short_name} (đang soạn)").click()
+    page.get_by_role("link", name=f"Bản đăng ký của {school.short_name} (chờ thủ trưởng duyệt)").click()
     expect(page.locator("h1")).to_have_text(f"Đăng ký thi đua – {school.name}")
     rows = page.locator("table tbody tr")
     expect(rows.filter(has_text=first.full_name)).to_contain_text(LDTT)
@@ -128,14 +137,20 @@ def test_school_registers_head_submits_office_sees_it_once(page, demo_data, log_
     again = page.request.post(stale_post["action"], form=stale_post["fields"])
     assert again.ok, again.status
     assert Registration.objects.filter(campaign=campaign, unit=school).count() == 1
-    submitted = RegistrationTransition.objects.filter(
-        registration__campaign=campaign, registration__unit=school, to_status=RegistrationStatus.SUBMITTED
+    registration = Registration.objects.get(campaign=campaign, unit=school)
+    submitted = TransitionLog.objects.filter(
+        workflow="registration", object_id=registration.pk, to_state=RegistrationStatus.SUBMITTED
     )
     assert submitted.count() == 1
     page.reload()
     history = page.locator("main ul.small li")
-    expect(history).to_have_count(1)
-    expect(history).to_contain_text(f"{RegistrationStatus.DRAFT.label} → {RegistrationStatus.SUBMITTED.label}")
+    expect(history).to_have_count(2)
+    expect(history.nth(0)).to_contain_text(
+        f"{RegistrationStatus.DRAFT.label} → {RegistrationStatus.AWAITING_HEAD.label} (Kính trình thầy duyệt.)"
+    )
+    expect(history.nth(1)).to_contain_text(
+        f"Gửi cấp trên: {RegistrationStatus.AWAITING_HEAD.label} → {RegistrationStatus.SUBMITTED.label}"
+    )
 
     # The Phòng's reviewer: the overview shows the school as sent, with its totals.
     page.context.clear_cookies()
@@ -157,7 +172,7 @@ def test_school_registers_head_submits_office_sees_it_once(page, demo_data, log_
     expect(school_row.get_by_role("link", name="Đã gửi")).to_be_visible()
     school_row.get_by_role("link", name="Đã gửi").click()
     expect(page.locator("h1")).to_have_text(f"Đăng ký thi đua – {school.name}")
-    expect(page.get_by_role("button", name="Trả lại đơn vị")).to_be_visible()
+    expect(page.locator("summary").filter(has_text="Trả lại đơn vị")).to_be_visible()
 
     # And the Phòng was told.
     page.goto("/thong-bao/")

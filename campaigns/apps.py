@@ -8,6 +8,6 @@ class CampaignsConfig(AppConfig):
     def ready(self):
         from notifications.signals import mail_sent
 
-        from . import receivers
+        from . import receivers, workflows  # noqa: F401 - workflows register themselves with core.workflow
 
         mail_sent.connect(receivers.on_mail_sent, dispatch_uid="campaigns.reminder_mark_sent")

@@ -39,5 +39,6 @@ class DeadlineAction(models.TextChoices):
 
 class RegistrationStatus(models.TextChoices):
     DRAFT = "draft", "Đang soạn"
+    AWAITING_HEAD = "awaiting_head", "Chờ thủ trưởng duyệt"
     SUBMITTED = "submitted", "Đã gửi cấp trên"
     RETURNED = "returned", "Cấp trên trả lại / mở lại"

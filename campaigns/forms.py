@@ -206,12 +206,6 @@ class RegistrationForm(PortalForm):
             }
 
 
-class TransitionForm(PortalForm):
-    comment = forms.CharField(label="Ý kiến / lý do", max_length=1000, required=False)
-    reopen_until = forms.DateField(label="Mở lại hạn gửi đến ngày (nếu đã quá hạn)", widget=DateInput(), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
 class CompactForm(PortalForm):
     block = forms.ModelChoiceField(label="Khối/cụm thi đua", queryset=None)
     title = forms.CharField(label="Tên giao ước", max_length=500)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, Versioned
 from units.enums import UnitKind
 
 from .enums import CampaignKind, CampaignStatus, DeadlineAction, ObjectGroup, ReachKind, RegistrationStatus
@@ -14,7 +14,7 @@ def school_year_label(year: int | None) -> str:
     return f"{year}-{year + 1}" if year else ""
 
 
-class Campaign(TimeStampedModel):
+class Campaign(Versioned, TimeStampedModel):
     """Phong trào thi đua, with the metadata of the plan (kế hoạch) that launches it.
 
     The launching unit (`launched_by`) always sees its campaigns; once launched
@@ -147,7 +147,7 @@ class CampaignAward(models.Model):
         return f"không quá {self.cap}" if self.cap is not None else "không giới hạn số lượng"
 
 
-class Phase(TimeStampedModel):
+class Phase(Versioned, TimeStampedModel):
     """Đợt thi đua. A campaign's phases never overlap (checked in services)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phases")
@@ -245,7 +245,7 @@ class DeadlineCompletion(models.Model):
         return f"Hoàn thành: {self.deadline_id}/{self.unit_id}"
 
 
-class Registration(TimeStampedModel):
+class Registration(Versioned, TimeStampedModel):
     """Đăng ký thi đua of one unit in one campaign: the unit's collective target, a line per team
     (its own collective target) and a line per person."""
 
@@ -256,7 +256,6 @@ class Registration(TimeStampedModel):
     status = models.CharField(
         "trạng thái", max_length=16, choices=RegistrationStatus.choices, default=RegistrationStatus.DRAFT, db_index=True
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     collective_title = models.ForeignKey(
         "awards.AwardType",
         verbose_name="danh hiệu tập thể đăng ký",
@@ -365,23 +364,6 @@ class RegistrationCollectiveLine(models.Model):
 
     def __str__(self):
         return f"{self.order}. {self.team_id}"
-
-
-class RegistrationTransition(models.Model):
-    """History of a registration's status: who, when, from, to, comment."""
-
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=16, choices=RegistrationStatus.choices)
-    to_status = models.CharField(max_length=16, choices=RegistrationStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    comment = models.CharField(max_length=1000, blank=True)
-
-    class Meta:
-        ordering = ["registration", "at", "id"]
-
-    def __str__(self):
-        return f"{self.from_status} → {self.to_status}"
 
 
 class Compact(TimeStampedModel):

@@ -22,7 +22,10 @@ class DateInput(forms.DateInput):
 
 
 class VersionField(forms.CharField):
-    """Hidden copy of updated_at, so that a stale form never overwrites a newer save."""
+    """Hidden copy of the object's integer `version` (core.models.Versioned).
+
+    A stale form never overwrites a newer save.
+    """
 
     widget = forms.HiddenInput
 

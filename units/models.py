@@ -4,13 +4,13 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, Versioned
 from core.text import fold, nfc
 
 from .enums import Gender, Role, SchoolLevel, UnitKind
 
 
-class Unit(TimeStampedModel):
+class Unit(Versioned, TimeStampedModel):
     """A node of the administrative tree: ministry, authority, Sở, Phòng, school, team.
 
     `path` is a materialised path ("/1/4/17/") so that a subtree is one indexed
@@ -110,7 +110,7 @@ class EmulationBlock(TimeStampedModel):
         return reverse("units:block_detail", args=[self.pk])
 
 
-class Person(TimeStampedModel):
+class Person(Versioned, TimeStampedModel):
     full_name = models.CharField("họ và tên", max_length=150)
     name_key = models.CharField(max_length=150, editable=False, db_index=True)
     gender = models.CharField("giới tính", max_length=8, choices=Gender.choices)

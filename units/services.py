@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from core.exceptions import ServiceError, StaleObjectError
+from core.exceptions import ServiceError
+from core.models import version_check_and_bump
 from core.text import fold, nfc
 
 from .enums import Role, UnitKind
@@ -69,11 +70,10 @@ def unit_create(*, name: str, kind: str, parent: Unit | None = None, school_leve
 
 
 @transaction.atomic
-def unit_update(*, unit: Unit, expected_updated_at=None, **fields) -> Unit:
+def unit_update(*, unit: Unit, expected_version: int | None = None, **fields) -> Unit:
     """Change a unit's descriptive fields. Refuses a stale form."""
     locked = Unit.objects.select_for_update().get(pk=unit.pk)
-    if expected_updated_at is not None and locked.updated_at != expected_updated_at:
-        raise StaleObjectError()
+    version_check_and_bump(locked, expected_version)
     changed = []
     for key, value in fields.items():
         if key not in UNIT_FIELDS:
@@ -84,8 +84,7 @@ def unit_update(*, unit: Unit, expected_updated_at=None, **fields) -> Unit:
             setattr(locked, key, value)
             changed.append(key)
     validate_unit(locked.kind, locked.school_level, locked.parent)
-    if changed:
-        locked.save(update_fields=changed + ["updated_at"])
+    locked.save(update_fields=changed + ["version", "updated_at"])
     return locked
 
 
@@ -168,11 +167,10 @@ def person_create(*, unit: Unit, full_name: str, gender: str, **fields) -> Perso
 
 
 @transaction.atomic
-def person_update(*, person: Person, expected_updated_at=None, **fields) -> Person:
+def person_update(*, person: Person, expected_version: int | None = None, **fields) -> Person:
     """Change a person's record. Refuses a stale form (someone saved in between)."""
     locked = Person.objects.select_for_update().get(pk=person.pk)
-    if expected_updated_at is not None and locked.updated_at != expected_updated_at:
-        raise StaleObjectError()
+    version_check_and_bump(locked, expected_version)
     fields = _clean_person_fields(dict(fields))
     merged_dob = fields.get("date_of_birth", locked.date_of_birth)
     merged_start = fields.get("service_start", locked.service_start)
@@ -184,8 +182,7 @@ def person_update(*, person: Person, expected_updated_at=None, **fields) -> Pers
     if "full_name" in changed:
         locked.name_key = fold(locked.full_name)
         changed.append("name_key")
-    if changed:
-        locked.save(update_fields=changed + ["updated_at"])
+    locked.save(update_fields=changed + ["version", "updated_at"])
     return locked
 
 

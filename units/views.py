@@ -43,13 +43,16 @@ from .view_rules import (
 )
 
 
-def _version(obj) -> str:
-    return obj.updated_at.isoformat()
+def _version(obj) -> int:
+    return obj.version
 
 
-def _expected(form) -> datetime.datetime | None:
+def _expected(form) -> int | None:
+    """The integer version the form was loaded with (core.models.Versioned); a tampered value is stale."""
     raw = form.cleaned_data.get("version")
-    return datetime.datetime.fromisoformat(raw) if raw else None
+    if not raw:
+        return None
+    return int(raw) if raw.isdigit() else 0
 
 
 @view_rule(SIGNED_IN)
@@ -116,7 +119,7 @@ def unit_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.unit_update(unit=unit, expected_updated_at=_expected(form), **data)
+            services.unit_update(unit=unit, expected_version=_expected(form), **data)
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -180,7 +183,7 @@ def person_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.person_update(person=person, expected_updated_at=_expected(form), **data)
+            services.person_update(person=person, expected_version=_expected(form), **data)
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:

@@ -5,20 +5,21 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from core.exceptions import ServiceError, StaleObjectError
+from core.exceptions import ServiceError
+from core.models import version_check_and_bump
 from core.text import nfc
+from core.workflow import transition
 from units.models import Person, Unit
 from units.rules import Cap, people_acted_on, require
 
 from ..enums import (
     InitiativeKind,
-    InitiativeScope,
     InitiativeStatus,
 )
 from ..models import (
     Initiative,
 )
-from ..schoolyear import school_year_bounds, school_year_label
+from ..schoolyear import school_year_label
 
 # --- initiatives -----------------------------------------------------------------------------------------
 
@@ -74,7 +75,7 @@ def initiative_update(
     authors: Iterable[Person],
     kind: str,
     subject: str = "",
-    expected_updated_at=None,
+    expected_version: int | None = None,
     by,
 ) -> Initiative:
     """Change the name, kind, subject or authors of an initiative not yet recognised.
@@ -83,8 +84,7 @@ def initiative_update(
     """
     locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
     require(by, Cap.MANAGE_PEOPLE, locked.unit)
-    if expected_updated_at is not None and locked.updated_at != expected_updated_at:
-        raise StaleObjectError()
+    version_check_and_bump(locked, expected_version)
     if locked.status == InitiativeStatus.RECOGNISED:
         raise ServiceError("Sáng kiến đã được công nhận, không sửa được.")
     title = nfc(title)
@@ -92,34 +92,37 @@ def initiative_update(
         raise ServiceError("Tên sáng kiến không được để trống.")
     authors = _check_authors(locked.unit, authors, by)
     locked.title, locked.kind, locked.subject = title, kind, nfc(subject)
-    locked.save(update_fields=["title", "kind", "subject", "updated_at"])
+    locked.save(update_fields=["title", "kind", "subject", "version", "updated_at"])
     locked.authors.set(authors)
     return locked
 
 
-@transaction.atomic
 def initiative_recognise(
     *,
     initiative: Initiative,
     recognised: bool,
+    by,
+    version: int | None = None,
     scope: str = "",
     decision_number: str = "",
     decision_date: datetime.date | None = None,
     issuer: str = "",
 ) -> Initiative:
-    """Record the council's result: recognised with a scope and the recognising decision, or not recognised."""
-    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    """Record the council's result through the initiative workflow (`awards.workflows`).
+
+    Recognised (with a scope and the recognising decision) or not recognised;
+    who may, a stale form, a repeat and the history row are the engine's
+    (`core.workflow.transition`). Side effect: a `TransitionLog` row.
+    """
     if recognised:
-        if scope not in InitiativeScope.values:
-            raise ServiceError("Phải chọn phạm vi công nhận.")
-        if not nfc(decision_number) or decision_date is None:
-            raise ServiceError("Phải ghi số và ngày quyết định công nhận.")
-        if decision_date < school_year_bounds(locked.school_year)[0]:
-            raise ServiceError("Ngày quyết định công nhận trước khi năm học đăng ký bắt đầu.")
-        locked.status, locked.scope = InitiativeStatus.RECOGNISED, scope
-        locked.decision_number, locked.decision_date, locked.issuer = nfc(decision_number), decision_date, nfc(issuer)
-    else:
-        locked.status, locked.scope = InitiativeStatus.NOT_RECOGNISED, ""
-        locked.decision_number, locked.decision_date, locked.issuer = "", None, ""
-    locked.save(update_fields=["status", "scope", "decision_number", "decision_date", "issuer", "updated_at"])
-    return locked
+        return transition(
+            initiative,
+            "recognise",
+            by=by,
+            version=version,
+            scope=scope,
+            decision_number=decision_number,
+            decision_date=decision_date,
+            issuer=issuer,
+        )
+    return transition(initiative, "not_recognise", by=by, version=version)

@@ -29,6 +29,14 @@ def rate(db):
     return make
 
 
+def _recorder():
+    """A superuser who records recognitions in fixtures (the workflow needs an actor)."""
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(username="ghi-ket-qua", defaults={"is_superuser": True})
+    return user
+
+
 @pytest.fixture
 def initiative(db):
     """initiative(person, year, scope="base"): a recognised initiative authored by the person."""
@@ -44,6 +52,7 @@ def initiative(db):
         return services.initiative_recognise(
             initiative=item,
             recognised=True,
+            by=_recorder(),
             scope=scope,
             decision_number=f"SK-{item.pk}",
             decision_date=datetime.date(year + 1, 4, 1),

@@ -208,7 +208,7 @@ def test_initiative_edit_by_secretary(client, personas, teacher, item):
             "title": "Dạy học qua trò chơi dân gian",
             "kind": "initiative",
             "authors": [teacher.pk],
-            "version": item.updated_at.isoformat(),
+            "version": str(item.version),
         },
     )
     assert response.status_code == 302
@@ -329,7 +329,12 @@ def test_initiative_edit_permissions(client, personas, item, persona, status):
 
 def test_recognised_initiative_cannot_be_edited(client, personas, teacher, item):
     services.initiative_recognise(
-        initiative=item, recognised=True, scope="base", decision_number="1/QĐ", decision_date=datetime.date(2025, 4, 1)
+        initiative=item,
+        recognised=True,
+        by=personas["head_a1"],
+        scope="base",
+        decision_number="1/QĐ",
+        decision_date=datetime.date(2025, 4, 1),
     )
     login(client, personas["secretary_a1"])
     response = client.post(

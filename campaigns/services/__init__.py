@@ -4,6 +4,7 @@ from .campaigns import (
     award_choices,
     campaign_award_remove,
     campaign_award_set,
+    campaign_close,
     campaign_create,
     campaign_launch,
     campaign_update,
@@ -17,7 +18,6 @@ from .compacts import compact_create
 from .deadlines import deadline_complete, deadline_ensure_open, deadline_extend, reminder_days, reminders_send
 from .notifications import notification_mark_read, notify
 from .registrations import (
-    TRANSITIONS,
     CollectiveLineInput,
     LineInput,
     format_percent,
@@ -28,12 +28,12 @@ from .registrations import (
 )
 
 __all__ = [
-    "TRANSITIONS",
     "CollectiveLineInput",
     "LineInput",
     "award_choices",
     "campaign_award_remove",
     "campaign_award_set",
+    "campaign_close",
     "campaign_create",
     "campaign_launch",
     "campaign_update",

@@ -3,18 +3,18 @@
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from awards.models import AwardType
-from core.exceptions import ServiceError, StaleObjectError
+from core.exceptions import ServiceError
+from core.models import version_check_and_bump
 from core.text import nfc
-from units.enums import Role, UnitKind
+from core.workflow import transition
+from units.enums import UnitKind
 from units.models import Unit
 
 from .. import selectors
-from ..enums import CampaignKind, CampaignStatus, DeadlineAction, ObjectGroup, ReachKind
+from ..enums import CampaignKind, DeadlineAction, ObjectGroup, ReachKind
 from ..models import Campaign, CampaignAward, Criterion, Deadline, LegalBasis, Phase
-from .notifications import notify, users_with_roles
 
 CAMPAIGN_TEXT_FIELDS = ("name", "document_number", "document_symbol", "place")
 CAMPAIGN_LONG_TEXT_FIELDS = ("purposes", "requirements")
@@ -134,7 +134,7 @@ def campaign_create(
 def campaign_update(
     *,
     campaign: Campaign,
-    expected_updated_at=None,
+    expected_version: int | None = None,
     reach_units=None,
     reach_blocks=None,
     legal_bases: list[str] | None = None,
@@ -143,8 +143,7 @@ def campaign_update(
 ) -> Campaign:
     """Change a campaign's plan. Refuses a stale form. Lines given replace the old ones."""
     locked = Campaign.objects.select_for_update().select_related("launched_by").get(pk=campaign.pk)
-    if expected_updated_at is not None and locked.updated_at != expected_updated_at:
-        raise StaleObjectError()
+    version_check_and_bump(locked, expected_version)
     changed = []
     for key, value in fields.items():
         if key not in CAMPAIGN_FIELDS:
@@ -159,35 +158,27 @@ def campaign_update(
     units = list(reach_units) if reach_units is not None else list(locked.reach_units.all())
     blocks = list(reach_blocks) if reach_blocks is not None else list(locked.reach_blocks.all())
     _validate_campaign(locked, units, blocks)
-    if changed:
-        locked.save(update_fields=changed + ["updated_at"])
+    locked.save(update_fields=changed + ["version", "updated_at"])
     locked.reach_units.set(units if locked.reach == ReachKind.UNITS else [])
     locked.reach_blocks.set(blocks if locked.reach == ReachKind.BLOCKS else [])
     _set_lines(locked, legal_bases, criteria)
     return locked
 
 
-@transaction.atomic
-def campaign_launch(*, campaign: Campaign, by) -> Campaign:
-    """Phát động: the campaign becomes visible to every unit it reaches.
+def campaign_launch(*, campaign: Campaign, by, version: int | None = None) -> Campaign:
+    """Phát động: the campaign becomes visible to every unit it reaches (the `launch` action).
 
+    Goes through the campaign workflow (`campaigns.workflows.CAMPAIGN_WORKFLOW`):
+    who may, the history row, a repeat by the same actor being a no-op.
     Side effect: an in-app notification to the heads and secretaries of the
     units expected to register.
     """
-    locked = Campaign.objects.select_for_update().select_related("launched_by").get(pk=campaign.pk)
-    if locked.status != CampaignStatus.DRAFT:
-        raise ServiceError("Phong trào đã được phát động.")
-    locked.status = CampaignStatus.LAUNCHED
-    locked.launched_at = timezone.now()
-    locked.save(update_fields=["status", "launched_at", "updated_at"])
-    targets = selectors.expected_registrants(locked).exclude(pk=locked.launched_by_id).values_list("pk", flat=True)
-    recipients = [u for users in users_with_roles(targets, {Role.HEAD, Role.SECRETARY}).values() for u in users]
-    notify(
-        users=recipients,
-        message=f"{locked.launched_by.name} đã phát động phong trào «{locked.name}».",
-        url=locked.get_absolute_url(),
-    )
-    return locked
+    return transition(campaign, "launch", by=by, version=version)
+
+
+def campaign_close(*, campaign: Campaign, by, version: int | None = None, comment: str = "") -> Campaign:
+    """Kết thúc: no more registrations are accepted (the `close` action); kept in the history with who and when."""
+    return transition(campaign, "close", by=by, version=version, comment=comment)
 
 
 # --- Phases ------------------------------------------------------------------------------
@@ -220,11 +211,10 @@ def phase_create(
 
 
 @transaction.atomic
-def phase_update(*, phase: Phase, expected_updated_at=None, **fields) -> Phase:
+def phase_update(*, phase: Phase, expected_version: int | None = None, **fields) -> Phase:
     Campaign.objects.select_for_update().filter(pk=phase.campaign_id).first()
     locked = Phase.objects.select_for_update().get(pk=phase.pk)
-    if expected_updated_at is not None and locked.updated_at != expected_updated_at:
-        raise StaleObjectError()
+    version_check_and_bump(locked, expected_version)
     changed = []
     for key, value in fields.items():
         if key not in ("number", "name", "theme", "start", "end"):
@@ -234,8 +224,7 @@ def phase_update(*, phase: Phase, expected_updated_at=None, **fields) -> Phase:
             setattr(locked, key, value)
             changed.append(key)
     _validate_phase(locked)
-    if changed:
-        locked.save(update_fields=changed + ["updated_at"])
+    locked.save(update_fields=changed + ["version", "updated_at"])
     return locked
 
 

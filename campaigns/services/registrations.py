@@ -6,38 +6,28 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
 
 from awards.enums import AwardCategory, RecipientKind
 from awards.models import AwardType, Initiative
 from awards.schoolyear import school_year_of
 from awards.services import initiative_register
-from core.exceptions import ServiceError, StaleObjectError
+from core.exceptions import ServiceError
+from core.models import version_check_and_bump
 from core.text import nfc
-from units.enums import Role
+from core.workflow import transition
 from units.models import Person, Unit
 
-from .. import rules, selectors
-from ..enums import CampaignStatus, DeadlineAction, RegistrationStatus
+from .. import selectors
+from ..enums import CampaignStatus, RegistrationStatus
 from ..models import (
     Campaign,
     CampaignAward,
     Registration,
     RegistrationCollectiveLine,
     RegistrationLine,
-    RegistrationTransition,
 )
-from .deadlines import clear_completions, deadline_ensure_open, record_completions
-from .notifications import notify, users_with_roles
 
 S = RegistrationStatus
-
-# The only allowed moves, and who may make each. Nothing else changes a registration's status.
-TRANSITIONS = {
-    (S.DRAFT, S.SUBMITTED): "submit",
-    (S.RETURNED, S.SUBMITTED): "submit",
-    (S.SUBMITTED, S.RETURNED): "return",
-}
 
 
 @dataclass
@@ -94,8 +84,12 @@ def registration_save(
     registration, created = Registration.objects.select_for_update().get_or_create(
         campaign=campaign, unit=unit, defaults={"updated_by": by}
     )
-    if not created and expected_version is not None and registration.version != expected_version:
-        raise StaleObjectError()
+    if not created:
+        version_check_and_bump(registration, expected_version)
+    if registration.status == S.AWAITING_HEAD:
+        raise ServiceError(
+            "Bản đăng ký đang chờ thủ trưởng duyệt nên không thể sửa. Đề nghị thủ trưởng trả lại nếu cần sửa."
+        )
     if not registration.is_editable:
         raise ServiceError("Bản đăng ký đã gửi cấp trên nên không thể sửa. Đề nghị cấp trên trả lại nếu cần sửa.")
     day = campaign.reference_date
@@ -174,94 +168,50 @@ def registration_save(
     registration.collective_commendation = collective_commendation
     registration.note = nfc(note)
     registration.updated_by = by
-    if not created:
-        registration.version += 1
     registration.save()
     return registration
 
 
-@transaction.atomic
+# The old name of each move by its target, for callers that still say where a registration goes.
+ACTION_BY_TARGET = {
+    S.AWAITING_HEAD: "send_to_head",
+    S.SUBMITTED: "submit",
+    S.DRAFT: "send_back",
+    S.RETURNED: "return",
+}
+
+
 def registration_transition(
     *,
     registration: Registration,
-    to_status: str,
     by,
+    action: str | None = None,
+    to_status: str | None = None,
     expected_version: int | None = None,
     comment: str = "",
     reopen_until: datetime.date | None = None,
     today: datetime.date | None = None,
 ) -> Registration:
-    """The one function that changes a registration's status.
+    """The one way to change a registration's status: `action` of the registration workflow.
 
-    Locks the row, treats a repeated request (already in `to_status`) as done
-    (a double submit files once), refuses a stale version, checks the
-    transition table and the role, refuses a late submission, writes a history
-    row, then notifies: the level above on submit, the unit on return.
-    Side effect of a submit: the initiative titles enter the unit's initiative register.
-    Returning may also reopen the registration deadline for the unit.
+    The table (who may, from which state, guards, effects) is
+    `campaigns.workflows.REGISTRATION_WORKFLOW`; `core.workflow.transition`
+    locks the row, treats a repeat by the same actor as done, refuses a stale
+    version, writes the history row and runs the effects. `to_status` is
+    accepted instead of `action` (the target names the move). Side effects: see
+    the workflow (notifications, deadline completions, initiatives register,
+    a reopened deadline on a return with `reopen_until`).
     """
-    today = today or datetime.date.today()
-    locked = Registration.objects.select_for_update().select_related("unit", "campaign").get(pk=registration.pk)
-    if locked.status == to_status:
-        return locked
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleObjectError()
-    action = TRANSITIONS.get((locked.status, to_status))
     if action is None:
-        raise ServiceError(f"Không thể chuyển bản đăng ký từ «{S(locked.status).label}» sang «{S(to_status).label}».")
-    unit, campaign = locked.unit, locked.campaign
-    comment = nfc(comment)
-    if action == "submit":
-        if not rules.can_submit_registration(by, unit):
-            raise ServiceError("Chỉ thủ trưởng đơn vị mới được gửi bản đăng ký lên cấp trên.")
-        if not (locked.lines.exists() or locked.collective_lines.exists() or locked.collective_title_id):
-            raise ServiceError("Bản đăng ký chưa có nội dung; hãy đăng ký danh hiệu trước khi gửi.")
-        deadline_ensure_open(campaign=campaign, unit=unit, action=DeadlineAction.REGISTER, today=today)
-        locked.submitted_at, locked.submitted_by = timezone.now(), by
-    else:
-        if not rules.can_oversee(by, unit):
-            raise ServiceError("Chỉ đơn vị cấp trên mới được trả lại bản đăng ký.")
-        if not comment:
-            raise ServiceError("Vui lòng ghi lý do trả lại.")
-    previous = locked.status
-    locked.status = to_status
-    locked.version += 1
-    locked.save(update_fields=["status", "version", "submitted_at", "submitted_by", "updated_at"])
-    RegistrationTransition.objects.create(
-        registration=locked, from_status=previous, to_status=to_status, by=by, comment=comment
-    )
-    if action == "submit":
-        record_completions(campaign=campaign, unit=unit, action=DeadlineAction.REGISTER, by=by)
-        _initiatives_register(registration=locked, by=by, today=today)
-        if unit.parent_id:
-            overseers = users_with_roles([unit.parent_id], {Role.HEAD, Role.REVIEWER}).get(unit.parent_id, [])
-            notify(
-                users=overseers,
-                message=f"{unit.name} đã gửi đăng ký thi đua của phong trào «{campaign.name}».",
-                url=locked.get_absolute_url(),
-            )
-    else:
-        clear_completions(campaign=campaign, unit=unit, action=DeadlineAction.REGISTER)
-        if reopen_until is not None:
-            from .deadlines import deadline_extend
-
-            for deadline in selectors.deadlines_for(campaign, unit, DeadlineAction.REGISTER):
-                if reopen_until > deadline.due_date:
-                    deadline_extend(
-                        deadline=deadline, unit=unit, until=reopen_until, by=by, reason=comment, today=today
-                    )
-        users = users_with_roles([unit.pk], {Role.HEAD, Role.SECRETARY}).get(unit.pk, [])
-        notify(
-            users=users,
-            message=f"Cấp trên đã trả lại bản đăng ký thi đua của {unit.name} («{campaign.name}»): {comment}",
-            url=locked.get_absolute_url(),
-            email=True,
-            subject="Bản đăng ký thi đua được trả lại",
-        )
-    return locked
+        try:
+            action = ACTION_BY_TARGET[to_status]
+        except KeyError:
+            raise ServiceError("Thao tác không hợp lệ.") from None
+    params = {"reopen_until": reopen_until} if action == "return" else {}
+    return transition(registration, action, by=by, version=expected_version, comment=comment, today=today, **params)
 
 
-def _initiatives_register(*, registration: Registration, by, today: datetime.date) -> int:
+def initiatives_register_from(*, registration: Registration, by, today: datetime.date) -> int:
     """Put the initiative titles of a submitted registration into the unit's initiative register.
 
     Seed 002: "lập danh sách tên sáng kiến để theo dõi". Lines sharing a title

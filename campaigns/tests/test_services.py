@@ -5,11 +5,12 @@ from django.core import mail
 
 from campaigns import selectors, services
 from campaigns.enums import CampaignKind, CampaignStatus, DeadlineAction, ReachKind, RegistrationStatus
-from campaigns.models import RegistrationTransition, ReminderLog
+from campaigns.models import ReminderLog
 from campaigns.services import CollectiveLineInput, LineInput
 from campaigns.services.registrations import registered_counts
 from conftest import make_user
 from core.exceptions import ServiceError, StaleObjectError
+from core.models import TransitionLog
 from notifications.models import Notification
 from units.enums import Role, UnitKind
 from units.services import block_create, unit_create
@@ -196,7 +197,7 @@ def test_registration_double_submit_files_once(registration, personas):
     version = registration.version
     submit(registration, head, D(2024, 10, 1), expected_version=version)
     submit(registration, head, D(2024, 10, 1), expected_version=version)
-    assert RegistrationTransition.objects.filter(registration=registration).count() == 1
+    assert TransitionLog.objects.filter(workflow="registration", object_id=registration.pk).count() == 1
 
 
 def test_registration_stale_version_refused(registration, personas):
@@ -220,7 +221,9 @@ def test_registration_return_writes_history_and_reopens(registration, personas, 
         today=D(2024, 10, 16),
     )
     history = list(
-        RegistrationTransition.objects.filter(registration=registration).values_list("from_status", "to_status")
+        TransitionLog.objects.filter(workflow="registration", object_id=registration.pk).values_list(
+            "from_state", "to_state"
+        )
     )
     assert history == [("draft", "submitted"), ("submitted", "returned")]
     assert list(selectors.deadline_pending_units(office_campaign.deadlines.get())) != []

@@ -8,9 +8,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from campaigns import services
-from campaigns.enums import CampaignKind, DeadlineAction, RegistrationStatus
+from campaigns.enums import CampaignKind, CampaignStatus, DeadlineAction, RegistrationStatus
 from campaigns.models import Campaign, Compact, DeadlineCompletion, Registration
 from campaigns.services import CollectiveLineInput, LineInput
+from core.models import TransitionLog
 from notifications.models import Notification
 from units.enums import SchoolLevel, UnitKind
 from units.services import block_create, unit_create
@@ -180,11 +181,41 @@ def test_campaign_launch_by_head_not_secretary(client, personas, tree):
         school_year=2024,
         by=personas["secretary_a1"],
     )
-    assert post(client, personas["secretary_a1"], "launch", draft.pk).status_code == 403
-    assert post(client, personas["secretary_a2"], "launch", draft.pk).status_code == 404
-    assert post(client, personas["head_a1"], "launch", draft.pk).status_code == 302
+    launch = {"transition": "launch", "version": draft.version}
+    assert post(client, personas["secretary_a1"], "launch", draft.pk, data=launch).status_code == 403
+    assert post(client, personas["secretary_a2"], "launch", draft.pk, data=launch).status_code == 404
+    assert post(client, personas["head_a1"], "launch", draft.pk, data=launch).status_code == 302
     draft.refresh_from_db()
     assert draft.is_launched
+    log = TransitionLog.objects.get(workflow="campaign", object_id=draft.pk)
+    assert (log.action, log.by, log.from_state, log.to_state) == ("launch", personas["head_a1"], "draft", "launched")
+
+
+def test_campaign_detail_shows_only_available_actions(client, personas, tree):
+    draft = services.campaign_create(
+        launched_by=tree["school_a1"],
+        name="Kế hoạch trường",
+        kind=CampaignKind.PHASED,
+        school_year=2024,
+        by=personas["secretary_a1"],
+    )
+    names = {
+        persona: [a.name for a in get(client, personas[persona], "detail", draft.pk).context["actions"]]
+        for persona in ("secretary_a1", "head_a1")
+    }
+    assert names == {"secretary_a1": [], "head_a1": ["launch"]}
+    services.campaign_launch(campaign=draft, by=personas["head_a1"])
+    response = get(client, personas["head_a1"], "detail", draft.pk)
+    assert [a.name for a in response.context["actions"]] == ["close"]
+    assert 'value="close"' in response.content.decode()
+
+
+def test_campaign_close_stops_registrations(client, personas, office_campaign):
+    data = {"transition": "close", "version": office_campaign.version, "comment": "Hết năm học"}
+    assert post(client, personas["secretary_a1"], "launch", office_campaign.pk, data=data).status_code == 403
+    assert post(client, personas["admin_dept"], "launch", office_campaign.pk, data=data).status_code == 302
+    office_campaign.refresh_from_db()
+    assert office_campaign.status == CampaignStatus.CLOSED
 
 
 # --- phases, awards, deadlines -----------------------------------------------------------
@@ -457,37 +488,85 @@ def test_registration_detail_by_persona(client, personas, registration, persona,
         assert "Lao động tiên tiến: 1/1 đạt 100 %" in response.content.decode()
 
 
-def test_registration_transition_submit_and_return(client, personas, registration, office_campaign):
+def act(client, user, registration, action, **data):
+    registration.refresh_from_db()
+    payload = {"transition": action, "version": registration.version, **data}
+    return post(client, user, "registration_transition", registration.pk, data=payload)
+
+
+def test_registration_secretary_sends_to_head_who_submits_then_level_above_returns(
+    client, personas, registration, office_campaign
+):
     office_campaign.deadlines.update(due_date=D(2099, 1, 1))
-    data = {"to": RegistrationStatus.SUBMITTED, "version": registration.version}
-    assert (
-        post(client, personas["secretary_a1"], "registration_transition", registration.pk, data=data).status_code == 403
-    )
-    assert (
-        post(client, personas["reviewer_b"], "registration_transition", registration.pk, data=data).status_code == 404
-    )
-    assert post(client, personas["head_a1"], "registration_transition", registration.pk, data=data).status_code == 302
+    assert act(client, personas["reviewer_b"], registration, "send_to_head").status_code == 404
+    assert act(client, personas["head_a1"], registration, "send_to_head").status_code == 403
+    assert act(client, personas["secretary_a1"], registration, "submit").status_code == 403
+    assert act(client, personas["secretary_a1"], registration, "send_to_head").status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.AWAITING_HEAD
+    assert Notification.objects.filter(user=personas["head_a1"], message__contains="chờ thủ trưởng").exists()
+    assert act(client, personas["head_a1"], registration, "submit").status_code == 302
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.SUBMITTED
-    back = {"to": RegistrationStatus.RETURNED, "version": registration.version, "comment": "Bổ sung sáng kiến"}
-    assert post(client, personas["head_a1"], "registration_transition", registration.pk, data=back).status_code == 403
-    assert (
-        post(client, personas["reviewer_a"], "registration_transition", registration.pk, data=back).status_code == 302
-    )
+    assert Notification.objects.filter(user=personas["reviewer_a"], message__contains="đã gửi đăng ký").exists()
+    back = {"comment": "Bổ sung sáng kiến"}
+    assert act(client, personas["head_a1"], registration, "return", **back).status_code == 403
+    assert act(client, personas["reviewer_a"], registration, "return", **back).status_code == 302
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.RETURNED
-    assert Notification.objects.filter(user=personas["head_a1"], message__contains="trả lại").exists()
+    assert Notification.objects.filter(user=personas["secretary_a1"], message__contains="trả lại").exists()
+    history = get(client, personas["secretary_a1"], "registration_detail", registration.pk).context["history"]
+    assert [(h.action, h.from_state, h.to_state) for h in history] == [
+        ("Trình thủ trưởng", "Đang soạn", "Chờ thủ trưởng duyệt"),
+        ("Gửi cấp trên", "Chờ thủ trưởng duyệt", "Đã gửi cấp trên"),
+        ("Trả lại đơn vị", "Đã gửi cấp trên", "Cấp trên trả lại / mở lại"),
+    ]
+    assert history[2].comment == "Bổ sung sáng kiến"
+
+
+def test_registration_head_sends_back_to_secretary_with_a_reason(client, personas, registration):
+    act(client, personas["secretary_a1"], registration, "send_to_head")
+    response = act(client, personas["head_a1"], registration, "send_back")
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.AWAITING_HEAD
+    assert "Lý do trả lại" in client.get(response.url).content.decode()
+    act(client, personas["head_a1"], registration, "send_back", comment="Thiếu tổ 2")
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.DRAFT
+    assert Notification.objects.filter(user=personas["secretary_a1"], message__contains="Thiếu tổ 2").exists()
+
+
+@pytest.mark.parametrize(
+    "persona, buttons",
+    [
+        ("secretary_a1", ["send_to_head"]),
+        ("head_a1", ["submit"]),
+        ("council_a1", []),
+        ("reviewer_a", []),
+        ("admin_dept", ["send_to_head"]),
+    ],
+)
+def test_registration_detail_buttons_come_from_available_actions(client, personas, registration, persona, buttons):
+    response = get(client, personas[persona], "registration_detail", registration.pk)
+    assert [a.name for a in response.context["actions"]] == buttons
+    html = response.content.decode()
+    for name in buttons:
+        assert f'name="transition" value="{name}"' in html
+    assert ('name="version"' in html) == bool(buttons)
+
+
+def test_registration_stale_form_is_told_in_vietnamese(client, personas, registration, office_campaign):
+    office_campaign.deadlines.update(due_date=D(2099, 1, 1))
+    stale = {"transition": "submit", "version": registration.version - 1}
+    response = post(client, personas["head_a1"], "registration_transition", registration.pk, data=stale)
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.DRAFT
+    assert "đã được người khác cập nhật" in client.get(response.url).content.decode()
 
 
 def test_registration_transition_late_shows_message(client, personas, registration, office_campaign):
     office_campaign.deadlines.update(due_date=D(2020, 1, 1))
-    response = post(
-        client,
-        personas["head_a1"],
-        "registration_transition",
-        registration.pk,
-        data={"to": RegistrationStatus.SUBMITTED, "version": registration.version},
-    )
+    response = act(client, personas["head_a1"], registration, "submit")
     assert response.status_code == 302
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.DRAFT

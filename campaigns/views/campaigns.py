@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core import workflow
 from core.exceptions import ServiceError
 from core.rules import view_rule
 from core.views import paginate
@@ -63,7 +64,8 @@ def campaign_detail(request, pk):
             "detail": detail,
             "criteria_rows": [(g.label, criteria[g.value].text) for g in ObjectGroup if g.value in criteria],
             "can_edit": rules.can_edit_campaign(user, campaign),
-            "can_launch": rules.can_launch_campaign(user, campaign) and not campaign.is_launched,
+            "actions": workflow.available_actions(campaign, user),
+            "history": workflow.history(campaign),
             "own_registration_unit": own_registration_unit,
             "own_registration": own_registration,
             "oversees": bool(unit_ids_with(user, Cap.OVERSEE)) or user.is_superuser,
@@ -147,7 +149,7 @@ def campaign_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.campaign_update(
-                campaign=campaign, expected_updated_at=expected_version(form), **form.service_kwargs()
+                campaign=campaign, expected_version=expected_version(form), **form.service_kwargs()
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))
@@ -160,13 +162,11 @@ def campaign_edit(request, pk):
 @require_POST
 @view_rule(CAMPAIGN_SIGN)
 def campaign_launch(request, pk):
+    """The one POST endpoint of the campaign workflow (launch, close): `action` and `version` in the form."""
     campaign = selectors.campaign_get_visible(request.user, pk)
-    if not rules.can_launch_campaign(request.user, campaign):
-        raise PermissionDenied
     try:
-        services.campaign_launch(campaign=campaign, by=request.user)
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Đã phát động phong trào tới các đơn vị trong phạm vi.")
+        done, message = workflow.transition_from_post(request, campaign)
+    except workflow.NotAllowedError:
+        raise PermissionDenied from None
+    (messages.success if done else messages.error)(request, message)
     return redirect(campaign)

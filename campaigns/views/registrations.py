@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from awards.enums import AwardCategory
+from core import workflow
 from core.excel import xlsx_response
 from core.exceptions import ServiceError
 from core.rules import view_rule
@@ -15,12 +16,10 @@ from units.selectors import unit_get_visible
 from units.view_rules import CAMPAIGN_READ, REGISTRATION_ACT, REGISTRATION_FILE, REGISTRATION_READ
 
 from .. import rules, selectors, services
-from ..enums import RegistrationStatus
 from ..exporting import registration_workbook
 from ..filters import OverviewFilter
 from ..forms import (
     RegistrationForm,
-    TransitionForm,
 )
 
 # --- Registrations -----------------------------------------------------------------------
@@ -48,7 +47,7 @@ def registration_edit(request, pk, unit_pk):
         raise PermissionDenied
     registration = campaign.registrations.filter(unit=unit).first()
     if registration is not None and not registration.is_editable:
-        messages.info(request, "Bản đăng ký đã gửi cấp trên; không thể sửa.")
+        messages.info(request, f"Bản đăng ký đang ở trạng thái «{registration.get_status_display()}»; không thể sửa.")
         return redirect(registration)
     people = selectors.registration_people(unit).select_related("unit")
     teams = selectors.registration_teams(unit)
@@ -122,11 +121,9 @@ def registration_detail(request, pk):
             "lines": selectors.registration_lines(registration),
             "team_lines": selectors.registration_collective_lines(registration),
             "targets": services.registration_targets(registration),
-            "transitions": registration.transitions.select_related("by"),
+            "history": workflow.history(registration),
             "can_edit": registration.is_editable and rules.can_edit_registration(user, unit),
-            "can_submit": registration.is_editable and rules.can_submit_registration(user, unit),
-            "can_return": registration.status == RegistrationStatus.SUBMITTED and rules.can_oversee(user, unit),
-            "return_form": TransitionForm(initial={"version": registration.version}),
+            "actions": workflow.available_actions(registration, user),
         },
     )
 
@@ -135,34 +132,11 @@ def registration_detail(request, pk):
 @view_rule(REGISTRATION_ACT)
 def registration_transition(request, pk):
     registration = selectors.registration_get_visible(request.user, pk)
-    to_status = request.POST.get("to")
-    unit = registration.unit
-    if to_status == RegistrationStatus.SUBMITTED:
-        allowed = rules.can_submit_registration(request.user, unit)
-    elif to_status == RegistrationStatus.RETURNED:
-        allowed = rules.can_oversee(request.user, unit)
-    else:
-        raise Http404
-    if not allowed:
-        raise PermissionDenied
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Dữ liệu không hợp lệ: " + "; ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(registration)
     try:
-        services.registration_transition(
-            registration=registration,
-            to_status=to_status,
-            by=request.user,
-            expected_version=form.cleaned_data.get("version"),
-            comment=form.cleaned_data.get("comment", ""),
-            reopen_until=form.cleaned_data.get("reopen_until"),
-        )
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        done = "Đã gửi bản đăng ký lên cấp trên." if to_status == RegistrationStatus.SUBMITTED else "Đã trả lại."
-        messages.success(request, done)
+        done, message = workflow.transition_from_post(request, registration)
+    except workflow.NotAllowedError:
+        raise PermissionDenied from None
+    (messages.success if done else messages.error)(request, message)
     return redirect(registration)
 
 

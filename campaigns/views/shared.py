@@ -1,19 +1,24 @@
 """Helpers shared by the campaigns views."""
 
-import datetime
-
 from django.core.exceptions import PermissionDenied
 
 from .. import rules, selectors
 
 
-def version_of(obj) -> str:
-    return obj.updated_at.isoformat()
+def version_of(obj) -> int:
+    """The integer `version` a form carries (core.models.Versioned)."""
+    return obj.version
 
 
-def expected_version(form) -> datetime.datetime | None:
+def expected_version(form) -> int | None:
+    """The version the form was loaded with; a tampered value counts as stale (0 never matches)."""
     raw = form.cleaned_data.get("version")
-    return datetime.datetime.fromisoformat(raw) if raw else None
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return 0
 
 
 def editable_campaign(request, pk):

@@ -49,10 +49,10 @@ def test_person_transfer_keeps_person_and_records_history(tree, person_factory):
 
 def test_person_update_refuses_stale_version(person_factory):
     person = person_factory()
-    loaded_at = person.updated_at
-    person_update(person=person, expected_updated_at=loaded_at, position="Tổ trưởng")
+    loaded = person.version
+    person_update(person=person, expected_version=loaded, position="Tổ trưởng")
     with pytest.raises(StaleObjectError):
-        person_update(person=person, expected_updated_at=loaded_at, position="Giáo viên")
+        person_update(person=person, expected_version=loaded, position="Giáo viên")
     person.refresh_from_db()
     assert person.position == "Tổ trưởng"
 
