@@ -151,8 +151,8 @@ def person_create(*, unit: Unit, full_name: str, gender: str, **fields) -> Perso
     person = Person(unit=unit, **fields)
     person.name_key = fold(person.full_name)
     scope = school_of(unit)
-    # The school and its teams only: a Phòng's own staff list does not include the schools below it.
     Unit.objects.select_for_update().filter(pk=scope.pk).first()  # serialise concurrent adds to one school
+    # The school and its teams only: a Phòng's own staff list does not include the schools below it.
     twin = Person.objects.filter(
         Q(unit=scope) | Q(unit__parent=scope, unit__kind=UnitKind.TEAM),
         name_key=person.name_key,
