@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.audit import bulk_create_audited, bulk_delete_audited, bulk_update_audited
 from core.exceptions import ServiceError
 from core.text import nfc
 from units.models import Person, Unit
@@ -70,8 +71,8 @@ def task_evaluations_bulk_set(*, rows: Iterable[tuple[int, int, str]], source: s
             changed.append(current)
         else:
             unchanged += 1
-    TaskEvaluation.objects.bulk_create(new, batch_size=500)
-    TaskEvaluation.objects.bulk_update(changed, ["rating"], batch_size=500)
+    bulk_create_audited(TaskEvaluation, new, by=None)
+    bulk_update_audited(TaskEvaluation, changed, ["rating"], by=None)
     return {"created": len(new), "updated": len(changed), "unchanged": unchanged}
 
 
@@ -97,7 +98,7 @@ def task_evaluations_save(*, unit: Unit, school_year: int, ratings: dict[int, st
         e.person_id: e
         for e in TaskEvaluation.objects.select_for_update().filter(person_id__in=ids, school_year=school_year)
     }
-    new, changed, gone, unchanged = [], [], [], 0
+    new, changed, gone, gone_people, unchanged = [], [], [], [], 0
     for pid, rating in ((int(k), v) for k, v in ratings.items()):
         current = existing.get(pid)
         if current is None:
@@ -111,21 +112,23 @@ def task_evaluations_save(*, unit: Unit, school_year: int, ratings: dict[int, st
                 )
         elif rating is None:
             gone.append(current.pk)
+            gone_people.append(pid)
         elif current.rating != rating:
             current.rating, current.source = rating, RecordSource.DECIDED_HERE
             changed.append(current)
         else:
             unchanged += 1
     if new:
-        TaskEvaluation.objects.bulk_create(new, batch_size=500)
+        bulk_create_audited(TaskEvaluation, new, by=by)
     if changed:
         # bulk_update does not touch auto_now fields by itself.
         now = timezone.now()
         for evaluation in changed:
             evaluation.updated_at = now
-        TaskEvaluation.objects.bulk_update(changed, ["rating", "source", "updated_at"], batch_size=500)
+        bulk_update_audited(TaskEvaluation, changed, ["rating", "source", "updated_at"], by=by)
     if gone:
-        TaskEvaluation.objects.filter(pk__in=gone).delete()
+        # One history row per deleted rating, in one INSERT (the audit trail keeps what was cleared).
+        bulk_delete_audited(TaskEvaluation, [existing[pid] for pid in gone_people], by=by)
     return {"created": len(new), "updated": len(changed), "deleted": len(gone), "unchanged": unchanged}
 
 

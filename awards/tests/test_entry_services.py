@@ -84,6 +84,33 @@ def test_task_evaluations_save_query_count_is_constant(
     assert sum(1 for r in saved().values() if r == HTXS) == 22
 
 
+def test_task_evaluations_save_leaves_an_audit_row_per_change_with_its_author(tree, person_factory, personas):
+    from awards.models import TaskEvaluation
+
+    head = personas["head_a1"]
+    created, updated, cleared = person_factory(), person_factory(), person_factory()
+    services.task_evaluations_save(
+        by=head, unit=tree["school_a1"], school_year=2024, ratings={created.pk: HTXS, updated.pk: HTXS, cleared.pk: HTXS}
+    )
+    services.task_evaluations_save(
+        by=head, unit=tree["school_a1"], school_year=2024, ratings={created.pk: HTXS, updated.pk: HTT, cleared.pk: None}
+    )
+    trail = sorted(
+        (row.person_id, row.history_type, row.rating, row.history_user_id)
+        for row in TaskEvaluation.history.filter(school_year=2024)
+    )
+    assert trail == sorted(
+        [
+            (created.pk, "+", HTXS, head.pk),
+            (updated.pk, "+", HTXS, head.pk),
+            (updated.pk, "~", HTT, head.pk),
+            (cleared.pk, "+", HTXS, head.pk),
+            (cleared.pk, "-", HTXS, head.pk),
+        ]
+    )
+    assert not TaskEvaluation.objects.filter(person=cleared).exists()
+
+
 # --- decisions entered by hand -----------------------------------------------------------------------
 
 
