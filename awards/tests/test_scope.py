@@ -117,7 +117,11 @@ def test_evaluation_grid_with_every_id_names_nobody(client, tree, personas, staf
     """The reported case: posting one's own grid with ids 1..N answered the names of other schools' people."""
     client.force_login(personas["secretary_a1"])
     data = {"school_year": 2024}
-    data.update({f"rating_{pk}": "excellent" for pk in range(1, staff["sibling"].pk + 5)})
+    # Every person id there is, and a few beyond (ids, not 1..N: PostgreSQL sequences are not reset between tests).
+    from units.models import Person
+
+    ids = list(Person.objects.values_list("pk", flat=True))
+    data.update({f"rating_{pk}": "excellent" for pk in ids + [max(ids) + n for n in range(1, 5)]})
     response = client.post(reverse("awards:evaluation_grid", args=[tree["school_a1"].pk]), data)
     body = response.content.decode()
     assert response.status_code == 200
