@@ -322,6 +322,9 @@ class RegistrationLine(models.Model):
         related_name="+",
     )
     initiative_title = models.CharField("tên sáng kiến đăng ký", max_length=500, blank=True)
+    # Why the unit keeps a line that breaks a hard rule (not eligible, over a quota, …): such a line
+    # cannot be sent to the head or upward without one (services/registration_checks.py).
+    explanation = models.TextField("giải trình", blank=True)
 
     class Meta:
         verbose_name = "dòng đăng ký"
