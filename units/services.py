@@ -5,6 +5,7 @@ fields they change. Side effects (none yet) are queued with on_commit.
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,7 +25,9 @@ from core.text import fold, nfc
 from .enums import Role, UnitKind
 from .models import EmulationBlock, Person, PersonTransfer, Unit, UnitRole
 from .rules import forget_roles
+from .signals import account_mail
 
+logger = logging.getLogger(__name__)
 User = get_user_model()
 
 UNIT_TEXT_FIELDS = (
@@ -245,12 +248,12 @@ def account_invitation_link(*, user, base_url: str) -> str:
 
 
 def account_invitation_queue(*, user, base_url: str) -> None:
-    """Queue the invitation of a new account to set its password (through the mail outbox, never sent
-    inside the request). Call inside the transaction that creates the account."""
-    # Mail delivery is the outbox of the notifications app, which itself reads units; imported here,
-    # at call time, so that units still loads without it.
-    from notifications.services import mail_queue
+    """Queue the invitation of a new account to set its password. Call inside the transaction that
+    creates the account.
 
+    Side effect: the `units.signals.account_mail` signal; the notifications app writes the mail to its
+    outbox (sent after commit by the worker, never inside the request). Units imports no other app.
+    """
     body = render_to_string(
         "registration/account_invitation_email.txt",
         {
@@ -259,12 +262,24 @@ def account_invitation_queue(*, user, base_url: str) -> None:
             "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
         },
     )
-    mail_queue(
-        to=user.email,
+    account_mail_request(
+        user=user,
         subject="Mời đăng nhập Cổng thi đua – khen thưởng",
         body=body,
         reference=f"account_invitation:{user.pk}",
     )
+
+
+def account_mail_request(*, user, subject: str, body: str, reference: str) -> None:
+    """Ask for one e-mail to `user` (its address) through the `account_mail` signal.
+
+    A receiver failing raises here, so the caller's transaction rolls back rather than
+    commit an account whose mail was lost; with no receiver connected the mail is logged as dropped.
+    """
+    if not account_mail.has_listeners():
+        logger.error("No receiver for units.signals.account_mail: mail %s to user %s dropped", reference, user.pk)
+        return
+    account_mail.send(sender=User, user=user, to=user.email, subject=subject, body=body, reference=reference)
 
 
 @transaction.atomic
