@@ -1,6 +1,6 @@
 """History for the models that do not declare it themselves.
 
-Unit, Person, UnitRole, AwardType and AwardRule carry `history = HistoricalRecords()`
+Unit, Person, UnitRole, AwardType, AwardRule and AuthorityRoute carry `history = HistoricalRecords()`
 in their own apps. The others listed in `registry.AUDITED_MODELS` get theirs here,
 with their history tables in this app, so that auditing is one opt-in list and a
 model that must never be traced (the councils' ballot box) is simply not named.
@@ -8,7 +8,15 @@ model that must never be traced (the councils' ballot box) is simply not named.
 
 from simple_history import register
 
-from awards.models import AwardRecord, DisciplinePeriod, Initiative, Revocation, ServicePeriod, TaskEvaluation
+from awards.models import (
+    AuthorityRouteStep,
+    AwardRecord,
+    DisciplinePeriod,
+    Initiative,
+    Revocation,
+    ServicePeriod,
+    TaskEvaluation,
+)
 from campaigns.models import Campaign, Registration
 
 for _model in (
@@ -18,6 +26,7 @@ for _model in (
     Initiative,
     DisciplinePeriod,
     ServicePeriod,
+    AuthorityRouteStep,
     Campaign,
     Registration,
 ):

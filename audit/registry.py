@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from django.db.models import Model, Q, QuerySet
 
 from awards.models import (
+    AuthorityRoute,
+    AuthorityRouteStep,
     AwardRecord,
     AwardRule,
     AwardType,
@@ -136,6 +138,21 @@ AUDITED_MODELS: tuple[Audited, ...] = (
         _by_person,
         lambda r: f"{_name(r.person, 'full_name')}: {r.get_kind_display()} từ {r.start:%d/%m/%Y}",
         ("person",),
+    ),
+    Audited(
+        AuthorityRoute,
+        "Tuyến trình khen thưởng",
+        lambda u, p, c: Q(unit_id__in=u.values("pk")),
+        lambda r: f"{r.get_authority_kind_display()} – {_name(r.unit)} → {_name(r.decider)}",
+        ("unit", "decider"),
+    ),
+    Audited(
+        AuthorityRouteStep,
+        "Tuyến trình: đơn vị chuyển qua",
+        # Steps are seen by whoever sees their route (its scope unit); routes are ended, never deleted.
+        lambda u, p, c: Q(route_id__in=AuthorityRoute.objects.filter(unit_id__in=u.values("pk")).values("pk")),
+        lambda r: f"{r.position}. {_name(r.unit)} – tuyến trình đến {_name(r.route and r.route.decider)}",
+        ("unit", "route__decider"),
     ),
     Audited(
         Campaign,

@@ -30,6 +30,8 @@ def test_audited_models_are_the_listed_ones_and_each_keeps_history():
         "awards.Initiative",
         "awards.DisciplinePeriod",
         "awards.ServicePeriod",
+        "awards.AuthorityRoute",
+        "awards.AuthorityRouteStep",
         "campaigns.Campaign",
         "campaigns.Registration",
     }

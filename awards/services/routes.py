@@ -9,6 +9,7 @@ import datetime
 
 from django.db import transaction
 
+from core.audit import bulk_create_audited
 from core.exceptions import ServiceError
 from core.text import nfc
 from units.models import Unit
@@ -61,8 +62,10 @@ def _create(*, unit, authority_kind, decider, via, effective_from, effective_to,
         note=nfc(note or ""),
         created_by=by,
     )
-    AuthorityRouteStep.objects.bulk_create(
-        [AuthorityRouteStep(route=row, position=index, unit=step) for index, step in enumerate(via, start=1)]
+    bulk_create_audited(
+        AuthorityRouteStep,
+        [AuthorityRouteStep(route=row, position=index, unit=step) for index, step in enumerate(via, start=1)],
+        by=by,
     )
     return row
 
