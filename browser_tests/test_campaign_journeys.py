@@ -76,7 +76,7 @@ def _open_campaign(page, nav_to, campaign):
 def test_school_registers_head_submits_office_sees_it_once(page, demo_data, log_in, nav_to):
     school = _school("Mầm non Hoa Sen")
     campaign = _fresh_campaign()
-    first, second = list(registration_people(school).order_by("full_name", "pk")[:2])
+    first, second = list(registration_people(None, school).order_by("full_name", "pk")[:2])
     team = registration_teams(school).first()
     register_button = f"Đăng ký thi đua của {school.short_name}"
 

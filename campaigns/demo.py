@@ -152,7 +152,7 @@ def seed(*, units: dict, rng) -> None:
         due_date=max(D(year, 9, 30), today + datetime.timedelta(days=1)),
     )
     school_plan = services.campaign_launch(campaign=school_plan, by=users["mn-hoasen-bl.hieutruong"])
-    people = list(registration_people(kindergarten))
+    people = list(registration_people(None, kindergarten))
     lines = [
         services.LineInput(
             person=p,
@@ -201,7 +201,7 @@ def seed(*, units: dict, rng) -> None:
         campaign=annual,
         unit=primary,
         by=users["th-kimdong-bl.thuky"],
-        lines=[services.LineInput(person=p, title=ldtt) for p in registration_people(primary)],
+        lines=[services.LineInput(person=p, title=ldtt) for p in registration_people(None, primary)],
         collective_lines=[
             services.CollectiveLineInput(team=team, title=ttldtt if i == 0 else None)
             for i, team in enumerate(registration_teams(primary))

@@ -135,6 +135,8 @@ class AwardChoiceField(forms.TypedChoiceField):
 
     def __init__(self, *, awards: dict, **kwargs):
         self.awards = awards
+        self.checks: dict = {}  # person id -> LineCheck, set by the view
+        self.comments: dict = {}  # person id -> comment of the level above
         choices = [("", "—")] + [(str(pk), award.name) for pk, award in awards.items()]
         super().__init__(choices=choices, coerce=lambda value: awards[int(value)], empty_value=None, **kwargs)
 
@@ -144,18 +146,26 @@ class AwardChoiceField(forms.TypedChoiceField):
 
 class RegistrationForm(PortalForm):
     """The unit's collective target; one row per team (collective title, commendation);
-    one row per active person (title, commendation, initiative title)."""
+    one row per active person (title, commendation, initiative title, explanation), grouped by team.
+
+    `choices` are the awards on offer that fit each kind of line (the view filters them with
+    `awards.fit`); `groups` are `selectors.registration_groups`, so STT follows Vietnamese order.
+    """
 
     submit_label = "Lưu bản đăng ký"
     note = forms.CharField(label="Ghi chú", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     version = VersionField()
 
-    def __init__(self, *args, people, choices, teams=(), **kwargs):
+    def __init__(self, *args, groups, choices, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.helper.form_tag = False
-        self.people = list(people)
+        self.groups = list(groups)
+        self.people = [person for group in self.groups for person in group.people]
         self.teams = list(teams)
         awards = {key: {a.pk: a for a in queryset} for key, queryset in choices.items()}
+        self.awards = awards
+        self.checks: dict = {}  # person id -> LineCheck, set by the view
+        self.comments: dict = {}  # person id -> comment of the level above
         self.fields["collective_title"] = AwardChoiceField(
             label="Danh hiệu tập thể đăng ký", awards=awards["collective_title"], required=False
         )
@@ -181,9 +191,12 @@ class RegistrationForm(PortalForm):
             self.fields[f"initiative_{person.pk}"] = forms.CharField(
                 label="Tên sáng kiến", max_length=500, required=False
             )
-            for key in ("title", "commendation", "initiative"):
+            self.fields[f"explanation_{person.pk}"] = forms.CharField(
+                label="Giải trình", max_length=2000, required=False
+            )
+            for key in ("title", "commendation", "initiative", "explanation"):
                 self.fields[f"{key}_{person.pk}"].widget.attrs["class"] = (
-                    "form-select form-select-sm" if key != "initiative" else "form-control form-control-sm"
+                    "form-select form-select-sm" if key in ("title", "commendation") else "form-control form-control-sm"
                 )
 
     def team_rows(self):
@@ -195,15 +208,30 @@ class RegistrationForm(PortalForm):
                 "commendation": self[f"team_commendation_{team.pk}"],
             }
 
+    def row(self, person, index=None):
+        return {
+            "index": index,
+            "person": person,
+            "title": self[f"title_{person.pk}"],
+            "commendation": self[f"commendation_{person.pk}"],
+            "initiative": self[f"initiative_{person.pk}"],
+            "explanation": self[f"explanation_{person.pk}"],
+            "check": self.checks.get(person.pk),
+            "comment": self.comments.get(person.pk, ""),
+        }
+
+    def grouped_rows(self):
+        index = 0
+        for group in self.groups:
+            rows = []
+            for person in group.people:
+                index += 1
+                rows.append(self.row(person, index))
+            yield group, rows
+
     def rows(self):
-        for index, person in enumerate(self.people, start=1):
-            yield {
-                "index": index,
-                "person": person,
-                "title": self[f"title_{person.pk}"],
-                "commendation": self[f"commendation_{person.pk}"],
-                "initiative": self[f"initiative_{person.pk}"],
-            }
+        for _group, rows in self.grouped_rows():
+            yield from rows
 
 
 class CompactForm(PortalForm):

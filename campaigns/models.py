@@ -325,6 +325,9 @@ class RegistrationLine(models.Model):
     # Why the unit keeps a line that breaks a hard rule (not eligible, over a quota, …): such a line
     # cannot be sent to the head or upward without one (services/registration_checks.py).
     explanation = models.TextField("giải trình", blank=True)
+    # The hard rules the line broke when it was last saved, one per line of text (empty: none): what the
+    # overview above flags without running the engine for every registration it lists.
+    problems = models.TextField("vi phạm điều kiện khi lưu", blank=True)
 
     class Meta:
         verbose_name = "dòng đăng ký"

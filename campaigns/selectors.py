@@ -5,11 +5,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from awards.fit import award_fit_problem
+from core.text import vi_name_key, vi_sort_key
 from units.enums import UnitKind
 from units.models import EmulationBlock, Person, Unit
-from units.rules import roles_of, unit_scope_q
+from units.rules import Cap, people_in_scope, roles_of, scope_q, unit_scope_q
 
 from .enums import CampaignStatus, ReachKind, RegistrationStatus
 from .models import (
@@ -220,14 +223,63 @@ def registration_teams(unit: Unit, day: datetime.date | None = None) -> QuerySet
     )
 
 
-def registration_people(unit: Unit) -> QuerySet[Person]:
-    """Active people of the unit and its teams: one registration row each."""
-    return Person.objects.filter(unit__path__startswith=unit.path, is_active=True).order_by("full_name", "id")
+def registration_people(user, unit: Unit) -> QuerySet[Person]:
+    """Active people of the unit and its teams that `user` reads: one registration row each.
+
+    `user=None` is the system itself (demo seeding, commands): the whole subtree.
+    The rows are put in Vietnamese order by `registration_groups`.
+    """
+    if user is None:
+        people = Person.objects.filter(unit__path__startswith=unit.path, is_active=True)
+    else:
+        people = people_in_scope(user, unit, Cap.READ, active_only=True)
+    return people.order_by("full_name", "id")
+
+
+@dataclass
+class PeopleGroup:
+    label: str
+    unit: Unit
+    people: list
+
+
+def registration_groups(unit: Unit, people) -> list[PeopleGroup]:
+    """People grouped by team (the unit's own staff first), each group and its people in Vietnamese order."""
+    groups: dict[int, PeopleGroup] = {}
+    for person in people:
+        group = groups.get(person.unit_id)
+        if group is None:
+            own = person.unit_id == unit.pk
+            label = f"{unit.name} (không thuộc tổ)" if own else person.unit.name
+            group = groups[person.unit_id] = PeopleGroup(label, person.unit, [])
+        group.people.append(person)
+    for group in groups.values():
+        group.people.sort(key=lambda p: (vi_name_key(p.full_name), p.pk))
+    return sorted(groups.values(), key=lambda g: (g.unit.pk != unit.pk, vi_sort_key(g.label)))
+
+
+def previous_registration(user, unit: Unit, campaign: Campaign) -> Registration | None:
+    """The unit's latest submitted registration of the school year before the campaign's, if the user sees it."""
+    year = campaign.school_year
+    if year is None:
+        return None
+    return (
+        registrations_visible_to(user)
+        .filter(unit=unit, campaign__school_year=year - 1, status=RegistrationStatus.SUBMITTED)
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
 
 
 def registration_overview(user, campaign: Campaign) -> QuerySet[Unit]:
     """Expected registrants the user sees, each annotated with its registration's id and status."""
     registration = Registration.objects.filter(campaign=campaign, unit_id=OuterRef("pk"))
+    flagged = (
+        RegistrationLine.objects.filter(registration__campaign=campaign, registration__unit_id=OuterRef("pk"))
+        .exclude(problems="")
+        .order_by()
+        .values("registration__unit_id")
+    )
     return (
         expected_registrants(campaign)
         .filter(unit_scope_q(user))
@@ -235,6 +287,11 @@ def registration_overview(user, campaign: Campaign) -> QuerySet[Unit]:
         .annotate(
             registration_id=Subquery(registration.values("pk")[:1]),
             registration_status=Subquery(registration.values("status")[:1]),
+            # Lines that broke a hard rule when saved, and those of them kept without an explanation.
+            flagged_lines=Coalesce(Subquery(flagged.annotate(n=Count("pk")).values("n")[:1]), 0),
+            unexplained_lines=Coalesce(
+                Subquery(flagged.filter(explanation="").annotate(n=Count("pk")).values("n")[:1]), 0
+            ),
         )
     )
 
@@ -286,18 +343,44 @@ def registration_totals(user, campaign: Campaign) -> dict:
         "collective": [("collective_title", registrations), ("title", team_lines)],
         "collective_commendations": [("collective_commendation", registrations), ("commendation", team_lines)],
     }
-    result = {}
+    result, not_counted = {}, []
     for key, pairs in sources.items():
         rows = []
+        collective = key.startswith("collective")
         for field, qs in pairs:
-            rows += (
+            unit = "unit" if qs.model is Registration else "registration__unit"
+            for name, rank, recipient, authority, kind, level, n in (
                 qs.exclude(**{f"{field}__isnull": True})
-                .values_list(f"{field}__name", f"{field}__rank")
+                .values_list(
+                    f"{field}__name",
+                    f"{field}__rank",
+                    f"{field}__recipient_kind",
+                    f"{field}__authority_kind",
+                    f"{unit}__kind",
+                    f"{unit}__school_level",
+                )
                 .annotate(n=Count("pk"))
                 .order_by()
-            )
+            ):
+                # A title the registering level may not aim at (a national title on a school's line, saved
+                # before the form checked it) is not a real target: listed apart, not counted.
+                award = AwardFacts(name, recipient, authority)
+                if award_fit_problem(award, collective=collective, unit_kind=kind, school_level=level):
+                    not_counted.append((name, rank, n))
+                else:
+                    rows.append((name, rank, n))
         result[key] = _totals(rows)
+    result["not_counted"] = _totals(not_counted)
     return result
+
+
+@dataclass
+class AwardFacts:
+    """The fields of an award type `awards.fit` reads, from a values() row."""
+
+    name: str
+    recipient_kind: str
+    authority_kind: str
 
 
 def registered_lines_for_export(user, campaign: Campaign) -> QuerySet[RegistrationLine]:
@@ -336,16 +419,19 @@ class RegisteredTarget:
 
 
 def registered_targets(
-    *, unit: Unit, school_year: int | None = None, campaign: Campaign | None = None
+    user, *, unit: Unit, school_year: int | None = None, campaign: Campaign | None = None
 ) -> dict[int, RegisteredTarget]:
-    """Each person's submitted target (title, commendation, initiative) in the unit's subtree.
+    """Each person's submitted target (title, commendation, initiative) in the unit's subtree that `user` reads.
 
     For pre-filling nominations: filter by campaign, or by school year (the
     latest submitted registration wins when a person registered twice).
+    `user=None` is the system itself.
     """
     lines = RegistrationLine.objects.filter(
         registration__unit__path__startswith=unit.path, registration__status=RegistrationStatus.SUBMITTED
     )
+    if user is not None:
+        lines = lines.filter(unit_scope_q(user, "registration__unit"), scope_q(user, Cap.READ, "person__unit"))
     if campaign is not None:
         lines = lines.filter(registration__campaign=campaign)
     if school_year is not None:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("han/<int:pk>/mo-lai/", views.deadline_extend, name="deadline_extend"),
     path("han/<int:pk>/da-gui/<int:unit_pk>/", views.deadline_complete, name="deadline_complete"),
     path("<int:pk>/dang-ky/<int:unit_pk>/", views.registration_edit, name="registration_edit"),
+    path("<int:pk>/dang-ky/<int:unit_pk>/kiem-tra/", views.registration_line_check, name="registration_line_check"),
     path("dang-ky/<int:pk>/", views.registration_detail, name="registration_detail"),
     path("dang-ky/<int:pk>/chuyen/", views.registration_transition, name="registration_transition"),
     path("<int:pk>/tong-hop/", views.registration_overview, name="registration_overview"),

@@ -32,6 +32,7 @@ from .enums import CampaignStatus, DeadlineAction, RegistrationStatus
 from .models import Campaign, Registration
 from .services.deadlines import clear_completions, deadline_ensure_open, deadline_extend, record_completions
 from .services.notifications import notify, users_with_roles
+from .services.registration_checks import registration_send_problem
 from .services.registrations import initiatives_register_from
 
 S = RegistrationStatus
@@ -62,6 +63,11 @@ def has_content(ctx: Context) -> str | None:
     if reg.lines.exists() or reg.collective_lines.exists() or reg.collective_title_id:
         return None
     return "Bản đăng ký chưa có nội dung; hãy đăng ký danh hiệu trước khi gửi."
+
+
+def lines_corrected_or_explained(ctx: Context) -> str | None:
+    """Every line that breaks a hard rule is corrected or explained (services/registration_checks.py)."""
+    return registration_send_problem(ctx.obj, today=ctx.today)
 
 
 def deadline_open(ctx: Context) -> str | None:
@@ -162,7 +168,7 @@ REGISTRATION_WORKFLOW = Workflow(
             target=S.AWAITING_HEAD,
             allowed=may_send_to_head,
             refusal="Chỉ thư ký của đơn vị mới trình bản đăng ký lên thủ trưởng.",
-            guards=(has_content,),
+            guards=(has_content, lines_corrected_or_explained),
             effects=(notify_head,),
             comment=COMMENT_OPTIONAL,
             done="Đã trình thủ trưởng đơn vị.",
@@ -174,7 +180,7 @@ REGISTRATION_WORKFLOW = Workflow(
             target=S.SUBMITTED,
             allowed=may_sign,
             refusal="Chỉ thủ trưởng đơn vị mới được gửi bản đăng ký lên cấp trên.",
-            guards=(has_content, deadline_open),
+            guards=(has_content, lines_corrected_or_explained, deadline_open),
             fields=submitted_fields,
             effects=(record_submission, notify_overseers),
             style="success",
@@ -201,7 +207,7 @@ REGISTRATION_WORKFLOW = Workflow(
             allowed=may_oversee,
             refusal="Chỉ đơn vị cấp trên mới được trả lại bản đăng ký.",
             comment=COMMENT_REQUIRED,
-            comment_label="Lý do trả lại",
+            comment_label="Lý do trả lại (ý kiến cho từng dòng: mỗi dòng bắt đầu bằng «Dòng <STT>:»)",
             form=ReturnForm,
             effects=(reopen_after_return, notify_unit_returned),
             style="warning",

@@ -21,3 +21,29 @@ def fold(value: str | None) -> str:
 
 def format_date(value) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+# Vietnamese alphabetical order: ă, â after a; đ after d; ê after e; ô, ơ after o; ư after u. Tones sort
+# second, in the dictionary order ngang, huyền, hỏi, ngã, sắc, nặng.
+_VI_LETTERS = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_VI_RANK = {letter: index for index, letter in enumerate(_VI_LETTERS)}
+_VI_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_VI_SHAPES = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter
+
+
+def vi_sort_key(value: str | None) -> tuple:
+    """A key that sorts Vietnamese text as a dictionary does ("Hà" before "Hạnh" before "Huỳnh")."""
+    letters, tones = [], []
+    for char in nfc(value).casefold():
+        parts = unicodedata.normalize("NFD", char)
+        base = "".join(p for p in parts if p not in _VI_TONES)
+        base = unicodedata.normalize("NFC", base)
+        letters.append(_VI_RANK.get(base, 100 + ord(base[0]) if base else 0))
+        tones.append(next((_VI_TONES[p] for p in parts if p in _VI_TONES), 0))
+    return (letters, tones)
+
+
+def vi_name_key(full_name: str | None) -> tuple:
+    """Vietnamese lists of people sort by given name (the last word), then by the whole name."""
+    name = nfc(full_name)
+    return (vi_sort_key(name.rsplit(" ", 1)[-1]), vi_sort_key(name))

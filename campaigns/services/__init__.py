@@ -17,10 +17,17 @@ from .campaigns import (
 from .compacts import compact_create
 from .deadlines import deadline_complete, deadline_ensure_open, deadline_extend, reminder_days, reminders_send
 from .notifications import notification_mark_read, notify
+from .registration_checks import (
+    LineDraft,
+    RegistrationCheck,
+    registration_check,
+    registration_send_problem,
+)
 from .registrations import (
     CollectiveLineInput,
     LineInput,
     format_percent,
+    offered_codes,
     registration_caps_check,
     registration_save,
     registration_targets,
@@ -29,7 +36,12 @@ from .registrations import (
 
 __all__ = [
     "CollectiveLineInput",
+    "LineDraft",
     "LineInput",
+    "RegistrationCheck",
+    "offered_codes",
+    "registration_check",
+    "registration_send_problem",
     "award_choices",
     "campaign_award_remove",
     "campaign_award_set",

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from awards.enums import AwardCategory, RecipientKind
+from awards.fit import award_fit_problem
 from awards.models import AwardType, Initiative
 from awards.schoolyear import school_year_of
 from awards.services import initiative_register
@@ -26,6 +27,7 @@ from ..models import (
     RegistrationCollectiveLine,
     RegistrationLine,
 )
+from .registration_checks import LineDraft, registration_check
 
 S = RegistrationStatus
 
@@ -36,6 +38,7 @@ class LineInput:
     title: AwardType | None = None
     commendation: AwardType | None = None
     initiative_title: str = ""
+    explanation: str = ""
 
 
 @dataclass
@@ -47,7 +50,16 @@ class CollectiveLineInput:
     commendation: AwardType | None = None
 
 
-def _check_award(award: AwardType | None, *, category: str, collective: bool, day: datetime.date, label: str) -> None:
+def _check_award(
+    award: AwardType | None,
+    *,
+    category: str,
+    collective: bool,
+    day: datetime.date,
+    label: str,
+    unit: Unit | None = None,
+    offered: set[str] | None = None,
+) -> None:
     if award is None:
         return
     recipients = {RecipientKind.BOTH, RecipientKind.COLLECTIVE if collective else RecipientKind.INDIVIDUAL}
@@ -55,6 +67,18 @@ def _check_award(award: AwardType | None, *, category: str, collective: bool, da
         raise ServiceError(f"«{award.name}» không dùng được làm {label}.")
     if not award.in_force_on(day):
         raise ServiceError(f"«{award.name}» không còn hiệu lực vào ngày {day:%d/%m/%Y}.")
+    if offered is not None and award.code not in offered:
+        raise ServiceError(f"«{award.name}» không có trong các hình thức phong trào này đưa ra.")
+    if unit is not None:
+        problem = award_fit_problem(award, collective=collective, unit_kind=unit.kind, school_level=unit.school_level)
+        if problem:
+            raise ServiceError(f"Không lưu được: {problem}")
+
+
+def offered_codes(campaign: Campaign) -> set[str] | None:
+    """The award codes a campaign puts on offer; None when it lists none (a yearly plan offers the catalog)."""
+    codes = set(campaign.awards.values_list("award_type__code", flat=True))
+    return codes or None
 
 
 @transaction.atomic
@@ -75,7 +99,10 @@ def registration_save(
     One line per person of the unit (and its teams); a person with nothing
     registered still counts in the denominator of the targets. Likewise one
     collective line per team of the unit, with collective awards only. Lines
-    not given are removed. Refuses a stale form.
+    not given are removed. Refuses a stale form, an award the campaign does not
+    offer and an award that does not fit the line (`awards.fit`). A line that
+    breaks a hard rule is saved with its problems (`registration_checks`) and
+    its explanation: the workflow refuses to send it until corrected or explained.
     """
     if not Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.LAUNCHED).exists():
         raise ServiceError("Phong trào chưa được phát động hoặc đã kết thúc; chưa thể đăng ký.")
@@ -93,15 +120,26 @@ def registration_save(
     if not registration.is_editable:
         raise ServiceError("Bản đăng ký đã gửi cấp trên nên không thể sửa. Đề nghị cấp trên trả lại nếu cần sửa.")
     day = campaign.reference_date
-    _check_award(collective_title, category=AwardCategory.TITLE, collective=True, day=day, label="danh hiệu tập thể")
+    offered = offered_codes(campaign)
+    _check_award(
+        collective_title,
+        category=AwardCategory.TITLE,
+        collective=True,
+        day=day,
+        label="danh hiệu tập thể",
+        unit=unit,
+        offered=offered,
+    )
     _check_award(
         collective_commendation,
         category=AwardCategory.COMMENDATION,
         collective=True,
         day=day,
         label="hình thức khen thưởng tập thể",
+        unit=unit,
+        offered=offered,
     )
-    allowed = set(selectors.registration_people(unit).values_list("pk", flat=True))
+    allowed = set(selectors.registration_people(by, unit).values_list("pk", flat=True))
     seen = set()
     for line in lines:
         if line.person.pk not in allowed:
@@ -110,13 +148,23 @@ def registration_save(
         if line.person.pk in seen:
             raise ServiceError(f"{line.person.full_name} có hai dòng đăng ký.")
         seen.add(line.person.pk)
-        _check_award(line.title, category=AwardCategory.TITLE, collective=False, day=day, label="danh hiệu cá nhân")
+        _check_award(
+            line.title,
+            category=AwardCategory.TITLE,
+            collective=False,
+            day=day,
+            label="danh hiệu cá nhân",
+            unit=unit,
+            offered=offered,
+        )
         _check_award(
             line.commendation,
             category=AwardCategory.COMMENDATION,
             collective=False,
             day=day,
             label="hình thức khen thưởng cá nhân",
+            unit=unit,
+            offered=offered,
         )
     teams = set(selectors.registration_teams(unit).values_list("pk", flat=True))
     seen_teams = set()
@@ -127,7 +175,13 @@ def registration_save(
             raise ServiceError(f"{team_line.team.name} có hai dòng đăng ký.")
         seen_teams.add(team_line.team.pk)
         _check_award(
-            team_line.title, category=AwardCategory.TITLE, collective=True, day=day, label="danh hiệu tập thể của tổ"
+            team_line.title,
+            category=AwardCategory.TITLE,
+            collective=True,
+            day=day,
+            label="danh hiệu tập thể của tổ",
+            unit=unit,
+            offered=offered,
         )
         _check_award(
             team_line.commendation,
@@ -135,7 +189,17 @@ def registration_save(
             collective=True,
             day=day,
             label="hình thức khen thưởng tập thể của tổ",
+            unit=unit,
+            offered=offered,
         )
+    check = registration_check(
+        campaign=campaign,
+        unit=unit,
+        drafts=[
+            LineDraft(line.person, line.title, line.commendation, line.initiative_title, line.explanation)
+            for line in lines
+        ],
+    )
     registration.lines.all().delete()
     RegistrationLine.objects.bulk_create(
         [
@@ -147,6 +211,8 @@ def registration_save(
                 title=line.title,
                 commendation=line.commendation,
                 initiative_title=nfc(line.initiative_title)[:500],
+                explanation=nfc(line.explanation)[:2000],
+                problems="\n".join(check.lines[line.person.pk].problems),
             )
             for index, line in enumerate(lines, start=1)
         ]

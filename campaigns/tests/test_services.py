@@ -404,9 +404,9 @@ def test_registration_caps_check_counts_team_lines(office_campaign, tree, person
 
 
 def test_registered_targets_for_prefilling_nominations(registration, personas, awards, tree):
-    assert selectors.registered_targets(unit=tree["school_a1"], school_year=2024) == {}
+    assert selectors.registered_targets(None, unit=tree["school_a1"], school_year=2024) == {}
     submit(registration, personas["head_a1"], D(2024, 10, 1))
-    targets = selectors.registered_targets(unit=tree["school_a1"], school_year=2024)
+    targets = selectors.registered_targets(None, unit=tree["school_a1"], school_year=2024)
     assert sorted(t.title_id for t in targets.values()) == sorted([awards["LDTT"].pk, awards["CSTDCS"].pk])
 
 

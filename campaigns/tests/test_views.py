@@ -384,7 +384,7 @@ def registration_with_everyone(campaign, tree, personas, awards=None, submitted=
         campaign=campaign,
         unit=tree["school_a1"],
         by=personas["secretary_a1"],
-        lines=[LineInput(person=p) for p in registration_people(tree["school_a1"])],
+        lines=[LineInput(person=p) for p in registration_people(None, tree["school_a1"])],
         collective_lines=[CollectiveLineInput(team=t, title=title) for t in registration_teams(tree["school_a1"])],
     )
     if submitted:

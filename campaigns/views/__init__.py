@@ -29,6 +29,7 @@ from .registrations import (  # noqa: F401
     registration_detail,
     registration_edit,
     registration_export,
+    registration_line_check,
     registration_overview,
     registration_transition,
 )

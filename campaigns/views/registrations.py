@@ -1,33 +1,44 @@
 """Registration pages: the form of a unit, its detail and transitions, the overview above, the export."""
 
+import re
+
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from awards.enums import AwardCategory
+from awards.fit import fitting
 from core import workflow
 from core.excel import xlsx_response
 from core.exceptions import ServiceError
+from core.models import TransitionLog
 from core.rules import view_rule
 from core.views import paginate
-from units.selectors import unit_get_visible
+from units.selectors import unit_get_visible, valid_pk
 from units.view_rules import CAMPAIGN_READ, REGISTRATION_ACT, REGISTRATION_FILE, REGISTRATION_READ
 
 from .. import rules, selectors, services
+from ..enums import RegistrationStatus as S
 from ..exporting import registration_workbook
 from ..filters import OverviewFilter
-from ..forms import (
-    RegistrationForm,
-)
+from ..forms import RegistrationForm
+from ..models import Registration
 
 # --- Registrations -----------------------------------------------------------------------
 
 
-def _registration_choices(campaign):
+def _registration_choices(campaign, unit):
+    """Awards on offer (all in force when the campaign lists none) that fit each kind of line of `unit`."""
+    offered = services.offered_codes(campaign)
+
     def pick(category, collective):
-        return services.award_choices(campaign, category=category, collective=collective)
+        awards = services.award_choices(campaign, category=category, collective=collective)
+        if offered is not None:
+            awards = awards.filter(code__in=offered)
+        return fitting(awards, collective=collective, unit_kind=unit.kind, school_level=unit.school_level)
 
     return {
         "title": pick(AwardCategory.TITLE, False),
@@ -37,8 +48,8 @@ def _registration_choices(campaign):
     }
 
 
-@view_rule(REGISTRATION_FILE)
-def registration_edit(request, pk, unit_pk):
+def _registration_setup(request, pk, unit_pk):
+    """The campaign, unit and registration of a registration form, after the rule's checks (404, then 403)."""
     campaign = selectors.campaign_get_visible(request.user, pk)
     unit = unit_get_visible(request.user, unit_pk)
     if not campaign.is_launched or not selectors.may_register(campaign, unit):
@@ -46,10 +57,12 @@ def registration_edit(request, pk, unit_pk):
     if not rules.can_edit_registration(request.user, unit):
         raise PermissionDenied
     registration = campaign.registrations.filter(unit=unit).first()
-    if registration is not None and not registration.is_editable:
-        messages.info(request, f"Bản đăng ký đang ở trạng thái «{registration.get_status_display()}»; không thể sửa.")
-        return redirect(registration)
-    people = selectors.registration_people(unit).select_related("unit")
+    return campaign, unit, registration
+
+
+def _build_form(request, campaign, unit, registration, data):
+    people = selectors.registration_people(request.user, unit).select_related("unit")
+    groups = selectors.registration_groups(unit, people)
     teams = selectors.registration_teams(unit)
     initial = {}
     if registration is not None:
@@ -63,22 +76,127 @@ def registration_edit(request, pk, unit_pk):
             initial[f"title_{line.person_id}"] = line.title_id
             initial[f"commendation_{line.person_id}"] = line.commendation_id
             initial[f"initiative_{line.person_id}"] = line.initiative_title
+            initial[f"explanation_{line.person_id}"] = line.explanation
         for team_line in registration.collective_lines.all():
             initial[f"team_title_{team_line.team_id}"] = team_line.title_id
             initial[f"team_commendation_{team_line.team_id}"] = team_line.commendation_id
-    form = RegistrationForm(
-        request.POST or None, initial=initial, people=people, teams=teams, choices=_registration_choices(campaign)
+    return RegistrationForm(
+        data, initial=initial, groups=groups, teams=teams, choices=_registration_choices(campaign, unit)
     )
-    if request.method == "POST" and form.is_valid():
+
+
+def _drafts(form) -> list:
+    """The person lines as the form holds them: cleaned values where valid, else the initial ones."""
+    return [_draft(form, person) for person in form.people]
+
+
+def _draft(form, person):
+    data = getattr(form, "cleaned_data", None)
+
+    def value(key, default=None):
+        name = f"{key}_{person.pk}"
+        if data is not None and name in data:
+            return data[name]
+        if form.is_bound:
+            return default
+        raw = form.initial.get(name, default)
+        if key in ("title", "commendation"):
+            return form.awards[key].get(raw) if raw else None
+        return raw or default
+
+    return services.LineDraft(
+        person=person,
+        title=value("title"),
+        commendation=value("commendation"),
+        initiative_title=value("initiative", "") or "",
+        explanation=value("explanation", "") or "",
+    )
+
+
+def _prefilled(request, form, registration_action: str, campaign, unit):
+    """POST data with the "Tất cả Lao động tiên tiến" or "Sao chép năm trước" action applied (not saved)."""
+    data = request.POST.copy()
+    if registration_action == "all_ldtt":
+        ldtt = next((a for a in form.awards["title"].values() if a.code == "LDTT"), None)
+        if ldtt is None:
+            return data, "Phong trào này không có danh hiệu Lao động tiên tiến để chọn."
+        filled = 0
+        for person in form.people:
+            if not data.get(f"title_{person.pk}"):
+                data[f"title_{person.pk}"] = str(ldtt.pk)
+                filled += 1
+        return data, f"Đã chọn Lao động tiên tiến cho {filled} người chưa có danh hiệu. Bấm «Lưu bản đăng ký» để lưu."
+    previous = selectors.previous_registration(request.user, unit, campaign)
+    if previous is None:
+        return data, "Không tìm thấy bản đăng ký đã gửi của năm học trước."
+    by_code = {key: {a.code: a for a in awards.values()} for key, awards in form.awards.items()}
+    current = {p.pk for p in form.people}
+    copied = skipped = 0
+    for line in previous.lines.select_related("title", "commendation"):
+        if line.person_id not in current:
+            continue
+        copied += 1
+        for key, award in (("title", line.title), ("commendation", line.commendation)):
+            fit = by_code[key].get(award.code) if award is not None else None
+            if award is not None and fit is None:
+                skipped += 1
+            data[f"{key}_{line.person_id}"] = str(fit.pk) if fit else ""
+        data[f"initiative_{line.person_id}"] = line.initiative_title
+    note = f" {skipped} danh hiệu/hình thức không còn phù hợp đã bỏ qua." if skipped else ""
+    return data, (f"Đã sao chép đăng ký năm học trước cho {copied} người.{note} Bấm «Lưu bản đăng ký» để lưu.")
+
+
+def _return_notes(registration) -> tuple[str, dict[int, str]]:
+    """The last reason a registration was returned or sent back, and its per-line comments.
+
+    The level above writes a comment for a line as a line of the reason starting with
+    "Dòng <STT>:"; it is shown beside that line.
+    """
+    if registration is None or registration.status not in (S.RETURNED, S.DRAFT):
+        return "", {}
+    last = (
+        TransitionLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(Registration), object_id=registration.pk
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+    if last is None or last.action not in ("return", "send_back") or not last.comment:
+        return "", {}
+    by_order = {}
+    for match in LINE_COMMENT.finditer(last.comment):
+        by_order[int(match.group(1))] = match.group(2).strip()
+    orders = dict(registration.lines.values_list("order", "person_id"))
+    return last.comment, {orders[order]: text for order, text in by_order.items() if order in orders}
+
+
+LINE_COMMENT = re.compile(r"^\s*(?:dòng|stt)\s*(\d+)\s*[:.\-–]\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+
+
+@view_rule(REGISTRATION_FILE)
+def registration_edit(request, pk, unit_pk):
+    campaign, unit, registration = _registration_setup(request, pk, unit_pk)
+    if registration is not None and not registration.is_editable:
+        messages.info(request, f"Bản đăng ký đang ở trạng thái «{registration.get_status_display()}»; không thể sửa.")
+        return redirect(registration)
+    form = _build_form(request, campaign, unit, registration, request.POST or None)
+    prefill = request.POST.get("prefill") if request.method == "POST" else None
+    if prefill in ("all_ldtt", "copy_last_year"):
+        data, message = _prefilled(request, form, prefill, campaign, unit)
+        messages.info(request, message)
+        form = _build_form(request, campaign, unit, registration, data)
+        form.is_valid()
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         lines = [
             services.LineInput(
-                person=p,
-                title=data.get(f"title_{p.pk}"),
-                commendation=data.get(f"commendation_{p.pk}"),
-                initiative_title=data.get(f"initiative_{p.pk}", ""),
+                person=d.person,
+                title=d.title,
+                commendation=d.commendation,
+                initiative_title=d.initiative_title,
+                explanation=d.explanation,
             )
-            for p in form.people
+            for d in _drafts(form)
         ]
         collective_lines = [
             services.CollectiveLineInput(
@@ -106,7 +224,47 @@ def registration_edit(request, pk, unit_pk):
         else:
             messages.success(request, "Đã lưu bản đăng ký thi đua.")
             return redirect(saved)
-    return render(request, "campaigns/registration_form.html", {"form": form, "campaign": campaign, "unit": unit})
+    check = services.registration_check(campaign=campaign, unit=unit, drafts=_drafts(form))
+    reason, line_comments = _return_notes(registration)
+    form.checks, form.comments = check.lines, line_comments
+    return render(
+        request,
+        "campaigns/registration_form.html",
+        {
+            "form": form,
+            "campaign": campaign,
+            "unit": unit,
+            "check": check,
+            "return_reason": reason,
+            "has_previous": selectors.previous_registration(request.user, unit, campaign) is not None,
+        },
+    )
+
+
+@view_rule(REGISTRATION_FILE)
+def registration_line_check(request, pk, unit_pk):
+    """htmx: the verdict and hard-rule marks of one line, and the quota panel, for the form as typed.
+
+    Accepts the whole form (hx-post with hx-include) and `line` (a person id of the form); answers a
+    fragment, never saves. GET answers the same for the saved or empty form.
+    """
+    campaign, unit, registration = _registration_setup(request, pk, unit_pk)
+    data = request.POST if request.method == "POST" else None
+    form = _build_form(request, campaign, unit, registration, data)
+    if data is not None:
+        form.is_valid()
+    source = request.POST if request.method == "POST" else request.GET
+    line = valid_pk(source["line"]) if source.get("line") else None
+    drafts = _drafts(form)
+    check = services.registration_check(campaign=campaign, unit=unit, drafts=drafts)
+    person = next((d.person for d in drafts if d.person.pk == line), None)
+    if line is not None and person is None:
+        raise Http404
+    return render(
+        request,
+        "campaigns/registration_line_check.html",
+        {"line": check.lines.get(line) if person else None, "person": person, "check": check, "oob": True},
+    )
 
 
 @view_rule(REGISTRATION_READ)
