@@ -38,19 +38,19 @@ def _eager_celery(request):
 
 @pytest.fixture
 def tree(db):
-    dept = unit_create(name="Sở GD&ĐT Thử", kind=UnitKind.DEPARTMENT, document_code="SGDĐT")
-    office_a = unit_create(name="Phòng GD&ĐT A", kind=UnitKind.OFFICE, parent=dept)
-    office_b = unit_create(name="Phòng GD&ĐT B", kind=UnitKind.OFFICE, parent=dept)
+    dept = unit_create(by=None, name="Sở GD&ĐT Thử", kind=UnitKind.DEPARTMENT, document_code="SGDĐT")
+    office_a = unit_create(by=None, name="Phòng GD&ĐT A", kind=UnitKind.OFFICE, parent=dept)
+    office_b = unit_create(by=None, name="Phòng GD&ĐT B", kind=UnitKind.OFFICE, parent=dept)
     school_a1 = unit_create(
-        name="Trường Tiểu học A1", kind=UnitKind.SCHOOL, school_level=SchoolLevel.PRIMARY, parent=office_a
+        by=None, name="Trường Tiểu học A1", kind=UnitKind.SCHOOL, school_level=SchoolLevel.PRIMARY, parent=office_a
     )
     school_a2 = unit_create(
-        name="Trường Mầm non A2", kind=UnitKind.SCHOOL, school_level=SchoolLevel.PRESCHOOL, parent=office_a
+        by=None, name="Trường Mầm non A2", kind=UnitKind.SCHOOL, school_level=SchoolLevel.PRESCHOOL, parent=office_a
     )
     school_b1 = unit_create(
-        name="Trường THCS B1", kind=UnitKind.SCHOOL, school_level=SchoolLevel.LOWER_SECONDARY, parent=office_b
+        by=None, name="Trường THCS B1", kind=UnitKind.SCHOOL, school_level=SchoolLevel.LOWER_SECONDARY, parent=office_b
     )
-    team_a1 = unit_create(name="Tổ khối 1", kind=UnitKind.TEAM, parent=school_a1)
+    team_a1 = unit_create(by=None, name="Tổ khối 1", kind=UnitKind.TEAM, parent=school_a1)
     return {
         "dept": dept,
         "office_a": office_a,
@@ -63,9 +63,9 @@ def tree(db):
 
 
 def make_user(username, unit=None, role=None):
-    user = user_create(username=username, password="matkhau-thu-123")
+    user = user_create(by=None, username=username, password="matkhau-thu-123")
     if unit is not None:
-        unit_role_grant(user=user, unit=unit, role=role)
+        unit_role_grant(by=None, user=user, unit=unit, role=role)
     return user
 
 
@@ -101,6 +101,6 @@ def person_factory(tree):
             "position": "Giáo viên",
         }
         defaults.update(fields)
-        return person_create(unit=unit or tree["school_a1"], **defaults)
+        return person_create(by=None, unit=unit or tree["school_a1"], **defaults)
 
     return make

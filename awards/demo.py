@@ -132,7 +132,7 @@ def seed(*, units: dict, rng) -> None:
                 subject="Chuyên môn",
                 by=None,
             )
-    task_evaluations_bulk_set(rows=evaluations, source=RecordSource.IMPORTED)
+    task_evaluations_bulk_set(by=None, rows=evaluations, source=RecordSource.IMPORTED)
     award_records_bulk_create(rows=records, by=None)
     # A few teachers who served in very disadvantaged areas (KNC «Vì sự nghiệp giáo dục» 5 years earlier).
     veterans = [p for p in Person.objects.filter(service_start__isnull=False).order_by("service_start")[:40]]

@@ -261,7 +261,7 @@ def evaluations_import(*, unit: Unit, upload, by) -> ImportResult:
         parsed.append(row)
     if errors:
         _reject(errors)
-    counts = task_evaluations_bulk_set(rows=parsed, source=RecordSource.IMPORTED)
+    counts = task_evaluations_bulk_set(by=by, unit=unit, rows=parsed, source=RecordSource.IMPORTED)
     return ImportResult(**counts)
 
 

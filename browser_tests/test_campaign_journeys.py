@@ -58,6 +58,7 @@ def _fresh_campaign():
         legal_bases=["Luật Thi đua, khen thưởng ngày 15/6/2022"],
     )
     services.deadline_create(
+        by=None,
         campaign=campaign,
         action=DeadlineAction.REGISTER,
         unit_kind=UnitKind.SCHOOL,

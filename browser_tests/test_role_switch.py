@@ -12,17 +12,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 def test_role_switcher_changes_active_unit(page, transactional_db, log_in):
-    office = unit_create(name="Phòng GD&ĐT Thử", kind=UnitKind.OFFICE)
+    office = unit_create(by=None, name="Phòng GD&ĐT Thử", kind=UnitKind.OFFICE)
     first = unit_create(
-        name="Trường Tiểu học Ánh Dương", kind=UnitKind.SCHOOL, school_level=SchoolLevel.PRIMARY, parent=office
+        by=None, name="Trường Tiểu học Ánh Dương", kind=UnitKind.SCHOOL, school_level=SchoolLevel.PRIMARY, parent=office
     )
     second = unit_create(
-        name="Trường THCS Đồng Tâm", kind=UnitKind.SCHOOL, school_level=SchoolLevel.LOWER_SECONDARY, parent=office
+        by=None,
+        name="Trường THCS Đồng Tâm",
+        kind=UnitKind.SCHOOL,
+        school_level=SchoolLevel.LOWER_SECONDARY,
+        parent=office,
     )
-    user = user_create(username="kiemnhiem", password="mat-khau-thu-2025", full_name="Trần Thị Kiêm Nhiệm")
+    user = user_create(by=None, username="kiemnhiem", password="mat-khau-thu-2025", full_name="Trần Thị Kiêm Nhiệm")
     roles = {
-        unit_role_grant(user=user, unit=first, role=Role.SECRETARY): first,
-        unit_role_grant(user=user, unit=second, role=Role.HEAD): second,
+        unit_role_grant(by=None, user=user, unit=first, role=Role.SECRETARY): first,
+        unit_role_grant(by=None, user=user, unit=second, role=Role.HEAD): second,
     }
 
     log_in(page, "kiemnhiem", "mat-khau-thu-2025")

@@ -84,6 +84,7 @@ def seed(*, units: dict, rng) -> None:
         },
     )
     services.deadline_create(
+        by=None,
         campaign=annual,
         action=DeadlineAction.REGISTER,
         unit_kind=UnitKind.SCHOOL,
@@ -91,6 +92,7 @@ def seed(*, units: dict, rng) -> None:
         note="Thủ trưởng gửi bản đăng ký thi đua trên cổng",
     )
     services.deadline_create(
+        by=None,
         campaign=annual,
         action=DeadlineAction.PLAN,
         unit_kind=UnitKind.SCHOOL,
@@ -120,9 +122,15 @@ def seed(*, units: dict, rng) -> None:
     )
     bk_tinh = _award("BK_TINH", thematic.reference_date)
     if bk_tinh:
-        services.campaign_award_set(campaign=thematic, award_type=bk_tinh, cap=15, note="Không quá 15 tập thể, cá nhân")
+        services.campaign_award_set(
+            by=None, campaign=thematic, award_type=bk_tinh, cap=15, note="Không quá 15 tập thể, cá nhân"
+        )
     services.deadline_create(
-        campaign=thematic, action=DeadlineAction.NOMINATE, unit_kind=UnitKind.SCHOOL, due_date=D(year + 1, 5, 18)
+        by=None,
+        campaign=thematic,
+        action=DeadlineAction.NOMINATE,
+        unit_kind=UnitKind.SCHOOL,
+        due_date=D(year + 1, 5, 18),
     )
     services.campaign_launch(campaign=thematic, by=users["pgd-dh.truongphong"])
 
@@ -144,8 +152,9 @@ def seed(*, units: dict, rng) -> None:
         ],
     )
     for number, name, start, end in _phases(year):
-        services.phase_create(campaign=school_plan, number=number, name=name, start=start, end=end)
+        services.phase_create(by=None, campaign=school_plan, number=number, name=name, start=start, end=end)
     services.deadline_create(
+        by=None,
         campaign=school_plan,
         action=DeadlineAction.REGISTER,
         unit=kindergarten,
@@ -223,12 +232,12 @@ def seed(*, units: dict, rng) -> None:
     for code in ("HCLD3", "BK_TTG", "BK_TINH", "GK"):
         award = _award(code, on)
         if award:
-            services.campaign_award_set(campaign=special, award_type=award)
+            services.campaign_award_set(by=None, campaign=special, award_type=award)
     services.deadline_create(
-        campaign=special, action=DeadlineAction.NOMINATE, unit_kind=UnitKind.SCHOOL, due_date=D(year, 12, 10)
+        by=None, campaign=special, action=DeadlineAction.NOMINATE, unit_kind=UnitKind.SCHOOL, due_date=D(year, 12, 10)
     )
     services.deadline_create(
-        campaign=special, action=DeadlineAction.NOMINATE, unit_kind=UnitKind.OFFICE, due_date=D(year, 12, 20)
+        by=None, campaign=special, action=DeadlineAction.NOMINATE, unit_kind=UnitKind.OFFICE, due_date=D(year, 12, 20)
     )
     services.campaign_launch(campaign=special, by=users["so.quantri"])
 

@@ -6,6 +6,7 @@ command with `by=` can wrap its writes in `acting_as(by)` so the history rows
 name that user instead of nobody.
 """
 
+import functools
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -27,6 +28,22 @@ def acting_as(user):
                 del context.request
         else:
             context.request = previous
+
+
+def audited(service):
+    """For a service taking keyword `by`: the history rows it writes name `by`, also outside a request
+    (a Celery task, an import, a management command). `by=None` (the system) leaves the author as it is:
+    the signed-in user inside a request, nobody outside one."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        by = kwargs.get("by")
+        if by is None:
+            return service(*args, **kwargs)
+        with acting_as(by):
+            return service(*args, **kwargs)
+
+    return wrapper
 
 
 # --- bulk writes that keep the trail -------------------------------------------------------------

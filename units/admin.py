@@ -71,7 +71,12 @@ class UnitAdmin(SuperuserOnlyAdmin, SimpleHistoryAdmin):
             skip = {"name", "school_level"}
             fields = {k: v for k, v in form.cleaned_data.items() if k in services.UNIT_FIELDS and k not in skip}
             created = services.unit_create(
-                name=obj.name, kind=obj.kind, parent=obj.parent, school_level=obj.school_level, **fields
+                by=request.user,
+                name=obj.name,
+                kind=obj.kind,
+                parent=obj.parent,
+                school_level=obj.school_level,
+                **fields,
             )
             # The admin goes on with `obj` (log entry, redirect): make it the saved row.
             obj.pk, obj.path, obj.depth = created.pk, created.path, created.depth
@@ -83,7 +88,7 @@ class UnitAdmin(SuperuserOnlyAdmin, SimpleHistoryAdmin):
             obj.parent_id = form.initial.get("parent")
         super().save_model(request, obj, form, change)
         if moved:
-            services.unit_move(unit=obj, new_parent=new_parent)
+            services.unit_move(by=request.user, unit=obj, new_parent=new_parent)
 
 
 @admin.register(Person)

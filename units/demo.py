@@ -152,6 +152,7 @@ def _person(rng, names, unit, position, *, manager=False, female_share=0.7):
     born = datetime.date(rng.randint(1968, 1998), rng.randint(1, 12), rng.randint(1, 28))
     start = datetime.date(min(born.year + rng.randint(21, 26), 2023), 9, rng.randint(1, 15))
     return person_create(
+        by=None,
         unit=unit,
         full_name=names.make(gender),
         gender=gender,
@@ -164,16 +165,19 @@ def _person(rng, names, unit, position, *, manager=False, female_share=0.7):
 
 
 def _account(result, password_hash, username, role, unit, person=None):
-    user = user_create(username=username, password=None, full_name=person.full_name if person else "", person=person)
+    user = user_create(
+        by=None, username=username, password=None, full_name=person.full_name if person else "", person=person
+    )
     user.password = password_hash
     user.save(update_fields=["password"])
-    unit_role_grant(user=user, unit=unit, role=role)
+    unit_role_grant(by=None, user=user, unit=unit, role=role)
     result.accounts.append((username, Role(role).label, unit.name))
     return user
 
 
 def _school(rng, names, result, password_hash, parent, name, level, slug, locality):
     school = unit_create(
+        by=None,
         name=f"Trường {name}",
         short_name=name,
         kind=UnitKind.SCHOOL,
@@ -186,12 +190,12 @@ def _school(rng, names, result, password_hash, parent, name, level, slug, locali
     )
     principal = _person(rng, names, school, "Hiệu trưởng", manager=True, female_share=0.6)
     _person(rng, names, school, "Phó Hiệu trưởng", manager=True)
-    unit_update(unit=school, head=principal)
-    teams = [unit_create(name=t, kind=UnitKind.TEAM, parent=school) for t in TEAMS[level]]
+    unit_update(by=None, unit=school, head=principal)
+    teams = [unit_create(by=None, name=t, kind=UnitKind.TEAM, parent=school) for t in TEAMS[level]]
     for team in teams:
         is_office = team.name == "Tổ văn phòng"
         team_lead = _person(rng, names, team, "Tổ trưởng")
-        unit_update(unit=team, head=team_lead, head_title="Tổ trưởng")
+        unit_update(by=None, unit=team, head=team_lead, head_title="Tổ trưởng")
         staff = rng.randint(2, 3) if is_office else rng.randint(5, 7)
         for _ in range(staff):
             _person(rng, names, team, "Nhân viên" if is_office else "Giáo viên")
@@ -210,6 +214,7 @@ def seed_units(*, rng: random.Random | None = None) -> DemoResult:
     password_hash = make_password(DEMO_PASSWORD)
     upper = PROVINCE.upper()
     province = unit_create(
+        by=None,
         name=f"Ủy ban nhân dân tỉnh {PROVINCE}",
         short_name=f"UBND tỉnh {PROVINCE}",
         kind=UnitKind.PROVINCIAL_AUTHORITY,
@@ -218,6 +223,7 @@ def seed_units(*, rng: random.Random | None = None) -> DemoResult:
         head_title="Chủ tịch",
     )
     department = unit_create(
+        by=None,
         name=f"Sở Giáo dục và Đào tạo {PROVINCE}",
         short_name="Sở GD&ĐT",
         kind=UnitKind.DEPARTMENT,
@@ -229,7 +235,7 @@ def seed_units(*, rng: random.Random | None = None) -> DemoResult:
     )
     result.units["province"], result.units["department"] = province, department
     director = _person(rng, names, department, "Giám đốc", manager=True, female_share=0.4)
-    unit_update(unit=department, head=director)
+    unit_update(by=None, unit=department, head=director)
     reviewer = _person(rng, names, department, "Chuyên viên phòng Tổ chức cán bộ")
     _account(result, password_hash, "so.quantri", Role.ADMINISTRATOR, department)
     _account(result, password_hash, "so.chuyenvien", Role.REVIEWER, department, reviewer)
@@ -237,6 +243,7 @@ def seed_units(*, rng: random.Random | None = None) -> DemoResult:
     _account(result, password_hash, "so.hoidong", Role.COUNCIL_MEMBER, department)
     for district, code in DISTRICTS:
         office = unit_create(
+            by=None,
             name=f"Phòng Giáo dục và Đào tạo huyện {district}",
             short_name=f"Phòng GD&ĐT {district}",
             kind=UnitKind.OFFICE,
@@ -248,7 +255,7 @@ def seed_units(*, rng: random.Random | None = None) -> DemoResult:
         )
         result.units[f"pgd-{code}"] = office
         chief = _person(rng, names, office, "Trưởng phòng", manager=True, female_share=0.4)
-        unit_update(unit=office, head=chief)
+        unit_update(by=None, unit=office, head=chief)
         officer = _person(rng, names, office, "Chuyên viên")
         _account(result, password_hash, f"pgd-{code}.chuyenvien", Role.REVIEWER, office, officer)
         _account(result, password_hash, f"pgd-{code}.truongphong", Role.HEAD, office, chief)
@@ -260,7 +267,9 @@ def seed_units(*, rng: random.Random | None = None) -> DemoResult:
                 school = _school(rng, names, result, password_hash, office, name, level, slug, district)
                 if level == SchoolLevel.PRESCHOOL:
                     preschools.append(school)
-        block_create(name=f"Khối thi đua mầm non huyện {district}", owner=office, members=preschools, school_year=2024)
+        block_create(
+            by=None, name=f"Khối thi đua mầm non huyện {district}", owner=office, members=preschools, school_year=2024
+        )
     for name, slug in HIGH_SCHOOLS:
         _school(rng, names, result, password_hash, department, name, SchoolLevel.UPPER_SECONDARY, slug, PROVINCE)
     return result
@@ -282,6 +291,7 @@ COMMUNES = {
 
 def _committee(name, short, kind, parent, locality, **fields):
     return unit_create(
+        by=None,
         name=name,
         short_name=short,
         kind=kind,
@@ -307,6 +317,7 @@ def seed_authorities(result: DemoResult) -> DemoResult:
     province, department = units["province"], units["department"]
     before = REFORM_DAY - datetime.timedelta(days=1)
     units["ministry"] = unit_create(
+        by=None,
         name="Bộ Giáo dục và Đào tạo (cơ quan Bộ)",  # not the kind label, which every unit filter shows
         short_name="Bộ GD&ĐT",
         kind=UnitKind.MINISTRY,
@@ -335,15 +346,15 @@ def seed_authorities(result: DemoResult) -> DemoResult:
             )
         if code != REFORMED_DISTRICT:
             continue
-        unit_update(unit=office, active_to=before)
+        unit_update(by=None, unit=office, active_to=before)
         communes = [units[f"ubnd-xa-{slug}"] for _commune, slug in COMMUNES[code]]
         schools = sorted(
             (u for u in units.values() if u.kind == UnitKind.SCHOOL and u.parent_id == office.pk), key=lambda s: s.pk
         )
         for index, school in enumerate(schools):
             commune = communes[0] if index < 5 else communes[1]
-            unit_move(unit=school, new_parent=commune)
-            unit_update(unit=school, parent_body_name=commune.name.upper())
+            unit_move(by=None, unit=school, new_parent=commune)
+            unit_update(by=None, unit=school, parent_body_name=commune.name.upper())
     # A UBND xã is a unit like any other: its administrator and its Hội đồng TĐKT hold roles on it.
     password_hash = make_password(DEMO_PASSWORD)
     commune = units["ubnd-xa-ngocson"]
@@ -378,9 +389,9 @@ def seed_personas() -> int:
             unit = Unit.objects.get(kind=UnitKind.SCHOOL, name=where[0], locality=where[1])
         user = users.filter(username=username).first()
         if user is None:
-            user = user_create(username=username, password=None)
+            user = user_create(by=None, username=username, password=None)
             user.password = password_hash
             user.save(update_fields=["password"])
             added += 1
-        unit_role_grant(user=user, unit=unit, role=role)
+        unit_role_grant(by=None, user=user, unit=unit, role=role)
     return added

@@ -121,14 +121,14 @@ def people_import(*, unit: Unit, upload, by) -> ImportResult:
             person = existing.get((fold(data["full_name"]), data["date_of_birth"]))
             try:
                 if person is None:
-                    existing[(fold(data["full_name"]), data["date_of_birth"])] = person_create(unit=unit, **data)
+                    existing[(fold(data["full_name"]), data["date_of_birth"])] = person_create(by=by, unit=unit, **data)
                     result.created += 1
                     continue
                 data["is_active"] = True
                 if all(getattr(person, k) == v for k, v in data.items()):
                     result.unchanged += 1
                 else:
-                    person_update(person=person, **data)
+                    person_update(by=by, person=person, **data)
                     result.updated += 1
             except ServiceError as exc:
                 errors.append(RowError(number, str(exc)))

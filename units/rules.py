@@ -162,6 +162,13 @@ def require(by, cap: Cap, unit: Unit) -> None:
         raise PermissionDenied
 
 
+def require_superuser(by) -> None:
+    """For services outside the tree of any role (a root unit, a bare account, the law's rules): refuse (403)
+    unless `by` is a superuser; `by=None` is the system."""
+    if by is not None and not is_superuser(by):
+        raise PermissionDenied
+
+
 def scope_q(user, cap: Cap = Cap.READ, field: str = "") -> Q:
     """A Q matching the units on which `user` holds `cap`, on `field` (a FK path to Unit) or on Unit itself."""
     prefix = f"{field}__" if field else ""

@@ -1,7 +1,10 @@
 """Every write to units, people and roles.
 
 Services are keyword-only, run in a transaction, validate, and save only the
-fields they change. Side effects (none yet) are queued with on_commit.
+fields they change. Each takes `by` (the acting user, or None for the system:
+demo seeding, management commands, tasks) and checks its capability with the
+kernel (`units.rules.require`): PermissionDenied (403) otherwise. History rows
+written inside name `by` (`core.audit.audited`). Side effects (none yet) are queued with on_commit.
 """
 
 import datetime
@@ -18,13 +21,14 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core.audit import audited
 from core.exceptions import ServiceError
 from core.models import version_check_and_bump
 from core.text import fold, nfc
 
 from .enums import Role, UnitKind
 from .models import EmulationBlock, Person, PersonTransfer, Unit, UnitRole
-from .rules import forget_roles
+from .rules import Cap, forget_roles, require, require_superuser
 from .signals import account_mail
 
 logger = logging.getLogger(__name__)
@@ -52,9 +56,17 @@ def validate_unit(kind: str, school_level: str, parent: Unit | None) -> None:
         raise ServiceError("Tổ chuyên môn phải thuộc một trường học.")
 
 
+@audited
 @transaction.atomic
-def unit_create(*, name: str, kind: str, parent: Unit | None = None, school_level: str = "", **fields) -> Unit:
-    """Create a unit under `parent` and give it its materialised path."""
+def unit_create(*, name: str, kind: str, by, parent: Unit | None = None, school_level: str = "", **fields) -> Unit:
+    """Create a unit under `parent` and give it its materialised path.
+
+    `by` must hold ADMINISTER on `parent`; a unit without a parent (a new root) is for superusers only.
+    """
+    if parent is None:
+        require_superuser(by)
+    else:
+        require(by, Cap.ADMINISTER, parent)
     validate_unit(kind, school_level, parent)
     unknown = set(fields) - set(UNIT_FIELDS)
     if unknown:
@@ -72,10 +84,12 @@ def unit_create(*, name: str, kind: str, parent: Unit | None = None, school_leve
     return unit
 
 
+@audited
 @transaction.atomic
-def unit_update(*, unit: Unit, expected_version: int | None = None, **fields) -> Unit:
-    """Change a unit's descriptive fields. Refuses a stale form."""
+def unit_update(*, unit: Unit, by, expected_version: int | None = None, **fields) -> Unit:
+    """Change a unit's descriptive fields. Refuses a stale form. `by` must hold EDIT_UNIT on the unit."""
     locked = Unit.objects.select_for_update().get(pk=unit.pk)
+    require(by, Cap.EDIT_UNIT, locked)
     version_check_and_bump(locked, expected_version)
     changed = []
     for key, value in fields.items():
@@ -91,13 +105,17 @@ def unit_update(*, unit: Unit, expected_version: int | None = None, **fields) ->
     return locked
 
 
+@audited
 @transaction.atomic
-def unit_move(*, unit: Unit, new_parent: Unit) -> Unit:
+def unit_move(*, unit: Unit, new_parent: Unit, by) -> Unit:
     """Re-attach a unit (and its subtree) elsewhere, e.g. a school from a Phòng to a UBND xã.
 
     One UPDATE rewrites the paths of the whole subtree. The old parent stays in
-    the unit's history (django-simple-history).
+    the unit's history (django-simple-history). `by` must hold ADMINISTER on the
+    unit and on its new parent.
     """
+    require(by, Cap.ADMINISTER, unit)
+    require(by, Cap.ADMINISTER, new_parent)
     if new_parent.path.startswith(unit.path):
         raise ServiceError("Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")
     old_path = unit.path
@@ -146,10 +164,13 @@ def school_of(unit: Unit) -> Unit:
     return unit.parent if unit.kind == UnitKind.TEAM and unit.parent_id else unit
 
 
+@audited
 @transaction.atomic
-def person_create(*, unit: Unit, full_name: str, gender: str, **fields) -> Person:
+def person_create(*, unit: Unit, full_name: str, gender: str, by, **fields) -> Person:
     """Add a person. Refuses a second person with the same name and date of birth in the same
-    school (teams included), which is also what a double click on "Lưu" would create."""
+    school (teams included), which is also what a double click on "Lưu" would create.
+    `by` must hold MANAGE_PEOPLE on `unit`."""
+    require(by, Cap.MANAGE_PEOPLE, unit)
     fields = _clean_person_fields({"full_name": full_name, "gender": gender, **fields})
     person = Person(unit=unit, **fields)
     person.name_key = fold(person.full_name)
@@ -169,10 +190,13 @@ def person_create(*, unit: Unit, full_name: str, gender: str, **fields) -> Perso
     return person
 
 
+@audited
 @transaction.atomic
-def person_update(*, person: Person, expected_version: int | None = None, **fields) -> Person:
-    """Change a person's record. Refuses a stale form (someone saved in between)."""
-    locked = Person.objects.select_for_update().get(pk=person.pk)
+def person_update(*, person: Person, by, expected_version: int | None = None, **fields) -> Person:
+    """Change a person's record. Refuses a stale form (someone saved in between).
+    `by` must hold MANAGE_PEOPLE on the person's unit."""
+    locked = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    require(by, Cap.MANAGE_PEOPLE, locked.unit)
     version_check_and_bump(locked, expected_version)
     fields = _clean_person_fields(dict(fields))
     merged_dob = fields.get("date_of_birth", locked.date_of_birth)
@@ -189,12 +213,16 @@ def person_update(*, person: Person, expected_version: int | None = None, **fiel
     return locked
 
 
+@audited
 @transaction.atomic
 def person_transfer(
-    *, person: Person, to_unit: Unit, effective_date: datetime.date, by=None, note: str = ""
+    *, person: Person, to_unit: Unit, effective_date: datetime.date, by, note: str = ""
 ) -> PersonTransfer:
-    """Move a person to another unit. Their awards and evaluations stay attached to them."""
-    locked = Person.objects.select_for_update().get(pk=person.pk)
+    """Move a person to another unit. Their awards and evaluations stay attached to them.
+    `by` must hold MANAGE_PEOPLE on both the person's unit and `to_unit`."""
+    locked = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    require(by, Cap.MANAGE_PEOPLE, locked.unit)
+    require(by, Cap.MANAGE_PEOPLE, to_unit)
     if locked.unit_id == to_unit.pk:
         raise ServiceError("Cá nhân đã thuộc đơn vị này.")
     transfer = PersonTransfer.objects.create(
@@ -210,8 +238,11 @@ def person_transfer(
     return transfer
 
 
+@audited
 @transaction.atomic
-def unit_role_grant(*, user, unit: Unit, role: str) -> UnitRole:
+def unit_role_grant(*, user, unit: Unit, role: str, by) -> UnitRole:
+    """Give `user` a role on `unit` (a repeat is a no-op). `by` must hold ADMINISTER on `unit`."""
+    require(by, Cap.ADMINISTER, unit)
     if role not in Role.values:
         raise ServiceError("Vai trò không hợp lệ.")
     unit_role, _ = UnitRole.objects.get_or_create(user=user, unit=unit, role=role)
@@ -219,24 +250,27 @@ def unit_role_grant(*, user, unit: Unit, role: str) -> UnitRole:
     return unit_role
 
 
+@audited
 @transaction.atomic
 def unit_role_grant_by_username(
-    *, username: str, unit: Unit, role: str, full_name: str = "", email: str = "", base_url: str = ""
+    *, username: str, unit: Unit, role: str, by, full_name: str = "", email: str = "", base_url: str = ""
 ) -> UnitRole:
     """Grant a role to an existing account, or create the account first (it needs an e-mail then).
 
     A new account has no usable password. Side effect: with `base_url` (the portal's address, for the
     link), an invitation mail with a link to set the password is queued (`account_invitation_queue`);
-    "Quên mật khẩu" also reaches such an account later.
+    "Quên mật khẩu" also reaches such an account later. `by` must hold ADMINISTER on `unit` (which
+    also allows the new account).
     """
+    require(by, Cap.ADMINISTER, unit)
     user = User.objects.filter(username=username).first()
     if user is None:
         if not email:
             raise ServiceError("Tài khoản mới cần thư điện tử để người dùng tự đặt mật khẩu.")
-        user = user_create(username=username, password=None, full_name=full_name, email=email)
+        user = _account_create(username=username, password=None, full_name=full_name, email=email)
         if base_url:
             account_invitation_queue(user=user, base_url=base_url)
-    return unit_role_grant(user=user, unit=unit, role=role)
+    return unit_role_grant(user=user, unit=unit, role=role, by=by)
 
 
 def account_invitation_link(*, user, base_url: str) -> str:
@@ -282,18 +316,29 @@ def account_mail_request(*, user, subject: str, body: str, reference: str) -> No
     account_mail.send(sender=User, user=user, to=user.email, subject=subject, body=body, reference=reference)
 
 
+@audited
 @transaction.atomic
-def unit_role_revoke(*, unit_role: UnitRole) -> None:
+def unit_role_revoke(*, unit_role: UnitRole, by) -> None:
+    """Take a role back. `by` must hold ADMINISTER on the role's unit."""
+    require(by, Cap.ADMINISTER, unit_role.unit)
     user = unit_role.user
     unit_role.delete()
     forget_roles(user)
 
 
+@audited
 @transaction.atomic
 def user_create(
-    *, username: str, password: str | None, full_name: str = "", email: str = "", person: Person | None = None
+    *, username: str, password: str | None, by, full_name: str = "", email: str = "", person: Person | None = None
 ):
-    """Create a login account, optionally linked to a person record."""
+    """Create a login account, optionally linked to a person record. An account on its own belongs to no
+    unit: superusers only (administrators of a unit create accounts by granting a role,
+    `unit_role_grant_by_username`)."""
+    require_superuser(by)
+    return _account_create(username=username, password=password, full_name=full_name, email=email, person=person)
+
+
+def _account_create(*, username: str, password: str | None, full_name: str = "", email: str = "", person=None):
     if User.objects.filter(username=username).exists():
         raise ServiceError(f"Tên đăng nhập {username} đã tồn tại.")
     first, _, last = nfc(full_name).rpartition(" ")
@@ -312,8 +357,14 @@ def _check_block_members(owner: Unit, members) -> None:
         )
 
 
+# Blocks are organised by the head or an administrator of the owner: EDIT_UNIT is the capability both hold.
+
+
+@audited
 @transaction.atomic
-def block_create(*, name: str, owner: Unit, members, school_year: int | None = None) -> EmulationBlock:
+def block_create(*, name: str, owner: Unit, members, by, school_year: int | None = None) -> EmulationBlock:
+    """An emulation block of units of `owner`'s subtree. `by` must hold EDIT_UNIT on `owner`."""
+    require(by, Cap.EDIT_UNIT, owner)
     members = list(members)
     _check_block_members(owner, members)
     block = EmulationBlock.objects.create(name=nfc(name), owner=owner, school_year=school_year)
@@ -321,8 +372,11 @@ def block_create(*, name: str, owner: Unit, members, school_year: int | None = N
     return block
 
 
+@audited
 @transaction.atomic
-def block_update(*, block: EmulationBlock, name: str, members, school_year: int | None = None) -> EmulationBlock:
+def block_update(*, block: EmulationBlock, name: str, members, by, school_year: int | None = None) -> EmulationBlock:
+    """Rename a block, change its year or members. `by` must hold EDIT_UNIT on the block's owner."""
+    require(by, Cap.EDIT_UNIT, block.owner)
     members = list(members)
     _check_block_members(block.owner, members)
     block.name, block.school_year = nfc(name), school_year

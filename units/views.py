@@ -119,7 +119,7 @@ def unit_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.unit_update(unit=unit, expected_version=_expected(form), **data)
+            services.unit_update(by=request.user, unit=unit, expected_version=_expected(form), **data)
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -165,7 +165,7 @@ def person_create(request, unit_pk):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            person = services.person_create(unit=unit, **data)
+            person = services.person_create(by=request.user, unit=unit, **data)
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -183,7 +183,7 @@ def person_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.person_update(person=person, expected_version=_expected(form), **data)
+            services.person_update(by=request.user, person=person, expected_version=_expected(form), **data)
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -286,7 +286,7 @@ def block_create(request):
     form = EmulationBlockForm(request.POST or None, owners=owner_qs, members=members)
     if request.method == "POST" and form.is_valid():
         try:
-            block = services.block_create(**form.cleaned_data)
+            block = services.block_create(by=request.user, **form.cleaned_data)
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -316,7 +316,7 @@ def block_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "owner"}
         try:
-            services.block_update(block=block, **data)
+            services.block_update(by=request.user, block=block, **data)
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -334,7 +334,7 @@ def unit_role_list(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             granted = services.unit_role_grant_by_username(
-                unit=unit, base_url=request.build_absolute_uri("/"), **form.cleaned_data
+                by=request.user, unit=unit, base_url=request.build_absolute_uri("/"), **form.cleaned_data
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))
@@ -351,7 +351,7 @@ def unit_role_revoke(request, pk, role_pk):
     if not can_manage_structure(request.user, unit):
         raise PermissionDenied
     unit_role = get_object_or_404(selectors.unit_roles(unit), pk=role_pk)
-    services.unit_role_revoke(unit_role=unit_role)
+    services.unit_role_revoke(by=request.user, unit_role=unit_role)
     messages.success(request, f"Đã thu hồi vai trò {unit_role.get_role_display()} của {unit_role.user.username}.")
     return redirect("units:roles", pk=unit.pk)
 
@@ -372,7 +372,7 @@ def unit_child_create(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in ("name", "kind")}
         try:
-            child = services.unit_create(parent=parent, **data)
+            child = services.unit_create(by=request.user, parent=parent, **data)
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -402,7 +402,7 @@ def unit_move(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_move(unit=unit, new_parent=form.cleaned_data["new_parent"])
+            services.unit_move(by=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"])
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:

@@ -48,9 +48,9 @@ def test_no_ballot_or_vote_model_is_ever_traced():
 def test_acting_as_records_the_author_outside_a_request(person_factory, personas):
     person = person_factory()
     with acting_as(personas["head_a1"]):
-        person_update(person=person, position="Tổ trưởng")
+        person_update(by=None, person=person, position="Tổ trưởng")
         TaskEvaluation.objects.create(person=person, school_year=2024, rating=TaskRating.GOOD)
-    person_update(person=person, position="Giáo viên")
+    person_update(by=None, person=person, position="Giáo viên")
 
     assert [h.history_user for h in person.history.order_by("history_date", "history_id")] == [
         None,
@@ -87,7 +87,7 @@ def test_audit_page_by_persona(client, personas, person_factory, tree):
     a1 = person_factory(unit=tree["school_a1"], full_name="Lê Văn Một")
     person_factory(unit=tree["school_a2"], full_name="Trần Thị Hai")
     with acting_as(personas["head_a1"]):
-        person_update(person=a1, position="Tổ trưởng")
+        person_update(by=None, person=a1, position="Tổ trưởng")
         TaskEvaluation.objects.create(person=a1, school_year=2024, rating=TaskRating.EXCELLENT)
 
     names = (
@@ -122,7 +122,7 @@ def test_audit_page_by_persona(client, personas, person_factory, tree):
 def test_audit_update_shows_old_and_new_values_and_author(client, personas, person_factory):
     person = person_factory(full_name="Lê Văn Một", position="Giáo viên")
     with acting_as(personas["admin_dept"]):
-        person_update(person=person, position="Tổ trưởng")
+        person_update(by=None, person=person, position="Tổ trưởng")
     client.force_login(personas["head_a1"])
 
     row = client.get(URL, {"model": "units.person"}).context["rows"][0]
@@ -135,8 +135,8 @@ def test_audit_filters_by_user_date_and_unit(client, personas, person_factory, t
     a1 = person_factory(unit=tree["school_a1"])
     a2 = person_factory(unit=tree["school_a2"])
     with acting_as(personas["admin_dept"]):
-        person_update(person=a1, position="Tổ trưởng")
-        person_update(person=a2, position="Tổ phó")
+        person_update(by=None, person=a1, position="Tổ trưởng")
+        person_update(by=None, person=a2, position="Tổ phó")
     admin = personas["admin_dept"]
     today = datetime.date.today()
 
@@ -161,7 +161,7 @@ def test_audit_page_query_count_constant(client, personas, person_factory, djang
         client.get(URL)
     for i in range(30):
         p = person_factory()
-        person_update(person=p, position=f"Giáo viên {i}")
+        person_update(by=None, person=p, position=f"Giáo viên {i}")
         TaskEvaluation.objects.create(person=p, school_year=2024, rating=TaskRating.GOOD)
     with django_assert_max_num_queries(len(one.captured_queries) + 2) as many:
         response = client.get(URL)

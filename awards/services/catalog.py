@@ -4,8 +4,10 @@ import datetime
 
 from django.db import transaction
 
+from core.audit import audited
 from core.exceptions import ServiceError
 from core.text import nfc
+from units.rules import require_superuser
 
 from ..models import (
     AwardRule,
@@ -36,11 +38,13 @@ def award_type_for(code: str, *, school_year: int, decision_date: datetime.date 
     return pick_award_type(rows, code, school_year, decision_date)
 
 
+@audited
 @transaction.atomic
 def award_rule_supersede(
     *,
     rule: AwardRule,
     effective_from: datetime.date,
+    by,
     params: dict | None = None,
     legal_basis: str | None = None,
     is_verified: bool | None = None,
@@ -49,7 +53,9 @@ def award_rule_supersede(
     """Close `rule` the day before `effective_from` and add its successor with the changed values.
 
     Checks before that date keep using the old rule; checks on or after it use the new one.
+    The law is the same for every unit: superusers only (`by=None` is the system).
     """
+    require_superuser(by)
     locked = AwardRule.objects.select_for_update().get(pk=rule.pk)
     if effective_from <= locked.effective_from:
         raise ServiceError("Ngày hiệu lực mới phải sau ngày hiệu lực của quy tắc đang áp dụng.")

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Q
 
+from core.audit import audited, bulk_create_audited, bulk_update_audited
 from core.exceptions import ServiceError
 from core.text import nfc
 from units.models import Person, Unit
@@ -85,6 +86,7 @@ def _require_recipient(by, person: Person | None, unit: Unit | None) -> None:
         require(by, Cap.MANAGE_PEOPLE, owner)
 
 
+@audited
 @transaction.atomic
 def award_record_create(*, by, **fields) -> AwardRecord:
     """Record one award given (by a decision here, or from the past).
@@ -125,6 +127,7 @@ def award_records_bulk_create(*, rows: Iterable[dict], by) -> list[AwardRecord]:
     return AwardRecord.objects.bulk_create(records, batch_size=500)
 
 
+@audited
 @transaction.atomic
 def decision_records_create(
     *,
@@ -192,9 +195,10 @@ def decision_records_create(
     }
     records = [_build_record(person=p, **common) for p in sorted(people, key=lambda p: p.full_name)]
     records += [_build_record(unit=u, **common) for u in sorted(units, key=lambda u: u.path)]
-    return AwardRecord.objects.bulk_create(records)
+    return bulk_create_audited(AwardRecord, records, by=by)
 
 
+@audited
 @transaction.atomic
 def decision_revoke(
     *,
@@ -244,7 +248,10 @@ def decision_revoke(
         reason=nfc(reason),
         created_by=by,
     )
-    AwardRecord.objects.filter(pk__in=[r.pk for r in targets]).update(revocation=revocation)
+    for record in targets:
+        record.revocation = revocation
+    # One "~" history row per revoked record, by `by`, in constant queries.
+    bulk_update_audited(AwardRecord, targets, ["revocation"], by=by)
     return revocation
 
 

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from core.audit import audited
 from core.exceptions import ServiceError
 from core.models import version_check_and_bump
 from core.text import nfc
@@ -36,6 +37,7 @@ def _check_authors(unit: Unit, authors, by) -> list[Person]:
     return authors
 
 
+@audited
 @transaction.atomic
 def initiative_register(
     *,
@@ -67,6 +69,7 @@ def initiative_register(
     return initiative
 
 
+@audited
 @transaction.atomic
 def initiative_update(
     *,

@@ -8,11 +8,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from core.audit import bulk_create_audited, bulk_delete_audited, bulk_update_audited
+from core.audit import audited, bulk_create_audited, bulk_delete_audited, bulk_update_audited
 from core.exceptions import ServiceError
 from core.text import nfc
 from units.models import Person, Unit
-from units.rules import Cap, people_acted_on, require
+from units.rules import Cap, people_acted_on, require, require_superuser
 
 from ..enums import (
     DisciplineKind,
@@ -32,11 +32,13 @@ audit_log = logging.getLogger("awards.audit")
 # --- evaluations, discipline, service ----------------------------------------------------------------
 
 
+@audited
 @transaction.atomic
 def task_evaluation_set(
-    *, person: Person, school_year: int, rating: str, source: str = RecordSource.DECIDED_HERE
+    *, person: Person, school_year: int, rating: str, by, source: str = RecordSource.DECIDED_HERE
 ) -> TaskEvaluation:
-    """Set (or change) a person's rating for a school year."""
+    """Set (or change) a person's rating for a school year. `by` must hold MANAGE_PEOPLE on the person's unit."""
+    require(by, Cap.MANAGE_PEOPLE, person.unit)
     if rating not in TaskRating.values:
         raise ServiceError("Xếp loại phải là HTXS, HTT, HT hoặc KHT.")
     evaluation, created = TaskEvaluation.objects.get_or_create(
@@ -49,13 +51,30 @@ def task_evaluation_set(
 
 
 @transaction.atomic
-def task_evaluations_bulk_set(*, rows: Iterable[tuple[int, int, str]], source: str = RecordSource.IMPORTED) -> dict:
-    """(person id, school year, rating) rows: create missing, update changed. Returns counts."""
+def task_evaluations_bulk_set(
+    *,
+    rows: Iterable[tuple[int, int, str]],
+    by,
+    unit: Unit | None = None,
+    source: str = RecordSource.IMPORTED,
+) -> dict:
+    """(person id, school year, rating) rows: create missing, update changed. Returns counts.
+
+    `by` must hold MANAGE_PEOPLE on `unit`, and every person must be one of `unit`'s subtree that `by`
+    manages, else nothing is saved and the message names nobody. Without `unit` (the whole tree, for
+    the demo and commands) only the system or a superuser. One history row per written rating, by `by`.
+    """
     rows = list(rows)
     if any(rating not in TaskRating.values for _, _, rating in rows):
         raise ServiceError("Xếp loại phải là HTXS, HTT, HT hoặc KHT.")
-    existing = {}
     person_ids = {pid for pid, _, _ in rows}
+    if unit is None:
+        require_superuser(by)
+    else:
+        require(by, Cap.MANAGE_PEOPLE, unit)
+        if people_acted_on(by, unit).filter(pk__in=person_ids).count() != len(person_ids):
+            raise ServiceError("Không lưu: có người không thuộc đơn vị này hoặc không tìm thấy.")
+    existing = {}
     years = {y for _, y, _ in rows}
     for evaluation in TaskEvaluation.objects.select_for_update().filter(
         person_id__in=person_ids, school_year__in=years
@@ -71,11 +90,12 @@ def task_evaluations_bulk_set(*, rows: Iterable[tuple[int, int, str]], source: s
             changed.append(current)
         else:
             unchanged += 1
-    bulk_create_audited(TaskEvaluation, new, by=None)
-    bulk_update_audited(TaskEvaluation, changed, ["rating"], by=None)
+    bulk_create_audited(TaskEvaluation, new, by=by)
+    bulk_update_audited(TaskEvaluation, changed, ["rating"], by=by)
     return {"created": len(new), "updated": len(changed), "unchanged": unchanged}
 
 
+@audited
 @transaction.atomic
 def task_evaluations_save(*, unit: Unit, school_year: int, ratings: dict[int, str | None], by) -> dict:
     """The yearly rating grid of a unit: {person id: rating, or None for "not rated"} in one go.
@@ -155,6 +175,7 @@ def _lock_person(person: Person) -> None:
     Person.objects.select_for_update().filter(pk=person.pk).first()
 
 
+@audited
 @transaction.atomic
 def discipline_period_create(
     *, person: Person, kind: str, start: datetime.date, end: datetime.date | None = None, note: str = "", by
@@ -173,6 +194,7 @@ def discipline_period_create(
     return DisciplinePeriod.objects.create(person=person, kind=kind, start=start, end=end, note=nfc(note))
 
 
+@audited
 @transaction.atomic
 def discipline_period_end(*, period: DisciplinePeriod, end: datetime.date, by) -> DisciplinePeriod:
     """Close an open sanction or pending case on `end` (a pending case stops blocking awards after it).
@@ -187,6 +209,7 @@ def discipline_period_end(*, period: DisciplinePeriod, end: datetime.date, by) -
     return locked
 
 
+@audited
 @transaction.atomic
 def discipline_period_delete(*, period: DisciplinePeriod, by) -> None:
     """Remove a discipline period (or pending case) entered by mistake; checks no longer see it.
@@ -213,6 +236,7 @@ def discipline_period_delete(*, period: DisciplinePeriod, by) -> None:
     )
 
 
+@audited
 @transaction.atomic
 def service_period_create(
     *, person: Person, kind: str, start: datetime.date, end: datetime.date | None = None, place: str = "", by
@@ -231,6 +255,7 @@ def service_period_create(
     return ServicePeriod.objects.create(person=person, kind=kind, start=start, end=end, place=nfc(place))
 
 
+@audited
 @transaction.atomic
 def service_period_delete(*, period: ServicePeriod, by) -> None:
     """Remove a period entered by mistake; service years are computed again at the next check.

@@ -1,4 +1,5 @@
-"""Writes to the route table (AuthorityRoute): create, end, supersede. Administrators of the scope unit only.
+"""Writes to the route table (AuthorityRoute): create, end, supersede. Administrators of the scope unit only
+(`units.rules.require(by, Cap.ADMINISTER, unit)`: PermissionDenied otherwise; `by=None` is the system).
 
 A route row is never edited in place: a change of decider or of the units it
 passes through is a new row, and the old one is ended the day before. History
@@ -9,18 +10,13 @@ import datetime
 
 from django.db import transaction
 
-from core.audit import bulk_create_audited
+from core.audit import audited, bulk_create_audited
 from core.exceptions import ServiceError
 from core.text import nfc
 from units.models import Unit
-from units.rules import Cap, can
+from units.rules import Cap, require
 
 from ..models import AuthorityRoute, AuthorityRouteStep, route_overlap_message
-
-
-def _check_admin(by, unit: Unit) -> None:
-    if not can(by, Cap.ADMINISTER, unit):
-        raise ServiceError("Chỉ quản trị của đơn vị mới được khai báo tuyến trình khen thưởng cho đơn vị này.")
 
 
 def _check_via(decider: Unit, via) -> list[Unit]:
@@ -70,6 +66,7 @@ def _create(*, unit, authority_kind, decider, via, effective_from, effective_to,
     return row
 
 
+@audited
 @transaction.atomic
 def authority_route_create(
     *,
@@ -89,8 +86,7 @@ def authority_route_create(
     Refuses a period overlapping another row of the same unit and kind (end or
     supersede that one first). `by` may be None only for seeders and migrations.
     """
-    if by is not None:
-        _check_admin(by, unit)
+    require(by, Cap.ADMINISTER, unit)
     return _create(
         unit=unit,
         authority_kind=authority_kind,
@@ -105,12 +101,12 @@ def authority_route_create(
     )
 
 
+@audited
 @transaction.atomic
 def authority_route_end(*, route: AuthorityRoute, effective_to: datetime.date, by) -> AuthorityRoute:
     """Stop a route row after `effective_to` (inclusive). Repeating the same end date is a no-op."""
     locked = AuthorityRoute.objects.select_for_update().select_related("unit").get(pk=route.pk)
-    if by is not None:
-        _check_admin(by, locked.unit)
+    require(by, Cap.ADMINISTER, locked.unit)
     if locked.effective_to == effective_to:
         return locked
     if effective_to < locked.effective_from:
@@ -124,6 +120,7 @@ def authority_route_end(*, route: AuthorityRoute, effective_to: datetime.date, b
     return locked
 
 
+@audited
 @transaction.atomic
 def authority_route_supersede(
     *,
@@ -141,8 +138,7 @@ def authority_route_supersede(
     Checks before that date keep the old route; on or after it, the new one.
     """
     locked = AuthorityRoute.objects.select_for_update().select_related("unit").get(pk=route.pk)
-    if by is not None:
-        _check_admin(by, locked.unit)
+    require(by, Cap.ADMINISTER, locked.unit)
     if effective_from <= locked.effective_from:
         raise ServiceError(
             f"Ngày hiệu lực mới phải sau ngày tuyến trình đang áp dụng có hiệu lực ({locked.effective_from:%d/%m/%Y})."

@@ -24,7 +24,7 @@ def record(db):
 @pytest.fixture
 def rate(db):
     def make(person, year, rating):
-        return services.task_evaluation_set(person=person, school_year=year, rating=rating)
+        return services.task_evaluation_set(by=None, person=person, school_year=year, rating=rating)
 
     return make
 

@@ -52,7 +52,7 @@ def test_cstdcs_and_mode_set_by_data_from_a_date(person_factory, record, rate):
     rate(person, 2024, HTXS)
     rule = AwardRule.objects.get(award_code="CSTDCS", kind="same_year")
     services.award_rule_supersede(
-        rule=rule, effective_from=datetime.date(2025, 7, 1), params={**rule.params, "achievements_mode": "all"}
+        by=None, rule=rule, effective_from=datetime.date(2025, 7, 1), params={**rule.params, "achievements_mode": "all"}
     )
     before = engine.check_eligibility(person, "CSTDCS", 2024, on_date=datetime.date(2025, 6, 30))
     after = engine.check_eligibility(person, "CSTDCS", 2024, on_date=datetime.date(2025, 7, 1))
@@ -127,7 +127,7 @@ def test_moved_person_keeps_chain(tree, person_factory, record, initiative):
     person = person_factory(unit=tree["school_a1"])
     record(person, "CSTDCS", 2022)
     record(person, "CSTDCS", 2023)
-    person_transfer(person=person, to_unit=tree["school_b1"], effective_date=datetime.date(2024, 8, 15))
+    person_transfer(by=None, person=person, to_unit=tree["school_b1"], effective_date=datetime.date(2024, 8, 15))
     record(Person.objects.get(pk=person.pk), "CSTDCS", 2024)
     initiative(Person.objects.get(pk=person.pk), 2024, InitiativeScope.PROVINCIAL)
     result = engine.check_eligibility(Person.objects.get(pk=person.pk), "CSTD_TINH", 2024, on_date=ON)
@@ -141,7 +141,7 @@ def test_moved_person_keeps_chain(tree, person_factory, record, initiative):
 def test_principal_depends_on_school_title(tree, person_factory, record, rate, school_title, expected):
     school = tree["school_a1"]
     principal = person_factory(unit=school, position="Hiệu trưởng", is_manager=True)
-    unit_update(unit=school, head=principal)
+    unit_update(by=None, unit=school, head=principal)
     record(principal, "LDTT", 2024)
     rate(principal, 2024, HTXS)
     if school_title:
@@ -303,7 +303,7 @@ def test_quota_rule_changed_on_reform_date_applies_by_date(tree, person_factory,
         record(person, "LDTT", 2024)
     rule = AwardRule.objects.get(award_code="CSTDCS", kind="quota")
     services.award_rule_supersede(
-        rule=rule, effective_from=datetime.date(2025, 7, 1), params={**rule.params, "share": 0.2}
+        by=None, rule=rule, effective_from=datetime.date(2025, 7, 1), params={**rule.params, "share": 0.2}
     )
 
     def allowed(day):
@@ -377,6 +377,7 @@ def test_check_many_collectives_query_count_is_constant(tree, person_factory):
     def run(count):
         schools = [
             unit_create(
+                by=None,
                 name=f"Trường {count}-{n}",
                 kind=UnitKind.SCHOOL,
                 school_level=SchoolLevel.PRIMARY,

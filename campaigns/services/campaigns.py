@@ -1,16 +1,23 @@
-"""Campaigns, their plan metadata, phases, awards with caps and deadlines."""
+"""Campaigns, their plan metadata, phases, awards with caps and deadlines.
+
+Every write takes `by` and requires FILE on the launching unit (the secretary, head or administrator
+who drafts the plan: `campaigns.rules.can_edit_campaign`); PermissionDenied otherwise, `by=None` is
+the system. History rows written inside name `by`.
+"""
 
 import datetime
 
 from django.db import transaction
 
 from awards.models import AwardType
+from core.audit import audited
 from core.exceptions import ServiceError
 from core.models import version_check_and_bump
 from core.text import nfc
 from core.workflow import transition
 from units.enums import UnitKind
 from units.models import Unit
+from units.rules import Cap, require
 
 from .. import selectors
 from ..enums import CampaignKind, DeadlineAction, ObjectGroup, ReachKind
@@ -96,6 +103,11 @@ def _set_lines(campaign: Campaign, legal_bases, criteria) -> None:
         )
 
 
+def _require_file(by, campaign: Campaign) -> None:
+    require(by, Cap.FILE, campaign.launched_by)
+
+
+@audited
 @transaction.atomic
 def campaign_create(
     *,
@@ -110,7 +122,9 @@ def campaign_create(
     criteria: dict[str, str] | None = None,
     **fields,
 ) -> Campaign:
-    """Draft a campaign (status "đang soạn thảo"); it is visible to its launcher's users only until launched."""
+    """Draft a campaign (status "đang soạn thảo"); it is visible to its launcher's users only until launched.
+    `by` must hold FILE on `launched_by`."""
+    require(by, Cap.FILE, launched_by)
     unknown = set(fields) - set(CAMPAIGN_FIELDS)
     if unknown:
         raise TypeError(f"unknown campaign fields: {sorted(unknown)}")
@@ -130,10 +144,12 @@ def campaign_create(
     return campaign
 
 
+@audited
 @transaction.atomic
 def campaign_update(
     *,
     campaign: Campaign,
+    by,
     expected_version: int | None = None,
     reach_units=None,
     reach_blocks=None,
@@ -143,6 +159,7 @@ def campaign_update(
 ) -> Campaign:
     """Change a campaign's plan. Refuses a stale form. Lines given replace the old ones."""
     locked = Campaign.objects.select_for_update().select_related("launched_by").get(pk=campaign.pk)
+    _require_file(by, locked)
     version_check_and_bump(locked, expected_version)
     changed = []
     for key, value in fields.items():
@@ -198,10 +215,19 @@ def _validate_phase(phase: Phase) -> None:
         )
 
 
+@audited
 @transaction.atomic
 def phase_create(
-    *, campaign: Campaign, number: int, start: datetime.date, end: datetime.date, name: str = "", theme: str = ""
+    *,
+    campaign: Campaign,
+    number: int,
+    start: datetime.date,
+    end: datetime.date,
+    by,
+    name: str = "",
+    theme: str = "",
 ) -> Phase:
+    _require_file(by, campaign)
     # Lock the campaign so two phases added at once cannot both pass the overlap check.
     Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
     phase = Phase(campaign=campaign, number=number, name=nfc(name), theme=_clean_long_text(theme), start=start, end=end)
@@ -210,9 +236,11 @@ def phase_create(
     return phase
 
 
+@audited
 @transaction.atomic
-def phase_update(*, phase: Phase, expected_version: int | None = None, **fields) -> Phase:
-    Campaign.objects.select_for_update().filter(pk=phase.campaign_id).first()
+def phase_update(*, phase: Phase, by, expected_version: int | None = None, **fields) -> Phase:
+    campaign = Campaign.objects.select_for_update().select_related("launched_by").get(pk=phase.campaign_id)
+    _require_file(by, campaign)
     locked = Phase.objects.select_for_update().get(pk=phase.pk)
     version_check_and_bump(locked, expected_version)
     changed = []
@@ -231,11 +259,13 @@ def phase_update(*, phase: Phase, expected_version: int | None = None, **fields)
 # --- Awards on offer ---------------------------------------------------------------------
 
 
+@audited
 @transaction.atomic
 def campaign_award_set(
-    *, campaign: Campaign, award_type: AwardType, cap: int | None = None, note: str = ""
+    *, campaign: Campaign, award_type: AwardType, by, cap: int | None = None, note: str = ""
 ) -> CampaignAward:
     """Offer an award in the campaign (or change its cap). The award must be in force for the campaign."""
+    _require_file(by, campaign)
     day = campaign.reference_date
     if not award_type.in_force_on(day):
         raise ServiceError(f"«{award_type.name}» không còn hiệu lực vào ngày {_d(day)} (thời điểm của phong trào).")
@@ -250,8 +280,10 @@ def campaign_award_set(
     return award
 
 
+@audited
 @transaction.atomic
-def campaign_award_remove(*, award: CampaignAward) -> None:
+def campaign_award_remove(*, award: CampaignAward, by) -> None:
+    _require_file(by, award.campaign)
     award.delete()
 
 
@@ -263,6 +295,7 @@ def offerable_award_types(campaign: Campaign):
 # --- Deadlines ---------------------------------------------------------------------------
 
 
+@audited
 @transaction.atomic
 def deadline_create(
     *,
@@ -270,10 +303,12 @@ def deadline_create(
     action: str,
     due_date: datetime.date,
     unit_kind: str = "",
+    by,
     unit: Unit | None = None,
     note: str = "",
 ) -> Deadline:
     """A deadline for a level (every reached unit of a kind) or for one unit."""
+    _require_file(by, campaign)
     if action not in DeadlineAction.values:
         raise ServiceError("Việc phải làm không hợp lệ.")
     if bool(unit_kind) == bool(unit):
@@ -287,8 +322,10 @@ def deadline_create(
     )
 
 
+@audited
 @transaction.atomic
-def deadline_delete(*, deadline: Deadline) -> None:
+def deadline_delete(*, deadline: Deadline, by) -> None:
+    _require_file(by, deadline.campaign)
     deadline.delete()
 
 

@@ -4,13 +4,16 @@ import datetime
 
 from django.db import transaction
 
+from core.audit import audited
 from core.exceptions import ServiceError
 from core.text import nfc
 from units.models import EmulationBlock, Unit
+from units.rules import Cap, require
 
 from ..models import Campaign, Compact
 
 
+@audited
 @transaction.atomic
 def compact_create(
     *,
@@ -22,7 +25,9 @@ def compact_create(
     by,
     campaign: Campaign | None = None,
 ) -> Compact:
-    """Record a signed compact. Every signer must be a member of the block."""
+    """Record a signed compact. Every signer must be a member of the block.
+    `by` must hold FILE on the block's owner (its organiser: `campaigns.rules.can_manage_compact`)."""
+    require(by, Cap.FILE, block.owner)
     title = nfc(title)
     body = "\n".join(nfc(line) for line in (text or "").strip().splitlines()).strip()
     if not title:

@@ -6,12 +6,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
+from core.audit import audited
 from core.exceptions import ServiceError
 from core.text import nfc
 from units.enums import Role
 from units.models import Unit
+from units.rules import Cap, require
 
-from .. import rules, selectors
+from .. import selectors
 from ..enums import CampaignStatus, DeadlineAction
 from ..models import Campaign, Deadline, DeadlineCompletion, DeadlineExtension, ReminderLog
 from .notifications import notify, users_with_roles
@@ -41,17 +43,18 @@ def deadline_ensure_open(*, campaign: Campaign, unit: Unit, action: str, today: 
             )
 
 
+@audited
 @transaction.atomic
 def deadline_extend(
     *, deadline: Deadline, unit: Unit, until: datetime.date, by, reason: str = "", today: datetime.date | None = None
 ) -> DeadlineExtension:
     """The level above reopens a deadline for one unit until `until` (recorded: who, when, until when).
 
+    `by` must hold OVERSEE on `unit` (the level above; PermissionDenied otherwise, None is the system).
     Side effect: notifies the unit's head and secretary in-app and by e-mail.
     """
     today = today or datetime.date.today()
-    if not rules.can_oversee(by, unit):
-        raise ServiceError("Chỉ đơn vị cấp trên mới được mở lại hạn cho đơn vị này.")
+    require(by, Cap.OVERSEE, unit)
     if not deadline.applies_to(unit):
         raise ServiceError(f"Hạn chót này không áp dụng cho {unit.name}.")
     if until < today:

@@ -93,9 +93,10 @@ def office_campaign(tree, personas, awards):
         name="Công tác thi đua, khen thưởng năm học 2024-2025",
         kind=CampaignKind.REGULAR,
         school_year=2024,
-        by=personas["reviewer_a"],
+        by=personas["secretary_office_a"],
     )
     services.deadline_create(
+        by=None,
         campaign=campaign,
         action=DeadlineAction.REGISTER,
         unit_kind=UnitKind.SCHOOL,
@@ -112,6 +113,6 @@ def teams(tree):
     school = tree["school_a1"]
     return [
         tree["team_a1"],
-        unit_create(name="Tổ khối 2", kind=UnitKind.TEAM, parent=school),
-        unit_create(name="Tổ văn phòng", kind=UnitKind.TEAM, parent=school),
+        unit_create(by=None, name="Tổ khối 2", kind=UnitKind.TEAM, parent=school),
+        unit_create(by=None, name="Tổ văn phòng", kind=UnitKind.TEAM, parent=school),
     ]

@@ -35,6 +35,7 @@ def seed_000(tree, by, awards):
         ],
     )
     services.deadline_create(
+        by=by,
         campaign=campaign,
         action=DeadlineAction.PLAN,
         unit_kind=UnitKind.SCHOOL,
@@ -42,7 +43,7 @@ def seed_000(tree, by, awards):
         note="Gửi Kế hoạch của đơn vị về Phòng qua thư điện tử thidua.gialam@gmail.com",
     )
     services.deadline_create(
-        campaign=campaign, action=DeadlineAction.REGISTER, unit_kind=UnitKind.SCHOOL, due_date=D(2023, 2, 3)
+        by=by, campaign=campaign, action=DeadlineAction.REGISTER, unit_kind=UnitKind.SCHOOL, due_date=D(2023, 2, 3)
     )
     return services.campaign_launch(campaign=campaign, by=by)
 
@@ -71,10 +72,10 @@ def seed_001(tree, by, awards):
         },
     )
     services.campaign_award_set(
-        campaign=campaign, award_type=awards["BK_TINH"], cap=15, note="Cho không quá 15 tập thể, cá nhân"
+        by=by, campaign=campaign, award_type=awards["BK_TINH"], cap=15, note="Cho không quá 15 tập thể, cá nhân"
     )
     services.deadline_create(
-        campaign=campaign, action=DeadlineAction.NOMINATE, unit_kind=UnitKind.SCHOOL, due_date=D(2024, 5, 18)
+        by=by, campaign=campaign, action=DeadlineAction.NOMINATE, unit_kind=UnitKind.SCHOOL, due_date=D(2024, 5, 18)
     )
     return services.campaign_launch(campaign=campaign, by=by)
 
@@ -108,8 +109,9 @@ def seed_002(tree, by, awards):
         ],
     )
     for number, name, start, end in SEED_002_PHASES:
-        services.phase_create(campaign=campaign, number=number, name=name, start=start, end=end)
+        services.phase_create(by=by, campaign=campaign, number=number, name=name, start=start, end=end)
     services.deadline_create(
+        by=by,
         campaign=campaign,
         action=DeadlineAction.REGISTER,
         unit=school,
@@ -138,12 +140,12 @@ def seed_003(tree, by, awards, catalog=None):
     )
     for code in ("HCLD3", "BK_TTG", "BK_TINH", "GK"):
         # 2021: the catalog rows of the law then in force.
-        services.campaign_award_set(campaign=campaign, award_type=catalog(code, D(2021, 9, 23)))
+        services.campaign_award_set(by=by, campaign=campaign, award_type=catalog(code, D(2021, 9, 23)))
     services.deadline_create(
-        campaign=campaign, action=DeadlineAction.NOMINATE, unit_kind=UnitKind.SCHOOL, due_date=D(2021, 12, 10)
+        by=by, campaign=campaign, action=DeadlineAction.NOMINATE, unit_kind=UnitKind.SCHOOL, due_date=D(2021, 12, 10)
     )
     services.deadline_create(
-        campaign=campaign, action=DeadlineAction.NOMINATE, unit_kind=UnitKind.OFFICE, due_date=D(2021, 12, 20)
+        by=by, campaign=campaign, action=DeadlineAction.NOMINATE, unit_kind=UnitKind.OFFICE, due_date=D(2021, 12, 20)
     )
     return services.campaign_launch(campaign=campaign, by=by)
 

@@ -149,7 +149,7 @@ def campaign_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.campaign_update(
-                campaign=campaign, expected_version=expected_version(form), **form.service_kwargs()
+                by=request.user, campaign=campaign, expected_version=expected_version(form), **form.service_kwargs()
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))

@@ -33,7 +33,7 @@ def phase_create(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.phase_create(campaign=campaign, **data)
+            services.phase_create(by=request.user, campaign=campaign, **data)
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -53,7 +53,7 @@ def phase_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.phase_update(phase=phase, expected_version=expected_version(form), **data)
+            services.phase_update(by=request.user, phase=phase, expected_version=expected_version(form), **data)
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -68,7 +68,7 @@ def award_add(request, pk):
     form = CampaignAwardForm(request.POST or None, award_types=services.offerable_award_types(campaign))
     if request.method == "POST" and form.is_valid():
         try:
-            services.campaign_award_set(campaign=campaign, **form.cleaned_data)
+            services.campaign_award_set(by=request.user, campaign=campaign, **form.cleaned_data)
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -85,7 +85,7 @@ def award_remove(request, pk):
         CampaignAward.objects.filter(campaign__in=selectors.campaigns_visible_to(request.user)), pk=pk
     )
     campaign = editable_campaign(request, award.campaign_id)
-    services.campaign_award_remove(award=award)
+    services.campaign_award_remove(by=request.user, award=award)
     messages.success(request, "Đã bỏ hình thức khen thưởng.")
     return redirect(campaign)
 
@@ -103,7 +103,7 @@ def deadline_add(request, pk):
     form = DeadlineForm(request.POST or None, units=units.order_by("path"))
     if request.method == "POST" and form.is_valid():
         try:
-            services.deadline_create(campaign=campaign, **form.cleaned_data)
+            services.deadline_create(by=request.user, campaign=campaign, **form.cleaned_data)
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -126,7 +126,7 @@ def _visible_deadline(request, pk) -> Deadline:
 def deadline_remove(request, pk):
     deadline = _visible_deadline(request, pk)
     campaign = editable_campaign(request, deadline.campaign_id)
-    services.deadline_delete(deadline=deadline)
+    services.deadline_delete(by=request.user, deadline=deadline)
     messages.success(request, "Đã xóa hạn chót.")
     return redirect(campaign)
 

@@ -294,7 +294,7 @@ def run_matrix(personas=PERSONAS, only=None) -> MatrixResult:
 
     users = get_user_model().objects
     outsider = users.filter(username="nguoi-ngoai-ma-tran").first() or user_create(
-        username="nguoi-ngoai-ma-tran", password=None
+        by=None, username="nguoi-ngoai-ma-tran", password=None
     )
     targets = build_targets()
     urls, missing = concrete_urls(targets, only)

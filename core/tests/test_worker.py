@@ -45,7 +45,7 @@ def test_count_active_people_through_worker_matches_database(tree, personas, per
         person_factory(unit=school)
     person_factory(unit=tree["team_a1"])  # subtree counts
     gone = person_factory(unit=school)
-    person_update(person=gone, is_active=False)
+    person_update(by=None, person=gone, is_active=False)
     person_factory(unit=tree["school_a2"])  # sibling does not
 
     result = count_active_people.delay(unit_id=school.pk, user_id=personas["head_a1"].pk)
@@ -56,7 +56,7 @@ def test_count_active_people_through_worker_matches_database(tree, personas, per
 
 @pytest.mark.django_db(transaction=True)
 def test_count_active_people_through_worker_missing_unit_is_none():
-    unit = unit_create(name="Sở GD&ĐT Tạm", kind=UnitKind.DEPARTMENT)
+    unit = unit_create(by=None, name="Sở GD&ĐT Tạm", kind=UnitKind.DEPARTMENT)
     missing_id = unit.pk + 1000
 
     result = count_active_people.delay(unit_id=missing_id, user_id=0)

@@ -75,13 +75,13 @@ def _redis_stop() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_mail_committed_while_redis_is_down_is_delivered_after_redis_returns():
-    user = user_create(username="nguoi-nhan", password="matkhau-thu-123", email="nguoi-nhan@example.vn")
+    user = user_create(by=None, username="nguoi-nhan", password="matkhau-thu-123", email="nguoi-nhan@example.vn")
     subject = f"Thư thử nghiệm khi Redis ngừng {time.time_ns()}"
     try:
         _redis_stop()
         started = time.monotonic()
         with transaction.atomic():  # the change and its outbox row commit together
-            unit = unit_create(name="Sở GD&ĐT Redis Ngừng", kind=UnitKind.DEPARTMENT)
+            unit = unit_create(by=None, name="Sở GD&ĐT Redis Ngừng", kind=UnitKind.DEPARTMENT)
             notify(users=[user], message=f"Đã tạo {unit.name}", email=True, subject=subject)
         commit_seconds = time.monotonic() - started
         mail = OutgoingMail.objects.get(subject=subject)

@@ -13,21 +13,21 @@ def test_login_page_is_vietnamese(client, db):
 
 
 def test_wrong_password_message_is_vietnamese(client, db):
-    user_create(username="lan", password="matkhau-dung-123")
+    user_create(by=None, username="lan", password="matkhau-dung-123")
     response = client.post(reverse("login"), {"username": "lan", "password": "sai"})
     assert response.status_code == 200
     assert "mật khẩu chính xác" in response.content.decode()
 
 
 def test_logout_needs_post_and_ends_session(client, db):
-    user = user_create(username="lan", password="matkhau-dung-123")
+    user = user_create(by=None, username="lan", password="matkhau-dung-123")
     client.force_login(user)
     assert client.post(reverse("logout"))["Location"] == reverse("login")
     assert client.get(reverse("home")).status_code == 302
 
 
 def test_password_change(client, db):
-    user = user_create(username="lan", password="matkhau-cu-123")
+    user = user_create(by=None, username="lan", password="matkhau-cu-123")
     client.force_login(user)
     response = client.post(
         reverse("password_change"),
@@ -39,7 +39,7 @@ def test_password_change(client, db):
 
 
 def test_password_reset_sends_vietnamese_mail_and_link_works(client, db):
-    user = user_create(username="lan", password="matkhau-cu-123", email="lan@truong.edu.vn")
+    user = user_create(by=None, username="lan", password="matkhau-cu-123", email="lan@truong.edu.vn")
     client.post(reverse("password_reset"), {"email": "lan@truong.edu.vn"})
     assert len(mail.outbox) == 1
     message = mail.outbox[0]

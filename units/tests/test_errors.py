@@ -10,9 +10,9 @@ from units.services import block_create, unit_role_grant
 
 def test_block_page_for_its_organiser_shows_the_edit_link(client, personas, tree):
     """The template's `block` was hidden by Django's `{% block %}` variable: a 500 for whoever could edit."""
-    block = block_create(name="Khối mầm non A", owner=tree["office_a"], members=[tree["school_a2"]])
+    block = block_create(by=None, name="Khối mầm non A", owner=tree["office_a"], members=[tree["school_a2"]])
     head = personas["reviewer_a"]
-    unit_role_grant(user=head, unit=tree["office_a"], role=Role.HEAD)
+    unit_role_grant(by=None, user=head, unit=tree["office_a"], role=Role.HEAD)
     client.force_login(head)
     response = client.get(reverse("units:block_detail", kwargs={"pk": block.pk}))
     body = response.content.decode()

@@ -197,7 +197,7 @@ def test_person_edit_stale_form_does_not_overwrite(client, personas, person_a1):
     client.force_login(personas["secretary_a1"])
     url = reverse("units:person_edit", kwargs={"pk": person_a1.pk})
     version = client.get(url).context["form"].initial["version"]
-    person_update(person=person_a1, phone="0911000111")  # someone else saves first
+    person_update(by=None, person=person_a1, phone="0911000111")  # someone else saves first
     response = client.post(
         url, {"full_name": person_a1.full_name, "gender": "female", "phone": "0999999999", "version": version}
     )
@@ -240,7 +240,7 @@ def test_unit_edit_by_head_saves_document_fields(client, personas, tree):
 
 def test_switch_role_changes_active_unit(client, personas, tree):
     user = personas["secretary_a1"]
-    second = unit_role_grant(user=user, unit=tree["school_a2"], role=Role.COUNCIL_MEMBER)
+    second = unit_role_grant(by=None, user=user, unit=tree["school_a2"], role=Role.COUNCIL_MEMBER)
     client.force_login(user)
     client.post(reverse("switch_role"), {"role": second.pk})
     response = client.get(reverse("home"))
@@ -259,7 +259,7 @@ def test_home_without_roles_explains(client, personas):
 
 
 def test_block_visible_to_owner_and_members_only(client, personas, tree):
-    block = block_create(name="Khối mầm non A", owner=tree["office_a"], members=[tree["school_a2"]])
+    block = block_create(by=None, name="Khối mầm non A", owner=tree["office_a"], members=[tree["school_a2"]])
     url = reverse("units:block_detail", kwargs={"pk": block.pk})
     expected = {"reviewer_a": 200, "secretary_a2": 200, "secretary_a1": 404, "reviewer_b": 404, "outsider": 404}
     assert {p: status_for(client, personas[p], url) for p in expected} == expected
@@ -278,7 +278,7 @@ def test_list_query_count_does_not_grow_with_rows(
     def add_rows(n):
         for i in range(n):
             if row_factory == "units":
-                unit_create(name=f"Tổ thêm {i}", kind=UnitKind.TEAM, parent=tree["school_b1"])
+                unit_create(by=None, name=f"Tổ thêm {i}", kind=UnitKind.TEAM, parent=tree["school_b1"])
             else:
                 person_factory(tree["school_b1"])
 
@@ -340,7 +340,7 @@ def test_block_create_by_office_head_and_refused_for_secretary(client, personas,
     from units.models import EmulationBlock
 
     head = personas["reviewer_a"]
-    unit_role_grant(user=head, unit=tree["office_a"], role=Role.HEAD)
+    unit_role_grant(by=None, user=head, unit=tree["office_a"], role=Role.HEAD)
     client.force_login(head)
     data = {
         "name": "Cụm tiểu học",
@@ -361,17 +361,17 @@ def test_block_member_outside_owner_is_refused(tree):
     from core.exceptions import ServiceError
 
     with pytest.raises(ServiceError, match="phạm vi quản lý"):
-        block_create(name="Sai", owner=tree["office_a"], members=[tree["school_b1"]])
+        block_create(by=None, name="Sai", owner=tree["office_a"], members=[tree["school_b1"]])
 
 
 def test_block_list_query_count_constant(client, personas, tree, django_assert_max_num_queries):
     client.force_login(personas["admin_dept"])
-    block_create(name="K0", owner=tree["office_a"], members=[tree["school_a1"]])
+    block_create(by=None, name="K0", owner=tree["office_a"], members=[tree["school_a1"]])
     client.get(reverse("units:block_list"))
     with django_assert_max_num_queries(10) as few:
         client.get(reverse("units:block_list"))
     for i in range(15):
-        block_create(name=f"K{i + 1}", owner=tree["office_b"], members=[tree["school_b1"]])
+        block_create(by=None, name=f"K{i + 1}", owner=tree["office_b"], members=[tree["school_b1"]])
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("units:block_list"))
 
@@ -430,7 +430,7 @@ def test_unit_move_in_the_portal_for_the_2025_reform(client, personas, tree):
     from units.enums import UnitKind
     from units.services import unit_create
 
-    commune = unit_create(name="UBND xã Tân Phú", kind=UnitKind.COMMUNE_AUTHORITY, parent=tree["dept"])
+    commune = unit_create(by=None, name="UBND xã Tân Phú", kind=UnitKind.COMMUNE_AUTHORITY, parent=tree["dept"])
     url = reverse("units:move", kwargs={"pk": tree[OWN].pk})
     expected = {"admin_dept": 200, "head_a1": 403, "reviewer_a": 403, "secretary_a2": 404, "outsider": 404}
     assert {p: status_for(client, personas[p], url) for p in expected} == expected
