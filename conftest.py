@@ -104,3 +104,42 @@ def person_factory(tree):
         return person_create(by=None, unit=unit or tree["school_a1"], **defaults)
 
     return make
+
+
+# --- services that check `by`: who acts, and proof that a refusal changed nothing ----------------
+
+# For each capability a service requires on School A1: the persona who holds it there, one holding the
+# same kind of role on the sibling School A2, and one inside A1 whose role does not grant it.
+ACTORS = {
+    "manage_people": ("secretary_a1", "secretary_a2", "council_a1"),
+    "file": ("secretary_a1", "secretary_a2", "council_a1"),
+    "edit_unit": ("head_a1", "head_a2", "council_a1"),
+    "administer": ("admin_a1", "admin_a2", "head_a1"),
+    "oversee": ("reviewer_a", "reviewer_b", "head_a1"),
+    "superuser": ("superuser", "admin_dept", "head_a1"),
+}
+
+
+@pytest.fixture
+def actors(personas, tree):
+    """The personas plus those the ACTORS table needs: school administrators of A1 and A2, A2's head, a superuser."""
+    superuser = make_user("quan-tri-he-thong")
+    superuser.is_superuser = True
+    superuser.save(update_fields=["is_superuser"])
+    return {
+        **personas,
+        "admin_a1": make_user("an", tree["school_a1"], Role.ADMINISTRATOR),
+        "admin_a2": make_user("binh", tree["school_a2"], Role.ADMINISTRATOR),
+        "head_a2": make_user("dao", tree["school_a2"], Role.HEAD),
+        "superuser": superuser,
+    }
+
+
+def table_rows(*models) -> dict:
+    """Every row of `models` and the size of their history tables: equal before and after a refused call."""
+    rows = {}
+    for model in models:
+        rows[model._meta.label] = list(model.objects.order_by("pk").values())
+        if hasattr(model, "history"):
+            rows[f"{model._meta.label} history"] = model.history.count()
+    return rows

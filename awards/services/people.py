@@ -64,14 +64,15 @@ def task_evaluations_bulk_set(
     manages, else nothing is saved and the message names nobody. Without `unit` (the whole tree, for
     the demo and commands) only the system or a superuser. One history row per written rating, by `by`.
     """
-    rows = list(rows)
-    if any(rating not in TaskRating.values for _, _, rating in rows):
-        raise ServiceError("Xếp loại phải là HTXS, HTT, HT hoặc KHT.")
-    person_ids = {pid for pid, _, _ in rows}
     if unit is None:
         require_superuser(by)
     else:
         require(by, Cap.MANAGE_PEOPLE, unit)
+    rows = list(rows)
+    if any(rating not in TaskRating.values for _, _, rating in rows):
+        raise ServiceError("Xếp loại phải là HTXS, HTT, HT hoặc KHT.")
+    person_ids = {pid for pid, _, _ in rows}
+    if unit is not None:
         if people_acted_on(by, unit).filter(pk__in=person_ids).count() != len(person_ids):
             raise ServiceError("Không lưu: có người không thuộc đơn vị này hoặc không tìm thấy.")
     existing = {}
