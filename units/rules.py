@@ -17,10 +17,10 @@ Capabilities (`Cap`):
 - `FILE`: prepare the unit's own filings (registrations, campaign drafts);
 - `SIGN`: act as the head of the unit (send a registration upward, launch a
   campaign, recognise an initiative);
-- `EDIT_UNIT`: change the unit's own record (name, header fields, head);
+- `EDIT_UNIT`: change the unit's own record (name, header fields, head), organise its emulation blocks;
 - `OVERSEE`: receive the filings of the units below (return, reopen deadlines);
 - `APPRAISE`: appraise what is addressed to the unit itself;
-- `ADMINISTER`: structure (child units, moves, blocks), accounts and roles,
+- `ADMINISTER`: structure (child units, moves), accounts and roles,
   revocations.
 
 The answer to "does a Phòng's (or the Sở's) TĐKT secretary read the schools'
@@ -253,7 +253,7 @@ def can_edit_unit(user, unit: Unit) -> bool:
 
 
 def can_manage_structure(user, unit: Unit) -> bool:
-    """Create child units, move units, manage blocks, grant roles, revoke awards: administrators."""
+    """Create child units, move units, grant roles, revoke awards: administrators."""
     return can(user, Cap.ADMINISTER, unit)
 
 
