@@ -12,8 +12,10 @@ outsider:
 """
 
 import datetime
+import inspect
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from config.celery import app as celery_app
 from units.enums import Gender, Role, SchoolLevel, UnitKind
@@ -143,3 +145,34 @@ def table_rows(*models) -> dict:
         if hasattr(model, "history"):
             rows[f"{model._meta.label} history"] = model.history.count()
     return rows
+
+
+def service_permission_tests(cases: dict, models: tuple, service_of):
+    """The three tests of an app's table of services that check `by` (bind them to `test_…` names).
+
+    `cases` maps a name to (capability key of ACTORS, act(world, by)); the app's `world` fixture builds
+    what the acts need; `models` are compared before and after; `service_of(name)` finds the function.
+    """
+
+    @pytest.mark.parametrize("case", cases)
+    def holder_succeeds(case, world, actors):
+        cap, act = cases[case]
+        before = table_rows(*models)
+        act(world, actors[ACTORS[cap][0]])
+        assert table_rows(*models) != before
+
+    @pytest.mark.parametrize("who", [1, 2], ids=["sibling_school", "inside_without_the_right"])
+    @pytest.mark.parametrize("case", cases)
+    def others_refused_and_nothing_changes(case, who, world, actors):
+        cap, act = cases[case]
+        before = table_rows(*models)
+        with pytest.raises(PermissionDenied):
+            act(world, actors[ACTORS[cap][who]])
+        assert table_rows(*models) == before
+
+    @pytest.mark.parametrize("name", sorted({name.split(":")[0] for name in cases}))
+    def by_is_a_keyword_without_default(name):
+        parameter = inspect.signature(service_of(name)).parameters["by"]
+        assert (parameter.kind, parameter.default) == (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.empty)
+
+    return holder_succeeds, others_refused_and_nothing_changes, by_is_a_keyword_without_default

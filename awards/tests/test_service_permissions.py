@@ -7,10 +7,8 @@ succeeds and changes something; the other two are refused with PermissionDenied 
 """
 
 import datetime
-import inspect
 
 import pytest
-from django.core.exceptions import PermissionDenied
 
 from awards import services
 from awards.enums import AuthorityKind, DisciplineKind, ServicePeriodKind, TaskRating
@@ -25,7 +23,7 @@ from awards.models import (
 )
 from awards.services import routes
 from awards.services.routes import authority_route_create, authority_route_supersede
-from conftest import ACTORS, table_rows
+from conftest import service_permission_tests
 from core.exceptions import ServiceError
 
 D = datetime.date
@@ -124,22 +122,11 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_service_done_by_the_holder_of_its_capability(case, world, actors):
-    cap, act = CASES[case]
-    before = table_rows(*MODELS)
-    act(world, actors[ACTORS[cap][0]])
-    assert table_rows(*MODELS) != before
-
-
-@pytest.mark.parametrize("who", [1, 2], ids=["sibling_school", "inside_without_the_right"])
-@pytest.mark.parametrize("case", CASES)
-def test_service_refused_to_others_and_nothing_changes(case, who, world, actors):
-    cap, act = CASES[case]
-    before = table_rows(*MODELS)
-    with pytest.raises(PermissionDenied):
-        act(world, actors[ACTORS[cap][who]])
-    assert table_rows(*MODELS) == before
+(
+    test_service_done_by_the_holder_of_its_capability,
+    test_service_refused_to_others_and_nothing_changes,
+    test_service_requires_by_as_a_keyword_without_default,
+) = service_permission_tests(CASES, MODELS, lambda name: getattr(services, name, None) or getattr(routes, name))
 
 
 def test_bulk_evaluations_with_a_person_outside_the_unit_save_nothing_and_name_nobody(world, actors, person_factory):
@@ -178,9 +165,3 @@ def test_decision_records_create_writes_history_rows_by_the_author(world, actors
     records = CASES["decision_records_create"][1](world, actors["secretary_a1"])
     created = AwardRecord.history.filter(history_type="+")
     assert [(h.id, h.history_user) for h in created] == [(records[0].pk, actors["secretary_a1"])]
-
-
-@pytest.mark.parametrize("name", CASES)
-def test_service_requires_by_as_a_keyword_without_default(name):
-    parameter = inspect.signature(getattr(services, name, None) or getattr(routes, name)).parameters["by"]
-    assert (parameter.kind, parameter.default) == (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.empty)

@@ -7,15 +7,13 @@ succeeds and changes something; the other two are refused with PermissionDenied 
 """
 
 import datetime
-import inspect
 
 import pytest
-from django.core.exceptions import PermissionDenied
 
 from campaigns import services
 from campaigns.enums import CampaignKind, DeadlineAction
 from campaigns.models import Campaign, CampaignAward, Compact, Deadline, DeadlineExtension, Phase
-from conftest import ACTORS, table_rows
+from conftest import service_permission_tests
 from units.enums import UnitKind
 from units.services import block_create, unit_create
 
@@ -108,30 +106,13 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_service_done_by_the_holder_of_its_capability(case, world, actors):
-    cap, act = CASES[case]
-    before = table_rows(*MODELS)
-    act(world, actors[ACTORS[cap][0]])
-    assert table_rows(*MODELS) != before
-
-
-@pytest.mark.parametrize("who", [1, 2], ids=["sibling_school", "inside_without_the_right"])
-@pytest.mark.parametrize("case", CASES)
-def test_service_refused_to_others_and_nothing_changes(case, who, world, actors):
-    cap, act = CASES[case]
-    before = table_rows(*MODELS)
-    with pytest.raises(PermissionDenied):
-        act(world, actors[ACTORS[cap][who]])
-    assert table_rows(*MODELS) == before
+(
+    test_service_done_by_the_holder_of_its_capability,
+    test_service_refused_to_others_and_nothing_changes,
+    test_service_requires_by_as_a_keyword_without_default,
+) = service_permission_tests(CASES, MODELS, lambda name: getattr(services, name))
 
 
 def test_campaign_update_history_row_names_by(world, actors):
     services.campaign_update(by=actors["secretary_a1"], campaign=world["plan"], place="Hà Nội")
     assert world["plan"].history.latest().history_user == actors["secretary_a1"]
-
-
-@pytest.mark.parametrize("name", CASES)
-def test_service_requires_by_as_a_keyword_without_default(name):
-    parameter = inspect.signature(getattr(services, name)).parameters["by"]
-    assert (parameter.kind, parameter.default) == (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.empty)

@@ -6,13 +6,12 @@ succeeds and changes something; the other two are refused with PermissionDenied 
 """
 
 import datetime
-import inspect
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
-from conftest import ACTORS, make_user, table_rows
+from conftest import make_user, service_permission_tests
 from units import services
 from units.enums import Gender, Role, UnitKind
 from units.models import EmulationBlock, Person, PersonTransfer, Unit, UnitRole
@@ -41,7 +40,7 @@ CASES = {
         "administer",
         lambda w, by: services.unit_create(by=by, name="Tổ mới", kind=UnitKind.TEAM, parent=w["school_a1"]),
     ),
-    "unit_create_root": (
+    "unit_create:root": (
         "superuser",
         lambda w, by: services.unit_create(by=by, name="Sở GD&ĐT mới", kind=UnitKind.DEPARTMENT),
     ),
@@ -83,22 +82,11 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_service_done_by_the_holder_of_its_capability(case, world, actors):
-    cap, act = CASES[case]
-    before = table_rows(*MODELS)
-    act(world, actors[ACTORS[cap][0]])
-    assert table_rows(*MODELS) != before
-
-
-@pytest.mark.parametrize("who", [1, 2], ids=["sibling_school", "inside_without_the_right"])
-@pytest.mark.parametrize("case", CASES)
-def test_service_refused_to_others_and_nothing_changes(case, who, world, actors):
-    cap, act = CASES[case]
-    before = table_rows(*MODELS)
-    with pytest.raises(PermissionDenied):
-        act(world, actors[ACTORS[cap][who]])
-    assert table_rows(*MODELS) == before
+(
+    test_service_done_by_the_holder_of_its_capability,
+    test_service_refused_to_others_and_nothing_changes,
+    test_service_requires_by_as_a_keyword_without_default,
+) = service_permission_tests(CASES, MODELS, lambda name: getattr(services, name))
 
 
 def test_person_transfer_to_a_unit_the_user_does_not_manage_is_refused(world, actors):
@@ -123,9 +111,3 @@ def test_service_write_outside_a_request_is_attributed_to_by(world, actors):
 def test_system_write_is_attributed_to_nobody(world):
     services.person_update(by=None, person=world["person"], phone="0987")
     assert world["person"].history.latest().history_user is None
-
-
-@pytest.mark.parametrize("name", sorted({name.removesuffix("_root") for name in CASES}))
-def test_service_requires_by_as_a_keyword_without_default(name):
-    parameter = inspect.signature(getattr(services, name)).parameters["by"]
-    assert (parameter.kind, parameter.default) == (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.empty)
