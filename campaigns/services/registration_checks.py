@@ -216,7 +216,9 @@ def registration_check(
                     + (f": {'; '.join(unmet)}" if unmet else ".")
                 )
     registered = registered_by_code(drafts)
-    quotas = [q for q in quota_rows(unit=unit, year=year, registered=registered, on_date=on_date) if q.registered]
+    quotas = []
+    if registered:
+        quotas = [q for q in quota_rows(unit=unit, year=year, registered=registered, on_date=on_date) if q.registered]
     for quota in quotas:
         if quota.is_over:
             for draft in drafts:

@@ -133,6 +133,9 @@ def test_phase_update_refuses_overlap_and_keeps_dates(office_campaign):
 # --- registrations and deadlines ---------------------------------------------------------
 
 
+EXPLAINED = "Hoàn thành xuất sắc nhiệm vụ năm trước; tên sáng kiến sẽ bổ sung sau khi tổ thống nhất."
+
+
 @pytest.fixture
 def registration(office_campaign, tree, personas, awards, person_factory):
     people = [person_factory(tree["school_a1"]), person_factory(tree["team_a1"])]
@@ -140,7 +143,11 @@ def registration(office_campaign, tree, personas, awards, person_factory):
         campaign=office_campaign,
         unit=tree["school_a1"],
         by=personas["secretary_a1"],
-        lines=[LineInput(person=people[0], title=awards["LDTT"]), LineInput(person=people[1], title=awards["CSTDCS"])],
+        lines=[
+            LineInput(person=people[0], title=awards["LDTT"]),
+            # No initiative named: a marked line, kept with the unit's explanation so it can be sent.
+            LineInput(person=people[1], title=awards["CSTDCS"], explanation=EXPLAINED),
+        ],
         collective_title=awards["TTLDTT"],
     )
 

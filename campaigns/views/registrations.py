@@ -149,8 +149,8 @@ def _prefilled(request, form, registration_action: str, campaign, unit):
 def _return_notes(registration) -> tuple[str, dict[int, str]]:
     """The last reason a registration was returned or sent back, and its per-line comments.
 
-    The level above writes a comment for a line as a line of the reason starting with
-    "Dòng <STT>:"; it is shown beside that line.
+    The level above writes a comment for a line in the reason as "Dòng <STT>: …" (up to the
+    next "Dòng <STT>:"); it is shown beside that line.
     """
     if registration is None or registration.status not in (S.RETURNED, S.DRAFT):
         return "", {}
@@ -170,7 +170,8 @@ def _return_notes(registration) -> tuple[str, dict[int, str]]:
     return last.comment, {orders[order]: text for order, text in by_order.items() if order in orders}
 
 
-LINE_COMMENT = re.compile(r"^\s*(?:dòng|stt)\s*(\d+)\s*[:.\-–]\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+# The reason is stored on one line (NFC, single spaces), so comments are split at each "Dòng <STT>:".
+LINE_COMMENT = re.compile(r"\b(?:dòng|stt)\s*(\d+)\s*:\s*(.+?)(?=\s*\b(?:dòng|stt)\s*\d+\s*:|$)", re.IGNORECASE)
 
 
 @view_rule(REGISTRATION_FILE)
@@ -304,11 +305,19 @@ def registration_overview(request, pk):
     overview_filter = OverviewFilter(request.GET, queryset=selectors.registration_overview(request.user, campaign))
     page = paginate(request, overview_filter.qs)
     totals = selectors.registration_totals(request.user, campaign)
+    not_counted = totals.pop("not_counted")
     counts = selectors.registration_overview_counts(request.user, campaign)
     return render(
         request,
         "campaigns/registration_overview.html",
-        {"campaign": campaign, "filter": overview_filter, "page": page, "totals": totals, "counts": counts},
+        {
+            "campaign": campaign,
+            "filter": overview_filter,
+            "page": page,
+            "totals": totals,
+            "not_counted": not_counted,
+            "counts": counts,
+        },
     )
 
 
