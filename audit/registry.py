@@ -19,6 +19,7 @@ the person's present unit.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Model, Q, QuerySet
 
@@ -55,7 +56,7 @@ class Audited:
     def key(self) -> str:
         return self.model._meta.label_lower
 
-    @property
+    @cached_property  # the `history` descriptor builds a manager on each access
     def history_model(self):
         return self.model.history.model
 

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from core.rules import view_rule
-from core.views import paginate
+from core.views import PAGE_SIZE
 from units.view_rules import AUDIT_READ
 
 from . import selectors
@@ -27,6 +27,6 @@ def audit_list(request):
             "date_to": data["date_to"],
             "unit": data["unit"],
         }
-    page = paginate(request, selectors.audit_entries_visible_to(user, **filters))
-    rows = selectors.audit_rows(list(page.object_list))
+    page = selectors.audit_page(user, page=request.GET.get("page"), per_page=PAGE_SIZE, **filters)
+    rows = selectors.audit_rows(page.object_list)
     return render(request, "audit/audit_list.html", {"form": form, "page": page, "rows": rows})
