@@ -90,6 +90,8 @@ TARGETS = {
     ("campaigns:deadline_complete", "unit_pk"): "school",
     ("campaigns:registration_edit", "pk"): "campaign",
     ("campaigns:registration_edit", "unit_pk"): "school",
+    ("campaigns:registration_line_check", "pk"): "campaign",
+    ("campaigns:registration_line_check", "unit_pk"): "school",
     ("campaigns:registration_detail", "pk"): "registration",
     ("campaigns:registration_transition", "pk"): "registration",
     ("campaigns:registration_overview", "pk"): "campaign",
