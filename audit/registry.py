@@ -36,6 +36,7 @@ from awards.models import (
     TaskEvaluation,
 )
 from campaigns.models import Campaign, Registration
+from nominations.models import Attachment, Dossier, Nomination
 from units.models import Person, Unit, UnitRole
 
 
@@ -168,6 +169,29 @@ AUDITED_MODELS: tuple[Audited, ...] = (
         lambda u, p, c: Q(unit_id__in=u.values("pk")),
         lambda r: f"{_name(r.unit)} – {_name(r.campaign)}",
         ("unit", "campaign"),
+    ),
+    Audited(
+        Dossier,
+        "Hồ sơ đề nghị khen thưởng",
+        lambda u, p, c: Q(unit_id__in=u.values("pk")),
+        lambda r: f"{_name(r.unit)} – {r.get_round_kind_display()} {r.school_year}-{r.school_year + 1}",
+        ("unit",),
+    ),
+    Audited(
+        Nomination,
+        "Đề nghị khen thưởng",
+        # Seen by the auditors of the proposing unit (the dossier's), as the dossier itself.
+        lambda u, p, c: Q(dossier_id__in=Dossier.objects.filter(unit_id__in=u.values("pk")).values("pk")),
+        lambda r: f"{_name(r.award_type)} – {_name(r.person, 'full_name') or _name(r.unit)}",
+        ("award_type", "person", "unit"),
+    ),
+    Audited(
+        Attachment,
+        "Minh chứng của đề nghị",
+        lambda u, p, c: Q(
+            nomination_id__in=Nomination.objects.filter(dossier__unit_id__in=u.values("pk")).values("pk")
+        ),
+        lambda r: r.original_name,
     ),
 )
 

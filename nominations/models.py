@@ -1,1 +1,199 @@
-"""Nomination dossiers arrive with their issue (see ROADMAP.md, item 1)."""
+"""Dossiers (hồ sơ đề nghị khen thưởng), their nominations (đề nghị) and evidence attachments.
+
+Statuses change only through the two workflows of `workflows.py` (core.workflow);
+every other write goes through `services.py`. Each row carries the integer
+`version` of `core.models.Versioned` (optimistic lock of edit forms and transitions).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel, Versioned
+
+from .enums import EDITABLE_STATES, DossierStatus, NominationStatus, Procedure, RoundKind
+
+# Evidence kinds accepted, by the type detected from the content: the stored file's extension.
+ATTACHMENT_EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
+class Dossier(Versioned, TimeStampedModel):
+    """One hồ sơ đề nghị khen thưởng of a proposing unit, addressed to the unit that appraises it."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name="đơn vị đề nghị", on_delete=models.PROTECT, related_name="dossiers"
+    )
+    round_kind = models.CharField("đợt xét", max_length=16, choices=RoundKind.choices)
+    school_year = models.PositiveSmallIntegerField("năm học (năm bắt đầu)", help_text="2024 là năm học 2024-2025")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name="phong trào",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    procedure = models.CharField("thủ tục", max_length=16, choices=Procedure.choices, default=Procedure.NORMAL)
+    # The next unit of the route (awards.routing.route) of the dossier's awards; kept up to date by the services.
+    receiving_unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name="đơn vị tiếp nhận, thẩm định",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
+    )
+    title = models.CharField("trích yếu", max_length=500, blank=True)
+    summary = models.TextField("tóm tắt (thủ tục đơn giản)", blank=True)
+    submission_number = models.CharField("số tờ trình", max_length=64, blank=True)
+    submission_date = models.DateField("ngày tờ trình", null=True, blank=True)
+    submission_signer = models.CharField("người ký tờ trình", max_length=255, blank=True)
+    status = models.CharField(
+        "trạng thái", max_length=16, choices=DossierStatus.choices, default=DossierStatus.DRAFT, db_index=True
+    )
+    sent_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "hồ sơ đề nghị khen thưởng"
+        verbose_name_plural = "hồ sơ đề nghị khen thưởng"
+        ordering = ["-school_year", "-created_at", "-id"]
+        indexes = [models.Index(fields=["receiving_unit", "status"], name="dossier_inbox")]
+
+    def __str__(self):
+        return f"Hồ sơ đề nghị khen thưởng – {self.unit} – {self.get_round_kind_display()} {self.school_year_label}"
+
+    def get_absolute_url(self):
+        return reverse("nominations:dossier_detail", args=[self.pk])
+
+    @property
+    def school_year_label(self) -> str:
+        return f"{self.school_year}-{self.school_year + 1}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATES
+
+
+class Nomination(Versioned, TimeStampedModel):
+    """One award proposed for one person or one collective (the unit itself or one of its teams)."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="nominations")
+    person = models.ForeignKey(
+        "units.Person", verbose_name="cá nhân", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name="tập thể", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    award_type = models.ForeignKey(
+        "awards.AwardType", verbose_name="danh hiệu / hình thức đề nghị", on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.TextField("tóm tắt thành tích", blank=True)
+    status = models.CharField(
+        "trạng thái", max_length=24, choices=NominationStatus.choices, default=NominationStatus.PROPOSED, db_index=True
+    )
+    # The engine's verdict when the nomination (or another of the same candidate in the dossier) last changed,
+    # kept so that lists show it without running the engine once per row.
+    verdict = models.CharField("kết quả kiểm tra điều kiện", max_length=16, blank=True)
+    reasons = models.JSONField("lý do", default=list, blank=True)
+    checked_at = models.DateTimeField("kiểm tra lúc", null=True, blank=True)
+    # The nomination of the level below this one rolls up from (same nominee, same award), if any.
+    source = models.ForeignKey(
+        "self", verbose_name="đề nghị của cấp dưới", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="chuyên viên ghi ý kiến vượt điều kiện",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    overridden_at = models.DateTimeField("ghi ý kiến lúc", null=True, blank=True)
+    override_criterion = models.CharField("tiêu chuẩn, căn cứ pháp lý áp dụng", max_length=500, blank=True)
+    override_reason = models.TextField("lý do", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "đề nghị khen thưởng"
+        verbose_name_plural = "đề nghị khen thưởng"
+        ordering = ["dossier", "award_type__rank", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(person__isnull=False, unit__isnull=True) | Q(person__isnull=True, unit__isnull=False)),
+                name="nomination_one_candidate",
+            ),
+            models.UniqueConstraint(
+                fields=["dossier", "person", "award_type"],
+                condition=Q(person__isnull=False),
+                name="nomination_person_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["dossier", "unit", "award_type"],
+                condition=Q(unit__isnull=False),
+                name="nomination_unit_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.award_type} – {self.candidate_name}"
+
+    def get_absolute_url(self):
+        return f"{self.dossier.get_absolute_url()}#de-nghi-{self.pk}"
+
+    @property
+    def candidate(self):
+        return self.person or self.unit
+
+    @property
+    def candidate_name(self) -> str:
+        return self.person.full_name if self.person_id else self.unit.name
+
+    @property
+    def is_collective(self) -> bool:
+        return self.unit_id is not None
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.overridden_by_id is not None
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    """A generated name under the dossier's prefix: never the uploader's name, never a path they chose."""
+    extension = ATTACHMENT_EXTENSIONS.get(instance.content_type, ".bin")
+    return f"nominations/{instance.nomination.dossier_id}/{uuid.uuid4().hex}{extension}"
+
+
+class Attachment(TimeStampedModel):
+    """An evidence file of a nomination, stored through Django's storage API and served by a checked view."""
+
+    nomination = models.ForeignKey(
+        Nomination, verbose_name="đề nghị", on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField("tệp", upload_to=attachment_path, max_length=255)
+    original_name = models.CharField("tên tệp gốc", max_length=200)
+    content_type = models.CharField("loại tệp", max_length=64)
+    size = models.PositiveIntegerField("dung lượng (byte)")
+    description = models.CharField("mô tả", max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "minh chứng"
+        verbose_name_plural = "minh chứng"
+        ordering = ["nomination", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("nominations:attachment_download", args=[self.pk])

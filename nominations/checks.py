@@ -1,0 +1,133 @@
+"""What must hold before a dossier travels: the engine's verdict per nomination and a completeness list.
+
+Pure functions over rows already loaded, returning Vietnamese reasons, plus
+`verdicts_refresh`, which asks the awards engine for every nomination of the
+candidates given, handing in the codes proposed for the same candidate in the
+same dossier as *pending* (a CSTĐCS next to the same person's LĐTT is "to be
+decided in this round", not "missing") once the engine takes that keyword.
+"""
+
+import datetime
+import inspect
+from collections import defaultdict
+
+from django.utils import timezone
+
+from awards import engine
+from awards.enums import AuthorityKind, Verdict
+from awards.rules_engine.base import NOT_MET, REVIEW
+
+from .enums import Procedure
+
+# Awards whose nomination needs at least one evidence file under the normal procedure: those decided at the
+# province or above, where the achievement report must be substantiated. [U] a documented default of the
+# portal, not an article of law (LAW.md (d) lists the report, not its evidence); change it here.
+EVIDENCE_REQUIRED_AUTHORITIES = frozenset(
+    {
+        AuthorityKind.PROVINCIAL_CHAIR,
+        AuthorityKind.MINISTER,
+        AuthorityKind.PRIME_MINISTER,
+        AuthorityKind.PRESIDENT,
+    }
+)
+# How many problems a refusal lists before "và N vấn đề khác".
+MAX_LISTED = 8
+
+
+def _engine_takes_pending(func) -> bool:
+    return "pending" in inspect.signature(func).parameters
+
+
+def verdicts_refresh(nominations, *, year: int, on_date: datetime.date | None = None) -> None:
+    """Run the engine for each candidate of `nominations` (all of one dossier) and store verdict and reasons.
+
+    One engine call per candidate (its facts are loaded once for all its awards), so the cost grows with
+    the number of candidates: it runs on writes (adding, importing, sending), never on a page render.
+    """
+    by_candidate = defaultdict(list)
+    for n in nominations:
+        by_candidate[("p", n.person_id) if n.person_id else ("u", n.unit_id)].append(n)
+    now = timezone.now()
+    for group in by_candidate.values():
+        candidate = group[0].person if group[0].person_id else group[0].unit
+        codes = [n.award_type.code for n in group]
+        kwargs = {"on_date": on_date}
+        if _engine_takes_pending(engine.check_codes):
+            kwargs["pending"] = frozenset(codes)
+        results = {r.award_code: r for r in engine.check_codes(candidate, codes, year, **kwargs)}
+        for n in group:
+            result = results.get(n.award_type.code)
+            if result is None:
+                n.verdict = ""
+                n.reasons = [
+                    {
+                        "status": NOT_MET,
+                        "text": f"«{n.award_type.name}» không có hiệu lực vào ngày xét.",
+                        "legal_basis": "",
+                    }
+                ]
+            else:
+                n.verdict = result.verdict
+                n.reasons = [
+                    {"status": r.status, "text": r.text, "legal_basis": r.legal_basis} for r in result.reasons
+                ]
+            n.checked_at = now
+    flat = [n for group in by_candidate.values() for n in group]
+    if flat:
+        type(flat[0]).objects.bulk_update(flat, ["verdict", "reasons", "checked_at"])
+
+
+def nomination_problems(nomination, *, procedure: str, attachment_count: int) -> list[str]:
+    """Why one nomination is not ready to travel (empty: ready). Reads only the row and the count given."""
+    problems = []
+    award = nomination.award_type
+    if not nomination.summary.strip():
+        problems.append("chưa có tóm tắt thành tích")
+    if procedure == Procedure.NORMAL and award.authority_kind in EVIDENCE_REQUIRED_AUTHORITIES and not attachment_count:
+        problems.append("chưa có minh chứng (tệp PDF, JPEG hoặc PNG)")
+    if not nomination.verdict:
+        problems.append("chưa kiểm tra được điều kiện khen thưởng")
+    elif nomination.verdict == Verdict.NOT_ELIGIBLE and not nomination.is_overridden:
+        problems.append(
+            "không đủ điều kiện theo kiểm tra tự động; chỉ gửi được khi chuyên viên cấp trên ghi ý kiến "
+            "(tiêu chuẩn áp dụng và lý do)"
+        )
+    return [f"{nomination.candidate_name} – {award.name}: {p}" for p in problems]
+
+
+def dossier_problems(dossier, nominations, attachment_counts: dict[int, int]) -> list[str]:
+    """The completeness checklist of a dossier and of the nominations that travel with it."""
+    problems = []
+    if not nominations:
+        problems.append("Hồ sơ chưa có đề nghị nào.")
+    if not dossier.submission_number.strip():
+        problems.append("Chưa ghi số tờ trình.")
+    if dossier.submission_date is None:
+        problems.append("Chưa ghi ngày tờ trình.")
+    if not dossier.submission_signer.strip():
+        problems.append("Chưa ghi người ký tờ trình.")
+    if dossier.procedure == Procedure.SIMPLIFIED and not dossier.summary.strip():
+        problems.append("Thủ tục đơn giản: chưa có bản tóm tắt thành tích của hồ sơ.")
+    if dossier.receiving_unit_id is None:
+        problems.append("Chưa xác định được đơn vị tiếp nhận hồ sơ (tuyến trình).")
+    for n in nominations:
+        problems += [
+            p[0].upper() + p[1:] + "."
+            for p in nomination_problems(
+                n, procedure=dossier.procedure, attachment_count=attachment_counts.get(n.pk, 0)
+            )
+        ]
+    return problems
+
+
+def refusal_text(problems: list[str]) -> str:
+    listed = problems[:MAX_LISTED]
+    more = len(problems) - len(listed)
+    text = "Hồ sơ chưa đủ để gửi: " + " ".join(listed)
+    return text + (f" (và {more} vấn đề khác)." if more else "")
+
+
+def reasons_summary(reasons: list[dict]) -> list[dict]:
+    """The reasons a page shows: failures and review points first."""
+    order = {NOT_MET: 0, REVIEW: 1}
+    return sorted(reasons, key=lambda r: order.get(r.get("status"), 2))

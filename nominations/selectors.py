@@ -1,0 +1,97 @@
+"""Every read a nominations page shows, scoped to the user.
+
+A dossier is visible to whoever may READ its proposing unit, and, once sent, to whoever may APPRAISE its
+receiving unit (its reviewers and head, even when that unit is not above the proposing one, e.g. a UBND).
+Outside that it is not found (404), and so are its nominations and attachments.
+"""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from units.rules import Cap, scope_q
+from units.selectors import valid_pk
+
+from .enums import RECEIVED_STATES
+from .models import Attachment, Dossier, Nomination
+
+
+def _visible_q(user) -> Q:
+    return scope_q(user, Cap.READ, "unit") | (
+        scope_q(user, Cap.APPRAISE, "receiving_unit") & Q(status__in=RECEIVED_STATES)
+    )
+
+
+def dossiers_visible_to(user, filters: dict | None = None) -> QuerySet[Dossier]:
+    """Visible dossiers with their units, campaign and number of nominations; `filters`: status, school_year,
+    round_kind, unit (id), q (text in the title or the tờ trình number)."""
+    if not user.is_authenticated:
+        return Dossier.objects.none()
+    rows = (
+        Dossier.objects.filter(_visible_q(user))
+        .select_related("unit", "receiving_unit", "campaign")
+        .annotate(nomination_count=Count("nominations"))
+    )
+    filters = filters or {}
+    if filters.get("status"):
+        rows = rows.filter(status=filters["status"])
+    if filters.get("round_kind"):
+        rows = rows.filter(round_kind=filters["round_kind"])
+    if filters.get("school_year"):
+        rows = rows.filter(school_year=filters["school_year"])
+    if filters.get("unit"):
+        rows = rows.filter(unit_id=filters["unit"])
+    if filters.get("q"):
+        rows = rows.filter(Q(title__icontains=filters["q"]) | Q(submission_number__icontains=filters["q"]))
+    return rows
+
+
+def dossier_inbox(user, filters: dict | None = None) -> QuerySet[Dossier]:
+    """Dossiers addressed to a unit the user appraises for (its reviewers and head), once sent."""
+    if not user.is_authenticated:
+        return Dossier.objects.none()
+    return dossiers_visible_to(user, filters).filter(
+        scope_q(user, Cap.APPRAISE, "receiving_unit"), status__in=RECEIVED_STATES
+    )
+
+
+def dossiers_of_own_units(user, filters: dict | None = None) -> QuerySet[Dossier]:
+    """Dossiers of the units the user files or signs for (the "mine" tab)."""
+    if not user.is_authenticated:
+        return Dossier.objects.none()
+    return dossiers_visible_to(user, filters).filter(scope_q(user, Cap.FILE, "unit") | scope_q(user, Cap.SIGN, "unit"))
+
+
+def dossier_get_visible(user, pk) -> Dossier:
+    return get_object_or_404(
+        Dossier.objects.filter(_visible_q(user)).select_related("unit", "receiving_unit", "campaign", "created_by"),
+        pk=valid_pk(pk),
+    )
+
+
+def dossier_nominations(dossier: Dossier) -> list[Nomination]:
+    """The nominations of a dossier with everything the page shows, in a constant number of queries."""
+    rows = list(
+        dossier.nominations.select_related("person__unit", "unit", "award_type", "overridden_by").prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+        )
+    )
+    for row in rows:
+        row.dossier = dossier  # the workflow predicates read it; no query per row
+    return rows
+
+
+def nomination_get_visible(user, pk) -> Nomination:
+    nomination = get_object_or_404(
+        Nomination.objects.select_related("dossier__unit", "dossier__receiving_unit", "person", "unit", "award_type"),
+        pk=valid_pk(pk),
+        dossier__in=Dossier.objects.filter(_visible_q(user)),
+    )
+    return nomination
+
+
+def attachment_get_visible(user, pk) -> Attachment:
+    return get_object_or_404(
+        Attachment.objects.select_related("nomination__dossier__unit"),
+        pk=valid_pk(pk),
+        nomination__dossier__in=Dossier.objects.filter(_visible_q(user)),
+    )

@@ -1,0 +1,475 @@
+"""Every write of the nominations app (keyword-only, `by` checked through the permission kernel).
+
+`by=None` is the system itself (demo seeding, commands). Status changes go
+through `workflows.py` (`dossier_transition`, `nomination_transition`), never here.
+"""
+
+import datetime
+import re
+import unicodedata
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from awards.engine import award_type_in_force
+from awards.fit import AUTHORITY_RANK, award_fit_problem
+from awards.models import AwardType
+from awards.routing import RouteStatus, routes_for
+from campaigns.enums import CampaignStatus, RegistrationStatus
+from campaigns.models import Registration
+from campaigns.selectors import may_register
+from campaigns.services import offered_codes
+from core import workflow
+from core.exceptions import ServiceError
+from core.models import version_check_and_bump
+from core.text import nfc
+from units.enums import UnitKind
+from units.models import Person, Unit
+from units.rules import Cap, people_acted_on, require
+
+from .checks import verdicts_refresh
+from .enums import DossierStatus, NominationStatus, Procedure, RoundKind
+from .models import ATTACHMENT_EXTENSIONS, Attachment, Dossier, Nomination
+
+NOT_FOUND_PERSON = "Có người không thuộc đơn vị này hoặc không tìm thấy."
+NOT_FOUND_COLLECTIVE = "Tập thể không thuộc đơn vị này hoặc không tìm thấy."
+DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# Content signatures of the only evidence kinds accepted.
+MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+EXTENSION_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+TYPE_LABELS = {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG"}
+
+
+def attachment_max_bytes() -> int:
+    """Setting NOMINATION_ATTACHMENT_MAX_BYTES; default 10 MB."""
+    return int(getattr(settings, "NOMINATION_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES))
+
+
+# --- routing -------------------------------------------------------------------------------------
+
+
+def receiving_unit_for(unit: Unit, codes, on_date: datetime.date | None = None) -> Unit | None:
+    """The unit a dossier of `unit` proposing `codes` goes to: the next unit of the awards' routes.
+
+    Of the routed awards, the next hop nearest the proposing unit (the deepest) appraises first; when no
+    award is routed (none yet, all decided by the unit's own head, or no route configured) the parent unit.
+    """
+    hops = []
+    for r in routes_for(unit, list(dict.fromkeys(codes)), on_date) if codes else []:
+        if r.status == RouteStatus.ROUTED and len(r.chain) > 1:
+            hops.append(r.chain[1])
+    if hops:
+        return max(hops, key=lambda u: (u.depth, -u.pk))
+    return unit.parent
+
+
+def _refresh_receiving_unit(dossier: Dossier) -> None:
+    codes = list(dossier.nominations.values_list("award_type__code", flat=True))
+    receiving = receiving_unit_for(dossier.unit, codes)
+    if receiving is not None and receiving.pk != dossier.receiving_unit_id:
+        dossier.receiving_unit = receiving
+        dossier.save(update_fields=["receiving_unit", "updated_at"])
+
+
+# --- dossiers ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_create(
+    *,
+    by,
+    unit: Unit,
+    round_kind: str,
+    school_year: int,
+    campaign=None,
+    procedure: str = Procedure.NORMAL,
+    title: str = "",
+) -> Dossier:
+    """Open a draft dossier of `unit` (FILE on the unit).
+
+    A draft of the same unit, round, school year, campaign and procedure already open is returned instead
+    of a second one (a double click files once). Side effects: the dossier's history row.
+    """
+    require(by, Cap.FILE, unit)
+    if unit.kind == UnitKind.TEAM:
+        raise ServiceError("Tổ chuyên môn không lập hồ sơ riêng; hồ sơ do trường lập, đề nghị tập thể tổ trong đó.")
+    if round_kind not in RoundKind.values:
+        raise ServiceError("Đợt xét không hợp lệ.")
+    if procedure not in Procedure.values:
+        raise ServiceError("Thủ tục không hợp lệ.")
+    if not (2000 <= int(school_year) <= 2100):
+        raise ServiceError("Năm học không hợp lệ.")
+    if round_kind == RoundKind.CAMPAIGN:
+        if campaign is None:
+            raise ServiceError("Hồ sơ theo phong trào phải chọn phong trào.")
+        if campaign.status != CampaignStatus.LAUNCHED or not may_register(campaign, unit):
+            raise ServiceError("Phong trào chưa phát động, đã kết thúc hoặc không áp dụng cho đơn vị này.")
+    elif campaign is not None:
+        raise ServiceError("Chỉ hồ sơ theo phong trào mới gắn với một phong trào.")
+    Unit.objects.select_for_update().get(pk=unit.pk)  # one draft at a time per unit, even on a double click
+    existing = Dossier.objects.filter(
+        unit=unit,
+        round_kind=round_kind,
+        school_year=school_year,
+        campaign=campaign,
+        procedure=procedure,
+        status=DossierStatus.DRAFT,
+    ).first()
+    if existing is not None:
+        return existing
+    return Dossier.objects.create(
+        unit=unit,
+        round_kind=round_kind,
+        school_year=school_year,
+        campaign=campaign,
+        procedure=procedure,
+        title=nfc(title)[:500],
+        receiving_unit=unit.parent,
+        created_by=by,
+    )
+
+
+DOSSIER_FIELDS = ("title", "summary", "procedure", "submission_number", "submission_date", "submission_signer")
+
+
+@transaction.atomic
+def dossier_update(*, by, dossier: Dossier, version: int | None, **changes) -> Dossier:
+    """Change the tờ trình data, the title, the summary or the procedure of an editable dossier (FILE).
+
+    Refuses a stale form. Saves only the fields given. Side effects: the dossier's history row.
+    """
+    locked = Dossier.objects.select_for_update().select_related("unit").get(pk=dossier.pk)
+    require(by, Cap.FILE, locked.unit)
+    unknown = set(changes) - set(DOSSIER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown dossier fields: {sorted(unknown)}")
+    if not locked.is_editable:
+        raise ServiceError(f"Hồ sơ đang ở trạng thái «{locked.get_status_display()}», không sửa được.")
+    if "procedure" in changes and changes["procedure"] not in Procedure.values:
+        raise ServiceError("Thủ tục không hợp lệ.")
+    date = changes.get("submission_date")
+    if date is not None and date > timezone.localdate():
+        raise ServiceError("Ngày tờ trình không được sau ngày hôm nay.")
+    version_check_and_bump(locked, version)
+    changed = ["version", "updated_at"]
+    for name, value in changes.items():
+        if isinstance(value, str):
+            value = nfc(value)
+        if getattr(locked, name) != value:
+            setattr(locked, name, value)
+            changed.append(name)
+    locked.save(update_fields=changed)
+    return locked
+
+
+# --- nominations ---------------------------------------------------------------------------------
+
+
+def _lock_editable(dossier: Dossier, by) -> Dossier:
+    locked = Dossier.objects.select_for_update().select_related("unit", "campaign").get(pk=dossier.pk)
+    require(by, Cap.FILE, locked.unit)
+    if not locked.is_editable:
+        raise ServiceError(
+            f"Hồ sơ đang ở trạng thái «{locked.get_status_display()}»: không thêm hoặc sửa đề nghị được."
+        )
+    return locked
+
+
+def _check_person(by, dossier: Dossier, person: Person) -> None:
+    """The person belongs to the proposing unit or one of its teams, is active, and `by` may file for them."""
+    own = person.unit_id == dossier.unit_id or (
+        person.unit.kind == UnitKind.TEAM and person.unit.parent_id == dossier.unit_id
+    )
+    if not own or not person.is_active or not people_acted_on(by, dossier.unit, Cap.FILE).filter(pk=person.pk).exists():
+        raise ServiceError(NOT_FOUND_PERSON)
+
+
+def _check_collective(dossier: Dossier, unit: Unit) -> None:
+    if unit.pk != dossier.unit_id and not (unit.kind == UnitKind.TEAM and unit.parent_id == dossier.unit_id):
+        raise ServiceError(NOT_FOUND_COLLECTIVE)
+
+
+def _award_for(dossier: Dossier, award_code: str, *, collective: bool, offered) -> AwardType:
+    award = award_type_in_force(award_code, timezone.localdate())
+    # Nominations follow the route to any authority: only the kind of recipient is checked here, not the
+    # registration's ceiling (awards.fit), which is about what a unit aims at when the year starts.
+    problem = award_fit_problem(
+        award, collective=collective, unit_kind=dossier.unit.kind, ceiling={dossier.unit.kind: max(AUTHORITY_RANK.values())}
+    )
+    if problem:
+        raise ServiceError(problem)
+    if offered is not None and award.code not in offered:
+        raise ServiceError(f"«{award.name}» không có trong các hình thức khen thưởng của phong trào.")
+    return award
+
+
+def _after_change(dossier: Dossier, candidates) -> None:
+    """Re-run the engine for the candidates touched (their other nominations' pending codes changed too)."""
+    person_ids = {c.pk for c in candidates if isinstance(c, Person)}
+    unit_ids = {c.pk for c in candidates if isinstance(c, Unit)}
+    rows = list(
+        dossier.nominations.filter(person_id__in=person_ids).select_related("person", "award_type")
+    ) + list(dossier.nominations.filter(unit_id__in=unit_ids).select_related("unit", "award_type"))
+    verdicts_refresh(rows, year=dossier.school_year)
+    _refresh_receiving_unit(dossier)
+
+
+@transaction.atomic
+def nomination_add(
+    *, by, dossier: Dossier, award_code: str, person: Person | None = None, unit: Unit | None = None, summary: str = ""
+) -> Nomination:
+    """Propose `award_code` for a person or a collective (the unit or one of its teams) in an editable dossier.
+
+    Refuses a candidate outside the proposing unit (unnamed), an award not for that kind of recipient, not
+    in force or not offered by the dossier's campaign. The same award for the same candidate is returned, not
+    added twice. Side effects: the engine's verdict stored on the candidate's nominations of the dossier,
+    the dossier's receiving unit brought in line with the routes, history rows.
+    """
+    locked = _lock_editable(dossier, by)
+    if (person is None) == (unit is None):
+        raise ServiceError("Chọn một cá nhân hoặc một tập thể.")
+    if person is not None:
+        _check_person(by, locked, person)
+    else:
+        _check_collective(locked, unit)
+    offered = offered_codes(locked.campaign) if locked.campaign_id else None
+    award = _award_for(locked, award_code, collective=unit is not None, offered=offered)
+    same = Nomination.objects.filter(dossier=locked, award_type__code=award.code)
+    existing = (same.filter(person=person) if person is not None else same.filter(unit=unit)).first()
+    if existing is not None:
+        return existing
+    nomination = Nomination.objects.create(
+        dossier=locked, person=person, unit=unit, award_type=award, summary=nfc(summary)
+    )
+    _after_change(locked, [person or unit])
+    nomination.refresh_from_db()
+    return nomination
+
+
+@transaction.atomic
+def nomination_update(*, by, nomination: Nomination, version: int | None, summary: str) -> Nomination:
+    """Change the achievement summary (FILE on the proposing unit), while the dossier is editable or the
+    nomination was returned for correction. Refuses a stale form. Side effects: history row."""
+    locked = Nomination.objects.select_for_update().select_related("dossier__unit").get(pk=nomination.pk)
+    require(by, Cap.FILE, locked.dossier.unit)
+    if not (locked.dossier.is_editable or locked.status == NominationStatus.RETURNED):
+        raise ServiceError("Đề nghị đã gửi cấp trên; chỉ sửa được khi hồ sơ hoặc đề nghị bị trả lại.")
+    version_check_and_bump(locked, version)
+    locked.summary = nfc(summary)
+    locked.save(update_fields=["summary", "version", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def nomination_delete(*, by, nomination: Nomination) -> None:
+    """Withdraw a nomination from an editable dossier (FILE). Side effects: verdicts of the candidate's
+    other nominations recomputed (their pending codes changed)."""
+    dossier = _lock_editable(nomination.dossier, by)
+    candidate = nomination.person or nomination.unit
+    Nomination.objects.filter(pk=nomination.pk, dossier=dossier).delete()
+    _after_change(dossier, [candidate])
+
+
+@transaction.atomic
+def nominations_from_registration(*, by, dossier: Dossier, award_codes=None) -> list[Nomination]:
+    """One click: nominate everyone registered in the dossier's campaign, from the unit's submitted registration.
+
+    People lines give their title and commendation; team lines and the unit's own targets give collective
+    nominations. `award_codes` keeps only those awards. Lines already nominated are skipped, so a second
+    click adds nothing; lines that do not fit (recipient kind, not offered, not in force) are skipped too.
+    Returns the nominations created. Side effects: verdicts of the candidates, receiving unit, history rows.
+    """
+    locked = _lock_editable(dossier, by)
+    if locked.campaign_id is None:
+        raise ServiceError("Hồ sơ không gắn với phong trào nào nên không lấy được danh sách đăng ký.")
+    registration = Registration.objects.filter(
+        campaign=locked.campaign, unit=locked.unit, status=RegistrationStatus.SUBMITTED
+    ).first()
+    if registration is None:
+        raise ServiceError("Đơn vị chưa gửi bản đăng ký thi đua của phong trào này.")
+    wanted = set(award_codes) if award_codes else None
+    offered = offered_codes(locked.campaign)
+    allowed_people = set(people_acted_on(by, locked.unit, Cap.FILE).values_list("pk", flat=True))
+    pairs = []  # (person, unit, award)
+    for line in registration.lines.select_related("person__unit", "title", "commendation"):
+        if line.person_id not in allowed_people or not line.person.is_active:
+            continue
+        pairs += [(line.person, None, a) for a in (line.title, line.commendation) if a is not None]
+    for line in registration.collective_lines.select_related("team", "title", "commendation"):
+        pairs += [(None, line.team, a) for a in (line.title, line.commendation) if a is not None]
+    pairs += [
+        (None, locked.unit, a)
+        for a in (registration.collective_title, registration.collective_commendation)
+        if a is not None
+    ]
+    existing = {
+        (p, u, code)
+        for p, u, code in locked.nominations.values_list("person_id", "unit_id", "award_type__code")
+    }
+    fitting = {}  # (code, collective) -> the award, or None when it does not fit
+    created = []
+    for person, unit, registered in pairs:
+        code = registered.code
+        key = (getattr(person, "pk", None), getattr(unit, "pk", None), code)
+        if key in existing or (wanted is not None and code not in wanted):
+            continue
+        kind = (code, unit is not None)
+        if kind not in fitting:
+            try:
+                fitting[kind] = _award_for(locked, code, collective=unit is not None, offered=offered)
+            except ServiceError:
+                fitting[kind] = None
+        if fitting[kind] is None:
+            continue
+        existing.add(key)
+        created.append(Nomination(dossier=locked, person=person, unit=unit, award_type=fitting[kind]))
+    Nomination.objects.bulk_create(created)
+    if created:
+        # bulk_create writes no history rows: write them, as every other write of an audited model does.
+        saved = list(
+            locked.nominations.filter(pk__in=[n.pk for n in created]).select_related("person", "unit", "award_type")
+        )
+        Nomination.history.bulk_history_create(saved, default_user=by, default_date=timezone.now())
+        _after_change(locked, [n.person or n.unit for n in saved])
+    return list(locked.nominations.filter(pk__in=[n.pk for n in created]).select_related("award_type"))
+
+
+@transaction.atomic
+def nomination_override(*, by, nomination: Nomination, version: int | None, criterion: str, reason: str) -> Nomination:
+    """A reviewer of the receiving level (APPRAISE there) lets a nomination the engine found not eligible travel,
+    naming the legal criterion relied on and the reason. Refuses a stale form, an empty criterion or reason.
+    Side effects: who and when are kept on the row; history row."""
+    locked = Nomination.objects.select_for_update().select_related("dossier__receiving_unit").get(pk=nomination.pk)
+    receiving = locked.dossier.receiving_unit
+    if receiving is None:
+        raise ServiceError("Hồ sơ chưa có đơn vị tiếp nhận.")
+    require(by, Cap.APPRAISE, receiving)
+    if locked.status not in (NominationStatus.PROPOSED, NominationStatus.RETURNED):
+        raise ServiceError("Chỉ ghi ý kiến cho đề nghị chưa được thẩm định xong.")
+    criterion, reason = nfc(criterion), nfc(reason)
+    if not criterion or not reason:
+        raise ServiceError("Phải ghi tiêu chuẩn, căn cứ pháp lý áp dụng và lý do.")
+    version_check_and_bump(locked, version)
+    locked.override_criterion = criterion[:500]
+    locked.override_reason = reason
+    locked.overridden_by = by
+    locked.overridden_at = timezone.now()
+    locked.save(
+        update_fields=[
+            "override_criterion",
+            "override_reason",
+            "overridden_by",
+            "overridden_at",
+            "version",
+            "updated_at",
+        ]
+    )
+    return locked
+
+
+# --- attachments ---------------------------------------------------------------------------------
+
+
+def detect_content_type(head: bytes) -> str | None:
+    """PDF, PNG or JPEG by their first bytes; None for anything else."""
+    for magic, content_type in MAGIC:
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+def safe_original_name(name: str) -> str:
+    """The uploader's file name for display only: no directories, no control characters, at most 200 characters."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = "".join(ch for ch in nfc(base) if unicodedata.category(ch)[0] != "C")
+    base = re.sub(r"\s+", " ", base).strip(" .")
+    if len(base) > 200:
+        stem, dot, ext = base.rpartition(".")
+        base = (stem[: 200 - len(ext) - 1] + "." + ext) if dot and len(ext) <= 10 else base[:200]
+    return base or "tep-dinh-kem"
+
+
+@transaction.atomic
+def attachment_add(*, by, nomination: Nomination, upload, description: str = "") -> Attachment:
+    """Attach an evidence file (PDF, JPEG or PNG, checked by content) to a nomination still open to the unit.
+
+    Refuses an empty or too large file, a content of another kind, and a name whose extension says another
+    kind than the content (a file lying about its type). Stored through Django's storage under a generated
+    name in the dossier's prefix. Side effects: the file in storage, history row.
+    """
+    locked = Nomination.objects.select_for_update().select_related("dossier__unit").get(pk=nomination.pk)
+    require(by, Cap.FILE, locked.dossier.unit)
+    if not (locked.dossier.is_editable or locked.status == NominationStatus.RETURNED):
+        raise ServiceError("Đề nghị đã gửi cấp trên; chỉ thêm minh chứng khi hồ sơ hoặc đề nghị bị trả lại.")
+    limit = attachment_max_bytes()
+    size = upload.size
+    if not size:
+        raise ServiceError("Tệp rỗng.")
+    if size > limit:
+        raise ServiceError(f"Tệp quá lớn: tối đa {limit / 1024 / 1024:.0f} MB.".replace(".", ","))
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    detected = detect_content_type(head)
+    original = safe_original_name(getattr(upload, "name", ""))
+    if detected is None:
+        raise ServiceError(f"Tệp «{original}» không phải PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).")
+    _, dot, ext = original.rpartition(".")
+    claimed = EXTENSION_TYPES.get(f".{ext.lower()}") if dot else None
+    if dot and claimed != detected:
+        raise ServiceError(
+            f"Tệp «{original}» có đuôi .{ext} nhưng nội dung là {TYPE_LABELS[detected]}; "
+            "hãy đặt đúng đuôi tệp rồi tải lên lại."
+        )
+    attachment = Attachment(
+        nomination=locked,
+        original_name=original,
+        content_type=detected,
+        size=size,
+        description=nfc(description)[:255],
+        uploaded_by=by,
+    )
+    attachment.file.save(ATTACHMENT_EXTENSIONS[detected], upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, by, attachment: Attachment) -> None:
+    """Remove an evidence file while the nomination is open to the unit (FILE). Side effects: the stored
+    file is deleted after the commit."""
+    locked = Nomination.objects.select_for_update().select_related("dossier__unit").get(pk=attachment.nomination_id)
+    require(by, Cap.FILE, locked.dossier.unit)
+    if not (locked.dossier.is_editable or locked.status == NominationStatus.RETURNED):
+        raise ServiceError("Đề nghị đã gửi cấp trên; không xoá minh chứng được.")
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- transitions ---------------------------------------------------------------------------------
+
+
+def dossier_transition(*, by, dossier: Dossier, action: str, version: int | None, comment: str = "", **params):
+    """Apply one action of the dossier workflow (workflows.DOSSIER_WORKFLOW); see core.workflow.transition."""
+    return workflow.transition(dossier, action, by=by, version=version, comment=comment, **params)
+
+
+def nomination_transition(*, by, nomination: Nomination, action: str, version: int | None, comment: str = ""):
+    """Apply one action of the nomination workflow (workflows.NOMINATION_WORKFLOW)."""
+    return workflow.transition(nomination, action, by=by, version=version, comment=comment)
+
+
+def attachment_counts(nomination_ids) -> dict[int, int]:
+    return dict(
+        Attachment.objects.filter(nomination_id__in=list(nomination_ids))
+        .values_list("nomination_id")
+        .annotate(n=Count("id"))
+        .values_list("nomination_id", "n")
+    )
