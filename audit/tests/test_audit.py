@@ -34,6 +34,9 @@ def test_audited_models_are_the_listed_ones_and_each_keeps_history():
         "awards.AuthorityRouteStep",
         "campaigns.Campaign",
         "campaigns.Registration",
+        "nominations.Dossier",
+        "nominations.Nomination",
+        "nominations.Attachment",
     }
     assert all(hasattr(entry.model, "history") for entry in AUDITED_MODELS)
 
