@@ -65,21 +65,14 @@ def _validate_campaign(campaign: Campaign, reach_units, reach_blocks) -> None:
     if campaign.reach == ReachKind.UNITS:
         if not reach_units:
             raise ServiceError("Chưa chọn đơn vị nào trong phạm vi phong trào.")
-        outside = [u.name for u in reach_units if not u.path.startswith(launcher_path)]
-        if outside:
-            raise ServiceError(
-                "Đơn vị được chọn phải thuộc phạm vi quản lý của đơn vị phát động: " + ", ".join(outside)
-            )
+        # Unnamed: a unit or block posted from outside the launcher may also lie outside the user's scope.
+        if any(not u.path.startswith(launcher_path) for u in reach_units):
+            raise ServiceError("Có đơn vị được chọn không thuộc phạm vi quản lý của đơn vị phát động.")
     if campaign.reach == ReachKind.BLOCKS:
         if not reach_blocks:
             raise ServiceError("Chưa chọn khối/cụm thi đua nào trong phạm vi phong trào.")
-        outside = sorted(
-            {b.name for b in reach_blocks for m in b.members.all() if not m.path.startswith(launcher_path)}
-        )
-        if outside:
-            raise ServiceError(
-                "Khối/cụm thi đua có đơn vị ngoài phạm vi quản lý của đơn vị phát động: " + ", ".join(outside)
-            )
+        if any(not m.path.startswith(launcher_path) for b in reach_blocks for m in b.members.all()):
+            raise ServiceError("Có khối/cụm thi đua gồm đơn vị ngoài phạm vi quản lý của đơn vị phát động.")
 
 
 def _set_lines(campaign: Campaign, legal_bases, criteria) -> None:
@@ -316,7 +309,7 @@ def deadline_create(
     if unit_kind and unit_kind not in UnitKind.values:
         raise ServiceError("Cấp thực hiện không hợp lệ.")
     if unit is not None and not selectors.campaign_reaches(campaign, unit):
-        raise ServiceError(f"{unit.name} không thuộc phạm vi của phong trào.")
+        raise ServiceError("Đơn vị được chọn không thuộc phạm vi của phong trào.")
     return Deadline.objects.create(
         campaign=campaign, action=action, due_date=due_date, unit_kind=unit_kind, unit=unit, note=nfc(note)
     )

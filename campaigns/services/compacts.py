@@ -38,9 +38,9 @@ def compact_create(
     if len(units) < 2:
         raise ServiceError("Giao ước thi đua phải có ít nhất hai đơn vị ký.")
     members = set(block.members.values_list("pk", flat=True))
-    outside = [u.name for u in units if u.pk not in members]
-    if outside:
-        raise ServiceError(f"Không thuộc {block.name}: " + ", ".join(outside))
+    if any(u.pk not in members for u in units):
+        # Unnamed: a unit id posted from outside the block may also lie outside the user's scope.
+        raise ServiceError(f"Có đơn vị ký không thuộc {block.name}.")
     compact = Compact.objects.create(
         block=block, title=title, text=body, signed_on=signed_on, campaign=campaign, created_by=by
     )

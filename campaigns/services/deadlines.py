@@ -56,7 +56,7 @@ def deadline_extend(
     today = today or datetime.date.today()
     require(by, Cap.OVERSEE, unit)
     if not deadline.applies_to(unit):
-        raise ServiceError(f"Hạn chót này không áp dụng cho {unit.name}.")
+        raise ServiceError("Hạn chót này không áp dụng cho đơn vị được chọn.")
     if until < today:
         raise ServiceError("Ngày gia hạn phải từ hôm nay trở đi.")
     if until <= deadline.due_date:
@@ -87,7 +87,7 @@ def deadline_complete(*, deadline: Deadline, unit: Unit, by, today: datetime.dat
     if deadline.action == DeadlineAction.REGISTER:
         raise ServiceError("Việc gửi đăng ký thi đua được ghi nhận khi thủ trưởng gửi bản đăng ký.")
     if not deadline.applies_to(unit):
-        raise ServiceError(f"Hạn chót này không áp dụng cho {unit.name}.")
+        raise ServiceError("Hạn chót này không áp dụng cho đơn vị được chọn.")
     existing = DeadlineCompletion.objects.filter(deadline=deadline, unit=unit).first()
     if existing:
         return existing

@@ -513,7 +513,7 @@ def test_compact_create_refuses_units_outside_block(tree, personas):
         by=personas["secretary_office_a"],
     )
     assert set(compact.units.all()) == {tree["school_a1"], tree["school_a2"]}
-    with pytest.raises(ServiceError, match="Không thuộc Khối A"):
+    with pytest.raises(ServiceError, match="^Có đơn vị ký không thuộc Khối A.$"):
         services.compact_create(
             block=block,
             title="Sai",
