@@ -15,14 +15,16 @@ from django.db import transaction
 from django.db.models import Q
 
 from core.excel import ImportRejected, RowError, build_workbook, parse_date, read_rows
+from core.exceptions import ServiceError
 from core.text import fold, nfc
 from units.models import Person, Unit
 from units.rules import Cap, people_acted_on, require, units_acted_on
 
 from .enums import RATING_SHORT, CommendationKind, RecipientKind, RecordSource, TaskRating
 from .models import AwardRecord, AwardType
-from .schoolyear import current_school_year, parse_school_year, school_year_bounds, school_year_label
+from .schoolyear import current_school_year, parse_school_year, school_year_check, school_year_label
 from .services import award_records_bulk_create, task_evaluations_bulk_set
+from .services.history import record_dates_check
 
 RECORD_HEADERS = [
     "Họ và tên / Tên tập thể",
@@ -143,9 +145,14 @@ def _parse_record(values, awards, people: _People, units: _Units) -> dict:
             problems.append(f"{award_type.name} chỉ tặng cho cá nhân (cá nhân phải có ngày sinh)")
         if "person" in row and award_type.recipient_kind == RecipientKind.COLLECTIVE:
             problems.append(f"{award_type.name} chỉ tặng cho tập thể (tập thể để trống ngày sinh)")
-    if row.get("decision_date") and "school_year" in row:
-        if row["decision_date"] < school_year_bounds(row["school_year"])[0]:
-            problems.append("ngày quyết định trước khi năm học bắt đầu")
+    if "school_year" in row and "decision_date" in row:
+        # The service's own date rules, here too so that every bad row of the file is named at once.
+        try:
+            record_dates_check(
+                person=row.get("person"), school_year=row["school_year"], decision_date=row["decision_date"]
+            )
+        except ServiceError as exc:
+            problems.append(str(exc).rstrip("."))
     if problems:
         raise ValueError("; ".join(problems))
     row.update(
@@ -223,9 +230,10 @@ def _parse_evaluation(values, people: _People) -> tuple:
         problems.append(str(exc))
         born = None
     try:
-        year = _year(year)
+        year, year_ok = _year(year), True
     except ValueError as exc:
         problems.append(str(exc))
+        year_ok = False
     value = RATING_KEYS.get(fold(rating))
     if value is None:
         problems.append(f"xếp loại «{nfc(rating)}» phải là HTXS, HTT, HT hoặc KHT")
@@ -235,6 +243,11 @@ def _parse_evaluation(values, people: _People) -> tuple:
             person = people.find(name, born)
         except ValueError as exc:
             problems.append(str(exc))
+    if person is not None and year_ok:
+        try:
+            school_year_check(year, born=person.date_of_birth)
+        except ServiceError as exc:
+            problems.append(str(exc).rstrip("."))
     if problems:
         raise ValueError("; ".join(problems))
     return person.pk, year, value

@@ -7,6 +7,8 @@ year-end reviews and decisions happen then.
 
 import datetime
 
+from core.exceptions import ServiceError
+
 FIRST_MONTH = 9
 
 
@@ -44,3 +46,15 @@ def parse_school_year(value) -> int:
     if not 1975 <= year <= 2100:
         raise ValueError(f"năm học «{value}» không hợp lệ (ví dụ: 2023-2024)")
     return year
+
+
+def school_year_check(year: int, *, born: datetime.date | None = None, today: datetime.date | None = None) -> None:
+    """Refuse a school year typed about a person (a rating, an award) that has not begun yet, or that
+    began before the person was born (`born`, when known). Raises ServiceError."""
+    current = current_school_year(today)
+    if year > current:
+        raise ServiceError(
+            f"Năm học {school_year_label(year)} chưa diễn ra (năm học hiện tại là {school_year_label(current)})."
+        )
+    if born is not None and school_year_bounds(year)[0] < born:
+        raise ServiceError(f"Năm học {school_year_label(year)} bắt đầu trước ngày sinh ({born:%d/%m/%Y}).")

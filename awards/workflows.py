@@ -12,8 +12,10 @@ when are kept in `core.TransitionLog`. Registered at start-up (`AwardsConfig.rea
 
 import datetime
 
+from core.exceptions import ServiceError
 from core.text import nfc
 from core.workflow import Context, Transition, Workflow
+from units.validation import typed_date_check
 
 from . import rules
 from .enums import InitiativeScope, InitiativeStatus
@@ -36,6 +38,11 @@ def recognition_complete(ctx: Context) -> str | None:
         return "Phải ghi số và ngày quyết định công nhận."
     if decision_date < school_year_bounds(ctx.obj.school_year)[0]:
         return "Ngày quyết định công nhận trước khi năm học đăng ký bắt đầu."
+    births = [born for born in ctx.obj.authors.values_list("date_of_birth", flat=True) if born]
+    try:
+        typed_date_check(decision_date, label="Ngày quyết định công nhận", born=max(births, default=None))
+    except ServiceError as exc:
+        return str(exc)
     return None
 
 

@@ -10,6 +10,7 @@ so a name typed as `=HYPERLINK(…)` is shown, never evaluated (CSV/formula inje
 
 import datetime
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -116,12 +117,21 @@ def parse_date(value, label: str) -> datetime.date | None:
     if isinstance(value, datetime.date):
         return value
     text = str(value).strip()
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"{label} «{text}» không đúng dạng ngày/tháng/năm (dd/mm/yyyy)")
+    match = DAY_FIRST.fullmatch(text) or YEAR_FIRST.fullmatch(text)
+    if match is None:
+        raise ValueError(f"{label} «{text}» không đúng dạng ngày/tháng/năm (dd/mm/yyyy)")
+    day, month, year = (int(match[name]) for name in ("day", "month", "year"))
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        # The right shape but no such day: 30/02/2025, 31/04/2024, 15/13/1990.
+        if not 1 <= month <= 12:
+            raise ValueError(f"{label} «{text}» không có thật: tháng {month} không tồn tại") from None
+        raise ValueError(f"{label} «{text}» không có thật: tháng {month}/{year} không có ngày {day}") from None
+
+
+DAY_FIRST = re.compile(r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})")
+YEAR_FIRST = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")

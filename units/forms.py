@@ -9,6 +9,7 @@ from core.forms import DateInput, PortalForm, VersionField
 
 from .enums import Gender, Role, SchoolLevel, UnitKind
 from .services import account_mail_request
+from .validation import NAME_MAX_LENGTH
 
 
 class UnitForm(PortalForm):
@@ -25,7 +26,7 @@ class UnitForm(PortalForm):
 
 
 class PersonForm(PortalForm):
-    full_name = forms.CharField(label="Họ và tên", max_length=150)
+    full_name = forms.CharField(label="Họ và tên", max_length=NAME_MAX_LENGTH)
     gender = forms.ChoiceField(label="Giới tính", choices=Gender.choices)
     date_of_birth = forms.DateField(label="Ngày sinh", widget=DateInput(), required=False)
     position = forms.CharField(label="Chức vụ", max_length=100, required=False)

@@ -22,6 +22,7 @@ from .enums import Gender
 from .models import Unit
 from .rules import Cap, people_acted_on, people_in_scope, require
 from .services import person_create, person_update, school_of
+from .validation import person_name_check, typed_date_check
 
 HEADERS = [
     "Họ và tên",
@@ -46,12 +47,22 @@ class ImportResult:
     unchanged: int = 0
 
 
+def _check(problems: list[str], check, *args, **kwargs) -> None:
+    """Run a service check; its refusal becomes one of the row's problems."""
+    try:
+        check(*args, **kwargs)
+    except ServiceError as exc:
+        problems.append(str(exc).rstrip("."))
+
+
 def _parse_row(values) -> dict:
     name, gender, dob, position, manager, start, phone, email = values
     problems = []
     data = {"full_name": nfc(name), "position": nfc(position), "phone": nfc(phone), "email": nfc(email)}
     if not data["full_name"]:
         problems.append("thiếu họ và tên")
+    else:
+        _check(problems, person_name_check, data["full_name"])
     gender_key = fold(gender)
     if gender_key not in GENDERS:
         problems.append(f"giới tính «{nfc(gender)}» phải là Nam hoặc Nữ")
@@ -78,6 +89,9 @@ def _parse_row(values) -> dict:
             validate_email(data["email"])
         except ValidationError:
             problems.append(f"thư điện tử «{data['email']}» không hợp lệ")
+    # The service's own checks, here too so that every bad row of the file is named at once.
+    _check(problems, typed_date_check, data.get("date_of_birth"), label="Ngày sinh")
+    _check(problems, typed_date_check, data.get("service_start"), label="Ngày vào ngành")
     if data.get("date_of_birth") and data.get("service_start") and data["service_start"] < data["date_of_birth"]:
         problems.append("ngày vào ngành trước ngày sinh")
     if problems:

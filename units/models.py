@@ -111,8 +111,8 @@ class EmulationBlock(TimeStampedModel):
 
 
 class Person(Versioned, TimeStampedModel):
-    full_name = models.CharField("họ và tên", max_length=150)
-    name_key = models.CharField(max_length=150, editable=False, db_index=True)
+    full_name = models.CharField("họ và tên", max_length=100)  # validation.NAME_MAX_LENGTH
+    name_key = models.CharField(max_length=100, editable=False, db_index=True)
     gender = models.CharField("giới tính", max_length=8, choices=Gender.choices)
     date_of_birth = models.DateField("ngày sinh", null=True, blank=True)
     position = models.CharField("chức vụ", max_length=100, blank=True)

@@ -30,6 +30,7 @@ from .enums import Role, UnitKind
 from .models import EmulationBlock, Person, PersonTransfer, Unit, UnitRole
 from .rules import Cap, forget_roles, require, require_superuser
 from .signals import account_mail
+from .validation import person_name_check, typed_date_check
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -151,9 +152,11 @@ def _clean_person_fields(fields: dict) -> dict:
     for key in ("full_name", "position", "phone", "email"):
         if key in fields:
             fields[key] = nfc(fields[key])
-    if "full_name" in fields and not fields["full_name"]:
-        raise ServiceError("Họ và tên không được để trống.")
+    if "full_name" in fields:
+        person_name_check(fields["full_name"])
     dob, start = fields.get("date_of_birth"), fields.get("service_start")
+    typed_date_check(dob, label="Ngày sinh")
+    typed_date_check(start, label="Ngày vào ngành")
     if dob and start and start < dob:
         raise ServiceError("Ngày vào ngành không thể trước ngày sinh.")
     return fields
@@ -225,6 +228,7 @@ def person_transfer(
     require(by, Cap.MANAGE_PEOPLE, to_unit)
     if locked.unit_id == to_unit.pk:
         raise ServiceError("Cá nhân đã thuộc đơn vị này.")
+    typed_date_check(effective_date, label="Ngày điều chuyển", born=locked.date_of_birth)
     transfer = PersonTransfer.objects.create(
         person=locked,
         from_unit_id=locked.unit_id,

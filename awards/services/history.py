@@ -11,6 +11,7 @@ from core.exceptions import ServiceError
 from core.text import nfc
 from units.models import Person, Unit
 from units.rules import Cap, people_acted_on, require, scope_q, units_acted_on
+from units.validation import typed_date_check
 
 from .. import engine
 from ..enums import (
@@ -23,7 +24,7 @@ from ..models import (
     AwardType,
     Revocation,
 )
-from ..schoolyear import school_year_bounds, school_year_label
+from ..schoolyear import school_year_bounds, school_year_check, school_year_label
 from .catalog import award_type_for, pick_award_type
 
 # --- award history -------------------------------------------------------------------------------
@@ -60,10 +61,7 @@ def _build_record(
     _check_recipient(person, unit, award_type)
     if commendation_kind and commendation_kind not in CommendationKind.values:
         raise ServiceError("Hình thức khen thưởng theo không hợp lệ.")
-    if decision_date and decision_date < school_year_bounds(school_year)[0]:
-        raise ServiceError(
-            f"Ngày quyết định {decision_date:%d/%m/%Y} trước khi năm học {school_year_label(school_year)} bắt đầu."
-        )
+    record_dates_check(person=person, school_year=school_year, decision_date=decision_date)
     return AwardRecord(
         person=person,
         unit=unit,
@@ -77,6 +75,18 @@ def _build_record(
         note=nfc(note),
         created_by=by,
     )
+
+
+def record_dates_check(*, person: Person | None, school_year: int, decision_date: datetime.date | None) -> None:
+    """The dates of an award record: a school year already begun and not before the person's birth; a
+    decision date not after today, not before the birth, not before its school year began."""
+    born = person.date_of_birth if person is not None else None
+    school_year_check(school_year, born=born)
+    typed_date_check(decision_date, label="Ngày quyết định", born=born)
+    if decision_date and decision_date < school_year_bounds(school_year)[0]:
+        raise ServiceError(
+            f"Ngày quyết định {decision_date:%d/%m/%Y} trước khi năm học {school_year_label(school_year)} bắt đầu."
+        )
 
 
 def _require_recipient(by, person: Person | None, unit: Unit | None) -> None:
@@ -225,6 +235,7 @@ def decision_revoke(
         raise ServiceError("Phải ghi lý do thu hồi.")
     if not nfc(revocation_number):
         raise ServiceError("Phải ghi số quyết định thu hồi.")
+    typed_date_check(revocation_date, label="Ngày quyết định thu hồi")
     if records is not None:
         wanted = {r.pk for r in records}
         candidates = _revocable(by).filter(pk__in=wanted)

@@ -20,7 +20,7 @@ from ..enums import (
 from ..models import (
     Initiative,
 )
-from ..schoolyear import school_year_label
+from ..schoolyear import school_year_check, school_year_label
 
 # --- initiatives -----------------------------------------------------------------------------------------
 
@@ -59,6 +59,7 @@ def initiative_register(
         raise ServiceError("Tên sáng kiến không được để trống.")
     if kind not in InitiativeKind.values:
         raise ServiceError("Loại sáng kiến không hợp lệ.")
+    school_year_check(school_year)
     authors = _check_authors(unit, authors, by)
     if Initiative.objects.filter(unit=unit, school_year=school_year, title__iexact=title).exists():
         raise ServiceError(f"Đơn vị đã đăng ký sáng kiến «{title}» trong năm học {school_year_label(school_year)}.")

@@ -13,6 +13,7 @@ from core.exceptions import ServiceError
 from core.text import nfc
 from units.models import Person, Unit
 from units.rules import Cap, people_acted_on, require, require_superuser
+from units.validation import typed_date_check
 
 from ..enums import (
     DisciplineKind,
@@ -25,6 +26,7 @@ from ..models import (
     ServicePeriod,
     TaskEvaluation,
 )
+from ..schoolyear import school_year_check
 
 # DisciplinePeriod keeps no row history, so a deletion is recorded here (WARNING: emitted by the default config).
 audit_log = logging.getLogger("awards.audit")
@@ -41,6 +43,7 @@ def task_evaluation_set(
     require(by, Cap.MANAGE_PEOPLE, person.unit)
     if rating not in TaskRating.values:
         raise ServiceError("Xếp loại phải là HTXS, HTT, HT hoặc KHT.")
+    school_year_check(school_year, born=person.date_of_birth)
     evaluation, created = TaskEvaluation.objects.get_or_create(
         person=person, school_year=school_year, defaults={"rating": rating, "source": source}
     )
@@ -48,6 +51,24 @@ def task_evaluation_set(
         evaluation.rating = rating
         evaluation.save(update_fields=["rating", "updated_at"])
     return evaluation
+
+
+def _check_rated_years(rows: list[tuple[int, int, str]]) -> None:
+    """Refuse, saving nothing, a rating of a school year not begun yet or begun before the person's birth.
+    One query for any number of rows; names the people (already checked to be in the caller's scope)."""
+    if not rows:
+        return
+    born = dict(Person.objects.filter(pk__in={pid for pid, _, _ in rows}).values_list("pk", "date_of_birth"))
+    names = {}
+    for pid, year, _ in rows:
+        try:
+            school_year_check(year, born=born.get(pid))
+        except ServiceError as exc:
+            names.setdefault(str(exc), []).append(pid)
+    if names:
+        message, ids = next(iter(names.items()))
+        people = Person.objects.filter(pk__in=ids).order_by("full_name").values_list("full_name", flat=True)
+        raise ServiceError(f"Không lưu: {', '.join(people)}: {message}")
 
 
 @transaction.atomic
@@ -75,6 +96,7 @@ def task_evaluations_bulk_set(
     if unit is not None:
         if people_acted_on(by, unit).filter(pk__in=person_ids).count() != len(person_ids):
             raise ServiceError("Không lưu: có người không thuộc đơn vị này hoặc không tìm thấy.")
+    _check_rated_years(rows)
     existing = {}
     years = {y for _, y, _ in rows}
     for evaluation in TaskEvaluation.objects.select_for_update().filter(
@@ -115,6 +137,7 @@ def task_evaluations_save(*, unit: Unit, school_year: int, ratings: dict[int, st
     inside = set(people_acted_on(by, unit).select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
     if ids - inside:
         raise ServiceError("Không lưu: có người không thuộc đơn vị này hoặc không tìm thấy. Vui lòng tải lại trang.")
+    _check_rated_years([(int(pid), school_year, r) for pid, r in ratings.items() if r is not None])
     existing = {
         e.person_id: e
         for e in TaskEvaluation.objects.select_for_update().filter(person_id__in=ids, school_year=school_year)
@@ -153,7 +176,10 @@ def task_evaluations_save(*, unit: Unit, school_year: int, ratings: dict[int, st
     return {"created": len(new), "updated": len(changed), "deleted": len(gone), "unchanged": unchanged}
 
 
-def _check_period(start, end) -> None:
+def _check_period(start, end, *, born, end_future_ok: bool = False) -> None:
+    """A typed period: no start after today or before the person's birth, no end before the start."""
+    typed_date_check(start, label="Ngày bắt đầu", born=born)
+    typed_date_check(end, label="Ngày kết thúc", born=born, future_ok=end_future_ok)
     if end is not None and end < start:
         raise ServiceError("Ngày kết thúc không thể trước ngày bắt đầu.")
 
@@ -189,7 +215,8 @@ def discipline_period_create(
     require(by, Cap.MANAGE_PEOPLE, person.unit)
     if kind not in DisciplineKind.values:
         raise ServiceError("Hình thức kỷ luật không hợp lệ.")
-    _check_period(start, end)
+    # A sanction has a term fixed by its decision, so its end may be ahead of today.
+    _check_period(start, end, born=person.date_of_birth, end_future_ok=True)
     _lock_person(person)
     _check_no_overlap(DisciplinePeriod, person=person, kind=kind, start=start, end=end, label="kỷ luật")
     return DisciplinePeriod.objects.create(person=person, kind=kind, start=start, end=end, note=nfc(note))
@@ -204,7 +231,7 @@ def discipline_period_end(*, period: DisciplinePeriod, end: datetime.date, by) -
     require(by, Cap.MANAGE_PEOPLE, locked.person.unit)
     if locked.end is not None:
         raise ServiceError(f"Giai đoạn này đã kết thúc ngày {locked.end:%d/%m/%Y}.")
-    _check_period(locked.start, end)
+    _check_period(locked.start, end, born=locked.person.date_of_birth, end_future_ok=True)
     locked.end = end
     locked.save(update_fields=["end", "updated_at"])
     return locked
@@ -250,7 +277,8 @@ def service_period_create(
     require(by, Cap.MANAGE_PEOPLE, person.unit)
     if kind not in ServicePeriodKind.values:
         raise ServiceError("Loại quá trình công tác không hợp lệ.")
-    _check_period(start, end)
+    # A period still running is left open (no end), never given an end ahead of today.
+    _check_period(start, end, born=person.date_of_birth)
     _lock_person(person)
     _check_no_overlap(ServicePeriod, person=person, kind=kind, start=start, end=end, label="quá trình")
     return ServicePeriod.objects.create(person=person, kind=kind, start=start, end=end, place=nfc(place))

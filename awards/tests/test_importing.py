@@ -69,7 +69,10 @@ def test_records_import_twice_creates_no_duplicates(tree, lan):
         (["Nguyễn Thị Lan", "15/03/1985", "2023-2024", "TTLĐXS", "", "1", "", ""], "chỉ tặng cho tập thể"),
         (["Trường Tiểu học A1", "", "2023-2024", "LĐTT", "", "1", "", ""], "chỉ tặng cho cá nhân"),
         (["Nguyễn Thị Lan", "15/03/1985", "2023-2024", "LĐTT", "", "1", "31/13/2024", ""], "Ngày quyết định"),
-        (["Nguyễn Thị Lan", "15/03/1985", "2023-2024", "LĐTT", "", "1", "01/05/2023", ""], "trước khi năm học bắt đầu"),
+        (
+            ["Nguyễn Thị Lan", "15/03/1985", "2023-2024", "LĐTT", "", "1", "01/05/2023", ""],
+            "trước khi năm học 2023-2024 bắt đầu",
+        ),
         (["Nguyễn Thị Lan", "15/03/1985", "2023-2024", "LĐTT", "ngẫu nhiên", "1", "", ""], "Khen theo"),
         (["Trường B1", "", "2023-2024", "TTLĐTT", "", "1", "", ""], "không tìm thấy tập thể"),
         (["Nguyễn Thị Lan", "15/03/1985", "2099-2100", "LĐTT", "", "1", "", ""], "chưa diễn ra"),

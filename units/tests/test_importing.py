@@ -68,7 +68,7 @@ def test_import_with_bad_rows_saves_nothing_and_names_each_row(tree, personas):
     errors = {e.row: e.message for e in caught.value.errors}
     assert sorted(errors) == [5, 6, 7]
     assert "thiếu họ và tên" in errors[5]
-    assert "Nam hoặc Nữ" in errors[6] and "dd/mm/yyyy" in errors[6] and "CBQL" in errors[6]
+    assert "Nam hoặc Nữ" in errors[6] and "tháng 2/1990 không có ngày 31" in errors[6] and "CBQL" in errors[6]
     assert "điện thoại" in errors[6] and "thư điện tử" in errors[6]
     assert "trùng với dòng 2" in errors[7]
     assert Person.objects.count() == 0
