@@ -91,3 +91,23 @@ def test_units_imports_no_other_portal_app():
                 names = [node.module]
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in others]
     assert offenders == []
+
+
+def test_outbox_admin_never_shows_a_password_link_and_is_for_superusers_only(client, db):
+    User = get_user_model()
+    user = User.objects.create_user(username="lan", password="matkhau-cu-123", email="lan@truong.edu.vn")
+    client.post(reverse("password_reset"), {"email": "lan@truong.edu.vn"})
+    row = OutgoingMail.objects.get()
+    assert "/tai-khoan/reset/" in row.body
+    staff = User.objects.create_user(username="vanhanh", password="x", is_staff=True)
+    staff.user_permissions.add(*__import__("django.contrib.auth.models", fromlist=["Permission"]).Permission.objects.filter(
+        codename__in=["view_outgoingmail"]
+    ))
+    url = reverse("admin:notifications_outgoingmail_change", args=[row.pk])
+    client.force_login(staff)
+    assert client.get(url).status_code == 403
+    client.force_login(User.objects.create_superuser(username="sieu", password="x", email="s@x.vn"))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "/tai-khoan/reset/" not in response.content.decode()
+    assert user.email in response.content.decode()
