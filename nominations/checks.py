@@ -68,9 +68,7 @@ def verdicts_refresh(nominations, *, year: int, on_date: datetime.date | None = 
                 ]
             else:
                 n.verdict = result.verdict
-                n.reasons = [
-                    {"status": r.status, "text": r.text, "legal_basis": r.legal_basis} for r in result.reasons
-                ]
+                n.reasons = [{"status": r.status, "text": r.text, "legal_basis": r.legal_basis} for r in result.reasons]
             n.checked_at = now
     flat = [n for group in by_candidate.values() for n in group]
     if flat:

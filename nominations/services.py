@@ -200,7 +200,10 @@ def _award_for(dossier: Dossier, award_code: str, *, collective: bool, offered) 
     # Nominations follow the route to any authority: only the kind of recipient is checked here, not the
     # registration's ceiling (awards.fit), which is about what a unit aims at when the year starts.
     problem = award_fit_problem(
-        award, collective=collective, unit_kind=dossier.unit.kind, ceiling={dossier.unit.kind: max(AUTHORITY_RANK.values())}
+        award,
+        collective=collective,
+        unit_kind=dossier.unit.kind,
+        ceiling={dossier.unit.kind: max(AUTHORITY_RANK.values())},
     )
     if problem:
         raise ServiceError(problem)
@@ -213,9 +216,9 @@ def _after_change(dossier: Dossier, candidates) -> None:
     """Re-run the engine for the candidates touched (their other nominations' pending codes changed too)."""
     person_ids = {c.pk for c in candidates if isinstance(c, Person)}
     unit_ids = {c.pk for c in candidates if isinstance(c, Unit)}
-    rows = list(
-        dossier.nominations.filter(person_id__in=person_ids).select_related("person", "award_type")
-    ) + list(dossier.nominations.filter(unit_id__in=unit_ids).select_related("unit", "award_type"))
+    rows = list(dossier.nominations.filter(person_id__in=person_ids).select_related("person", "award_type")) + list(
+        dossier.nominations.filter(unit_id__in=unit_ids).select_related("unit", "award_type")
+    )
     verdicts_refresh(rows, year=dossier.school_year)
     _refresh_receiving_unit(dossier)
 
@@ -309,8 +312,7 @@ def nominations_from_registration(*, by, dossier: Dossier, award_codes=None) -> 
         if a is not None
     ]
     existing = {
-        (p, u, code)
-        for p, u, code in locked.nominations.values_list("person_id", "unit_id", "award_type__code")
+        (p, u, code) for p, u, code in locked.nominations.values_list("person_id", "unit_id", "award_type__code")
     }
     fitting = {}  # (code, collective) -> the award, or None when it does not fit
     created = []
@@ -473,3 +475,12 @@ def attachment_counts(nomination_ids) -> dict[int, int]:
         .annotate(n=Count("id"))
         .values_list("nomination_id", "n")
     )
+
+
+def may_open_dossier(user) -> bool:
+    """Whether the user files for some unit (not a team): the "Tạo hồ sơ" page and button."""
+    from units.rules import scope_q
+
+    if not user.is_authenticated:
+        return False
+    return Unit.objects.filter(scope_q(user, Cap.FILE)).exclude(kind=UnitKind.TEAM).exists()

@@ -85,7 +85,9 @@ def may_resubmit(user, nomination) -> bool:
 def _travelling(dossier) -> list[Nomination]:
     """The nominations that go with a send: all but those the level above already refused."""
     return list(
-        dossier.nominations.exclude(status=N.NOT_ACCEPTED).select_related("person", "unit", "award_type", "overridden_by")
+        dossier.nominations.exclude(status=N.NOT_ACCEPTED).select_related(
+            "person", "unit", "award_type", "overridden_by"
+        )
     )
 
 
@@ -192,12 +194,17 @@ def _users(unit_id, roles) -> list:
 
 
 def _dossier_name(dossier) -> str:
-    return f"hồ sơ đề nghị khen thưởng của {dossier.unit.name} ({dossier.get_round_kind_display()} {dossier.school_year_label})"
+    round_label = f"{dossier.get_round_kind_display()} {dossier.school_year_label}"
+    return f"hồ sơ đề nghị khen thưởng của {dossier.unit.name} ({round_label})"
 
 
 def notify_head(ctx: Context) -> None:
     d = ctx.obj
-    notify(users=_users(d.unit_id, {Role.HEAD}), message=f"Trình thủ trưởng duyệt {_dossier_name(d)}.", url=d.get_absolute_url())
+    notify(
+        users=_users(d.unit_id, {Role.HEAD}),
+        message=f"Trình thủ trưởng duyệt {_dossier_name(d)}.",
+        url=d.get_absolute_url(),
+    )
 
 
 def notify_secretaries_sent_back(ctx: Context) -> None:
@@ -387,7 +394,9 @@ DOSSIER_WORKFLOW = Workflow(
     ),
 )
 
-NOMINATION_REFUSAL = "Chỉ chuyên viên hoặc thủ trưởng của đơn vị tiếp nhận, khi hồ sơ đang thẩm định, mới được thao tác."
+NOMINATION_REFUSAL = (
+    "Chỉ chuyên viên hoặc thủ trưởng của đơn vị tiếp nhận, khi hồ sơ đang thẩm định, mới được thao tác."
+)
 
 NOMINATION_WORKFLOW = Workflow(
     name="nomination",

@@ -154,6 +154,33 @@ AUDIT_READ = _rule(
     "changes of units the user heads or administers (403 without such a role)",
 )
 
+DOSSIER_READ = _rule(
+    "DOSSIER_READ",
+    (Cap.READ, Cap.APPRAISE),
+    "the dossier's proposing unit, or its receiving unit once sent",
+    "READ on the proposing unit, or APPRAISE on the receiving unit of a sent dossier (404 otherwise); "
+    "its nominations and their evidence files alike",
+)
+DOSSIER_FILE = _rule(
+    "DOSSIER_FILE",
+    (Cap.READ, Cap.FILE),
+    "the dossier's proposing unit (for a new dossier: a unit the user files for)",
+    "dossier visible (404), then FILE on the proposing unit (403): open, fill, add nominations and evidence",
+)
+DOSSIER_ACT = _rule(
+    "DOSSIER_ACT",
+    (Cap.READ, Cap.FILE, Cap.SIGN, Cap.APPRAISE),
+    "the dossier's proposing unit (FILE, SIGN) or receiving unit (APPRAISE)",
+    "dossier visible (404), then the workflow action's capability (403): FILE presents, SIGN sends, "
+    "APPRAISE appraises",
+)
+DOSSIER_APPRAISE = _rule(
+    "DOSSIER_APPRAISE",
+    (Cap.READ, Cap.APPRAISE),
+    "the dossier's receiving unit",
+    "dossier visible (404), then APPRAISE on the receiving unit (403): a reviewer's override of a verdict",
+)
+
 ALL_VIEW_RULES: dict[str, ViewRule] = {
     rule.name: rule for rule in [PUBLIC, *globals().values()] if isinstance(rule, ViewRule)
 }

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "nominations"
+
+urlpatterns = [
+    path("", views.dossier_list, name="dossier_list"),
+    path("them/", views.dossier_create, name="dossier_create"),
+    path("<int:pk>/", views.dossier_detail, name="dossier_detail"),
+    path("<int:pk>/sua/", views.dossier_edit, name="dossier_edit"),
+    path("<int:pk>/chuyen/", views.dossier_transition, name="dossier_transition"),
+    path("<int:pk>/de-nghi/them/", views.nomination_add, name="nomination_add"),
+    path("<int:pk>/de-nghi/tu-dang-ky/", views.nominations_from_registration, name="nominations_from_registration"),
+    path("de-nghi/<int:pk>/sua/", views.nomination_edit, name="nomination_edit"),
+    path("de-nghi/<int:pk>/chuyen/", views.nomination_transition, name="nomination_transition"),
+    path("de-nghi/<int:pk>/y-kien/", views.nomination_override, name="nomination_override"),
+    path("de-nghi/<int:pk>/minh-chung/", views.attachment_upload, name="attachment_upload"),
+    path("minh-chung/<int:pk>/", views.attachment_download, name="attachment_download"),
+]

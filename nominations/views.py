@@ -1,0 +1,333 @@
+"""Nomination pages: thin views that find the object through a selector (404 outside) and call one service."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from awards.engine import quota_usage
+from core import workflow
+from core.exceptions import ServiceError
+from core.rules import view_rule
+from core.views import paginate
+from units.rules import Cap, can
+from units.view_rules import DOSSIER_ACT, DOSSIER_APPRAISE, DOSSIER_FILE, DOSSIER_READ, LIST_IN_SCOPE
+
+from . import checks, selectors, services
+from .enums import DossierStatus, NominationStatus, RoundKind
+from .forms import (
+    AttachmentForm,
+    DossierCreateForm,
+    DossierEditForm,
+    FromRegistrationForm,
+    NominationAddForm,
+    NominationEditForm,
+    OverrideForm,
+)
+
+
+def _filters(request) -> dict:
+    filters = {}
+    status = request.GET.get("trang_thai", "")
+    if status in DossierStatus.values:
+        filters["status"] = status
+    round_kind = request.GET.get("dot", "")
+    if round_kind in RoundKind.values:
+        filters["round_kind"] = round_kind
+    year = request.GET.get("nam_hoc", "")
+    if year.isdigit() and len(year) == 4:
+        filters["school_year"] = int(year)
+    query = request.GET.get("q", "").strip()
+    if query:
+        filters["q"] = query[:100]
+    return filters
+
+
+@view_rule(LIST_IN_SCOPE)
+def dossier_list(request):
+    """Two tabs: the dossiers of the units the user files or signs for, and the inbox of those it appraises for."""
+    tab = "den" if request.GET.get("tab") == "den" else "cua-toi"
+    filters = _filters(request)
+    if tab == "den":
+        rows = selectors.dossier_inbox(request.user, filters)
+    else:
+        rows = selectors.dossiers_of_own_units(request.user, filters)
+    return render(
+        request,
+        "nominations/dossier_list.html",
+        {
+            "page": paginate(request, rows),
+            "tab": tab,
+            "filters": filters,
+            "statuses": DossierStatus.choices,
+            "rounds": RoundKind.choices,
+            "inbox_count": selectors.dossier_inbox(request.user).count(),
+            "may_create": services.may_open_dossier(request.user),
+        },
+    )
+
+
+@view_rule(DOSSIER_FILE)
+def dossier_create(request):
+    if not services.may_open_dossier(request.user):
+        raise PermissionDenied
+    form = DossierCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            dossier = services.dossier_create(
+                by=request.user,
+                unit=data["unit"],
+                round_kind=data["round_kind"],
+                school_year=data["school_year"],
+                campaign=data["campaign"],
+                procedure=data["procedure"],
+                title=data["title"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã tạo hồ sơ đề nghị khen thưởng.")
+            return redirect(dossier)
+    return render(request, "form.html", {"form": form, "title": "Tạo hồ sơ đề nghị khen thưởng"})
+
+
+@view_rule(DOSSIER_READ)
+def dossier_detail(request, pk):
+    dossier = selectors.dossier_get_visible(request.user, pk)
+    nominations = selectors.dossier_nominations(dossier)
+    counts = {n.pk: len(n.attachments.all()) for n in nominations}
+    may_file = can(request.user, Cap.FILE, dossier.unit)
+    may_appraise = dossier.receiving_unit_id is not None and can(request.user, Cap.APPRAISE, dossier.receiving_unit)
+    rows = []
+    for n in nominations:
+        rows.append(
+            {
+                "n": n,
+                "reasons": checks.reasons_summary(n.reasons),
+                "problems": checks.nomination_problems(
+                    n, procedure=dossier.procedure, attachment_count=counts.get(n.pk, 0)
+                ),
+                "actions": workflow.available_actions(n, request.user),
+                "may_edit": may_file and (dossier.is_editable or n.status == NominationStatus.RETURNED),
+                "may_override": may_appraise
+                and n.status in (NominationStatus.PROPOSED, NominationStatus.RETURNED)
+                and n.verdict == checks.Verdict.NOT_ELIGIBLE,
+            }
+        )
+    proposed = {}
+    for n in nominations:
+        if n.status not in (NominationStatus.NOT_ACCEPTED, NominationStatus.NOT_AWARDED):
+            proposed[n.award_type.code] = proposed.get(n.award_type.code, 0) + 1
+    caps = {}
+    if dossier.campaign_id:
+        caps = {
+            code: cap
+            for code, cap in dossier.campaign.awards.filter(cap__isnull=False).values_list("award_type__code", "cap")
+        }
+    quota = [
+        line for line in quota_usage(dossier.unit, dossier.school_year, caps=caps, proposed=proposed) if line.proposed
+    ]
+    return render(
+        request,
+        "nominations/dossier_detail.html",
+        {
+            "dossier": dossier,
+            "rows": rows,
+            "problems": checks.dossier_problems(
+                dossier, [n for n in nominations if n.status != NominationStatus.NOT_ACCEPTED], counts
+            )
+            if dossier.is_editable or dossier.status == DossierStatus.AWAITING_HEAD
+            else [],
+            "quota": quota,
+            "actions": workflow.available_actions(dossier, request.user),
+            "history": workflow.history(dossier),
+            "may_file": may_file and dossier.is_editable,
+            "from_registration": may_file and dossier.is_editable and dossier.campaign_id is not None,
+        },
+    )
+
+
+@view_rule(DOSSIER_FILE)
+def dossier_edit(request, pk):
+    dossier = selectors.dossier_get_visible(request.user, pk)
+    if not can(request.user, Cap.FILE, dossier.unit):
+        raise PermissionDenied
+    initial = {name: getattr(dossier, name) for name in services.DOSSIER_FIELDS}
+    form = DossierEditForm(request.POST or None, initial={**initial, "version": dossier.version})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version") or None
+        try:
+            services.dossier_update(by=request.user, dossier=dossier, version=version, **data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã lưu thông tin hồ sơ.")
+            return redirect(dossier)
+    return render(request, "form.html", {"form": form, "title": "Thông tin tờ trình", "back": dossier})
+
+
+@require_POST
+@view_rule(DOSSIER_ACT)
+def dossier_transition(request, pk):
+    dossier = selectors.dossier_get_visible(request.user, pk)
+    try:
+        done, message = workflow.transition_from_post(request, dossier)
+    except workflow.NotAllowedError:
+        raise PermissionDenied from None
+    (messages.success if done else messages.error)(request, message)
+    return redirect(dossier)
+
+
+@view_rule(DOSSIER_FILE)
+def nomination_add(request, pk):
+    dossier = selectors.dossier_get_visible(request.user, pk)
+    if not can(request.user, Cap.FILE, dossier.unit):
+        raise PermissionDenied
+    form = NominationAddForm(request.POST or None, user=request.user, dossier=dossier, today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.nomination_add(
+                by=request.user,
+                dossier=dossier,
+                award_code=data["award"].code,
+                person=data["person"],
+                unit=data["collective"],
+                summary=data["summary"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã thêm đề nghị.")
+            return redirect(dossier)
+    return render(request, "form.html", {"form": form, "title": "Thêm đề nghị khen thưởng", "back": dossier})
+
+
+@require_POST
+@view_rule(DOSSIER_FILE)
+def nominations_from_registration(request, pk):
+    dossier = selectors.dossier_get_visible(request.user, pk)
+    if not can(request.user, Cap.FILE, dossier.unit):
+        raise PermissionDenied
+    form = FromRegistrationForm(request.POST)
+    codes = [form.data["award"]] if form.is_valid() and form.cleaned_data["award"] else None
+    try:
+        created = services.nominations_from_registration(by=request.user, dossier=dossier, award_codes=codes)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Đã thêm {len(created)} đề nghị từ danh sách đăng ký thi đua.")
+    return redirect(dossier)
+
+
+@view_rule(DOSSIER_FILE)
+def nomination_edit(request, pk):
+    nomination = selectors.nomination_get_visible(request.user, pk)
+    dossier = nomination.dossier
+    if not can(request.user, Cap.FILE, dossier.unit):
+        raise PermissionDenied
+    form = NominationEditForm(
+        request.POST or None, initial={"summary": nomination.summary, "version": nomination.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.nomination_update(
+                by=request.user,
+                nomination=nomination,
+                version=form.cleaned_data["version"] or None,
+                summary=form.cleaned_data["summary"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã lưu đề nghị.")
+            return redirect(nomination)
+    title = f"Đề nghị «{nomination.award_type.name}» – {nomination.candidate_name}"
+    return render(request, "form.html", {"form": form, "title": title, "back": dossier})
+
+
+@require_POST
+@view_rule(DOSSIER_ACT)
+def nomination_transition(request, pk):
+    nomination = selectors.nomination_get_visible(request.user, pk)
+    try:
+        done, message = workflow.transition_from_post(request, nomination)
+    except workflow.NotAllowedError:
+        raise PermissionDenied from None
+    (messages.success if done else messages.error)(request, message)
+    return redirect(nomination)
+
+
+@view_rule(DOSSIER_APPRAISE)
+def nomination_override(request, pk):
+    nomination = selectors.nomination_get_visible(request.user, pk)
+    receiving = nomination.dossier.receiving_unit
+    if receiving is None or not can(request.user, Cap.APPRAISE, receiving):
+        raise PermissionDenied
+    form = OverrideForm(
+        request.POST or None,
+        initial={
+            "criterion": nomination.override_criterion,
+            "reason": nomination.override_reason,
+            "version": nomination.version,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.nomination_override(
+                by=request.user,
+                nomination=nomination,
+                version=form.cleaned_data["version"] or None,
+                criterion=form.cleaned_data["criterion"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã ghi ý kiến vượt điều kiện.")
+            return redirect(nomination)
+    title = f"Ý kiến vượt điều kiện: «{nomination.award_type.name}» – {nomination.candidate_name}"
+    return render(request, "form.html", {"form": form, "title": title, "back": nomination.dossier})
+
+
+@view_rule(DOSSIER_FILE)
+def attachment_upload(request, pk):
+    nomination = selectors.nomination_get_visible(request.user, pk)
+    if not can(request.user, Cap.FILE, nomination.dossier.unit):
+        raise PermissionDenied
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attachment_add(
+                by=request.user,
+                nomination=nomination,
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except ServiceError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, "Đã tải lên minh chứng.")
+            return redirect(nomination)
+    title = f"Minh chứng: «{nomination.award_type.name}» – {nomination.candidate_name}"
+    return render(request, "form.html", {"form": form, "title": title, "back": nomination.dossier})
+
+
+@view_rule(DOSSIER_READ)
+def attachment_download(request, pk):
+    """The only way to a stored evidence file: visibility checked, served as a download, never sniffed."""
+    attachment = selectors.attachment_get_visible(request.user, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
