@@ -94,7 +94,8 @@ def main(argv=None) -> int:
         engine = connection.vendor
         print(f"setup {time.perf_counter() - started:.0f} s; {history} history rows; {engine}; DEBUG off")
         url = reverse("audit:list")
-        school = Unit.objects.get(pk=UnitRole.objects.filter(user__username="mn-hoasen-bl.hieutruong").values("unit")[:1])
+        head_role = UnitRole.objects.filter(user__username="mn-hoasen-bl.hieutruong")
+        school = Unit.objects.get(pk=head_role.values("unit")[:1])
         pages = [
             ("trang 1", url),
             ("trang 3", url + "?page=3"),

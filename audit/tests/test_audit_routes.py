@@ -32,7 +32,9 @@ def _rows(client, user, model):
     client.force_login(user)
     response = client.get(URL, {"model": model})
     assert response.status_code == 200
-    return [(r.who, r.object, r.change_type, [(c.field, c.old, c.new) for c in r.changes]) for r in response.context["rows"]]
+    return [
+        (r.who, r.object, r.change_type, [(c.field, c.old, c.new) for c in r.changes]) for r in response.context["rows"]
+    ]
 
 
 def test_route_end_through_the_page_shows_on_the_audit_page_with_author_and_dates(client, personas, office_route):

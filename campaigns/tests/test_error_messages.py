@@ -68,7 +68,9 @@ def test_campaign_reaching_a_unit_outside_the_launcher_does_not_name_it(tree):
 
 
 def test_campaign_reaching_a_block_with_outside_members_does_not_name_it(tree):
-    mixed = block_create(by=None, name="Cụm liên huyện", owner=tree["dept"], members=[tree["school_a1"], tree["school_b1"]])
+    mixed = block_create(
+        by=None, name="Cụm liên huyện", owner=tree["dept"], members=[tree["school_a1"], tree["school_b1"]]
+    )
     with pytest.raises(ServiceError) as refused:
         services.campaign_create(
             launched_by=tree["office_a"],

@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
@@ -100,9 +101,7 @@ def test_outbox_admin_never_shows_a_password_link_and_is_for_superusers_only(cli
     row = OutgoingMail.objects.get()
     assert "/tai-khoan/reset/" in row.body
     staff = User.objects.create_user(username="vanhanh", password="x", is_staff=True)
-    staff.user_permissions.add(*__import__("django.contrib.auth.models", fromlist=["Permission"]).Permission.objects.filter(
-        codename__in=["view_outgoingmail"]
-    ))
+    staff.user_permissions.add(Permission.objects.get(codename="view_outgoingmail"))
     url = reverse("admin:notifications_outgoingmail_change", args=[row.pk])
     client.force_login(staff)
     assert client.get(url).status_code == 403
