@@ -3,6 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from units.forms import PersonDatesModelForm
+
 from .models import (
     AuthorityRoute,
     AuthorityRouteStep,
@@ -15,6 +17,33 @@ from .models import (
     ServicePeriod,
     TaskEvaluation,
 )
+from .schoolyear import school_year_check
+
+
+# The admin saves rows without the services: these forms apply the same checks of dates typed about a person.
+class AwardRecordAdminForm(PersonDatesModelForm):
+    person_dates = {"decision_date": ("Ngày quyết định", False)}
+
+    def check_person_input(self, data: dict, born) -> None:
+        if data.get("school_year") is not None:
+            school_year_check(data["school_year"], born=born)
+
+
+class TaskEvaluationAdminForm(AwardRecordAdminForm):
+    person_dates = {}
+
+
+class DisciplinePeriodAdminForm(PersonDatesModelForm):
+    # A sanction's term is fixed by its decision, so its end may be ahead (as in discipline_period_create).
+    person_dates = {"start": ("Ngày bắt đầu", False), "end": ("Ngày kết thúc", True)}
+
+
+class ServicePeriodAdminForm(PersonDatesModelForm):
+    person_dates = {"start": ("Ngày bắt đầu", False), "end": ("Ngày kết thúc", False)}
+
+
+class RevocationAdminForm(PersonDatesModelForm):
+    person_dates = {"decision_date": ("Ngày quyết định thu hồi", False)}
 
 
 @admin.register(AwardType)
@@ -44,6 +73,7 @@ class AwardRuleAdmin(SimpleHistoryAdmin):
 
 @admin.register(AwardRecord)
 class AwardRecordAdmin(admin.ModelAdmin):
+    form = AwardRecordAdminForm
     list_display = (
         "award_type",
         "person",
@@ -61,12 +91,14 @@ class AwardRecordAdmin(admin.ModelAdmin):
 
 @admin.register(Revocation)
 class RevocationAdmin(admin.ModelAdmin):
+    form = RevocationAdminForm
     list_display = ("decision_number", "decision_date", "issuer", "reason")
     search_fields = ("decision_number", "reason")
 
 
 @admin.register(TaskEvaluation)
 class TaskEvaluationAdmin(admin.ModelAdmin):
+    form = TaskEvaluationAdminForm
     list_display = ("person", "school_year", "rating", "source")
     list_filter = ("school_year", "rating")
     search_fields = ("person__full_name",)
@@ -75,6 +107,7 @@ class TaskEvaluationAdmin(admin.ModelAdmin):
 
 @admin.register(DisciplinePeriod)
 class DisciplinePeriodAdmin(admin.ModelAdmin):
+    form = DisciplinePeriodAdminForm
     list_display = ("person", "kind", "start", "end")
     list_filter = ("kind",)
     search_fields = ("person__full_name",)
@@ -83,6 +116,7 @@ class DisciplinePeriodAdmin(admin.ModelAdmin):
 
 @admin.register(ServicePeriod)
 class ServicePeriodAdmin(admin.ModelAdmin):
+    form = ServicePeriodAdminForm
     list_display = ("person", "kind", "start", "end", "place")
     list_filter = ("kind",)
     search_fields = ("person__full_name",)

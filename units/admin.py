@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.exceptions import ServiceError
 
 from . import services
+from .forms import PersonAdminForm, PersonDatesModelForm
 from .models import EmulationBlock, Person, PersonTransfer, Unit, UnitRole
 
 
@@ -93,6 +94,7 @@ class UnitAdmin(SuperuserOnlyAdmin, SimpleHistoryAdmin):
 
 @admin.register(Person)
 class PersonAdmin(SuperuserOnlyAdmin, SimpleHistoryAdmin):
+    form = PersonAdminForm
     list_display = ("full_name", "unit", "position", "is_manager", "is_active")
     list_filter = ("is_manager", "is_active", "gender")
     search_fields = ("full_name",)
@@ -114,7 +116,12 @@ class EmulationBlockAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     filter_horizontal = ("members",)
 
 
+class PersonTransferAdminForm(PersonDatesModelForm):
+    person_dates = {"effective_date": ("Ngày điều chuyển", False)}
+
+
 @admin.register(PersonTransfer)
 class PersonTransferAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+    form = PersonTransferAdminForm
     list_display = ("person", "from_unit", "to_unit", "effective_date")
     raw_id_fields = ("person", "from_unit", "to_unit", "created_by")

@@ -5,11 +5,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm, _unicode_ci_compare
 from django.template.loader import render_to_string
 
+from core.exceptions import ServiceError
 from core.forms import DateInput, PortalForm, VersionField
 
 from .enums import Gender, Role, SchoolLevel, UnitKind
 from .services import account_mail_request
-from .validation import NAME_MAX_LENGTH
+from .validation import NAME_MAX_LENGTH, person_name_check, typed_date_check
 
 
 class UnitForm(PortalForm):
@@ -133,3 +134,39 @@ class PortalPasswordResetForm(PasswordResetForm):
         field = model.get_email_field_name()
         users = model._default_manager.filter(**{f"{field}__iexact": email, "is_active": True})
         return (u for u in users if _unicode_ci_compare(email, getattr(u, field)))
+
+
+class PersonDatesModelForm(forms.ModelForm):
+    """For the admin, which saves models without the services: the checks of the dates typed about a
+    person (units.validation) on the fields named in `person_dates` ({field: (label, future_ok)}),
+    against the birth of the row's `person`. Subclasses add checks in `check_person_input`."""
+
+    person_dates: dict[str, tuple[str, bool]] = {}
+
+    def clean(self):
+        data = super().clean()
+        person = data.get("person") or getattr(self.instance, "person", None)
+        born = getattr(person, "date_of_birth", None)
+        try:
+            for name, (label, future_ok) in self.person_dates.items():
+                typed_date_check(data.get(name), label=label, born=born, future_ok=future_ok)
+            self.check_person_input(data, born)
+        except ServiceError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return data
+
+    def check_person_input(self, data: dict, born) -> None:
+        """More checks raising ServiceError (a subclass's)."""
+
+
+class PersonAdminForm(PersonDatesModelForm):
+    """The admin's person form: the name and dates checked as `person_create` checks them."""
+
+    person_dates = {"date_of_birth": ("Ngày sinh", False), "service_start": ("Ngày vào ngành", False)}
+
+    def check_person_input(self, data: dict, born) -> None:
+        if "full_name" in data:
+            person_name_check(data["full_name"])
+        dob, start = data.get("date_of_birth"), data.get("service_start")
+        if dob and start and start < dob:
+            raise ServiceError("Ngày vào ngành không thể trước ngày sinh.")

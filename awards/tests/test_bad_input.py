@@ -227,3 +227,14 @@ def test_evaluations_import_names_a_year_before_birth_and_saves_nothing(tree, ma
         4: "Ngày sinh «31/04/1990» không có thật: tháng 4/1990 không có ngày 31",
     }
     assert TaskEvaluation.objects.count() == 0
+
+
+def test_admin_refuses_a_rating_of_a_year_before_birth(client, mai):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.vn", "matkhau-thu-123"))
+    data = {"person": mai.pk, "school_year": 1989, "rating": TaskRating.GOOD, "source": "decided_here"}
+    response = client.post(reverse("admin:awards_taskevaluation_add"), data)
+    assert "Năm học 1989-1990 bắt đầu trước ngày sinh (20/05/1990)." in response.content.decode()
+    assert TaskEvaluation.objects.count() == 0

@@ -153,3 +153,17 @@ def test_people_import_names_each_bad_row_and_saves_nothing(tree, personas, pers
     }
     kept.refresh_from_db()
     assert (Person.objects.count(), kept.position) == (1, "Giáo viên")
+
+
+def test_admin_refuses_a_garbled_name_and_a_future_birth_date(client, tree):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.vn", "matkhau-thu-123"))
+    data = {"gender": "female", "unit": tree["school_a1"].pk, "is_active": "on"}
+    data.update({"position": "", "service_start": "", "phone": "", "email": "", "user": ""})
+    url = reverse("admin:units_person_add")
+    repeated = client.post(url, {**data, "full_name": "Lê Lê Lê Thị Hoa", "date_of_birth": ""})
+    assert "Họ và tên «Lê Lê Lê Thị Hoa» lặp từ «Lê» liên tiếp" in repeated.content.decode()
+    future = client.post(url, {**data, "full_name": "Lê Thị Hoa", "date_of_birth": f"{tomorrow():%Y-%m-%d}"})
+    assert "Ngày sinh" in future.content.decode() and "không thể sau ngày hôm nay" in future.content.decode()
+    assert (repeated.status_code, future.status_code, Person.objects.count()) == (200, 200, 0)
