@@ -30,6 +30,7 @@ def dossiers_visible_to(user, filters: dict | None = None) -> QuerySet[Dossier]:
         Dossier.objects.filter(_visible_q(user))
         .select_related("unit", "receiving_unit", "campaign")
         .annotate(nomination_count=Count("nominations"))
+        .order_by("-school_year", "-created_at", "-id")
     )
     filters = filters or {}
     if filters.get("status"):
