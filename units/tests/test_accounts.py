@@ -38,9 +38,10 @@ def test_password_change(client, db):
     assert user.check_password("Hoa-sen-moi-2025")
 
 
-def test_password_reset_sends_vietnamese_mail_and_link_works(client, db):
+def test_password_reset_sends_vietnamese_mail_and_link_works(client, db, django_capture_on_commit_callbacks):
     user = user_create(by=None, username="lan", password="matkhau-cu-123", email="lan@truong.edu.vn")
-    client.post(reverse("password_reset"), {"email": "lan@truong.edu.vn"})
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        client.post(reverse("password_reset"), {"email": "lan@truong.edu.vn"})
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert "Đặt lại mật khẩu" in message.subject
@@ -98,6 +99,7 @@ def test_password_reset_reaches_an_account_that_never_had_a_password(
 ):
     _grant_new_account(client, personas, tree, django_capture_on_commit_callbacks)
     mail.outbox.clear()
-    client.post(reverse("password_reset"), {"email": "MOI@truong.edu.vn"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "MOI@truong.edu.vn"})
     assert [m.to for m in mail.outbox] == [["moi@truong.edu.vn"]]
     assert "/tai-khoan/reset/" in mail.outbox[0].body
