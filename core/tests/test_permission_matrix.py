@@ -30,10 +30,14 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from core.tests.permission_matrix import ANONYMOUS, EXPECTED, KNOWN_BUGS, OUTSIDER, PERSONAS
+from core.tests.permission_matrix import ANONYMOUS, EXPECTED, KNOWN_BUGS, OUTSIDER, PERSONAS, POST_EXPECTED
 from core.tests.test_permission_coverage import own_named_patterns
 
 REFERENCE_SCHOOL = ("Trường Mầm non Hoa Sen", "Bình Lâm")
+# Another school of the same Phòng: its objects are the second target of every URL about a school-level
+# object (rows "<url name>@sibling"), so that the reference school's personas must get 404 there.
+SIBLING_SCHOOL = ("Trường Mầm non Sơn Ca", "Bình Lâm")
+SIBLING = "@sibling"
 # (url name, kwarg) -> the key of `Targets.ids`: which demo object the URL is asked about.
 TARGETS = {
     ("units:detail", "pk"): "school",
@@ -86,7 +90,7 @@ TARGETS = {
     ("campaigns:deadline_add", "pk"): "campaign",
     ("campaigns:deadline_remove", "pk"): "deadline",
     ("campaigns:deadline_extend", "pk"): "deadline",
-    ("campaigns:deadline_complete", "pk"): "deadline",
+    ("campaigns:deadline_complete", "pk"): "plan_deadline",
     ("campaigns:deadline_complete", "unit_pk"): "school",
     ("campaigns:registration_edit", "pk"): "campaign",
     ("campaigns:registration_edit", "unit_pk"): "school",
@@ -97,13 +101,26 @@ TARGETS = {
     ("campaigns:registration_overview", "pk"): "campaign",
     ("campaigns:registration_export", "pk"): "campaign",
     ("campaigns:compact_detail", "pk"): "compact",
+    ("nominations:dossier_detail", "pk"): "dossier",
+    ("nominations:dossier_edit", "pk"): "dossier",
+    ("nominations:dossier_transition", "pk"): "dossier",
+    ("nominations:nomination_add", "pk"): "dossier",
+    ("nominations:nominations_from_registration", "pk"): "dossier",
+    ("nominations:nomination_edit", "pk"): "nomination",
+    ("nominations:nomination_transition", "pk"): "nomination",
+    ("nominations:nomination_override", "pk"): "nomination",
+    ("nominations:attachment_upload", "pk"): "nomination",
+    ("nominations:attachment_download", "pk"): "attachment",
 }
 
 
 @dataclass
 class Targets:
     ids: dict[str, object]
-    names: dict[str, str] = field(default_factory=dict)
+    # The same keys for objects of the sibling school (school-level keys only): rows "<url name>@sibling".
+    sibling: dict[str, object] = field(default_factory=dict)
+    # POST bodies of the URLs that need one to act (the workflow action, the id to mark read, the role).
+    bodies: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _call(service, **kwargs):
@@ -113,19 +130,14 @@ def _call(service, **kwargs):
     return service(**kwargs)
 
 
-def build_targets() -> Targets:
-    """Pick the objects of the reference school and its Phòng; add what the demo lacks through the services."""
+def _school_objects(school, admin) -> dict[str, object]:
+    """The school-level targets of one school: itself, a teacher, a role, the teacher's periods, an initiative, a record."""
     from awards import services as award_services
     from awards.enums import DisciplineKind, ServicePeriodKind
-    from awards.models import AwardRecord, AwardType, DisciplinePeriod, Initiative, ServicePeriod
-    from awards.views import IMPORT_KINDS
-    from campaigns.models import Campaign, CampaignAward, Compact, Deadline, Phase, Registration
-    from units.models import EmulationBlock, Person, Unit, UnitRole
+    from awards.models import AwardRecord, DisciplinePeriod, Initiative, ServicePeriod
+    from units.models import Person, UnitRole
 
-    school = Unit.objects.get(kind="school", name=REFERENCE_SCHOOL[0], locality=REFERENCE_SCHOOL[1])
-    office = school.parent
     person = Person.objects.filter(unit__parent=school, position="Giáo viên", user=None).order_by("pk").first()
-    admin = get_user_model().objects.get(username="admin")
     day = datetime.date(2020, 1, 6)
     discipline = DisciplinePeriod.objects.filter(person=person, start=day).first() or _call(
         award_services.discipline_period_create,
@@ -143,23 +155,45 @@ def build_targets() -> Targets:
         place="Xã thử",
         by=admin,
     )
-    campaign = Campaign.objects.filter(launched_by=office).order_by("pk").first()
-    ids = {
+    return {
         "school": school.pk,
-        "office": office.pk,
         "person": person.pk,
         "school_role": UnitRole.objects.filter(unit=school).order_by("pk").first().pk,
-        "block": EmulationBlock.objects.filter(owner=office).order_by("pk").first().pk,
-        "award_type": AwardType.objects.order_by("pk").first().pk,
-        "import_kind": next(iter(IMPORT_KINDS)),
         "discipline": discipline.pk,
         "service_period": service_period.pk,
         "initiative": Initiative.objects.filter(unit=school).order_by("pk").first().pk,
         "record": AwardRecord.objects.filter(person__unit__parent=school).order_by("pk").first().pk,
+    }
+
+
+def build_targets() -> Targets:
+    """Pick the objects of the reference school, its sibling and its Phòng; add what the demo lacks through the services."""
+    from awards.models import AwardType
+    from awards.views import IMPORT_KINDS
+    from campaigns.models import Campaign, CampaignAward, Compact, Deadline, Phase, Registration
+    from notifications.models import Notification
+    from notifications.services import notify
+    from units.models import EmulationBlock, Unit, UnitRole
+
+    school = Unit.objects.get(kind="school", name=REFERENCE_SCHOOL[0], locality=REFERENCE_SCHOOL[1])
+    sibling = Unit.objects.get(kind="school", name=SIBLING_SCHOOL[0], locality=SIBLING_SCHOOL[1])
+    assert sibling.parent_id == school.parent_id, "the sibling school is under the same Phòng"
+    office = school.parent
+    admin = get_user_model().objects.get(username="admin")
+    campaign = Campaign.objects.filter(launched_by=office).order_by("pk").first()
+    # A deadline a school marks done itself (a registration deadline is met by sending the registration).
+    plan_deadline = Deadline.objects.filter(campaign=campaign).exclude(action="register").order_by("pk").first()
+    ids = {
+        **_school_objects(school, admin),
+        "office": office.pk,
+        "block": EmulationBlock.objects.filter(owner=office).order_by("pk").first().pk,
+        "award_type": AwardType.objects.order_by("pk").first().pk,
+        "import_kind": next(iter(IMPORT_KINDS)),
         "campaign": campaign.pk,
         "phase": Phase.objects.filter(campaign__launched_by=school).order_by("pk").first().pk,
         "campaign_award": CampaignAward.objects.order_by("pk").first().pk,
         "deadline": Deadline.objects.filter(campaign=campaign).order_by("pk").first().pk,
+        "plan_deadline": plan_deadline.pk,
         "registration": Registration.objects.filter(campaign=campaign, unit=school).get().pk,
         "compact": Compact.objects.filter(block__owner=office).order_by("pk").first().pk,
     }
@@ -172,7 +206,29 @@ def build_targets() -> Targets:
             ids["route"] = route.pk
     except ImportError:  # routes not in this tree yet
         pass
-    return Targets(ids=ids)
+    # A draft dossier of the reference school with a nomination and an evidence file (nominations).
+    from nominations.tests.matrix_targets import nomination_targets
+
+    ids.update(nomination_targets(school, admin))
+    # A notification of the reference school's secretary: only she may mark it read.
+    secretary = get_user_model().objects.get(username="mn-hoasen-bl.thuky")
+    notification = (
+        Notification.objects.filter(user=secretary).order_by("pk").first()
+        or notify(users=[secretary], message="Thông báo thử của ma trận phân quyền.")[0]
+    )
+    registration = Registration.objects.get(pk=ids["registration"])
+    campaign_version = str(campaign.version)
+    bodies = {
+        "switch_role": {"role": str(UnitRole.objects.get(pk=ids["school_role"]).pk)},
+        "notifications:read": {"id": str(notification.pk)},
+        "campaigns:launch": {"transition": "close", "version": campaign_version, "comment": ""},
+        "campaigns:registration_transition": {
+            "transition": "return",
+            "version": str(registration.version),
+            "comment": "Dòng 1: xem lại.",
+        },
+    }
+    return Targets(ids=ids, sibling=_school_objects(sibling, admin), bodies=bodies)
 
 
 # --- scope: the names a persona may see --------------------------------------------------------
@@ -260,6 +316,8 @@ class MatrixResult:
     leaks: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     kinds: dict[str, str] = field(default_factory=dict)
+    # POST only: the (row, persona) whose request changed the database (each request is rolled back after).
+    changed: set[tuple[str, str]] = field(default_factory=set)
 
     def status_differences(self, expected) -> dict[tuple[str, str], tuple[int | None, int]]:
         return {
@@ -270,27 +328,91 @@ class MatrixResult:
         }
 
 
-def concrete_urls(targets: Targets, only=None):
-    """(url name, URL) for every own pattern, with the ids of `TARGETS`; unresolvable kwargs are reported."""
+def is_post_only(entry) -> bool:
+    return "@require_POST" in inspect.getsource(inspect.unwrap(entry.callback))
+
+
+def is_state_changing(entry) -> bool:
+    """A view that only accepts POST, or a form view (it reads the POST body); the POST matrix sends to each."""
+    source = inspect.getsource(inspect.unwrap(entry.callback))
+    return "@require_POST" in source or "request.POST" in source or "request.method" in source
+
+
+def concrete_urls(targets: Targets, only=None, method="get"):
+    """(row, url name, URL) for every own pattern, with the ids of `TARGETS`; unresolvable kwargs are reported.
+
+    A URL about a school-level object is asked twice: about the reference school's object (row = url
+    name) and about the sibling school's (row = url name + "@sibling"). With method "post" only the
+    state-changing URLs are listed.
+    """
     missing = []
     urls = []
     for _route, name, entry in own_named_patterns():
         if only is not None and name not in only:
             continue
-        kwargs = {}
+        if method == "post" and not is_state_changing(entry):
+            continue
+        keys = {}
         for kwarg in entry.pattern.converters:
             key = TARGETS.get((name, kwarg))
             if key is None or key not in targets.ids:
                 missing.append(f"{name}:{kwarg}")
                 break
-            kwargs[kwarg] = targets.ids[key]
+            keys[kwarg] = key
         else:
-            urls.append((name, reverse(name, kwargs=kwargs)))
+            urls.append((name, name, reverse(name, kwargs={k: targets.ids[key] for k, key in keys.items()})))
+            if any(key in targets.sibling for key in keys.values()):
+                kwargs = {k: targets.sibling.get(key, targets.ids[key]) for k, key in keys.items()}
+                urls.append((name + SIBLING, name, reverse(name, kwargs=kwargs)))
     return urls, missing
 
 
-def run_matrix(personas=PERSONAS, only=None) -> MatrixResult:
-    """GET every own URL as each persona; record statuses, out-of-scope names and 500s."""
+def fingerprint_sql() -> str:
+    """One query that sums up every table: rows, highest id, versions, set dates and flags.
+
+    Creating or deleting a row, bumping a version, setting a date (read, ended, revoked, launched) or
+    flipping a flag changes it; sessions (a role switch, a login) are left out.
+    """
+    from django.apps import apps
+    from django.db import connection, models
+
+    quote = connection.ops.quote_name
+    parts = []
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if not meta.managed or meta.proxy or meta.db_table == "django_session":
+            continue
+        terms = ["COUNT(*)", f"MAX({quote(meta.pk.column)})"]
+        for f in meta.concrete_fields:
+            column = quote(f.column)
+            if isinstance(f, models.DateField):  # DateTimeField too
+                terms += [f"COUNT({column})", f"MAX({column})"]
+            elif isinstance(f, models.BooleanField):
+                terms.append(f"SUM(CASE WHEN {column} THEN 1 ELSE 0 END)")
+            elif f.name == "version":
+                terms.append(f"SUM({column})")
+        joined = " || '|' || ".join(f"COALESCE(CAST({t} AS TEXT), '')" for t in terms)
+        parts.append(f"SELECT '{meta.db_table}', {joined} FROM {quote(meta.db_table)}")
+    return " UNION ALL ".join(parts)
+
+
+def fingerprint(sql: str) -> dict[str, str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return dict(cursor.fetchall())
+
+
+def run_matrix(personas=PERSONAS, only=None, method="get") -> MatrixResult:
+    """Request every own URL as each persona; record statuses, out-of-scope names and 500s.
+
+    With method "post", every state-changing URL gets the body of `Targets.bodies` (empty for the
+    others: a form view answers its errors, 200); each request runs in a savepoint rolled back after
+    it, and the rows whose request changed the database fingerprint are recorded in `changed`.
+    """
+    from django.db import transaction
+
     from units.models import Person, Unit
     from units.services import user_create
 
@@ -299,11 +421,12 @@ def run_matrix(personas=PERSONAS, only=None) -> MatrixResult:
         by=None, username="nguoi-ngoai-ma-tran", password=None
     )
     targets = build_targets()
-    urls, missing = concrete_urls(targets, only)
+    urls, missing = concrete_urls(targets, only, method)
     result = MatrixResult()
     result.errors += [f"no TARGETS entry for {m}" for m in missing]
     all_people = set(Person.objects.values_list("full_name", flat=True))
     all_units = {pk: (name, kind) for pk, name, kind in Unit.objects.values_list("pk", "name", "kind")}
+    sql = fingerprint_sql() if method == "post" else ""
     for persona in personas:
         client = Client(raise_request_exception=False)
         user = None
@@ -315,21 +438,29 @@ def run_matrix(personas=PERSONAS, only=None) -> MatrixResult:
         pattern = (
             re.compile("|".join(re.escape(n) for n in sorted(forbidden, key=len, reverse=True))) if forbidden else None
         )
-        for name, url in urls:
-            response = client.get(url)
-            result.observed.setdefault(name, {})[persona] = response.status_code
+        before = fingerprint(sql) if sql else None
+        for row, name, url in urls:
+            if method == "post":
+                with transaction.atomic():
+                    response = client.post(url, targets.bodies.get(name, {}))
+                    if fingerprint(sql) != before:
+                        result.changed.add((row, persona))
+                    transaction.set_rollback(True)
+            else:
+                response = client.get(url)
+            result.observed.setdefault(row, {})[persona] = response.status_code
             if response.status_code >= 500:
-                result.errors.append(f"{response.status_code} {name} {url} as {persona}")
+                result.errors.append(f"{response.status_code} {row} {url} as {persona}")
                 continue
             if response.status_code != 200 or pattern is None:
                 continue
             kind, text = response_text(response)
-            result.kinds[name] = kind
+            result.kinds[row] = kind
             for fixed in FIXED_TEXT.get(name, []):
                 text = text.replace(fixed, "")
             found = sorted(set(pattern.findall(text)))
             if found:
-                result.leaks[(name, persona)] = found[:5]
+                result.leaks[(row, persona)] = found[:5]
     return result
 
 
@@ -346,11 +477,8 @@ def describe(differences, leaks) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.slow
-@pytest.mark.django_db
-def test_permission_matrix_every_url_every_persona():
-    call_command("seed_demo", stdout=io.StringIO())
-    result = run_matrix()
+def print_rows(result: MatrixResult) -> None:
+    """With PERMISSION_MATRIX_PRINT=1, print the observed rows to review and paste into the tables."""
     if os.environ.get("PERMISSION_MATRIX_PRINT"):
         print(
             "\n"
@@ -359,6 +487,26 @@ def test_permission_matrix_every_url_every_persona():
                 for name, statuses in sorted(result.observed.items())
             )
         )
+        print("changed:", sorted(result.changed))
+
+
+def may_change(row: str, persona: str) -> bool:
+    """Only a request the table lets through (302 after acting, for a signed-in persona) may change the database."""
+    return persona != ANONYMOUS and POST_EXPECTED.get(row, {}).get(persona) == 302
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_memory(settings):
+    """Evidence files the targets upload (nominations) stay in memory, never under MEDIA_ROOT."""
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_permission_matrix_every_url_every_persona():
+    call_command("seed_demo", stdout=io.StringIO())
+    result = run_matrix()
+    print_rows(result)
     differences = result.status_differences(EXPECTED)
     report = "\n".join(result.errors) + "\n" + describe(differences, result.leaks)
     assert set(result.observed) == set(EXPECTED), "every URL has a row, every row a URL"
@@ -388,10 +536,73 @@ def test_permission_matrix_fails_on_a_selector_that_widens_reading(monkeypatch):
         ("awards:person_history", "pgd-bl.thuky"): (404, 200),
         ("awards:person_history", "so.hoidong"): (404, 200),
         ("awards:person_history", "mn-sonca-bl.thuky"): (404, 200),
+        # The sibling school's teacher: only the Phòng secretary and the Sở council member were kept out.
+        ("units:person_detail@sibling", "pgd-bl.thuky"): (404, 200),
+        ("units:person_detail@sibling", "so.hoidong"): (404, 200),
+        ("awards:person_history@sibling", "pgd-bl.thuky"): (404, 200),
+        ("awards:person_history@sibling", "so.hoidong"): (404, 200),
     }
     assert {key[0] for key in broken.leaks} >= {"units:person_list", "units:person_detail", "awards:people_search"}
 
 
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_permission_matrix_posts_every_state_changing_url_every_persona():
+    """POST-only views get a body that acts; form views an empty body (their errors, 200, change nothing).
+
+    A refused persona (403, 404, 405, anonymous) must leave the database as it was; an allowed POST
+    to a POST-only view must have acted (else its body tests nothing), except a role switch (session only).
+    """
+    call_command("seed_demo", stdout=io.StringIO())
+    result = run_matrix(method="post")
+    print_rows(result)
+    differences = result.status_differences(POST_EXPECTED)
+    unexpected_changes = sorted(key for key in result.changed if not may_change(*key))
+    post_only = {name for _route, name, entry in own_named_patterns() if is_post_only(entry)}
+    idle = sorted(
+        (row, persona)
+        for row, statuses in result.observed.items()
+        for persona in statuses
+        if row.split("@")[0] in post_only - {"switch_role"}
+        and may_change(row, persona)
+        and (row, persona) not in result.changed
+    )
+    report = "\n".join(result.errors) + "\n" + describe(differences, result.leaks)
+    assert set(result.observed) == set(POST_EXPECTED), "every state-changing URL has a row, every row a URL"
+    assert (result.errors, differences, result.leaks) == ([], {}, {}), "\n" + report
+    assert unexpected_changes == [], "refused, or answered with form errors, yet the database changed"
+    assert idle == [], "allowed, yet the POST changed nothing: its body tests nothing"
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_permission_matrix_fails_on_a_service_that_forgets_its_check(monkeypatch):
+    """Inject a workflow whose rule lets anyone close a campaign: the POST part sees the status and the write."""
+    import campaigns.rules
+
+    call_command("seed_demo", stdout=io.StringIO())
+    only = {"campaigns:launch"}
+    personas = ["so.chuyenvien", "pgd-bl.chuyenvien", "pgd-bl.thuky", "pgd-bl.truongphong"]
+    honest = run_matrix(personas, only, method="post")
+    assert (honest.errors, honest.status_differences(POST_EXPECTED)) == ([], {})
+    assert honest.changed == {("campaigns:launch", "pgd-bl.truongphong")}
+
+    monkeypatch.setattr(campaigns.rules, "can_launch_campaign", lambda user, campaign: True)
+    broken = run_matrix(personas, only, method="post")
+
+    assert broken.status_differences(POST_EXPECTED) == {
+        ("campaigns:launch", "so.chuyenvien"): (403, 302),
+        ("campaigns:launch", "pgd-bl.chuyenvien"): (403, 302),
+        ("campaigns:launch", "pgd-bl.thuky"): (403, 302),
+    }
+    assert sorted(key for key in broken.changed if not may_change(*key)) == [
+        ("campaigns:launch", "pgd-bl.chuyenvien"),
+        ("campaigns:launch", "pgd-bl.thuky"),
+        ("campaigns:launch", "so.chuyenvien"),
+    ]
+
+
 def test_expected_table_names_only_personas_of_the_matrix():
-    assert {p for row in EXPECTED.values() for p in row} <= set(PERSONAS)
-    assert set(KNOWN_BUGS) <= {(name, p) for name, row in EXPECTED.items() for p in row}
+    assert {p for table in (EXPECTED, POST_EXPECTED) for row in table.values() for p in row} <= set(PERSONAS)
+    rows = {(name, p) for table in (EXPECTED, POST_EXPECTED) for name, row in table.items() for p in row}
+    assert set(KNOWN_BUGS) <= rows
