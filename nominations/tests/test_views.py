@@ -178,3 +178,9 @@ def test_detail_query_count_is_the_same_for_one_and_many_nominations(client, fil
     Dossier.objects.filter(pk=dossier.pk).update(status=DossierStatus.UNDER_APPRAISAL)
     many = _queries(client, dossier.get_absolute_url())
     assert (Nomination.objects.count(), many) == (8, one)
+
+
+def test_a_superuser_sees_a_draft(client, filed, django_user_model):
+    dossier, _, _ = filed
+    root = django_user_model.objects.create_superuser("goc", password="matkhau-thu-123")
+    assert client_for(client, root).get(dossier.get_absolute_url()).status_code == 200
