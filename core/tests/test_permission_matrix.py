@@ -105,7 +105,7 @@ TARGETS = {
     ("nominations:dossier_edit", "pk"): "dossier",
     ("nominations:dossier_transition", "pk"): "dossier",
     ("nominations:nomination_add", "pk"): "dossier",
-    ("nominations:nominations_from_registration", "pk"): "dossier",
+    ("nominations:nominations_from_registration", "pk"): "campaign_dossier",
     ("nominations:nomination_edit", "pk"): "nomination",
     ("nominations:nomination_transition", "pk"): "nomination",
     ("nominations:nomination_override", "pk"): "nomination",
@@ -207,7 +207,7 @@ def build_targets() -> Targets:
     except ImportError:  # routes not in this tree yet
         pass
     # A draft dossier of the reference school with a nomination and an evidence file (nominations).
-    from nominations.tests.matrix_targets import nomination_targets
+    from nominations.tests.matrix_targets import nomination_bodies, nomination_targets
 
     ids.update(nomination_targets(school, admin))
     # A notification of the reference school's secretary: only she may mark it read.
@@ -228,6 +228,7 @@ def build_targets() -> Targets:
             "comment": "Dòng 1: xem lại.",
         },
     }
+    bodies.update(nomination_bodies(ids))
     return Targets(ids=ids, sibling=_school_objects(sibling, admin), bodies=bodies)
 
 
