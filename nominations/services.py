@@ -345,8 +345,11 @@ def nominations_from_registration(*, by, dossier: Dossier, award_codes=None) -> 
 @transaction.atomic
 def nomination_override(*, by, nomination: Nomination, version: int | None, criterion: str, reason: str) -> Nomination:
     """A reviewer of the receiving level (APPRAISE there) lets a nomination the engine found not eligible travel,
-    naming the legal criterion relied on and the reason. Refuses a stale form, an empty criterion or reason.
+    naming the legal criterion relied on and the reason. Refuses a stale form, an empty criterion or reason,
+    and the system itself (`by=None`): an override is always someone's.
     Side effects: who and when are kept on the row; history row."""
+    if by is None:
+        raise ServiceError("Ý kiến vượt điều kiện phải do một chuyên viên của cấp tiếp nhận ghi.")
     locked = Nomination.objects.select_for_update().select_related("dossier__receiving_unit").get(pk=nomination.pk)
     receiving = locked.dossier.receiving_unit
     if receiving is None:

@@ -242,3 +242,9 @@ def test_attachment_refused_to_the_phong_reviewer(media, dossier, teacher, perso
         services.attachment_add(
             by=personas["reviewer_a"], nomination=nomination, upload=SimpleUploadedFile("a.pdf", pdf_bytes())
         )
+
+
+def test_override_by_the_system_is_refused(dossier, teacher, personas):
+    nomination = add(dossier, personas["secretary_a1"], "CSTDCS", person=teacher)
+    with pytest.raises(ServiceError, match="phải do một chuyên viên"):
+        services.nomination_override(by=None, nomination=nomination, version=None, criterion="Điều 23", reason="Lý do")

@@ -184,3 +184,20 @@ def test_a_superuser_sees_a_draft(client, filed, django_user_model):
     dossier, _, _ = filed
     root = django_user_model.objects.create_superuser("goc", password="matkhau-thu-123")
     assert client_for(client, root).get(dossier.get_absolute_url()).status_code == 200
+
+
+def test_inbox_query_count_is_the_same_for_one_and_many_dossiers(client, tree, personas):
+    def sent_dossier(unit, year):
+        created = services.dossier_create(by=None, unit=unit, round_kind="year_end", school_year=year)
+        Dossier.objects.filter(pk=created.pk).update(status=DossierStatus.SENT)
+
+    client = client_for(client, personas["reviewer_a"])
+    url = reverse("nominations:dossier_list") + "?tab=den"
+    sent_dossier(tree["school_a1"], 2020)
+    one = _queries(client, url)
+    for year in range(2021, 2027):
+        sent_dossier(tree["school_a1"], year)
+        sent_dossier(tree["school_a2"], year)
+    many = _queries(client, url)
+    page = client.get(url).context["page"]
+    assert (len(page), many) == (13, one)
