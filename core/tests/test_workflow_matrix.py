@@ -21,6 +21,7 @@ from campaigns.models import Campaign, Registration
 from campaigns.services import LineInput
 from core import workflow
 from core.exceptions import ServiceError
+from nominations.tests import workflow_targets as nominations_rows
 
 PERSONAS = [
     "secretary_a1",
@@ -44,12 +45,14 @@ EXPECTED = {
     ("campaign", "close"): (CampaignStatus.LAUNCHED, {"head_a1", "admin_dept"}),
     ("initiative", "recognise"): (InitiativeStatus.REGISTERED, {"head_a1", "admin_dept"}),
     ("initiative", "not_recognise"): (InitiativeStatus.REGISTERED, {"head_a1", "admin_dept"}),
+    **nominations_rows.EXPECTED,
 }
 
 PARAMS = {
     "return": {"comment": "Bổ sung hồ sơ"},
     "send_back": {"comment": "Thiếu tổ 2"},
     "recognise": {"scope": "base", "decision_number": "5/QĐ-TH", "decision_date": datetime.date(2025, 4, 1)},
+    **nominations_rows.PARAMS,
 }
 
 
@@ -82,10 +85,15 @@ def objects(tree, personas, person_factory):
     initiative = initiative_register(
         unit=tree["school_a1"], school_year=2024, title="Đọc sách mỗi ngày", authors=[teacher], by=personas["head_a1"]
     )
-    return {"registration": registration, "campaign": school_plan, "initiative": initiative}
+    return {
+        "registration": registration,
+        "campaign": school_plan,
+        "initiative": initiative,
+        **nominations_rows.workflow_objects(tree, person_factory),
+    }
 
 
-MODELS = {"registration": Registration, "campaign": Campaign, "initiative": Initiative}
+MODELS = {"registration": Registration, "campaign": Campaign, "initiative": Initiative, **nominations_rows.MODELS}
 
 
 def attempt(obj, action, user) -> str:
@@ -112,6 +120,7 @@ def test_every_persona_on_every_transition(key, objects, personas):
     name, action = key
     state, allowed = EXPECTED[key]
     obj = objects[name]
+    nominations_rows.prepare(key, objects)
     MODELS[name].objects.filter(pk=obj.pk).update(status=state)
     obj.refresh_from_db()
     buttons = {p: action in [a.name for a in workflow.available_actions(obj, personas[p])] for p in PERSONAS}
