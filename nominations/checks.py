@@ -38,22 +38,36 @@ def _engine_takes_pending(func) -> bool:
     return "pending" in inspect.signature(func).parameters
 
 
-def verdicts_refresh(nominations, *, year: int, on_date: datetime.date | None = None) -> None:
+def pending_pairs(nominations) -> frozenset:
+    """What a dossier proposes, as the engine's `pending` expects it: {(("person"|"unit", pk), code)}.
+
+    Handed in whole, so a collective's members and a head's unit count as proposed too (a TTLĐXS of the
+    school beside its teachers' LĐTT, a principal's CSTĐCS beside the school's TTLĐXS).
+    """
+    return frozenset(
+        (("person", n.person_id) if n.person_id else ("unit", n.unit_id), n.award_type.code) for n in nominations
+    )
+
+
+def verdicts_refresh(nominations, *, year: int, on_date: datetime.date | None = None, pending=None) -> None:
     """Run the engine for each candidate of `nominations` (all of one dossier) and store verdict and reasons.
 
-    One engine call per candidate (its facts are loaded once for all its awards), so the cost grows with
-    the number of candidates: it runs on writes (adding, importing, sending), never on a page render.
+    `pending` is the dossier's `pending_pairs` (default: those of `nominations`), handed to the engine once
+    `check_codes` takes that keyword. One engine call per candidate (its facts are loaded once for all its
+    awards), so the cost grows with the number of candidates: it runs on writes (adding, importing,
+    sending), never on a page render.
     """
     by_candidate = defaultdict(list)
     for n in nominations:
         by_candidate[("p", n.person_id) if n.person_id else ("u", n.unit_id)].append(n)
+    pending = pending_pairs(nominations) if pending is None else pending
     now = timezone.now()
     for group in by_candidate.values():
         candidate = group[0].person if group[0].person_id else group[0].unit
         codes = [n.award_type.code for n in group]
         kwargs = {"on_date": on_date}
         if _engine_takes_pending(engine.check_codes):
-            kwargs["pending"] = frozenset(codes)
+            kwargs["pending"] = pending
         results = {r.award_code: r for r in engine.check_codes(candidate, codes, year, **kwargs)}
         for n in group:
             result = results.get(n.award_type.code)

@@ -29,7 +29,7 @@ from units.enums import UnitKind
 from units.models import Person, Unit
 from units.rules import Cap, people_acted_on, require
 
-from .checks import verdicts_refresh
+from .checks import pending_pairs, verdicts_refresh
 from .enums import DossierStatus, NominationStatus, Procedure, RoundKind
 from .models import ATTACHMENT_EXTENSIONS, Attachment, Dossier, Nomination
 
@@ -213,13 +213,18 @@ def _award_for(dossier: Dossier, award_code: str, *, collective: bool, offered) 
 
 
 def _after_change(dossier: Dossier, candidates) -> None:
-    """Re-run the engine for the candidates touched (their other nominations' pending codes changed too)."""
+    """Re-run the engine for the candidates touched and for the dossier's collectives (their members' and
+    their own pending codes changed), with everything the dossier proposes handed in as pending."""
+    from .enums import NominationStatus as N
+
     person_ids = {c.pk for c in candidates if isinstance(c, Person)}
-    unit_ids = {c.pk for c in candidates if isinstance(c, Unit)}
-    rows = list(dossier.nominations.filter(person_id__in=person_ids).select_related("person", "award_type")) + list(
-        dossier.nominations.filter(unit_id__in=unit_ids).select_related("unit", "award_type")
+    proposed = list(
+        dossier.nominations.exclude(status__in=(N.NOT_ACCEPTED, N.NOT_AWARDED)).select_related(
+            "person", "unit", "award_type"
+        )
     )
-    verdicts_refresh(rows, year=dossier.school_year)
+    touched = [n for n in proposed if n.unit_id is not None or n.person_id in person_ids]
+    verdicts_refresh(touched, year=dossier.school_year, pending=pending_pairs(proposed))
     _refresh_receiving_unit(dossier)
 
 

@@ -95,7 +95,7 @@ def ready_to_send(ctx: Context) -> str | None:
     """The engine is asked again (facts may have changed since filing), then the completeness checklist."""
     dossier = ctx.obj
     nominations = _travelling(dossier)
-    checks.verdicts_refresh(nominations, year=dossier.school_year, on_date=ctx.today)
+    checks.verdicts_refresh(nominations, year=dossier.school_year, on_date=ctx.today)  # all of them: pending
     counts = attachment_counts([n.pk for n in nominations])
     problems = checks.dossier_problems(dossier, nominations, counts)
     return checks.refusal_text(problems) if problems else None
@@ -152,14 +152,10 @@ def eligible_or_overridden(ctx: Context) -> str | None:
 
 def nomination_complete(ctx: Context) -> str | None:
     nomination = ctx.obj
+    travelling = _travelling(nomination.dossier)
+    same = [n for n in travelling if (n.person_id, n.unit_id) == (nomination.person_id, nomination.unit_id)]
     checks.verdicts_refresh(
-        list(
-            nomination.dossier.nominations.filter(
-                person_id=nomination.person_id, unit_id=nomination.unit_id
-            ).select_related("person", "unit", "award_type")
-        ),
-        year=nomination.dossier.school_year,
-        on_date=ctx.today,
+        same, year=nomination.dossier.school_year, on_date=ctx.today, pending=checks.pending_pairs(travelling)
     )
     nomination.refresh_from_db()
     problems = checks.nomination_problems(
