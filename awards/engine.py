@@ -49,7 +49,7 @@ from .rules_engine.base import (
 )
 from .rules_engine.functions import council_vote as _council_vote
 from .rules_engine.functions import with_defaults
-from .schoolyear import school_year_bounds
+from .schoolyear import school_year_bounds, school_year_label
 from .units_tree import subtree_unit_ids
 
 UNVERIFIED = " (giá trị mặc định, chưa đối chiếu văn bản hiện hành)"
@@ -76,20 +76,39 @@ class EligibilityResult:
 
 @dataclass
 class QuotaLine:
+    """One award's quota in a unit and year: decided, registered and proposed side by side.
+
+    `allowed` is None when no limit is known yet (no rule, or the base title of the
+    year is not decided: `base_decided` False, and `estimate` is the limit computed
+    from the registered base, if any).
+    """
+
     award_code: str
     award_name: str
-    used: int
+    decided: int  # in-force records of the year, as of the date
     proposed: int
     allowed: int | None
     reasons: list[Reason] = field(default_factory=list)
+    registered: int = 0
+    base_decided: bool | None = None  # None: the quota has no base title
+    estimate: int | None = None
+    rule_basis: str = ""
+    is_verified: bool | None = None  # None: no legal quota rule, only a campaign cap
+
+    @property
+    def used(self) -> int:
+        return self.decided
 
     @property
     def remaining(self) -> int | None:
-        return None if self.allowed is None else self.allowed - self.used - self.proposed
+        return None if self.allowed is None else self.allowed - self.decided - self.proposed
 
     @property
     def is_over(self) -> bool:
-        return self.allowed is not None and self.used + self.proposed > self.allowed
+        """More proposed, or more registered, than the limit leaves room for."""
+        if self.allowed is None:
+            return False
+        return self.decided + max(self.proposed, self.registered) > self.allowed
 
 
 # --- catalog and rules in force ----------------------------------------------------------
@@ -151,6 +170,14 @@ def council_vote_result(
 # --- facts, loaded in bulk ------------------------------------------------------------------
 
 
+def _in_force_on_q(on_date: datetime.date, prefix: str = "") -> Q:
+    """Records that exist and count on `on_date`: decided on or before it (a record without a
+    decision date is an older entry, taken as decided) and not revoked by a revocation dated on or before it."""
+    decided = Q(**{f"{prefix}decision_date__isnull": True}) | Q(**{f"{prefix}decision_date__lte": on_date})
+    not_revoked = Q(**{f"{prefix}revocation__isnull": True}) | Q(**{f"{prefix}revocation__decision_date__gt": on_date})
+    return decided & not_revoked
+
+
 def _labels() -> dict[str, str]:
     labels = {}
     for code, short, name in AwardType.objects.order_by("effective_from").values_list("code", "short_name", "name"):
@@ -168,10 +195,10 @@ def _record_fact(code, year, kind, number) -> RecordFact:
     )
 
 
-def _records_by(field_name: str, ids) -> dict[int, list[RecordFact]]:
+def _records_by(field_name: str, ids, on_date: datetime.date) -> dict[int, list[RecordFact]]:
     result = defaultdict(list)
     rows = (
-        AwardRecord.objects.in_force()
+        AwardRecord.objects.filter(_in_force_on_q(on_date))
         .filter(**{f"{field_name}__in": ids})
         .values_list(field_name, "award_type__code", "school_year", "commendation_kind", "decision_number")
         .order_by("school_year", "id")
@@ -190,7 +217,7 @@ def _school_of(unit_row: dict, units: dict) -> int | None:
 
 def _person_facts(people: list[Person], year: int, on_date: datetime.date, labels: dict) -> dict[int, PersonFacts]:
     ids = [p.pk for p in people]
-    records = _records_by("person_id", ids)
+    records = _records_by("person_id", ids, on_date)
     ratings = defaultdict(dict)
     for pid, y, rating in TaskEvaluation.objects.filter(person_id__in=ids).values_list(
         "person_id", "school_year", "rating"
@@ -231,7 +258,7 @@ def _person_facts(people: list[Person], year: int, on_date: datetime.date, label
     missing_names = led_ids - set(unit_rows)
     if missing_names:
         unit_rows.update({row["id"]: row for row in Unit.objects.filter(pk__in=missing_names).values("id", "name")})
-    unit_records = _records_by("unit_id", led_ids)
+    unit_records = _records_by("unit_id", led_ids, on_date)
     facts = {}
     for p in people:
         facts[p.pk] = PersonFacts(
@@ -246,7 +273,8 @@ def _person_facts(people: list[Person], year: int, on_date: datetime.date, label
             discipline=discipline.get(p.pk, []),
             service_periods=periods.get(p.pk, []),
             led_units=[
-                LedUnitFact(unit_rows[uid]["name"], unit_records.get(uid, [])) for uid in sorted(led.get(p.pk, ()))
+                LedUnitFact(unit_rows[uid]["name"], unit_records.get(uid, []), unit_id=uid)
+                for uid in sorted(led.get(p.pk, ()))
             ],
             labels=labels,
         )
@@ -255,14 +283,14 @@ def _person_facts(people: list[Person], year: int, on_date: datetime.date, label
 
 def _collective_facts(units: list[Unit], year: int, on_date: datetime.date, labels: dict) -> dict[int, CollectiveFacts]:
     ids = [u.pk for u in units]
-    own_records = _records_by("unit_id", ids)
+    own_records = _records_by("unit_id", ids, on_date)
     subtree = subtree_unit_ids(units)  # unit id -> set of unit ids of its subtree
     all_ids = set().union(*subtree.values()) if subtree else set()
     people = list(Person.objects.filter(unit_id__in=all_ids, is_active=True).values_list("pk", "unit_id"))
     person_ids = [pid for pid, _ in people]
     titles = defaultdict(set)
     for pid, code in (
-        AwardRecord.objects.in_force()
+        AwardRecord.objects.filter(_in_force_on_q(on_date))
         .filter(person_id__in=person_ids, school_year=year, commendation_kind=CommendationKind.MERIT)
         .values_list("person_id", "award_type__code")
     ):
@@ -281,7 +309,9 @@ def _collective_facts(units: list[Unit], year: int, on_date: datetime.date, labe
         worst[pid] = max(worst[pid], DISCIPLINE_RANK.get(kind, 0))
     by_unit = defaultdict(list)
     for pid, unit_id in people:
-        by_unit[unit_id].append(MemberFact(ratings.get(pid), frozenset(titles.get(pid, ())), worst.get(pid, 0)))
+        by_unit[unit_id].append(
+            MemberFact(ratings.get(pid), frozenset(titles.get(pid, ())), worst.get(pid, 0), person_id=pid)
+        )
     facts = {}
     for u in units:
         members = [m for uid in subtree.get(u.pk, ()) for m in by_unit.get(uid, [])]
@@ -302,6 +332,32 @@ def load_facts(candidates: list, year: int, on_date: datetime.date) -> list:
     person_facts = _person_facts(people, year, on_date, labels) if people else {}
     unit_facts = _collective_facts(units, year, on_date, labels) if units else {}
     return [person_facts[c.pk] if isinstance(c, Person) else unit_facts[c.pk] for c in candidates]
+
+
+def candidate_key(candidate: Person | Unit) -> tuple[str, int]:
+    """The key a caller uses in `pending`: ("person", pk) or ("unit", pk)."""
+    return ("unit", candidate.pk) if isinstance(candidate, Unit) else ("person", candidate.pk)
+
+
+def _pending_map(pending) -> dict[tuple[str, int], frozenset]:
+    """{(candidate key, code), ...} (a key may also be the Person/Unit itself) -> key: codes."""
+    result = defaultdict(set)
+    for key, code in pending or ():
+        if isinstance(key, Person | Unit):
+            key = candidate_key(key)
+        result[tuple(key)].add(code)
+    return {key: frozenset(codes) for key, codes in result.items()}
+
+
+def _with_pending(facts, candidate, pending_map: dict):
+    if not pending_map:
+        return facts
+    facts.pending = pending_map.get(candidate_key(candidate), frozenset())
+    for led in getattr(facts, "led_units", ()):
+        led.pending = pending_map.get(("unit", led.unit_id), frozenset())
+    for member in getattr(facts, "members", ()):
+        member.pending = pending_map.get(("person", member.person_id), frozenset())
+    return facts
 
 
 # --- evaluation -------------------------------------------------------------------------------
@@ -353,26 +409,41 @@ def evaluate(award_type: AwardType, rules: list[AwardRule], facts) -> tuple[str,
 
 
 def check_many(
-    candidates: Iterable[Person | Unit], award_type_code: str, year: int, *, on_date: datetime.date | None = None
+    candidates: Iterable[Person | Unit],
+    award_type_code: str,
+    year: int,
+    *,
+    on_date: datetime.date | None = None,
+    pending: Iterable[tuple] | None = None,
 ) -> list[EligibilityResult]:
     """check_eligibility for many candidates in a constant number of queries; results keep the input order.
 
+    `pending` is what the caller proposes in the same, still open, round of `year`:
+    {(candidate_key(c) or c, code), ...}. Only those titles of the year count as
+    "to be decided"; any other title of the year not decided is missing.
     Raises ServiceError when the award code is unknown or not in force on the date.
     """
     candidates = list(candidates)
     on_date = on_date or datetime.date.today()
     award_type = award_type_in_force(award_type_code, on_date)
     rules = rules_in_force(award_type_code, on_date)
+    pending_map = _pending_map(pending)
     results = []
     for candidate, facts in zip(candidates, load_facts(candidates, year, on_date), strict=True):
         facts.award_code = award_type_code
+        _with_pending(facts, candidate, pending_map)
         verdict, reasons = evaluate(award_type, rules, facts)
         results.append(EligibilityResult(candidate, award_type_code, year, verdict, reasons, award_type))
     return results
 
 
 def check_eligibility(
-    candidate: Person | Unit, award_type_code: str, year: int, *, on_date: datetime.date | None = None
+    candidate: Person | Unit,
+    award_type_code: str,
+    year: int,
+    *,
+    on_date: datetime.date | None = None,
+    pending: Iterable[tuple] | None = None,
 ) -> EligibilityResult:
     """Is `candidate` (a Person or a Unit) eligible for the award `award_type_code` in school year `year`?
 
@@ -380,13 +451,18 @@ def check_eligibility(
     rules applied are those in force on `on_date` (default: today). Returns the
     verdict (Verdict.ELIGIBLE / NOT_ELIGIBLE / NEEDS_REVIEW) and the reasons, in
     Vietnamese, each with its legal basis. Read-only. Raises ServiceError when the
-    award code is unknown or not in force on the date.
+    award code is unknown or not in force on the date. `pending`: see check_many.
     """
-    return check_many([candidate], award_type_code, year, on_date=on_date)[0]
+    return check_many([candidate], award_type_code, year, on_date=on_date, pending=pending)[0]
 
 
 def check_codes(
-    candidate: Person | Unit, codes: Iterable[str], year: int, *, on_date: datetime.date | None = None
+    candidate: Person | Unit,
+    codes: Iterable[str],
+    year: int,
+    *,
+    on_date: datetime.date | None = None,
+    pending: Iterable[tuple] | None = None,
 ) -> list[EligibilityResult]:
     """One candidate against several awards, loading its facts once; codes not in force are skipped."""
     on_date = on_date or datetime.date.today()
@@ -398,7 +474,7 @@ def check_codes(
     wildcard = []
     for rule in AwardRule.objects.filter(in_force_q(on_date), award_code__in=codes + [WILDCARD]).order_by("kind", "id"):
         (wildcard if rule.award_code == WILDCARD else rules[rule.award_code]).append(rule)
-    facts = load_facts([candidate], year, on_date)[0]
+    facts = _with_pending(load_facts([candidate], year, on_date)[0], candidate, _pending_map(pending))
     results = []
     for code in codes:
         if code not in types:
@@ -418,24 +494,30 @@ def quota_usage(
     *,
     caps: Mapping[str, int] | None = None,
     proposed: Mapping[str, int] | None = None,
+    registered: Mapping[str, int] | None = None,
     on_date: datetime.date | None = None,
 ) -> list[QuotaLine]:
-    """Used / allowed per award for `unit` (its whole subtree) in school year `year`.
+    """Decided / registered / proposed / allowed per award for `unit` (its whole subtree) in school year `year`.
 
-    Counts in-force records of people and collectives of the subtree. `caps` are
-    limits handed in by a campaign ({"BK_TINH": 15}); the smaller of a cap and the
-    legal quota applies. `proposed` counts nominations not yet decided, so a
-    caller can see whether one more would exceed the quota. Read-only.
+    `decided` counts the records of the year in force on `on_date` (decided on or
+    before it, not revoked by then) of people and collectives of the subtree.
+    `caps` are limits handed in by a campaign ({"BK_TINH": 15}); the smaller of a
+    cap and the legal quota applies. `registered` counts the registrations of the
+    year and `proposed` the nominations not yet decided, both handed in by the
+    caller. When the quota's base title (this year's LĐTT) is not decided yet the
+    legal limit is not known: `allowed` is the cap or None, `base_decided` is
+    False, a reason says so, and `estimate` is computed from the registered base.
+    Each line names the rule in force and whether its value is verified. Read-only.
     """
     on_date = on_date or datetime.date.today()
-    caps, proposed = dict(caps or {}), dict(proposed or {})
+    caps, proposed, registered = dict(caps or {}), dict(proposed or {}), dict(registered or {})
     quota_rules = {}
     rows = AwardRule.objects.filter(in_force_q(on_date), kind=RuleKind.QUOTA).exclude(award_code=WILDCARD)
     for rule in rows.order_by("effective_from", "id"):
         quota_rules[rule.award_code] = rule  # the latest in force wins
-    codes = sorted(set(quota_rules) | set(caps) | set(proposed))
+    codes = sorted(set(quota_rules) | set(caps) | set(proposed) | set(registered))
     counts = dict(
-        AwardRecord.objects.in_force()
+        AwardRecord.objects.filter(_in_force_on_q(on_date))
         .filter(Q(person__unit__path__startswith=unit.path) | Q(unit__path__startswith=unit.path), school_year=year)
         .values_list("award_type__code")
         .annotate(n=Count("id"))
@@ -444,25 +526,61 @@ def quota_usage(
     labels = _labels()
     lines = []
     for code in codes:
-        reasons, allowed = [], None
+        line = QuotaLine(
+            code, labels.get(code, code), counts.get(code, 0), proposed.get(code, 0), None, [],
+            registered=registered.get(code, 0),
+        )  # fmt: skip
         rule = quota_rules.get(code)
+        basis = ""
         if rule is not None:
             params = with_defaults(RuleKind.QUOTA, rule.params)
-            base = counts.get(params["base_title"], 0) if params["base_title"] else None
-            allowed, how = quota_allowed(base, params)
             basis = rule.legal_basis + ("" if rule.is_verified else UNVERIFIED)
-            base_text = (
-                f"số {labels.get(params['base_title'], params['base_title'])} của đơn vị" if base is not None else ""
-            )
-            reasons.append(Reason(NOTE, f"Theo quy định: {how}" + (f" ({base_text})." if base_text else "."), basis))
+            line.rule_basis, line.is_verified = rule.legal_basis, rule.is_verified
+            base_code = params["base_title"]
+            verified = "đã đối chiếu" if rule.is_verified else "chưa đối chiếu văn bản hiện hành"
+            if base_code:
+                base_label = labels.get(base_code, base_code)
+                base = counts.get(base_code, 0)
+                line.base_decided = base > 0
+                if base:
+                    line.allowed, how = quota_allowed(base, params)
+                    line.reasons.append(
+                        Reason(NOTE, f"Theo quy định ({verified}): {how} (số {base_label} của đơn vị).", basis)
+                    )
+                else:
+                    line.reasons.append(
+                        Reason(
+                            NOTE,
+                            f"Chưa có quyết định công nhận {base_label} năm học {school_year_label(year)}; "
+                            "hạn mức tính khi có quyết định.",
+                            basis,
+                        )
+                    )
+                    base_registered = registered.get(base_code, 0)
+                    if base_registered:
+                        line.estimate, how = quota_allowed(base_registered, params)
+                        line.reasons.append(
+                            Reason(
+                                NOTE,
+                                f"Ước tính theo số đăng ký {base_label} ({verified}): {how}.",
+                                basis,
+                            )
+                        )
+            else:
+                line.allowed, how = quota_allowed(None, params)
+                line.reasons.append(Reason(NOTE, f"Theo quy định ({verified}): {how}.", basis))
         if code in caps:
             cap = caps[code]
-            allowed = cap if allowed is None else min(allowed, cap)
-            reasons.append(Reason(NOTE, f"Chỉ tiêu của phong trào: tối đa {cap}."))
-        line = QuotaLine(code, labels.get(code, code), counts.get(code, 0), proposed.get(code, 0), allowed, reasons)
+            line.allowed = cap if line.allowed is None else min(line.allowed, cap)
+            line.reasons.append(Reason(NOTE, f"Chỉ tiêu của phong trào: tối đa {cap}."))
         if line.is_over:
             line.reasons.append(
-                Reason(NOT_MET, f"Vượt hạn mức: {line.used + line.proposed}/{allowed}.", reasons[0].legal_basis)
+                Reason(
+                    NOT_MET,
+                    f"Vượt hạn mức: đã có {line.decided}, đăng ký {line.registered}, đề nghị {line.proposed}; "
+                    f"tối đa {line.allowed}.",
+                    basis,
+                )
             )
         lines.append(line)
     return lines
@@ -473,6 +591,7 @@ __all__ = [
     "Reason",
     "EligibilityResult",
     "QuotaLine",
+    "candidate_key",
     "check_eligibility",
     "check_many",
     "check_codes",

@@ -37,6 +37,7 @@ class RecordFact:
     merit: bool  # counts toward công trạng prerequisites (not đột xuất / chuyên đề)
     commendation_label: str = ""
     decision_number: str = ""
+    decision_date: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class PeriodFact:
 class LedUnitFact:
     name: str
     records: list[RecordFact] = field(default_factory=list)
+    pending: frozenset = frozenset()  # codes the unit is proposed for in the open round of the year
+    unit_id: int | None = None
 
 
 @dataclass
@@ -65,6 +68,8 @@ class MemberFact:
     rating: str | None
     codes: frozenset  # merit titles held in the year
     discipline_rank: int = 0  # heaviest sanction in force during the year
+    pending: frozenset = frozenset()  # codes proposed for the member in the open round of the year
+    person_id: int | None = None
 
 
 def _holds(records: list[RecordFact], codes, year: int, *, merit_only: bool = True) -> list[RecordFact]:
@@ -88,6 +93,9 @@ class PersonFacts:
     service_periods: list[PeriodFact] = field(default_factory=list)
     led_units: list[LedUnitFact] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
+    # Codes the candidate is proposed for in the same, still open, round of the year under review:
+    # only these count as "to be decided"; any other title of that year not decided is missing.
+    pending: frozenset = frozenset()
     is_collective = False
 
     def holds(self, codes, year: int, *, merit_only: bool = True) -> list[RecordFact]:
@@ -105,6 +113,7 @@ class CollectiveFacts:
     records: list[RecordFact] = field(default_factory=list)
     members: list[MemberFact] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
+    pending: frozenset = frozenset()
     is_collective = True
     # Rules written for individuals read these; a collective has none.
     ratings: dict = field(default_factory=dict)

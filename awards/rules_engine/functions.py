@@ -145,6 +145,22 @@ def _scope_label(scope: str) -> str:
         return scope
 
 
+def _missing_title(facts, code: str, year: int, who: str = "") -> Reason:
+    """A title of `year` with no decision: still to be decided only when proposed in the open round."""
+    subject = f"{who} " if who else ""
+    if year == facts.year and code in facts.pending:
+        return Reason(
+            REVIEW,
+            f"{subject}Chưa có quyết định công nhận {_label(facts, code)} năm học {_y(year)}; "
+            f"đang đề nghị cùng đợt xét, phải được công nhận {_label(facts, code)} trong đợt này.",
+        )
+    return Reason(
+        NOT_MET,
+        f"{subject}Chưa được công nhận {_label(facts, code)} năm học {_y(year)} "
+        "(không có quyết định, cũng không được đề nghị trong đợt xét đang mở).",
+    )
+
+
 # --- same-year prerequisites -------------------------------------------------
 
 
@@ -171,13 +187,7 @@ def same_year(facts, params: dict) -> list[Reason]:
         if facts.holds([code], year):
             reasons.append(Reason(MET, f"Đã được công nhận {_label(facts, code)} năm học {_y(year)}."))
         else:
-            reasons.append(
-                Reason(
-                    REVIEW,
-                    f"Chưa có quyết định công nhận {_label(facts, code)} năm học {_y(year)}; "
-                    f"phải được công nhận {_label(facts, code)} cùng đợt xét.",
-                )
-            )
+            reasons.append(_missing_title(facts, code, year))
     achievements = p["achievements"]
     if achievements:
         found, missing, unknown = [], [], []
@@ -231,7 +241,7 @@ def _chain_alternative(facts, alt: dict, end: int) -> tuple[str, list[Reason]]:
             held = facts.holds(titles, y)
             if not held:
                 ok = False
-                pending = y == facts.year
+                pending = y == facts.year and any(t in facts.pending for t in titles)
                 excluded = facts.holds(titles, y, merit_only=False)
                 if excluded:
                     reasons.append(
@@ -259,7 +269,18 @@ def _chain_alternative(facts, alt: dict, end: int) -> tuple[str, list[Reason]]:
         )
         if pending:
             status = REVIEW if status == MET else status
-            reasons.append(Reason(REVIEW, f"Năm học {_y(y)} (năm xét) chưa có kết quả {wanted}."))
+            reasons.append(
+                Reason(REVIEW, f"Năm học {_y(y)} (năm xét) chưa có kết quả {wanted}; đang đề nghị cùng đợt xét.")
+            )
+        elif y == facts.year and titles and not facts.holds(titles, y):
+            status = NOT_MET
+            reasons.append(
+                Reason(
+                    NOT_MET,
+                    f"Năm học {_y(y)} (năm xét) chưa được công nhận {wanted} (không có quyết định, cũng không "
+                    "được đề nghị trong đợt xét đang mở).",
+                )
+            )
         else:
             status = NOT_MET
             reasons.append(
@@ -339,7 +360,6 @@ def collective(facts, params: dict) -> list[Reason]:
     total = len(members)
     if not total:
         return [Reason(REVIEW, "Tập thể chưa có thành viên nào trong danh sách cán bộ.")]
-    any_decided = any(m.codes for m in members)
     for req in p["requirements"]:
         what = req.get("what")
         strict = bool(req.get("strict"))
@@ -361,21 +381,31 @@ def collective(facts, params: dict) -> list[Reason]:
         elif what == "title":
             code = req["code"]
             count = sum(1 for m in members if code in m.codes)
-            status = None
+            proposed = sum(1 for m in members if code not in m.codes and code in m.pending)
             if "min_share" in req:
                 share = req["min_share"]
                 text = (
                     f"{count}/{total} thành viên đạt {_label(facts, code)} "
                     f"(cần {'trên' if strict else 'từ'} {share:.0%})."
                 )
-                status = MET if _share_ok(count, total, share, strict) else NOT_MET
+
+                def ok(n, share=share, strict=strict):
+                    return _share_ok(n, total, share, strict)
             else:
                 needed = req.get("min_count", 1)
                 text = f"{count} thành viên đạt {_label(facts, code)} (cần ít nhất {needed})."
-                status = MET if count >= needed else NOT_MET
-            if status == NOT_MET and not any_decided:
+
+                def ok(n, needed=needed):
+                    return n >= needed
+
+            if ok(count):
+                status = MET
+            elif proposed and ok(count + proposed):
+                # Only members proposed in the same open round count as "to be decided".
                 status = REVIEW
-                text += f" Chưa có quyết định danh hiệu cá nhân năm học {_y(year)}."
+                text += f" Có thêm {proposed} thành viên đang đề nghị {_label(facts, code)} cùng đợt xét."
+            else:
+                status = NOT_MET
             reasons.append(Reason(status, text))
         elif what == "no_discipline":
             kind = DisciplineKind(req.get("min_kind", DisciplineKind.WARNING))
@@ -414,12 +444,21 @@ def head_collective(facts, params: dict) -> list[Reason]:
                     f"{_y(year)}: thủ trưởng, cán bộ quản lý chỉ được đề nghị khi tập thể đạt danh hiệu này.",
                 )
             )
-        else:
+        elif any(c in unit.pending for c in codes):
             reasons.append(
                 Reason(
                     REVIEW,
-                    f"{unit.name} chưa có quyết định {_labels(facts, codes)} năm học {_y(year)}; "
-                    "thủ trưởng, cán bộ quản lý chỉ được đề nghị khi tập thể đạt danh hiệu này.",
+                    f"{unit.name} chưa có quyết định {_labels(facts, codes)} năm học {_y(year)}, đang đề nghị "
+                    "cùng đợt xét; thủ trưởng, cán bộ quản lý chỉ được đề nghị khi tập thể đạt danh hiệu này.",
+                )
+            )
+        else:
+            reasons.append(
+                Reason(
+                    NOT_MET,
+                    f"{unit.name} chưa được công nhận {_labels(facts, codes)} năm học {_y(year)} (không có quyết "
+                    "định, cũng không được đề nghị trong đợt xét đang mở); thủ trưởng, cán bộ quản lý chỉ được "
+                    "đề nghị khi tập thể đạt danh hiệu này.",
                 )
             )
     return reasons

@@ -27,7 +27,7 @@ def texts(result):
         (True, HTT, True, E),  # LĐTT and an initiative: the OR of Luật Đ.23
         (True, HTT, False, N),  # neither HTXS nor initiative
         (True, HT, True, E),  # LĐTT already granted: the CSTĐCS rule reads that decision, not the rating
-        (False, HTXS, False, R),  # LĐTT not decided yet: to be decided in the same round
+        (False, HTXS, False, N),  # LĐTT neither decided nor proposed in the open round: missing
         (True, None, False, R),  # no rating yet
     ],
 )
@@ -77,7 +77,7 @@ def test_unknown_award_code_is_refused(person_factory):
         ([2022, 2023, 2024], InitiativeScope.PROVINCIAL, E, "3 năm liên tục"),
         ([2022, 2024], InitiativeScope.PROVINCIAL, N, "2023-2024 không đạt"),  # a gap year breaks the chain
         ([2021, 2022, 2024], InitiativeScope.PROVINCIAL, N, "gián đoạn"),
-        ([2022, 2023], InitiativeScope.PROVINCIAL, R, "năm xét"),  # this year's CSTĐCS not decided yet
+        ([2022, 2023], InitiativeScope.PROVINCIAL, N, "không được đề nghị"),  # this year's CSTĐCS missing
         ([2022, 2023, 2024], InitiativeScope.BASE, N, "sáng kiến"),  # initiative scope too narrow
         ([2022, 2023, 2024], InitiativeScope.NATIONAL, E, "3 năm liên tục"),  # wider scope is enough
     ],
@@ -136,7 +136,7 @@ def test_moved_person_keeps_chain(tree, person_factory, record, initiative):
 
 @pytest.mark.parametrize(
     "school_title, expected",
-    [("TTLDXS", E), ("TTLDTT", N), (None, R)],
+    [("TTLDXS", E), ("TTLDTT", N), (None, N)],
 )
 def test_principal_depends_on_school_title(tree, person_factory, record, rate, school_title, expected):
     school = tree["school_a1"]
@@ -148,7 +148,7 @@ def test_principal_depends_on_school_title(tree, person_factory, record, rate, s
         record(school, school_title, 2024)
     result = engine.check_eligibility(principal, "CSTDCS", 2024, on_date=ON)
     assert result.verdict == expected, texts(result)
-    if expected == N:
+    if school_title == "TTLDTT":
         assert "Trường Tiểu học A1 đạt TTLĐTT, không đạt TTLĐXS" in texts(result)
 
 
@@ -290,7 +290,7 @@ def test_revoke_unknown_decision_is_refused(db):
         )
 
 
-@pytest.mark.parametrize("ldtt_count, allowed", [(19, 2), (20, 3), (6, 0), (0, 0)])
+@pytest.mark.parametrize("ldtt_count, allowed", [(19, 2), (20, 3), (6, 0), (0, None)])
 def test_cstdcs_quota_rounds_down(tree, person_factory, record, ldtt_count, allowed):
     for person in _members(person_factory, tree["school_a1"], ldtt_count):
         record(person, "LDTT", 2024)
@@ -401,3 +401,75 @@ def test_check_codes_runs_each_award_once(person_factory, record, rate):
     }
     assert results["CSTDCS"] == E
     assert results["LDTT"] == N  # already given this year
+
+
+# --- pending versus missing, verdicts as of a date, quotas during the year (issue 8) -----------------
+
+
+def test_title_of_the_year_pending_only_when_proposed_in_the_open_round(person_factory, rate):
+    person = person_factory()
+    rate(person, 2024, HTXS)
+    missing = engine.check_eligibility(person, "CSTDCS", 2024, on_date=ON)
+    proposed = engine.check_eligibility(person, "CSTDCS", 2024, on_date=ON, pending={(person, "LDTT")})
+    by_key = engine.check_many([person], "CSTDCS", 2024, on_date=ON, pending={(engine.candidate_key(person), "LDTT")})[
+        0
+    ]
+    other = engine.check_eligibility(person, "CSTDCS", 2024, on_date=ON, pending={(("person", 0), "LDTT")})
+    assert (missing.verdict, proposed.verdict, by_key.verdict, other.verdict) == (N, R, R, N)
+    assert "không được đề nghị trong đợt xét đang mở" in texts(missing)
+    assert "đang đề nghị cùng đợt xét" in texts(proposed)
+
+
+def test_principal_pending_when_school_proposed_in_the_round(tree, person_factory, record, rate):
+    school = tree["school_a1"]
+    principal = person_factory(unit=school, position="Hiệu trưởng", is_manager=True)
+    unit_update(by=None, unit=school, head=principal)
+    record(principal, "LDTT", 2024)
+    rate(principal, 2024, HTXS)
+    result = engine.check_codes(principal, ["CSTDCS"], 2024, on_date=ON, pending={(school, "TTLDXS")})[0]
+    assert result.verdict == R, texts(result)
+
+
+def test_verdict_as_of_a_date_ignores_later_records_and_revocations(person_factory, record, rate):
+    person = person_factory()
+    rate(person, 2024, HTXS)
+    ldtt = record(person, "LDTT", 2024, decision_date=datetime.date(2025, 6, 10))
+    first = engine.check_eligibility(person, "CSTDCS", 2024, on_date=ON)
+    # A later decision for the same year does not exist yet on ON.
+    record(person, "CSTDCS", 2024, decision_date=datetime.date(2025, 8, 1))
+    # A revocation dated after ON does not count on ON.
+    services.decision_revoke(
+        by=None,
+        decision_number=ldtt.decision_number,
+        decision_date=ldtt.decision_date,
+        revocation_number="9/QĐ-TH",
+        revocation_date=datetime.date(2025, 9, 1),
+        reason="Thu hồi do kê khai sai",
+    )
+    again = engine.check_eligibility(person, "CSTDCS", 2024, on_date=ON)
+    after = engine.check_eligibility(person, "CSTDCS", 2024, on_date=datetime.date(2025, 9, 2))
+    assert (first.verdict, again.verdict, after.verdict) == (E, E, N)
+    assert [r.text for r in first.reasons] == [r.text for r in again.reasons]
+
+
+def test_quota_base_not_decided_says_so_with_estimate(tree):
+    line = next(
+        q
+        for q in engine.quota_usage(tree["school_a1"], 2024, on_date=ON, registered={"LDTT": 20, "CSTDCS": 7})
+        if q.award_code == "CSTDCS"
+    )
+    assert (line.decided, line.registered, line.allowed, line.estimate, line.base_decided) == (0, 7, None, 3, False)
+    assert "hạn mức tính khi có quyết định" in " ".join(r.text for r in line.reasons)
+    assert line.rule_basis and line.is_verified is False
+
+
+def test_quota_decided_counts_as_of_the_date(tree, person_factory, record):
+    for person in _members(person_factory, tree["school_a1"], 20):
+        record(person, "LDTT", 2024, decision_date=datetime.date(2025, 6, 10))
+    before = next(
+        q
+        for q in engine.quota_usage(tree["school_a1"], 2024, on_date=datetime.date(2025, 6, 9))
+        if q.award_code == "CSTDCS"
+    )
+    after = next(q for q in engine.quota_usage(tree["school_a1"], 2024, on_date=ON) if q.award_code == "CSTDCS")
+    assert (before.allowed, after.allowed, after.base_decided) == (None, 3, True)
