@@ -78,16 +78,24 @@ class QuotaRow:
     allowed: int | None
     base_decided: bool
     reasons: list = field(default_factory=list)
+    estimate: int | None = None  # the limit from the registered base while the decided base is missing
+
+    @property
+    def limit(self) -> int | None:
+        return self.allowed if self.base_decided else self.estimate
 
     @property
     def is_over(self) -> bool:
-        return self.allowed is not None and self.base_decided and self.decided + self.registered > self.allowed
+        return self.limit is not None and self.decided + self.registered > self.limit
 
     @property
     def summary(self) -> str:
         counts = f"đã quyết định {self.decided} · đăng ký {self.registered} · đang đề nghị {self.proposed}"
         if not self.base_decided:
-            return f"{counts} · hạn mức: chưa xác định (chưa có quyết định danh hiệu làm căn cứ của năm học này)"
+            estimate = f"; dự kiến tối đa {self.estimate} theo số đăng ký" if self.estimate is not None else ""
+            return (
+                f"{counts} · hạn mức: chưa xác định (chưa có quyết định danh hiệu làm căn cứ của năm học này{estimate})"
+            )
         if self.allowed is None:
             return f"{counts} · không giới hạn"
         return f"{counts} · tối đa {self.allowed}"
@@ -124,10 +132,29 @@ def _pending_codes(draft: LineDraft) -> set[str]:
     return codes
 
 
-def _check_many(people, code, year, on_date, pending):
+def _check_many(people, code, year, on_date, pending, unit_pending):
+    """engine.check_many with what each person (and the unit they lead) is proposed for in this registration.
+
+    Until the engine takes `pending`, its public pieces (`load_facts`, `evaluate`) are run with the
+    facts' `pending` set, which is what `check_many(pending=…)` does.
+    """
     if _accepts(engine.check_many, "pending"):
-        return engine.check_many(people, code, year, on_date=on_date, pending=pending)
-    return engine.check_many(people, code, year, on_date=on_date)
+        proposed = [(person, c) for person in people for c in pending.get(person.pk, ())]
+        units = {person.unit_id for person in people} | {person.unit.parent_id for person in people}
+        proposed += [(("unit", unit_id), c) for unit_id in units if unit_id for c in unit_pending]
+        return engine.check_many(people, code, year, on_date=on_date, pending=proposed)
+    award_type = engine.award_type_in_force(code, on_date)
+    rules = engine.rules_in_force(code, on_date)
+    results = []
+    for person, facts in zip(people, engine.load_facts(people, year, on_date), strict=True):
+        facts.award_code = code
+        if hasattr(facts, "pending"):
+            facts.pending = frozenset(pending.get(person.pk, ()))
+            for led in facts.led_units:
+                led.pending = frozenset(unit_pending)
+        verdict, reasons = engine.evaluate(award_type, rules, facts)
+        results.append(engine.EligibilityResult(person, code, year, verdict, reasons, award_type))
+    return results
 
 
 def _quota_lines(unit: Unit, year: int, registered: dict[str, int], on_date):
@@ -153,13 +180,14 @@ def quota_rows(*, unit: Unit, year: int, registered: dict[str, int], on_date: da
     rows = []
     for line in _quota_lines(unit, year, registered, on_date):
         decided = line.used
-        reg = getattr(line, "registered", None)
-        if reg is None:  # the older engine reports the registered counts as proposed
+        if _accepts(engine.quota_usage, "registered"):
+            reg, proposed = line.registered, line.proposed
+        else:  # the older engine was handed the registered counts as proposed
             reg, proposed = line.proposed, 0
-        else:
-            proposed = line.proposed
-        base_decided = getattr(line, "base_decided", None)
-        if base_decided is None:
+        base_decided = getattr(line, "base_decided", "absent")
+        if base_decided is None:  # no base title: the limit is known
+            base_decided = True
+        elif base_decided == "absent":
             # A quota computed from a base title (15 % of LĐTT) with no such record yet reads 0 / 0: undecided.
             base_decided = not (line.allowed == 0 and any("Theo quy định" in r.text for r in line.reasons))
         rows.append(
@@ -172,15 +200,25 @@ def quota_rows(*, unit: Unit, year: int, registered: dict[str, int], on_date: da
                 allowed=line.allowed,
                 base_decided=base_decided,
                 reasons=list(line.reasons),
+                estimate=getattr(line, "estimate", None),
             )
         )
     return rows
 
 
 def registration_check(
-    *, campaign: Campaign, unit: Unit, drafts: Sequence[LineDraft], today: datetime.date | None = None
+    *,
+    campaign: Campaign,
+    unit: Unit,
+    drafts: Sequence[LineDraft],
+    unit_codes: Sequence[str] = (),
+    today: datetime.date | None = None,
 ) -> RegistrationCheck:
-    """Every person line's verdict and hard-rule breaks, and the unit's quotas with what is registered."""
+    """Every person line's verdict and hard-rule breaks, and the unit's quotas with what is registered.
+
+    `unit_codes` are the collective awards the unit registers for itself: proposed in the same round,
+    so a head judged on the unit's title (TTLĐXS) is not refused for it.
+    """
     today = today or datetime.date.today()
     year = check_year(campaign)
     on_date = campaign.reference_date
@@ -204,9 +242,8 @@ def registration_check(
             check.problems.append(f"Đăng ký «{draft.title.name}» nhưng chưa ghi tên sáng kiến.")
     for code, group in sorted(by_code.items()):
         pending = {d.person.pk: _pending_codes(d) for d in group}
-        for draft, result in zip(
-            group, _check_many([d.person for d in group], code, year, on_date, pending), strict=True
-        ):
+        results = _check_many([d.person for d in group], code, year, on_date, pending, unit_codes)
+        for draft, result in zip(group, results, strict=True):
             check = checks[draft.person.pk]
             check.results.append(result)
             if result.verdict == engine.Verdict.NOT_ELIGIBLE:
@@ -225,11 +262,16 @@ def registration_check(
                 codes = {a.code for a in (draft.title, draft.commendation) if a is not None}
                 if quota.code in codes:
                     checks[draft.person.pk].problems.append(
-                        f"Vượt hạn mức «{quota.name}» của đơn vị: {quota.decided + quota.registered}/{quota.allowed}."
+                        f"Vượt hạn mức «{quota.name}» của đơn vị: {quota.decided + quota.registered}/{quota.limit}"
+                        + ("." if quota.base_decided else " (dự kiến theo số đăng ký).")
                     )
     for check in checks.values():
         check.results.sort(key=lambda r: r.award_type.category != AwardCategory.TITLE)
     return RegistrationCheck(lines=checks, quotas=quotas)
+
+
+def unit_codes_of(*awards) -> list[str]:
+    return [a.code for a in awards if a is not None]
 
 
 def drafts_of(registration: Registration) -> list[LineDraft]:
@@ -251,7 +293,11 @@ def registration_send_problem(registration: Registration, *, today: datetime.dat
     Each line that breaks a hard rule must be corrected or carry an explanation.
     """
     check = registration_check(
-        campaign=registration.campaign, unit=registration.unit, drafts=drafts_of(registration), today=today
+        campaign=registration.campaign,
+        unit=registration.unit,
+        drafts=drafts_of(registration),
+        unit_codes=unit_codes_of(registration.collective_title, registration.collective_commendation),
+        today=today,
     )
     blocking = check.blocking
     if not blocking:

@@ -27,7 +27,7 @@ from ..models import (
     RegistrationCollectiveLine,
     RegistrationLine,
 )
-from .registration_checks import LineDraft, registration_check
+from .registration_checks import LineDraft, registration_check, unit_codes_of
 
 S = RegistrationStatus
 
@@ -199,6 +199,7 @@ def registration_save(
             LineDraft(line.person, line.title, line.commendation, line.initiative_title, line.explanation)
             for line in lines
         ],
+        unit_codes=unit_codes_of(collective_title, collective_commendation),
     )
     registration.lines.all().delete()
     RegistrationLine.objects.bulk_create(

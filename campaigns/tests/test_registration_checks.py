@@ -260,8 +260,10 @@ def test_quota_panel_says_the_base_is_not_decided_instead_of_zero_of_zero(
     assert quotas["CSTDCS"].registered == 1
     assert quotas["CSTDCS"].decided == 0
     html = response.content.decode()
-    assert "chưa xác định" in html
-    assert "tối đa 0" not in html
+    assert "hạn mức: chưa xác định (chưa có quyết định danh hiệu làm căn cứ của năm học này" in html
+    assert "· tối đa 0" not in html
+    # One CSTĐCS over one registered LĐTT is more than the 15 % estimate allows: the line is marked.
+    assert "(dự kiến theo số đăng ký)" in " ".join(response.context["line"].problems)
 
 
 # --- usability ------------------------------------------------------------------------------------

@@ -90,6 +90,22 @@ def _drafts(form) -> list:
     return [_draft(form, person) for person in form.people]
 
 
+def _unit_codes(form) -> list[str]:
+    """The unit's own collective awards as the form holds them."""
+    data = getattr(form, "cleaned_data", None)
+    codes = []
+    for name, key in (("collective_title", "collective_title"), ("collective_commendation", "collective_commendation")):
+        if data is not None and name in data:
+            award = data[name]
+        elif not form.is_bound:
+            award = form.awards[key].get(form.initial.get(name))
+        else:
+            award = None
+        if award is not None:
+            codes.append(award.code)
+    return codes
+
+
 def _draft(form, person):
     data = getattr(form, "cleaned_data", None)
 
@@ -225,7 +241,9 @@ def registration_edit(request, pk, unit_pk):
         else:
             messages.success(request, "Đã lưu bản đăng ký thi đua.")
             return redirect(saved)
-    check = services.registration_check(campaign=campaign, unit=unit, drafts=_drafts(form))
+    check = services.registration_check(
+        campaign=campaign, unit=unit, drafts=_drafts(form), unit_codes=_unit_codes(form)
+    )
     reason, line_comments = _return_notes(registration)
     form.checks, form.comments = check.lines, line_comments
     return render(
@@ -257,7 +275,7 @@ def registration_line_check(request, pk, unit_pk):
     source = request.POST if request.method == "POST" else request.GET
     line = valid_pk(source["line"]) if source.get("line") else None
     drafts = _drafts(form)
-    check = services.registration_check(campaign=campaign, unit=unit, drafts=drafts)
+    check = services.registration_check(campaign=campaign, unit=unit, drafts=drafts, unit_codes=_unit_codes(form))
     person = next((d.person for d in drafts if d.person.pk == line), None)
     if line is not None and person is None:
         raise Http404
