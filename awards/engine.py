@@ -372,12 +372,22 @@ def _applies(rule: AwardRule, facts) -> bool:
     return True
 
 
-def _run_rule(rule: AwardRule, facts) -> list[Reason]:
+def _run_rule(rule: AwardRule, facts, award_type: AwardType | None = None) -> list[Reason]:
     basis = rule.legal_basis + ("" if rule.is_verified else UNVERIFIED)
     reasons = REGISTRY[rule.kind](facts, rule.params or {})
     if (rule.params or {}).get("on_fail") == "review" and any(r.status == NOT_MET for r in reasons):
-        reasons = [Reason(REVIEW if r.status == NOT_MET else r.status, r.text) for r in reasons]
-        reasons.append(Reason(NOTE, "Đây là một trong các tiêu chuẩn; có thể xét theo tiêu chuẩn khác của văn bản."))
+        # Checkable criteria decide: the verdict stays "not eligible". The law also allows criteria
+        # only a reviewer can judge (e.g. Điều 74 for Bằng khen): name them, so a nomination can go
+        # ahead only with a reviewer's override and written reason.
+        criteria = (award_type.criteria if award_type else "") or "theo văn bản hiện hành"
+        reasons = list(reasons) + [
+            Reason(
+                NOTE,
+                "Không đạt tiêu chuẩn kiểm tra tự động; văn bản còn cho phép xét theo tiêu chuẩn khác "
+                f"(chuyên viên đối chiếu: {criteria.rstrip('.')}). Chỉ đề nghị khi người duyệt chấp thuận "
+                "và ghi rõ lý do.",
+            )
+        ]
     return [dataclasses.replace(r, legal_basis=r.legal_basis or basis) for r in reasons]
 
 
@@ -395,9 +405,10 @@ def evaluate(award_type: AwardType, rules: list[AwardRule], facts) -> tuple[str,
     for rule in rules:
         if rule.kind not in ELIGIBILITY_KINDS or rule.kind not in REGISTRY or not _applies(rule, facts):
             continue
-        if rule.award_code != WILDCARD:
+        # A blocking rule only restricts; it is no criterion that could make the award "Đủ điều kiện".
+        if rule.award_code != WILDCARD and rule.kind != RuleKind.BLOCKING:
             own_rules += 1
-        reasons.extend(_run_rule(rule, facts))
+        reasons.extend(_run_rule(rule, facts, award_type))
     if not own_rules:
         text = f"Chưa có quy tắc tự động cho {award_type.name}"
         text += " đối với tập thể" if facts.is_collective else ""

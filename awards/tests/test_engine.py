@@ -107,8 +107,8 @@ def test_chain_ignores_thematic_awards(person_factory, record, initiative):
     [
         ([2023, 2024], {}, 0, E),  # 2 consecutive CSTĐCS
         ([], {2023: HTXS, 2024: HTXS}, 2, E),  # or 2 HTXS years with 2 initiatives
-        ([], {2023: HTXS, 2024: HTXS}, 1, R),  # one criterion among several: a reviewer decides
-        ([2022, 2024], {2023: HTT, 2024: HTXS}, 0, R),
+        ([], {2023: HTXS, 2024: HTXS}, 1, N),  # checkable criteria decide; the other criteria are named
+        ([2022, 2024], {2023: HTT, 2024: HTXS}, 0, N),
     ],
 )
 def test_bang_khen_alternatives(person_factory, record, rate, initiative, cstdcs_years, ratings, initiatives, expected):
@@ -473,3 +473,19 @@ def test_quota_decided_counts_as_of_the_date(tree, person_factory, record):
     )
     after = next(q for q in engine.quota_usage(tree["school_a1"], 2024, on_date=ON) if q.award_code == "CSTDCS")
     assert (before.allowed, after.allowed, after.base_decided) == (None, 3, True)
+
+
+def test_checkable_criteria_decide_and_name_the_other_criteria(person_factory, rate, initiative):
+    person = person_factory()
+    rate(person, 2023, HTXS)
+    rate(person, 2024, HTXS)
+    initiative(person, 2024)
+    result = engine.check_eligibility(person, "BK_TINH", 2024, on_date=ON)
+    assert result.verdict == N, texts(result)
+    assert "văn bản còn cho phép xét theo tiêu chuẩn khác" in texts(result)
+
+
+def test_award_with_no_automatic_rule_is_never_eligible(tree):
+    result = engine.check_eligibility(tree["school_a1"], "CO_CP", 2024, on_date=ON)
+    assert result.verdict == R, texts(result)
+    assert "Chưa có quy tắc tự động cho Cờ thi đua của Chính phủ" in texts(result)
