@@ -22,8 +22,6 @@ from ..enums import (
 from ..schoolyear import school_year_bounds, school_year_label
 from .base import MET, NOT_MET, NOTE, REVIEW, Reason, VoteFacts
 
-DAYS_PER_YEAR = 365.2425
-
 DEFAULTS: dict[str, dict] = {
     RuleKind.SAME_YEAR: {
         "required_titles": [],
@@ -472,10 +470,49 @@ def _overlap_days(start, end, lo, hi) -> int:
     return max((b - a).days + 1, 0)
 
 
-def _years_text(days: float) -> str:
-    years = int(days // DAYS_PER_YEAR)
-    months = int((days - years * DAYS_PER_YEAR) // (DAYS_PER_YEAR / 12))
-    return f"{years} năm {months} tháng" if months else f"{years} năm"
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """`day` plus whole calendar months; a day the target month lacks (29/02, 31/04) rolls to the 1st of
+    the next month, so a period from 29/02/2004 reaches 15 years on 01/03/2019 (28/02/2019 is the last
+    day of the 15th year)."""
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    try:
+        return datetime.date(year, month + 1, day.day)
+    except ValueError:
+        return datetime.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+
+
+def calendar_span(start: datetime.date, end: datetime.date) -> tuple[int, int]:
+    """(full calendar months, days left) from `start` to `end`, both days included; (0, 0) if empty."""
+    after = end + datetime.timedelta(days=1)
+    if after <= start:
+        return 0, 0
+    months = (after.year - start.year) * 12 + after.month - start.month
+    while months > 0 and add_months(start, months) > after:
+        months -= 1
+    return months, (after - add_months(start, months)).days
+
+
+def _span_sum(periods, lo: datetime.date, hi: datetime.date) -> tuple[int, int]:
+    """Calendar months and days of the periods clipped to lo..hi. Days of different periods are summed
+    but never turned into months (no day count stands in for a month)."""
+    months = days = 0
+    for p in periods:
+        a, b = max(p.start, lo), min(p.end or hi, hi)
+        m, d = calendar_span(a, b)
+        months, days = months + m, days + d
+    return months, days
+
+
+def years_months_text(months: int, days: int = 0) -> str:
+    """«X năm Y tháng» (and «Z ngày» when some days are left), exactly."""
+    years, months = divmod(max(months, 0), 12)
+    parts = [f"{years} năm"]
+    if months:
+        parts.append(f"{months} tháng")
+    if days > 0:
+        parts.append(f"{days} ngày")
+    return " ".join(parts)
 
 
 def service_years(facts, params: dict) -> list[Reason]:
@@ -501,34 +538,32 @@ def service_years(facts, params: dict) -> list[Reason]:
         return reasons + [Reason(REVIEW, "Chưa có ngày vào ngành nên chưa tính được thời gian công tác.")]
     if start > today:
         return reasons + [Reason(NOT_MET, "Ngày vào ngành sau ngày xét.")]
-    total = (today - start).days + 1
-    breaks = sum(
-        _overlap_days(s.start, s.end, start, today) for s in facts.service_periods if s.kind == ServicePeriodKind.BREAK
-    )
-    disciplined = 0
+    # Calendar arithmetic (start + N years), never days / 365.2425: five school years are five years
+    # whatever the leap days.
+    total_m, total_d = calendar_span(start, today)
+    breaks = _span_sum([s for s in facts.service_periods if s.kind == ServicePeriodKind.BREAK], start, today)
+    disciplined = (0, 0)
     if p["exclude_discipline"]:
-        disciplined = sum(
-            _overlap_days(d.start, d.end, start, today) for d in facts.discipline if d.kind != DisciplineKind.PENDING
-        )
-    counted = max(total - breaks - disciplined, 0)
-    hard = sum(
-        _overlap_days(s.start, s.end, start, today)
-        for s in facts.service_periods
-        if s.kind == ServicePeriodKind.DISADVANTAGED
-    )
-    reduced = hard / DAYS_PER_YEAR >= p["disadvantaged_min_years"]
+        disciplined = _span_sum([d for d in facts.discipline if d.kind != DisciplineKind.PENDING], start, today)
+    months = total_m - breaks[0] - disciplined[0]
+    days = total_d - breaks[1] - disciplined[1]
+    while days < 0 and months > 0:  # borrow a month only to show a remainder; never the other way round
+        months, days = months - 1, days + 30
+    months, days = max(months, 0), max(days, 0)
+    hard = _span_sum([s for s in facts.service_periods if s.kind == ServicePeriodKind.DISADVANTAGED], start, today)
+    reduced = hard[0] >= p["disadvantaged_min_years"] * 12
     needed = p["reduced_years"] if reduced else p["years"]
     details = []
-    if breaks:
-        details.append(f"đã trừ {_years_text(breaks)} không công tác trong ngành")
-    if disciplined:
-        details.append(f"đã trừ {_years_text(disciplined)} thời gian bị kỷ luật")
-    text = f"Thời gian công tác trong ngành tính đến {_d(today)}: {_years_text(counted)}"
+    if breaks != (0, 0):
+        details.append(f"đã trừ {years_months_text(*breaks)} không công tác trong ngành")
+    if disciplined != (0, 0):
+        details.append(f"đã trừ {years_months_text(*disciplined)} thời gian bị kỷ luật")
+    text = f"Thời gian công tác trong ngành tính đến {_d(today)}: {years_months_text(months, days)}"
     if details:
         text += " (" + "; ".join(details) + ")"
     text += "."
-    if hard:
-        text += f" Có {_years_text(hard)} công tác tại vùng đặc biệt khó khăn"
+    if hard != (0, 0):
+        text += f" Có {years_months_text(*hard)} công tác tại vùng đặc biệt khó khăn"
         text += (
             f" (từ {p['disadvantaged_min_years']} năm trở lên) nên cần {needed} năm."
             if reduced
@@ -536,7 +571,7 @@ def service_years(facts, params: dict) -> list[Reason]:
         )
     else:
         text += f" Cần {needed} năm."
-    reasons.append(Reason(MET if counted / DAYS_PER_YEAR >= needed else NOT_MET, text))
+    reasons.append(Reason(MET if months >= needed * 12 else NOT_MET, text))
     return reasons
 
 

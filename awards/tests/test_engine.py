@@ -489,3 +489,49 @@ def test_award_with_no_automatic_rule_is_never_eligible(tree):
     result = engine.check_eligibility(tree["school_a1"], "CO_CP", 2024, on_date=ON)
     assert result.verdict == R, texts(result)
     assert "Chưa có quy tắc tự động cho Cờ thi đua của Chính phủ" in texts(result)
+
+
+@pytest.mark.parametrize(
+    "start, on_date, expected",
+    [
+        # 20 years from 01/09/2005 (five leap days inside) end with 31/08/2025.
+        (datetime.date(2005, 9, 1), datetime.date(2025, 8, 31), E),
+        (datetime.date(2005, 9, 1), datetime.date(2025, 8, 30), N),
+        # From 29/02/2004: 20 years end with 28/02/2024, not a day earlier.
+        (datetime.date(2004, 2, 29), datetime.date(2024, 2, 28), E),
+        (datetime.date(2004, 2, 29), datetime.date(2024, 2, 27), N),
+    ],
+)
+def test_knc_twenty_years_by_the_calendar(person_factory, start, on_date, expected):
+    person = person_factory(service_start=start)
+    result = engine.check_eligibility(person, "KNC_GD", 2024, on_date=on_date)
+    assert result.verdict == expected, texts(result)
+
+
+@pytest.mark.parametrize(
+    "hard_end, on_date, expected, shown",
+    [
+        # Five full years in ĐBKK from 01/03/2021 (1,826 days: fewer than 5 × 365.2425) still reduce to 15.
+        (datetime.date(2026, 2, 28), datetime.date(2026, 2, 28), E, "5 năm công tác tại vùng"),
+        (datetime.date(2026, 2, 27), datetime.date(2026, 2, 28), N, "4 năm 11 tháng 27 ngày công tác tại vùng"),
+    ],
+)
+def test_dbkk_reduction_five_years_by_the_calendar(person_factory, hard_end, on_date, expected, shown):
+    # 15 years from 01/03/2011 end with 28/02/2026 (2012, 2016, 2020, 2024 are leap years).
+    person = person_factory(service_start=datetime.date(2011, 3, 1))
+    services.service_period_create(
+        by=None, person=person, kind=ServicePeriodKind.DISADVANTAGED, start=datetime.date(2021, 3, 1), end=hard_end
+    )
+    result = engine.check_eligibility(person, "KNC_GD", 2025, on_date=on_date)
+    assert result.verdict == expected, texts(result)
+    assert shown in texts(result)
+    assert "15 năm" in texts(result)
+
+
+def test_fifteen_years_from_a_leap_day(person_factory):
+    from awards.rules_engine.functions import add_months, calendar_span, years_months_text
+
+    assert add_months(datetime.date(2004, 2, 29), 15 * 12) == datetime.date(2019, 3, 1)
+    assert calendar_span(datetime.date(2004, 2, 29), datetime.date(2019, 2, 28)) == (180, 0)
+    assert calendar_span(datetime.date(2004, 2, 29), datetime.date(2019, 2, 27)) == (179, 30)
+    assert years_months_text(*calendar_span(datetime.date(2010, 9, 1), datetime.date(2025, 11, 30))) == "15 năm 3 tháng"
