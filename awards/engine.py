@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from core.exceptions import ServiceError
-from units.models import Person, Unit
+from units.models import Person, PersonTransfer, Unit
 
 from .enums import DISCIPLINE_RANK, CommendationKind, DisciplineKind, InitiativeStatus, RecipientKind, RuleKind, Verdict
 from .models import (
@@ -281,12 +281,43 @@ def _person_facts(people: list[Person], year: int, on_date: datetime.date, label
     return facts
 
 
+def membership_day(year: int, on_date: datetime.date) -> datetime.date:
+    """The day whose staff counts for a school year: its last day, or the check date if earlier."""
+    return min(school_year_bounds(year)[1], on_date)
+
+
+def members_on(unit_ids, day: datetime.date) -> list[tuple[int, int]]:
+    """(person id, unit id) of the active people who belonged to `unit_ids` on `day`, read from the dated
+    transfers (PersonTransfer), not from today's staff. Three queries whatever the number of people."""
+    unit_ids = set(unit_ids)
+    current = dict(Person.objects.filter(unit_id__in=unit_ids, is_active=True).values_list("pk", "unit_id"))
+    left = set(
+        PersonTransfer.objects.filter(from_unit_id__in=unit_ids, effective_date__gt=day, person__is_active=True)
+        .exclude(person_id__in=list(current))
+        .values_list("person_id", flat=True)
+    )
+    first_after = {}
+    for pid, from_unit in (
+        PersonTransfer.objects.filter(person_id__in=set(current) | left, effective_date__gt=day)
+        .order_by("person_id", "effective_date", "id")
+        .values_list("person_id", "from_unit_id")
+    ):
+        first_after.setdefault(pid, from_unit)
+    result = []
+    for pid in sorted(set(current) | left):
+        unit_id = first_after.get(pid, current.get(pid))
+        if unit_id in unit_ids:
+            result.append((pid, unit_id))
+    return result
+
+
 def _collective_facts(units: list[Unit], year: int, on_date: datetime.date, labels: dict) -> dict[int, CollectiveFacts]:
     ids = [u.pk for u in units]
     own_records = _records_by("unit_id", ids, on_date)
     subtree = subtree_unit_ids(units)  # unit id -> set of unit ids of its subtree
     all_ids = set().union(*subtree.values()) if subtree else set()
-    people = list(Person.objects.filter(unit_id__in=all_ids, is_active=True).values_list("pk", "unit_id"))
+    # Who belonged to the unit in that school year (transfers are dated), not today's staff.
+    people = members_on(all_ids, membership_day(year, on_date))
     person_ids = [pid for pid, _ in people]
     titles = defaultdict(set)
     for pid, code in (
@@ -527,9 +558,11 @@ def quota_usage(
     for rule in rows.order_by("effective_from", "id"):
         quota_rules[rule.award_code] = rule  # the latest in force wins
     codes = sorted(set(quota_rules) | set(caps) | set(proposed) | set(registered))
+    subtree_ids = list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+    member_ids = [pid for pid, _ in members_on(subtree_ids, membership_day(year, on_date))]
     counts = dict(
         AwardRecord.objects.filter(_in_force_on_q(on_date))
-        .filter(Q(person__unit__path__startswith=unit.path) | Q(unit__path__startswith=unit.path), school_year=year)
+        .filter(Q(person_id__in=member_ids) | Q(unit_id__in=subtree_ids), school_year=year)
         .values_list("award_type__code")
         .annotate(n=Count("id"))
         .values_list("award_type__code", "n")

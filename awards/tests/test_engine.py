@@ -535,3 +535,23 @@ def test_fifteen_years_from_a_leap_day(person_factory):
     assert calendar_span(datetime.date(2004, 2, 29), datetime.date(2019, 2, 28)) == (180, 0)
     assert calendar_span(datetime.date(2004, 2, 29), datetime.date(2019, 2, 27)) == (179, 30)
     assert years_months_text(*calendar_span(datetime.date(2010, 9, 1), datetime.date(2025, 11, 30))) == "15 năm 3 tháng"
+
+
+def test_collective_title_for_a_past_year_counts_who_belonged_then(tree, person_factory, record):
+    school_a, school_b = tree["school_a1"], tree["school_b1"]
+    people = _members(person_factory, school_a, 4)
+    for person in people[:3]:
+        record(person, "LDTT", 2023)
+    before = engine.check_eligibility(school_a, "TTLDTT", 2023, on_date=ON)
+    # After the year, two of the LĐTT holders move away and two newcomers without titles arrive.
+    for person in people[:2]:
+        person_transfer(by=None, person=person, to_unit=school_b, effective_date=datetime.date(2024, 10, 1))
+    for person in _members(person_factory, school_b, 2):
+        person_transfer(by=None, person=person, to_unit=school_a, effective_date=datetime.date(2024, 10, 1))
+    after = engine.check_eligibility(school_a, "TTLDTT", 2023, on_date=ON)
+    assert before.verdict == after.verdict, texts(after)
+    assert "3/4 thành viên đạt LĐTT" in texts(after)
+    quota = next(
+        q for q in engine.quota_usage(school_a, 2023, on_date=ON, registered={"LDTT": 0}) if q.award_code == "LDTT"
+    )
+    assert quota.decided == 3
