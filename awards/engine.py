@@ -195,15 +195,27 @@ def _record_fact(code, year, kind, number) -> RecordFact:
     )
 
 
-def _records_by(field_name: str, ids, on_date: datetime.date) -> dict[int, list[RecordFact]]:
+def _records_by(
+    field_name: str, ids, on_date: datetime.date, revoked: dict | None = None
+) -> dict[int, list[RecordFact]]:
+    """In-force records on `on_date` per owner; records revoked by then go to `revoked` (if given), so the
+    reasons can say what did not count. One query."""
     result = defaultdict(list)
+    decided = Q(decision_date__isnull=True) | Q(decision_date__lte=on_date)
     rows = (
-        AwardRecord.objects.filter(_in_force_on_q(on_date))
+        AwardRecord.objects.filter(decided)
         .filter(**{f"{field_name}__in": ids})
-        .values_list(field_name, "award_type__code", "school_year", "commendation_kind", "decision_number")
+        .values_list(
+            field_name, "award_type__code", "school_year", "commendation_kind", "decision_number",
+            "revocation__decision_date",
+        )
         .order_by("school_year", "id")
-    )
-    for owner, code, year, kind, number in rows:
+    )  # fmt: skip
+    for owner, code, year, kind, number, revoked_on in rows:
+        if revoked_on is not None and revoked_on <= on_date:
+            if revoked is not None:
+                revoked.setdefault(owner, []).append(_record_fact(code, year, kind, number))
+            continue
         result[owner].append(_record_fact(code, year, kind, number))
     return result
 
@@ -217,7 +229,8 @@ def _school_of(unit_row: dict, units: dict) -> int | None:
 
 def _person_facts(people: list[Person], year: int, on_date: datetime.date, labels: dict) -> dict[int, PersonFacts]:
     ids = [p.pk for p in people]
-    records = _records_by("person_id", ids, on_date)
+    revoked: dict[int, list[RecordFact]] = {}
+    records = _records_by("person_id", ids, on_date, revoked)
     ratings = defaultdict(dict)
     for pid, y, rating in TaskEvaluation.objects.filter(person_id__in=ids).values_list(
         "person_id", "school_year", "rating"
@@ -272,6 +285,7 @@ def _person_facts(people: list[Person], year: int, on_date: datetime.date, label
             initiatives=initiatives.get(p.pk, []),
             discipline=discipline.get(p.pk, []),
             service_periods=periods.get(p.pk, []),
+            revoked_records=revoked.get(p.pk, []),
             led_units=[
                 LedUnitFact(unit_rows[uid]["name"], unit_records.get(uid, []), unit_id=uid)
                 for uid in sorted(led.get(p.pk, ()))

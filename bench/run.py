@@ -122,6 +122,9 @@ def main(argv=None) -> int:
                     f"{username:<22} {label:<22} {row['queries']:>7} {row['median']:>8.1f} "
                     f"{row['p95']:>8.1f} {row['kb']:>7.1f}"
                 )
+        from bench.engine import report
+
+        report()
     return 0
 
 

@@ -96,6 +96,7 @@ class PersonFacts:
     # Codes the candidate is proposed for in the same, still open, round of the year under review:
     # only these count as "to be decided"; any other title of that year not decided is missing.
     pending: frozenset = frozenset()
+    revoked_records: list[RecordFact] = field(default_factory=list)  # revoked by the check date
     is_collective = False
 
     def holds(self, codes, year: int, *, merit_only: bool = True) -> list[RecordFact]:

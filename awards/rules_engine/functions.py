@@ -240,6 +240,16 @@ def _chain_alternative(facts, alt: dict, end: int) -> tuple[str, list[Reason]]:
             if not held:
                 ok = False
                 pending = y == facts.year and any(t in facts.pending for t in titles)
+                revoked = [r for r in getattr(facts, "revoked_records", ()) if r.code in titles and r.year == y]
+                if revoked:
+                    number = f" (quyết định {revoked[0].decision_number})" if revoked[0].decision_number else ""
+                    reasons.append(
+                        Reason(
+                            NOTE,
+                            f"Năm học {_y(y)}: {_label(facts, revoked[0].code)}{number} "
+                            "đã bị thu hồi, không được tính.",
+                        )
+                    )
                 excluded = facts.holds(titles, y, merit_only=False)
                 if excluded:
                     reasons.append(

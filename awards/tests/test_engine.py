@@ -555,3 +555,24 @@ def test_collective_title_for_a_past_year_counts_who_belonged_then(tree, person_
         q for q in engine.quota_usage(school_a, 2023, on_date=ON, registered={"LDTT": 0}) if q.award_code == "LDTT"
     )
     assert quota.decided == 3
+
+
+def test_chain_says_a_revoked_year_did_not_count(person_factory, record, initiative):
+    person = person_factory()
+    revoked = record(person, "CSTDCS", 2022)
+    record(person, "CSTDCS", 2023)
+    record(person, "CSTDCS", 2024)
+    initiative(person, 2023, InitiativeScope.PROVINCIAL)
+    services.decision_revoke(
+        by=None,
+        decision_number=revoked.decision_number,
+        decision_date=revoked.decision_date,
+        revocation_number="5/QĐ-TH",
+        revocation_date=datetime.date(2024, 1, 5),
+        reason="Kê khai sai",
+    )
+    result = engine.check_eligibility(person, "CSTD_TINH", 2024, on_date=ON)
+    assert result.verdict == N
+    assert f"Năm học 2022-2023: CSTĐCS (quyết định {revoked.decision_number}) đã bị thu hồi, không được tính." in texts(
+        result
+    )

@@ -1,0 +1,52 @@
+"""check_many for 1,000 candidates of each award in force: seconds and SQL queries (part of `make bench`).
+
+People (or, for collective awards, units) of the demo are repeated up to 1,000 candidates;
+the engine loads facts per distinct candidate, so the time is that of 1,000 rows.
+"""
+
+import datetime
+import statistics
+import time
+
+CANDIDATES = 1000
+RUNS = 3
+
+
+def report(*, candidates: int = CANDIDATES, runs: int = RUNS) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from awards import engine
+    from awards.enums import RecipientKind
+    from awards.models import AwardType, in_force_q
+    from awards.schoolyear import current_school_year
+    from units.models import Person, Unit
+
+    today = datetime.date.today()
+    year = current_school_year(today) - 1
+    people = list(Person.objects.filter(is_active=True).order_by("pk")[:candidates])
+    units = list(Unit.objects.exclude(kind="team").order_by("pk")[:candidates])
+    if not people or not units:
+        print("check_many: no demo people or units")
+        return
+
+    def fill(rows):
+        return (rows * (candidates // len(rows) + 1))[:candidates]
+
+    people, units = fill(people), fill(units)
+    print(f"\ncheck_many, {candidates} candidates, school year {year}, {connection.vendor}; median of {runs} runs")
+    header = f"{'award':<12} {'recipient':<10} {'queries':>7} {'seconds':>8}"
+    print(header)
+    print("-" * len(header))
+    for award in AwardType.objects.filter(in_force_q(today)).order_by("rank", "code"):
+        group = units if award.recipient_kind == RecipientKind.COLLECTIVE else people
+        engine.check_many(group, award.code, year, on_date=today)  # warm-up
+        with CaptureQueriesContext(connection) as queries:
+            engine.check_many(group, award.code, year, on_date=today)
+        samples = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            engine.check_many(group, award.code, year, on_date=today)
+            samples.append(time.perf_counter() - start)
+        kind = "tập thể" if group is units else "cá nhân"
+        print(f"{award.code:<12} {kind:<10} {len(queries):>7} {statistics.median(samples):>8.3f}")
