@@ -105,8 +105,6 @@ EXPECTED: dict[str, dict[str, int]] = {
     "campaigns:phase_edit": row(302, 404, 200, 200, 403, 403, 404, 404, 403, 403, 404, 404, 200, 200, 200, 403, 404, 403),
     "campaigns:registration_detail": row(302, 404, 200, 200, 200, 200, 404, 404, 200, 200, 404, 404, 200, 200, 200, 200, 404, 200),
     "campaigns:registration_edit": row(302, 404, 302, 302, 403, 403, 404, 404, 403, 403, 404, 404, 302, 302, 302, 403, 404, 403),
-    # The live check of a line answers its fragment even for a submitted registration (it saves nothing).
-    "campaigns:registration_line_check": row(302, 404, 200, 200, 403, 403, 404, 404, 403, 403, 404, 404, 200, 200, 200, 403, 404, 403),
     "campaigns:registration_edit@sibling": row(302, 404, 200, 200, 403, 403, 404, 404, 403, 403, 404, 404, 404, 404, 404, 404, 200, 404),
     "campaigns:registration_export": row(302, 404, 200, 200, 200, 200, 404, 404, 200, 200, 200, 404, 200, 200, 200, 200, 200, 200),
     "campaigns:registration_line_check": row(302, 404, 200, 200, 403, 403, 404, 404, 403, 403, 404, 404, 200, 200, 200, 403, 404, 403),
@@ -218,8 +216,6 @@ POST_EXPECTED: dict[str, dict[str, int]] = {
     "campaigns:phase_create": row(302, 404, 200, 200, 403, 403, 404, 404, 200, 403, 200, 404, 403, 403, 403, 403, 403, 403),
     "campaigns:phase_edit": row(302, 404, 200, 200, 403, 403, 404, 404, 403, 403, 404, 404, 200, 200, 200, 403, 404, 403),
     "campaigns:registration_edit": row(302, 404, 302, 302, 403, 403, 404, 404, 403, 403, 404, 404, 302, 302, 302, 403, 404, 403),
-    # The live check of a line answers its fragment even for a submitted registration (it saves nothing).
-    "campaigns:registration_line_check": row(302, 404, 200, 200, 403, 403, 404, 404, 403, 403, 404, 404, 200, 200, 200, 403, 404, 403),
     "campaigns:registration_edit@sibling": row(302, 404, 200, 200, 403, 403, 404, 404, 403, 403, 404, 404, 404, 404, 404, 404, 200, 404),
     "campaigns:registration_line_check": row(302, 404, 200, 200, 403, 403, 404, 404, 403, 403, 404, 404, 200, 200, 200, 403, 404, 403),
     "campaigns:registration_line_check@sibling": row(302, 404, 200, 200, 403, 403, 404, 404, 403, 403, 404, 404, 404, 404, 404, 404, 200, 404),
