@@ -34,6 +34,9 @@ DEFAULTS: dict[str, dict] = {
     RuleKind.CHAIN: {
         "alternatives": [],  # each: titles, ratings, years, initiatives, initiative_scope, prior_titles
         "end_offset": 0,  # 0: the chain ends with the year under consideration
+        # One achievement, one award (LAW.md (a), (g) 10): years up to an earlier award of the same form
+        # earned it and do not count again; the next chain starts the year after.
+        "restart_after_award": True,
     },
     RuleKind.COLLECTIVE: {"requirements": []},
     RuleKind.HEAD_COLLECTIVE: {"collective_titles": [], "include_managers": True},
@@ -227,12 +230,31 @@ def same_year(facts, params: dict) -> list[Reason]:
 # --- consecutive-year chains ---------------------------------------------------
 
 
-def _chain_alternative(facts, alt: dict, end: int) -> tuple[str, list[Reason]]:
+def _previous_award(facts, before: int):
+    earlier = [r for r in facts.records if r.code == facts.award_code and r.merit and r.year < before]
+    return max(earlier, key=lambda r: r.year) if earlier else None
+
+
+def _chain_alternative(facts, alt: dict, end: int, restart: bool = True) -> tuple[str, list[Reason]]:
     years_needed = alt["years"]
     window = list(range(end - years_needed + 1, end + 1))
     titles, ratings = alt.get("titles") or [], alt.get("ratings") or []
     reasons, status = [], MET
     held_years = []
+    first, last = window[0], window[-1]
+    previous = _previous_award(facts, facts.year) if restart and facts.award_code else None
+    if previous is not None and previous.year >= window[0]:
+        status = NOT_MET
+        number = f" (quyết định {previous.decision_number})" if previous.decision_number else ""
+        reasons.append(
+            Reason(
+                NOT_MET,
+                f"Các năm đến năm học {_y(previous.year)} đã được tính cho {_label(facts, previous.code)}{number}: "
+                f"một thành tích chỉ khen một lần; chuỗi {years_needed} năm tính lại từ năm học "
+                f"{_y(previous.year + 1)} (sớm nhất đủ điều kiện năm học {_y(previous.year + years_needed)}).",
+            )
+        )
+        window = [y for y in window if y > previous.year]
     for y in window:
         ok, pending = True, False
         if titles:
@@ -318,12 +340,12 @@ def _chain_alternative(facts, alt: dict, end: int) -> tuple[str, list[Reason]]:
                 Reason(
                     NOT_MET,
                     f"Cần {count} sáng kiến/đề tài được công nhận từ {_scope_label(scope)} trở lên trong giai đoạn "
-                    f"{_y(window[0])} – {_y(window[-1])}; hiện có {len(items)}.",
+                    f"{_y(first)} – {_y(last)}; hiện có {len(items)}.",
                 )
             )
     prior = alt.get("prior_titles") or []
     if prior:
-        before = [r for r in facts.records if r.code in prior and r.merit and r.year < window[0]]
+        before = [r for r in facts.records if r.code in prior and r.merit and r.year < first]
         if before:
             reasons.append(Reason(MET, f"Đã được tặng {_label(facts, before[0].code)} năm học {_y(before[0].year)}."))
         else:
@@ -337,7 +359,7 @@ def chain(facts, params: dict) -> list[Reason]:
     Several alternatives may be given; one is enough."""
     p = with_defaults(RuleKind.CHAIN, params)
     end = facts.year - (p["end_offset"] or 0)
-    outcomes = [_chain_alternative(facts, alt, end) for alt in p["alternatives"]]
+    outcomes = [_chain_alternative(facts, alt, end, p["restart_after_award"]) for alt in p["alternatives"]]
     for status, reasons in outcomes:
         if status == MET:
             return reasons

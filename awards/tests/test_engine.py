@@ -576,3 +576,16 @@ def test_chain_says_a_revoked_year_did_not_count(person_factory, record, initiat
     assert f"Năm học 2022-2023: CSTĐCS (quyết định {revoked.decision_number}) đã bị thu hồi, không được tính." in texts(
         result
     )
+
+
+def test_chain_restarts_after_a_bang_khen(person_factory, record):
+    person = person_factory()
+    for year in (2020, 2021, 2022, 2023, 2024):
+        record(person, "CSTDCS", year)
+    record(person, "BK_TINH", 2022)
+    # 2022 and 2023 would make a chain, but 2022 already earned the Bằng khen of 2022.
+    too_soon = engine.check_eligibility(person, "BK_TINH", 2023, on_date=datetime.date(2024, 6, 20))
+    # 2023 and 2024: a new chain after the achievement period of the previous award.
+    next_one = engine.check_eligibility(person, "BK_TINH", 2024, on_date=ON)
+    assert (too_soon.verdict, next_one.verdict) == (N, E), texts(too_soon) + " || " + texts(next_one)
+    assert "chuỗi 2 năm tính lại từ năm học 2023-2024" in texts(too_soon)
