@@ -305,18 +305,19 @@ def members_on(unit_ids, day: datetime.date) -> list[tuple[int, int]]:
     transfers (PersonTransfer), not from today's staff. Three queries whatever the number of people."""
     unit_ids = set(unit_ids)
     current = dict(Person.objects.filter(unit_id__in=unit_ids, is_active=True).values_list("pk", "unit_id"))
-    left = set(
-        PersonTransfer.objects.filter(from_unit_id__in=unit_ids, effective_date__gt=day, person__is_active=True)
-        .exclude(person_id__in=list(current))
-        .values_list("person_id", flat=True)
-    )
-    first_after = {}
+    # Everyone who left one of these units after `day` (moved in after it, or moved out).
+    moved = PersonTransfer.objects.filter(from_unit_id__in=unit_ids, effective_date__gt=day).values("person_id")
+    first_after, left = {}, set()
     for pid, from_unit in (
-        PersonTransfer.objects.filter(person_id__in=set(current) | left, effective_date__gt=day)
+        PersonTransfer.objects.filter(Q(person_id__in=list(current)) | Q(person_id__in=moved), effective_date__gt=day)
+        .filter(person__is_active=True)
         .order_by("person_id", "effective_date", "id")
         .values_list("person_id", "from_unit_id")
     ):
-        first_after.setdefault(pid, from_unit)
+        if pid not in first_after:
+            first_after[pid] = from_unit
+            if pid not in current:
+                left.add(pid)
     result = []
     for pid in sorted(set(current) | left):
         unit_id = first_after.get(pid, current.get(pid))
