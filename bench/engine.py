@@ -50,3 +50,38 @@ def report(*, candidates: int = CANDIDATES, runs: int = RUNS) -> None:
             samples.append(time.perf_counter() - start)
         kind = "tập thể" if group is units else "cá nhân"
         print(f"{award.code:<12} {kind:<10} {len(queries):>7} {statistics.median(samples):>8.3f}")
+
+
+def main(argv=None) -> int:
+    """`python -m bench.engine --database-url postgresql://…/empty_db`: migrate, seed the demo, report.
+
+    The database must be empty and throw-away (the PostgreSQL run of BENCHMARKS.md)."""
+    import argparse
+    import io
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from bench.run import _configure
+
+    parser = argparse.ArgumentParser(description="check_many for 1,000 candidates of each award")
+    parser.add_argument("--database-url", required=True)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="tdkt-bench-") as tmp:
+        _configure(Path(tmp) / "unused.sqlite3")
+        os.environ["DATABASE_URL"] = args.database_url
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("seed_demo", stdout=io.StringIO())
+        report()
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())
