@@ -17,7 +17,6 @@ bulk `check_many`), none per line.
 """
 
 import datetime
-import inspect
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -119,11 +118,6 @@ def check_year(campaign: Campaign) -> int:
     return campaign.school_year or school_year_of(campaign.reference_date)
 
 
-def _accepts(function, keyword: str) -> bool:
-    # The engine gains `pending` (check_many) and `registered` (quota_usage) in issue 8; pass them once there.
-    return keyword in inspect.signature(function).parameters
-
-
 def _pending_codes(draft: LineDraft) -> set[str]:
     """What the line itself proposes for the year: its awards and the lower rungs of its title's ladder."""
     codes = {a.code for a in (draft.title, draft.commendation) if a is not None}
@@ -133,34 +127,11 @@ def _pending_codes(draft: LineDraft) -> set[str]:
 
 
 def _check_many(people, code, year, on_date, pending, unit_pending):
-    """engine.check_many with what each person (and the unit they lead) is proposed for in this registration.
-
-    Until the engine takes `pending`, its public pieces (`load_facts`, `evaluate`) are run with the
-    facts' `pending` set, which is what `check_many(pending=…)` does.
-    """
-    if _accepts(engine.check_many, "pending"):
-        proposed = [(person, c) for person in people for c in pending.get(person.pk, ())]
-        units = {person.unit_id for person in people} | {person.unit.parent_id for person in people}
-        proposed += [(("unit", unit_id), c) for unit_id in units if unit_id for c in unit_pending]
-        return engine.check_many(people, code, year, on_date=on_date, pending=proposed)
-    award_type = engine.award_type_in_force(code, on_date)
-    rules = engine.rules_in_force(code, on_date)
-    results = []
-    for person, facts in zip(people, engine.load_facts(people, year, on_date), strict=True):
-        facts.award_code = code
-        if hasattr(facts, "pending"):
-            facts.pending = frozenset(pending.get(person.pk, ()))
-            for led in facts.led_units:
-                led.pending = frozenset(unit_pending)
-        verdict, reasons = engine.evaluate(award_type, rules, facts)
-        results.append(engine.EligibilityResult(person, code, year, verdict, reasons, award_type))
-    return results
-
-
-def _quota_lines(unit: Unit, year: int, registered: dict[str, int], on_date):
-    if _accepts(engine.quota_usage, "registered"):
-        return engine.quota_usage(unit, year, registered=registered, on_date=on_date)
-    return engine.quota_usage(unit, year, proposed=registered, on_date=on_date)
+    """engine.check_many with what each person, and the unit they work in, is proposed for in this registration."""
+    proposed = [(person, c) for person in people for c in pending.get(person.pk, ())]
+    units = {person.unit_id for person in people} | {person.unit.parent_id for person in people}
+    proposed += [(("unit", unit_id), c) for unit_id in units if unit_id for c in unit_pending]
+    return engine.check_many(people, code, year, on_date=on_date, pending=proposed)
 
 
 def registered_by_code(drafts: Sequence[LineDraft]) -> dict[str, int]:
@@ -178,29 +149,19 @@ def registered_by_code(drafts: Sequence[LineDraft]) -> dict[str, int]:
 
 def quota_rows(*, unit: Unit, year: int, registered: dict[str, int], on_date: datetime.date) -> list[QuotaRow]:
     rows = []
-    for line in _quota_lines(unit, year, registered, on_date):
-        decided = line.used
-        if _accepts(engine.quota_usage, "registered"):
-            reg, proposed = line.registered, line.proposed
-        else:  # the older engine was handed the registered counts as proposed
-            reg, proposed = line.proposed, 0
-        base_decided = getattr(line, "base_decided", "absent")
-        if base_decided is None:  # no base title: the limit is known
-            base_decided = True
-        elif base_decided == "absent":
-            # A quota computed from a base title (15 % of LĐTT) with no such record yet reads 0 / 0: undecided.
-            base_decided = not (line.allowed == 0 and any("Theo quy định" in r.text for r in line.reasons))
+    for line in engine.quota_usage(unit, year, registered=registered, on_date=on_date):
+        base_decided = line.base_decided is not False  # None: the quota has no base title
         rows.append(
             QuotaRow(
                 code=line.award_code,
                 name=line.award_name,
-                decided=decided,
-                registered=reg,
-                proposed=proposed,
+                decided=line.decided,
+                registered=line.registered,
+                proposed=line.proposed,
                 allowed=line.allowed,
                 base_decided=base_decided,
                 reasons=list(line.reasons),
-                estimate=getattr(line, "estimate", None),
+                estimate=line.estimate,
             )
         )
     return rows
