@@ -235,9 +235,7 @@ def has_role_on(user, unit: Unit, roles) -> bool:
     """Deprecated shape kept for old call sites: one of `roles` granted on `unit` or reaching it for READ."""
     if is_superuser(user):
         return True
-    return any(
-        r.role in roles and _reaches(ROLE_CAPABILITIES[r.role][Cap.READ], r.unit, unit) for r in roles_of(user)
-    )
+    return any(r.role in roles and _reaches(ROLE_CAPABILITIES[r.role][Cap.READ], r.unit, unit) for r in roles_of(user))
 
 
 def can_view_unit(user, unit: Unit) -> bool:

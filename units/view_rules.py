@@ -171,8 +171,7 @@ DOSSIER_ACT = _rule(
     "DOSSIER_ACT",
     (Cap.READ, Cap.FILE, Cap.SIGN, Cap.APPRAISE),
     "the dossier's proposing unit (FILE, SIGN) or receiving unit (APPRAISE)",
-    "dossier visible (404), then the workflow action's capability (403): FILE presents, SIGN sends, "
-    "APPRAISE appraises",
+    "dossier visible (404), then the workflow action's capability (403): FILE presents, SIGN sends, APPRAISE appraises",
 )
 DOSSIER_APPRAISE = _rule(
     "DOSSIER_APPRAISE",

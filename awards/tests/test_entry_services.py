@@ -90,7 +90,10 @@ def test_task_evaluations_save_leaves_an_audit_row_per_change_with_its_author(tr
     head = personas["head_a1"]
     created, updated, cleared = person_factory(), person_factory(), person_factory()
     services.task_evaluations_save(
-        by=head, unit=tree["school_a1"], school_year=2024, ratings={created.pk: HTXS, updated.pk: HTXS, cleared.pk: HTXS}
+        by=head,
+        unit=tree["school_a1"],
+        school_year=2024,
+        ratings={created.pk: HTXS, updated.pk: HTXS, cleared.pk: HTXS},
     )
     services.task_evaluations_save(
         by=head, unit=tree["school_a1"], school_year=2024, ratings={created.pk: HTXS, updated.pk: HTT, cleared.pk: None}

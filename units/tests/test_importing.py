@@ -76,7 +76,9 @@ def test_import_with_bad_rows_saves_nothing_and_names_each_row(tree, personas):
 
 def test_import_wrong_template_is_refused(tree, personas):
     with pytest.raises(ImportRejected, match="không đúng mẫu"):
-        people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=xlsx(GOOD_ROWS, headers=["Tên", "Tuổi"]))
+        people_import(
+            unit=tree["school_a1"], by=personas["secretary_a1"], upload=xlsx(GOOD_ROWS, headers=["Tên", "Tuổi"])
+        )
     assert Person.objects.count() == 0
 
 
@@ -116,7 +118,9 @@ def test_export_round_trips_through_import(tree, personas):
     sheet = load_workbook(io.BytesIO(exported)).active
     assert [c.value for c in sheet[1]] == HEADERS
     assert sheet.max_row == 4
-    result = people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=SimpleUploadedFile("x.xlsx", exported))
+    result = people_import(
+        unit=tree["school_a1"], by=personas["secretary_a1"], upload=SimpleUploadedFile("x.xlsx", exported)
+    )
     assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
 
 
