@@ -356,8 +356,9 @@ def _account_create(*, username: str, password: str | None, full_name: str = "",
 def _check_block_members(owner: Unit, members) -> None:
     outside = [m for m in members if not m.path.startswith(owner.path)]
     if outside:
+        # Count, never name: a submitted id may be a unit the organiser cannot see.
         raise ServiceError(
-            "Đơn vị thành viên phải thuộc phạm vi quản lý của đơn vị tổ chức: " + ", ".join(m.name for m in outside)
+            f"Có {len(outside)} đơn vị thành viên không thuộc phạm vi quản lý của đơn vị tổ chức; hãy chọn lại."
         )
 
 

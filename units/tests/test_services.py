@@ -4,9 +4,9 @@ import pytest
 
 from core.exceptions import ServiceError, StaleObjectError
 from units.enums import SchoolLevel, UnitKind
-from units.models import Person, Unit
+from units.models import EmulationBlock, Person, Unit
 from units.selectors import units_visible_to
-from units.services import person_transfer, person_update, unit_create, unit_move
+from units.services import block_create, person_transfer, person_update, unit_create, unit_move
 
 
 def test_unit_create_builds_materialised_path(tree):
@@ -90,3 +90,12 @@ def test_person_create_refuses_a_twin_in_the_same_school(tree):
     # Another school may have its own Lê Thị Mai born the same day.
     person_create(by=None, unit=tree["school_a2"], full_name="Lê Thị Mai", gender="female", date_of_birth=born)
     assert Person.objects.filter(name_key="lê thị mai").count() == 2
+
+
+def test_block_member_outside_the_owner_is_refused_without_its_name(tree):
+    outside = tree["school_b1"]
+    with pytest.raises(ServiceError) as refused:
+        block_create(by=None, name="Cụm A", owner=tree["office_a"], members=[tree["school_a1"], outside])
+    assert "Có 1 đơn vị thành viên không thuộc phạm vi" in str(refused.value)
+    assert outside.name not in str(refused.value)
+    assert not EmulationBlock.objects.filter(name="Cụm A").exists()
