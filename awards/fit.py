@@ -11,6 +11,10 @@ the province (or the Ministry, for the education sector) decide; titles and
 orders of the Prime Minister and the President are proposed through the
 nomination route once the chain is met, not registered at the start of a year.
 `DEFAULT_CEILING` is that documented default; callers may hand in another.
+
+The person's position is not looked at: the catalog (AwardType, AwardRule) marks
+no award as for managers only or for teachers/staff only, and such a rule is
+not invented here. Add it to the catalog first if the law is found to say so.
 """
 
 from collections.abc import Mapping

@@ -12,8 +12,13 @@ Hard rules of a person line:
 - the person's date of birth is after today;
 - a title that the registration practice pairs with an initiative names none (`INITIATIVE_EXPECTED`).
 
+Collective lines (the unit's own title and commendation, and each team's) get
+the engine's verdict too, with the fit and "not eligible" marked like a person
+line. They carry no explanation field, so a mark on them does not block sending:
+the reviewer above sees it.
+
 Cost: a constant number of queries per award code on the lines (the engine's
-bulk `check_many`), none per line.
+bulk `check_many`, people and collectives apart), none per line.
 """
 
 import datetime
@@ -46,6 +51,31 @@ class LineDraft:
     commendation: AwardType | None = None
     initiative_title: str = ""
     explanation: str = ""
+
+
+# A collective title that presupposes a lower one of the same year (TTLĐXS rests on the unit's work as a
+# TTLĐTT): proposing the higher one in the round proposes the lower one too.
+COLLECTIVE_LOWER_RUNG = {"TTLDXS": "TTLDTT"}
+
+
+@dataclass
+class CollectiveDraft:
+    """What one collective line says: the registering unit itself, or one of its teams."""
+
+    unit: Unit
+    title: AwardType | None = None
+    commendation: AwardType | None = None
+
+
+@dataclass
+class CollectiveCheck:
+    unit: Unit
+    results: list = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def breaks_rule(self) -> bool:
+        return bool(self.problems)
 
 
 @dataclass
@@ -104,6 +134,7 @@ class QuotaRow:
 class RegistrationCheck:
     lines: dict[int, LineCheck]
     quotas: list[QuotaRow]
+    collectives: dict[int, CollectiveCheck] = field(default_factory=dict)  # by unit id (the unit, its teams)
 
     @property
     def blocking(self) -> list[LineCheck]:
@@ -126,12 +157,29 @@ def _pending_codes(draft: LineDraft) -> set[str]:
     return codes
 
 
-def _check_many(people, code, year, on_date, pending, unit_pending):
-    """engine.check_many with what each person, and the unit they work in, is proposed for in this registration."""
-    proposed = [(person, c) for person in people for c in pending.get(person.pk, ())]
-    units = {person.unit_id for person in people} | {person.unit.parent_id for person in people}
-    proposed += [(("unit", unit_id), c) for unit_id in units if unit_id for c in unit_pending]
-    return engine.check_many(people, code, year, on_date=on_date, pending=proposed)
+def _collective_pending_codes(draft: CollectiveDraft) -> set[str]:
+    codes = {a.code for a in (draft.title, draft.commendation) if a is not None}
+    if draft.title is not None and draft.title.code in COLLECTIVE_LOWER_RUNG:
+        codes.add(COLLECTIVE_LOWER_RUNG[draft.title.code])
+    return codes
+
+
+def _check_many(candidates, code, year, on_date, pending, unit_pending):
+    """engine.check_many with what each person (`pending`, by person id) and each unit (`unit_pending`, by
+    unit id) is proposed for in this registration: a head is judged on the unit's title, a unit on its
+    members' titles, both still to be decided in the same round."""
+    proposed = [(("person", pk), c) for pk, codes in pending.items() for c in codes]
+    proposed += [(("unit", pk), c) for pk, codes in unit_pending.items() for c in codes]
+    return engine.check_many(candidates, code, year, on_date=on_date, pending=proposed)
+
+
+def _not_eligible_problem(result, year: int) -> str | None:
+    if result.verdict != engine.Verdict.NOT_ELIGIBLE:
+        return None
+    unmet = [r.text for r in result.reasons if r.status == NOT_MET]
+    return f"Không đủ điều kiện «{result.award_type.name}» năm học {year}-{year + 1}" + (
+        f": {'; '.join(unmet)}" if unmet else "."
+    )
 
 
 def registered_by_code(drafts: Sequence[LineDraft]) -> dict[str, int]:
@@ -173,12 +221,14 @@ def registration_check(
     unit: Unit,
     drafts: Sequence[LineDraft],
     unit_codes: Sequence[str] = (),
+    collectives: Sequence[CollectiveDraft] = (),
     today: datetime.date | None = None,
 ) -> RegistrationCheck:
-    """Every person line's verdict and hard-rule breaks, and the unit's quotas with what is registered.
+    """Every line's verdict and hard-rule breaks, and the unit's quotas with what is registered.
 
     `unit_codes` are the collective awards the unit registers for itself: proposed in the same round,
-    so a head judged on the unit's title (TTLĐXS) is not refused for it.
+    so a head judged on the unit's title (TTLĐXS) is not refused for it. `collectives` are the
+    collective lines to check (the unit itself and its teams); their awards count as proposed as well.
     """
     today = today or datetime.date.today()
     year = check_year(campaign)
@@ -201,18 +251,27 @@ def registration_check(
                 by_code[award.code].append(draft)
         if draft.title is not None and draft.title.code in INITIATIVE_EXPECTED and not draft.initiative_title.strip():
             check.problems.append(f"Đăng ký «{draft.title.name}» nhưng chưa ghi tên sáng kiến.")
+    unit_pending: dict[int, set[str]] = defaultdict(set)
+    unit_pending[unit.pk].update(unit_codes)
+    for collective in collectives:
+        unit_pending[collective.unit.pk] |= _collective_pending_codes(collective)
     for code, group in sorted(by_code.items()):
         pending = {d.person.pk: _pending_codes(d) for d in group}
-        results = _check_many([d.person for d in group], code, year, on_date, pending, unit_codes)
+        results = _check_many([d.person for d in group], code, year, on_date, pending, unit_pending)
         for draft, result in zip(group, results, strict=True):
             check = checks[draft.person.pk]
             check.results.append(result)
-            if result.verdict == engine.Verdict.NOT_ELIGIBLE:
-                unmet = [r.text for r in result.reasons if r.status == NOT_MET]
-                check.problems.append(
-                    f"Không đủ điều kiện «{result.award_type.name}» năm học {year}-{year + 1}"
-                    + (f": {'; '.join(unmet)}" if unmet else ".")
-                )
+            problem = _not_eligible_problem(result, year)
+            if problem:
+                check.problems.append(problem)
+    collective_checks = _collective_checks(
+        collectives,
+        unit=unit,
+        year=year,
+        on_date=on_date,
+        pending={d.person.pk: _pending_codes(d) for d in drafts},
+        unit_pending=unit_pending,
+    )
     registered = registered_by_code(drafts)
     quotas = []
     if registered:
@@ -228,7 +287,34 @@ def registration_check(
                     )
     for check in checks.values():
         check.results.sort(key=lambda r: r.award_type.category != AwardCategory.TITLE)
-    return RegistrationCheck(lines=checks, quotas=quotas)
+    return RegistrationCheck(lines=checks, quotas=quotas, collectives=collective_checks)
+
+
+def _collective_checks(collectives, *, unit, year, on_date, pending, unit_pending) -> dict[int, CollectiveCheck]:
+    """The verdicts of the collective lines: one bulk engine call per award code, whatever the number of teams."""
+    checks = {c.unit.pk: CollectiveCheck(unit=c.unit) for c in collectives}
+    by_code: dict[str, list[Unit]] = defaultdict(list)
+    for collective in collectives:
+        check = checks[collective.unit.pk]
+        for award in (collective.title, collective.commendation):
+            if award is None:
+                continue
+            problem = award_fit_problem(award, collective=True, unit_kind=unit.kind, school_level=unit.school_level)
+            if problem:
+                check.problems.append(problem)
+            else:
+                by_code[award.code].append(collective.unit)
+    for code, units in sorted(by_code.items()):
+        results = _check_many(units, code, year, on_date, pending, unit_pending)
+        for candidate, result in zip(units, results, strict=True):
+            check = checks[candidate.pk]
+            check.results.append(result)
+            problem = _not_eligible_problem(result, year)
+            if problem:
+                check.problems.append(problem)
+    for check in checks.values():
+        check.results.sort(key=lambda r: r.award_type.category != AwardCategory.TITLE)
+    return checks
 
 
 def unit_codes_of(*awards) -> list[str]:

@@ -12,6 +12,7 @@ from campaigns import selectors, services
 from campaigns.enums import CampaignKind, RegistrationStatus
 from campaigns.models import Registration, RegistrationLine
 from campaigns.services import LineInput
+from campaigns.services.registration_checks import CollectiveDraft
 from core.exceptions import ServiceError
 from core.text import vi_name_key
 from units.enums import Gender
@@ -420,12 +421,14 @@ def queries(client, method, url, data=None):
 
 
 @pytest.mark.parametrize("method", ["get_edit", "post_check"])
-def test_query_count_constant_with_one_and_many_lines(client, personas, office_campaign, tree, person_factory, method):
+def test_query_count_constant_with_one_and_many_lines(
+    client, personas, office_campaign, tree, teams, person_factory, method
+):
     client.force_login(personas["secretary_a1"])
     unit = tree["school_a1"]
-    ldtt, cstdcs, gk = award("LDTT"), award("CSTDCS"), award("GK")
+    ldtt, cstdcs, gk, ttldtt = award("LDTT"), award("CSTDCS"), award("GK"), award("TTLDTT")
 
-    def measure(people):
+    def measure(people, team_lines):
         lines = [LineInput(p, cstdcs if i % 2 else ldtt, gk, "SK", EXPLANATION) for i, p in enumerate(people)]
         registration = Registration.objects.filter(campaign=office_campaign, unit=unit).first()
         save(
@@ -433,18 +436,105 @@ def test_query_count_constant_with_one_and_many_lines(client, personas, office_c
             unit,
             personas["secretary_a1"],
             lines,
+            collective_title=ttldtt,
+            collective_lines=[services.CollectiveLineInput(team, ttldtt) for team in team_lines],
             expected_version=getattr(registration, "version", None),
         )
         if method == "get_edit":
             return queries(client, "get", edit_url(office_campaign, unit))
-        data = {"line": str(people[0].pk)}
+        data = {"line": str(people[0].pk), "collective_title": ttldtt.pk}
+        data |= {f"team_title_{team.pk}": ttldtt.pk for team in team_lines}
         for line in lines:
             data[f"title_{line.person.pk}"] = line.title.pk
             data[f"commendation_{line.person.pk}"] = gk.pk
         return queries(client, "post", check_url(office_campaign, unit), data)
 
     people = [person_factory(unit), person_factory(unit)]
-    few = measure(people)
-    people += [person_factory(unit if i % 2 else tree["team_a1"]) for i in range(12)]
-    many = measure(people)
+    few = measure(people, teams[:1])
+    people += [person_factory(unit if i % 2 else teams[i % 3]) for i in range(12)]
+    many = measure(people, teams)
     assert many == few
+
+
+# --- collective lines (the unit itself, its teams) ------------------------------------------------
+
+
+def post_collective(client, campaign, unit, collective, data):
+    return client.post(check_url(campaign, unit), {"collective": str(collective.pk), **data}, HTTP_HX_REQUEST="true")
+
+
+def test_team_line_ttldtt_counts_members_registered_ldtt_in_the_same_form_as_pending(
+    client, personas, office_campaign, tree, person_factory
+):
+    team, unit = tree["team_a1"], tree["school_a1"]
+    members = [person_factory(team), person_factory(team)]
+    client.force_login(personas["secretary_a1"])
+    alone = post_collective(client, office_campaign, unit, team, {f"team_title_{team.pk}": award("TTLDTT").pk})
+    with_members = post_collective(
+        client,
+        office_campaign,
+        unit,
+        team,
+        {f"team_title_{team.pk}": award("TTLDTT").pk, **{f"title_{p.pk}": award("LDTT").pk for p in members}},
+    )
+    refused, pending = alone.context["collective_check"], with_members.context["collective_check"]
+    assert [r.verdict for r in refused.results] == ["not_eligible"]
+    assert refused.problems[0].startswith("Không đủ điều kiện «Tập thể lao động tiên tiến» năm học 2024-2025")
+    assert f'id="check-unit-{team.pk}"' in alone.content.decode()
+    assert [r.verdict for r in pending.results] != ["not_eligible"]
+    assert pending.problems == []
+
+
+def test_unit_own_collective_title_gets_a_verdict_and_a_mark(client, personas, office_campaign, tree, person_factory):
+    unit = tree["school_a1"]
+    person_factory(unit)
+    client.force_login(personas["secretary_a1"])
+    response = post_collective(client, office_campaign, unit, unit, {"collective_title": award("TTLDXS").pk})
+    check = response.context["collective_check"]
+    assert check.unit == unit
+    assert [r.award_type.code for r in check.results] == ["TTLDXS"]
+    assert check.breaks_rule
+    assert "Nên sửa dòng tập thể này" in response.content.decode()
+
+
+def test_collective_fragment_refuses_a_unit_that_is_not_a_line_of_the_form(
+    client, personas, office_campaign, tree, person_factory
+):
+    client.force_login(personas["secretary_a1"])
+    response = post_collective(client, office_campaign, tree["school_a1"], tree["school_a2"], {})
+    assert response.status_code == 404
+    assert tree["school_a2"].name not in response.content.decode()
+
+
+def test_edit_page_shows_team_verdicts(client, personas, office_campaign, tree, teams, person_factory):
+    unit = tree["school_a1"]
+    person = person_factory(teams[0])
+    save(
+        office_campaign,
+        unit,
+        personas["secretary_a1"],
+        [LineInput(person, award("LDTT"))],
+        collective_lines=[services.CollectiveLineInput(teams[1], award("TTLDTT"))],
+    )
+    client.force_login(personas["secretary_a1"])
+    response = client.get(edit_url(office_campaign, unit))
+    rows = {row["team"].pk: row["check"] for row in response.context["team_rows"]}
+    assert [r.award_type.code for r in rows[teams[1].pk].results] == ["TTLDTT"]
+    assert rows[teams[0].pk].results == []
+    assert f'id="check-unit-{teams[1].pk}"' in response.content.decode()
+
+
+def test_registration_check_collectives_cost_constant_queries_in_teams(office_campaign, tree, teams, person_factory):
+    unit = tree["school_a1"]
+    people = [person_factory(team) for team in teams]
+    drafts = [services.LineDraft(p, award("LDTT")) for p in people]
+
+    def measure(lines):
+        with CaptureQueriesContext(connection) as ctx:
+            check = services.registration_check(campaign=office_campaign, unit=unit, drafts=drafts, collectives=lines)
+        assert all(c.results for c in check.collectives.values())
+        return len(ctx.captured_queries)
+
+    one = measure([CollectiveDraft(unit, award("TTLDTT")), CollectiveDraft(teams[0], award("TTLDTT"))])
+    three = measure([CollectiveDraft(unit, award("TTLDTT"))] + [CollectiveDraft(t, award("TTLDTT")) for t in teams])
+    assert one == three

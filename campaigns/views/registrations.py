@@ -26,6 +26,7 @@ from ..exporting import registration_workbook
 from ..filters import OverviewFilter
 from ..forms import RegistrationForm
 from ..models import Registration
+from ..services.registration_checks import CollectiveDraft
 
 # --- Registrations -----------------------------------------------------------------------
 
@@ -90,20 +91,39 @@ def _drafts(form) -> list:
     return [_draft(form, person) for person in form.people]
 
 
-def _unit_codes(form) -> list[str]:
-    """The unit's own collective awards as the form holds them."""
+def _collective_award(form, name: str, key: str):
+    """A collective award field as the form holds it: cleaned where valid, else the initial one."""
     data = getattr(form, "cleaned_data", None)
-    codes = []
-    for name, key in (("collective_title", "collective_title"), ("collective_commendation", "collective_commendation")):
-        if data is not None and name in data:
-            award = data[name]
-        elif not form.is_bound:
-            award = form.awards[key].get(form.initial.get(name))
-        else:
-            award = None
-        if award is not None:
-            codes.append(award.code)
-    return codes
+    if data is not None and name in data:
+        return data[name]
+    if not form.is_bound:
+        return form.awards[key].get(form.initial.get(name))
+    return None
+
+
+def _collectives(form, unit) -> list:
+    """The collective lines as the form holds them: the unit itself, then each team."""
+    lines = [
+        CollectiveDraft(
+            unit=unit,
+            title=_collective_award(form, "collective_title", "collective_title"),
+            commendation=_collective_award(form, "collective_commendation", "collective_commendation"),
+        )
+    ]
+    for team in form.teams:
+        lines.append(
+            CollectiveDraft(
+                unit=team,
+                title=_collective_award(form, f"team_title_{team.pk}", "collective_title"),
+                commendation=_collective_award(form, f"team_commendation_{team.pk}", "collective_commendation"),
+            )
+        )
+    return lines
+
+
+def _team_rows(form, check) -> list[dict]:
+    """The form's team rows, each with its CollectiveCheck."""
+    return [{**row, "check": check.collectives.get(row["team"].pk)} for row in form.team_rows()]
 
 
 def _draft(form, person):
@@ -242,7 +262,7 @@ def registration_edit(request, pk, unit_pk):
             messages.success(request, "Đã lưu bản đăng ký thi đua.")
             return redirect(saved)
     check = services.registration_check(
-        campaign=campaign, unit=unit, drafts=_drafts(form), unit_codes=_unit_codes(form)
+        campaign=campaign, unit=unit, drafts=_drafts(form), collectives=_collectives(form, unit)
     )
     reason, line_comments = _return_notes(registration)
     form.checks, form.comments = check.lines, line_comments
@@ -254,6 +274,8 @@ def registration_edit(request, pk, unit_pk):
             "campaign": campaign,
             "unit": unit,
             "check": check,
+            "unit_check": check.collectives.get(unit.pk),
+            "team_rows": _team_rows(form, check),
             "return_reason": reason,
             "has_previous": selectors.previous_registration(request.user, unit, campaign) is not None,
         },
@@ -264,8 +286,9 @@ def registration_edit(request, pk, unit_pk):
 def registration_line_check(request, pk, unit_pk):
     """htmx: the verdict and hard-rule marks of one line, and the quota panel, for the form as typed.
 
-    Accepts the whole form (hx-post with hx-include) and `line` (a person id of the form); answers a
-    fragment, never saves. GET answers the same for the saved or empty form.
+    Accepts the whole form (hx-post with hx-include) and `line` (a person id of the form) or `collective`
+    (the unit's id or one of its teams'); answers a fragment, never saves. GET answers the same for the
+    saved or empty form.
     """
     campaign, unit, registration = _registration_setup(request, pk, unit_pk)
     data = request.POST if request.method == "POST" else None
@@ -274,15 +297,25 @@ def registration_line_check(request, pk, unit_pk):
         form.is_valid()
     source = request.POST if request.method == "POST" else request.GET
     line = valid_pk(source["line"]) if source.get("line") else None
+    collective_pk = valid_pk(source["collective"]) if source.get("collective") else None
     drafts = _drafts(form)
-    check = services.registration_check(campaign=campaign, unit=unit, drafts=drafts, unit_codes=_unit_codes(form))
+    collectives = _collectives(form, unit)
+    check = services.registration_check(campaign=campaign, unit=unit, drafts=drafts, collectives=collectives)
     person = next((d.person for d in drafts if d.person.pk == line), None)
-    if line is not None and person is None:
+    collective = next((c.unit for c in collectives if c.unit.pk == collective_pk), None)
+    if (line is not None and person is None) or (collective_pk is not None and collective is None):
         raise Http404
     return render(
         request,
         "campaigns/registration_line_check.html",
-        {"line": check.lines.get(line) if person else None, "person": person, "check": check, "oob": True},
+        {
+            "line": check.lines.get(line) if person else None,
+            "person": person,
+            "collective": collective,
+            "collective_check": check.collectives.get(collective_pk) if collective else None,
+            "check": check,
+            "oob": True,
+        },
     )
 
 
