@@ -220,6 +220,22 @@ def _records_by(
     return result
 
 
+def _initiative_spans(on_date: datetime.date) -> dict[str, int]:
+    """Award code -> how many school years (ending with the award's year) of initiatives its rules in force
+    read: 1 for a same-year rule with an initiative achievement, the chain's years for a chain alternative
+    that needs initiatives. An award of such a code counted the person's initiatives of those years. One query."""
+    spans: dict[str, int] = {}
+    rows = AwardRule.objects.filter(in_force_q(on_date), kind__in=[RuleKind.SAME_YEAR, RuleKind.CHAIN])
+    for code, kind, params in rows.exclude(award_code=WILDCARD).values_list("award_code", "kind", "params"):
+        params = params or {}
+        if kind == RuleKind.SAME_YEAR and "initiative" in (params.get("achievements") or []):
+            spans[code] = max(spans.get(code, 0), 1)
+        for alt in params.get("alternatives") or [] if kind == RuleKind.CHAIN else []:
+            if isinstance(alt, dict) and alt.get("initiatives") and isinstance(alt.get("years"), int):
+                spans[code] = max(spans.get(code, 0), alt["years"])
+    return spans
+
+
 def _school_of(unit_row: dict, units: dict) -> int | None:
     """A manager sitting in a team is a manager of the team's school."""
     if unit_row["kind"] == "team" and unit_row["parent_id"]:
@@ -240,8 +256,12 @@ def _person_facts(people: list[Person], year: int, on_date: datetime.date, label
     authored = Initiative.authors.through.objects.filter(
         person_id__in=ids, initiative__status=InitiativeStatus.RECOGNISED
     ).values_list("person_id", "initiative__school_year", "initiative__scope", "initiative__kind", "initiative__title")
+    spans = _initiative_spans(on_date)
     for pid, y, scope, kind, title in authored:
-        initiatives[pid].append(InitiativeFact(y, scope, kind, title))
+        used_for = tuple(
+            r for r in records.get(pid, ()) if r.merit and r.code in spans and r.year - spans[r.code] < y <= r.year
+        )
+        initiatives[pid].append(InitiativeFact(y, scope, kind, title, used_for))
     discipline = defaultdict(list)
     for pid, kind, start, end in DisciplinePeriod.objects.filter(person_id__in=ids).values_list(
         "person_id", "kind", "start", "end"
@@ -328,19 +348,33 @@ def members_on(unit_ids, day: datetime.date) -> list[tuple[int, int]]:
 
 def _collective_facts(units: list[Unit], year: int, on_date: datetime.date, labels: dict) -> dict[int, CollectiveFacts]:
     ids = [u.pk for u in units]
-    own_records = _records_by("unit_id", ids, on_date)
+    own_revoked: dict[int, list[RecordFact]] = {}
+    own_records = _records_by("unit_id", ids, on_date, own_revoked)
     subtree = subtree_unit_ids(units)  # unit id -> set of unit ids of its subtree
     all_ids = set().union(*subtree.values()) if subtree else set()
     # Who belonged to the unit in that school year (transfers are dated), not today's staff.
     people = members_on(all_ids, membership_day(year, on_date))
     person_ids = [pid for pid, _ in people]
-    titles = defaultdict(set)
-    for pid, code in (
-        AwardRecord.objects.filter(_in_force_on_q(on_date))
-        .filter(person_id__in=person_ids, school_year=year, commendation_kind=CommendationKind.MERIT)
-        .values_list("person_id", "award_type__code")
+    titles, left_out = defaultdict(set), defaultdict(list)
+    decided = Q(decision_date__isnull=True) | Q(decision_date__lte=on_date)
+    for pid, code, kind, number, revoked_on in (
+        AwardRecord.objects.filter(decided)
+        .filter(person_id__in=person_ids, school_year=year)
+        .values_list(
+            "person_id", "award_type__code", "commendation_kind", "decision_number", "revocation__decision_date"
+        )
+        .order_by("id")
     ):
-        titles[pid].add(code)
+        # Records of the year that do not count are kept with why, so the reasons can name them.
+        if revoked_on is not None and revoked_on <= on_date:
+            left_out[pid].append(
+                (_record_fact(code, year, kind, number), f"đã bị thu hồi tính đến ngày {on_date:%d/%m/%Y}")
+            )
+        elif kind != CommendationKind.MERIT:
+            fact = _record_fact(code, year, kind, number)
+            left_out[pid].append((fact, f"khen {fact.commendation_label}, không theo công trạng"))
+        else:
+            titles[pid].add(code)
     ratings = dict(
         TaskEvaluation.objects.filter(person_id__in=person_ids, school_year=year).values_list("person_id", "rating")
     )
@@ -356,13 +390,25 @@ def _collective_facts(units: list[Unit], year: int, on_date: datetime.date, labe
     by_unit = defaultdict(list)
     for pid, unit_id in people:
         by_unit[unit_id].append(
-            MemberFact(ratings.get(pid), frozenset(titles.get(pid, ())), worst.get(pid, 0), person_id=pid)
+            MemberFact(
+                ratings.get(pid),
+                frozenset(titles.get(pid, ())),
+                worst.get(pid, 0),
+                person_id=pid,
+                left_out=tuple(left_out.get(pid, ())),
+            )
         )
     facts = {}
     for u in units:
         members = [m for uid in subtree.get(u.pk, ()) for m in by_unit.get(uid, [])]
         facts[u.pk] = CollectiveFacts(
-            name=u.name, year=year, on_date=on_date, records=own_records.get(u.pk, []), members=members, labels=labels
+            name=u.name,
+            year=year,
+            on_date=on_date,
+            records=own_records.get(u.pk, []),
+            members=members,
+            labels=labels,
+            revoked_records=own_revoked.get(u.pk, []),
         )
     return facts
 

@@ -46,6 +46,9 @@ class InitiativeFact:
     scope: str
     kind: str
     title: str
+    # Earlier awards of the person that counted this initiative (an award whose rules in force read
+    # initiatives, given for a year whose achievement period covers the initiative's year).
+    used_for: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class MemberFact:
     discipline_rank: int = 0  # heaviest sanction in force during the year
     pending: frozenset = frozenset()  # codes proposed for the member in the open round of the year
     person_id: int | None = None
+    left_out: tuple = ()  # (RecordFact, why) of the year not counted: đột xuất/chuyên đề or revoked by the date
 
 
 def _holds(records: list[RecordFact], codes, year: int, *, merit_only: bool = True) -> list[RecordFact]:
@@ -115,6 +119,7 @@ class CollectiveFacts:
     members: list[MemberFact] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
     pending: frozenset = frozenset()
+    revoked_records: list[RecordFact] = field(default_factory=list)  # revoked by the check date
     is_collective = True
     # Rules written for individuals read these; a collective has none.
     ratings: dict = field(default_factory=dict)

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, dict] = {
         "achievements_mode": "any",  # "any" (Luật 2022 Đ.23: OR) or "all" (draft amendment: AND)
         "initiative_scope": InitiativeScope.BASE,
         "initiative_kinds": ["initiative", "research"],
+        "initiative_reuse": True,  # see INITIATIVE_REUSE below
     },
     RuleKind.CHAIN: {
         "alternatives": [],  # each: titles, ratings, years, initiatives, initiative_scope, prior_titles
@@ -37,6 +38,7 @@ DEFAULTS: dict[str, dict] = {
         # One achievement, one award (LAW.md (a), (g) 10): years up to an earlier award of the same form
         # earned it and do not count again; the next chain starts the year after.
         "restart_after_award": True,
+        "initiative_reuse": True,  # see INITIATIVE_REUSE below
     },
     RuleKind.COLLECTIVE: {"requirements": []},
     RuleKind.HEAD_COLLECTIVE: {"collective_titles": [], "include_managers": True},
@@ -57,6 +59,13 @@ DEFAULTS: dict[str, dict] = {
         "secret_ballot": True,
     },
 }
+
+# initiative_reuse: may an initiative already counted for another award of the person (one whose rules read
+# initiatives, given for a year the initiative falls in) count again? CV 1168/BNV-BTĐKT (06/02/2026) rules on
+# re-using initiatives already counted for CSTĐCS, but only a truncated excerpt was read (LAW.md, [V partial]):
+# the default True (counted, with a note naming the award and its decision) is an unverified parameter;
+# set it to False on a rule (e.g. Bằng khen) once the text is checked, and such initiatives no longer count.
+INITIATIVE_REUSE = True
 
 # Understood by every kind, applied by the engine around the function:
 # applies_to: "individual" | "collective" | "both" (default) — skip the rule for other candidates;
@@ -139,6 +148,51 @@ def _initiatives(facts, years, scope: str, kinds) -> list:
     ]
 
 
+def _left_out(facts, codes, year: int) -> list[Reason]:
+    """Notes naming the records of `codes` in `year` that did not count: revoked by the check date,
+    or đột xuất / chuyên đề (not merit)."""
+    notes = []
+    for r in getattr(facts, "revoked_records", ()):
+        if r.code in codes and r.year == year:
+            number = f" (quyết định {r.decision_number})" if r.decision_number else ""
+            notes.append(
+                Reason(NOTE, f"Năm học {_y(year)}: {_label(facts, r.code)}{number} đã bị thu hồi, không được tính.")
+            )
+    for r in facts.holds(codes, year, merit_only=False):
+        if not r.merit:
+            notes.append(
+                Reason(
+                    NOTE,
+                    f"Năm học {_y(year)}: {_label(facts, r.code)} khen {r.commendation_label} "
+                    "không được tính làm căn cứ khen theo công trạng.",
+                )
+            )
+    return notes
+
+
+def _usable_initiatives(facts, items, reuse: bool) -> tuple[list, list[Reason]]:
+    """The initiatives that count and a note for each one already counted for another award
+    (which award, which year, its decision): counted again when `reuse`, else left out."""
+    counted, notes = [], []
+    for item in items:
+        used = [r for r in item.used_for if not (r.code == facts.award_code and r.year == facts.year)]
+        if not used:
+            counted.append(item)
+            continue
+        first = used[0]
+        number = f" (quyết định {first.decision_number})" if first.decision_number else ""
+        text = (
+            f"Sáng kiến «{item.title}» ({_y(item.year)}) đã được tính cho {_label(facts, first.code)} "
+            f"năm học {_y(first.year)}{number}"
+        )
+        if reuse:
+            counted.append(item)
+            notes.append(Reason(NOTE, text + "; theo tham số hiện hành vẫn được tính lại (CV 1168/BNV-BTĐKT)."))
+        else:
+            notes.append(Reason(NOTE, text + "; không được tính lại (CV 1168/BNV-BTĐKT)."))
+    return counted, notes
+
+
 def _scope_label(scope: str) -> str:
     try:
         return InitiativeScope(scope).label.lower()
@@ -189,7 +243,9 @@ def same_year(facts, params: dict) -> list[Reason]:
             reasons.append(Reason(MET, f"Đã được công nhận {_label(facts, code)} năm học {_y(year)}."))
         else:
             reasons.append(_missing_title(facts, code, year))
+            reasons.extend(_left_out(facts, [code], year))
     achievements = p["achievements"]
+    initiative_notes = []
     if achievements:
         found, missing, unknown = [], [], []
         for what in achievements:
@@ -203,7 +259,12 @@ def same_year(facts, params: dict) -> list[Reason]:
                         f"hoàn thành xuất sắc nhiệm vụ (xếp loại năm học {_y(year)}: {RATING_SHORT[rating]})"
                     )
             elif what == "initiative":
-                items = _initiatives(facts, {year}, p["initiative_scope"], p["initiative_kinds"])
+                items, notes = _usable_initiatives(
+                    facts,
+                    _initiatives(facts, {year}, p["initiative_scope"], p["initiative_kinds"]),
+                    p["initiative_reuse"],
+                )
+                initiative_notes.extend(notes)
                 scope = _scope_label(p["initiative_scope"])
                 if items:
                     found.append(f"sáng kiến được công nhận {scope}: «{items[0].title}»")
@@ -224,7 +285,7 @@ def same_year(facts, params: dict) -> list[Reason]:
                 reasons.append(Reason(NOT_MET, f"Cần đồng thời {text}; chưa có."))
             for text in unknown:
                 reasons.append(Reason(REVIEW, f"Chưa đủ dữ liệu: {text}."))
-    return reasons
+    return reasons + initiative_notes
 
 
 # --- consecutive-year chains ---------------------------------------------------
@@ -235,7 +296,9 @@ def _previous_award(facts, before: int):
     return max(earlier, key=lambda r: r.year) if earlier else None
 
 
-def _chain_alternative(facts, alt: dict, end: int, restart: bool = True) -> tuple[str, list[Reason]]:
+def _chain_alternative(
+    facts, alt: dict, end: int, restart: bool = True, reuse: bool = INITIATIVE_REUSE
+) -> tuple[str, list[Reason]]:
     years_needed = alt["years"]
     window = list(range(end - years_needed + 1, end + 1))
     titles, ratings = alt.get("titles") or [], alt.get("ratings") or []
@@ -328,7 +391,10 @@ def _chain_alternative(facts, alt: dict, end: int, restart: bool = True) -> tupl
     count = alt.get("initiatives") or 0
     if count:
         scope = alt.get("initiative_scope") or InitiativeScope.BASE
-        items = _initiatives(facts, set(window), scope, alt.get("initiative_kinds"))
+        items, notes = _usable_initiatives(
+            facts, _initiatives(facts, set(window), scope, alt.get("initiative_kinds")), reuse
+        )
+        reasons.extend(notes)
         if len(items) >= count:
             reasons.append(
                 Reason(MET, f"Có {len(items)} sáng kiến/đề tài được công nhận {_scope_label(scope)} trong giai đoạn.")
@@ -359,7 +425,10 @@ def chain(facts, params: dict) -> list[Reason]:
     Several alternatives may be given; one is enough."""
     p = with_defaults(RuleKind.CHAIN, params)
     end = facts.year - (p["end_offset"] or 0)
-    outcomes = [_chain_alternative(facts, alt, end, p["restart_after_award"]) for alt in p["alternatives"]]
+    outcomes = [
+        _chain_alternative(facts, alt, end, p["restart_after_award"], p["initiative_reuse"])
+        for alt in p["alternatives"]
+    ]
     for status, reasons in outcomes:
         if status == MET:
             return reasons
@@ -379,6 +448,27 @@ def chain(facts, params: dict) -> list[Reason]:
 
 def _share_ok(count: int, total: int, share: float, strict: bool) -> bool:
     return count * 1.0 > share * total if strict else count * 1.0 >= share * total - 1e-9
+
+
+def _members_left_out(facts, code: str) -> list[Reason]:
+    """Members' records of `code` in the year that were not counted, grouped by why."""
+    why_counts: dict[str, list[str]] = {}
+    for m in facts.members:
+        if code in m.codes:
+            continue
+        for record, why in m.left_out:
+            if record.code == code:
+                number = record.decision_number or "không số"
+                why_counts.setdefault(why, []).append(number)
+                break
+    return [
+        Reason(
+            NOTE,
+            f"{len(numbers)} thành viên có {_label(facts, code)} năm học {_y(facts.year)} không được tính ({why}; "
+            f"quyết định {', '.join(sorted(set(numbers)))}).",
+        )
+        for why, numbers in sorted(why_counts.items())
+    ]
 
 
 def collective(facts, params: dict) -> list[Reason]:
@@ -437,6 +527,7 @@ def collective(facts, params: dict) -> list[Reason]:
             else:
                 status = NOT_MET
             reasons.append(Reason(status, text))
+            reasons.extend(_members_left_out(facts, code))
         elif what == "no_discipline":
             kind = DisciplineKind(req.get("min_kind", DisciplineKind.WARNING))
             count = sum(1 for m in members if m.discipline_rank >= DISCIPLINE_RANK[kind])

@@ -589,3 +589,100 @@ def test_chain_restarts_after_a_bang_khen(person_factory, record):
     next_one = engine.check_eligibility(person, "BK_TINH", 2024, on_date=ON)
     assert (too_soon.verdict, next_one.verdict) == (N, E), texts(too_soon) + " || " + texts(next_one)
     assert "chuỗi 2 năm tính lại từ năm học 2023-2024" in texts(too_soon)
+
+
+def _revoke(record_row, number="9/QĐ-TH", day=datetime.date(2025, 1, 5)):
+    return services.decision_revoke(
+        by=None,
+        decision_number=record_row.decision_number,
+        decision_date=record_row.decision_date,
+        revocation_number=number,
+        revocation_date=day,
+        reason="Kê khai sai",
+    )
+
+
+@pytest.mark.parametrize("reuse, expected", [(True, E), (False, N)])
+def test_initiative_already_counted_for_cstdcs_is_flagged_and_reuse_is_a_parameter(
+    person_factory, record, rate, initiative, reuse, expected
+):
+    person = person_factory()
+    rate(person, 2023, HTXS)
+    rate(person, 2024, HTXS)
+    initiative(person, 2023, title="Dạy đọc hiểu bằng sơ đồ")
+    initiative(person, 2024, title="Ngân hàng đề trực tuyến")
+    cstdcs = record(person, "CSTDCS", 2023)  # its rule reads initiatives: the 2023 one counted for it
+    rule = AwardRule.objects.get(award_code="BK_TINH", kind="chain")
+    switch = datetime.date(2025, 1, 1)
+    services.award_rule_supersede(
+        by=None, rule=rule, effective_from=switch, params={**rule.params, "initiative_reuse": reuse}
+    )
+    result = engine.check_eligibility(person, "BK_TINH", 2024, on_date=ON)
+    assert result.verdict == expected, texts(result)
+    flagged = (
+        f"Sáng kiến «Dạy đọc hiểu bằng sơ đồ» (2023-2024) đã được tính cho CSTĐCS năm học 2023-2024 "
+        f"(quyết định {cstdcs.decision_number})"
+    )
+    assert flagged in texts(result)
+    assert ("vẫn được tính lại" in texts(result)) == reuse
+    assert ("không được tính lại" in texts(result)) == (not reuse)
+    assert "Ngân hàng đề trực tuyến" not in texts(result)  # an initiative used by no award is not flagged
+    # Before the switch the default (re-use allowed, flagged) applies.
+    assert engine.check_eligibility(person, "BK_TINH", 2024, on_date=switch - datetime.timedelta(days=1)).verdict == E
+
+
+def test_initiative_of_a_year_without_an_initiative_award_is_not_flagged(person_factory, record, rate, initiative):
+    person = person_factory()
+    record(person, "LDTT", 2023)  # the LĐTT rule reads no initiative: it did not use one
+    rate(person, 2023, HTXS)
+    rate(person, 2024, HTXS)
+    initiative(person, 2023, title="SK một")
+    initiative(person, 2024, title="SK hai")
+    result = engine.check_eligibility(person, "BK_TINH", 2024, on_date=ON)
+    assert result.verdict == E, texts(result)
+    assert "đã được tính cho" not in texts(result)
+
+
+def test_same_year_names_revoked_and_thematic_titles_that_did_not_count(person_factory, record, rate):
+    revoked_person, thematic_person = person_factory(), person_factory()
+    for person in (revoked_person, thematic_person):
+        rate(person, 2024, HTXS)
+    ldtt = record(revoked_person, "LDTT", 2024, decision_date=datetime.date(2024, 12, 1))
+    _revoke(ldtt)
+    record(thematic_person, "LDTT", 2024, commendation_kind="thematic")
+    revoked = engine.check_eligibility(revoked_person, "CSTDCS", 2024, on_date=ON)
+    before_revocation = engine.check_eligibility(revoked_person, "CSTDCS", 2024, on_date=datetime.date(2025, 1, 4))
+    thematic = engine.check_eligibility(thematic_person, "CSTDCS", 2024, on_date=ON)
+    assert (revoked.verdict, before_revocation.verdict, thematic.verdict) == (N, E, N)
+    assert f"Năm học 2024-2025: LĐTT (quyết định {ldtt.decision_number}) đã bị thu hồi, không được tính." in texts(
+        revoked
+    )
+    assert "thu hồi" not in texts(before_revocation)
+    assert (
+        "Năm học 2024-2025: LĐTT khen theo đợt hoặc chuyên đề không được tính làm căn cứ khen theo công trạng."
+        in texts(thematic)
+    ), texts(thematic)
+
+
+def test_collective_names_members_titles_that_did_not_count(tree, person_factory, record):
+    members = _members(person_factory, tree["school_a1"], 10)
+    for person in members[:5]:
+        record(person, "LDTT", 2024)
+    revoked = record(members[5], "LDTT", 2024, decision_date=datetime.date(2024, 12, 1))
+    _revoke(revoked, day=datetime.date(2025, 6, 18))
+    record(members[6], "LDTT", 2024, commendation_kind="thematic", decision_number="77/QĐ-CĐ")
+    result = engine.check_eligibility(tree["school_a1"], "TTLDTT", 2024, on_date=ON)
+    assert result.verdict == N, texts(result)  # 5/10 counted: not more than half
+    assert "5/10 thành viên đạt LĐTT" in texts(result)
+    assert (
+        f"1 thành viên có LĐTT năm học 2024-2025 không được tính (đã bị thu hồi tính đến ngày 20/06/2025; "
+        f"quyết định {revoked.decision_number})." in texts(result)
+    )
+    assert (
+        "1 thành viên có LĐTT năm học 2024-2025 không được tính (khen theo đợt hoặc chuyên đề, không theo công trạng; "
+        "quyết định 77/QĐ-CĐ)." in texts(result)
+    )
+    # Checked before the revocation, the revoked LĐTT still counts and is not named.
+    earlier = engine.check_eligibility(tree["school_a1"], "TTLDTT", 2024, on_date=datetime.date(2025, 6, 17))
+    assert "6/10 thành viên đạt LĐTT" in texts(earlier)
+    assert "thu hồi" not in texts(earlier)
