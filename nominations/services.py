@@ -144,7 +144,7 @@ def dossier_update(*, by, dossier: Dossier, version: int | None, **changes) -> D
 
     Refuses a stale form. Saves only the fields given. Side effects: the dossier's history row.
     """
-    locked = Dossier.objects.select_for_update().select_related("unit").get(pk=dossier.pk)
+    locked = Dossier.objects.select_for_update(of=("self",)).select_related("unit").get(pk=dossier.pk)
     require(by, Cap.FILE, locked.unit)
     unknown = set(changes) - set(DOSSIER_FIELDS)
     if unknown:
@@ -172,7 +172,7 @@ def dossier_update(*, by, dossier: Dossier, version: int | None, **changes) -> D
 
 
 def _lock_editable(dossier: Dossier, by) -> Dossier:
-    locked = Dossier.objects.select_for_update().select_related("unit", "campaign").get(pk=dossier.pk)
+    locked = Dossier.objects.select_for_update(of=("self",)).select_related("unit", "campaign").get(pk=dossier.pk)
     require(by, Cap.FILE, locked.unit)
     if not locked.is_editable:
         raise ServiceError(
@@ -264,7 +264,7 @@ def nomination_add(
 def nomination_update(*, by, nomination: Nomination, version: int | None, summary: str) -> Nomination:
     """Change the achievement summary (FILE on the proposing unit), while the dossier is editable or the
     nomination was returned for correction. Refuses a stale form. Side effects: history row."""
-    locked = Nomination.objects.select_for_update().select_related("dossier__unit").get(pk=nomination.pk)
+    locked = Nomination.objects.select_for_update(of=("self",)).select_related("dossier__unit").get(pk=nomination.pk)
     require(by, Cap.FILE, locked.dossier.unit)
     if not (locked.dossier.is_editable or locked.status == NominationStatus.RETURNED):
         raise ServiceError("Đề nghị đã gửi cấp trên; chỉ sửa được khi hồ sơ hoặc đề nghị bị trả lại.")
@@ -355,7 +355,7 @@ def nomination_override(*, by, nomination: Nomination, version: int | None, crit
     Side effects: who and when are kept on the row; history row."""
     if by is None:
         raise ServiceError("Ý kiến vượt điều kiện phải do một chuyên viên của cấp tiếp nhận ghi.")
-    locked = Nomination.objects.select_for_update().select_related("dossier__receiving_unit").get(pk=nomination.pk)
+    locked = Nomination.objects.select_for_update(of=("self",)).select_related("dossier__receiving_unit").get(pk=nomination.pk)
     receiving = locked.dossier.receiving_unit
     if receiving is None:
         raise ServiceError("Hồ sơ chưa có đơn vị tiếp nhận.")
@@ -413,7 +413,7 @@ def attachment_add(*, by, nomination: Nomination, upload, description: str = "")
     kind than the content (a file lying about its type). Stored through Django's storage under a generated
     name in the dossier's prefix. Side effects: the file in storage, history row.
     """
-    locked = Nomination.objects.select_for_update().select_related("dossier__unit").get(pk=nomination.pk)
+    locked = Nomination.objects.select_for_update(of=("self",)).select_related("dossier__unit").get(pk=nomination.pk)
     require(by, Cap.FILE, locked.dossier.unit)
     if not (locked.dossier.is_editable or locked.status == NominationStatus.RETURNED):
         raise ServiceError("Đề nghị đã gửi cấp trên; chỉ thêm minh chứng khi hồ sơ hoặc đề nghị bị trả lại.")
@@ -454,7 +454,7 @@ def attachment_add(*, by, nomination: Nomination, upload, description: str = "")
 def attachment_delete(*, by, attachment: Attachment) -> None:
     """Remove an evidence file while the nomination is open to the unit (FILE). Side effects: the stored
     file is deleted after the commit."""
-    locked = Nomination.objects.select_for_update().select_related("dossier__unit").get(pk=attachment.nomination_id)
+    locked = Nomination.objects.select_for_update(of=("self",)).select_related("dossier__unit").get(pk=attachment.nomination_id)
     require(by, Cap.FILE, locked.dossier.unit)
     if not (locked.dossier.is_editable or locked.status == NominationStatus.RETURNED):
         raise ServiceError("Đề nghị đã gửi cấp trên; không xoá minh chứng được.")

@@ -198,7 +198,7 @@ def person_create(*, unit: Unit, full_name: str, gender: str, by, **fields) -> P
 def person_update(*, person: Person, by, expected_version: int | None = None, **fields) -> Person:
     """Change a person's record. Refuses a stale form (someone saved in between).
     `by` must hold MANAGE_PEOPLE on the person's unit."""
-    locked = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    locked = Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
     require(by, Cap.MANAGE_PEOPLE, locked.unit)
     version_check_and_bump(locked, expected_version)
     fields = _clean_person_fields(dict(fields))
@@ -223,7 +223,7 @@ def person_transfer(
 ) -> PersonTransfer:
     """Move a person to another unit. Their awards and evaluations stay attached to them.
     `by` must hold MANAGE_PEOPLE on both the person's unit and `to_unit`."""
-    locked = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    locked = Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
     require(by, Cap.MANAGE_PEOPLE, locked.unit)
     require(by, Cap.MANAGE_PEOPLE, to_unit)
     if locked.unit_id == to_unit.pk:

@@ -227,7 +227,7 @@ def discipline_period_create(
 def discipline_period_end(*, period: DisciplinePeriod, end: datetime.date, by) -> DisciplinePeriod:
     """Close an open sanction or pending case on `end` (a pending case stops blocking awards after it).
     `by` must hold MANAGE_PEOPLE on the person's unit."""
-    locked = DisciplinePeriod.objects.select_for_update().select_related("person__unit").get(pk=period.pk)
+    locked = DisciplinePeriod.objects.select_for_update(of=("self",)).select_related("person__unit").get(pk=period.pk)
     require(by, Cap.MANAGE_PEOPLE, locked.person.unit)
     if locked.end is not None:
         raise ServiceError(f"Giai đoạn này đã kết thúc ngày {locked.end:%d/%m/%Y}.")
@@ -245,7 +245,7 @@ def discipline_period_delete(*, period: DisciplinePeriod, by) -> None:
     The model keeps no history, so who deleted which period of whom is written to the
     `awards.audit` log. Refuses a period already deleted. `by` must hold MANAGE_PEOPLE on the person's unit.
     """
-    locked = DisciplinePeriod.objects.select_for_update().filter(pk=period.pk).select_related("person__unit").first()
+    locked = DisciplinePeriod.objects.select_for_update(of=("self",)).filter(pk=period.pk).select_related("person__unit").first()
     if locked is None:
         raise ServiceError("Giai đoạn kỷ luật này đã được xóa trước đó.")
     require(by, Cap.MANAGE_PEOPLE, locked.person.unit)

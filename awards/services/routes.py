@@ -105,7 +105,7 @@ def authority_route_create(
 @transaction.atomic
 def authority_route_end(*, route: AuthorityRoute, effective_to: datetime.date, by) -> AuthorityRoute:
     """Stop a route row after `effective_to` (inclusive). Repeating the same end date is a no-op."""
-    locked = AuthorityRoute.objects.select_for_update().select_related("unit").get(pk=route.pk)
+    locked = AuthorityRoute.objects.select_for_update(of=("self",)).select_related("unit").get(pk=route.pk)
     require(by, Cap.ADMINISTER, locked.unit)
     if locked.effective_to == effective_to:
         return locked
@@ -137,7 +137,7 @@ def authority_route_supersede(
 
     Checks before that date keep the old route; on or after it, the new one.
     """
-    locked = AuthorityRoute.objects.select_for_update().select_related("unit").get(pk=route.pk)
+    locked = AuthorityRoute.objects.select_for_update(of=("self",)).select_related("unit").get(pk=route.pk)
     require(by, Cap.ADMINISTER, locked.unit)
     if effective_from <= locked.effective_from:
         raise ServiceError(

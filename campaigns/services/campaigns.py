@@ -151,7 +151,7 @@ def campaign_update(
     **fields,
 ) -> Campaign:
     """Change a campaign's plan. Refuses a stale form. Lines given replace the old ones."""
-    locked = Campaign.objects.select_for_update().select_related("launched_by").get(pk=campaign.pk)
+    locked = Campaign.objects.select_for_update(of=("self",)).select_related("launched_by").get(pk=campaign.pk)
     _require_file(by, locked)
     version_check_and_bump(locked, expected_version)
     changed = []
@@ -232,7 +232,7 @@ def phase_create(
 @audited
 @transaction.atomic
 def phase_update(*, phase: Phase, by, expected_version: int | None = None, **fields) -> Phase:
-    campaign = Campaign.objects.select_for_update().select_related("launched_by").get(pk=phase.campaign_id)
+    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("launched_by").get(pk=phase.campaign_id)
     _require_file(by, campaign)
     locked = Phase.objects.select_for_update().get(pk=phase.pk)
     version_check_and_bump(locked, expected_version)
