@@ -355,7 +355,11 @@ def nomination_override(*, by, nomination: Nomination, version: int | None, crit
     Side effects: who and when are kept on the row; history row."""
     if by is None:
         raise ServiceError("Ý kiến vượt điều kiện phải do một chuyên viên của cấp tiếp nhận ghi.")
-    locked = Nomination.objects.select_for_update(of=("self",)).select_related("dossier__receiving_unit").get(pk=nomination.pk)
+    locked = (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related("dossier__receiving_unit")
+        .get(pk=nomination.pk)
+    )
     receiving = locked.dossier.receiving_unit
     if receiving is None:
         raise ServiceError("Hồ sơ chưa có đơn vị tiếp nhận.")
@@ -454,7 +458,11 @@ def attachment_add(*, by, nomination: Nomination, upload, description: str = "")
 def attachment_delete(*, by, attachment: Attachment) -> None:
     """Remove an evidence file while the nomination is open to the unit (FILE). Side effects: the stored
     file is deleted after the commit."""
-    locked = Nomination.objects.select_for_update(of=("self",)).select_related("dossier__unit").get(pk=attachment.nomination_id)
+    locked = (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related("dossier__unit")
+        .get(pk=attachment.nomination_id)
+    )
     require(by, Cap.FILE, locked.dossier.unit)
     if not (locked.dossier.is_editable or locked.status == NominationStatus.RETURNED):
         raise ServiceError("Đề nghị đã gửi cấp trên; không xoá minh chứng được.")

@@ -245,7 +245,12 @@ def discipline_period_delete(*, period: DisciplinePeriod, by) -> None:
     The model keeps no history, so who deleted which period of whom is written to the
     `awards.audit` log. Refuses a period already deleted. `by` must hold MANAGE_PEOPLE on the person's unit.
     """
-    locked = DisciplinePeriod.objects.select_for_update(of=("self",)).filter(pk=period.pk).select_related("person__unit").first()
+    locked = (
+        DisciplinePeriod.objects.select_for_update(of=("self",))
+        .filter(pk=period.pk)
+        .select_related("person__unit")
+        .first()
+    )
     if locked is None:
         raise ServiceError("Giai đoạn kỷ luật này đã được xóa trước đó.")
     require(by, Cap.MANAGE_PEOPLE, locked.person.unit)
