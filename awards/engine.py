@@ -480,7 +480,8 @@ def _run_rule(rule: AwardRule, facts, award_type: AwardType | None = None) -> li
                 "và ghi rõ lý do.",
             )
         ]
-    return [dataclasses.replace(r, legal_basis=r.legal_basis or basis) for r in reasons]
+    # Reason is frozen: one with its own basis is kept as is (no copy per candidate and reason).
+    return [r if r.legal_basis or not basis else Reason(r.status, r.text, basis) for r in reasons]
 
 
 def evaluate(award_type: AwardType, rules: list[AwardRule], facts) -> tuple[str, list[Reason]]:

@@ -55,7 +55,8 @@ def report(*, candidates: int = CANDIDATES, runs: int = RUNS) -> None:
 def main(argv=None) -> int:
     """`python -m bench.engine --database-url postgresql://…/empty_db`: migrate, seed the demo, report.
 
-    The database must be empty and throw-away (the PostgreSQL run of BENCHMARKS.md)."""
+    The database must be empty and throw-away (the PostgreSQL run of BENCHMARKS.md); `--seeded` measures
+    again on a database an earlier run filled."""
     import argparse
     import io
     import os
@@ -66,6 +67,9 @@ def main(argv=None) -> int:
 
     parser = argparse.ArgumentParser(description="check_many for 1,000 candidates of each award")
     parser.add_argument("--database-url", required=True)
+    parser.add_argument(
+        "--seeded", action="store_true", help="the database already holds the migrated demo: only measure (reruns)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tdkt-bench-") as tmp:
         _configure(Path(tmp) / "unused.sqlite3")
@@ -75,8 +79,9 @@ def main(argv=None) -> int:
         django.setup()
         from django.core.management import call_command
 
-        call_command("migrate", verbosity=0, interactive=False)
-        call_command("seed_demo", stdout=io.StringIO())
+        if not args.seeded:
+            call_command("migrate", verbosity=0, interactive=False)
+            call_command("seed_demo", stdout=io.StringIO())
         report()
     return 0
 

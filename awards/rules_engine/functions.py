@@ -296,6 +296,17 @@ def _previous_award(facts, before: int):
     return max(earlier, key=lambda r: r.year) if earlier else None
 
 
+def _chain_wanted(facts, titles, ratings) -> str:
+    return " và ".join(
+        part
+        for part in (
+            _labels(facts, titles) if titles else "",
+            "/".join(RATING_SHORT[TaskRating(r)] for r in ratings) if ratings else "",
+        )
+        if part
+    )
+
+
 def _chain_alternative(
     facts, alt: dict, end: int, restart: bool = True, reuse: bool = INITIATIVE_REUSE
 ) -> tuple[str, list[Reason]]:
@@ -305,6 +316,7 @@ def _chain_alternative(
     reasons, status = [], MET
     held_years = []
     first, last = window[0], window[-1]
+    wanted = None  # what each year needs, worded once, on the first year that lacks it
     previous = _previous_award(facts, facts.year) if restart and facts.award_code else None
     if previous is not None and previous.year >= window[0]:
         status = NOT_MET
@@ -352,14 +364,8 @@ def _chain_alternative(
         if ok:
             held_years.append(y)
             continue
-        wanted = " và ".join(
-            part
-            for part in (
-                _labels(facts, titles) if titles else "",
-                "/".join(RATING_SHORT[TaskRating(r)] for r in ratings) if ratings else "",
-            )
-            if part
-        )
+        if wanted is None:
+            wanted = _chain_wanted(facts, titles, ratings)
         if pending:
             status = REVIEW if status == MET else status
             reasons.append(
