@@ -145,7 +145,8 @@ class AwardChoiceField(forms.TypedChoiceField):
 
 
 class RegistrationForm(PortalForm):
-    """The unit's collective target; one row per team (collective title, commendation);
+    """The unit's collective target (and its explanation); one row per team (collective title, commendation,
+    explanation);
     one row per active person (title, commendation, initiative title, explanation), grouped by team.
 
     `choices` are the awards on offer that fit each kind of line (the view filters them with
@@ -172,6 +173,10 @@ class RegistrationForm(PortalForm):
         self.fields["collective_commendation"] = AwardChoiceField(
             label="Hình thức khen thưởng tập thể đăng ký", awards=awards["collective_commendation"], required=False
         )
+        self.fields["collective_explanation"] = forms.CharField(
+            label="Giải trình của dòng tập thể", max_length=2000, required=False
+        )
+        self.fields["collective_explanation"].widget.attrs["class"] = "form-control form-control-sm"
         for team in self.teams:
             self.fields[f"team_title_{team.pk}"] = AwardChoiceField(
                 label="Danh hiệu tập thể", awards=awards["collective_title"], required=False
@@ -179,8 +184,12 @@ class RegistrationForm(PortalForm):
             self.fields[f"team_commendation_{team.pk}"] = AwardChoiceField(
                 label="Hình thức khen thưởng tập thể", awards=awards["collective_commendation"], required=False
             )
+            self.fields[f"team_explanation_{team.pk}"] = forms.CharField(
+                label="Giải trình", max_length=2000, required=False
+            )
             for key in ("team_title", "team_commendation"):
                 self.fields[f"{key}_{team.pk}"].widget.attrs["class"] = "form-select form-select-sm"
+            self.fields[f"team_explanation_{team.pk}"].widget.attrs["class"] = "form-control form-control-sm"
         for person in self.people:
             self.fields[f"title_{person.pk}"] = AwardChoiceField(
                 label="Danh hiệu", awards=awards["title"], required=False
@@ -206,6 +215,7 @@ class RegistrationForm(PortalForm):
                 "team": team,
                 "title": self[f"team_title_{team.pk}"],
                 "commendation": self[f"team_commendation_{team.pk}"],
+                "explanation": self[f"team_explanation_{team.pk}"],
             }
 
     def row(self, person, index=None):

@@ -273,6 +273,10 @@ class Registration(Versioned, TimeStampedModel):
         related_name="+",
     )
     note = models.TextField("ghi chú", blank=True)
+    # The unit's own collective line, like a person line: why it is kept although it breaks a hard rule,
+    # and the hard rules it broke when last saved (see RegistrationLine).
+    collective_explanation = models.TextField("giải trình danh hiệu tập thể", blank=True)
+    collective_problems = models.TextField("vi phạm điều kiện của dòng tập thể khi lưu", blank=True)
     submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -361,6 +365,9 @@ class RegistrationCollectiveLine(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # As on RegistrationLine: a team line that breaks a hard rule is not sent without an explanation.
+    explanation = models.TextField("giải trình", blank=True)
+    problems = models.TextField("vi phạm điều kiện khi lưu", blank=True)
 
     class Meta:
         verbose_name = "dòng đăng ký của tổ"

@@ -280,6 +280,17 @@ def registration_overview(user, campaign: Campaign) -> QuerySet[Unit]:
         .order_by()
         .values("registration__unit_id")
     )
+    flagged_teams = (
+        RegistrationCollectiveLine.objects.filter(registration__campaign=campaign, registration__unit_id=OuterRef("pk"))
+        .exclude(problems="")
+        .order_by()
+        .values("registration__unit_id")
+    )
+    flagged_own = registration.exclude(collective_problems="").order_by()
+
+    def count(queryset):
+        return Coalesce(Subquery(queryset.annotate(n=Count("pk")).values("n")[:1]), 0)
+
     return (
         expected_registrants(campaign)
         .filter(unit_scope_q(user))
@@ -287,11 +298,12 @@ def registration_overview(user, campaign: Campaign) -> QuerySet[Unit]:
         .annotate(
             registration_id=Subquery(registration.values("pk")[:1]),
             registration_status=Subquery(registration.values("status")[:1]),
-            # Lines that broke a hard rule when saved, and those of them kept without an explanation.
-            flagged_lines=Coalesce(Subquery(flagged.annotate(n=Count("pk")).values("n")[:1]), 0),
-            unexplained_lines=Coalesce(
-                Subquery(flagged.filter(explanation="").annotate(n=Count("pk")).values("n")[:1]), 0
-            ),
+            # Lines (person, team and the unit's own collective line) that broke a hard rule when saved,
+            # and those of them kept without an explanation.
+            flagged_lines=count(flagged) + count(flagged_teams) + count(flagged_own.values("pk")),
+            unexplained_lines=count(flagged.filter(explanation=""))
+            + count(flagged_teams.filter(explanation=""))
+            + count(flagged_own.filter(collective_explanation="").values("pk")),
         )
     )
 

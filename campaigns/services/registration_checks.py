@@ -14,8 +14,8 @@ Hard rules of a person line:
 
 Collective lines (the unit's own title and commendation, and each team's) get
 the engine's verdict too, with the fit and "not eligible" marked like a person
-line. They carry no explanation field, so a mark on them does not block sending:
-the reviewer above sees it.
+line. Like a person line, each carries a problems record and an explanation:
+a mark without an explanation blocks sending.
 
 Cost: a constant number of queries per award code on the lines (the engine's
 bulk `check_many`, people and collectives apart), none per line.
@@ -65,6 +65,7 @@ class CollectiveDraft:
     unit: Unit
     title: AwardType | None = None
     commendation: AwardType | None = None
+    explanation: str = ""
 
 
 @dataclass
@@ -72,10 +73,16 @@ class CollectiveCheck:
     unit: Unit
     results: list = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    explanation: str = ""
 
     @property
     def breaks_rule(self) -> bool:
         return bool(self.problems)
+
+    @property
+    def blocking(self) -> bool:
+        """A broken hard rule with no explanation: the registration cannot be sent."""
+        return self.breaks_rule and not self.explanation.strip()
 
 
 @dataclass
@@ -139,6 +146,10 @@ class RegistrationCheck:
     @property
     def blocking(self) -> list[LineCheck]:
         return [c for c in self.lines.values() if c.blocking]
+
+    @property
+    def blocking_collectives(self) -> list[CollectiveCheck]:
+        return [c for c in self.collectives.values() if c.blocking]
 
     @property
     def breaking(self) -> list[LineCheck]:
@@ -292,7 +303,7 @@ def registration_check(
 
 def _collective_checks(collectives, *, unit, year, on_date, pending, unit_pending) -> dict[int, CollectiveCheck]:
     """The verdicts of the collective lines: one bulk engine call per award code, whatever the number of teams."""
-    checks = {c.unit.pk: CollectiveCheck(unit=c.unit) for c in collectives}
+    checks = {c.unit.pk: CollectiveCheck(unit=c.unit, explanation=c.explanation) for c in collectives}
     by_code: dict[str, list[Unit]] = defaultdict(list)
     for collective in collectives:
         check = checks[collective.unit.pk]
@@ -334,22 +345,37 @@ def drafts_of(registration: Registration) -> list[LineDraft]:
     ]
 
 
+def collectives_of(registration: Registration) -> list[CollectiveDraft]:
+    """The saved collective lines: the unit's own, then each team's."""
+    own = CollectiveDraft(
+        unit=registration.unit,
+        title=registration.collective_title,
+        commendation=registration.collective_commendation,
+        explanation=registration.collective_explanation,
+    )
+    return [own] + [
+        CollectiveDraft(unit=line.team, title=line.title, commendation=line.commendation, explanation=line.explanation)
+        for line in registration.collective_lines.select_related("team", "title", "commendation")
+    ]
+
+
 def registration_send_problem(registration: Registration, *, today: datetime.date | None = None) -> str | None:
     """The refusal of sending a registration (to the head or upward), or None.
 
-    Each line that breaks a hard rule must be corrected or carry an explanation.
+    Each line (person, team or the unit's own) that breaks a hard rule must be corrected or carry an explanation.
     """
     check = registration_check(
         campaign=registration.campaign,
         unit=registration.unit,
         drafts=drafts_of(registration),
         unit_codes=unit_codes_of(registration.collective_title, registration.collective_commendation),
+        collectives=collectives_of(registration),
         today=today,
     )
-    blocking = check.blocking
+    blocking = [c.person.full_name for c in check.blocking] + [c.unit.name for c in check.blocking_collectives]
     if not blocking:
         return None
-    names = ", ".join(c.person.full_name for c in blocking[:5]) + (" …" if len(blocking) > 5 else "")
+    names = ", ".join(blocking[:5]) + (" …" if len(blocking) > 5 else "")
     return (
         f"Còn {len(blocking)} dòng vi phạm điều kiện chưa sửa và chưa có giải trình ({names}). "
         "Hãy sửa các dòng được đánh dấu hoặc ghi giải trình cho từng dòng rồi gửi lại."

@@ -27,7 +27,7 @@ from ..models import (
     RegistrationCollectiveLine,
     RegistrationLine,
 )
-from .registration_checks import LineDraft, registration_check, unit_codes_of
+from .registration_checks import CollectiveDraft, LineDraft, registration_check, unit_codes_of
 
 S = RegistrationStatus
 
@@ -48,6 +48,7 @@ class CollectiveLineInput:
     team: Unit
     title: AwardType | None = None
     commendation: AwardType | None = None
+    explanation: str = ""
 
 
 def _check_award(
@@ -91,6 +92,7 @@ def registration_save(
     collective_title: AwardType | None = None,
     collective_commendation: AwardType | None = None,
     collective_lines: Sequence[CollectiveLineInput] = (),
+    collective_explanation: str = "",
     note: str = "",
     expected_version: int | None = None,
 ) -> Registration:
@@ -101,8 +103,9 @@ def registration_save(
     collective line per team of the unit, with collective awards only. Lines
     not given are removed. Refuses a stale form, an award the campaign does not
     offer and an award that does not fit the line (`awards.fit`). A line that
-    breaks a hard rule is saved with its problems (`registration_checks`) and
-    its explanation: the workflow refuses to send it until corrected or explained.
+    breaks a hard rule (person, team or the unit's own collective line) is saved
+    with its problems (`registration_checks`) and its explanation: the workflow
+    refuses to send it until corrected or explained.
     """
     if not Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.LAUNCHED).exists():
         raise ServiceError("Phong trào chưa được phát động hoặc đã kết thúc; chưa thể đăng ký.")
@@ -200,6 +203,10 @@ def registration_save(
             for line in lines
         ],
         unit_codes=unit_codes_of(collective_title, collective_commendation),
+        collectives=[
+            CollectiveDraft(unit, collective_title, collective_commendation, collective_explanation),
+            *(CollectiveDraft(t.team, t.title, t.commendation, t.explanation) for t in collective_lines),
+        ],
     )
     registration.lines.all().delete()
     RegistrationLine.objects.bulk_create(
@@ -227,12 +234,16 @@ def registration_save(
                 team=team_line.team,
                 title=team_line.title,
                 commendation=team_line.commendation,
+                explanation=nfc(team_line.explanation)[:2000],
+                problems="\n".join(check.collectives[team_line.team.pk].problems),
             )
             for index, team_line in enumerate(collective_lines, start=1)
         ]
     )
     registration.collective_title = collective_title
     registration.collective_commendation = collective_commendation
+    registration.collective_explanation = nfc(collective_explanation)[:2000]
+    registration.collective_problems = "\n".join(check.collectives[unit.pk].problems)
     registration.note = nfc(note)
     registration.updated_by = by
     registration.save()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from awards.fit import award_fit_problem
 from campaigns import selectors, services
 from campaigns.enums import CampaignKind, RegistrationStatus
-from campaigns.models import Registration, RegistrationLine
+from campaigns.models import Registration, RegistrationCollectiveLine, RegistrationLine
 from campaigns.services import LineInput
 from campaigns.services.registration_checks import CollectiveDraft
 from core.exceptions import ServiceError
@@ -494,7 +494,7 @@ def test_unit_own_collective_title_gets_a_verdict_and_a_mark(client, personas, o
     assert check.unit == unit
     assert [r.award_type.code for r in check.results] == ["TTLDXS"]
     assert check.breaks_rule
-    assert "Nên sửa dòng tập thể này" in response.content.decode()
+    assert "Cần sửa dòng tập thể này hoặc ghi giải trình" in response.content.decode()
 
 
 def test_collective_fragment_refuses_a_unit_that_is_not_a_line_of_the_form(
@@ -538,3 +538,138 @@ def test_registration_check_collectives_cost_constant_queries_in_teams(office_ca
     one = measure([CollectiveDraft(unit, award("TTLDTT")), CollectiveDraft(teams[0], award("TTLDTT"))])
     three = measure([CollectiveDraft(unit, award("TTLDTT"))] + [CollectiveDraft(t, award("TTLDTT")) for t in teams])
     assert one == three
+
+
+# --- collective lines: saved problems, explanations, sending ------------------------------------------
+
+
+def test_team_line_not_eligible_blocks_sending_until_explained(office_campaign, tree, personas, person_factory):
+    team, unit = tree["team_a1"], tree["school_a1"]
+    person = person_factory(team)  # a member with no title: the team cannot be a TTLĐTT
+    registration = save(
+        office_campaign,
+        unit,
+        personas["secretary_a1"],
+        [LineInput(person)],
+        collective_lines=[services.CollectiveLineInput(team, award("TTLDTT"))],
+    )
+    line = RegistrationCollectiveLine.objects.get()
+    assert line.problems.startswith("Không đủ điều kiện «Tập thể lao động tiên tiến» năm học 2024-2025")
+    with pytest.raises(ServiceError) as exc:
+        services.registration_transition(
+            registration=registration, action="send_to_head", by=personas["secretary_a1"], today=D(2024, 10, 1)
+        )
+    assert str(exc.value) == (
+        f"Còn 1 dòng vi phạm điều kiện chưa sửa và chưa có giải trình ({team.name}). "
+        "Hãy sửa các dòng được đánh dấu hoặc ghi giải trình cho từng dòng rồi gửi lại."
+    )
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.DRAFT
+    registration = save(
+        office_campaign,
+        unit,
+        personas["secretary_a1"],
+        [LineInput(person)],
+        collective_lines=[services.CollectiveLineInput(team, award("TTLDTT"), explanation=EXPLANATION)],
+        expected_version=registration.version,
+    )
+    sent = services.registration_transition(
+        registration=registration, action="send_to_head", by=personas["secretary_a1"], today=D(2024, 10, 1)
+    )
+    assert sent.status == RegistrationStatus.AWAITING_HEAD
+    assert RegistrationCollectiveLine.objects.get().explanation == EXPLANATION
+
+
+def test_unit_own_collective_line_blocks_sending_until_explained(office_campaign, tree, personas, person_factory):
+    unit = tree["school_a1"]
+    person = person_factory(unit)
+    registration = save(
+        office_campaign, unit, personas["secretary_a1"], [LineInput(person)], collective_title=award("TTLDXS")
+    )
+    assert registration.collective_problems != ""
+    with pytest.raises(
+        ServiceError, match=f"Còn 1 dòng vi phạm điều kiện chưa sửa và chưa có giải trình \\({unit.name}\\)"
+    ):
+        services.registration_transition(
+            registration=registration, action="submit", by=personas["head_a1"], today=D(2024, 10, 1)
+        )
+    registration = save(
+        office_campaign,
+        unit,
+        personas["secretary_a1"],
+        [LineInput(person)],
+        collective_title=award("TTLDXS"),
+        collective_explanation=EXPLANATION,
+        expected_version=registration.version,
+    )
+    sent = services.registration_transition(
+        registration=registration, action="submit", by=personas["head_a1"], today=D(2024, 10, 1)
+    )
+    assert (sent.status, sent.collective_explanation) == (RegistrationStatus.SUBMITTED, EXPLANATION)
+
+
+def test_edit_form_saves_a_team_explanation_and_shows_it_again(
+    client, personas, office_campaign, tree, teams, person_factory
+):
+    unit = tree["school_a1"]
+    person_factory(teams[1])
+    client.force_login(personas["secretary_a1"])
+    response = client.post(
+        edit_url(office_campaign, unit),
+        {f"team_title_{teams[1].pk}": award("TTLDTT").pk, f"team_explanation_{teams[1].pk}": EXPLANATION},
+    )
+    assert response.status_code in (200, 302)
+    line = RegistrationCollectiveLine.objects.get(team=teams[1])
+    assert (line.explanation, line.problems != "") == (EXPLANATION, True)
+    page = client.get(edit_url(office_campaign, unit))
+    row = next(r for r in page.context["team_rows"] if r["team"] == teams[1])
+    assert row["explanation"].value() == EXPLANATION
+    assert not row["check"].blocking
+
+
+def test_overview_flags_team_and_own_collective_lines(client, personas, office_campaign, tree, teams, person_factory):
+    unit = tree["school_a1"]
+    person = person_factory(unit)
+    members = [person_factory(teams[0]), person_factory(teams[1])]
+    save(
+        office_campaign,
+        unit,
+        personas["secretary_a1"],
+        [LineInput(person)] + [LineInput(m) for m in members],
+        collective_title=award("TTLDXS"),
+        collective_lines=[
+            services.CollectiveLineInput(teams[0], award("TTLDTT")),
+            services.CollectiveLineInput(teams[1], award("TTLDTT"), explanation=EXPLANATION),
+        ],
+    )
+    client.force_login(personas["reviewer_a"])
+    response = client.get(reverse("campaigns:registration_overview", args=[office_campaign.pk]))
+    row = next(u for u in response.context["page"] if u.pk == unit.pk)
+    assert (row.flagged_lines, row.unexplained_lines) == (3, 2)
+    assert "2 chưa giải trình" in response.content.decode()
+
+
+def test_send_check_costs_constant_queries_with_one_and_three_team_lines(
+    office_campaign, tree, teams, personas, person_factory
+):
+    unit = tree["school_a1"]
+    members = [person_factory(team) for team in teams]
+
+    def measure(team_lines):
+        registration = Registration.objects.filter(campaign=office_campaign, unit=unit).first()
+        registration = save(
+            office_campaign,
+            unit,
+            personas["secretary_a1"],
+            [LineInput(m) for m in members],
+            collective_lines=[services.CollectiveLineInput(t, award("TTLDTT")) for t in team_lines],
+            expected_version=getattr(registration, "version", None),
+        )
+        assert RegistrationCollectiveLine.objects.exclude(problems="").count() == len(team_lines)
+        registration = Registration.objects.select_related("campaign", "unit").get(pk=registration.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            problem = services.registration_send_problem(registration, today=D(2024, 10, 1))
+        assert problem.startswith(f"Còn {len(team_lines)} dòng vi phạm")
+        return len(ctx.captured_queries)
+
+    assert measure(teams[:1]) == measure(teams)

@@ -70,6 +70,7 @@ def _build_form(request, campaign, unit, registration, data):
         initial = {
             "collective_title": registration.collective_title_id,
             "collective_commendation": registration.collective_commendation_id,
+            "collective_explanation": registration.collective_explanation,
             "note": registration.note,
             "version": str(registration.version),
         }
@@ -81,6 +82,7 @@ def _build_form(request, campaign, unit, registration, data):
         for team_line in registration.collective_lines.all():
             initial[f"team_title_{team_line.team_id}"] = team_line.title_id
             initial[f"team_commendation_{team_line.team_id}"] = team_line.commendation_id
+            initial[f"team_explanation_{team_line.team_id}"] = team_line.explanation
     return RegistrationForm(
         data, initial=initial, groups=groups, teams=teams, choices=_registration_choices(campaign, unit)
     )
@@ -101,6 +103,16 @@ def _collective_award(form, name: str, key: str):
     return None
 
 
+def _collective_text(form, name: str) -> str:
+    """A collective explanation as the form holds it: cleaned where valid, else the initial one."""
+    data = getattr(form, "cleaned_data", None)
+    if data is not None and name in data:
+        return data[name] or ""
+    if not form.is_bound:
+        return form.initial.get(name) or ""
+    return ""
+
+
 def _collectives(form, unit) -> list:
     """The collective lines as the form holds them: the unit itself, then each team."""
     lines = [
@@ -108,6 +120,7 @@ def _collectives(form, unit) -> list:
             unit=unit,
             title=_collective_award(form, "collective_title", "collective_title"),
             commendation=_collective_award(form, "collective_commendation", "collective_commendation"),
+            explanation=_collective_text(form, "collective_explanation"),
         )
     ]
     for team in form.teams:
@@ -116,6 +129,7 @@ def _collectives(form, unit) -> list:
                 unit=team,
                 title=_collective_award(form, f"team_title_{team.pk}", "collective_title"),
                 commendation=_collective_award(form, f"team_commendation_{team.pk}", "collective_commendation"),
+                explanation=_collective_text(form, f"team_explanation_{team.pk}"),
             )
         )
     return lines
@@ -240,6 +254,7 @@ def registration_edit(request, pk, unit_pk):
                 team=team,
                 title=data.get(f"team_title_{team.pk}"),
                 commendation=data.get(f"team_commendation_{team.pk}"),
+                explanation=data.get(f"team_explanation_{team.pk}", ""),
             )
             for team in form.teams
         ]
@@ -253,6 +268,7 @@ def registration_edit(request, pk, unit_pk):
                 collective_title=data.get("collective_title"),
                 collective_commendation=data.get("collective_commendation"),
                 collective_lines=collective_lines,
+                collective_explanation=data.get("collective_explanation", ""),
                 note=data.get("note", ""),
                 expected_version=int(raw_version) if raw_version else None,
             )
