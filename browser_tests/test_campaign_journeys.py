@@ -94,6 +94,8 @@ def test_school_registers_head_submits_office_sees_it_once(page, demo_data, log_
     page.get_by_label(f"Giải trình của {second.full_name}", exact=True).fill("Tổ thống nhất đề xuất; chờ bình xét.")
     # One of its teams registers its own collective title.
     page.get_by_label(f"Danh hiệu tập thể của {team.name}", exact=True).select_option(label=TTLDTT)
+    # Most of the team is not put down for LĐTT yet, so the engine marks its TTLĐTT: the team line is explained too.
+    page.get_by_label(f"Giải trình của {team.name}", exact=True).fill("Tổ sẽ bổ sung đăng ký của các thành viên.")
     page.get_by_role("button", name="Lưu bản đăng ký").click()
 
     expect(page.locator(".alert-success")).to_contain_text("Đã lưu bản đăng ký thi đua.")
