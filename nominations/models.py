@@ -119,7 +119,28 @@ class Nomination(Versioned, TimeStampedModel):
     overridden_at = models.DateTimeField("ghi ý kiến lúc", null=True, blank=True)
     override_criterion = models.CharField("tiêu chuẩn, căn cứ pháp lý áp dụng", max_length=500, blank=True)
     override_reason = models.TextField("lý do", blank=True)
-    history = HistoricalRecords()
+    # Initiatives (sáng kiến) the nomination relies on, with their recognition (awards.Initiative).
+    initiatives = models.ManyToManyField(
+        "awards.Initiative", verbose_name="sáng kiến", blank=True, related_name="nominations"
+    )
+    # Filled by the deciding level's decision (see Decision): the award record it wrote.
+    decision = models.ForeignKey(
+        "Decision",
+        verbose_name="quyết định khen thưởng",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+    )
+    award_record = models.OneToOneField(
+        "awards.AwardRecord",
+        verbose_name="khen thưởng đã ghi",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="nomination",
+    )
+    history = HistoricalRecords(excluded_fields=["initiatives"])
 
     class Meta:
         verbose_name = "đề nghị khen thưởng"
@@ -165,6 +186,10 @@ class Nomination(Versioned, TimeStampedModel):
         return self.overridden_by_id is not None
 
 
+def _notice_token() -> str:
+    return uuid.uuid4().hex
+
+
 def attachment_path(instance: "Attachment", filename: str) -> str:
     """A generated name under the dossier's prefix: never the uploader's name, never a path they chose."""
     extension = ATTACHMENT_EXTENSIONS.get(instance.content_type, ".bin")
@@ -197,3 +222,147 @@ class Attachment(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("nominations:attachment_download", args=[self.pk])
+
+
+class AchievementReport(Versioned, TimeStampedModel):
+    """The báo cáo thành tích of a nomination (LAW.md (d)): pre-filled from the history, then edited.
+
+    `profile` holds section I (sơ lược lý lịch of a person: họ tên, ngày sinh, giới tính, quê quán,
+    trú quán, đơn vị, chức vụ, trình độ chuyên môn, học hàm/học vị; đặc điểm, tình hình of a collective)
+    as {key: text}. `awards_received` holds section III as rows {year, award, decision, issuer}.
+    """
+
+    nomination = models.OneToOneField(
+        Nomination, verbose_name="đề nghị", on_delete=models.CASCADE, related_name="report"
+    )
+    profile = models.JSONField("sơ lược lý lịch / đặc điểm, tình hình", default=dict, blank=True)
+    duties = models.TextField("chức năng, nhiệm vụ được giao", blank=True)
+    results = models.TextField("thành tích đạt được", blank=True)
+    measures = models.TextField("biện pháp, giải pháp, đổi mới", blank=True)
+    initiatives_text = models.TextField("sáng kiến, đề tài và công nhận", blank=True)
+    compliance = models.TextField("chấp hành chủ trương, chính sách, pháp luật", blank=True)
+    awards_received = models.JSONField("các hình thức đã được khen thưởng", default=list, blank=True)
+    prefilled_at = models.DateTimeField("điền sẵn lúc", null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "báo cáo thành tích"
+        verbose_name_plural = "báo cáo thành tích"
+
+    def __str__(self):
+        return f"Báo cáo thành tích – {self.nomination}"
+
+
+class Decision(Versioned, TimeStampedModel):
+    """A quyết định khen thưởng recorded by the deciding level; it grants some of the nominations it received.
+
+    Granting writes one `awards.AwardRecord` per nomination (`Nomination.award_record`); a revocation
+    (`awards.Revocation`) of the decision's records is linked here and marks its nominations.
+    """
+
+    deciding_unit = models.ForeignKey(
+        "units.Unit", verbose_name="đơn vị trình quyết định", on_delete=models.PROTECT, related_name="decisions"
+    )
+    school_year = models.PositiveSmallIntegerField("năm học (năm bắt đầu)")
+    number = models.CharField("số quyết định", max_length=64)
+    date = models.DateField("ngày quyết định")
+    signer = models.CharField("người ký", max_length=255)
+    signer_title = models.CharField("chức vụ người ký", max_length=255, blank=True)
+    issuer = models.CharField("cơ quan ban hành", max_length=255)
+    excerpt = models.CharField("trích yếu", max_length=500, blank=True)
+    revocation = models.ForeignKey(
+        "awards.Revocation",
+        verbose_name="quyết định thu hồi",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "quyết định khen thưởng"
+        verbose_name_plural = "quyết định khen thưởng"
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["deciding_unit", "number", "date"], name="decision_number_unique"),
+        ]
+
+    def __str__(self):
+        return f"Quyết định số {self.number} ngày {self.date:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return reverse("nominations:decision_detail", args=[self.pk])
+
+
+class PublicNotice(TimeStampedModel):
+    """A level's proposed list published without login for a set number of days (công khai).
+
+    Shows name, unit and proposed award only (ND 13/2023: personal data kept to the minimum).
+    The public address carries `token`, not the id.
+    """
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name="đơn vị công khai", on_delete=models.PROTECT, related_name="public_notices"
+    )
+    title = models.CharField("tiêu đề", max_length=500)
+    token = models.CharField("mã công khai", max_length=32, unique=True, default=_notice_token)
+    starts_on = models.DateField("công khai từ ngày")
+    ends_on = models.DateField("đến hết ngày")
+    nominations = models.ManyToManyField(Nomination, verbose_name="đề nghị công khai", related_name="public_notices")
+    withdrawn_at = models.DateTimeField("gỡ xuống lúc", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["nominations"])
+
+    class Meta:
+        verbose_name = "thông báo công khai"
+        verbose_name_plural = "thông báo công khai"
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", "Chưa xử lý"
+    RESOLVED = "resolved", "Đã xử lý"
+    DISMISSED = "dismissed", "Không có cơ sở"
+
+
+class Objection(TimeStampedModel):
+    """An objection (ý kiến phản ánh) sent from the public page about one nominee; tracked to resolution."""
+
+    notice = models.ForeignKey(
+        PublicNotice, verbose_name="thông báo công khai", on_delete=models.CASCADE, related_name="objections"
+    )
+    nomination = models.ForeignKey(
+        Nomination, verbose_name="đề nghị", on_delete=models.CASCADE, related_name="objections"
+    )
+    content = models.TextField("nội dung")
+    sender_name = models.CharField("người gửi (không bắt buộc)", max_length=200, blank=True)
+    sender_contact = models.CharField("liên hệ (không bắt buộc)", max_length=200, blank=True)
+    status = models.CharField(
+        "tình trạng", max_length=16, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN, db_index=True
+    )
+    resolution = models.TextField("kết quả xử lý", blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField("xử lý lúc", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ý kiến phản ánh"
+        verbose_name_plural = "ý kiến phản ánh"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Ý kiến về {self.nomination}"
