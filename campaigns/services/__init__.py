@@ -21,6 +21,7 @@ from .registration_checks import (
     LineDraft,
     RegistrationCheck,
     registration_check,
+    registration_problems_refresh,
     registration_send_problem,
 )
 from .registrations import (
@@ -41,6 +42,7 @@ __all__ = [
     "RegistrationCheck",
     "offered_codes",
     "registration_check",
+    "registration_problems_refresh",
     "registration_send_problem",
     "award_choices",
     "campaign_award_remove",

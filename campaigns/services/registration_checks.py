@@ -34,7 +34,7 @@ from awards.rules_engine.base import NOT_MET
 from awards.schoolyear import school_year_of
 from units.models import Person, Unit
 
-from ..models import Campaign, Registration
+from ..models import Campaign, Registration, RegistrationCollectiveLine, RegistrationLine
 
 # Titles that the registration practice pairs with an initiative title (seed 002: "lập danh sách tên sáng
 # kiến" beside the CSTĐ lines; Luật Đ.23 lets CSTĐCS rest on an initiative). A line without one is marked,
@@ -380,3 +380,38 @@ def registration_send_problem(registration: Registration, *, today: datetime.dat
         f"Còn {len(blocking)} dòng vi phạm điều kiện chưa sửa và chưa có giải trình ({names}). "
         "Hãy sửa các dòng được đánh dấu hoặc ghi giải trình cho từng dòng rồi gửi lại."
     )
+
+
+def registration_problems_refresh(*, registration: Registration, today: datetime.date | None = None) -> int:
+    """Store again each line's hard-rule breaks from a fresh check; returns how many lines changed.
+
+    The overview above reads the stored problems; lines saved before a rule existed (or before the law
+    data changed) carry stale ones. This writes only `problems` (derived data, not what the unit typed),
+    so it needs no `by` and leaves the version of the registration alone.
+    """
+    check = registration_check(
+        campaign=registration.campaign,
+        unit=registration.unit,
+        drafts=drafts_of(registration),
+        unit_codes=unit_codes_of(registration.collective_title, registration.collective_commendation),
+        collectives=collectives_of(registration),
+        today=today,
+    )
+    changed = 0
+    lines = list(registration.lines.all())
+    for line in lines:
+        fresh = "\n".join(check.lines[line.person_id].problems)
+        if line.problems != fresh:
+            line.problems, changed = fresh, changed + 1
+    RegistrationLine.objects.bulk_update(lines, ["problems"])
+    team_lines = list(registration.collective_lines.all())
+    for line in team_lines:
+        fresh = "\n".join(check.collectives[line.team_id].problems)
+        if line.problems != fresh:
+            line.problems, changed = fresh, changed + 1
+    RegistrationCollectiveLine.objects.bulk_update(team_lines, ["problems"])
+    own = "\n".join(check.collectives[registration.unit_id].problems)
+    if registration.collective_problems != own:
+        changed += 1
+        Registration.objects.filter(pk=registration.pk).update(collective_problems=own)
+    return changed

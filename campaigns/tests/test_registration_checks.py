@@ -1,8 +1,10 @@
 """Issue 8: the registration form checked as it is typed (fit, verdicts, explanations, quotas, usability)."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -384,6 +386,31 @@ def test_overview_flags_breaking_lines_and_does_not_count_a_national_title(
     assert [(t.name, t.count) for t in response.context["totals"]["titles"]] == [("Lao động tiên tiến", 1)]
     assert [(t.name, t.count) for t in response.context["not_counted"]] == [("Chiến sĩ thi đua toàn quốc", 1)]
     assert "1 chưa giải trình" in response.content.decode()
+
+
+def test_recheck_command_flags_lines_saved_before_a_rule(client, personas, office_campaign, tree, person_factory):
+    """The line saved without the fit check carries no stored problem until the registrations are checked again."""
+    registration = save(
+        office_campaign,
+        tree["school_a1"],
+        personas["secretary_a1"],
+        [LineInput(person_factory(tree["school_a1"]), award("LDTT"))],
+    )
+    other = person_factory(tree["school_a1"])
+    RegistrationLine.objects.create(registration=registration, order=2, person=other, title=award("CSTD_TQ"))
+    Registration.objects.filter(pk=registration.pk).update(status=RegistrationStatus.SUBMITTED)
+    out = io.StringIO()
+    call_command("registrations_recheck", campaign=office_campaign.pk, stdout=out)
+    assert "1 dòng thay đổi" in out.getvalue()
+    stored = RegistrationLine.objects.get(registration=registration, person=other).problems
+    assert "Chiến sĩ thi đua toàn quốc" in stored
+    client.force_login(personas["reviewer_a"])
+    response = client.get(reverse("campaigns:registration_overview", args=[office_campaign.pk]))
+    row = next(u for u in response.context["page"] if u.pk == tree["school_a1"].pk)
+    assert (row.flagged_lines, row.unexplained_lines) == (1, 1)
+    # Run again: nothing left to change.
+    call_command("registrations_recheck", campaign=office_campaign.pk, stdout=out)
+    assert out.getvalue().endswith("0 dòng thay đổi.\n")
 
 
 # --- selectors take the user ------------------------------------------------------------------
