@@ -162,6 +162,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.sweep_outbox",
         "schedule": 60.0,
     },
+    # Evidence files left without a row by a rolled-back upload (nominations/orphans.py): once a night.
+    "nominations-clean-orphan-files": {
+        "task": "nominations.clean_orphan_files",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 # Days before each campaign deadline on which reminders go out (the code defaults to 7,1).
 CAMPAIGN_REMINDER_DAYS = env.list("CAMPAIGN_REMINDER_DAYS", cast=int, default=[7, 1])

@@ -38,14 +38,19 @@ def _mermaid(workflow: Workflow) -> list[str]:
 
 
 def _table(workflow: Workflow) -> list[str]:
-    lines = ["| thao tác | từ | sang | ai được làm | ý kiến | điều kiện |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| thao tác | từ | sang | ai được làm | ý kiến | điều kiện | thông báo |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for t in workflow.transitions:
         sources = ", ".join(workflow.state_label(s) for s in t.sources)
         who = CAPABILITY.get(t.allowed.__name__, t.allowed.__name__)
         guards = ", ".join(g.__name__ for g in t.guards) or "—"
         comment = {"none": "—", "optional": "tuỳ chọn", "required": "bắt buộc"}[t.comment]
+        told = "; ".join(e.notifies for e in t.effects if getattr(e, "notifies", "")) or "—"
         lines.append(
-            f"| `{t.action}` {t.label} | {sources} | {workflow.state_label(t.target)} | {who} | {comment} | {guards} |"
+            f"| `{t.action}` {t.label} | {sources} | {workflow.state_label(t.target)} | {who} | {comment} | {guards} "
+            f"| {told} |"
         )
     return lines
 

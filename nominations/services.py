@@ -415,7 +415,9 @@ def attachment_add(*, by, nomination: Nomination, upload, description: str = "")
 
     Refuses an empty or too large file, a content of another kind, and a name whose extension says another
     kind than the content (a file lying about its type). Stored through Django's storage under a generated
-    name in the dossier's prefix. Side effects: the file in storage, history row.
+    name in the dossier's prefix. The same file (name, size, bytes) sent again to the same nomination returns
+    the first attachment (a double click). A failed save removes the stored file. Side effects: the file in
+    storage, history row.
     """
     locked = Nomination.objects.select_for_update(of=("self",)).select_related("dossier__unit").get(pk=nomination.pk)
     require(by, Cap.FILE, locked.dossier.unit)
@@ -441,6 +443,9 @@ def attachment_add(*, by, nomination: Nomination, upload, description: str = "")
             f"Tệp «{original}» có đuôi .{ext} nhưng nội dung là {TYPE_LABELS[detected]}; "
             "hãy đặt đúng đuôi tệp rồi tải lên lại."
         )
+    same = _same_attachment(locked, original, size, upload)
+    if same is not None:
+        return same  # a double click uploads once
     attachment = Attachment(
         nomination=locked,
         original_name=original,
@@ -450,8 +455,39 @@ def attachment_add(*, by, nomination: Nomination, upload, description: str = "")
         uploaded_by=by,
     )
     attachment.file.save(ATTACHMENT_EXTENSIONS[detected], upload, save=False)
-    attachment.save()
+    try:
+        with transaction.atomic():
+            attachment.save()
+    except BaseException:
+        # No row, no file. A rollback of an enclosing transaction after this point leaves the file:
+        # `manage.py nominations_clean_orphans` (nominations/orphans.py) removes it later.
+        attachment.file.storage.delete(attachment.file.name)
+        raise
     return attachment
+
+
+def _same_attachment(nomination: Nomination, original: str, size: int, upload) -> Attachment | None:
+    """An attachment of the nomination with the same name, size and bytes as `upload` (a second click)."""
+    for existing in Attachment.objects.filter(nomination=nomination, original_name=original, size=size):
+        try:
+            with existing.file.open("rb") as stored:
+                same = _same_bytes(stored, upload)
+        except FileNotFoundError:
+            continue
+        if same:
+            return existing
+    return None
+
+
+def _same_bytes(stored, upload) -> bool:
+    upload.seek(0)
+    try:
+        for chunk in upload.chunks():
+            if stored.read(len(chunk)) != chunk:
+                return False
+        return stored.read(1) == b""
+    finally:
+        upload.seek(0)
 
 
 @transaction.atomic

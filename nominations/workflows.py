@@ -194,6 +194,113 @@ def _dossier_name(dossier) -> str:
     return f"hồ sơ đề nghị khen thưởng của {dossier.unit.name} ({round_label})"
 
 
+IN_APP, BY_MAIL = "trong cổng", "trong cổng và thư điện tử"
+PROPOSING = "thủ trưởng, thư ký đơn vị đề nghị"
+RECEIVING = "thủ trưởng, chuyên viên đơn vị tiếp nhận"
+
+
+def notifies(who: str):
+    """Mark an effect as the notification of a transition: `who` is shown in the generated table's
+    "thông báo" column (docs/nominations_workflows.md); every transition has at least one."""
+
+    def mark(effect):
+        effect.notifies = who
+        return effect
+
+    return mark
+
+
+def _tell_proposing_unit(name: str, what: str, *, email: bool = False, subject: str = ""):
+    """An effect telling the proposing unit's head and secretaries what the level above did (dossier or
+    nomination), with the reviewer's comment when there is one."""
+
+    @notifies(f"{PROPOSING} ({BY_MAIL if email else IN_APP})")
+    def effect(ctx: Context) -> None:
+        obj = ctx.obj
+        if isinstance(obj, Nomination):
+            dossier = obj.dossier
+            subject_text = f"Đề nghị «{obj.award_type.name}» của {obj.candidate_name}"
+        else:
+            dossier = obj
+            label = _dossier_name(obj)
+            subject_text = label[0].upper() + label[1:]
+        comment = f": {ctx.comment}" if ctx.comment else "."
+        notify(
+            users=_users(dossier.unit_id, {Role.HEAD, Role.SECRETARY}),
+            message=f"{subject_text} – {what}{comment}",
+            url=obj.get_absolute_url(),
+            email=email,
+            subject=subject,
+        )
+
+    effect.__name__ = effect.__qualname__ = name
+    return effect
+
+
+notify_unit_appraisal_started = _tell_proposing_unit(
+    "notify_unit_appraisal_started", "cấp trên đã tiếp nhận để thẩm định"
+)
+notify_unit_dossier_forwarded = _tell_proposing_unit(
+    "notify_unit_dossier_forwarded", "cấp trên đã trình các đề nghị lên cấp có thẩm quyền"
+)
+notify_unit_dossier_decided = _tell_proposing_unit(
+    "notify_unit_dossier_decided",
+    "đã có kết quả khen thưởng",
+    email=True,
+    subject="Hồ sơ đề nghị khen thưởng đã có kết quả",
+)
+notify_unit_accepted = _tell_proposing_unit("notify_unit_accepted", "cấp trên chấp nhận")
+notify_unit_not_accepted = _tell_proposing_unit(
+    "notify_unit_not_accepted",
+    "cấp trên không chấp nhận",
+    email=True,
+    subject="Đề nghị khen thưởng không được chấp nhận",
+)
+notify_unit_council_approved = _tell_proposing_unit("notify_unit_council_approved", "Hội đồng TĐKT thông qua")
+notify_unit_council_rejected = _tell_proposing_unit(
+    "notify_unit_council_rejected",
+    "Hội đồng TĐKT không thông qua",
+    email=True,
+    subject="Đề nghị khen thưởng không được Hội đồng TĐKT thông qua",
+)
+notify_unit_forwarded = _tell_proposing_unit("notify_unit_forwarded", "đã được trình cấp trên")
+notify_unit_awarded = _tell_proposing_unit(
+    "notify_unit_awarded", "được khen thưởng", email=True, subject="Đề nghị khen thưởng đã có kết quả"
+)
+notify_unit_not_awarded = _tell_proposing_unit(
+    "notify_unit_not_awarded", "không được khen thưởng", email=True, subject="Đề nghị khen thưởng đã có kết quả"
+)
+
+
+@notifies(f"thủ trưởng đơn vị tiếp nhận ({IN_APP}); {PROPOSING} ({IN_APP})")
+def notify_appraised(ctx: Context) -> None:
+    """The receiving unit's head signs what comes next (the tờ trình upward or the decision); the
+    proposing unit learns the appraisal is over."""
+    d = ctx.obj
+    notify(
+        users=_users(d.receiving_unit_id, {Role.HEAD}),
+        message=f"Đã hoàn tất thẩm định {_dossier_name(d)}; đề nghị trình cấp trên hoặc ghi kết quả khen thưởng.",
+        url=d.get_absolute_url(),
+    )
+    notify(
+        users=_users(d.unit_id, {Role.HEAD, Role.SECRETARY}),
+        message=f"Cấp trên đã hoàn tất thẩm định {_dossier_name(d)}.",
+        url=d.get_absolute_url(),
+    )
+
+
+@notifies(f"thành viên Hội đồng TĐKT, thủ trưởng đơn vị tiếp nhận ({IN_APP})")
+def notify_council(ctx: Context) -> None:
+    n = ctx.obj
+    d = n.dossier
+    notify(
+        users=_users(d.receiving_unit_id, {Role.COUNCIL_MEMBER, Role.HEAD}),
+        message=f"Đề nghị «{n.award_type.name}» của {n.candidate_name} ({d.unit.name}) được đưa ra Hội đồng TĐKT.",
+        url=n.get_absolute_url(),
+    )
+
+
+@notifies(f"thủ trưởng đơn vị đề nghị ({IN_APP})")
 def notify_head(ctx: Context) -> None:
     d = ctx.obj
     notify(
@@ -203,6 +310,7 @@ def notify_head(ctx: Context) -> None:
     )
 
 
+@notifies(f"thư ký đơn vị đề nghị ({IN_APP})")
 def notify_secretaries_sent_back(ctx: Context) -> None:
     d = ctx.obj
     notify(
@@ -224,6 +332,7 @@ def record_completion(ctx: Context) -> None:
         record_completions(campaign=d.campaign, unit=d.unit, action=DeadlineAction.NOMINATE, by=ctx.by)
 
 
+@notifies(f"{RECEIVING} ({BY_MAIL})")
 def notify_receivers(ctx: Context) -> None:
     d = ctx.obj
     notify(
@@ -235,6 +344,7 @@ def notify_receivers(ctx: Context) -> None:
     )
 
 
+@notifies(f"{PROPOSING} ({BY_MAIL})")
 def notify_unit_returned(ctx: Context) -> None:
     d = ctx.obj
     notify(
@@ -246,6 +356,7 @@ def notify_unit_returned(ctx: Context) -> None:
     )
 
 
+@notifies(f"{PROPOSING} ({BY_MAIL})")
 def notify_nomination_returned(ctx: Context) -> None:
     n = ctx.obj
     d = n.dossier
@@ -258,6 +369,7 @@ def notify_nomination_returned(ctx: Context) -> None:
     )
 
 
+@notifies(f"{RECEIVING} ({IN_APP}; khi gửi cùng hồ sơ, thông báo của hồ sơ)")
 def notify_nomination_resubmitted(ctx: Context) -> None:
     n = ctx.obj
     d = n.dossier
@@ -340,6 +452,7 @@ DOSSIER_WORKFLOW = Workflow(
             target=D.UNDER_APPRAISAL,
             allowed=may_appraise,
             refusal=APPRAISE_REFUSAL,
+            effects=(notify_unit_appraisal_started,),
             done="Đã tiếp nhận hồ sơ để thẩm định.",
         ),
         Transition(
@@ -363,6 +476,7 @@ DOSSIER_WORKFLOW = Workflow(
             allowed=may_appraise,
             refusal=APPRAISE_REFUSAL,
             guards=(every_nomination_has_an_opinion,),
+            effects=(notify_appraised,),
             comment=COMMENT_OPTIONAL,
             style="success",
             done="Đã hoàn tất thẩm định hồ sơ.",
@@ -375,6 +489,7 @@ DOSSIER_WORKFLOW = Workflow(
             allowed=may_appraise,
             refusal=APPRAISE_REFUSAL,
             guards=(some_forwarded, nothing_waiting),
+            effects=(notify_unit_dossier_forwarded,),
             done="Hồ sơ đã chuyển sang «Đã trình cấp trên».",
         ),
         Transition(
@@ -385,6 +500,7 @@ DOSSIER_WORKFLOW = Workflow(
             allowed=may_appraise,
             refusal=APPRAISE_REFUSAL,
             guards=(none_forwarded, nothing_waiting),
+            effects=(notify_unit_dossier_decided,),
             done="Hồ sơ đã chuyển sang «Đã có quyết định».",
         ),
     ),
@@ -432,6 +548,7 @@ NOMINATION_WORKFLOW = Workflow(
             allowed=may_appraise_nomination,
             refusal=NOMINATION_REFUSAL,
             guards=(eligible_or_overridden,),
+            effects=(notify_unit_accepted,),
             style="success",
             done="Đã chấp nhận đề nghị.",
         ),
@@ -444,6 +561,7 @@ NOMINATION_WORKFLOW = Workflow(
             refusal=NOMINATION_REFUSAL,
             comment=COMMENT_REQUIRED,
             comment_label="Lý do không chấp nhận",
+            effects=(notify_unit_not_accepted,),
             style="secondary",
             done="Đã ghi: không chấp nhận đề nghị.",
         ),
@@ -454,6 +572,7 @@ NOMINATION_WORKFLOW = Workflow(
             target=N.PASSED_TO_COUNCIL,
             allowed=may_appraise_nomination,
             refusal=NOMINATION_REFUSAL,
+            effects=(notify_council,),
             style="secondary",
             done="Đã đưa đề nghị ra Hội đồng TĐKT.",
         ),
@@ -465,6 +584,7 @@ NOMINATION_WORKFLOW = Workflow(
             allowed=may_decide_nomination,
             refusal=NOMINATION_REFUSAL,
             comment=COMMENT_OPTIONAL,
+            effects=(notify_unit_council_approved,),
             style="success",
             done="Đã ghi: Hội đồng TĐKT thông qua.",
         ),
@@ -477,6 +597,7 @@ NOMINATION_WORKFLOW = Workflow(
             refusal=NOMINATION_REFUSAL,
             comment=COMMENT_REQUIRED,
             comment_label="Kết quả của Hội đồng",
+            effects=(notify_unit_council_rejected,),
             style="secondary",
             done="Đã ghi: Hội đồng TĐKT không thông qua.",
         ),
@@ -487,6 +608,7 @@ NOMINATION_WORKFLOW = Workflow(
             target=N.FORWARDED,
             allowed=may_decide_nomination,
             refusal=NOMINATION_REFUSAL,
+            effects=(notify_unit_forwarded,),
             done="Đã ghi: đề nghị được trình cấp trên.",
         ),
         Transition(
@@ -496,6 +618,7 @@ NOMINATION_WORKFLOW = Workflow(
             target=N.AWARDED,
             allowed=may_decide_nomination,
             refusal=NOMINATION_REFUSAL,
+            effects=(notify_unit_awarded,),
             style="success",
             done="Đã ghi: được khen thưởng.",
         ),
@@ -508,6 +631,7 @@ NOMINATION_WORKFLOW = Workflow(
             refusal=NOMINATION_REFUSAL,
             comment=COMMENT_REQUIRED,
             comment_label="Lý do",
+            effects=(notify_unit_not_awarded,),
             style="secondary",
             done="Đã ghi: không được khen thưởng.",
         ),
