@@ -11,6 +11,7 @@ import datetime
 import inspect
 from collections import defaultdict
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from awards import engine
@@ -18,6 +19,7 @@ from awards.enums import AuthorityKind, Verdict
 from awards.rules_engine.base import NOT_MET, REVIEW
 
 from .enums import Procedure
+from .report import report_missing
 
 # Awards whose nomination needs at least one evidence file under the normal procedure: those decided at the
 # province or above, where the achievement report must be substantiated. [U] a documented default of the
@@ -95,6 +97,7 @@ def nomination_problems(nomination, *, procedure: str, attachment_count: int) ->
     award = nomination.award_type
     if not nomination.summary.strip():
         problems.append("chưa có tóm tắt thành tích")
+    problems += report_missing(nomination, procedure=procedure)  # the full report, for the awards that need it
     if procedure == Procedure.NORMAL and award.authority_kind in EVIDENCE_REQUIRED_AUTHORITIES and not attachment_count:
         problems.append("chưa có minh chứng (tệp PDF, JPEG hoặc PNG)")
     if not nomination.verdict:
@@ -109,6 +112,7 @@ def nomination_problems(nomination, *, procedure: str, attachment_count: int) ->
 
 def dossier_problems(dossier, nominations, attachment_counts: dict[int, int]) -> list[str]:
     """The completeness checklist of a dossier and of the nominations that travel with it."""
+    prefetch_related_objects(list(nominations), "report")  # one query for all reports, none if already selected
     problems = []
     if not nominations:
         problems.append("Hồ sơ chưa có đề nghị nào.")

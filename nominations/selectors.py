@@ -74,9 +74,9 @@ def dossier_get_visible(user, pk) -> Dossier:
 def dossier_nominations(dossier: Dossier) -> list[Nomination]:
     """The nominations of a dossier with everything the page shows, in a constant number of queries."""
     rows = list(
-        dossier.nominations.select_related("person__unit", "unit", "award_type", "overridden_by").prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
-        )
+        dossier.nominations.select_related(
+            "person__unit", "unit", "award_type", "overridden_by", "report"
+        ).prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
     )
     for row in rows:
         row.dossier = dossier  # the workflow predicates read it; no query per row

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_report
 
 app_name = "nominations"
 
@@ -17,4 +17,9 @@ urlpatterns = [
     path("de-nghi/<int:pk>/y-kien/", views.nomination_override, name="nomination_override"),
     path("de-nghi/<int:pk>/minh-chung/", views.attachment_upload, name="attachment_upload"),
     path("minh-chung/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("de-nghi/<int:pk>/bao-cao/", views_report.report_detail, name="report_detail"),
+    path("de-nghi/<int:pk>/bao-cao/sua/", views_report.report_edit, name="report_edit"),
+    path("de-nghi/<int:pk>/bao-cao/lam-moi/", views_report.report_refresh, name="report_refresh"),
+    path("<int:pk>/nhap-excel/", views_report.import_upload, name="import_upload"),
+    path("nhap-excel/mau/", views_report.import_template, name="import_template"),
 ]

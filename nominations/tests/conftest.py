@@ -49,3 +49,20 @@ def fill_submission(dossier, by):
         submission_date=datetime.date(2026, 5, 25),
         submission_signer="Hiệu trưởng",
     )
+
+
+def complete_report(nomination, by):
+    """Pre-fill the achievement report from the history, then write the sections the history cannot give."""
+    from nominations import report
+
+    filled = report.report_refresh(by=by, nomination=nomination, version=None).report
+    return report.report_update(
+        by=by,
+        nomination=nomination,
+        version=None,
+        profile={},
+        awards_received=filled.awards_received,
+        duties="Giảng dạy và chủ nhiệm lớp.",
+        results=filled.results or "Hoàn thành xuất sắc nhiệm vụ.",
+        **({"measures": "Đổi mới phương pháp dạy học."} if nomination.is_collective else {}),
+    )

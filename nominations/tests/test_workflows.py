@@ -16,7 +16,7 @@ from nominations.enums import DossierStatus as D
 from nominations.enums import NominationStatus as N
 from nominations.enums import RoundKind
 from nominations.models import Dossier, Nomination
-from nominations.tests.conftest import YEAR, fill_submission
+from nominations.tests.conftest import YEAR, complete_report, fill_submission
 from notifications.models import Notification
 from units.enums import Role, UnitKind
 
@@ -135,6 +135,9 @@ def test_the_whole_journey_one_nomination_returned_while_the_others_go_on(dossie
     assert "Chưa ghi số tờ trình." in str(incomplete.value)
 
     fill_submission(dossier, secretary)
+    with pytest.raises(ServiceError, match="Chiến sĩ thi đua cơ sở: chưa có báo cáo thành tích"):
+        act(dossier, "send_to_head", secretary)
+    complete_report(cstdcs, secretary)
     if Nomination.objects.get(pk=cstdcs.pk).verdict == "not_eligible":
         with pytest.raises(ServiceError, match="không đủ điều kiện theo kiểm tra tự động"):
             act(dossier, "send_to_head", secretary)
