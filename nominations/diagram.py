@@ -22,6 +22,8 @@ CAPABILITY = {
     "may_appraise_nomination": "APPRAISE trên đơn vị tiếp nhận; hồ sơ đang thẩm định",
     "may_decide_nomination": "APPRAISE trên đơn vị tiếp nhận; hồ sơ đang hoặc đã thẩm định",
     "may_resubmit": "FILE trên đơn vị đề nghị; hồ sơ đã gửi hoặc đang thẩm định",
+    "may_mark_awarded_below": "APPRAISE trên đơn vị tiếp nhận hồ sơ của đề nghị cấp trên (đã được khen thưởng)",
+    "may_mark_not_awarded_below": "APPRAISE trên đơn vị tiếp nhận hồ sơ của đề nghị cấp trên (không được khen thưởng)",
 }
 
 

@@ -23,6 +23,8 @@ receiving unit acts while the dossier is under appraisal (appraised too, for the
     passed_to_council ──Hội đồng không thông qua (reason)──▶ not_accepted
     accepted / approved_by_council ──Trình cấp trên──▶ forwarded
     accepted / approved_by_council ──Được khen thưởng / Không được khen thưởng──▶ awarded / not_awarded
+    forwarded ──… (theo quyết định của cấp trên) (APPRAISE on the dossier of a nomination higher in the
+        roll-up chain with that outcome)──▶ awarded / not_awarded
 
 Who may act comes from the permission kernel only (FILE, SIGN on the proposing unit; APPRAISE on the
 receiving unit). Each step notifies who acts next. Registered at start-up (`NominationsConfig.ready`).
@@ -72,6 +74,34 @@ def may_appraise_nomination(user, nomination) -> bool:
 def may_decide_nomination(user, nomination) -> bool:
     dossier = nomination.dossier
     return dossier.status in (D.UNDER_APPRAISAL, D.APPRAISED) and may_appraise(user, dossier)
+
+
+def may_record_outcome_above(user, nomination, outcome: str) -> bool:
+    """A level below learns the outcome: `user` may APPRAISE the dossier of a nomination higher in the
+    roll-up chain (one that has `nomination` as its source, or the source of one that has) which already
+    has `outcome` (awarded / not awarded). One query per level of the route."""
+    level, seen = [nomination.pk], {nomination.pk}
+    for _ in range(10):  # a route has a handful of levels; a cap stops a corrupt cycle
+        uppers = [
+            n
+            for n in Nomination.objects.filter(source_id__in=level).select_related("dossier__receiving_unit")
+            if n.pk not in seen
+        ]
+        if not uppers:
+            return False
+        if any(n.status == outcome and may_appraise(user, n.dossier) for n in uppers):
+            return True
+        level = [n.pk for n in uppers]
+        seen.update(level)
+    return False
+
+
+def may_mark_awarded_below(user, nomination) -> bool:
+    return may_record_outcome_above(user, nomination, N.AWARDED)
+
+
+def may_mark_not_awarded_below(user, nomination) -> bool:
+    return may_record_outcome_above(user, nomination, N.NOT_AWARDED)
 
 
 def may_resubmit(user, nomination) -> bool:
@@ -173,6 +203,12 @@ def attachment_counts(ids) -> dict[int, int]:
     from .services import attachment_counts as counts
 
     return counts(ids)
+
+
+def decision_fields(ctx: Context) -> dict:
+    """The decision (and the award record it wrote) an outcome comes with, when recorded by a decision
+    (`nominations.decisions.decision_record`); none when a reviewer records the outcome alone."""
+    return {name: ctx.params[name] for name in ("decision", "award_record") if ctx.params.get(name) is not None}
 
 
 def sent_fields(ctx: Context) -> dict:
@@ -510,6 +546,8 @@ NOMINATION_REFUSAL = (
     "Chỉ chuyên viên hoặc thủ trưởng của đơn vị tiếp nhận, khi hồ sơ đang thẩm định, mới được thao tác."
 )
 
+DECIDER_REFUSAL = "Chỉ cấp đã quyết định khen thưởng (đơn vị tiếp nhận đề nghị ở cấp trên) mới ghi kết quả này."
+
 NOMINATION_WORKFLOW = Workflow(
     name="nomination",
     model=Nomination,
@@ -618,6 +656,7 @@ NOMINATION_WORKFLOW = Workflow(
             target=N.AWARDED,
             allowed=may_decide_nomination,
             refusal=NOMINATION_REFUSAL,
+            fields=decision_fields,
             effects=(notify_unit_awarded,),
             style="success",
             done="Đã ghi: được khen thưởng.",
@@ -629,11 +668,38 @@ NOMINATION_WORKFLOW = Workflow(
             target=N.NOT_AWARDED,
             allowed=may_decide_nomination,
             refusal=NOMINATION_REFUSAL,
+            fields=decision_fields,
             comment=COMMENT_REQUIRED,
             comment_label="Lý do",
             effects=(notify_unit_not_awarded,),
             style="secondary",
             done="Đã ghi: không được khen thưởng.",
+        ),
+        Transition(
+            action="award_down",
+            label="Được khen thưởng (theo quyết định của cấp trên)",
+            sources=(N.FORWARDED,),
+            target=N.AWARDED,
+            allowed=may_mark_awarded_below,
+            refusal=DECIDER_REFUSAL,
+            fields=decision_fields,
+            effects=(notify_unit_awarded,),
+            style="success",
+            done="Đã ghi: được khen thưởng theo quyết định của cấp trên.",
+        ),
+        Transition(
+            action="not_award_down",
+            label="Không được khen thưởng (theo quyết định của cấp trên)",
+            sources=(N.FORWARDED,),
+            target=N.NOT_AWARDED,
+            allowed=may_mark_not_awarded_below,
+            refusal=DECIDER_REFUSAL,
+            fields=decision_fields,
+            comment=COMMENT_REQUIRED,
+            comment_label="Lý do",
+            effects=(notify_unit_not_awarded,),
+            style="secondary",
+            done="Đã ghi: không được khen thưởng theo quyết định của cấp trên.",
         ),
     ),
 )

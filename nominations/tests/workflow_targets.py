@@ -34,11 +34,15 @@ EXPECTED = {
     ("nomination", "forward"): (N.ACCEPTED, APPRAISER),
     ("nomination", "award"): (N.ACCEPTED, APPRAISER),
     ("nomination", "not_award"): (N.ACCEPTED, APPRAISER),
+    # The level below learns the outcome from whoever appraises the nomination above it in the roll-up chain.
+    ("nomination", "award_down"): (N.FORWARDED, APPRAISER),
+    ("nomination", "not_award_down"): (N.FORWARDED, APPRAISER),
 }
 PARAMS = {
     "not_accept": {"comment": "Chưa đủ tiêu chuẩn"},
     "council_reject": {"comment": "Không đủ số phiếu"},
     "not_award": {"comment": "Cấp quyết định không khen"},
+    "not_award_down": {"comment": "Cấp quyết định không khen"},
 }
 MODELS = {"dossier": Dossier, "nomination": Nomination}
 
@@ -68,9 +72,31 @@ def prepare(key, objects) -> None:
     nomination = objects.get("nomination")
     if nomination is None:
         return
-    if name == "nomination":
+    if name == "nomination" and action in ("award_down", "not_award_down"):
+        _upper_with_outcome(nomination, N.AWARDED if action == "award_down" else N.NOT_AWARDED)
+    elif name == "nomination":
         Dossier.objects.filter(pk=nomination.dossier_id).update(status=D.UNDER_APPRAISAL)
     elif action in ("appraise", "decide"):
         Nomination.objects.filter(pk=nomination.pk).update(status=N.NOT_ACCEPTED)
     elif action == "forward":
         Nomination.objects.filter(pk=nomination.pk).update(status=N.FORWARDED)
+
+
+def _upper_with_outcome(nomination, outcome) -> None:
+    """A nomination higher in the roll-up chain (its source is `nomination`) already decided with `outcome`,
+    in a dossier received by the proposing unit's parent (Phòng A, whose reviewer is the APPRAISER)."""
+    unit = nomination.dossier.unit
+    upper_dossier = Dossier.objects.create(
+        unit=unit,
+        round_kind=RoundKind.EXEMPLARY,
+        school_year=nomination.dossier.school_year,
+        receiving_unit=unit.parent,
+        status=D.APPRAISED,
+    )
+    Nomination.objects.create(
+        dossier=upper_dossier,
+        person=nomination.person,
+        award_type=nomination.award_type,
+        source=nomination,
+        status=outcome,
+    )
