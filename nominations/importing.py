@@ -73,6 +73,7 @@ def nominations_import(*, by, dossier: Dossier, upload) -> ImportResult:
     """Add the nominations of a list file to an editable dossier; raises ImportRejected (nothing saved) when
     any row is bad. FILE on the dossier's unit (else PermissionDenied). Importing the same file twice adds
     nothing the second time. Side effects: those of `services.nomination_add` for each row."""
+    dossier = Dossier.objects.select_related("unit", "campaign").get(pk=dossier.pk)
     require(by, Cap.FILE, dossier.unit)
     if not dossier.is_editable:
         raise ServiceError(f"Hồ sơ đang ở trạng thái «{dossier.get_status_display()}»: không nhập thêm đề nghị được.")
