@@ -33,9 +33,14 @@ def version_check_and_bump(obj: Versioned, expected: int | None) -> None:
     `expected=None` means the caller has no form (an import, a script): no check, still a bump.
     The caller must have locked `obj` (`select_for_update`) and must save `version`.
     """
-    from .exceptions import StaleObjectError
+    from .exceptions import ServiceError, StaleObjectError
 
-    if expected is not None and int(expected) != obj.version:
+    try:
+        expected = int(expected) if expected is not None else None
+    except (TypeError, ValueError):
+        # A hand-made POST (our forms always carry the integer): refused, never a 500.
+        raise ServiceError("Dữ liệu biểu mẫu không hợp lệ. Vui lòng tải lại trang rồi nhập lại.") from None
+    if expected is not None and expected != obj.version:
         raise StaleObjectError()
     obj.version += 1
 

@@ -40,6 +40,7 @@ from .models import TransitionLog
 from .text import nfc
 
 COMMENT_NONE, COMMENT_OPTIONAL, COMMENT_REQUIRED = "none", "optional", "required"
+COMMENT_MAX_LENGTH = 1000  # TransitionLog.comment
 
 
 class NotAllowedError(ServiceError):
@@ -226,7 +227,11 @@ def transition(obj, action: str, *, by, version: int | None, comment: str = "", 
         )
     if state not in t.sources:
         raise ServiceError(f"Không thể «{t.label}»: {wf.noun} đang ở trạng thái «{wf.state_label(state)}».")
-    comment = nfc(comment or "")[:1000]
+    comment = nfc(comment or "")
+    if len(comment) > COMMENT_MAX_LENGTH:
+        # Refused, not cut: a reviewer's reason must not lose its end silently.
+        size, limit = (f"{n:,}".replace(",", ".") for n in (len(comment), COMMENT_MAX_LENGTH))
+        raise ServiceError(f"{t.comment_label} dài {size} ký tự, quá giới hạn {limit} ký tự; vui lòng rút gọn.")
     if t.comment == COMMENT_REQUIRED and not comment:
         raise ServiceError(f"Vui lòng ghi {t.comment_label.lower()} khi «{t.label}».")
     ctx = Context(
@@ -317,8 +322,11 @@ def transition_from_post(request, obj) -> tuple[bool, str]:
     except ServiceError as exc:
         return False, str(exc)
     raw_version = request.POST.get("version", "")
+    if not raw_version:
+        # Every button carries the version it was drawn for; without it two reviewers could both win.
+        return False, "Thiếu phiên bản dữ liệu của trang. Vui lòng tải lại trang rồi thao tác lại."
     try:
-        version = int(raw_version) if raw_version else None
+        version = int(raw_version)
     except ValueError:
         return False, "Dữ liệu không hợp lệ."
     params = {}

@@ -86,7 +86,7 @@ class OverrideForm(PortalForm):
     submit_label = "Ghi ý kiến"
 
     criterion = forms.CharField(label="Tiêu chuẩn, căn cứ pháp lý áp dụng", max_length=500)
-    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     version = VersionField()
 
 

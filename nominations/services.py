@@ -36,6 +36,7 @@ from .models import ATTACHMENT_EXTENSIONS, Attachment, Dossier, Nomination
 NOT_FOUND_PERSON = "Có người không thuộc đơn vị này hoặc không tìm thấy."
 NOT_FOUND_COLLECTIVE = "Tập thể không thuộc đơn vị này hoặc không tìm thấy."
 DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+OVERRIDE_REASON_MAX_LENGTH = 2000
 # Content signatures of the only evidence kinds accepted.
 MAGIC = (
     (b"%PDF-", "application/pdf"),
@@ -49,6 +50,14 @@ TYPE_LABELS = {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG
 def attachment_max_bytes() -> int:
     """Setting NOMINATION_ATTACHMENT_MAX_BYTES; default 10 MB."""
     return int(getattr(settings, "NOMINATION_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES))
+
+
+def size_label(size: int) -> str:
+    """A byte count as people read it, with the Vietnamese decimal comma: 10 MB, 1,5 MB, 800 KB, 100 byte."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.1f}".rstrip("0").rstrip(".").replace(".", ",") + f" {unit}"
+    return f"{size} byte"
 
 
 # --- routing -------------------------------------------------------------------------------------
@@ -369,8 +378,11 @@ def nomination_override(*, by, nomination: Nomination, version: int | None, crit
     criterion, reason = nfc(criterion), nfc(reason)
     if not criterion or not reason:
         raise ServiceError("Phải ghi tiêu chuẩn, căn cứ pháp lý áp dụng và lý do.")
+    if len(criterion) > 500 or len(reason) > OVERRIDE_REASON_MAX_LENGTH:
+        limit = f"{OVERRIDE_REASON_MAX_LENGTH:,}".replace(",", ".")
+        raise ServiceError(f"Tiêu chuẩn, căn cứ pháp lý ghi tối đa 500 ký tự; lý do tối đa {limit} ký tự.")
     version_check_and_bump(locked, version)
-    locked.override_criterion = criterion[:500]
+    locked.override_criterion = criterion
     locked.override_reason = reason
     locked.overridden_by = by
     locked.overridden_at = timezone.now()
@@ -428,7 +440,7 @@ def attachment_add(*, by, nomination: Nomination, upload, description: str = "")
     if not size:
         raise ServiceError("Tệp rỗng.")
     if size > limit:
-        raise ServiceError(f"Tệp quá lớn: tối đa {limit / 1024 / 1024:.0f} MB.".replace(".", ","))
+        raise ServiceError(f"Tệp quá lớn ({size_label(size)}): tối đa {size_label(limit)}.")
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
