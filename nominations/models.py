@@ -185,6 +185,15 @@ class Nomination(Versioned, TimeStampedModel):
     def is_overridden(self) -> bool:
         return self.overridden_by_id is not None
 
+    @property
+    def is_revoked(self) -> bool:
+        """The award granted was revoked (thu hồi): its record's revocation, or, for a nomination of a lower
+        level marked by the decision above it, the decision's. Load `award_record` / `decision` with the
+        rows (`nominations.decisions.attach_outcomes`) to keep lists at constant queries."""
+        if self.award_record_id is not None:
+            return self.award_record.revocation_id is not None
+        return self.decision_id is not None and self.decision.revocation_id is not None
+
 
 def _notice_token() -> str:
     return uuid.uuid4().hex

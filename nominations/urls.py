@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_report
+from . import views, views_report, views_rollup
 
 app_name = "nominations"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/chuyen/", views.dossier_transition, name="dossier_transition"),
     path("<int:pk>/de-nghi/them/", views.nomination_add, name="nomination_add"),
     path("<int:pk>/de-nghi/tu-dang-ky/", views.nominations_from_registration, name="nominations_from_registration"),
+    path("<int:pk>/tong-hop/", views_rollup.dossier_rollup, name="dossier_rollup"),
+    path("de-nghi/<int:pk>/qua-trinh/", views_rollup.nomination_path, name="nomination_path"),
     path("de-nghi/<int:pk>/sua/", views.nomination_edit, name="nomination_edit"),
     path("de-nghi/<int:pk>/chuyen/", views.nomination_transition, name="nomination_transition"),
     path("de-nghi/<int:pk>/y-kien/", views.nomination_override, name="nomination_override"),

@@ -15,7 +15,7 @@ from core.views import paginate
 from units.rules import Cap, can
 from units.view_rules import DOSSIER_ACT, DOSSIER_APPRAISE, DOSSIER_FILE, DOSSIER_READ, LIST_IN_SCOPE
 
-from . import checks, selectors, services
+from . import checks, rollup, selectors, services
 from .enums import DossierStatus, NominationStatus, RoundKind
 from .forms import (
     AttachmentForm,
@@ -146,6 +146,9 @@ def dossier_detail(request, pk):
             "history": workflow.history(dossier),
             "may_file": may_file and dossier.is_editable,
             "from_registration": may_file and dossier.is_editable and dossier.campaign_id is not None,
+            "may_roll_up": rollup.may_roll_up(request.user, dossier)
+            and dossier.status in rollup.ROLLUP_DOSSIER_STATES
+            and any(n.status in rollup.ROLLUP_SOURCES for n in nominations),
         },
     )
 

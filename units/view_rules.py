@@ -177,7 +177,15 @@ DOSSIER_APPRAISE = _rule(
     "DOSSIER_APPRAISE",
     (Cap.READ, Cap.APPRAISE),
     "the dossier's receiving unit",
-    "dossier visible (404), then APPRAISE on the receiving unit (403): a reviewer's override of a verdict",
+    "dossier visible (404), then APPRAISE on the receiving unit (403): a reviewer's override of a verdict, "
+    "the roll-up of accepted nominations to the next level",
+)
+NOMINATION_PATH = _rule(
+    "NOMINATION_PATH",
+    (Cap.READ, Cap.APPRAISE),
+    "the dossiers of every nomination of the roll-up chain (source links both ways)",
+    "DOSSIER_READ on any nomination of the chain (404 otherwise); levels below the lowest readable one are "
+    "left out, higher levels not readable show units, statuses and decision only (no names, no comments)",
 )
 
 ALL_VIEW_RULES: dict[str, ViewRule] = {

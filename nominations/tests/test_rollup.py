@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from awards.enums import AuthorityKind as K
 from awards.models import Initiative
@@ -268,3 +269,123 @@ def test_deleting_the_copy_keeps_the_schools_file(school_dossier, more, media, d
 
     assert (len(callbacks), evidence.file.storage.exists(evidence.file.name)) == (0, True)
     assert list(Attachment.objects.values_list("pk", flat=True)) == [evidence.pk]
+
+
+# --- the pages ------------------------------------------------------------------------------------
+
+
+def _page(client, user, name, pk, data=None):
+    client.force_login(user)
+    url = reverse(f"nominations:{name}", args=[pk])
+    return client.post(url, data) if data is not None else client.get(url)
+
+
+def test_dossier_page_offers_the_rollup_only_to_the_receiving_level(client, school_dossier, more):
+    lower, _ = school_dossier
+
+    shown = {
+        p: 'id="rollup-button"' in _page(client, more[p], "dossier_detail", lower.pk).content.decode()
+        for p in (
+            "reviewer_a",
+            "secretary_a1",
+            "head_a1",
+            "reviewer_dept",
+        )
+    }
+
+    assert shown == {"reviewer_a": True, "secretary_a1": False, "head_a1": False, "reviewer_dept": False}
+
+
+def test_rollup_page_shows_where_each_nomination_goes_before_confirming(client, school_dossier, more):
+    lower, noms = school_dossier
+
+    page = _page(client, more["reviewer_a"], "dossier_rollup", lower.pk).content.decode()
+
+    assert "Trình UBND huyện A" in page and "Trình Sở GD&amp;ĐT Thử" in page
+    assert "Phòng GD&amp;ĐT A trình qua Sở GD&amp;ĐT Thử đến UBND tỉnh Thử quyết định" in page
+    assert Nomination.objects.filter(status=N.FORWARDED).count() == 0  # nothing happens on GET
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("secretary_a1", 403), ("head_a1", 403), ("secretary_office_a", 404), ("reviewer_b", 404), ("outsider", 404)],
+)
+def test_rollup_page_refused_outside_the_receiving_level(client, school_dossier, more, persona, status):
+    lower, noms = school_dossier
+
+    got = (
+        _page(client, more[persona], "dossier_rollup", lower.pk).status_code,
+        _page(client, more[persona], "dossier_rollup", lower.pk, {"de_nghi": [noms["LDTT"].pk]}).status_code,
+    )
+
+    assert got == (status, status)
+    assert Nomination.objects.filter(status=N.FORWARDED).count() == 0
+
+
+def test_rollup_confirm_twice_makes_one_set_of_dossiers(client, school_dossier, more):
+    lower, noms = school_dossier
+    ticked = {"de_nghi": [n.pk for n in noms.values()]}
+
+    first = _page(client, more["reviewer_a"], "dossier_rollup", lower.pk, ticked)
+    second = _page(client, more["reviewer_a"], "dossier_rollup", lower.pk, ticked)
+
+    assert (first.status_code, first.url, second.status_code) == (302, lower.get_absolute_url(), 302)
+    assert (Dossier.objects.filter(unit=lower.receiving_unit).count(), Nomination.objects.count()) == (2, 6)
+
+
+@pytest.fixture
+def returned_above(school_dossier, more, routes):
+    """Rolled up; the UBND huyện's reviewer returned the CSTĐCS at its level with a comment."""
+    lower, noms = school_dossier
+    made = rollup.rollup_forward(by=more["reviewer_a"], dossier=lower)
+    district_draft = next(d for d in made if d.receiving_unit == routes["district"])
+    Dossier.objects.filter(pk=district_draft.pk).update(status=D.UNDER_APPRAISAL)
+    upper = Nomination.objects.get(source=noms["CSTDCS"])
+    services.nomination_transition(
+        by=more["reviewer_district"],
+        nomination=upper,
+        action="return",
+        version=None,
+        comment="Bổ sung bản sao quyết định công nhận sáng kiến",
+    )
+    return noms["CSTDCS"], upper
+
+
+def test_path_page_school_sees_higher_status_but_not_its_comments(client, returned_above, more):
+    school_nomination, upper = returned_above
+
+    page = _page(client, more["secretary_a1"], "nomination_path", school_nomination.pk).content.decode()
+
+    assert page.count('class="card mb-2"') == 2
+    assert "Trả lại để bổ sung" in page and "Ý kiến xử lý nội bộ của cấp này không hiển thị" in page
+    assert "Bổ sung bản sao quyết định" not in page and "huyen-cv" not in page
+    assert "chi – Trình cấp trên" in page  # the school's own level: who forwarded it
+
+
+def test_path_page_phong_sees_both_levels_with_comments(client, returned_above, more):
+    school_nomination, upper = returned_above
+
+    page = _page(client, more["reviewer_a"], "nomination_path", upper.pk).content.decode()
+
+    assert page.count('class="card mb-2"') == 2
+    assert "huyen-cv – Trả lại để bổ sung → Trả lại để bổ sung: Bổ sung bản sao quyết định công nhận sáng kiến" in page
+
+
+def test_path_page_district_sees_only_its_level(client, returned_above, more):
+    school_nomination, upper = returned_above
+
+    response = _page(client, more["reviewer_district"], "nomination_path", school_nomination.pk)
+    page = response.content.decode()
+
+    assert (response.status_code, page.count('class="card mb-2"')) == (200, 1)
+    assert school_nomination.dossier.get_absolute_url() not in page
+    assert "Bổ sung bản sao quyết định công nhận sáng kiến" in page
+
+
+@pytest.mark.parametrize("persona", ["reviewer_b", "secretary_a2", "outsider"])
+def test_path_page_not_found_outside_the_chain(client, returned_above, more, persona):
+    school_nomination, upper = returned_above
+
+    got = [_page(client, more[persona], "nomination_path", n.pk).status_code for n in (school_nomination, upper)]
+
+    assert got == [404, 404]
