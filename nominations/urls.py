@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_report, views_rollup
+from . import views, views_decisions, views_report, views_rollup
 
 app_name = "nominations"
 
@@ -19,6 +19,12 @@ urlpatterns = [
     path("de-nghi/<int:pk>/y-kien/", views.nomination_override, name="nomination_override"),
     path("de-nghi/<int:pk>/minh-chung/", views.attachment_upload, name="attachment_upload"),
     path("minh-chung/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("quyet-dinh/", views_decisions.decision_list, name="decision_list"),
+    path("<int:pk>/quyet-dinh/them/", views_decisions.decision_create, name="decision_create"),
+    path("quyet-dinh/<int:pk>/", views_decisions.decision_detail, name="decision_detail"),
+    path("quyet-dinh/<int:pk>/thu-hoi/", views_decisions.decision_revoke, name="decision_revoke"),
+    path("quyet-dinh/<int:pk>/excel/", views_decisions.decision_export, {"fmt": "xlsx"}, name="decision_xlsx"),
+    path("quyet-dinh/<int:pk>/json/", views_decisions.decision_export, {"fmt": "json"}, name="decision_json"),
     path("de-nghi/<int:pk>/bao-cao/", views_report.report_detail, name="report_detail"),
     path("de-nghi/<int:pk>/bao-cao/sua/", views_report.report_edit, name="report_edit"),
     path("de-nghi/<int:pk>/bao-cao/lam-moi/", views_report.report_refresh, name="report_refresh"),

@@ -15,7 +15,7 @@ from core.views import paginate
 from units.rules import Cap, can
 from units.view_rules import DOSSIER_ACT, DOSSIER_APPRAISE, DOSSIER_FILE, DOSSIER_READ, LIST_IN_SCOPE
 
-from . import checks, rollup, selectors, services
+from . import checks, decisions, rollup, selectors, services
 from .enums import DossierStatus, NominationStatus, RoundKind
 from .forms import (
     AttachmentForm,
@@ -98,6 +98,7 @@ def dossier_create(request):
 def dossier_detail(request, pk):
     dossier = selectors.dossier_get_visible(request.user, pk)
     nominations = selectors.dossier_nominations(dossier)
+    decisions.attach_outcomes(nominations)
     counts = {n.pk: len(n.attachments.all()) for n in nominations}
     may_file = can(request.user, Cap.FILE, dossier.unit)
     may_appraise = dossier.receiving_unit_id is not None and can(request.user, Cap.APPRAISE, dossier.receiving_unit)
@@ -146,6 +147,7 @@ def dossier_detail(request, pk):
             "history": workflow.history(dossier),
             "may_file": may_file and dossier.is_editable,
             "from_registration": may_file and dossier.is_editable and dossier.campaign_id is not None,
+            "may_decide": decisions.may_record_decision(request.user, dossier),
             "may_roll_up": rollup.may_roll_up(request.user, dossier)
             and dossier.status in rollup.ROLLUP_DOSSIER_STATES
             and any(n.status in rollup.ROLLUP_SOURCES for n in nominations),

@@ -187,6 +187,19 @@ NOMINATION_PATH = _rule(
     "DOSSIER_READ on any nomination of the chain (404 otherwise); levels below the lowest readable one are "
     "left out, higher levels not readable show units, statuses and decision only (no names, no comments)",
 )
+DECISION_READ = _rule(
+    "DECISION_READ",
+    (Cap.READ, Cap.APPRAISE),
+    "the decision's deciding unit, or the people and collectives it names",
+    "READ or APPRAISE on the deciding unit (the whole list), or READ on a person or collective it names "
+    "(those lines only); 404 otherwise. Its Excel and JSON exports alike",
+)
+DECISION_ACT = _rule(
+    "DECISION_ACT",
+    (Cap.READ, Cap.APPRAISE),
+    "the receiving unit of the dossier (record a decision) or the decision's deciding unit (revoke it)",
+    "dossier or decision visible (404), then APPRAISE on that unit (403): record or revoke a decision",
+)
 
 ALL_VIEW_RULES: dict[str, ViewRule] = {
     rule.name: rule for rule in [PUBLIC, *globals().values()] if isinstance(rule, ViewRule)
