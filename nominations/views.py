@@ -28,6 +28,14 @@ from .forms import (
 )
 
 
+def _posted(request, *, files=False):
+    """A form's data: bound on every POST, even an empty one (which then shows the required fields' errors),
+    unbound on GET. `request.POST or None` would show an empty POST the blank form with no message."""
+    if request.method != "POST":
+        return (None, None) if files else None
+    return (request.POST, request.FILES) if files else request.POST
+
+
 def _filters(request) -> dict:
     filters = {}
     status = request.GET.get("trang_thai", "")
@@ -73,7 +81,7 @@ def dossier_list(request):
 def dossier_create(request):
     if not services.may_open_dossier(request.user):
         raise PermissionDenied
-    form = DossierCreateForm(request.POST or None, user=request.user)
+    form = DossierCreateForm(_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -161,7 +169,7 @@ def dossier_edit(request, pk):
     if not can(request.user, Cap.FILE, dossier.unit):
         raise PermissionDenied
     initial = {name: getattr(dossier, name) for name in services.DOSSIER_FIELDS}
-    form = DossierEditForm(request.POST or None, initial={**initial, "version": dossier.version})
+    form = DossierEditForm(_posted(request), initial={**initial, "version": dossier.version})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version") or None
@@ -192,7 +200,7 @@ def nomination_add(request, pk):
     dossier = selectors.dossier_get_visible(request.user, pk)
     if not can(request.user, Cap.FILE, dossier.unit):
         raise PermissionDenied
-    form = NominationAddForm(request.POST or None, user=request.user, dossier=dossier, today=timezone.localdate())
+    form = NominationAddForm(_posted(request), user=request.user, dossier=dossier, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -236,7 +244,7 @@ def nomination_edit(request, pk):
     if not can(request.user, Cap.FILE, dossier.unit):
         raise PermissionDenied
     form = NominationEditForm(
-        request.POST or None, initial={"summary": nomination.summary, "version": nomination.version}
+        _posted(request), initial={"summary": nomination.summary, "version": nomination.version}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -274,7 +282,7 @@ def nomination_override(request, pk):
     if receiving is None or not can(request.user, Cap.APPRAISE, receiving):
         raise PermissionDenied
     form = OverrideForm(
-        request.POST or None,
+        _posted(request),
         initial={
             "criterion": nomination.override_criterion,
             "reason": nomination.override_reason,
@@ -304,7 +312,7 @@ def attachment_upload(request, pk):
     nomination = selectors.nomination_get_visible(request.user, pk)
     if not can(request.user, Cap.FILE, nomination.dossier.unit):
         raise PermissionDenied
-    form = AttachmentForm(request.POST or None, request.FILES or None)
+    form = AttachmentForm(*_posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         try:
             services.attachment_add(
