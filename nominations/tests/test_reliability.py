@@ -155,7 +155,7 @@ def _race(calls):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="true concurrency needs PostgreSQL row locks")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_reviewers_at_the_same_moment_on_postgresql_one_wins(appraising, personas, second_reviewer):
     _, nomination = appraising
     version = nomination.version
@@ -172,7 +172,7 @@ def test_two_reviewers_at_the_same_moment_on_postgresql_one_wins(appraising, per
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="true concurrency needs PostgreSQL row locks")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_double_click_at_the_same_moment_on_postgresql_sends_once(ready, personas):
     dossier, _ = ready
     version = dossier.version
