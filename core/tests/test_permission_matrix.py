@@ -111,6 +111,8 @@ TARGETS = {
     ("nominations:nomination_override", "pk"): "nomination",
     ("nominations:attachment_upload", "pk"): "nomination",
     ("nominations:attachment_download", "pk"): "attachment",
+    ("nominations:dossier_rollup", "pk"): "dossier",
+    ("nominations:nomination_path", "pk"): "nomination",
 }
 
 
