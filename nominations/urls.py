@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_decisions, views_report, views_rollup
+from . import views_notice
 
 app_name = "nominations"
 
@@ -30,4 +31,11 @@ urlpatterns = [
     path("de-nghi/<int:pk>/bao-cao/lam-moi/", views_report.report_refresh, name="report_refresh"),
     path("<int:pk>/nhap-excel/", views_report.import_upload, name="import_upload"),
     path("nhap-excel/mau/", views_report.import_template, name="import_template"),
+    path("cong-khai/", views_notice.notice_list, name="notice_list"),
+    path("cong-khai/don-vi/<int:unit_pk>/them/", views_notice.notice_create, name="notice_create"),
+    path("cong-khai/<int:pk>/", views_notice.notice_detail, name="notice_detail"),
+    path("cong-khai/<int:pk>/go-xuong/", views_notice.notice_withdraw, name="notice_withdraw"),
+    path("phan-anh/", views_notice.objection_list, name="objection_list"),
+    path("phan-anh/<int:pk>/xu-ly/", views_notice.objection_resolve, name="objection_resolve"),
+    path("cong-khai/xem/<str:token>/", views_notice.notice_public, name="notice_public"),
 ]

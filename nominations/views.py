@@ -16,6 +16,7 @@ from units.rules import Cap, can
 from units.view_rules import DOSSIER_ACT, DOSSIER_APPRAISE, DOSSIER_FILE, DOSSIER_READ, LIST_IN_SCOPE
 
 from . import checks, decisions, rollup, selectors, services
+from . import notice as notices
 from .enums import DossierStatus, NominationStatus, RoundKind
 from .forms import (
     AttachmentForm,
@@ -110,11 +111,13 @@ def dossier_detail(request, pk):
     counts = {n.pk: len(n.attachments.all()) for n in nominations}
     may_file = can(request.user, Cap.FILE, dossier.unit)
     may_appraise = dossier.receiving_unit_id is not None and can(request.user, Cap.APPRAISE, dossier.receiving_unit)
+    objections = notices.open_objections_by_nomination([n.pk for n in nominations])
     rows = []
     for n in nominations:
         rows.append(
             {
                 "n": n,
+                "open_objections": objections.get(n.pk, []),
                 "reasons": checks.reasons_summary(n.reasons),
                 "problems": checks.nomination_problems(
                     n, procedure=dossier.procedure, attachment_count=counts.get(n.pk, 0)
@@ -154,6 +157,8 @@ def dossier_detail(request, pk):
             "actions": workflow.available_actions(dossier, request.user),
             "history": workflow.history(dossier),
             "may_file": may_file and dossier.is_editable,
+            # The text of open objections (notice.py) for those who appraise this dossier or head its unit.
+            "show_objections": may_appraise or can(request.user, Cap.APPRAISE, dossier.unit),
             "from_registration": may_file and dossier.is_editable and dossier.campaign_id is not None,
             "may_decide": decisions.may_record_decision(request.user, dossier),
             "may_roll_up": rollup.may_roll_up(request.user, dossier)

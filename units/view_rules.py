@@ -201,6 +201,34 @@ DECISION_ACT = _rule(
     "dossier or decision visible (404), then APPRAISE on that unit (403): record or revoke a decision",
 )
 
+NOTICE_READ = _rule(
+    "NOTICE_READ",
+    (Cap.READ,),
+    "the notice's publishing unit",
+    "READ on the publishing unit (404): a public notice (công khai) and its objections; the senders' "
+    "name and contact only to those who may resolve",
+)
+NOTICE_PUBLISH = _rule(
+    "NOTICE_PUBLISH",
+    (Cap.READ, Cap.FILE, Cap.APPRAISE),
+    "the publishing unit (of the URL, or of the notice)",
+    "READ (404), then FILE (its own dossiers) or APPRAISE (the dossiers it received) on the unit (403): "
+    "publish or withdraw a public notice",
+)
+OBJECTION_RESOLVE = _rule(
+    "OBJECTION_RESOLVE",
+    (Cap.READ, Cap.APPRAISE),
+    "the publishing unit of the objection's notice",
+    "READ (404), then APPRAISE on the publishing unit (403): resolve or dismiss an objection",
+)
+NOTICE_PUBLIC = _rule(
+    "NOTICE_PUBLIC",
+    (),
+    "the notice of the token",
+    "no login: an open notice only (404 otherwise); of each nominee only the name, the unit and the "
+    "proposed award (ND 13/2023); an objection form",
+)
+
 ALL_VIEW_RULES: dict[str, ViewRule] = {
     rule.name: rule for rule in [PUBLIC, *globals().values()] if isinstance(rule, ViewRule)
 }
