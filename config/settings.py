@@ -170,6 +170,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 # Days before each campaign deadline on which reminders go out (the code defaults to 7,1).
 CAMPAIGN_REMINDER_DAYS = env.list("CAMPAIGN_REMINDER_DAYS", cast=int, default=[7, 1])
+# Days a receiving unit has to appraise a sent dossier when its campaign sets no deadline for it (the
+# reviewer inbox marks it overdue after). The law's time limit was not found (LAW.md (c), unverified):
+# 20 follows the 20 working days of the provincial commendation procedures, counted in calendar days so
+# the marker shows early rather than late.
+NOMINATION_APPRAISAL_DAYS = env.int("NOMINATION_APPRAISAL_DAYS", default=20)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

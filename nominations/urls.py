@@ -2,11 +2,14 @@ from django.urls import path
 
 from . import views, views_decisions, views_report, views_rollup
 from . import views_notice
+from . import views_inbox
 
 app_name = "nominations"
 
 urlpatterns = [
     path("", views.dossier_list, name="dossier_list"),
+    path("gui-den/", views_inbox.inbox_view, name="inbox"),
+    path("<int:pk>/tham-dinh-hang-loat/", views_inbox.dossier_bulk_review, name="dossier_bulk_review"),
     path("them/", views.dossier_create, name="dossier_create"),
     path("<int:pk>/", views.dossier_detail, name="dossier_detail"),
     path("<int:pk>/sua/", views.dossier_edit, name="dossier_edit"),

@@ -57,6 +57,10 @@ def _filters(request) -> dict:
 @view_rule(LIST_IN_SCOPE)
 def dossier_list(request):
     """Two tabs: the dossiers of the units the user files or signs for, and the inbox of those it appraises for."""
+    if request.GET.get("tab") == "den":  # the old address of the inbox tab: the reviewer inbox answers it
+        from .views_inbox import inbox_view
+
+        return inbox_view(request)
     tab = "den" if request.GET.get("tab") == "den" else "cua-toi"
     filters = _filters(request)
     if tab == "den":
@@ -160,6 +164,7 @@ def dossier_detail(request, pk):
             # The text of open objections (notice.py) for those who appraise this dossier or head its unit.
             "show_objections": may_appraise or can(request.user, Cap.APPRAISE, dossier.unit),
             "from_registration": may_file and dossier.is_editable and dossier.campaign_id is not None,
+            "may_bulk": may_appraise and dossier.status == DossierStatus.UNDER_APPRAISAL and bool(nominations),
             "may_decide": decisions.may_record_decision(request.user, dossier),
             "may_roll_up": rollup.may_roll_up(request.user, dossier)
             and dossier.status in rollup.ROLLUP_DOSSIER_STATES

@@ -396,6 +396,8 @@ def notify_unit_returned(ctx: Context) -> None:
 def notify_nomination_returned(ctx: Context) -> None:
     n = ctx.obj
     d = n.dossier
+    if ctx.params.get("bulk"):
+        return  # a staged list (nominations/bulk.py) notifies the unit once for all its rows
     notify(
         users=_users(d.unit_id, {Role.HEAD, Role.SECRETARY}),
         message=f"Cấp trên trả lại đề nghị «{n.award_type.name}» của {n.candidate_name} để bổ sung: {ctx.comment}",

@@ -111,6 +111,7 @@ TARGETS = {
     ("nominations:nomination_override", "pk"): "nomination",
     ("nominations:attachment_upload", "pk"): "nomination",
     ("nominations:attachment_download", "pk"): "attachment",
+    ("nominations:dossier_bulk_review", "pk"): "dossier",
     ("nominations:notice_create", "unit_pk"): "school",
     ("nominations:notice_detail", "pk"): "notice",
     ("nominations:notice_withdraw", "pk"): "notice",

@@ -1,0 +1,284 @@
+"""The reviewer inbox (hồ sơ, đề nghị gửi đến): every dossier and nomination addressed to a unit the user
+appraises for, or to a unit below it, with filters, counts per status, due dates and sorting.
+
+A Sở reviewer sees what reached its Phòng too (read-only there: acting stays with the receiving unit's
+reviewers and head, `workflows.may_appraise`). The subtree is one indexed `path` prefix per unit the
+user appraises for (`Unit.path`), intersected with the dossier visibility rule of `selectors`.
+
+Due date of the appraisal (shown for a dossier sent and not yet appraised): the receiving unit's own
+"Gửi hồ sơ đề nghị khen thưởng" deadline in the dossier's campaign (it must have appraised before it
+sends upward; a deadline for that unit wins over one for its kind), else the day it was sent plus
+`settings.NOMINATION_APPRAISAL_DAYS`. Computed in SQL, so filters and sorting on it cost no query per row.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from awards.models import AwardType
+from campaigns.enums import DeadlineAction
+from campaigns.models import Campaign, Deadline
+from units.models import Unit
+from units.rules import ROLE_CAPABILITIES, Cap, is_superuser, roles_of
+
+from .enums import RECEIVED_STATES, DossierStatus, NominationStatus, RoundKind
+from .models import Dossier, Nomination
+from .selectors import _visible_q
+
+# Sent and not yet appraised: the receiving unit owes an appraisal (overdue markers apply only to these).
+PENDING_STATES = (DossierStatus.SENT, DossierStatus.UNDER_APPRAISAL)
+# "Sắp đến hạn": the due date falls within this many days from today.
+DUE_SOON_DAYS = 7
+DEFAULT_APPRAISAL_DAYS = 20
+
+OVERDUE, DUE_SOON = "qua-han", "sap-den-han"
+DEADLINE_CHOICES = [(OVERDUE, "Quá hạn thẩm định"), (DUE_SOON, f"Đến hạn trong {DUE_SOON_DAYS} ngày")]
+
+# Sort keys of the query string ("o", "-" for descending) → ORDER BY columns.
+DOSSIER_SORTS = {
+    "don_vi": ("unit__name",),
+    "gui": ("sent_at",),
+    "han": ("due_date",),
+    "trang_thai": ("status",),
+    "so_de_nghi": ("nomination_count",),
+}
+NOMINATION_SORTS = {
+    "ten": ("candidate_sort",),
+    "danh_hieu": ("award_type__rank", "award_type__name"),
+    "don_vi": ("dossier__unit__name",),
+    "trang_thai": ("status",),
+    "han": ("due_date",),
+    "gui": ("dossier__sent_at",),
+}
+DEFAULT_SORT = "-gui"
+
+
+def appraisal_days() -> int:
+    return int(getattr(settings, "NOMINATION_APPRAISAL_DAYS", DEFAULT_APPRAISAL_DAYS))
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """What the reviewer asked for, already validated (bad values are dropped, never an error)."""
+
+    status: str = ""  # dossier status
+    nomination_status: str = ""
+    unit_name: str = ""  # text searched in the proposing unit's name
+    campaign: int | None = None
+    award: str = ""  # award code: every catalog row of that code
+    round_kind: str = ""
+    school_year: int | None = None
+    deadline: str = ""  # OVERDUE or DUE_SOON
+    sort: str = DEFAULT_SORT
+
+
+def filters_from(params, *, sorts: dict) -> InboxFilters:
+    """Read the query string (`trang_thai`, `trang_thai_de_nghi`, `don_vi`, `phong_trao`, `danh_hieu`,
+    `dot`, `nam_hoc`, `han`, `o`), keeping only valid values."""
+    status = params.get("trang_thai", "")
+    nomination_status = params.get("trang_thai_de_nghi", "")
+    campaign = params.get("phong_trao", "")
+    year = params.get("nam_hoc", "")
+    round_kind = params.get("dot", "")
+    deadline = params.get("han", "")
+    sort = params.get("o", "")
+    return InboxFilters(
+        status=status if status in RECEIVED_STATES else "",
+        nomination_status=nomination_status if nomination_status in NominationStatus.values else "",
+        unit_name=params.get("don_vi", "").strip()[:100],
+        campaign=int(campaign) if campaign.isdigit() and len(campaign) < 10 else None,
+        award=params.get("danh_hieu", "").strip()[:32],
+        round_kind=round_kind if round_kind in RoundKind.values else "",
+        school_year=int(year) if year.isdigit() and len(year) == 4 else None,
+        deadline=deadline if deadline in (OVERDUE, DUE_SOON) else "",
+        sort=sort if sort.lstrip("-") in sorts else DEFAULT_SORT,
+    )
+
+
+# --- scope ------------------------------------------------------------------------------------------
+
+
+def appraising_units(user) -> list[Unit]:
+    """The units the user appraises for (a role granting APPRAISE on them: head, reviewer)."""
+    return [r.unit for r in roles_of(user) if Cap.APPRAISE in ROLE_CAPABILITIES.get(r.role, {})]
+
+
+def has_inbox(user) -> bool:
+    return is_superuser(user) or bool(appraising_units(user))
+
+
+def addressed_q(user, prefix: str = "") -> Q:
+    """Dossiers whose receiving unit is a unit the user appraises for or a unit below it (path prefix)."""
+    if is_superuser(user):
+        return Q(**{f"{prefix}receiving_unit__isnull": False})
+    query = Q(**{f"{prefix}pk__in": []})
+    for unit in appraising_units(user):
+        query |= Q(**{f"{prefix}receiving_unit__path__startswith": unit.path})
+    return query
+
+
+def _due_date(prefix: str = ""):
+    """The appraisal's due date as an SQL expression (see the module's docstring)."""
+    deadline = (
+        Deadline.objects.filter(campaign=OuterRef(f"{prefix}campaign"), action=DeadlineAction.NOMINATE)
+        .filter(
+            Q(unit=OuterRef(f"{prefix}receiving_unit"))
+            | Q(unit__isnull=True, unit_kind=OuterRef(f"{prefix}receiving_unit__kind"))
+        )
+        .order_by(F("unit").asc(nulls_last=True), "due_date")
+        .values("due_date")[:1]
+    )
+    by_days = ExpressionWrapper(
+        F(f"{prefix}sent_at") + datetime.timedelta(days=appraisal_days()), output_field=DateTimeField()
+    )
+    return Coalesce(Subquery(deadline, output_field=DateField()), TruncDate(by_days), output_field=DateField())
+
+
+def _deadline_q(kind: str, today: datetime.date, prefix: str = "") -> Q:
+    pending = Q(**{f"{prefix}status__in": PENDING_STATES})
+    if kind == OVERDUE:
+        return pending & Q(due_date__lt=today)
+    return pending & Q(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+
+
+def _order(sort: str, sorts: dict) -> list:
+    descending = sort.startswith("-")
+    columns = sorts[sort.lstrip("-")]
+    return [F(c).desc(nulls_last=True) if descending else F(c).asc(nulls_last=True) for c in columns] + ["-id"]
+
+
+def _dossier_q(filters: InboxFilters, prefix: str = "") -> Q:
+    """The filters that concern the dossier (both tabs), on `prefix` (\"dossier__\" from a nomination)."""
+    query = Q()
+    if filters.unit_name:
+        query &= Q(**{f"{prefix}unit__name__icontains": filters.unit_name})
+    if filters.campaign:
+        query &= Q(**{f"{prefix}campaign_id": filters.campaign})
+    if filters.round_kind:
+        query &= Q(**{f"{prefix}round_kind": filters.round_kind})
+    if filters.school_year:
+        query &= Q(**{f"{prefix}school_year": filters.school_year})
+    return query
+
+
+# --- the two tabs -------------------------------------------------------------------------------------
+
+
+def _dossiers_base(user, filters: InboxFilters, today: datetime.date) -> QuerySet[Dossier]:
+    """Addressed, visible, received dossiers with every filter but the status (the tabs count by status)."""
+    rows = (
+        Dossier.objects.filter(_visible_q(user))
+        .filter(addressed_q(user), status__in=RECEIVED_STATES)
+        .filter(_dossier_q(filters))
+        .annotate(due_date=_due_date())
+    )
+    if filters.award:
+        rows = rows.filter(pk__in=Nomination.objects.filter(award_type__code=filters.award).values("dossier_id"))
+    if filters.deadline:
+        rows = rows.filter(_deadline_q(filters.deadline, today))
+    return rows
+
+
+def inbox_dossiers(user, filters: InboxFilters, *, today: datetime.date | None = None) -> QuerySet[Dossier]:
+    """The dossier tab: rows with their units, campaign, number of nominations and `due_date`."""
+    if not user.is_authenticated:
+        return Dossier.objects.none()
+    today = today or timezone.localdate()
+    rows = _dossiers_base(user, filters, today)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    return (
+        rows.select_related("unit", "receiving_unit", "campaign")
+        .annotate(nomination_count=Count("nominations"))
+        .order_by(*_order(filters.sort, DOSSIER_SORTS))
+    )
+
+
+def dossier_status_counts(user, filters: InboxFilters, *, today: datetime.date | None = None) -> dict[str, int]:
+    """{status: number of dossiers} under the same filters (one query)."""
+    if not user.is_authenticated:
+        return {}
+    rows = _dossiers_base(user, filters, today or timezone.localdate())
+    return dict(rows.order_by().values_list("status").annotate(n=Count("pk")))
+
+
+def _nominations_base(user, filters: InboxFilters, today: datetime.date) -> QuerySet[Nomination]:
+    dossiers = Dossier.objects.filter(_visible_q(user)).filter(addressed_q(user), status__in=RECEIVED_STATES)
+    rows = (
+        Nomination.objects.filter(dossier__in=dossiers)
+        .filter(_dossier_q(filters, "dossier__"))
+        .annotate(due_date=_due_date("dossier__"))
+    )
+    if filters.status:
+        rows = rows.filter(dossier__status=filters.status)
+    if filters.award:
+        rows = rows.filter(award_type__code=filters.award)
+    if filters.deadline:
+        rows = rows.filter(_deadline_q(filters.deadline, today, "dossier__"))
+    return rows
+
+
+def inbox_nominations(user, filters: InboxFilters, *, today: datetime.date | None = None) -> QuerySet[Nomination]:
+    """The nomination tab: rows with their candidate, award, dossier (units, campaign) and `due_date`."""
+    if not user.is_authenticated:
+        return Nomination.objects.none()
+    rows = _nominations_base(user, filters, today or timezone.localdate())
+    if filters.nomination_status:
+        rows = rows.filter(status=filters.nomination_status)
+    return (
+        rows.select_related(
+            "person__unit", "unit", "award_type", "dossier__unit", "dossier__receiving_unit", "dossier__campaign"
+        )
+        .annotate(candidate_sort=Coalesce("person__full_name", "unit__name"))
+        .order_by(*_order(filters.sort, NOMINATION_SORTS))
+    )
+
+
+def nomination_status_counts(user, filters: InboxFilters, *, today: datetime.date | None = None) -> dict[str, int]:
+    if not user.is_authenticated:
+        return {}
+    rows = _nominations_base(user, filters, today or timezone.localdate())
+    return dict(rows.order_by().values_list("status").annotate(n=Count("pk")))
+
+
+def campaign_choices(user) -> list[tuple[int, str]]:
+    """The campaigns of the dossiers addressed to the user (one query)."""
+    dossiers = Dossier.objects.filter(_visible_q(user)).filter(addressed_q(user), status__in=RECEIVED_STATES)
+    return list(
+        Campaign.objects.filter(pk__in=dossiers.filter(campaign__isnull=False).values("campaign_id"))
+        .order_by("-school_year", "name")
+        .values_list("pk", "name")
+    )
+
+
+def award_choices() -> list[tuple[str, str]]:
+    """Every award code of the catalog once (its latest name), by rank (one query)."""
+    seen = {}
+    for code, name in AwardType.objects.order_by("rank", "code", "-pk").values_list("code", "name"):
+        seen.setdefault(code, name)
+    return list(seen.items())
+
+
+def mark_due(rows, today: datetime.date) -> None:
+    """Set `is_pending`, `is_overdue`, `is_due_soon` on each row of a page (dossiers or nominations), no query."""
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    for row in rows:
+        dossier = row if isinstance(row, Dossier) else row.dossier
+        pending = dossier.status in PENDING_STATES and row.due_date is not None
+        row.is_pending = pending
+        row.is_overdue = pending and row.due_date < today
+        row.is_due_soon = pending and today <= row.due_date <= soon

@@ -1,0 +1,144 @@
+"""The reviewer inbox (two tabs: dossiers, nominations) and the staged bulk review of a dossier's nominations."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from core.exceptions import ServiceError
+from core.rules import view_rule
+from core.views import paginate
+from units.view_rules import DOSSIER_APPRAISE, LIST_IN_SCOPE
+
+from . import bulk, inbox, selectors
+from .enums import RECEIVED_STATES, DossierStatus, NominationStatus, RoundKind
+from .workflows import NOMINATION_WORKFLOW, may_appraise
+
+NOMINATIONS_TAB, DOSSIERS_TAB = "de-nghi", "ho-so"
+
+
+@view_rule(LIST_IN_SCOPE)
+def inbox_view(request):
+    """Dossiers (or nominations) addressed to the units the user appraises for and the units below them."""
+    today = timezone.localdate()
+    tab = NOMINATIONS_TAB if request.GET.get("tab") == NOMINATIONS_TAB else DOSSIERS_TAB
+    sorts = inbox.NOMINATION_SORTS if tab == NOMINATIONS_TAB else inbox.DOSSIER_SORTS
+    filters = inbox.filters_from(request.GET, sorts=sorts)
+    user = request.user
+    if tab == NOMINATIONS_TAB:
+        rows = inbox.inbox_nominations(user, filters, today=today)
+        counts = inbox.nomination_status_counts(user, filters, today=today)
+        status_tabs = [(value, label, counts.get(value, 0)) for value, label in NominationStatus.choices]
+        status_param, current_status = "trang_thai_de_nghi", filters.nomination_status
+    else:
+        rows = inbox.inbox_dossiers(user, filters, today=today)
+        counts = inbox.dossier_status_counts(user, filters, today=today)
+        status_tabs = [(value, label, counts.get(value, 0)) for value, label in DossierStatus.choices]
+        status_tabs = [t for t in status_tabs if t[0] in RECEIVED_STATES]
+        status_param, current_status = "trang_thai", filters.status
+    page = paginate(request, rows)
+    inbox.mark_due(page, today)
+    for row in page:
+        dossier = row.dossier if tab == NOMINATIONS_TAB else row
+        # Read-only where the user only sees from above (a Sở looking at what reached its Phòng).
+        row.may_act = may_appraise(user, dossier)
+    return render(
+        request,
+        "nominations/inbox.html",
+        {
+            "page": page,
+            "tab": tab,
+            "filters": filters,
+            "status_tabs": status_tabs,
+            "status_param": status_param,
+            "current_status": current_status,
+            "total": sum(counts.values()),
+            "statuses": [(v, label) for v, label in DossierStatus.choices if v in RECEIVED_STATES],
+            "rounds": RoundKind.choices,
+            "campaigns": inbox.campaign_choices(user),
+            "awards": inbox.award_choices(),
+            "deadlines": inbox.DEADLINE_CHOICES,
+            "appraisal_days": inbox.appraisal_days(),
+            "has_inbox": inbox.has_inbox(user),
+        },
+    )
+
+
+def _staged(request, nominations) -> list[bulk.StagedDecision]:
+    """The rows of the POSTed form that carry an action (others are left as they are)."""
+    items = []
+    for n in nominations:
+        action = request.POST.get(f"action-{n.pk}", "")
+        if not action:
+            continue
+        version = request.POST.get(f"version-{n.pk}", "")
+        items.append(
+            bulk.StagedDecision(
+                nomination_id=n.pk,
+                action=action,
+                comment=request.POST.get(f"comment-{n.pk}", "").strip()[:1000],
+                version=int(version) if version.isdigit() else None,
+            )
+        )
+    return items
+
+
+@view_rule(DOSSIER_APPRAISE)
+def dossier_bulk_review(request, pk):
+    """Stage an action per nomination, review the staged list, apply it all at once (one POST)."""
+    dossier = selectors.dossier_get_visible(request.user, pk)
+    if not may_appraise(request.user, dossier):
+        raise PermissionDenied
+    nominations = selectors.dossier_nominations(dossier)
+    step = request.POST.get("buoc", "") if request.method == "POST" else ""
+    items = _staged(request, nominations) if request.method == "POST" else []
+    errors: dict = {}
+    reviewing = False
+    if step in ("xem-lai", "ap-dung"):
+        errors = bulk.nominations_bulk_check(dossier=dossier, nominations=nominations, items=items)
+        reviewing = not errors and step == "xem-lai"
+    if step == "ap-dung" and not errors:
+        try:
+            result = bulk.nominations_bulk_transition(dossier=dossier, by=request.user, items=items)
+        except bulk.BulkRefused as exc:
+            errors = exc.errors
+            messages.error(request, str(exc))
+        except ServiceError as exc:
+            errors = {"": str(exc)}
+        else:
+            if result.applied:
+                messages.success(request, f"Đã áp dụng thao tác cho {len(result.applied)} đề nghị.")
+            else:
+                messages.info(request, "Các thao tác này đã được áp dụng trước đó; không có gì thay đổi.")
+            return redirect(dossier)
+    staged = {item.nomination_id: item for item in items}
+    rows = []
+    for n in nominations:
+        item = staged.get(n.pk)
+        offered = [
+            (action, bulk.bulk_action_label(action))
+            for action in bulk.BULK_ACTIONS
+            if n.status in NOMINATION_WORKFLOW.get(action).sources
+        ]
+        rows.append(
+            {
+                "n": n,
+                "offered": offered,
+                "action": item.action if item else "",
+                "action_label": bulk.bulk_action_label(item.action) if item else "",
+                "comment": item.comment if item else "",
+                "version": item.version if item and item.version is not None else n.version,
+                "error": errors.get(n.pk, ""),
+            }
+        )
+    return render(
+        request,
+        "nominations/inbox_bulk.html",
+        {
+            "dossier": dossier,
+            "rows": [r for r in rows if r["action"]] if reviewing else rows,
+            "reviewing": reviewing,
+            "general_error": errors.get("", ""),
+            "open": dossier.status == DossierStatus.UNDER_APPRAISAL,
+        },
+    )
