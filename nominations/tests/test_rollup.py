@@ -1,10 +1,12 @@
 """Roll-up (tổng hợp trình cấp trên): routing per award, the links both ways, repeats, refusals, the path page."""
 
 import datetime
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from awards.enums import AuthorityKind as K
@@ -195,6 +197,33 @@ def test_rollup_refuses_a_dossier_not_under_appraisal(school_dossier, more):
 
     with pytest.raises(ServiceError, match="chỉ tổng hợp trình cấp trên khi hồ sơ đang thẩm định"):
         rollup.rollup_forward(by=more["reviewer_a"], dossier=lower)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="true concurrency needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_rolling_up_at_once_make_one_set(routes, dossier, teacher, personas):
+    lower, _ = received(dossier, teacher, personas["secretary_a1"])
+    actors = [personas["reviewer_a"], make_user("chi-hai", routes["office_a"], Role.REVIEWER)]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def act(user):
+        try:
+            barrier.wait()
+            outcomes.append(sorted(d.pk for d in rollup.rollup_forward(by=user, dossier=lower)))
+        except Exception as exc:  # noqa: BLE001 (the assertion below shows what went wrong)
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=act, args=(user,)) for user in actors]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes[0] == outcomes[1] and len(outcomes[0]) == 2
+    assert (Dossier.objects.count(), Nomination.objects.filter(source__isnull=False).count()) == (3, 3)
 
 
 @pytest.mark.parametrize("persona", ["secretary_a1", "head_a1", "reviewer_b", "secretary_office_a", "outsider"])
