@@ -775,6 +775,119 @@ def test_a_body_over_the_upload_limit_is_a_vietnamese_400(client, malformed_worl
     )
 
 
+# Every URL of the app, whichever module serves it, gets garbage bodies from the people most likely to be
+# allowed there: no 500, and nothing changes. The kind of object each URL argument names is that of the
+# permission matrix (core/tests/test_permission_matrix.py TARGETS), so a new URL is covered once it is there.
+LONG = "x" * 5001  # over every text limit of the app, well under Django's upload limit
+GARBAGE = [
+    {},
+    {
+        "version": "abc",
+        "transition": "accept",
+        "comment": LONG,
+        "reason": LONG,
+        "criterion": LONG,
+        "content": LONG,
+        "resolution": LONG,
+        "summary": LONG,
+        "title": LONG,
+        "number": LONG,
+        "signer": LONG,
+        "issuer": LONG,
+        "date": "31/02/2026",
+        "starts_on": "hôm qua",
+        "ends_on": "x",
+        "days": "-5",
+        "status": "zzz",
+        "nomination": "abc",
+        "nominations": ["1", "x", "-3"],
+        "decisions": "abc",
+        "file": "khong-phai-tep",
+        "unit": "abc",
+        "award": "ZZZ",
+        "website": "",
+    },
+]
+FUZZ_PERSONAS = ("secretary_a1", "root")  # the school side, and someone every rule allows
+# Actions that take no input: an empty POST is their valid request (checked for no 500 only).
+NO_INPUT = {"nominations:notice_withdraw"}
+
+
+@pytest.fixture
+def fuzz_world(ready, personas, tree, media):
+    from django.contrib.auth import get_user_model
+
+    from nominations.models import Decision, Objection, PublicNotice
+
+    dossier, nomination = ready
+    attachment = services.attachment_add(
+        by=personas["secretary_a1"], nomination=nomination, upload=SimpleUploadedFile("a.pdf", pdf_bytes())
+    )
+    act(Dossier.objects.get(pk=dossier.pk), "send", personas["head_a1"])
+    act(Dossier.objects.get(pk=dossier.pk), "start_appraisal", personas["reviewer_a"])
+    decision = Decision.objects.create(
+        deciding_unit=tree["office_a"],
+        school_year=YEAR,
+        number="12/QĐ-PGDĐT",
+        date=datetime.date(2026, 6, 1),
+        signer="Trưởng phòng",
+        issuer="Phòng GD&ĐT A",
+    )
+    today = datetime.date.today()
+    notice = PublicNotice.objects.create(
+        unit=tree["office_a"],
+        title="Công khai danh sách đề nghị",
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=5),
+    )
+    notice.nominations.add(nomination)
+    objection = Objection.objects.create(notice=notice, nomination=nomination, content="Chưa đúng.")
+    root = get_user_model().objects.create_superuser("goc-fuzz", password="matkhau-thu-123")
+    ids = {
+        "dossier": dossier.pk,
+        "campaign_dossier": dossier.pk,
+        "decision_dossier": dossier.pk,
+        "nomination": nomination.pk,
+        "attachment": attachment.pk,
+        "school": tree["school_a1"].pk,
+        "decision": decision.pk,
+        "notice": notice.pk,
+        "notice_token": notice.token,
+        "objection": objection.pk,
+    }
+    return ids, {**personas, "root": root}
+
+
+def _fuzz_snapshot():
+    from awards.models import AwardRecord
+    from nominations.models import AchievementReport, Decision, Objection, PublicNotice
+
+    return {
+        **snapshot(),
+        **table_rows(Decision, AchievementReport, PublicNotice, Objection, AwardRecord),
+    }
+
+
+def test_garbage_posted_to_every_nominations_url_answers_no_500_and_changes_nothing(fuzz_world):
+    from core.tests.test_permission_matrix import TARGETS
+    from nominations.urls import urlpatterns
+
+    ids, people = fuzz_world
+    browsers = {persona: logged_in(None, people[persona]) for persona in FUZZ_PERSONAS}
+    outcomes = {}
+    for pattern in urlpatterns:
+        name = f"nominations:{pattern.name}"
+        kwargs = {arg: ids[TARGETS[(name, arg)]] for arg in pattern.pattern.converters}
+        url = reverse(name, kwargs=kwargs)
+        before = _fuzz_snapshot()
+        statuses = {browsers[p].post(url, body).status_code for p in FUZZ_PERSONAS for body in GARBAGE}
+        outcomes[name] = (
+            statuses <= {200, 302, 400, 403, 404, 405},
+            name in NO_INPUT or _fuzz_snapshot() == before,
+        )
+    assert {k: v for k, v in outcomes.items() if v != (True, True)} == {}
+
+
 def test_every_nominations_post_url_is_in_the_malformed_table():
     """A new POST URL of the app must be added to `_bodies` above (the GET-only ones are listed here)."""
     from nominations.urls import urlpatterns
