@@ -12,12 +12,14 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from awards.routing import route
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
 from campaigns.selectors import may_register
 from nominations import services
-from nominations.enums import RoundKind
-from nominations.models import Attachment, Dossier, Nomination
+from nominations.decisions import decision_record
+from nominations.enums import DossierStatus, NominationStatus, RoundKind
+from nominations.models import Attachment, Decision, Dossier, Nomination
 from units.models import Person
 
 
@@ -56,7 +58,47 @@ def nomination_targets(school, admin) -> dict[str, int]:
             by=None, unit=school, round_kind=RoundKind.CAMPAIGN, school_year=campaign.school_year, campaign=campaign
         )
         ids["campaign_dossier"] = campaign_dossier.pk
+    ids.update(decision_targets(school, admin))
     return ids
+
+
+DECISION_NUMBER = "01/QĐ-MATRAN"
+
+
+def decision_targets(school, admin) -> dict[str, int]:
+    """A decision of the unit that decides the school's LĐTT (its route on the decision day) granting the
+    LĐTT of another teacher, from an exemplary-round dossier under appraisal there (the dossier of the
+    "record a decision" page); recorded by the superuser through the service, reused when already there."""
+    day = datetime.date(2026, 6, 15)
+    decider = route(school, "LDTT", day).decider
+    if decider is None:
+        return {}
+    decision = Decision.objects.filter(deciding_unit=decider, number=DECISION_NUMBER).first()
+    if decision is None:
+        teacher = (
+            Person.objects.filter(unit__parent=school, position="Giáo viên", user=None)
+            .exclude(award_records__award_type__code="LDTT", award_records__school_year=2025)
+            .order_by("-pk")
+            .first()
+        )
+        dossier = services.dossier_create(by=None, unit=school, round_kind=RoundKind.EXEMPLARY, school_year=2025)
+        nomination = services.nomination_add(
+            by=None, dossier=dossier, award_code="LDTT", person=teacher, summary="Hoàn thành xuất sắc nhiệm vụ."
+        )
+        Dossier.objects.filter(pk=dossier.pk).update(status=DossierStatus.UNDER_APPRAISAL, receiving_unit=decider)
+        Nomination.objects.filter(pk=nomination.pk).update(status=NominationStatus.ACCEPTED)
+        decision = decision_record(
+            by=admin,
+            deciding_unit=decider,
+            number=DECISION_NUMBER,
+            date=day,
+            signer="Chủ tịch",
+            issuer=decider.name,
+            school_year=2025,
+            granted=[Nomination.objects.get(pk=nomination.pk)],
+        )
+    dossier_id = decision.nominations.values_list("dossier_id", flat=True).first()
+    return {"decision": decision.pk, "decision_dossier": dossier_id}
 
 
 def nomination_bodies(ids) -> dict[str, dict[str, str]]:

@@ -254,7 +254,9 @@ def test_decision_record_refuses_a_nomination_received_elsewhere_without_naming_
     """A nomination of a dossier Phòng B received is "not found" for Phòng A, by id alone."""
     elsewhere = services.dossier_create(by=None, unit=tree["school_b1"], round_kind="year_end", school_year=YEAR)
     stranger = _accepted(elsewhere, person_factory(tree["school_b1"], full_name="Võ Thị Người Lạ"))
-    Dossier.objects.filter(pk=elsewhere.pk).update(status=DossierStatus.UNDER_APPRAISAL, receiving_unit=tree["office_b"])
+    Dossier.objects.filter(pk=elsewhere.pk).update(
+        status=DossierStatus.UNDER_APPRAISAL, receiving_unit=tree["office_b"]
+    )
     before = snapshot()
 
     with pytest.raises(ServiceError) as exc:
@@ -420,15 +422,13 @@ def test_decision_list_query_count_is_constant(received, personas, tree, client,
 
 def test_exports_hold_the_metadata_and_the_list_without_formulas(received, personas, tree, client):
     first = received["first"]
-    first.person.position = "=HYPERLINK(\"http://x\")"
+    first.person.position = '=HYPERLINK("http://x")'
     first.person.save()
     decision = record(personas["reviewer_a"], tree["office_a"], [first], {received["second"]: "Chưa đủ"})
     client.force_login(personas["reviewer_a"])
 
     data = json.loads(client.get(reverse("nominations:decision_json", args=[decision.pk])).content)
-    workbook = load_workbook(
-        io.BytesIO(client.get(reverse("nominations:decision_xlsx", args=[decision.pk])).content)
-    )
+    workbook = load_workbook(io.BytesIO(client.get(reverse("nominations:decision_xlsx", args=[decision.pk])).content))
 
     assert data["quyet_dinh"] == {
         "so": NUMBER,
@@ -449,7 +449,7 @@ def test_exports_hold_the_metadata_and_the_list_without_formulas(received, perso
             "doi_tuong": "ca_nhan",
             "ngay_sinh": born.isoformat(),
             "gioi_tinh": "Nữ",
-            "chuc_vu": "=HYPERLINK(\"http://x\")",
+            "chuc_vu": '=HYPERLINK("http://x")',
             "don_vi": "Trường Tiểu học A1",
             "danh_hieu": "Lao động tiên tiến",
             "hinh_thuc": "",
