@@ -418,3 +418,23 @@ def test_path_page_not_found_outside_the_chain(client, returned_above, more, per
     got = [_page(client, more[persona], "nomination_path", n.pk).status_code for n in (school_nomination, upper)]
 
     assert got == [404, 404]
+
+
+def test_the_phong_head_sends_the_rollup_and_the_ubnd_huyen_is_told(school_dossier, more, routes):
+    lower, noms = school_dossier
+    made = rollup.rollup_forward(by=more["reviewer_a"], dossier=lower, nomination_ids=[noms["LDTT"].pk])
+    upper = made[0]
+    services.dossier_update(
+        by=more["head_office_a"],
+        dossier=upper,
+        version=None,
+        submission_number="7/TTr-PGDĐT",
+        submission_date=datetime.date(2026, 6, 1),
+        submission_signer="Trưởng phòng",
+    )
+    Notification.objects.all().delete()
+
+    sent = services.dossier_transition(by=more["head_office_a"], dossier=upper, action="send", version=None)
+
+    assert (sent.status, sent.receiving_unit) == (D.SENT, routes["district"])
+    assert list(Notification.objects.values_list("user__username", flat=True)) == ["huyen-cv"]
