@@ -36,7 +36,7 @@ from awards.models import (
     TaskEvaluation,
 )
 from campaigns.models import Campaign, Registration
-from nominations.models import Attachment, Dossier, Nomination
+from nominations.models import Attachment, Dossier, Nomination, Objection, PublicNotice
 from units.models import Person, Unit, UnitRole
 
 
@@ -192,6 +192,21 @@ AUDITED_MODELS: tuple[Audited, ...] = (
             nomination_id__in=Nomination.objects.filter(dossier__unit_id__in=u.values("pk")).values("pk")
         ),
         lambda r: r.original_name,
+    ),
+    Audited(
+        PublicNotice,
+        "Thông báo công khai",
+        lambda u, p, c: Q(unit_id__in=u.values("pk")),
+        lambda r: f"{r.title} – {_name(r.unit)}",
+        ("unit",),
+    ),
+    Audited(
+        Objection,
+        "Ý kiến phản ánh",
+        # Seen by the auditors of the publishing unit (the notice's); the sender's details are not in the label.
+        lambda u, p, c: Q(notice_id__in=PublicNotice.objects.filter(unit_id__in=u.values("pk")).values("pk")),
+        lambda r: f"{r.get_status_display()} – {_name(r.notice, 'title')}",
+        ("notice",),
     ),
 )
 

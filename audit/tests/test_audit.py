@@ -37,6 +37,8 @@ def test_audited_models_are_the_listed_ones_and_each_keeps_history():
         "nominations.Dossier",
         "nominations.Nomination",
         "nominations.Attachment",
+        "nominations.PublicNotice",
+        "nominations.Objection",
     }
     assert all(hasattr(entry.model, "history") for entry in AUDITED_MODELS)
 
