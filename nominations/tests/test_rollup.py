@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from awards.enums import AuthorityKind as K
@@ -438,3 +439,20 @@ def test_the_phong_head_sends_the_rollup_and_the_ubnd_huyen_is_told(school_dossi
 
     assert (sent.status, sent.receiving_unit) == (D.SENT, routes["district"])
     assert list(Notification.objects.values_list("user__username", flat=True)) == ["huyen-cv"]
+
+
+def test_rollup_page_queries_do_not_grow_with_the_nominations(client, school_dossier, more, routes, person_factory):
+    three, _ = school_dossier
+    one = services.dossier_create(
+        by=more["secretary_a2"], unit=routes["school_a2"], round_kind=three.round_kind, school_year=YEAR
+    )
+    one, _ = received(one, person_factory(routes["school_a2"]), more["secretary_a2"], codes=("LDTT",))
+    client.force_login(more["reviewer_a"])
+    counts = []
+    for dossier in (one, three):
+        client.get(reverse("nominations:dossier_rollup", args=[dossier.pk]))  # warm the session and caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("nominations:dossier_rollup", args=[dossier.pk]))
+        counts.append((response.status_code, len(queries)))
+
+    assert counts[0] == counts[1]
