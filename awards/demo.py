@@ -172,7 +172,8 @@ def seed_routes(*, units: dict) -> int:
     - the reformed district's UBND xã from 01/07/2025: the commune chairman decides; and, for the
       years before, the route its schools had through the abolished Phòng (the tree shows only today's
       parent, so the older route is declared on the unit that is their ancestor now);
-    - Bình Lâm and Đông Hải (still drawn with their Phòng) from 01/07/2025: to their UBND xã.
+    - Bình Lâm and Đông Hải (still drawn with their Phòng) from 01/07/2025: through their Phòng to their
+      UBND xã, and the provincial chairman's awards through the Phòng and the Sở to UBND tỉnh.
     Returns the number of rows created.
     """
     from units.demo import COMMUNES, DISTRICTS, REFORMED_DISTRICT
@@ -210,7 +211,10 @@ def seed_routes(*, units: dict) -> int:
         for kind in (K.DISTRICT_CHAIR, K.UNIT_HEAD):
             add(office, kind, committee, via=[office], end=BEFORE_REFORM, basis=BASIS_DISTRICT)
         if code != REFORMED_DISTRICT:
-            add(office, K.COMMUNE_CHAIR, communes[0], start=REFORM, basis=BASIS_COMMUNE, verified=True)
+            # The Phòng still manages these schools, so their proposals pass through it (seed 003: "the level
+            # that manages the organisation, staff and payroll awards or proposes"), then on to the decider.
+            add(office, K.COMMUNE_CHAIR, communes[0], via=[office], start=REFORM, basis=BASIS_COMMUNE, verified=True)
+            add(office, K.PROVINCIAL_CHAIR, province, via=[office, department], basis=BASIS_PROVINCE)
             continue
         for commune in communes:
             add(commune, K.COMMUNE_CHAIR, commune, start=REFORM, basis=BASIS_COMMUNE, verified=True)

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 
 from awards import demo as awards_demo
 from campaigns import demo as campaigns_demo
+from demo import nominations as nominations_demo
 from units.demo import DEMO_PASSWORD, seed_authorities, seed_personas, seed_units
 
 MARKER_USERNAME = "so.quantri"
@@ -54,4 +55,5 @@ def seed_all() -> bool:
     seed_authorities(result)
     awards_demo.seed_routes(units=result.units)
     seed_personas()
+    nominations_demo.seed(rng=rng)
     return True

@@ -3,6 +3,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
+from awards.models import TaskEvaluation
+from awards.schoolyear import current_school_year
+from core.models import TransitionLog
+from demo.nominations import RETURN_COMMENT
+from nominations.enums import DossierStatus, Procedure, RoundKind
+from nominations.models import Attachment, Dossier, Nomination
 from units.enums import SchoolLevel, UnitKind
 from units.models import Person, Unit, UnitRole
 from units.selectors import units_visible_to
@@ -11,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
+def demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the demo's evidence files
     call_command("seed_demo", stdout=open("/dev/null", "w"))
 
 
@@ -31,15 +38,48 @@ def test_seed_demo_builds_a_province(demo):
     }
 
 
+def _counts():
+    models = (Unit, Person, UnitRole, get_user_model(), Dossier, Nomination, Attachment, TransitionLog, TaskEvaluation)
+    return {m.__name__: m.objects.count() for m in models}
+
+
 def test_seed_demo_twice_changes_nothing(demo):
-    counts = (Unit.objects.count(), Person.objects.count(), UnitRole.objects.count(), get_user_model().objects.count())
+    counts = _counts()
     call_command("seed_demo", stdout=open("/dev/null", "w"))
-    assert (
-        Unit.objects.count(),
-        Person.objects.count(),
-        UnitRole.objects.count(),
-        get_user_model().objects.count(),
-    ) == counts
+    assert _counts() == counts
+    assert counts["Dossier"] >= len(DossierStatus.values)
+
+
+def test_demo_dossiers_stand_at_every_state_with_nominations_at_many(demo):
+    year = current_school_year()
+    year_end = Dossier.objects.filter(round_kind=RoundKind.YEAR_END, school_year=year)
+    assert set(year_end.values_list("status", flat=True)) == set(DossierStatus.values)
+    # Schools of the Phòng send to the Phòng (the route passes through it), which appraises.
+    office = Unit.objects.get(kind=UnitKind.OFFICE, name__endswith="Bình Lâm")
+    assert set(year_end.values_list("receiving_unit", flat=True)) == {office.pk}
+    statuses = set(Nomination.objects.filter(dossier__in=year_end).values_list("status", flat=True))
+    assert {"proposed", "returned", "accepted", "not_accepted", "forwarded", "awarded"} <= statuses
+    codes = set(Nomination.objects.filter(dossier__in=year_end).values_list("award_type__code", flat=True))
+    assert codes == {"LDTT", "CSTDCS", "TTLDXS"}
+    returned = Nomination.objects.get(dossier__in=year_end, status="returned")
+    log = TransitionLog.objects.get(workflow="nomination", object_id=returned.pk, to_state="returned")
+    assert (log.by.username, log.comment) == ("pgd-bl.chuyenvien", RETURN_COMMENT)
+    # Every step was taken by a demo account of the right unit, none by the system.
+    assert not TransitionLog.objects.filter(workflow="dossier", by=None).exists()
+    # The journeys' school files its own dossier through the pages.
+    assert not Dossier.objects.filter(unit__name="Trường Mầm non Hoa Sen", school_year=year).exists()
+
+
+def test_demo_dossiers_of_the_seed_rounds(demo):
+    capped = Dossier.objects.get(round_kind=RoundKind.CAMPAIGN, campaign__awards__cap=15)
+    assert capped.campaign.awards.get(cap=15).award_type.code == "BK_TINH"
+    assert set(capped.nominations.values_list("award_type__code", flat=True)) == {"BK_TINH"}
+    assert all(n.is_overridden or n.verdict != "not_eligible" for n in capped.nominations.all())
+    simplified = Dossier.objects.get(procedure=Procedure.SIMPLIFIED)
+    assert simplified.summary and simplified.submission_number
+    assert simplified.receiving_unit.kind == UnitKind.DEPARTMENT
+    exemplary = Dossier.objects.get(round_kind=RoundKind.EXEMPLARY)
+    assert exemplary.status == DossierStatus.AWAITING_HEAD
 
 
 def _visible(username):
