@@ -478,3 +478,53 @@ def test_award_type_category_separates_titles_from_forms(received, personas, tre
     line = decisions.decision_lines(personas["reviewer_a"], decision)[0]
     assert AwardType.objects.filter(code="LDTT", category="title").exists()
     assert (line.title_name, line.form_name) == ("Lao động tiên tiến", "")
+
+
+def test_revocation_shows_on_the_path_page_and_marks_the_chain_below(received, personas, tree, client):
+    """The Sở's decision marks the school's line; once revoked, the school's path page says so."""
+    lower = received["first"]
+    Nomination.objects.filter(pk=lower.pk).update(status=NominationStatus.FORWARDED)
+    authority_route_create(
+        by=None,
+        unit=tree["school_a1"],
+        authority_kind=AuthorityKind.COMMUNE_CHAIR,
+        decider=tree["dept"],
+        effective_from=datetime.date(2025, 7, 1),
+    )
+    upper_dossier = Dossier.objects.create(
+        unit=tree["office_a"],
+        round_kind=received["dossier"].round_kind,
+        school_year=YEAR,
+        receiving_unit=tree["dept"],
+        status=DossierStatus.APPRAISED,
+    )
+    upper = Nomination.objects.create(
+        dossier=upper_dossier,
+        person=lower.person,
+        award_type=lower.award_type,
+        source=lower,
+        status=NominationStatus.APPROVED_BY_COUNCIL,
+    )
+    dept_reviewer = make_user("so-chuyenvien", tree["dept"], Role.REVIEWER)
+    decision = record(dept_reviewer, tree["dept"], [upper], number="9/QĐ-SGDĐT", issuer="Sở GD&ĐT Thử")
+    client.force_login(personas["secretary_a1"])
+    url = reverse("nominations:nomination_path", args=[lower.pk])
+    assert "Đã thu hồi" not in client.get(url).content.decode()
+
+    decisions.decision_revoke_nominations(
+        by=dept_reviewer,
+        decision=decision,
+        number="3/QĐ-SGDĐT",
+        date=datetime.date(2026, 9, 1),
+        reason="Sai đối tượng",
+        issuer="Sở GD&ĐT Thử",
+        today=datetime.date(2026, 11, 1),
+    )
+
+    lower = Nomination.objects.get(pk=lower.pk)
+    assert (lower.decision_id, lower.is_revoked) == (decision.pk, True)
+    page = client.get(url).content.decode()
+    assert "Quyết định số 9/QĐ-SGDĐT" in page
+    assert "Đã thu hồi" in page
+    dossier_page = client.get(received["dossier"].get_absolute_url()).content.decode()
+    assert "Đã thu hồi" in dossier_page
