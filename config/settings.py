@@ -136,6 +136,18 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cổng TĐKT <no-reply@tdkt.local>")
 
+# Django's cache. The public notice's objection limit (nominations/notice.py) counts in it, so with several
+# gunicorn workers it must be shared: CACHE_URL=redis://redis:6379/1 (not the Celery broker's database).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Reverse proxies in front of gunicorn that append the client's address to X-Forwarded-For (the nginx of
+# docs/operations.md: 1). 0 uses REMOTE_ADDR only. Read for the objection limit's client address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+# Public notice (công khai): default length in days (no verified rule fixes it), objections per client
+# address and notice within the window (seconds).
+NOMINATION_NOTICE_DAYS = env.int("NOMINATION_NOTICE_DAYS", default=10)
+NOMINATION_OBJECTION_RATE_LIMIT = env.int("NOMINATION_OBJECTION_RATE_LIMIT", default=5)
+NOMINATION_OBJECTION_RATE_WINDOW = env.int("NOMINATION_OBJECTION_RATE_WINDOW", default=3600)
+
 # Celery: without REDIS_URL every task runs eagerly, in-process, so
 # `make run` needs no server. With it, tasks go through Redis to workers.
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -20,7 +20,9 @@ LAW.md (c) "Công khai" [U]):
 
 - `NOMINATION_NOTICE_DAYS` (10): the number of days a notice stays up unless the publisher says otherwise;
 - `NOMINATION_OBJECTION_RATE_LIMIT` (5) objections per `NOMINATION_OBJECTION_RATE_WINDOW` (3600 s) per
-  client address and notice.
+  client address and notice, counted in Django's cache (`CACHE_URL`; shared by all web workers only with
+  a shared backend such as Redis) under a keyed hash of the address (`TRUSTED_PROXY_COUNT`: how the
+  address is read behind a proxy).
 """
 
 import datetime
@@ -82,6 +84,17 @@ def rate_limit() -> tuple[int, int]:
 def _text(value: str | None) -> str:
     """NFC and trimmed, keeping the line breaks of a longer text (core.text.nfc joins lines)."""
     return unicodedata.normalize("NFC", value or "").strip()
+
+
+def client_address(meta) -> str:
+    """The client's address of a request (`request.META`): behind TRUSTED_PROXY_COUNT proxies that each append
+    to X-Forwarded-For, the entry the outermost trusted one wrote (entries before it are the client's to
+    forge); else REMOTE_ADDR."""
+    count = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+    forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if count > 0 and len(forwarded) >= count:
+        return forwarded[-count]
+    return meta.get("REMOTE_ADDR", "")
 
 
 def client_key(address: str) -> str:

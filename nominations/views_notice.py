@@ -158,7 +158,7 @@ def notice_public(request, token):
                     content=data["content"],
                     sender_name=data["sender_name"],
                     sender_contact=data["sender_contact"],
-                    client=services.client_key(request.META.get("REMOTE_ADDR", "")),
+                    client=services.client_key(services.client_address(request.META)),
                     honeypot=data["website"],
                 )
             except ServiceError as exc:
