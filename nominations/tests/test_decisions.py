@@ -5,9 +5,11 @@ the pages and the Excel / JSON exports are scoped by the kernel."""
 import datetime
 import io
 import json
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -165,6 +167,33 @@ def test_decision_record_marks_the_chain_below(received, personas, tree):
     visible = decisions.decisions_visible_to(personas["secretary_a1"])
     assert list(visible) == [decision]
     assert [line.nomination.pk for line in decisions.decision_lines(personas["secretary_a1"], decision)] == [upper.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="true concurrency needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_decision_record_two_submits_at_once_write_one_decision(received, personas, tree):
+    """A double click that reaches the server twice at the same moment: the second waits on the locked
+    nominations, then finds them decided by the first and returns that decision."""
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def act():
+        try:
+            barrier.wait()
+            outcomes.append(record(personas["reviewer_a"], tree["office_a"], [received["first"]]).pk)
+        except Exception as exc:  # noqa: BLE001 (the assertion below shows what went wrong)
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=act) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes[0] == outcomes[1] == Decision.objects.get().pk
+    assert AwardRecord.objects.count() == 1
 
 
 # --- refusals: a clear message, nothing written --------------------------------------------------
