@@ -26,7 +26,7 @@ from awards.schoolyear import current_school_year
 from awards.services import initiative_recognise, initiative_register, task_evaluations_bulk_set
 from campaigns.models import Campaign
 from core.exceptions import ServiceError
-from nominations import services
+from nominations import decisions, rollup, services
 from nominations.enums import DossierStatus, Procedure, RoundKind
 from nominations.models import Dossier, Nomination
 from units.enums import UnitKind
@@ -44,8 +44,15 @@ STATE_SCHOOLS = {
     DossierStatus.RETURNED: "thcs-chuvanan",
     DossierStatus.APPRAISED: "thcs-nguyendu",
     DossierStatus.FORWARDED: "ttc-lytutrong",
-    DossierStatus.DECIDED: "th-kimdong",
 }
+# A second school the Phòng carries up the same day: its LĐTT and CSTĐCS join Lý Tự Trọng's in one roll-up
+# dossier to the UBND xã, which decides them (its dossier is the one «Đã có quyết định»).
+ALSO_ROLLED_UP = "th-kimdong"
+# Reviewers of the deciding authorities, who record decisions (added by this module, printed by the seed).
+DECIDER_ACCOUNTS = [
+    ("xa-binhlam.chuyenvien", "Công chức văn hóa – xã hội", "Ủy ban nhân dân xã Bình Lâm"),
+    ("tinh.chuyenvien", "Chuyên viên Ban Thi đua – Khen thưởng", "Ủy ban nhân dân tỉnh"),
+]
 # The steps that bring a fresh draft to each state: (actor key, action, comment).
 STEPS = {
     DossierStatus.DRAFT: [],
@@ -315,28 +322,94 @@ def _cast(slug: str, district: str, code: str, users: dict, ratings: dict) -> Sc
     )
 
 
+def _decider_accounts() -> None:
+    """The reviewers of UBND xã Bình Lâm and of UBND tỉnh (DECIDER_ACCOUNTS), with the demo password."""
+    from django.contrib.auth.hashers import make_password
+
+    from units.demo import DEMO_PASSWORD
+    from units.enums import Role
+    from units.services import unit_role_grant, user_create
+
+    password_hash = make_password(DEMO_PASSWORD)
+    for username, position, unit_name in DECIDER_ACCOUNTS:
+        unit = Unit.objects.filter(name__startswith=unit_name).order_by("pk").first()
+        if unit is None or User.objects.filter(username=username).exists():
+            continue
+        user = user_create(by=None, username=username, password=None, full_name=position)
+        user.password = password_hash
+        user.save(update_fields=["password"])
+        unit_role_grant(by=None, user=user, unit=unit, role=Role.REVIEWER)
+
+
+def _seed_upper_levels(users, year: int) -> int:
+    """The Phòng's roll-up dossiers: its head fills the tờ trình and sends them; the UBND xã appraises, records
+    its decision (award records in the people's history, down the chain to the schools' nominations) and
+    closes its dossier; the Sở starts appraising the Bằng khen / TTLĐXS dossier. Returns how many there are."""
+    office = Unit.objects.get(kind=UnitKind.OFFICE, name__endswith=RATED_DISTRICT)
+    chief, reviewer = users["pgd-bl.truongphong"], users["pgd-bl.chuyenvien"]
+    uppers = list(Dossier.objects.filter(unit=office, school_year=year, status=DossierStatus.DRAFT).order_by("pk"))
+    for number, dossier in enumerate(uppers, start=40):
+        services.dossier_update(
+            by=chief,
+            dossier=dossier,
+            version=None,
+            submission_number=f"{number}/TTr-PGDĐT",
+            submission_date=datetime.date.today(),
+            submission_signer=office.head.full_name if office.head_id else "Trưởng phòng",
+        )
+        office_cast = SchoolCast(school=office, secretary=reviewer, head=chief, reviewer=None)
+        dossier = _act(dossier, [("head", "send", "")], office_cast)
+        receiving = dossier.receiving_unit
+        decider = User.objects.filter(unit_roles__unit=receiving, unit_roles__role="reviewer").order_by("pk").first()
+        if receiving.kind == UnitKind.DEPARTMENT:
+            decider = users["so.chuyenvien"]
+        if decider is None or dossier.status != DossierStatus.SENT:
+            continue
+        upper_cast = SchoolCast(school=office, secretary=None, head=None, reviewer=decider)
+        dossier = _act(dossier, [("reviewer", "start_appraisal", "")], upper_cast)
+        _accept_all(dossier, decider)
+        if receiving.kind == UnitKind.DEPARTMENT:
+            continue  # under appraisal at the Sở, for the demo's Sở reviewer
+        granted = list(dossier.nominations.filter(status="accepted"))
+        decisions.decision_record(
+            by=decider,
+            deciding_unit=receiving,
+            number="125/QĐ-UBND",
+            date=datetime.date.today(),
+            signer="Lê Văn Bình",
+            signer_title="Chủ tịch",
+            issuer=receiving.name,
+            excerpt=f"Về việc công nhận danh hiệu thi đua năm học {year}-{year + 1}",
+            school_year=year,
+            granted=granted,
+        )
+        _act(dossier, [("reviewer", "appraise", ""), ("reviewer", "decide", "")], upper_cast)
+    return len(uppers)
+
+
 def seed(*, rng) -> int:
     """Demo dossiers of the nominations app (after units, awards, campaigns, authorities, routes and personas).
     Returns the number of dossiers created; 0 when the demo already holds them."""
     year = current_school_year()
     if Dossier.objects.filter(school_year=year, unit__locality=RATED_DISTRICT).exists():
         return 0
+    _decider_accounts()
     users = {u.username: u for u in User.objects.filter(username__contains=".")}
-    bl_schools = [_school(slug, RATED_DISTRICT) for slug in (*STATE_SCHOOLS.values(), "mn-hoasen")]
-    ratings = _rate(bl_schools, year, rng)
-    casts = {slug: _cast(slug, RATED_DISTRICT, "bl", users, ratings) for slug in (*STATE_SCHOOLS.values(), "mn-hoasen")}
+    slugs = (*STATE_SCHOOLS.values(), ALSO_ROLLED_UP, "mn-hoasen")
+    ratings = _rate([_school(slug, RATED_DISTRICT) for slug in slugs], year, rng)
+    casts = {slug: _cast(slug, RATED_DISTRICT, "bl", users, ratings) for slug in slugs}
     for cast in casts.values():
         _recognise_initiatives(cast, _stars(cast), year)
     created = 0
 
-    # Seed 002: one year-end dossier at each state.
-    for state, slug in STATE_SCHOOLS.items():
+    # Seed 002: one year-end dossier at each state (the Phòng's roll-up dossiers give «Đã có quyết định»).
+    for state, slug in [*STATE_SCHOOLS.items(), (DossierStatus.FORWARDED, ALSO_ROLLED_UP)]:
         cast = casts[slug]
         if state == DossierStatus.DRAFT:
             _fill_year_end(cast, year, full=False, draft=True)
             created += 1
             continue
-        dossier = _fill_year_end(cast, year, full=state == DossierStatus.FORWARDED)
+        dossier = _fill_year_end(cast, year, full=slug == STATE_SCHOOLS[DossierStatus.FORWARDED])
         created += 1
         if state in STEPS:
             _act(dossier, STEPS[state], cast)
@@ -355,16 +428,9 @@ def seed(*, rng) -> int:
             _act(dossier, [("reviewer", "appraise", "")], cast)
         elif state == DossierStatus.FORWARDED:
             _accept_all(dossier, cast.reviewer)
-            _act(dossier, [("reviewer", "appraise", "")], cast)
-            for nomination in dossier.nominations.filter(status="accepted"):
-                _nomination_act(nomination, "forward", cast.reviewer)
-            _act(dossier, [("reviewer", "forward", "")], cast)
-        elif state == DossierStatus.DECIDED:
-            _accept_all(dossier, cast.reviewer)
-            _act(dossier, [("reviewer", "appraise", "")], cast)
-            for nomination in dossier.nominations.filter(status="accepted"):
-                _nomination_act(nomination, "award", cast.reviewer)
-            _act(dossier, [("reviewer", "decide", "")], cast)
+            rollup.rollup_forward(by=cast.reviewer, dossier=dossier)
+            _act(dossier, [("reviewer", "appraise", ""), ("reviewer", "forward", "")], cast)
+    created += _seed_upper_levels(users, year)
 
     created += _seed_campaign(users, year, rng)
     created += _seed_simplified(users, year, rng)

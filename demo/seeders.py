@@ -30,6 +30,8 @@ DEMO_ACCOUNTS = [
     ("so.thuky", "Thư ký TĐKT – Sở GD&ĐT"),
     ("so.hoidong", "Thành viên Hội đồng TĐKT – Sở GD&ĐT"),
     ("kiemnhiem.thuky", "Thư ký TĐKT – THCS Nguyễn Du (Đông Hải); Hội đồng TĐKT – Mầm non Hoa Sen (Bình Lâm)"),
+    ("xa-binhlam.chuyenvien", "Chuyên viên – UBND xã Bình Lâm (ghi quyết định khen thưởng cấp xã)"),
+    ("tinh.chuyenvien", "Chuyên viên Ban Thi đua – Khen thưởng – UBND tỉnh Sơn Hà (ghi quyết định cấp tỉnh)"),
 ]
 DEMO_ACCOUNTS_TO_PRINT = [
     f"Mật khẩu chung của mọi tài khoản mẫu: {DEMO_PASSWORD}",

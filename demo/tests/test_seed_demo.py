@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from awards.models import TaskEvaluation
+from awards.models import AwardRecord, TaskEvaluation
 from awards.schoolyear import current_school_year
 from core.models import TransitionLog
 from demo.nominations import RETURN_COMMENT
@@ -54,9 +54,16 @@ def test_demo_dossiers_stand_at_every_state_with_nominations_at_many(demo):
     year = current_school_year()
     year_end = Dossier.objects.filter(round_kind=RoundKind.YEAR_END, school_year=year)
     assert set(year_end.values_list("status", flat=True)) == set(DossierStatus.values)
-    # Schools of the Phòng send to the Phòng (the route passes through it), which appraises.
+    # Schools of the Phòng send to the Phòng (the route passes through it), which appraises and carries the
+    # district-level titles to the UBND xã and the TTLĐXS to the Sở.
     office = Unit.objects.get(kind=UnitKind.OFFICE, name__endswith="Bình Lâm")
-    assert set(year_end.values_list("receiving_unit", flat=True)) == {office.pk}
+    schools = year_end.filter(unit__kind=UnitKind.SCHOOL)
+    assert set(schools.values_list("receiving_unit", flat=True)) == {office.pk}
+    rolled = {d.receiving_unit.name: d.status for d in year_end.filter(unit=office)}
+    assert rolled == {
+        "Ủy ban nhân dân xã Bình Lâm": DossierStatus.DECIDED,
+        "Sở Giáo dục và Đào tạo Sơn Hà": DossierStatus.UNDER_APPRAISAL,
+    }
     statuses = set(Nomination.objects.filter(dossier__in=year_end).values_list("status", flat=True))
     assert {"proposed", "returned", "accepted", "not_accepted", "forwarded", "awarded"} <= statuses
     codes = set(Nomination.objects.filter(dossier__in=year_end).values_list("award_type__code", flat=True))
@@ -66,6 +73,14 @@ def test_demo_dossiers_stand_at_every_state_with_nominations_at_many(demo):
     assert (log.by.username, log.comment) == ("pgd-bl.chuyenvien", RETURN_COMMENT)
     # Every step was taken by a demo account of the right unit, none by the system.
     assert not TransitionLog.objects.filter(workflow="dossier", by=None).exists()
+    # The UBND xã's decision wrote the award history, down to the schools' nominations.
+    awarded = Nomination.objects.filter(dossier__in=schools, status="awarded").select_related("decision")
+    assert awarded.count() > 0
+    assert {n.decision.number for n in awarded} == {"125/QĐ-UBND"}
+    records = AwardRecord.objects.filter(decision_number="125/QĐ-UBND", school_year=year)
+    assert sorted(records.values_list("person_id", "award_type__code")) == sorted(
+        awarded.values_list("person_id", "award_type__code")
+    )
     # The journeys' school files its own dossier through the pages.
     assert not Dossier.objects.filter(unit__name="Trường Mầm non Hoa Sen", school_year=year).exists()
 
@@ -113,4 +128,4 @@ def test_each_printed_demo_account_logs_in_with_the_printed_password(client, dem
         response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
         landed[username] = (response.status_code, client.get(reverse("home")).status_code)
     assert landed == {username: (302, 200) for username, _ in DEMO_ACCOUNTS}
-    assert len(landed) == 13
+    assert len(landed) == 15
