@@ -337,8 +337,9 @@ def notice_get_visible(user, pk) -> PublicNotice:
 def notice_rows(notice: PublicNotice) -> list[Nomination]:
     """The nominees of a notice with their dossier (one query)."""
     return list(
-        notice.nominations.select_related("person__unit__parent", "unit__parent", "award_type", "dossier__unit")
-        .order_by("dossier__unit__path", "award_type__rank", "id")
+        notice.nominations.select_related(
+            "person__unit__parent", "unit__parent", "award_type", "dossier__unit"
+        ).order_by("dossier__unit__path", "award_type__rank", "id")
     )
 
 

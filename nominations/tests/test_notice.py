@@ -328,9 +328,7 @@ def test_objection_rate_limit_reads_the_address_the_proxy_appended(notice, nomin
     proxy = Client(REMOTE_ADDR="127.0.0.1")
     first = proxy.post(public_url(notice), objection_body(nomination), HTTP_X_FORWARDED_FOR="198.51.100.1")
     # A forged first entry does not make a new client: the proxy's own (last) entry counts.
-    forged = proxy.post(
-        public_url(notice), objection_body(nomination), HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.1"
-    )
+    forged = proxy.post(public_url(notice), objection_body(nomination), HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.1")
     other = proxy.post(public_url(notice), objection_body(nomination), HTTP_X_FORWARDED_FOR="198.51.100.2")
     assert [first.status_code, forged.status_code, other.status_code] == [302, 200, 302]
     assert Objection.objects.count() == 2
@@ -447,8 +445,9 @@ def test_objection_list_scoped_and_filtered(client, objection, personas):
     assert "Người này chưa đủ thành tích." not in client.get(url).content.decode()
 
 
-def test_notice_list_query_count_constant(client, today, person_factory, dossier, personas, tree,
-                                           django_assert_max_num_queries):
+def test_notice_list_query_count_constant(
+    client, today, person_factory, dossier, personas, tree, django_assert_max_num_queries
+):
     client.force_login(personas["head_a1"])
     url = reverse("nominations:notice_list")
 
