@@ -125,6 +125,9 @@ def main(argv=None) -> int:
         from bench.engine import report
 
         report()
+        from bench.nominations import report as nominations_report
+
+        nominations_report()
     return 0
 
 

@@ -193,6 +193,11 @@ def _dossiers_base(user, filters: InboxFilters, today: datetime.date) -> QuerySe
     return rows
 
 
+_nomination_count = (
+    Nomination.objects.filter(dossier=OuterRef("pk")).order_by().values("dossier").annotate(n=Count("pk")).values("n")
+)
+
+
 def inbox_dossiers(user, filters: InboxFilters, *, today: datetime.date | None = None) -> QuerySet[Dossier]:
     """The dossier tab: rows with their units, campaign, number of nominations and `due_date`."""
     if not user.is_authenticated:
@@ -203,7 +208,9 @@ def inbox_dossiers(user, filters: InboxFilters, *, today: datetime.date | None =
         rows = rows.filter(status=filters.status)
     return (
         rows.select_related("unit", "receiving_unit", "campaign")
-        .annotate(nomination_count=Count("nominations"))
+        # A correlated count, not Count() over a join: no GROUP BY over every column, and the paginator's
+        # COUNT(*) leaves it out.
+        .annotate(nomination_count=Coalesce(Subquery(_nomination_count), 0))
         .order_by(*_order(filters.sort, DOSSIER_SORTS))
     )
 
