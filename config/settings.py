@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "awards",
     "campaigns",
     "nominations",
+    "councils",
     "audit",
     "demo",
 ]
