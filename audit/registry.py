@@ -36,7 +36,7 @@ from awards.models import (
     TaskEvaluation,
 )
 from campaigns.models import Campaign, Registration
-from nominations.models import Attachment, Dossier, Nomination, Objection, PublicNotice
+from nominations.models import AchievementReport, Attachment, Dossier, Nomination, Objection, PublicNotice
 from units.models import Person, Unit, UnitRole
 
 
@@ -207,6 +207,16 @@ AUDITED_MODELS: tuple[Audited, ...] = (
         lambda u, p, c: Q(notice_id__in=PublicNotice.objects.filter(unit_id__in=u.values("pk")).values("pk")),
         lambda r: f"{r.get_status_display()} – {_name(r.notice, 'title')}",
         ("notice",),
+    ),
+    Audited(
+        AchievementReport,
+        "Báo cáo thành tích",
+        # Seen by the auditors of the proposing unit (the nomination's dossier's), as the nomination itself.
+        lambda u, p, c: Q(
+            nomination_id__in=Nomination.objects.filter(dossier__unit_id__in=u.values("pk")).values("pk")
+        ),
+        lambda r: f"{_name(r.nomination.award_type)} – {r.nomination.candidate_name}" if r.nomination else "",
+        ("nomination__award_type", "nomination__person", "nomination__unit"),
     ),
 )
 

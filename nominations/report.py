@@ -260,8 +260,10 @@ def _lock(nomination: Nomination, by) -> Nomination:
 
 
 def _report_for_update(nomination: Nomination) -> AchievementReport:
-    report, _ = AchievementReport.objects.get_or_create(nomination=nomination)
-    return AchievementReport.objects.select_for_update().get(pk=report.pk)
+    """The locked report, or a new unsaved one (the nomination row is locked, so no other writer creates it);
+    saved once by the caller, so a first write leaves one history row."""
+    report = AchievementReport.objects.select_for_update().filter(nomination=nomination).first()
+    return report or AchievementReport(nomination=nomination)
 
 
 @dataclass

@@ -39,6 +39,7 @@ def test_audited_models_are_the_listed_ones_and_each_keeps_history():
         "nominations.Attachment",
         "nominations.PublicNotice",
         "nominations.Objection",
+        "nominations.AchievementReport",
     }
     assert all(hasattr(entry.model, "history") for entry in AUDITED_MODELS)
 

@@ -354,3 +354,12 @@ def test_report_pages_of_another_school_are_not_found(client, cstdcs, personas):
         for name in ("nominations:report_detail", "nominations:report_edit")
     ] == [404, 404]
     assert client.post(reverse("nominations:report_refresh", args=[cstdcs.pk])).status_code == 404
+
+
+def test_report_changes_appear_in_the_audit_trail_of_the_proposing_unit(client, cstdcs, personas):
+    client.force_login(personas["secretary_a1"])
+    client.post(reverse("nominations:report_refresh", args=[cstdcs.pk]))
+    client.force_login(personas["head_a1"])
+    page = client.get(reverse("audit:list")).content.decode()
+    assert "Báo cáo thành tích" in page and "Chiến sĩ thi đua cơ sở – Trần Thị Giáo Viên" in page
+    assert [h.history_user for h in AchievementReport.history.all()] == [personas["secretary_a1"]]
