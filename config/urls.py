@@ -24,6 +24,7 @@ urlpatterns = [
     path("khen-thuong/", include("awards.urls")),
     path("phong-trao/", include("campaigns.urls")),
     path("ho-so-de-nghi/", include("nominations.urls")),
+    path("hoi-dong/", include("councils.urls")),
     path("thong-bao/", include("notifications.urls")),
     path("nhat-ky/", include("audit.urls")),
     path("quan-tri/", admin.site.urls),

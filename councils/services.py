@@ -446,3 +446,13 @@ def paper_count_confirm(*, by, count: PaperCount) -> PaperCount:
     locked.confirmed_by, locked.confirmed_at = seat, timezone.now()
     locked.save(update_fields=["confirmed_by", "confirmed_at"])
     return locked
+
+
+def round_items(round_: Round) -> list[AgendaItem]:
+    """The agenda items of a round (frozen at the opening), in agenda order."""
+    ids = [int(k) for k in round_.rules.get("items", {})]
+    return list(
+        AgendaItem.objects.filter(pk__in=ids)
+        .select_related("nomination__person", "nomination__unit", "nomination__award_type")
+        .order_by("position", "id")
+    )

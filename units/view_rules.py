@@ -229,6 +229,42 @@ NOTICE_PUBLIC = _rule(
     "proposed award (ND 13/2023); an objection form",
 )
 
+COUNCIL_READ = _rule(
+    "COUNCIL_READ",
+    (Cap.READ,),
+    "the council's unit (of the council, meeting or round)",
+    "READ on the council's unit (404; seating a member grants it the council_member role there): the council, "
+    "its meetings, attendance, agenda, round progress as counts and, once closed, aggregate results only",
+)
+COUNCIL_MANAGE = _rule(
+    "COUNCIL_MANAGE",
+    (Cap.READ, Cap.SIGN, Cap.ADMINISTER),
+    "the council's unit (for a new council: the unit of the URL)",
+    "READ (404), then SIGN or ADMINISTER on the unit, or the seat of the council's chair or secretary (403): "
+    "set up a council, seat members, plan meetings, attendance, agenda",
+)
+COUNCIL_CHAIR = _rule(
+    "COUNCIL_CHAIR",
+    (Cap.READ,),
+    "the meeting of the round",
+    "READ on the council's unit (404), then the meeting's chair only (403): create, open, close, recount, "
+    "reopen, publish a round; live progress (counts, never choices)",
+)
+COUNCIL_VOTE = _rule(
+    "COUNCIL_VOTE",
+    (Cap.READ,),
+    "the round",
+    "READ on the council's unit (404), then a seat present when the round opened and not yet on the voter "
+    "roll (403 / a message): the secret ballot sheet",
+)
+COUNCIL_COUNT = _rule(
+    "COUNCIL_COUNT",
+    (Cap.READ,),
+    "the round",
+    "READ on the council's unit (404), then the secretary or a counting-committee seat (403): paper and "
+    "written ballot totals; confirming them takes a second counting-committee member",
+)
+
 ALL_VIEW_RULES: dict[str, ViewRule] = {
     rule.name: rule for rule in [PUBLIC, *globals().values()] if isinstance(rule, ViewRule)
 }

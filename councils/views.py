@@ -1,0 +1,374 @@
+"""Council pages: thin views that find the object through a selector (404 outside) and call one service.
+
+The vote view is wrapped in `sensitive_post_parameters()`: Django's error reports replace every POST
+value of that request with stars, and no view here logs a request body.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from core import workflow
+from core.exceptions import ServiceError
+from core.rules import view_rule
+from core.views import paginate
+from units.models import Unit
+from units.rules import unit_scope_q
+from units.view_rules import (
+    COUNCIL_CHAIR,
+    COUNCIL_COUNT,
+    COUNCIL_MANAGE,
+    COUNCIL_READ,
+    COUNCIL_VOTE,
+    LIST_IN_SCOPE,
+)
+
+from . import selectors, services
+from .enums import RoundStatus
+from .forms import AttendanceForm, CouncilForm, MeetingForm, MemberForm, PaperCountForm, ballot_choices
+from .models import AgendaItem, PaperCount, Recusal
+from .rules import is_meeting_chair, may_count, may_run_meetings, may_set_up, seat_of
+
+
+def _refuse(message_or_exc, request):
+    messages.error(request, str(message_or_exc))
+
+
+@view_rule(LIST_IN_SCOPE)
+def council_list(request):
+    page = paginate(request, selectors.councils_visible_to(request.user).order_by("unit__path", "-period_start"))
+    return render(request, "councils/council_list.html", {"page": page})
+
+
+@view_rule(COUNCIL_MANAGE)
+def council_create(request, unit_pk):
+    unit = get_object_or_404(Unit.objects.filter(unit_scope_q(request.user)), pk=unit_pk)
+    if not may_set_up(request.user, unit):
+        raise PermissionDenied
+    form = CouncilForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            council = services.council_create(by=request.user, unit=unit, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã lập Hội đồng.")
+            return redirect(council)
+    return render(request, "councils/council_form.html", {"form": form, "unit": unit})
+
+
+@view_rule(COUNCIL_READ)
+def council_detail(request, pk):
+    council = selectors.council_for(request.user, pk)
+    can_manage = may_run_meetings(request.user, council)
+    context = {
+        "council": council,
+        "members": list(council.members.all()),
+        "meetings": list(council.meetings.order_by("-date", "-start_time")),
+        "can_set_up": may_set_up(request.user, council),
+        "can_manage": can_manage,
+        "member_form": MemberForm(),
+        "meeting_form": MeetingForm(members=council.members.all()),
+    }
+    return render(request, "councils/council_detail.html", context)
+
+
+@view_rule(COUNCIL_MANAGE)
+@require_POST
+def member_add(request, pk):
+    council = selectors.council_for(request.user, pk)
+    if not may_set_up(request.user, council):
+        raise PermissionDenied
+    form = MemberForm(request.POST)
+    if not form.is_valid():
+        _refuse("; ".join(e for errs in form.errors.values() for e in errs), request)
+        return redirect(council)
+    try:
+        services.council_member_add(
+            by=request.user,
+            council=council,
+            user=form.cleaned_data["username"],
+            role=form.cleaned_data["role"],
+            counting_committee=form.cleaned_data["counting_committee"],
+            title=form.cleaned_data["title"],
+        )
+    except ServiceError as exc:
+        _refuse(exc, request)
+    else:
+        messages.success(request, "Đã thêm thành viên Hội đồng.")
+    return redirect(council)
+
+
+@view_rule(COUNCIL_MANAGE)
+@require_POST
+def meeting_create(request, pk):
+    council = selectors.council_for(request.user, pk)
+    if not may_run_meetings(request.user, council):
+        raise PermissionDenied
+    members = {m.pk: m for m in council.members.all()}
+    form = MeetingForm(request.POST, members=members.values())
+    if not form.is_valid():
+        _refuse("Dữ liệu phiên họp không hợp lệ: " + "; ".join(e for errs in form.errors.values() for e in errs), request)
+        return redirect(council)
+    data = form.cleaned_data
+    try:
+        meeting = services.meeting_create(
+            by=request.user,
+            council=council,
+            date=data["date"],
+            start_time=data["start_time"],
+            place=data["place"],
+            chair=members[data["chair"]],
+            secretary=members[data["secretary"]],
+        )
+    except ServiceError as exc:
+        _refuse(exc, request)
+        return redirect(council)
+    messages.success(request, "Đã lên lịch phiên họp.")
+    return redirect(meeting)
+
+
+@view_rule(COUNCIL_READ)
+def meeting_detail(request, pk):
+    meeting = selectors.meeting_for(request.user, pk)
+    council = meeting.council
+    can_manage = may_run_meetings(request.user, council)
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("nomination__person", "nomination__unit", "nomination__award_type", "nomination__dossier__unit")
+        .order_by("position", "id")
+    )
+    recusals = {}
+    for r in Recusal.objects.filter(item__meeting=meeting).select_related("member"):
+        recusals.setdefault(r.item_id, []).append(r)
+    for item in items:
+        item.recusal_list = recusals.get(item.pk, [])
+    context = {
+        "meeting": meeting,
+        "council": council,
+        "attendance": selectors.attendance_rows(meeting),
+        "items": items,
+        "rounds": list(meeting.rounds.order_by("number")),
+        "can_manage": can_manage,
+        "is_chair": is_meeting_chair(request.user, meeting),
+        "candidates": list(services.agenda_candidates(meeting)) if can_manage else [],
+        "warnings": services.few_voters_warnings(meeting) if can_manage else [],
+        "attendance_choices": AttendanceForm.base_fields["status"].choices,
+    }
+    return render(request, "councils/meeting_detail.html", context)
+
+
+@view_rule(COUNCIL_MANAGE)
+@require_POST
+def meeting_attendance(request, pk):
+    meeting = selectors.meeting_for(request.user, pk)
+    if not may_run_meetings(request.user, meeting.council):
+        raise PermissionDenied
+    form = AttendanceForm(request.POST)
+    member = None
+    if form.is_valid():
+        member = meeting.council.members.filter(pk=form.cleaned_data["member"]).first()
+    if member is None:
+        _refuse("Dữ liệu điểm danh không hợp lệ.", request)
+        return redirect(meeting)
+    try:
+        services.attendance_set(
+            by=request.user,
+            meeting=meeting,
+            member=member,
+            status=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ServiceError as exc:
+        _refuse(exc, request)
+    else:
+        messages.success(request, f"Đã điểm danh {member.full_name}.")
+    return redirect(meeting)
+
+
+@view_rule(COUNCIL_MANAGE)
+@require_POST
+def meeting_agenda(request, pk):
+    meeting = selectors.meeting_for(request.user, pk)
+    if not may_run_meetings(request.user, meeting.council):
+        raise PermissionDenied
+    ids = [int(v) for v in request.POST.getlist("nomination") if v.isdigit()]
+    try:
+        services.agenda_add(by=request.user, meeting=meeting, nomination_ids=ids)
+    except ServiceError as exc:
+        _refuse(exc, request)
+    else:
+        messages.success(request, "Đã đưa đề nghị vào nội dung bình xét.")
+    return redirect(meeting)
+
+
+@view_rule(COUNCIL_CHAIR)
+@require_POST
+def round_create(request, pk):
+    meeting = selectors.meeting_for(request.user, pk)
+    if not is_meeting_chair(request.user, meeting):
+        raise PermissionDenied
+    try:
+        round_ = services.round_create(by=request.user, meeting=meeting)
+    except ServiceError as exc:
+        _refuse(exc, request)
+        return redirect(meeting)
+    return redirect(round_)
+
+
+def _results_rows(round_):
+    items = {
+        str(i.pk): i
+        for i in AgendaItem.objects.filter(pk__in=[int(k) for k in round_.results]).select_related(
+            "nomination__person", "nomination__unit", "nomination__award_type"
+        )
+    }
+    rows = []
+    for key, result in round_.results.items():
+        num, den = (int(x) for x in result["share_for"].split("/"))
+        rows.append({"item": items[key], **result, "percent": f"{100 * num / den:.1f}".replace(".", ",")})
+    rows.sort(key=lambda r: (r["item"].position, r["item"].pk))
+    return rows
+
+
+@view_rule(COUNCIL_READ)
+def round_detail(request, pk):
+    round_ = selectors.round_for(request.user, pk)
+    council = round_.meeting.council
+    is_chair = is_meeting_chair(request.user, round_.meeting)
+    closed = round_.status in (RoundStatus.CLOSED, RoundStatus.PUBLISHED)
+    counter = may_count(request.user, council)
+    seat = seat_of(request.user, council)
+    voted, entitled = services.progress(round_)
+    context = {
+        "round": round_,
+        "meeting": round_.meeting,
+        "is_chair": is_chair,
+        "actions": workflow.available_actions(round_, request.user) if is_chair else [],
+        "history": workflow.history(round_),
+        "may_vote": services.may_vote(request.user, round_),
+        "voted": voted,
+        "entitled": entitled,
+        "closed": closed,
+        "results": _results_rows(round_) if closed else [],
+        "receipts": selectors.receipt_codes(round_) if closed else [],
+        "voters": selectors.voters_of(round_) if is_chair or closed else [],
+        "counter": counter,
+        "seat": seat,
+        "paper_counts": list(
+            PaperCount.objects.filter(round=round_).select_related("item__nomination__person", "item__nomination__unit",
+                                                                    "entered_by", "confirmed_by")
+        ) if counter or closed else [],
+        "paper_items": services.round_items(round_) if counter and round_.status in (RoundStatus.OPEN, RoundStatus.CLOSED) else [],
+    }
+    return render(request, "councils/round_detail.html", context)
+
+
+@view_rule(COUNCIL_CHAIR)
+@require_POST
+def round_transition(request, pk):
+    round_ = selectors.round_for(request.user, pk)
+    if not is_meeting_chair(request.user, round_.meeting):
+        raise PermissionDenied
+    try:
+        done, message = workflow.transition_from_post(request, round_)
+    except workflow.NotAllowedError:
+        raise PermissionDenied from None
+    (messages.success if done else messages.error)(request, message)
+    return redirect(round_)
+
+
+@view_rule(COUNCIL_CHAIR)
+def round_progress(request, pk):
+    """The chair's live count (htmx polls it): how many have voted, never what."""
+    round_ = selectors.round_for(request.user, pk)
+    if not is_meeting_chair(request.user, round_.meeting):
+        raise PermissionDenied
+    voted, entitled = services.progress(round_)
+    response = render(
+        request, "councils/round_progress.html", {"round": round_, "voted": voted, "entitled": entitled}
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@view_rule(COUNCIL_VOTE)
+@sensitive_post_parameters()
+def ballot(request, pk):
+    """The member's ballot sheet: one choice per agenda item; the receipt code is shown once in the answer."""
+    round_ = selectors.round_for(request.user, pk)
+    seat = seat_of(request.user, round_.meeting.council)
+    if seat is None:
+        raise PermissionDenied
+    if not services.may_vote(request.user, round_):
+        messages.info(request, "Bạn không có phiếu để bỏ trong vòng này (đã bỏ phiếu, vắng mặt, hoặc vòng không mở).")
+        return redirect(round_)
+    items = services.ballot_items(round_, seat)
+    options = ballot_choices(round_.rules.get("allow_abstention", False))
+    error = ""
+    if request.method == "POST":
+        choices = {}
+        for item in items:
+            value = request.POST.get(f"item-{item.pk}", "")
+            if value:
+                choices[item.pk] = value
+        if len(choices) != len(items):
+            error = "Vui lòng chọn ý kiến cho mọi đề nghị trong phiếu."
+        else:
+            try:
+                code = services.ballot_cast(by=request.user, round_=round_, choices=choices)
+            except ServiceError as exc:
+                error = str(exc)
+            else:
+                response = render(request, "councils/receipt.html", {"round": round_, "code": code})
+                add_never_cache_headers(response)
+                return response
+    response = render(
+        request, "councils/ballot.html", {"round": round_, "items": items, "options": options, "error": error}
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@view_rule(COUNCIL_COUNT)
+@require_POST
+def paper_count(request, pk):
+    round_ = selectors.round_for(request.user, pk)
+    if not may_count(request.user, round_.meeting.council):
+        raise PermissionDenied
+    form = PaperCountForm(request.POST)
+    item = None
+    if form.is_valid():
+        item = AgendaItem.objects.filter(meeting=round_.meeting, pk=form.cleaned_data["item"]).first()
+    if item is None:
+        _refuse("Số phiếu không hợp lệ: " + "; ".join(e for errs in form.errors.values() for e in errs), request)
+        return redirect(round_)
+    data = {k: v for k, v in form.cleaned_data.items() if k != "item"}
+    try:
+        services.paper_count_enter(by=request.user, round_=round_, item=item, **data)
+    except ServiceError as exc:
+        _refuse(exc, request)
+    else:
+        messages.success(request, "Đã nhập kết quả phiếu giấy; cần một thành viên Ban kiểm phiếu khác xác nhận.")
+    return redirect(round_)
+
+
+@view_rule(COUNCIL_COUNT)
+@require_POST
+def paper_confirm(request, pk):
+    count = get_object_or_404(
+        PaperCount.objects.filter(unit_scope_q(request.user, "round__meeting__council__unit")), pk=pk
+    )
+    try:
+        services.paper_count_confirm(by=request.user, count=count)
+    except ServiceError as exc:
+        _refuse(exc, request)
+    else:
+        messages.success(request, "Đã xác nhận kết quả phiếu giấy.")
+    return redirect(count.round)
+
+
+
