@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.exceptions import ServiceError
 from core.rules import view_rule
-from core.views import paginate
+from core.views import PAGE_SIZE
 from units.view_rules import DOSSIER_APPRAISE, LIST_IN_SCOPE
 
 from . import bulk, inbox, selectors
@@ -36,7 +37,7 @@ def inbox_view(request):
         status_tabs = [(value, label, counts.get(value, 0)) for value, label in DossierStatus.choices]
         status_tabs = [t for t in status_tabs if t[0] in RECEIVED_STATES]
         status_param, current_status = "trang_thai", filters.status
-    page = _paginate_ids(request, rows)
+    page = _paginate_ids(request, rows, count=counts.get(current_status, 0) if current_status else sum(counts.values()))
     inbox.mark_due(page, today)
     for row in page:
         dossier = row.dossier if tab == NOMINATIONS_TAB else row
@@ -64,10 +65,13 @@ def inbox_view(request):
     )
 
 
-def _paginate_ids(request, rows):
+def _paginate_ids(request, rows, *, count: int):
     """Page through the ids only, then read the page's rows with their joins and annotations: a far page
-    (OFFSET thousands) no longer builds every skipped row (one query more, still constant)."""
-    page = paginate(request, rows.values_list("pk", flat=True))
+    (OFFSET thousands) no longer builds every skipped row. `count` comes from the counts per status
+    (same filters), so the paginator does not count the rows a second time."""
+    paginator = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE)
+    paginator.count = count  # a cached_property: set, it is not computed
+    page = paginator.get_page(request.GET.get("page"))
     ids = list(page.object_list)
     position = {pk: i for i, pk in enumerate(ids)}
     page.object_list = sorted(rows.filter(pk__in=ids), key=lambda row: position[row.pk])
