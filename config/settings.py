@@ -206,7 +206,9 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # The councils' ballot box never reaches a log line, even the SQL log of DEBUG (docs/ballot_secrecy.md).
+    "filters": {"hide_ballot_box": {"()": "councils.logfilters.HideBallotBox"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    "loggers": {"weasyprint": {"level": "WARNING"}},
+    "loggers": {"weasyprint": {"level": "WARNING"}, "django.db.backends": {"filters": ["hide_ballot_box"]}},
 }
