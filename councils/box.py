@@ -128,9 +128,10 @@ def seal(ctx) -> None:
 
 def ballots_digest(round_) -> str:
     """SHA-256 of the sorted ballot rows ("item_id:choice" lines): re-computable from the table at any time."""
-    lines = sorted(f"{item_id}:{choice}" for item_id, choice in Ballot.objects.filter(round=round_).values_list(
-        "item_id", "choice"
-    ))
+    lines = sorted(
+        f"{item_id}:{choice}"
+        for item_id, choice in Ballot.objects.filter(round=round_).values_list("item_id", "choice")
+    )
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
@@ -173,12 +174,7 @@ def results_of(round_) -> dict:
 def _aggregate(round_):
     from django.db.models import Count
 
-    return (
-        Ballot.objects.filter(round=round_)
-        .values_list("item_id", "choice")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    return Ballot.objects.filter(round=round_).values_list("item_id", "choice").annotate(n=Count("id")).order_by()
 
 
 def count(ctx) -> None:

@@ -94,15 +94,9 @@ class Meeting(TimeStampedModel):
     start_time = models.TimeField("giờ bắt đầu")
     end_time = models.TimeField("giờ kết thúc", null=True, blank=True)
     place = models.CharField("địa điểm", max_length=255)
-    chair = models.ForeignKey(
-        CouncilMember, verbose_name="chủ trì", on_delete=models.PROTECT, related_name="+"
-    )
-    secretary = models.ForeignKey(
-        CouncilMember, verbose_name="thư ký", on_delete=models.PROTECT, related_name="+"
-    )
-    status = models.CharField(
-        "trạng thái", max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
-    )
+    chair = models.ForeignKey(CouncilMember, verbose_name="chủ trì", on_delete=models.PROTECT, related_name="+")
+    secretary = models.ForeignKey(CouncilMember, verbose_name="thư ký", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("trạng thái", max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
     history = HistoricalRecords()
 
     class Meta:
@@ -129,6 +123,9 @@ class Attendance(models.Model):
         verbose_name_plural = "điểm danh"
         constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="attendance_unique")]
 
+    def __str__(self):
+        return f"{self.member.full_name}: {self.get_status_display()}"
+
 
 class AgendaItem(models.Model):
     """A nomination passed to the council (PASSED_TO_COUNCIL, received by the council's unit), on a meeting."""
@@ -145,6 +142,9 @@ class AgendaItem(models.Model):
         ordering = ["meeting", "position", "id"]
         constraints = [models.UniqueConstraint(fields=["meeting", "nomination"], name="agenda_item_unique")]
 
+    def __str__(self):
+        return f"Nội dung {self.position} – {self.meeting}"
+
 
 class Recusal(models.Model):
     """A member who may not vote on an agenda item: the nominee, or a nominee of the member's own unit."""
@@ -157,6 +157,9 @@ class Recusal(models.Model):
         verbose_name = "thành viên không tham gia biểu quyết"
         verbose_name_plural = "thành viên không tham gia biểu quyết"
         constraints = [models.UniqueConstraint(fields=["item", "member"], name="recusal_unique")]
+
+    def __str__(self):
+        return f"{self.member.full_name}: {self.reason}"
 
 
 class Round(Versioned):
@@ -201,6 +204,9 @@ class VoterRoll(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "member"], name="voter_roll_unique")]
 
+    def __str__(self):
+        return "Đã bỏ phiếu"
+
 
 class Ballot(models.Model):
     """One choice on one agenda item, of nobody: random id, no user, no time."""
@@ -209,6 +215,9 @@ class Ballot(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="+")
     choice = models.CharField(max_length=8, choices=Choice.choices)
+
+    def __str__(self):  # never the choice: a stray repr must not reveal it
+        return "Phiếu"
 
 
 class ReceiptCode(models.Model):
@@ -220,6 +229,9 @@ class ReceiptCode(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "code"], name="receipt_code_unique")]
+
+    def __str__(self):
+        return self.code
 
 
 class PaperCount(models.Model):
@@ -246,6 +258,9 @@ class PaperCount(models.Model):
         verbose_name = "kết quả phiếu giấy, phiếu gửi bằng văn bản"
         verbose_name_plural = "kết quả phiếu giấy, phiếu gửi bằng văn bản"
         constraints = [models.UniqueConstraint(fields=["round", "item"], name="paper_count_unique")]
+
+    def __str__(self):
+        return f"Phiếu giấy – {self.round}"
 
     @property
     def returned(self) -> int:

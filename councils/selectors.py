@@ -36,7 +36,11 @@ def round_for(user, pk: int) -> Round:
 
 
 def attendance_rows(meeting: Meeting) -> list[Attendance]:
-    return list(Attendance.objects.filter(meeting=meeting).select_related("member").order_by("member__role", "member__full_name"))
+    return list(
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("member")
+        .order_by("member__role", "member__full_name")
+    )
 
 
 def voters_of(round_: Round) -> list[str]:

@@ -91,7 +91,14 @@ def _fraction(text: str, label: str):
 
 @transaction.atomic
 def council_rules_update(
-    *, by, council: Council, quorum: str, approval: str, strict: bool, denominator: str, allow_abstention: bool,
+    *,
+    by,
+    council: Council,
+    quorum: str,
+    approval: str,
+    strict: bool,
+    denominator: str,
+    allow_abstention: bool,
     rules_basis: str = "",
 ) -> Council:
     """Change the standing rules (history kept by django-simple-history). Refused once a round is open."""
@@ -147,7 +154,13 @@ def council_member_add(
 
 @transaction.atomic
 def meeting_create(
-    *, by, council: Council, date: datetime.date, start_time: datetime.time, place: str, chair: CouncilMember,
+    *,
+    by,
+    council: Council,
+    date: datetime.date,
+    start_time: datetime.time,
+    place: str,
+    chair: CouncilMember,
     secretary: CouncilMember,
 ) -> Meeting:
     if by is not None:
@@ -387,8 +400,15 @@ def progress(round_: Round) -> tuple[int, int]:
 
 @transaction.atomic
 def paper_count_enter(
-    *, by, round_: Round, item: AgendaItem, issued: int, votes_for: int, votes_against: int,
-    votes_abstain: int = 0, invalid: int = 0,
+    *,
+    by,
+    round_: Round,
+    item: AgendaItem,
+    issued: int,
+    votes_for: int,
+    votes_against: int,
+    votes_abstain: int = 0,
+    invalid: int = 0,
 ) -> PaperCount:
     """The totals of the paper and written ballots of one item (never per member). A new entry replaces the
     previous one and needs a new confirmation."""

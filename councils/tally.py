@@ -50,8 +50,12 @@ def key_unit_id(path: str, council_path: str) -> int | None:
 
 
 def recusal_reason(
-    *, member_person_id: int | None, member_unit_path: str | None, nominee_person_id: int | None,
-    nominee_unit_path: str, council_path: str,
+    *,
+    member_person_id: int | None,
+    member_unit_path: str | None,
+    nominee_person_id: int | None,
+    nominee_unit_path: str,
+    council_path: str,
 ) -> str | None:
     """Why a member may not vote on a nomination, or None.
 

@@ -111,7 +111,9 @@ def meeting_create(request, pk):
     members = {m.pk: m for m in council.members.all()}
     form = MeetingForm(request.POST, members=members.values())
     if not form.is_valid():
-        _refuse("Dữ liệu phiên họp không hợp lệ: " + "; ".join(e for errs in form.errors.values() for e in errs), request)
+        _refuse(
+            "Dữ liệu phiên họp không hợp lệ: " + "; ".join(e for errs in form.errors.values() for e in errs), request
+        )
         return redirect(council)
     data = form.cleaned_data
     try:
@@ -259,10 +261,15 @@ def round_detail(request, pk):
         "counter": counter,
         "seat": seat,
         "paper_counts": list(
-            PaperCount.objects.filter(round=round_).select_related("item__nomination__person", "item__nomination__unit",
-                                                                    "entered_by", "confirmed_by")
-        ) if counter or closed else [],
-        "paper_items": services.round_items(round_) if counter and round_.status in (RoundStatus.OPEN, RoundStatus.CLOSED) else [],
+            PaperCount.objects.filter(round=round_).select_related(
+                "item__nomination__person", "item__nomination__unit", "entered_by", "confirmed_by"
+            )
+        )
+        if counter or closed
+        else [],
+        "paper_items": services.round_items(round_)
+        if counter and round_.status in (RoundStatus.OPEN, RoundStatus.CLOSED)
+        else [],
     }
     return render(request, "councils/round_detail.html", context)
 
@@ -288,9 +295,7 @@ def round_progress(request, pk):
     if not is_meeting_chair(request.user, round_.meeting):
         raise PermissionDenied
     voted, entitled = services.progress(round_)
-    response = render(
-        request, "councils/round_progress.html", {"round": round_, "voted": voted, "entitled": entitled}
-    )
+    response = render(request, "councils/round_progress.html", {"round": round_, "voted": voted, "entitled": entitled})
     add_never_cache_headers(response)
     return response
 
@@ -369,6 +374,3 @@ def paper_confirm(request, pk):
     else:
         messages.success(request, "Đã xác nhận kết quả phiếu giấy.")
     return redirect(count.round)
-
-
-

@@ -52,7 +52,10 @@ def board(tree, person_factory):
         "staff": seat_user("chuyenvien", office, person_factory),
     }
     council = services.council_create(
-        by=users["chair"], unit=office, name="Hội đồng TĐKT Phòng A", period_start=datetime.date(2026, 1, 1),
+        by=users["chair"],
+        unit=office,
+        name="Hội đồng TĐKT Phòng A",
+        period_start=datetime.date(2026, 1, 1),
         period_end=datetime.date(2026, 12, 31),
     )
     roles = {
@@ -69,8 +72,13 @@ def board(tree, person_factory):
         for key, (role, counting) in roles.items()
     }
     meeting = services.meeting_create(
-        by=users["chair"], council=council, date=DAY, start_time=datetime.time(8, 0), place="Phòng họp số 1",
-        chair=seats["chair"], secretary=seats["sec"],
+        by=users["chair"],
+        council=council,
+        date=DAY,
+        start_time=datetime.time(8, 0),
+        place="Phòng họp số 1",
+        chair=seats["chair"],
+        secretary=seats["sec"],
     )
     teacher_a1 = person_factory(tree["team_a1"], full_name="Lê Thị Giáo Viên Một")
     teacher_a2 = person_factory(tree["school_a2"], full_name="Phạm Văn Giáo Viên Hai")
@@ -90,7 +98,10 @@ def board(tree, person_factory):
 def mark(board, *keys, status=AttendanceStatus.PRESENT, reason=""):
     for key in keys:
         services.attendance_set(
-            by=board["users"]["chair"], meeting=board["meeting"], member=board["seats"][key], status=status,
+            by=board["users"]["chair"],
+            meeting=board["meeting"],
+            member=board["seats"][key],
+            status=status,
             reason=reason,
         )
 

@@ -54,7 +54,9 @@ def test_open_freezes_rules_and_entitled_members(board):
     n1_item = board["items"][0]
     frozen = round_.rules["items"][str(n1_item.pk)]
     assert (round_.rules["total_members"], round_.rules["voting_members"], frozen["recused"]) == (
-        5, 5, [seats["p_a1"].pk]
+        5,
+        5,
+        [seats["p_a1"].pk],
     )
     assert (frozen["approval"], frozen["strict"], frozen["denominator"]) == ("1/2", True, "total")
 
@@ -70,9 +72,7 @@ def test_cast_once_then_refused_and_recused_item_left_out(board):
         cast(board, "p_a1", round_, "against")
     # A recused item slipped into the sheet is refused.
     with pytest.raises(ServiceError, match="mọi đề nghị trong phiếu, và chỉ các đề nghị đó"):
-        services.ballot_cast(
-            by=board["users"]["p_a2"], round_=round_, choices={i.pk: "for" for i in board["items"]}
-        )
+        services.ballot_cast(by=board["users"]["p_a2"], round_=round_, choices={i.pk: "for" for i in board["items"]})
     assert (VoterRoll.objects.count(), Ballot.objects.count(), ReceiptCode.objects.count()) == (1, 1, 1)
 
 
@@ -129,10 +129,16 @@ def test_reopen_and_recount_recorded_with_reason(board):
     with pytest.raises(ServiceError, match="Vui lòng ghi lý do mở lại"):
         services.round_act(by=chair, round_=round_, action="reopen", version=round_.version)
     with pytest.raises(ServiceError):
-        services.round_act(by=board["users"]["sec"], round_=round_, action="reopen", version=round_.version,
-                           comment="Thử")
-    round_ = services.round_act(by=chair, round_=round_, action="reopen", version=round_.version,
-                                comment="Mạng chập chờn, hai thành viên chưa gửi được phiếu.")
+        services.round_act(
+            by=board["users"]["sec"], round_=round_, action="reopen", version=round_.version, comment="Thử"
+        )
+    round_ = services.round_act(
+        by=chair,
+        round_=round_,
+        action="reopen",
+        version=round_.version,
+        comment="Mạng chập chờn, hai thành viên chưa gửi được phiếu.",
+    )
     cast(board, "sec", round_, "for", "for")
     round_ = services.round_act(by=chair, round_=round_, action="close", version=round_.version)
     services.round_act(by=chair, round_=round_, action="recount", version=round_.version, comment="Kiểm tra lại.")

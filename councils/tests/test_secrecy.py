@@ -20,24 +20,33 @@ BOX = (Ballot, VoterRoll, ReceiptCode)
 
 
 def test_ballot_box_columns_neither_order_nor_time_nor_name():
-    expected = {Ballot: {"id", "round", "item", "choice"}, VoterRoll: {"id", "round", "member"},
-                ReceiptCode: {"id", "round", "code"}}
+    expected = {
+        Ballot: {"id", "round", "item", "choice"},
+        VoterRoll: {"id", "round", "member"},
+        ReceiptCode: {"id", "round", "code"},
+    }
     for model, names in expected.items():
         fields = model._meta.concrete_fields
         assert {f.name for f in fields} == names
         assert isinstance(model._meta.pk, models.UUIDField)
         assert not [f for f in fields if isinstance(f, models.DateField | models.TimeField | models.AutoField)]
         assert model._meta.ordering == []
-    assert not [f for f in Ballot._meta.concrete_fields if f.is_relation and f.related_model is not None
-                and f.related_model._meta.label in ("auth.User", "councils.CouncilMember")]
+    assert not [
+        f
+        for f in Ballot._meta.concrete_fields
+        if f.is_relation
+        and f.related_model is not None
+        and f.related_model._meta.label in ("auth.User", "councils.CouncilMember")
+    ]
 
 
 @pytest.mark.django_db
 def test_ballot_box_database_columns():
     with connection.cursor() as cursor:
         columns = {
-            model._meta.db_table: sorted(c.name for c in connection.introspection.get_table_description(
-                cursor, model._meta.db_table))
+            model._meta.db_table: sorted(
+                c.name for c in connection.introspection.get_table_description(cursor, model._meta.db_table)
+            )
             for model in BOX
         }
     assert columns == {
@@ -80,7 +89,9 @@ def test_no_log_line_and_no_page_shows_a_choice(board, client, caplog, settings)
     assert "Mã biên nhận" in response.content.decode()
     logged = "\n".join(f"{r.getMessage()} {getattr(r, 'sql', '')} {getattr(r, 'params', '')}" for r in caplog.records)
     assert "councils_round" in logged, "the SQL log ran, so the filter is what keeps the ballot out"
-    assert [t for t in ("councils_ballot", "councils_voterroll", "councils_receiptcode", "against") if t in logged] == []
+    assert [
+        t for t in ("councils_ballot", "councils_voterroll", "councils_receiptcode", "against") if t in logged
+    ] == []
     # Pages: the chair's round page and progress show counts and names of voters, never a choice.
     client.force_login(board["users"]["chair"])
     page = client.get(reverse("councils:round_detail", args=[round_.pk])).content.decode()

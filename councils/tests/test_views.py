@@ -1,0 +1,121 @@
+import datetime
+
+from django.urls import reverse
+
+from conftest import make_user
+from councils import services
+from councils.enums import RoundStatus
+from councils.models import Council, Round
+from nominations.enums import NominationStatus
+from nominations.models import Nomination
+
+from .conftest import mark, open_round
+
+
+def test_outsider_gets_404_everywhere(board, client, tree):
+    mark(board, "chair", "sec", "p_a1", "p_a2")
+    round_ = open_round(board)
+    client.force_login(make_user("ngoai-phong", tree["office_b"], "head"))
+    urls = [
+        reverse("councils:council_detail", args=[board["council"].pk]),
+        reverse("councils:meeting_detail", args=[board["meeting"].pk]),
+        reverse("councils:round_detail", args=[round_.pk]),
+        reverse("councils:round_progress", args=[round_.pk]),
+        reverse("councils:ballot", args=[round_.pk]),
+    ]
+    assert [client.get(u).status_code for u in urls] == [404] * 5
+    assert (
+        client.post(reverse("councils:round_transition", args=[round_.pk]), {"transition": "close"}).status_code == 404
+    )
+
+
+def test_member_not_chair_gets_403_on_chair_pages(board, client):
+    mark(board, "chair", "sec", "p_a1", "p_a2")
+    round_ = open_round(board)
+    client.force_login(board["users"]["p_a2"])
+    assert client.get(reverse("councils:round_progress", args=[round_.pk])).status_code == 403
+    response = client.post(
+        reverse("councils:round_transition", args=[round_.pk]), {"transition": "close", "version": round_.version}
+    )
+    assert response.status_code == 403
+    assert Round.objects.get(pk=round_.pk).status == RoundStatus.OPEN
+
+
+def test_ballot_sheet_leaves_out_recused_item_and_receipt_shown_once(board, client):
+    mark(board, "chair", "sec", "p_a1", "p_a2")
+    round_ = open_round(board)
+    n1_item, n2_item = board["items"]
+    client.force_login(board["users"]["p_a1"])
+    url = reverse("councils:ballot", args=[round_.pk])
+    sheet = client.get(url).content.decode()
+    assert (f'name="item-{n1_item.pk}"' in sheet, f'name="item-{n2_item.pk}"' in sheet) == (False, True)
+    response = client.post(url, {f"item-{n2_item.pk}": "for"})
+    code = response.context["code"]
+    assert response["Cache-Control"].startswith("max-age=0")
+    again = client.get(url, follow=True)
+    assert again.redirect_chain[-1][0] == reverse("councils:round_detail", args=[round_.pk])
+    assert code not in again.content.decode()
+    refused = client.post(url, {f"item-{n2_item.pk}": "against"}, follow=True)
+    assert "không có phiếu để bỏ" in refused.content.decode()
+
+
+def test_absent_member_gets_no_sheet(board, client):
+    mark(board, "chair", "sec", "p_a1", "p_a2")
+    round_ = open_round(board)
+    client.force_login(board["users"]["staff"])
+    response = client.get(reverse("councils:ballot", args=[round_.pk]))
+    assert response.status_code == 302
+    page = client.get(reverse("councils:round_detail", args=[round_.pk])).content.decode()
+    assert "Nhận phiếu và bỏ phiếu" not in page
+
+
+def test_chair_closes_and_publishes_through_pages(board, client):
+    mark(board, "chair", "sec", "p_a1", "p_a2")
+    round_ = open_round(board)
+    n1_item, n2_item = board["items"]
+    for key in ("chair", "sec", "p_a1", "p_a2"):
+        client.force_login(board["users"][key])
+        items = services.ballot_items(round_, board["seats"][key])
+        client.post(reverse("councils:ballot", args=[round_.pk]), {f"item-{i.pk}": "for" for i in items})
+    client.force_login(board["users"]["chair"])
+    progress = client.get(reverse("councils:round_progress", args=[round_.pk])).content.decode()
+    assert "Đã bỏ phiếu <strong>4/4</strong>" in progress
+    action = reverse("councils:round_transition", args=[round_.pk])
+    round_.refresh_from_db()
+    client.post(action, {"transition": "close", "version": round_.version})
+    round_.refresh_from_db()
+    page = client.get(reverse("councils:round_detail", args=[round_.pk])).content.decode()
+    assert "Kết quả kiểm phiếu" in page and "3/4 (75,0%; cần trên 1/2)" in page
+    receipts = [c for c in page.split('font-monospace">')[1].split("</p>")[0].split()]
+    assert receipts == sorted(receipts) and len(receipts) == 4
+    client.post(action, {"transition": "publish", "version": round_.version})
+    statuses = list(
+        Nomination.objects.filter(pk__in=[n.pk for n in board["nominations"]]).values_list("status", flat=True)
+    )
+    assert statuses == [NominationStatus.APPROVED_BY_COUNCIL] * 2
+
+
+def test_council_list_queries_constant(board, client, django_assert_max_num_queries, tree):
+    user = board["users"]["chair"]
+    client.force_login(user)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("councils:council_list")).status_code == 200
+    for year in (2027, 2028):
+        services.council_create(
+            by=user,
+            unit=tree["office_a"],
+            name=f"Hội đồng {year}",
+            period_start=datetime.date(year, 1, 1),
+            period_end=datetime.date(year, 12, 31),
+        )
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("councils:council_list"))
+    assert len(response.context["page"]) == Council.objects.count() == 3
+
+
+def test_seat_grants_read_of_the_council_unit_but_not_set_up(board, client):
+    """A school's head seated on the Phòng's council reads the Phòng (council_member role), sets up nothing."""
+    client.force_login(board["users"]["p_a1"])
+    assert client.get(reverse("councils:council_detail", args=[board["council"].pk])).status_code == 200
+    response = client.get(reverse("councils:council_create", args=[board["council"].unit.pk]))
+    assert response.status_code == 403
