@@ -57,6 +57,9 @@ EXPECTED_NOMINATION = {
     "forward": APPRAISERS,
     "award": APPRAISERS,
     "not_award": APPRAISERS,
+    # Only the level that decided above it in the roll-up chain; this nomination has no level above.
+    "award_down": set(),
+    "not_award_down": set(),
 }
 
 
