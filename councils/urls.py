@@ -17,6 +17,7 @@ urlpatterns = [
     path("vong/<int:pk>/thao-tac/", views.round_transition, name="round_transition"),
     path("vong/<int:pk>/tien-do/", views.round_progress, name="round_progress"),
     path("vong/<int:pk>/phieu/", views.ballot, name="ballot"),
+    path("vong/<int:pk>/bien-nhan/", views.receipt, name="receipt"),
     path("vong/<int:pk>/phieu-giay/", views.paper_count, name="paper_count"),
     path("phieu-giay/<int:pk>/xac-nhan/", views.paper_confirm, name="paper_confirm"),
 ]

@@ -32,9 +32,12 @@ from .forms import AttendanceForm, CouncilForm, MeetingForm, MemberForm, PaperCo
 from .models import AgendaItem, PaperCount, Recusal
 from .rules import is_meeting_chair, may_count, may_run_meetings, may_set_up, seat_of
 
+RECEIPT_SESSION_KEY = "councils_receipt"
 
-def _refuse(message_or_exc, request):
-    messages.error(request, str(message_or_exc))
+
+def _refuse(message_or_exc, request, back):
+    """A refused action: the Vietnamese message on a page of its own (nothing changed), with a way back."""
+    return render(request, "councils/refused.html", {"message": str(message_or_exc), "back": back})
 
 
 @view_rule(LIST_IN_SCOPE)
@@ -84,8 +87,7 @@ def member_add(request, pk):
         raise PermissionDenied
     form = MemberForm(request.POST)
     if not form.is_valid():
-        _refuse("; ".join(e for errs in form.errors.values() for e in errs), request)
-        return redirect(council)
+        return _refuse("; ".join(e for errs in form.errors.values() for e in errs), request, council)
     try:
         services.council_member_add(
             by=request.user,
@@ -96,9 +98,8 @@ def member_add(request, pk):
             title=form.cleaned_data["title"],
         )
     except ServiceError as exc:
-        _refuse(exc, request)
-    else:
-        messages.success(request, "Đã thêm thành viên Hội đồng.")
+        return _refuse(exc, request, council)
+    messages.success(request, "Đã thêm thành viên Hội đồng.")
     return redirect(council)
 
 
@@ -111,10 +112,8 @@ def meeting_create(request, pk):
     members = {m.pk: m for m in council.members.all()}
     form = MeetingForm(request.POST, members=members.values())
     if not form.is_valid():
-        _refuse(
-            "Dữ liệu phiên họp không hợp lệ: " + "; ".join(e for errs in form.errors.values() for e in errs), request
-        )
-        return redirect(council)
+        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        return _refuse(f"Dữ liệu phiên họp không hợp lệ: {errors}", request, council)
     data = form.cleaned_data
     try:
         meeting = services.meeting_create(
@@ -127,8 +126,7 @@ def meeting_create(request, pk):
             secretary=members[data["secretary"]],
         )
     except ServiceError as exc:
-        _refuse(exc, request)
-        return redirect(council)
+        return _refuse(exc, request, council)
     messages.success(request, "Đã lên lịch phiên họp.")
     return redirect(meeting)
 
@@ -174,8 +172,7 @@ def meeting_attendance(request, pk):
     if form.is_valid():
         member = meeting.council.members.filter(pk=form.cleaned_data["member"]).first()
     if member is None:
-        _refuse("Dữ liệu điểm danh không hợp lệ.", request)
-        return redirect(meeting)
+        return _refuse("Dữ liệu điểm danh không hợp lệ.", request, meeting)
     try:
         services.attendance_set(
             by=request.user,
@@ -185,9 +182,8 @@ def meeting_attendance(request, pk):
             reason=form.cleaned_data["reason"],
         )
     except ServiceError as exc:
-        _refuse(exc, request)
-    else:
-        messages.success(request, f"Đã điểm danh {member.full_name}.")
+        return _refuse(exc, request, meeting)
+    messages.success(request, f"Đã điểm danh {member.full_name}.")
     return redirect(meeting)
 
 
@@ -201,9 +197,8 @@ def meeting_agenda(request, pk):
     try:
         services.agenda_add(by=request.user, meeting=meeting, nomination_ids=ids)
     except ServiceError as exc:
-        _refuse(exc, request)
-    else:
-        messages.success(request, "Đã đưa đề nghị vào nội dung bình xét.")
+        return _refuse(exc, request, meeting)
+    messages.success(request, "Đã đưa đề nghị vào nội dung bình xét.")
     return redirect(meeting)
 
 
@@ -216,8 +211,7 @@ def round_create(request, pk):
     try:
         round_ = services.round_create(by=request.user, meeting=meeting)
     except ServiceError as exc:
-        _refuse(exc, request)
-        return redirect(meeting)
+        return _refuse(exc, request, meeting)
     return redirect(round_)
 
 
@@ -284,7 +278,9 @@ def round_transition(request, pk):
         done, message = workflow.transition_from_post(request, round_)
     except workflow.NotAllowedError:
         raise PermissionDenied from None
-    (messages.success if done else messages.error)(request, message)
+    if not done:
+        return _refuse(message, request, round_)
+    messages.success(request, message)
     return redirect(round_)
 
 
@@ -328,12 +324,26 @@ def ballot(request, pk):
             except ServiceError as exc:
                 error = str(exc)
             else:
-                response = render(request, "councils/receipt.html", {"round": round_, "code": code})
-                add_never_cache_headers(response)
-                return response
+                # Post/redirect/get: the code waits in the session for the one page that shows it, then is gone.
+                # It is linked to no ballot, so the session (which names the member) learns no choice.
+                request.session[RECEIPT_SESSION_KEY] = {"round": round_.pk, "code": code}
+                return redirect("councils:receipt", pk=round_.pk)
     response = render(
         request, "councils/ballot.html", {"round": round_, "items": items, "options": options, "error": error}
     )
+    add_never_cache_headers(response)
+    return response
+
+
+@view_rule(COUNCIL_VOTE)
+def receipt(request, pk):
+    """The receipt code of the sheet just cast, shown once: read from the session and removed from it."""
+    round_ = selectors.round_for(request.user, pk)
+    held = request.session.get(RECEIPT_SESSION_KEY)
+    if not held or held.get("round") != round_.pk:
+        return redirect(round_)
+    del request.session[RECEIPT_SESSION_KEY]
+    response = render(request, "councils/receipt.html", {"round": round_, "code": held["code"]})
     add_never_cache_headers(response)
     return response
 
@@ -349,15 +359,14 @@ def paper_count(request, pk):
     if form.is_valid():
         item = AgendaItem.objects.filter(meeting=round_.meeting, pk=form.cleaned_data["item"]).first()
     if item is None:
-        _refuse("Số phiếu không hợp lệ: " + "; ".join(e for errs in form.errors.values() for e in errs), request)
-        return redirect(round_)
+        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        return _refuse(f"Số phiếu không hợp lệ: {errors}", request, round_)
     data = {k: v for k, v in form.cleaned_data.items() if k != "item"}
     try:
         services.paper_count_enter(by=request.user, round_=round_, item=item, **data)
     except ServiceError as exc:
-        _refuse(exc, request)
-    else:
-        messages.success(request, "Đã nhập kết quả phiếu giấy; cần một thành viên Ban kiểm phiếu khác xác nhận.")
+        return _refuse(exc, request, round_)
+    messages.success(request, "Đã nhập kết quả phiếu giấy; cần một thành viên Ban kiểm phiếu khác xác nhận.")
     return redirect(round_)
 
 
@@ -370,7 +379,6 @@ def paper_confirm(request, pk):
     try:
         services.paper_count_confirm(by=request.user, count=count)
     except ServiceError as exc:
-        _refuse(exc, request)
-    else:
-        messages.success(request, "Đã xác nhận kết quả phiếu giấy.")
+        return _refuse(exc, request, count.round)
+    messages.success(request, "Đã xác nhận kết quả phiếu giấy.")
     return redirect(count.round)

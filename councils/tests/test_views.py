@@ -49,14 +49,28 @@ def test_ballot_sheet_leaves_out_recused_item_and_receipt_shown_once(board, clie
     url = reverse("councils:ballot", args=[round_.pk])
     sheet = client.get(url).content.decode()
     assert (f'name="item-{n1_item.pk}"' in sheet, f'name="item-{n2_item.pk}"' in sheet) == (False, True)
-    response = client.post(url, {f"item-{n2_item.pk}": "for"})
+    response = client.post(url, {f"item-{n2_item.pk}": "for"}, follow=True)
     code = response.context["code"]
-    assert response["Cache-Control"].startswith("max-age=0")
-    again = client.get(url, follow=True)
+    assert response.redirect_chain == [(reverse("councils:receipt", args=[round_.pk]), 302)]
+    assert (code in response.content.decode(), response["Cache-Control"].startswith("max-age=0")) == (True, True)
+    again = client.get(reverse("councils:receipt", args=[round_.pk]), follow=True)
     assert again.redirect_chain[-1][0] == reverse("councils:round_detail", args=[round_.pk])
     assert code not in again.content.decode()
+    assert "councils_receipt" not in client.session
     refused = client.post(url, {f"item-{n2_item.pk}": "against"}, follow=True)
     assert "không có phiếu để bỏ" in refused.content.decode()
+
+
+def test_refused_action_shows_message_and_changes_nothing(board, client):
+    mark(board, "chair", "sec", "p_a1")  # 3 of 5: no quorum
+    round_ = services.round_create(by=board["users"]["chair"], meeting=board["meeting"])
+    client.force_login(board["users"]["chair"])
+    response = client.post(
+        reverse("councils:round_transition", args=[round_.pk]), {"transition": "open", "version": round_.version}
+    )
+    assert response.status_code == 200
+    assert "Chưa đủ số thành viên dự họp: có mặt 3/5" in response.content.decode()
+    assert Round.objects.get(pk=round_.pk).status == RoundStatus.CREATED
 
 
 def test_absent_member_gets_no_sheet(board, client):
