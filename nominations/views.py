@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from awards.engine import quota_usage
 from core import workflow
 from core.exceptions import ServiceError
+from core.models import TransitionLog
 from core.rules import view_rule
 from core.views import paginate
 from units.rules import Cap, can
@@ -107,6 +108,14 @@ def dossier_create(request):
     return render(request, "form.html", {"form": form, "title": "Tạo hồ sơ đề nghị khen thưởng"})
 
 
+def _return_comments(nomination_ids) -> dict[int, str]:
+    """What the level above asked for when it last returned each nomination (one query, none without ids)."""
+    if not nomination_ids:
+        return {}
+    logs = TransitionLog.objects.filter(workflow="nomination", object_id__in=nomination_ids, to_state="returned")
+    return dict(logs.order_by("at", "id").values_list("object_id", "comment"))
+
+
 @view_rule(DOSSIER_READ)
 def dossier_detail(request, pk):
     dossier = selectors.dossier_get_visible(request.user, pk)
@@ -116,12 +125,14 @@ def dossier_detail(request, pk):
     may_file = can(request.user, Cap.FILE, dossier.unit)
     may_appraise = dossier.receiving_unit_id is not None and can(request.user, Cap.APPRAISE, dossier.receiving_unit)
     objections = notices.open_objections_by_nomination([n.pk for n in nominations])
+    return_comments = _return_comments([n.pk for n in nominations if n.status == NominationStatus.RETURNED])
     rows = []
     for n in nominations:
         rows.append(
             {
                 "n": n,
                 "open_objections": objections.get(n.pk, []),
+                "return_comment": return_comments.get(n.pk, ""),
                 "reasons": checks.reasons_summary(n.reasons),
                 "problems": checks.nomination_problems(
                     n, procedure=dossier.procedure, attachment_count=counts.get(n.pk, 0)
@@ -164,8 +175,8 @@ def dossier_detail(request, pk):
             # The text of open objections (notice.py) for those who appraise this dossier or head its unit.
             "show_objections": may_appraise or can(request.user, Cap.APPRAISE, dossier.unit),
             "from_registration": may_file and dossier.is_editable and dossier.campaign_id is not None,
-            "may_bulk": may_appraise and dossier.status == DossierStatus.UNDER_APPRAISAL and bool(nominations),
             "may_decide": decisions.may_record_decision(request.user, dossier),
+            "may_bulk": may_appraise and dossier.status == DossierStatus.UNDER_APPRAISAL and bool(nominations),
             "may_roll_up": rollup.may_roll_up(request.user, dossier)
             and dossier.status in rollup.ROLLUP_DOSSIER_STATES
             and any(n.status in rollup.ROLLUP_SOURCES for n in nominations),
