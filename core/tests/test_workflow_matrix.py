@@ -21,6 +21,7 @@ from campaigns.models import Campaign, Registration
 from campaigns.services import LineInput
 from core import workflow
 from core.exceptions import ServiceError
+from councils.tests import workflow_targets as councils_rows
 from nominations.tests import workflow_targets as nominations_rows
 
 PERSONAS = [
@@ -46,6 +47,7 @@ EXPECTED = {
     ("initiative", "recognise"): (InitiativeStatus.REGISTERED, {"head_a1", "admin_dept"}),
     ("initiative", "not_recognise"): (InitiativeStatus.REGISTERED, {"head_a1", "admin_dept"}),
     **nominations_rows.EXPECTED,
+    **councils_rows.EXPECTED,
 }
 
 PARAMS = {
@@ -53,6 +55,7 @@ PARAMS = {
     "send_back": {"comment": "Thiếu tổ 2"},
     "recognise": {"scope": "base", "decision_number": "5/QĐ-TH", "decision_date": datetime.date(2025, 4, 1)},
     **nominations_rows.PARAMS,
+    **councils_rows.PARAMS,
 }
 
 
@@ -90,10 +93,17 @@ def objects(tree, personas, person_factory):
         "campaign": school_plan,
         "initiative": initiative,
         **nominations_rows.workflow_objects(tree, person_factory),
+        **councils_rows.workflow_objects(tree, personas, person_factory),
     }
 
 
-MODELS = {"registration": Registration, "campaign": Campaign, "initiative": Initiative, **nominations_rows.MODELS}
+MODELS = {
+    "registration": Registration,
+    "campaign": Campaign,
+    "initiative": Initiative,
+    **nominations_rows.MODELS,
+    **councils_rows.MODELS,
+}
 
 
 def attempt(obj, action, user) -> str:
