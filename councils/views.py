@@ -16,7 +16,7 @@ from core.exceptions import ServiceError
 from core.rules import view_rule
 from core.views import paginate
 from units.models import Unit
-from units.rules import unit_scope_q
+from units.rules import Cap, unit_ids_with, unit_scope_q
 from units.view_rules import (
     COUNCIL_CHAIR,
     COUNCIL_COUNT,
@@ -43,7 +43,9 @@ def _refuse(message_or_exc, request, back):
 @view_rule(LIST_IN_SCOPE)
 def council_list(request):
     page = paginate(request, selectors.councils_visible_to(request.user).order_by("unit__path", "-period_start"))
-    return render(request, "councils/council_list.html", {"page": page})
+    ids = unit_ids_with(request.user, Cap.SIGN) + unit_ids_with(request.user, Cap.ADMINISTER)
+    set_up_units = Unit.objects.filter(pk__in=ids).order_by("path")
+    return render(request, "councils/council_list.html", {"page": page, "set_up_units": set_up_units})
 
 
 @view_rule(COUNCIL_MANAGE)
