@@ -44,7 +44,7 @@ from core.text import nfc
 from notifications.services import notify, users_with_roles
 from units.enums import Role, UnitKind
 from units.models import Unit
-from units.rules import Cap, can, is_superuser, scope_q
+from units.rules import Cap, can, is_superuser, scope_q, unit_ids_with
 from units.selectors import valid_pk
 
 from .enums import RECEIVED_STATES, NominationStatus
@@ -114,14 +114,12 @@ def may_resolve(user, unit: Unit) -> bool:
 
 
 def publishing_units(user) -> QuerySet[Unit]:
-    """Units (not teams) the user may publish a notice for: the "Công khai mới" links."""
+    """The units the user acts *as* (a role granted on them) with FILE or APPRAISE, not teams: the "Công khai
+    mới" links. A Sở administrator files for every school below but publishes, as a rule, for its own unit."""
     if not user.is_authenticated:
         return Unit.objects.none()
-    return (
-        Unit.objects.filter(scope_q(user, Cap.FILE) | scope_q(user, Cap.APPRAISE))
-        .exclude(kind=UnitKind.TEAM)
-        .order_by("path")
-    )
+    ids = set(unit_ids_with(user, Cap.FILE)) | set(unit_ids_with(user, Cap.APPRAISE))
+    return Unit.objects.filter(pk__in=ids).exclude(kind=UnitKind.TEAM).order_by("path")
 
 
 def publishable_nominations(by, unit: Unit) -> QuerySet[Nomination]:

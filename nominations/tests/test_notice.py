@@ -465,3 +465,15 @@ def test_notice_list_query_count_constant(
     with django_assert_max_num_queries(12) as many:
         client.get(url)
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_notice_list_offers_publishing_for_the_units_acted_as(client, personas, tree):
+    def links(persona):
+        client.force_login(personas[persona])
+        body = client.get(reverse("nominations:notice_list")).content.decode()
+        return re.findall(r"/cong-khai/don-vi/(\d+)/them/", body)
+
+    assert links("head_a1") == [str(tree["school_a1"].pk)]
+    assert links("reviewer_a") == [str(tree["office_a"].pk)]
+    assert links("admin_dept") == [str(tree["dept"].pk)]  # FILE on every unit below, acts as the Sở
+    assert links("council_a1") == []
