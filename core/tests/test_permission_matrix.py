@@ -127,6 +127,21 @@ TARGETS = {
     ("nominations:objection_resolve", "pk"): "objection",
     ("nominations:notice_public", "token"): "notice_token",
     ("nominations:dossier_rollup", "pk"): "dossier",
+    ("councils:council_create", "unit_pk"): "school",
+    ("councils:council_detail", "pk"): "council",
+    ("councils:member_add", "pk"): "council",
+    ("councils:meeting_create", "pk"): "council",
+    ("councils:meeting_detail", "pk"): "meeting",
+    ("councils:meeting_attendance", "pk"): "meeting2",
+    ("councils:meeting_agenda", "pk"): "meeting2",
+    ("councils:round_create", "pk"): "meeting2",
+    ("councils:round_detail", "pk"): "round",
+    ("councils:round_transition", "pk"): "round",
+    ("councils:round_progress", "pk"): "round",
+    ("councils:ballot", "pk"): "round",
+    ("councils:receipt", "pk"): "round",
+    ("councils:paper_count", "pk"): "round",
+    ("councils:paper_confirm", "pk"): "paper_count",
     ("nominations:nomination_path", "pk"): "nomination",
 }
 
@@ -234,6 +249,10 @@ def build_targets() -> Targets:
 
     notice_ids, public = notice_targets(school, ids["nomination"])
     ids.update(notice_ids)
+    # A council of the reference school with an open round and a planned meeting (councils).
+    from councils.tests.matrix_targets import council_bodies, council_targets
+
+    ids.update(council_targets(school))
     # A notification of the reference school's secretary: only she may mark it read.
     secretary = get_user_model().objects.get(username="mn-hoasen-bl.thuky")
     notification = (
@@ -254,6 +273,7 @@ def build_targets() -> Targets:
     }
     bodies.update(nomination_bodies(ids))
     bodies.update(notice_bodies(ids))
+    bodies.update(council_bodies(ids))
     return Targets(ids=ids, sibling=_school_objects(sibling, admin), bodies=bodies, public=public)
 
 
@@ -408,7 +428,11 @@ def fingerprint_sql() -> str:
         meta = model._meta
         if not meta.managed or meta.proxy or meta.db_table == "django_session":
             continue
-        terms = ["COUNT(*)", f"MAX({quote(meta.pk.column)})"]
+        # MAX of a UUID key (the councils' ballot box) needs a cast on PostgreSQL.
+        pk_term = quote(meta.pk.column)
+        if isinstance(meta.pk, models.UUIDField):
+            pk_term = f"CAST({pk_term} AS TEXT)"
+        terms = ["COUNT(*)", f"MAX({pk_term})"]
         for f in meta.concrete_fields:
             column = quote(f.column)
             if isinstance(f, models.DateField):  # DateTimeField too
