@@ -248,7 +248,9 @@ def _queries(client, url) -> int:
     return len(ctx)
 
 
-@pytest.mark.parametrize("query", ["", "?tab=de-nghi", "?han=qua-han&o=han", "?tab=de-nghi&o=ten&danh_hieu=LDTT"])
+@pytest.mark.parametrize(
+    "query", ["", "?tab=de-nghi", "?han=qua-han&o=han", "?o=-so_de_nghi", "?tab=de-nghi&o=ten&danh_hieu=LDTT"]
+)
 def test_query_count_is_the_same_for_one_and_many_rows(client, tree, person_factory, dept_reviewer, query):
     client.force_login(dept_reviewer)
     sent(tree["school_a1"], people=[person_factory(tree["school_a1"])], days_ago=30)
