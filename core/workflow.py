@@ -93,6 +93,9 @@ class Transition:
     form: type | None = None
     style: str = "primary"
     done: str = ""
+    # Set when the action is taken only by a service that writes more than a status (e.g. a decision
+    # writing the award records): no button offers it and a POST naming it is refused, saying where to go.
+    via: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,7 @@ def available_actions(obj, user) -> list[Action]:
             form=t.form(prefix=t.action) if t.form else None,
         )
         for t in wf.transitions
-        if state in t.sources and t.allowed(user, obj)
+        if state in t.sources and not t.via and t.allowed(user, obj)
     ]
 
 
@@ -321,6 +324,8 @@ def transition_from_post(request, obj) -> tuple[bool, str]:
         t = wf.get(request.POST.get("transition", ""))
     except ServiceError as exc:
         return False, str(exc)
+    if t.via:
+        return False, f"«{t.label}» được ghi qua {t.via}."
     raw_version = request.POST.get("version", "")
     if not raw_version:
         # Every button carries the version it was drawn for; without it two reviewers could both win.

@@ -661,6 +661,7 @@ NOMINATION_WORKFLOW = Workflow(
             fields=decision_fields,
             effects=(notify_unit_awarded,),
             style="success",
+            via="trang «Ghi quyết định khen thưởng» (nút «Ghi quyết định» của hồ sơ)",
             done="Đã ghi: được khen thưởng.",
         ),
         Transition(
@@ -687,6 +688,7 @@ NOMINATION_WORKFLOW = Workflow(
             fields=decision_fields,
             effects=(notify_unit_awarded,),
             style="success",
+            via="trang «Ghi quyết định khen thưởng» (nút «Ghi quyết định» của hồ sơ)",
             done="Đã ghi: được khen thưởng theo quyết định của cấp trên.",
         ),
         Transition(
@@ -701,6 +703,7 @@ NOMINATION_WORKFLOW = Workflow(
             comment_label="Lý do",
             effects=(notify_unit_not_awarded,),
             style="secondary",
+            via="trang «Ghi quyết định khen thưởng» (nút «Ghi quyết định» của hồ sơ)",
             done="Đã ghi: không được khen thưởng theo quyết định của cấp trên.",
         ),
     ),

@@ -18,6 +18,7 @@ from awards.enums import AuthorityKind, RecordSource
 from awards.models import AwardRecord, AwardType, Revocation
 from awards.services.routes import authority_route_create
 from conftest import make_user
+from core import workflow
 from core.exceptions import ServiceError
 from core.models import TransitionLog
 from nominations import decisions, services
@@ -126,6 +127,24 @@ def test_decision_record_double_click_writes_once(received, personas, tree):
     assert one.pk == two.pk
     assert (Decision.objects.count(), AwardRecord.objects.count()) == (1, 1)
     assert TransitionLog.objects.filter(object_id=first.pk, action="award").count() == 1
+
+
+def test_awarded_is_recorded_only_through_a_decision(received, personas, tree, client):
+    """No button marks a nomination awarded without a decision and its award record; a forged POST is refused."""
+    first = received["first"]
+    reviewer = personas["reviewer_a"]
+    assert "award" not in {a.name for a in workflow.available_actions(first, reviewer)}
+    assert "not_award" in {a.name for a in workflow.available_actions(first, reviewer)}
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("nominations:nomination_transition", args=[first.pk]),
+        {"transition": "award", "version": first.version},
+        follow=True,
+    )
+    assert "được ghi qua trang «Ghi quyết định khen thưởng»" in response.content.decode()
+    first.refresh_from_db()
+    assert (first.status, first.award_record_id) == (NominationStatus.ACCEPTED, None)
+    assert AwardRecord.objects.count() == 0
 
 
 def test_decision_record_marks_the_chain_below(received, personas, tree):
