@@ -9,7 +9,7 @@ PORT   ?= 8000
 export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: run test test-browser bench lint install install-dev clean
+.PHONY: run test test-browser bench bench-councils lint install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test-browser: install-dev
 
 bench: install-dev
 	$(BIN)/python -m bench.run
+
+# 30 council members casting their ballot sheet at once; meaningful on PostgreSQL:
+# make bench-councils BENCH_DATABASE_URL=postgres://user:pass@host/an_empty_database
+bench-councils: install-dev
+	$(BIN)/python -m bench.councils --members 30 $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL),)
 
 lint: install-dev
 	$(BIN)/ruff check .
