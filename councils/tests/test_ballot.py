@@ -188,3 +188,28 @@ def test_paper_count_refuses_more_returned_than_issued(board):
         services.paper_count_enter(
             by=board["users"]["sec"], round_=round_, item=board["items"][0], issued=1, votes_for=1, votes_against=1
         )
+
+
+def test_tie_fails_and_a_new_round_revotes_the_items_still_before_the_council(board):
+    mark(board, "chair", "sec", "p_a1", "p_a2")
+    chair = board["users"]["chair"]
+    round_ = open_round(board)
+    cast(board, "chair", round_, "for", "for")
+    cast(board, "sec", round_, "against", "against")
+    round_ = services.round_act(by=chair, round_=round_, action="close", version=round_.version)
+    n1_item = board["items"][0]
+    tie = round_.results[str(n1_item.pk)]
+    assert (tie["votes_for"], tie["votes_against"], tie["passed"]) == (1, 1, False)
+    # Not published: the chair opens a second round over the same agenda (a re-vote); the first stays closed.
+    second = services.round_create(by=chair, meeting=board["meeting"])
+    second = services.round_act(by=chair, round_=second, action="open", version=second.version)
+    assert (second.number, sorted(second.rules["items"])) == (2, sorted(round_.rules["items"]))
+    for key in ("chair", "sec", "p_a1", "p_a2"):
+        items = services.ballot_items(second, board["seats"][key])
+        services.ballot_cast(by=board["users"][key], round_=second, choices={i.pk: "for" for i in items})
+    second = services.round_act(by=chair, round_=second, action="close", version=second.version)
+    services.round_act(by=chair, round_=second, action="publish", version=second.version)
+    statuses = [Nomination.objects.get(pk=n.pk).status for n in board["nominations"]]
+    assert statuses == [NominationStatus.APPROVED_BY_COUNCIL] * 2
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.CLOSED
