@@ -51,6 +51,38 @@ def pending_pairs(nominations) -> frozenset:
     )
 
 
+# The lower levels' nominations still on their way to a decision: in the same round as what rolled up from them.
+LIVE_BELOW = ("proposed", "accepted", "passed_to_council", "approved_by_council", "forwarded")
+
+
+def round_pending(nominations, *, depth: int = 6) -> frozenset:
+    """`pending_pairs` of `nominations` plus what the dossiers they rolled up from still propose.
+
+    A level's roll-up dossier carries only what it cannot decide: a school's TTLĐXS goes up while its
+    teachers' LĐTT stay below for the level that decides them. Those LĐTT are proposed in the same round,
+    so the collective's check counts them as pending, not missing. One query per level of the chain.
+    """
+    from .models import Nomination
+
+    pairs = set(pending_pairs(nominations))
+    source_ids = {n.source_id for n in nominations if n.source_id}
+    dossier_ids = (
+        set(Nomination.objects.filter(pk__in=source_ids).values_list("dossier_id", flat=True)) if source_ids else set()
+    )
+    seen = set()
+    while dossier_ids and depth:
+        seen |= dossier_ids
+        rows = list(
+            Nomination.objects.filter(dossier_id__in=dossier_ids, status__in=LIVE_BELOW).values_list(
+                "person_id", "unit_id", "award_type__code", "source__dossier_id"
+            )
+        )
+        pairs |= {(("person", p) if p else ("unit", u), code) for p, u, code, _ in rows}
+        dossier_ids = {below for *_, below in rows if below} - seen
+        depth -= 1
+    return frozenset(pairs)
+
+
 def verdicts_refresh(nominations, *, year: int, on_date: datetime.date | None = None, pending=None) -> None:
     """Run the engine for each candidate of `nominations` (all of one dossier) and store verdict and reasons.
 
@@ -62,7 +94,7 @@ def verdicts_refresh(nominations, *, year: int, on_date: datetime.date | None = 
     by_candidate = defaultdict(list)
     for n in nominations:
         by_candidate[("p", n.person_id) if n.person_id else ("u", n.unit_id)].append(n)
-    pending = pending_pairs(nominations) if pending is None else pending
+    pending = round_pending(nominations) if pending is None else pending
     now = timezone.now()
     for group in by_candidate.values():
         candidate = group[0].person if group[0].person_id else group[0].unit

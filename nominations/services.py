@@ -29,7 +29,7 @@ from units.enums import UnitKind
 from units.models import Person, Unit
 from units.rules import Cap, people_acted_on, require
 
-from .checks import pending_pairs, verdicts_refresh
+from .checks import round_pending, verdicts_refresh
 from .enums import DossierStatus, NominationStatus, Procedure, RoundKind
 from .models import ATTACHMENT_EXTENSIONS, Attachment, Dossier, Nomination
 
@@ -233,7 +233,7 @@ def _after_change(dossier: Dossier, candidates) -> None:
         )
     )
     touched = [n for n in proposed if n.unit_id is not None or n.person_id in person_ids]
-    verdicts_refresh(touched, year=dossier.school_year, pending=pending_pairs(proposed))
+    verdicts_refresh(touched, year=dossier.school_year, pending=round_pending(proposed))
     _refresh_receiving_unit(dossier)
 
 

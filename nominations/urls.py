@@ -1,8 +1,6 @@
 from django.urls import path
 
-from . import views, views_decisions, views_report, views_rollup
-from . import views_notice
-from . import views_inbox
+from . import views, views_decisions, views_inbox, views_notice, views_report, views_rollup
 
 app_name = "nominations"
 

@@ -264,9 +264,7 @@ def nomination_edit(request, pk):
     dossier = nomination.dossier
     if not can(request.user, Cap.FILE, dossier.unit):
         raise PermissionDenied
-    form = NominationEditForm(
-        _posted(request), initial={"summary": nomination.summary, "version": nomination.version}
-    )
+    form = NominationEditForm(_posted(request), initial={"summary": nomination.summary, "version": nomination.version})
     if request.method == "POST" and form.is_valid():
         try:
             services.nomination_update(

@@ -185,7 +185,7 @@ def nomination_complete(ctx: Context) -> str | None:
     travelling = _travelling(nomination.dossier)
     same = [n for n in travelling if (n.person_id, n.unit_id) == (nomination.person_id, nomination.unit_id)]
     checks.verdicts_refresh(
-        same, year=nomination.dossier.school_year, on_date=ctx.today, pending=checks.pending_pairs(travelling)
+        same, year=nomination.dossier.school_year, on_date=ctx.today, pending=checks.round_pending(travelling)
     )
     nomination.refresh_from_db()
     problems = checks.nomination_problems(
@@ -626,6 +626,7 @@ NOMINATION_WORKFLOW = Workflow(
             comment=COMMENT_OPTIONAL,
             effects=(notify_unit_council_approved,),
             style="success",
+            via="phiên họp của Hội đồng TĐKT (kết quả bỏ phiếu được công bố)",
             done="Đã ghi: Hội đồng TĐKT thông qua.",
         ),
         Transition(
@@ -639,6 +640,7 @@ NOMINATION_WORKFLOW = Workflow(
             comment_label="Kết quả của Hội đồng",
             effects=(notify_unit_council_rejected,),
             style="secondary",
+            via="phiên họp của Hội đồng TĐKT (kết quả bỏ phiếu được công bố)",
             done="Đã ghi: Hội đồng TĐKT không thông qua.",
         ),
         Transition(

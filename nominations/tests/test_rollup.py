@@ -16,7 +16,7 @@ from awards.services.routes import authority_route_create
 from conftest import make_user
 from core.exceptions import ServiceError
 from core.models import TransitionLog
-from nominations import rollup, services
+from nominations import checks, rollup, services
 from nominations.enums import DossierStatus as D
 from nominations.enums import NominationStatus as N
 from nominations.models import AchievementReport, Attachment, Dossier, Nomination
@@ -176,6 +176,21 @@ def test_rollup_of_chosen_nominations_only(school_dossier, more):
 
     assert by_receiver(made) == {"Sở GD&ĐT Thử": ["BK_TINH"]}
     assert Nomination.objects.get(pk=noms["LDTT"].pk).status == N.ACCEPTED
+
+
+def test_what_stays_below_counts_as_pending_for_what_rolled_up(school_dossier, more):
+    """The titles kept for the lower level's decision are proposed in the same round: the upper dossier's
+    checks see them as pending (a TTLĐXS gone up alone is not refused for its members' LĐTT), unless refused."""
+    lower, noms = school_dossier
+    (upper,) = rollup.rollup_forward(by=more["reviewer_a"], dossier=lower, nomination_ids=[noms["BK_TINH"].pk])
+    teacher = ("person", noms["LDTT"].person_id)
+
+    pending = checks.round_pending(list(upper.nominations.select_related("award_type")))
+
+    assert {(teacher, "BK_TINH"), (teacher, "LDTT"), (teacher, "CSTDCS")} <= pending
+    Nomination.objects.filter(pk=noms["CSTDCS"].pk).update(status=N.NOT_ACCEPTED)
+    pending = checks.round_pending(list(upper.nominations.select_related("award_type")))
+    assert (teacher, "LDTT") in pending and (teacher, "CSTDCS") not in pending
 
 
 def test_rollup_refuses_a_nomination_not_accepted_and_changes_nothing(school_dossier, more):
