@@ -131,6 +131,19 @@ def addressed_q(user, prefix: str = "") -> Q:
     return query
 
 
+def awaiting_count(user) -> int:
+    """Dossiers waiting for the user's own appraisal: sent to a unit it appraises for, not yet appraised.
+
+    The badge of the inbox link; the inbox itself also lists what reached the units below (read-only)."""
+    if not user.is_authenticated or not has_inbox(user):
+        return 0
+    units = None if is_superuser(user) else [u.pk for u in appraising_units(user)]
+    rows = Dossier.objects.filter(_visible_q(user), status__in=PENDING_STATES)
+    if units is not None:
+        rows = rows.filter(receiving_unit_id__in=units)
+    return rows.count()
+
+
 def _due_date(prefix: str = ""):
     """The appraisal's due date as an SQL expression (see the module's docstring)."""
     deadline = (

@@ -48,15 +48,6 @@ def dossiers_visible_to(user, filters: dict | None = None) -> QuerySet[Dossier]:
     return rows
 
 
-def dossier_inbox(user, filters: dict | None = None) -> QuerySet[Dossier]:
-    """Dossiers addressed to a unit the user appraises for (its reviewers and head), once sent."""
-    if not user.is_authenticated:
-        return Dossier.objects.none()
-    return dossiers_visible_to(user, filters).filter(
-        scope_q(user, Cap.APPRAISE, "receiving_unit"), status__in=RECEIVED_STATES
-    )
-
-
 def dossiers_of_own_units(user, filters: dict | None = None) -> QuerySet[Dossier]:
     """Dossiers of the units the user files or signs for (the "mine" tab)."""
     if not user.is_authenticated:

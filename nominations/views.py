@@ -16,7 +16,7 @@ from core.views import paginate
 from units.rules import Cap, can
 from units.view_rules import DOSSIER_ACT, DOSSIER_APPRAISE, DOSSIER_FILE, DOSSIER_READ, LIST_IN_SCOPE
 
-from . import checks, decisions, rollup, selectors, services
+from . import checks, decisions, inbox, rollup, selectors, services
 from . import notice as notices
 from .enums import DossierStatus, NominationStatus, RoundKind
 from .forms import (
@@ -62,12 +62,9 @@ def dossier_list(request):
         from .views_inbox import inbox_view
 
         return inbox_view(request)
-    tab = "den" if request.GET.get("tab") == "den" else "cua-toi"
+    tab = "cua-toi"
     filters = _filters(request)
-    if tab == "den":
-        rows = selectors.dossier_inbox(request.user, filters)
-    else:
-        rows = selectors.dossiers_of_own_units(request.user, filters)
+    rows = selectors.dossiers_of_own_units(request.user, filters)
     return render(
         request,
         "nominations/dossier_list.html",
@@ -77,7 +74,7 @@ def dossier_list(request):
             "filters": filters,
             "statuses": DossierStatus.choices,
             "rounds": RoundKind.choices,
-            "inbox_count": selectors.dossier_inbox(request.user).count(),
+            "inbox_count": inbox.awaiting_count(request.user),
             "may_create": services.may_open_dossier(request.user),
         },
     )

@@ -81,6 +81,25 @@ def test_each_level_sees_what_is_addressed_to_it_or_below(client, two_offices, p
     assert draft.pk not in observed["dept"]
 
 
+def test_the_badge_counts_what_waits_for_the_users_own_appraisal(client, two_offices, personas, dept_reviewer):
+    a1, b1 = two_offices
+    Dossier.objects.filter(pk=b1.pk).update(status=DossierStatus.APPRAISED)
+    counts = {
+        name: inbox.awaiting_count(personas[name]) for name in ("reviewer_a", "reviewer_b", "secretary_a1", "outsider")
+    }
+    # The Sở follows the Phòngs' dossiers but appraises none of them.
+    assert counts | {"dept": inbox.awaiting_count(dept_reviewer)} == {
+        "reviewer_a": 1,
+        "reviewer_b": 0,
+        "secretary_a1": 0,
+        "outsider": 0,
+        "dept": 0,
+    }
+    client.force_login(personas["reviewer_a"])
+    response = client.get(reverse("nominations:dossier_list"))
+    assert response.context["inbox_count"] == 1
+
+
 def test_the_level_above_only_follows_what_reached_the_level_below(client, two_offices, personas, dept_reviewer):
     client.force_login(dept_reviewer)
     rows = {d.pk: d.may_act for d in client.get(URL).context["page"]}
