@@ -265,3 +265,24 @@ class PaperCount(models.Model):
     @property
     def returned(self) -> int:
         return self.votes_for + self.votes_against + self.votes_abstain + self.invalid
+
+
+class CastRecord(models.Model):
+    """The audit trail's "member X voted in round R" (issue 10): one row per cast sheet, written by `ballot_cast`.
+
+    It says who and in which round, nothing else: no choice, no ballot id, no receipt code. Its history row
+    (the audit app shows it) has the time of the cast, which orders the *voters*, as watching the room would;
+    it cannot order the ballots, which carry no time, no user and random ids, and are reshuffled at the close.
+    """
+
+    round = models.ForeignKey(Round, verbose_name="vòng bỏ phiếu", on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(CouncilMember, verbose_name="thành viên", on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ghi nhận đã bỏ phiếu"
+        verbose_name_plural = "ghi nhận đã bỏ phiếu"
+        constraints = [models.UniqueConstraint(fields=["round", "member"], name="cast_record_unique")]
+
+    def __str__(self):
+        return f"{self.member.full_name} đã bỏ phiếu – vòng {self.round.number}"
