@@ -36,6 +36,7 @@ from awards.models import (
     TaskEvaluation,
 )
 from campaigns.models import Campaign, Registration
+from councils.models import CastRecord, Round
 from nominations.models import AchievementReport, Attachment, Dossier, Nomination, Objection, PublicNotice
 from units.models import Person, Unit, UnitRole
 
@@ -217,6 +218,20 @@ AUDITED_MODELS: tuple[Audited, ...] = (
         ),
         lambda r: f"{_name(r.nomination.award_type)} – {r.nomination.candidate_name}" if r.nomination else "",
         ("nomination__award_type", "nomination__person", "nomination__unit"),
+    ),
+    Audited(
+        CastRecord,
+        "Bỏ phiếu kín",
+        # Seen by the auditors of the council's unit. The row names the member and the round only: never a
+        # choice, a ballot or a receipt (the ballot box itself is never audited).
+        lambda u, p, c: Q(round_id__in=Round.objects.filter(meeting__council__unit_id__in=u.values("pk")).values("pk")),
+        lambda r: (
+            f"{_name(r.member, 'full_name')} đã bỏ phiếu – vòng {r.round.number}, phiên họp ngày "
+            f"{r.round.meeting.date:%d/%m/%Y} – {_name(r.round.meeting.council)}"
+            if r.round
+            else f"{_name(r.member, 'full_name')} đã bỏ phiếu"
+        ),
+        ("member", "round__meeting__council"),
     ),
 )
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from .enums import AttendanceStatus, Choice, MemberRole
+from .enums import AttendanceStatus, Choice, Denominator, MemberRole
 
 
 class CouncilForm(forms.Form):
@@ -21,6 +21,34 @@ class MemberForm(forms.Form):
         if user is None:
             raise forms.ValidationError("Không có tài khoản với tên đăng nhập này.")
         return user
+
+
+class RulesForm(forms.Form):
+    """The standing rules; the service parses the shares (2/3, 0,9, 90%) and refuses bad ones."""
+
+    quorum = forms.CharField(
+        label="Tỷ lệ họp tối thiểu (trên tổng số thành viên)", max_length=16, help_text="Ví dụ: 2/3"
+    )
+    approval = forms.CharField(label="Tỷ lệ đồng ý để thông qua", max_length=16, help_text="Ví dụ: 1/2, 70%, 0,9")
+    strict = forms.BooleanField(label="Phải trên tỷ lệ (bằng tỷ lệ chưa đủ)", required=False)
+    denominator = forms.ChoiceField(label="Tính tỷ lệ đồng ý trên", choices=Denominator.choices)
+    allow_abstention = forms.BooleanField(label="Cho phép ý kiến «không biểu quyết»", required=False)
+    rules_basis = forms.CharField(label="Căn cứ quy chế", max_length=500, required=False)
+
+    @classmethod
+    def initial_for(cls, council) -> dict:
+        return {
+            "quorum": f"{council.quorum_numerator}/{council.quorum_denominator}",
+            "approval": f"{council.approval_numerator}/{council.approval_denominator}",
+            "strict": council.approval_strict,
+            "denominator": council.denominator,
+            "allow_abstention": council.allow_abstention,
+            "rules_basis": council.rules_basis,
+        }
+
+
+class MeetingEndForm(forms.Form):
+    end_time = forms.TimeField(label="Giờ kết thúc")
 
 
 class MeetingForm(forms.Form):

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from units.rules import unit_scope_q
 
+from .enums import Denominator
 from .models import Attendance, Council, CouncilMember, Meeting, ReceiptCode, Round, VoterRoll
 
 
@@ -51,3 +52,47 @@ def voters_of(round_: Round) -> list[str]:
 def receipt_codes(round_: Round) -> list[str]:
     """All receipt codes of a closed round, sorted: each voter finds their own, beside no choice."""
     return sorted(ReceiptCode.objects.filter(round=round_).values_list("code", flat=True))
+
+
+RULE_FIELDS = (
+    "quorum_numerator",
+    "quorum_denominator",
+    "approval_numerator",
+    "approval_denominator",
+    "approval_strict",
+    "denominator",
+    "allow_abstention",
+    "rules_basis",
+)
+
+
+def _rules_text(record) -> str:
+    strict = "trên" if record.approval_strict else "từ"
+    abstain = "có" if record.allow_abstention else "không có"
+    denominator = "tổng số thành viên" if record.denominator == Denominator.TOTAL else "số thành viên có mặt"
+    return (
+        f"họp từ {record.quorum_numerator}/{record.quorum_denominator}; thông qua khi đồng ý {strict} "
+        f"{record.approval_numerator}/{record.approval_denominator} {denominator}; {abstain} «không biểu quyết»"
+        + (f"; căn cứ: {record.rules_basis}" if record.rules_basis else "")
+    )
+
+
+def council_rules_history(council: Council) -> list[dict]:
+    """The changes of the standing rules, newest first: when, who, the rules before and after (one query).
+
+    Read from the council's history (django-simple-history); changes of other fields (the name) are left out.
+    """
+    records = list(council.history.select_related("history_user").order_by("history_date", "history_id"))
+    changes = []
+    for before, after in zip(records, records[1:], strict=False):
+        if any(getattr(before, f) != getattr(after, f) for f in RULE_FIELDS):
+            user = after.history_user
+            changes.append(
+                {
+                    "when": after.history_date,
+                    "who": (user.get_full_name() or user.username) if user else "Hệ thống",
+                    "before": _rules_text(before),
+                    "after": _rules_text(after),
+                }
+            )
+    return changes[::-1]

@@ -8,11 +8,12 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from awards.engine import council_vote_rule
 from awards.models import WILDCARD
 from core import workflow
+from core.audit import audited
 from core.exceptions import ServiceError
 from core.text import nfc
 from nominations.enums import NominationStatus
@@ -27,6 +28,7 @@ from .models import (
     AgendaItem,
     Attendance,
     Ballot,
+    CastRecord,
     Council,
     CouncilMember,
     Meeting,
@@ -89,6 +91,7 @@ def _fraction(text: str, label: str):
     return value
 
 
+@audited
 @transaction.atomic
 def council_rules_update(
     *,
@@ -147,6 +150,42 @@ def council_member_add(
     UnitRole.objects.get_or_create(user=user, unit=council.unit, role=Role.COUNCIL_MEMBER)
     forget_roles(user)
     return member
+
+
+@audited
+@transaction.atomic
+def council_member_remove(*, by, member: CouncilMember) -> None:
+    """Take a member off the council.
+
+    Refused while the member is entitled in an open round, while they chair or keep the minutes of a meeting,
+    and once they have attended a meeting already held (the minutes keep their name). Side effects: their
+    attendance rows of planned meetings and their recusals go; the `council_member` role on the council's
+    unit granted when they were seated is withdrawn unless they hold another seat on a council of that unit
+    (history rows of both, naming `by`).
+    """
+    council = Council.objects.select_for_update().get(pk=member.council_id)
+    if by is not None:
+        _require(may_set_up(by, council))
+    member = CouncilMember.objects.select_related("user").get(pk=member.pk)
+    open_rounds = Round.objects.filter(meeting__council=council, status=RoundStatus.OPEN)
+    if any(member.pk in r.entitled_member_ids for r in open_rounds.only("entitled_member_ids")):
+        raise ServiceError(
+            f"{member.full_name} đang có quyền bỏ phiếu trong một vòng bỏ phiếu đang mở: "
+            "chỉ bớt thành viên sau khi vòng bỏ phiếu kết thúc."
+        )
+    if Meeting.objects.filter(council=council).filter(Q(chair=member) | Q(secretary=member)).exists():
+        raise ServiceError(f"{member.full_name} là chủ trì hoặc thư ký của một phiên họp: không bớt được.")
+    if Attendance.objects.filter(member=member).exclude(meeting__status=MeetingStatus.PLANNED).exists():
+        raise ServiceError(f"{member.full_name} đã có tên trong phiên họp đã diễn ra; biên bản cần giữ thành viên này.")
+    for attendance in Attendance.objects.filter(member=member):
+        attendance.delete()  # one history row each ("-"); planned meetings only, a handful
+    Recusal.objects.filter(member=member).delete()
+    user, unit = member.user, council.unit
+    member.delete()
+    if not CouncilMember.objects.filter(user=user, council__unit=unit).exists():
+        for role in UnitRole.objects.filter(user=user, unit=unit, role=Role.COUNCIL_MEMBER):
+            role.delete()
+    forget_roles(user)
 
 
 # --- meetings -----------------------------------------------------------------------------------------
@@ -284,11 +323,16 @@ def few_voters_warnings(meeting: Meeting) -> list[str]:
     return warnings
 
 
+@audited
 @transaction.atomic
 def meeting_end(*, by, meeting: Meeting, end_time: datetime.time) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if by is not None:
         _require(is_meeting_chair(by, meeting))
+    if meeting.status == MeetingStatus.ENDED:
+        raise ServiceError("Phiên họp đã kết thúc.")
+    if end_time is None or end_time <= meeting.start_time:
+        raise ServiceError(f"Giờ kết thúc phải sau giờ bắt đầu ({meeting.start_time:%H:%M}).")
     if Round.objects.filter(meeting=meeting, status=RoundStatus.OPEN).exists():
         raise ServiceError("Còn vòng bỏ phiếu đang mở.")
     meeting.end_time, meeting.status = end_time, MeetingStatus.ENDED
@@ -341,13 +385,15 @@ def ballot_items(round_: Round, seat: CouncilMember) -> list[AgendaItem]:
     )
 
 
+@audited
 def ballot_cast(*, by, round_: Round, choices: dict[int, str]) -> str:
     """Cast the member's one sheet for the round; returns the receipt code (shown once, never stored with them).
 
     One transaction, under a lock on the round row: a VoterRoll row (UNIQUE(round, member) refuses a second
     cast, also a concurrent one), then one Ballot row per item with a random id, then a ReceiptCode row.
     Refused: not a member, not present when the round opened, round not open, recused items, missing or
-    unknown choices. Nothing here logs or returns the choices.
+    unknown choices. Nothing here logs or returns the choices. Side effect: a CastRecord (member and round
+    only) and its history row, the audit trail's "member X voted in round R".
     """
     try:
         with transaction.atomic():
@@ -371,6 +417,7 @@ def ballot_cast(*, by, round_: Round, choices: dict[int, str]) -> str:
             if VoterRoll.objects.filter(round=locked, member=seat).exists():
                 raise ServiceError(ALREADY_VOTED)
             VoterRoll.objects.create(round=locked, member=seat)
+            CastRecord.objects.create(round=locked, member=seat)
             Ballot.objects.bulk_create(
                 [Ballot(round=locked, item_id=item_id, choice=choice) for item_id, choice in choices.items()]
             )

@@ -28,8 +28,17 @@ from units.view_rules import (
 
 from . import selectors, services
 from .enums import RoundStatus
-from .forms import AttendanceForm, CouncilForm, MeetingForm, MemberForm, PaperCountForm, ballot_choices
-from .models import AgendaItem, PaperCount, Recusal
+from .forms import (
+    AttendanceForm,
+    CouncilForm,
+    MeetingEndForm,
+    MeetingForm,
+    MemberForm,
+    PaperCountForm,
+    RulesForm,
+    ballot_choices,
+)
+from .models import AgendaItem, CouncilMember, PaperCount, Recusal
 from .rules import is_meeting_chair, may_count, may_run_meetings, may_set_up, seat_of
 
 RECEIPT_SESSION_KEY = "councils_receipt"
@@ -77,6 +86,7 @@ def council_detail(request, pk):
         "can_manage": can_manage,
         "member_form": MemberForm(),
         "meeting_form": MeetingForm(members=council.members.all()),
+        "rules_history": selectors.council_rules_history(council),
     }
     return render(request, "councils/council_detail.html", context)
 
@@ -102,6 +112,41 @@ def member_add(request, pk):
     except ServiceError as exc:
         return _refuse(exc, request, council)
     messages.success(request, "Đã thêm thành viên Hội đồng.")
+    return redirect(council)
+
+
+@view_rule(COUNCIL_MANAGE)
+def council_rules(request, pk):
+    """Change the standing rules (the service refuses while a round is open); the change is in the history."""
+    council = selectors.council_for(request.user, pk)
+    if not may_set_up(request.user, council):
+        raise PermissionDenied
+    form = RulesForm(request.POST if request.method == "POST" else None, initial=RulesForm.initial_for(council))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.council_rules_update(by=request.user, council=council, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã cập nhật quy tắc biểu quyết của Hội đồng.")
+            return redirect(council)
+    return render(request, "councils/council_rules.html", {"form": form, "council": council})
+
+
+@view_rule(COUNCIL_MANAGE)
+@require_POST
+def member_remove(request, pk):
+    member = get_object_or_404(
+        CouncilMember.objects.filter(unit_scope_q(request.user, "council__unit")).select_related("council"), pk=pk
+    )
+    council = member.council
+    if not may_set_up(request.user, council):
+        raise PermissionDenied
+    try:
+        services.council_member_remove(by=request.user, member=member)
+    except ServiceError as exc:
+        return _refuse(exc, request, council)
+    messages.success(request, f"Đã bớt {member.full_name} khỏi Hội đồng.")
     return redirect(council)
 
 
@@ -138,6 +183,7 @@ def meeting_detail(request, pk):
     meeting = selectors.meeting_for(request.user, pk)
     council = meeting.council
     can_manage = may_run_meetings(request.user, council)
+    is_chair = is_meeting_chair(request.user, meeting)
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("nomination__person", "nomination__unit", "nomination__award_type", "nomination__dossier__unit")
@@ -155,9 +201,10 @@ def meeting_detail(request, pk):
         "items": items,
         "rounds": list(meeting.rounds.order_by("number")),
         "can_manage": can_manage,
-        "is_chair": is_meeting_chair(request.user, meeting),
+        "is_chair": is_chair,
         "candidates": list(services.agenda_candidates(meeting)) if can_manage else [],
-        "warnings": services.few_voters_warnings(meeting) if can_manage else [],
+        # The chair of the meeting may be a plain member: warned as well as those who run the meetings.
+        "warnings": services.few_voters_warnings(meeting) if can_manage or is_chair else [],
         "attendance_choices": AttendanceForm.base_fields["status"].choices,
     }
     return render(request, "councils/meeting_detail.html", context)
@@ -201,6 +248,23 @@ def meeting_agenda(request, pk):
     except ServiceError as exc:
         return _refuse(exc, request, meeting)
     messages.success(request, "Đã đưa đề nghị vào nội dung bình xét.")
+    return redirect(meeting)
+
+
+@view_rule(COUNCIL_CHAIR)
+@require_POST
+def meeting_end(request, pk):
+    meeting = selectors.meeting_for(request.user, pk)
+    if not is_meeting_chair(request.user, meeting):
+        raise PermissionDenied
+    form = MeetingEndForm(request.POST)
+    if not form.is_valid():
+        return _refuse("Vui lòng nhập giờ kết thúc (giờ:phút).", request, meeting)
+    try:
+        services.meeting_end(by=request.user, meeting=meeting, end_time=form.cleaned_data["end_time"])
+    except ServiceError as exc:
+        return _refuse(exc, request, meeting)
+    messages.success(request, "Đã kết thúc phiên họp.")
     return redirect(meeting)
 
 

@@ -40,6 +40,7 @@ def test_audited_models_are_the_listed_ones_and_each_keeps_history():
         "nominations.PublicNotice",
         "nominations.Objection",
         "nominations.AchievementReport",
+        "councils.CastRecord",
     }
     assert all(hasattr(entry.model, "history") for entry in AUDITED_MODELS)
 
