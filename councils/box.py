@@ -18,19 +18,23 @@ from awards.models import WILDCARD, AwardRule, in_force_q
 from core.exceptions import ServiceError
 from nominations.enums import NominationStatus
 
-from . import tally
+from . import revote, tally
 from .enums import AttendanceStatus
 from .models import AgendaItem, Attendance, Ballot, PaperCount, ReceiptCode, Recusal
 
 _system_random = random.SystemRandom()
 
 
-def votable_items(meeting):
-    """The agenda items still before the council (their nomination is PASSED_TO_COUNCIL)."""
+def votable_items(meeting, only_ids=None):
+    """The agenda items still before the council (their nomination is PASSED_TO_COUNCIL), or those of
+    `only_ids` among them (a re-vote round)."""
+    rows = AgendaItem.objects.filter(meeting=meeting, nomination__status=NominationStatus.PASSED_TO_COUNCIL)
+    if only_ids is not None:
+        rows = rows.filter(pk__in=only_ids)
     return list(
-        AgendaItem.objects.filter(meeting=meeting, nomination__status=NominationStatus.PASSED_TO_COUNCIL)
-        .select_related("nomination__award_type", "nomination__person__unit", "nomination__unit")
-        .order_by("position", "id")
+        rows.select_related(
+            "nomination__award_type", "nomination__person__unit", "nomination__unit", "nomination__dossier"
+        ).order_by("position", "id")
     )
 
 
@@ -45,12 +49,15 @@ def attendance_counts(meeting) -> tuple[int, int, int, list[int]]:
 
 def item_rule(council, code: str, on_date) -> dict:
     """The rule of one title: its own catalog rule if it has one (CSTĐCS, CSTĐ tỉnh …), else the council's
-    standing rules (which start from the catalog's "*" rule and may be changed per council)."""
+    standing rules (which start from the catalog's "*" rule and may be changed per council). The tie and
+    over-quota rules (councils/revote.py) come from the title's rule, else the "*" rule, else the defaults."""
+    params = council_vote_rule(code, on_date=on_date)
+    revote_rules = {"award_code": code, "tie_rule": params["tie_rule"], "over_quota": params["over_quota"]}
     own = AwardRule.objects.filter(in_force_q(on_date), kind=RuleKind.COUNCIL_VOTE, award_code=code).exists()
     if own and code != WILDCARD:
-        params = council_vote_rule(code, on_date=on_date)
         approval = tally.share(params["approval_share"])
         return {
+            **revote_rules,
             "approval": f"{approval.numerator}/{approval.denominator}",
             "strict": bool(params["strict"]),
             "denominator": params["denominator"],
@@ -58,6 +65,7 @@ def item_rule(council, code: str, on_date) -> dict:
             "is_verified": bool(params["is_verified"]),
         }
     return {
+        **revote_rules,
         "approval": f"{council.approval_numerator}/{council.approval_denominator}",
         "strict": council.approval_strict,
         "denominator": council.denominator,
@@ -69,7 +77,7 @@ def item_rule(council, code: str, on_date) -> dict:
 def guard_open(ctx) -> str | None:
     meeting = ctx.obj.meeting
     council = meeting.council
-    if not votable_items(meeting):
+    if not votable_items(meeting, ctx.obj.rules.get("item_ids")):
         return "Chưa có đề nghị nào trong nội dung bình xét để bỏ phiếu."
     total, present, _voting, _ids = attendance_counts(meeting)
     quorum = tally.share(f"{council.quorum_numerator}/{council.quorum_denominator}")
@@ -94,11 +102,16 @@ def freeze(ctx) -> dict:
     for item_id, member_id in Recusal.objects.filter(item__meeting=meeting).values_list("item_id", "member_id"):
         recused[item_id].append(member_id)
     items = {}
-    for item in votable_items(meeting):
+    # A re-vote round (councils/revote.py) was created over some items of an earlier round only.
+    revote_of, only_ids = round_.rules.get("revote_of"), round_.rules.get("item_ids")
+    votable = votable_items(meeting, only_ids)
+    for item in votable:
         rule = item_rule(council, item.nomination.award_type.code, meeting.date)
         items[str(item.pk)] = {**rule, "recused": sorted(recused[item.pk])}
     return {
         "rules": {
+            **({"revote_of": revote_of, "item_ids": only_ids} if revote_of else {}),
+            "places": revote.places_by_award(meeting, votable),
             "total_members": total,
             "present": present,
             "voting_members": voting,
@@ -168,7 +181,7 @@ def results_of(round_) -> dict:
             paper=papers.get(item_id),
         )
         results[key] = result.as_dict()
-    return results
+    return revote.decide(results, rules.get("items", {}), rules.get("places", {}))
 
 
 def _aggregate(round_):
@@ -202,12 +215,16 @@ def results_to_nominations(ctx) -> None:
         nomination = Nomination.objects.get(pk=item.nomination_id)
         if nomination.status != NominationStatus.PASSED_TO_COUNCIL:
             continue  # decided by an earlier round
+        if revote.outcome_of(result) == revote.REVOTE:
+            continue  # a tie or over the places: still before the council, for a re-vote round
         summary = (
             f"Vòng {round_.number}, phiên họp ngày {round_.meeting.date:%d/%m/%Y}: "
             f"{result['votes_for']}/{result['denominator']} phiếu đồng ý (cần "
             f"{'trên' if result['strict'] else 'từ'} {tally.share_label(tally.share(result['approval']))})."
         )
-        action = "council_approve" if result["passed"] else "council_reject"
+        if result.get("note"):
+            summary = f"{summary} {result['note']}"
+        action = "council_approve" if revote.outcome_of(result) == revote.PASSED else "council_reject"
         try:
             transition(nomination, action, by=ctx.by, version=None, comment=summary)
         except NotAllowedError:
