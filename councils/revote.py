@@ -140,6 +140,15 @@ def revote_item_ids(round_) -> list[int]:
     return sorted(int(k) for k, r in (round_.results or {}).items() if outcome_of(r) == REVOTE)
 
 
+def revote_pending(round_) -> bool:
+    """A published round sent items back to a vote that are still before the council."""
+    return round_.status == RoundStatus.PUBLISHED and _still_before_council(revote_item_ids(round_)).exists()
+
+
+def _still_before_council(item_ids):
+    return AgendaItem.objects.filter(pk__in=item_ids, nomination__status=NominationStatus.PASSED_TO_COUNCIL)
+
+
 def places_by_award(meeting, items) -> dict[str, dict]:
     """Places left per award code for the agenda `items` (AgendaItems with nomination__dossier__campaign and
     nomination__award_type loaded): the smaller of the campaign's cap and the legal quota of the council's
@@ -207,12 +216,7 @@ def round_revote(*, by, round_: Round) -> Round:
         raise ServiceError("Phiên họp đã kết thúc.")
     if Round.objects.filter(meeting=meeting, status__in=[RoundStatus.CREATED, RoundStatus.OPEN]).exists():
         raise ServiceError("Đã có một vòng bỏ phiếu chưa kết thúc.")
-    wanted = revote_item_ids(round_)
-    ids = sorted(
-        AgendaItem.objects.filter(pk__in=wanted, nomination__status=NominationStatus.PASSED_TO_COUNCIL).values_list(
-            "pk", flat=True
-        )
-    )
+    ids = sorted(_still_before_council(revote_item_ids(round_)).values_list("pk", flat=True))
     if not ids:
         raise ServiceError("Vòng bỏ phiếu này không có đề nghị nào cần bỏ phiếu lại.")
     number = (Round.objects.filter(meeting=meeting).aggregate(m=Max("number"))["m"] or 0) + 1

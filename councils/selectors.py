@@ -96,3 +96,15 @@ def council_rules_history(council: Council) -> list[dict]:
                 }
             )
     return changes[::-1]
+
+
+def open_objections(nomination_ids) -> dict[int, list[str]]:
+    """The text of the objections from the public notice still open (chưa xử lý), per nomination id, oldest first.
+    Only the text: the sender's name and contact are never read here. One query."""
+    from nominations.models import Objection, ObjectionStatus
+
+    found = {}
+    rows = Objection.objects.filter(nomination_id__in=list(nomination_ids), status=ObjectionStatus.OPEN)
+    for nomination_id, content in rows.order_by("created_at", "id").values_list("nomination_id", "content"):
+        found.setdefault(nomination_id, []).append(content)
+    return found

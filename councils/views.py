@@ -26,7 +26,7 @@ from units.view_rules import (
     LIST_IN_SCOPE,
 )
 
-from . import selectors, services
+from . import revote, selectors, services
 from .enums import RoundStatus
 from .forms import (
     AttendanceForm,
@@ -192,8 +192,10 @@ def meeting_detail(request, pk):
     recusals = {}
     for r in Recusal.objects.filter(item__meeting=meeting).select_related("member"):
         recusals.setdefault(r.item_id, []).append(r)
+    objections = selectors.open_objections(i.nomination_id for i in items)
     for item in items:
         item.recusal_list = recusals.get(item.pk, [])
+        item.objections = objections.get(item.nomination_id, [])
     context = {
         "meeting": meeting,
         "council": council,
@@ -202,6 +204,8 @@ def meeting_detail(request, pk):
         "rounds": list(meeting.rounds.order_by("number")),
         "can_manage": can_manage,
         "is_chair": is_chair,
+        # The objections' text is for the chair and the secretary; other members see the count only.
+        "show_objection_text": _runs_meeting(request.user, meeting),
         "candidates": list(services.agenda_candidates(meeting)) if can_manage else [],
         # The chair of the meeting may be a plain member: warned as well as those who run the meetings.
         "warnings": services.few_voters_warnings(meeting) if can_manage or is_chair else [],
@@ -274,11 +278,23 @@ def round_create(request, pk):
     meeting = selectors.meeting_for(request.user, pk)
     if not is_meeting_chair(request.user, meeting):
         raise PermissionDenied
+    earlier = request.POST.get("revote_of", "")
     try:
-        round_ = services.round_create(by=request.user, meeting=meeting)
+        if earlier:
+            # A re-vote round over the items a published round sent back (a tie, or over the places).
+            earlier_round = get_object_or_404(meeting.rounds, pk=int(earlier) if earlier.isdigit() else 0)
+            round_ = revote.round_revote(by=request.user, round_=earlier_round)
+        else:
+            round_ = services.round_create(by=request.user, meeting=meeting)
     except ServiceError as exc:
         return _refuse(exc, request, meeting)
     return redirect(round_)
+
+
+def _runs_meeting(user, meeting) -> bool:
+    """The meeting's chair or secretary (they see the text of open objections, never the sender)."""
+    seat = seat_of(user, meeting.council)
+    return seat is not None and seat.pk in (meeting.chair_id, meeting.secretary_id)
 
 
 def _results_rows(round_):
@@ -291,7 +307,16 @@ def _results_rows(round_):
     rows = []
     for key, result in round_.results.items():
         num, den = (int(x) for x in result["share_for"].split("/"))
-        rows.append({"item": items[key], **result, "percent": f"{100 * num / den:.1f}".replace(".", ",")})
+        rows.append(
+            {
+                "item": items[key],
+                **result,
+                "percent": f"{100 * num / den:.1f}".replace(".", ","),
+                "outcome": revote.outcome_of(result),
+                "outcome_label": revote.OUTCOME_LABELS[revote.outcome_of(result)],
+                "note": result.get("note", ""),
+            }
+        )
     rows.sort(key=lambda r: (r["item"].position, r["item"].pk))
     return rows
 
@@ -316,6 +341,7 @@ def round_detail(request, pk):
         "entitled": entitled,
         "closed": closed,
         "results": _results_rows(round_) if closed else [],
+        "revote_pending": is_chair and revote.revote_pending(round_),
         "receipts": selectors.receipt_codes(round_) if closed else [],
         "voters": selectors.voters_of(round_) if is_chair or closed else [],
         "counter": counter,
@@ -374,6 +400,9 @@ def ballot(request, pk):
         messages.info(request, "Bạn không có phiếu để bỏ trong vòng này (đã bỏ phiếu, vắng mặt, hoặc vòng không mở).")
         return redirect(round_)
     items = services.ballot_items(round_, seat)
+    objections = selectors.open_objections(i.nomination_id for i in items)
+    for item in items:
+        item.objections = objections.get(item.nomination_id, [])
     options = ballot_choices(round_.rules.get("allow_abstention", False))
     error = ""
     if request.method == "POST":
@@ -394,9 +423,15 @@ def ballot(request, pk):
                 # It is linked to no ballot, so the session (which names the member) learns no choice.
                 request.session[RECEIPT_SESSION_KEY] = {"round": round_.pk, "code": code}
                 return redirect("councils:receipt", pk=round_.pk)
-    response = render(
-        request, "councils/ballot.html", {"round": round_, "items": items, "options": options, "error": error}
-    )
+    context = {
+        "round": round_,
+        "items": items,
+        "options": options,
+        "error": error,
+        # The objections' text is for the chair and the secretary (who run the meeting); members see the count.
+        "show_objection_text": _runs_meeting(request.user, round_.meeting),
+    }
+    response = render(request, "councils/ballot.html", context)
     add_never_cache_headers(response)
     return response
 

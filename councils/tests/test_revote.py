@@ -1,5 +1,8 @@
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from awards.models import AwardType
 from campaigns.enums import CampaignKind
@@ -8,8 +11,9 @@ from core.exceptions import ServiceError
 from councils import revote, services
 from councils.enums import RoundStatus
 from councils.minutes import minutes_data
+from councils.models import Round
 from nominations.enums import NominationStatus
-from nominations.models import Dossier, Nomination
+from nominations.models import Dossier, Nomination, Objection, ObjectionStatus, PublicNotice
 
 from .conftest import mark, open_round
 
@@ -173,3 +177,68 @@ def test_campaign_cap_over_places_revotes_the_tied_pair_for_one_place(board):
         ("Lê Thị Giáo Viên Một", 2, "Đạt"),
         ("Phạm Văn Giáo Viên Hai", 2, "Không đạt"),
     ]
+
+
+# --- pages ---------------------------------------------------------------------------------------------
+
+
+def objection_on(nomination, *, content, status=ObjectionStatus.OPEN):
+    notice = PublicNotice.objects.create(
+        unit=nomination.dossier.unit,
+        title="Công khai danh sách đề nghị khen thưởng",
+        starts_on=datetime.date(2026, 6, 1),
+        ends_on=datetime.date(2026, 6, 8),
+    )
+    return Objection.objects.create(
+        notice=notice,
+        nomination=nomination,
+        content=content,
+        sender_name="Nguyễn Người Gửi",
+        sender_contact="nguoigui@example.com",
+        status=status,
+    )
+
+
+def test_open_objections_shown_beside_the_nominee_text_only_to_chair_and_secretary(board, client):
+    n1, n2 = board["nominations"]
+    objection_on(n1, content="Chưa hoàn thành nhiệm vụ chủ nhiệm lớp học kỳ II.")
+    objection_on(n1, content="Đề nghị xem lại sáng kiến.")
+    objection_on(n2, content="Đã xử lý xong.", status=ObjectionStatus.RESOLVED)
+    mark(board, "chair", "sec", "p_a1", "p_a2", "staff")
+    round_ = open_round(board)
+    meeting_url = reverse("councils:meeting_detail", args=[board["meeting"].pk])
+    ballot_url = reverse("councils:ballot", args=[round_.pk])
+    pages = {}
+    for key in ("chair", "sec", "staff"):
+        client.force_login(board["users"][key])
+        pages[key] = (client.get(meeting_url).content.decode(), client.get(ballot_url).content.decode())
+    for key, (meeting_page, ballot_page) in pages.items():
+        for page in (meeting_page, ballot_page):
+            assert page.count("ý kiến phản ánh chưa xử lý") == 1, key  # n1 only: n2's objection is resolved
+            assert "2 ý kiến phản ánh chưa xử lý" in page
+            assert "Nguyễn Người Gửi" not in page and "nguoigui@example.com" not in page
+            assert "Đã xử lý xong." not in page
+            shown = "Chưa hoàn thành nhiệm vụ chủ nhiệm lớp học kỳ II." in page and "Đề nghị xem lại sáng kiến." in page
+            assert shown == (key in ("chair", "sec")), key
+
+
+def test_chair_creates_the_revote_round_from_the_results_page(board, client):
+    mark(board, "chair", "sec", "p_a1", "p_a2")
+    n1_item, n2_item = board["items"]
+    first = open_round(board)
+    cast_all(board, first, lambda key, i: "for" if i == n2_item or key in ("chair", "sec") else "against")
+    first = close_and_publish(board, first)
+    url = reverse("councils:round_detail", args=[first.pk])
+    client.force_login(board["users"]["sec"])
+    assert "Tạo vòng bỏ phiếu lại" not in client.get(url).content.decode()
+    create = reverse("councils:round_create", args=[board["meeting"].pk])
+    assert client.post(create, {"revote_of": first.pk}).status_code == 403
+    client.force_login(board["users"]["chair"])
+    page = client.get(url).content.decode()
+    assert "Bỏ phiếu lại</span>" in page and "Ngang phiếu: 2/4 phiếu đồng ý" in page
+    assert "Tạo vòng bỏ phiếu lại" in page
+    response = client.post(create, {"revote_of": first.pk})
+    second = Round.objects.get(meeting=board["meeting"], number=2)
+    assert (response.status_code, response.url) == (302, second.get_absolute_url())
+    assert second.rules == {"revote_of": 1, "item_ids": [n1_item.pk]}
+    assert client.post(create, {"revote_of": 999999}).status_code == 404
