@@ -41,8 +41,10 @@ test: install-dev
 test-browser: install-dev
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
+# The councils part runs only with BENCH_DATABASE_URL (an empty PostgreSQL database); otherwise it says it skipped.
 bench: install-dev
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.councils --members 30 --postgres-only $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL),)
 
 # 30 council members casting their ballot sheet at once; meaningful on PostgreSQL:
 # make bench-councils BENCH_DATABASE_URL=postgres://user:pass@host/an_empty_database
