@@ -3,7 +3,8 @@
 A council of the reference school (chair: its head; secretary: its TĐKT secretary; counting committee: its
 council member and its administrator), a meeting with everyone present and an open round over one
 nomination passed to the council, a second meeting still planned (attendance, agenda, a new round), and a
-paper count entered by the council member awaiting a second confirmation. Built through the services as the
+paper count entered by the council member awaiting a second confirmation, and a member seated after the
+meetings were planned (an account of no persona, on no attendance list), whom a POST may remove. Built through the services as the
 school would (the dossier's receiving unit set to the school itself so that its council may take it up),
 reused when already there. `council_bodies` are the POST bodies that act.
 """
@@ -27,6 +28,7 @@ SEATS = [
     ("mn-hoasen-bl.hoidong", MemberRole.MEMBER, True),
     ("mn-hoasen-bl.quantri", MemberRole.VICE_CHAIR, True),
 ]
+REMOVABLE_USERNAME = "matran.uyvien-hoidong"
 
 
 def _build(school) -> Council:
@@ -78,6 +80,8 @@ def _build(school) -> Council:
     services.paper_count_enter(
         by=seats["mn-hoasen-bl.hoidong"].user, round_=round_, item=item, issued=0, votes_for=0, votes_against=0
     )
+    removable, _ = users.get_or_create(username=REMOVABLE_USERNAME)
+    services.council_member_add(by=None, council=council, user=removable, role=MemberRole.MEMBER)
     return council
 
 
@@ -91,6 +95,7 @@ def council_targets(school) -> dict[str, int]:
         "meeting2": meeting2.pk,
         "round": round_.pk,
         "paper_count": PaperCount.objects.get(round=round_).pk,
+        "council_member": council.members.get(user__username=REMOVABLE_USERNAME).pk,
     }
 
 
@@ -119,6 +124,7 @@ def council_bodies(ids) -> dict[str, dict[str, str]]:
             "reason": "Ốm.",
         },
         "councils:meeting_agenda": {"nomination": str(nomination_id)},
+        "councils:meeting_end": {"end_time": "10:00"},
         "councils:round_transition": {"transition": "close", "version": str(round_.version)},
         "councils:ballot": {f"item-{item_id}": "for"},
         "councils:paper_count": {
