@@ -173,9 +173,9 @@ def nominations_import(*, by, dossier: Dossier, upload) -> ImportResult:
 
 def nominations_template() -> bytes:
     examples = [
-        [1, "Nguyễn Thị Lan", "15/03/1985", "Giáo viên", "Trường Mầm non Hoa Sen", "Lao động tiên tiến",
-         "Hoàn thành xuất sắc nhiệm vụ năm học; có sáng kiến được công nhận cấp cơ sở."],
-        [2, "Trường Mầm non Hoa Sen", "", "", "", "Tập thể lao động tiên tiến",
+        [1, "Nguyễn Thị Lan", "15/03/1985", "Giáo viên", "Trường Mầm non Ví Dụ", "Lao động tiên tiến",
+         "Dòng mẫu: xóa các dòng mẫu trước khi nhập."],
+        [2, "Trường Mầm non Ví Dụ", "", "", "", "Tập thể lao động tiên tiến",
          "Dòng không có ngày sinh là đề nghị cho tập thể (đơn vị hoặc tổ)."],
     ]  # fmt: skip
     return build_workbook("Danh sách đề nghị", HEADERS, examples, WIDTHS)

@@ -302,8 +302,10 @@ def scope_of(user, all_people: set[str], all_units: dict[int, tuple[str, str]]) 
 
     Allowed: people and units the user may READ; the units above them and above its
     role units (its Phòng, the Sở, the province); the launching units of the campaigns
-    it sees and their heads (who sign the plans and decisions it reads), and the owners and
-    members of the emulation blocks it sees.
+    it sees and their heads (who sign the plans and decisions it reads), the owners and
+    members of the emulation blocks it sees, and the nominees (with their units) of the dossiers it
+    may read: a level's roll-up dossier carries the schools' people it proposes upward, and its own
+    staff (a Phòng's secretary preparing the tờ trình) read them and are told what happens to them.
     """
     from campaigns.selectors import campaigns_visible_to
     from units.models import Person, Unit
@@ -323,7 +325,15 @@ def scope_of(user, all_people: set[str], all_units: dict[int, tuple[str, str]]) 
     launchers = set(campaigns_visible_to(user).values_list("launched_by_id", flat=True))
     blocks = blocks_visible_to(user)
     block_units = set(blocks.values_list("owner_id", flat=True)) | set(blocks.values_list("members", flat=True))
-    allowed_ids = unit_ids | above | launchers | block_units
+    from nominations.models import Nomination
+    from nominations.selectors import dossiers_visible_to
+
+    nominees = Nomination.objects.filter(dossier__in=dossiers_visible_to(user).values("pk"))
+    people |= set(nominees.filter(person__isnull=False).values_list("person__full_name", flat=True))
+    nominee_units = set(nominees.values_list("unit_id", flat=True)) | set(
+        nominees.values_list("person__unit_id", flat=True)
+    )
+    allowed_ids = unit_ids | above | launchers | block_units | (nominee_units - {None})
     # The heads of the units above and of the launching units sign what the user reads (plans, decisions).
     heads = Unit.objects.filter(pk__in=above | launchers, head__isnull=False).values("head")
     people |= set(Person.objects.filter(pk__in=heads).values_list("full_name", flat=True))
