@@ -22,6 +22,21 @@ from units.enums import Gender, Role, SchoolLevel, UnitKind
 from units.services import person_create, unit_create, unit_role_grant, user_create
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrated data (the award catalog, routes) it flushes.
+
+    pytest-django runs transactional tests last; each one's teardown empties the tables. Without
+    `serialized_rollback=True` the next one starts without the catalog, and a flush that re-creates the
+    content types makes the next serialized restore collide with them: so all of them, or none.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: django_db(transaction=True) needs serialized_rollback=True (see conftest.py)"
+            )
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # PBKDF2 costs a quarter of a second per user on these machines.

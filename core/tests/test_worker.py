@@ -38,7 +38,7 @@ def test_worker_answers_ping():
     assert all(reply == {"ok": "pong"} for answer in replies for reply in answer.values())
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_count_active_people_through_worker_matches_database(tree, personas, person_factory):
     school = tree["school_a1"]
     for _ in range(3):
@@ -54,7 +54,7 @@ def test_count_active_people_through_worker_matches_database(tree, personas, per
     assert result.get(timeout=RESULT_TIMEOUT) == 4
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_count_active_people_through_worker_missing_unit_is_none():
     unit = unit_create(by=None, name="Sở GD&ĐT Tạm", kind=UnitKind.DEPARTMENT)
     missing_id = unit.pk + 1000

@@ -239,7 +239,7 @@ def test_a_workflow_with_an_unknown_state_is_refused_at_definition(test_workflow
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="true concurrency needs PostgreSQL row locks")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_reviewers_at_once_on_postgresql_one_wins(tree, personas, test_workflow, calls):
     """Two threads post the same action with the same version at the same moment: one applies, one is told."""
     campaign = services.campaign_create(

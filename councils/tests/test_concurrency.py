@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_casts_of_one_member_count_once(board):
     mark(board, "chair", "sec", "p_a1", "p_a2")
     round_ = open_round(board)

@@ -189,7 +189,7 @@ def test_decision_record_marks_the_chain_below(received, personas, tree):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="true concurrency needs PostgreSQL row locks")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_decision_record_two_submits_at_once_write_one_decision(received, personas, tree):
     """A double click that reaches the server twice at the same moment: the second waits on the locked
     nominations, then finds them decided by the first and returns that decision."""

@@ -216,7 +216,7 @@ def test_rollup_refuses_a_dossier_not_under_appraisal(school_dossier, more):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="true concurrency needs PostgreSQL row locks")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_reviewers_rolling_up_at_once_make_one_set(routes, dossier, teacher, personas):
     lower, _ = received(dossier, teacher, personas["secretary_a1"])
     actors = [personas["reviewer_a"], make_user("chi-hai", routes["office_a"], Role.REVIEWER)]

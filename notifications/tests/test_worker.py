@@ -73,7 +73,7 @@ def _redis_stop() -> None:
     raise AssertionError("Redis still answers after SHUTDOWN")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_mail_committed_while_redis_is_down_is_delivered_after_redis_returns():
     user = user_create(by=None, username="nguoi-nhan", password="matkhau-thu-123", email="nguoi-nhan@example.vn")
     subject = f"Thư thử nghiệm khi Redis ngừng {time.time_ns()}"
