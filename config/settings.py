@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "campaigns",
     "nominations",
     "councils",
+    "documents",
     "audit",
     "demo",
 ]
@@ -162,6 +163,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A message taken by a worker that dies comes back after this many seconds (acks_late; documents.render).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Deadline reminders (campaigns): once a day; idempotent, so a second run sends nothing.
@@ -187,6 +190,10 @@ CAMPAIGN_REMINDER_DAYS = env.list("CAMPAIGN_REMINDER_DAYS", cast=int, default=[7
 # reviewer inbox marks it overdue after). The law's time limit was not found (LAW.md (c), unverified):
 # 20 follows the 20 working days of the provincial commendation procedures, counted in calendar days so
 # the marker shows early rather than late.
+# Documents (documents app): the address printed under each PDF's QR code, the render lease of a worker.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+DOCUMENT_RENDER_LEASE = env.int("DOCUMENT_RENDER_LEASE", default=30)
+DOCUMENT_VERIFY_RATE_LIMIT = env.int("DOCUMENT_VERIFY_RATE_LIMIT", default=30)  # lookups per address per hour
 NOMINATION_APPRAISAL_DAYS = env.int("NOMINATION_APPRAISAL_DAYS", default=20)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -210,5 +217,10 @@ LOGGING = {
     "filters": {"hide_ballot_box": {"()": "councils.logfilters.HideBallotBox"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    "loggers": {"weasyprint": {"level": "WARNING"}, "django.db.backends": {"filters": ["hide_ballot_box"]}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        # documents.rendering listens to it for the progress bar; the log itself would list every page.
+        "weasyprint.progress": {"level": "WARNING", "propagate": False},
+        "django.db.backends": {"filters": ["hide_ballot_box"]},
+    },
 }

@@ -265,6 +265,28 @@ COUNCIL_COUNT = _rule(
     "written ballot totals; confirming them takes a second counting-committee member",
 )
 
+DOCUMENT_READ = _rule(
+    "DOCUMENT_READ",
+    (Cap.READ,),
+    "the object the document is of (dossier, nomination, meeting, decision, campaign, unit)",
+    "the object visible through its own app's selector (404 otherwise, the document's existence included): "
+    "the document's page, its progress and its download",
+)
+DOCUMENT_REQUEST = _rule(
+    "DOCUMENT_REQUEST",
+    (Cap.READ, Cap.FILE, Cap.SIGN, Cap.APPRAISE),
+    "the object the document is of",
+    "object visible (404), then the document kind's own predicate (403): the unit that files, signs or "
+    "appraises it may have it rendered, signed, or its wet-signed scan attached",
+)
+DOCUMENT_VERIFY = _rule(
+    "DOCUMENT_VERIFY",
+    (),
+    "the document of the verification code",
+    "no login, rate-limited: issuer, number, date and the file hashes of the document of a valid code "
+    "(404 otherwise); an uploaded PDF is said to match or not, and is not kept",
+)
+
 ALL_VIEW_RULES: dict[str, ViewRule] = {
     rule.name: rule for rule in [PUBLIC, *globals().values()] if isinstance(rule, ViewRule)
 }

@@ -1,0 +1,1 @@
+"""Every document kind, one module each; importing this package registers them (DocumentsConfig.ready)."""

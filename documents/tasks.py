@@ -1,0 +1,41 @@
+"""Celery interface of the documents app: thin tasks that take ids and call one service."""
+
+import logging
+
+from celery import shared_task
+
+from .services import PermanentRenderError, RenderInProgress, document_build, document_fail_transient, lease_seconds
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_RETRIES = 3
+
+
+@shared_task(
+    name="documents.render",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,  # a worker killed mid-render: the message goes back to the queue
+    soft_time_limit=240,
+    time_limit=300,
+    max_retries=TRANSIENT_RETRIES + 20,
+    ignore_result=True,
+)
+def render_document(self, *, document_id: int) -> None:
+    try:
+        document_build(document_id=document_id)
+    except RenderInProgress:
+        # Another worker holds a live lease; if it died, the lease runs out and we take over.
+        raise self.retry(countdown=lease_seconds(), max_retries=20) from None
+    except PermanentRenderError:  # document_build marked the row failed with its reason
+        return
+    except Exception as exc:  # noqa: BLE001 - anything else is taken as transient: retry, then say so
+        if self.request.retries >= TRANSIENT_RETRIES:
+            logger.exception("document %s failed after %s attempts", document_id, self.request.retries + 1)
+            document_fail_transient(
+                document_id=document_id,
+                reason="Không tạo được văn bản sau nhiều lần thử; vui lòng thử lại sau hoặc báo quản trị viên. "
+                f"({type(exc).__name__})",
+            )
+            return
+        raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1)) from exc
