@@ -47,6 +47,9 @@ class NumberSeries(models.Model):
             models.UniqueConstraint(fields=["council", "year"], name="number_series_council_year"),
         ]
 
+    def __str__(self):
+        return f"{self.council_id or self.unit_id}/{self.year}: {self.last_number}"
+
 
 class DocumentNumber(models.Model):
     """The number given to one document of one object (a biên bản of a meeting, …) when the object has no
@@ -65,6 +68,9 @@ class DocumentNumber(models.Model):
             models.UniqueConstraint(fields=["kind", "content_type", "object_id"], name="document_number_once"),
             models.UniqueConstraint(fields=["series", "number"], name="document_number_unique_in_series"),
         ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.object_id}: {self.number}"
 
 
 def document_path(instance, filename: str) -> str:
