@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from units.admin import SuperuserOnlyAdmin
+
 from .models import GeneratedDocument, NumberSeries
 
 
 @admin.register(GeneratedDocument)
-class GeneratedDocumentAdmin(admin.ModelAdmin):
+class GeneratedDocumentAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     """Read-only: rows are written by the render task; the admin is for following and diagnosing renders."""
 
     list_display = (
@@ -22,7 +24,7 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
     search_fields = ("verification_code", "number", "title")
     readonly_fields = [f.name for f in GeneratedDocument._meta.fields]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, *args):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -30,7 +32,7 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(NumberSeries)
-class NumberSeriesAdmin(admin.ModelAdmin):
+class NumberSeriesAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ("unit", "council", "year", "last_number")
     list_filter = ("year",)
     readonly_fields = ("unit", "council", "year")
