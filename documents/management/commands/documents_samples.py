@@ -4,6 +4,10 @@ For each kind of `documents.registry.all_kinds()`, the demo object of its model 
 rendered in this process, as a worker would (`documents.services.document_build`), into <out>/<code>.pdf,
 with page 1 as <out>/<code>.png (`pdftoppm -r 50`) for the README. A kind whose model has no demo object is
 skipped and named. Needs the demo (`seed_demo`); asks as the demo superuser, so every kind may be asked.
+
+`seed_demo` holds no council meeting; unless `--no-meeting`, the command first adds one, once, to the
+database it runs on (`demo.councils.seed_meeting`: Mầm non Hoa Sen's dossier voted by the council of
+Phòng Bình Lâm), so run it on a throw-away demo database, not on one the browser journeys use.
 """
 
 import shutil
@@ -13,6 +17,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from demo import councils as councils_demo
 from documents import registry, samples, services
 from documents.enums import DocumentStatus
 
@@ -47,8 +52,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--out", default="docs/samples", help="thư mục ghi tệp (mặc định docs/samples)")
         parser.add_argument("--kinds", default="", help="chỉ các loại này (mã, cách nhau bởi dấu phẩy)")
+        parser.add_argument(
+            "--no-meeting", action="store_true", help="không thêm phiên họp Hội đồng mẫu khi dữ liệu mẫu chưa có"
+        )
 
-    def handle(self, *args, out, kinds, **options):
+    def handle(self, *args, out, kinds, no_meeting, **options):
         by = get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
         if by is None:
             raise CommandError("Chưa có dữ liệu mẫu: chạy `manage.py seed_demo` trước.")
@@ -56,6 +64,10 @@ class Command(BaseCommand):
         unknown = wanted - {kind.code for kind in registry.all_kinds()}
         if unknown:
             raise CommandError(f"Loại văn bản không tồn tại: {', '.join(sorted(unknown))}.")
+        if not no_meeting and councils_demo.meeting_with_closed_round() is None:
+            meeting = councils_demo.seed_meeting()
+            if meeting is not None:
+                self.stdout.write(f"Đã thêm phiên họp mẫu: {meeting} (hồ sơ Trường Mầm non Hoa Sen).")
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
         made, skipped = [], []
