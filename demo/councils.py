@@ -6,8 +6,8 @@ the demo holds no meeting with a closed round, so the biên bản họp bình x�
 
 Built through the services by the demo accounts: the school's secretary files the dossier (LĐTT and
 CSTĐCS of its people rated for the year), the head sends it, the Phòng's reviewer accepts every nomination
-and passes it to the council; the council of five (the Phòng's head chairs, two principals count the
-ballots) meets, one member is absent with a reason, the others cast their sheets, the chair closes and
+and passes it to the council; the council of five (the Phòng's head chairs, its reviewer keeps the minutes,
+two principals count the ballots) meets, one member is absent with a reason, the others cast their sheets, the chair closes and
 publishes the round and ends the meeting.
 """
 
@@ -33,12 +33,13 @@ COUNCIL_NAME = "Hội đồng Thi đua – Khen thưởng Phòng Giáo dục và
 SCHOOL = "mn-hoasen"
 DISTRICT = demo_nominations.RATED_DISTRICT
 # (username, role in the council, on the counting committee)
+# Accounts linked to a person, so the biên bản names people (pgd-bl.thuky has no person in the demo).
 SEATS = [
     ("pgd-bl.truongphong", MemberRole.CHAIR, False),
-    ("pgd-bl.chuyenvien", MemberRole.VICE_CHAIR, False),
-    ("pgd-bl.thuky", MemberRole.SECRETARY, False),
+    ("th-kimdong-bl.hieutruong", MemberRole.VICE_CHAIR, True),
+    ("pgd-bl.chuyenvien", MemberRole.SECRETARY, False),
     ("mn-hoasen-bl.hieutruong", MemberRole.MEMBER, True),
-    ("th-levantam-bl.hieutruong", MemberRole.MEMBER, True),
+    ("th-levantam-bl.hieutruong", MemberRole.MEMBER, False),
 ]
 ABSENT = ("th-levantam-bl.hieutruong", "Đi công tác theo quyết định của Phòng")
 
