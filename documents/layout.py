@@ -123,10 +123,18 @@ class Signature:
 
 
 def letterhead(
-    *, unit, symbol: str, number, day: datetime.date | None, issuer_name: str = "", issuer_code: str = ""
+    *,
+    unit,
+    symbol: str,
+    number,
+    day: datetime.date | None,
+    issuer_name: str = "",
+    issuer_code: str = "",
+    numbered: bool = True,
 ) -> Letterhead:
     """The letterhead of a document issued by `unit` (its header fields: parent body, document code, locality).
-    A council passes its own name as `issuer_name` (and its own series)."""
+    A council passes its own name as `issuer_name` (and its own series). A document that is not numbered (a
+    person's báo cáo thành tích) passes `numbered=False`: no "Số:" line at all (`number` is "")."""
     parent = (unit.parent_body_name or (unit.parent.name if unit.parent_id else "")).upper()
     issuer = (issuer_name or unit.name).upper()
     if issuer_name:
@@ -135,6 +143,6 @@ def letterhead(
     return Letterhead(
         parent_body=parent,
         issuer=issuer,
-        number=number_line(number, symbol, code),
+        number=number_line(number, symbol, code) if numbered else "",
         place_date=date_line(unit.locality or "", day),
     )

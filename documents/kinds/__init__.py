@@ -1,1 +1,2 @@
 """Every document kind, one module each; importing this package registers them (DocumentsConfig.ready)."""
+from . import reports  # noqa: F401
