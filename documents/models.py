@@ -112,6 +112,8 @@ class GeneratedDocument(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     built_at = models.DateTimeField("tạo xong lúc", null=True, blank=True)
+    # A document made of others (the dossier pack): the part rows it waits for and merges (documents.pack).
+    parts = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="packs", verbose_name="các phần")
     duration_ms = models.PositiveIntegerField("thời gian tạo (ms)", default=0)
     # Signing (PAdES, pyHanko) and the wet-signed scan: documents.signing.
     signed_file = models.FileField("tệp đã ký số", upload_to=document_path, max_length=255, blank=True)

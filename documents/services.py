@@ -136,6 +136,14 @@ def document_request(
     kind = _kind_or_error(kind_code)
     if not kind.may_request(by, obj):
         raise PermissionDenied
+    return document_ensure(kind=kind, obj=obj, by=by, variant=variant, options=options, file_format=file_format)
+
+
+def document_ensure(
+    *, kind: registry.DocumentKind, obj, by, variant: str = "", options: dict | None = None, file_format: str = "pdf"
+) -> GeneratedDocument:
+    """`document_request` after its permission check: for a document made of others (the dossier pack), whose
+    own check covers its parts. Same side effects."""
     if file_format == "docx" and kind.docx is None:
         raise ServiceError("Văn bản này không có bản Word.")
     if file_format not in ("pdf", "docx"):
@@ -252,12 +260,27 @@ class RenderInProgress(Exception):
     """Another worker holds a live lease on the row: try again later."""
 
 
+class PartsPending(Exception):
+    """A document made of other documents (the dossier pack) waits for its parts, rendered by other tasks: the
+    row goes back to "queued" with `progress` (the share of parts ready) and the task retries soon. Waiting in
+    the task would block a worker that the parts may need (a worker of concurrency 1 would deadlock)."""
+
+    def __init__(self, *, ready: int, total: int):
+        super().__init__(f"{ready}/{total} parts ready")
+        self.ready, self.total = ready, total
+
+    @property
+    def progress(self) -> int:
+        return max(1, min(90, 90 * self.ready // max(self.total, 1)))
+
+
 def document_build(*, document_id: int) -> GeneratedDocument | None:
     """Render one document row (worker side). Returns the row, or None when it is gone.
 
     A ready row is left alone (the same message delivered twice renders once). Raises RenderInProgress while
-    another live worker holds the row, PermanentRenderError (row marked failed with its reason) when the
-    render cannot succeed, and any other exception as transient (the task retries)."""
+    another live worker holds the row, PartsPending (row back to queued) while a pack waits for its parts,
+    PermanentRenderError (row marked failed with its reason) when the render cannot succeed, and any other
+    exception as transient (the task retries)."""
     doc = GeneratedDocument.objects.filter(pk=document_id).first()
     if doc is None or doc.status == DocumentStatus.READY:
         return doc
@@ -284,6 +307,11 @@ def document_build(*, document_id: int) -> GeneratedDocument | None:
             html = html_render(kind.template, context)
             result = pdf_render(html, progress=_progress(doc.pk), expected_pages=int(meta.get("expected_pages", 1)))
             data, pages, anchors = result.pdf, result.pages, result.anchors
+    except PartsPending as exc:
+        GeneratedDocument.objects.filter(pk=doc.pk, status=DocumentStatus.RENDERING).update(
+            status=DocumentStatus.QUEUED, progress=exc.progress, updated_at=timezone.now()
+        )
+        raise
     except PermanentRenderError as exc:
         return _fail(doc, str(exc))
     name = f"documents/{doc.kind}/{doc.inputs_hash[:20]}-{doc.pk}.{doc.file_format}"

@@ -4,11 +4,22 @@ import logging
 
 from celery import shared_task
 
-from .services import PermanentRenderError, RenderInProgress, document_build, document_fail_transient, lease_seconds
+from .services import (
+    PartsPending,
+    PermanentRenderError,
+    RenderInProgress,
+    document_build,
+    document_fail_transient,
+    lease_seconds,
+)
 
 logger = logging.getLogger(__name__)
 
 TRANSIENT_RETRIES = 3
+# A pack waiting for its parts asks again after 1, 2, … up to PARTS_WAIT_MAX_COUNTDOWN seconds, at most
+# PARTS_WAIT_RETRIES times (about 50 minutes), then fails with a reason and may be asked for again.
+PARTS_WAIT_RETRIES = 600
+PARTS_WAIT_MAX_COUNTDOWN = 5
 
 
 @shared_task(
@@ -24,6 +35,16 @@ TRANSIENT_RETRIES = 3
 def render_document(self, *, document_id: int) -> None:
     try:
         document_build(document_id=document_id)
+    except PartsPending:
+        # The pack's parts render on other workers; this worker is free meanwhile (no deadlock at concurrency 1).
+        if self.request.retries >= PARTS_WAIT_RETRIES:
+            document_fail_transient(
+                document_id=document_id,
+                reason="Các phần của bộ hồ sơ chưa tạo xong sau thời gian chờ; vui lòng yêu cầu tạo lại.",
+            )
+            return
+        countdown = min(1 + self.request.retries, PARTS_WAIT_MAX_COUNTDOWN)
+        raise self.retry(countdown=countdown, max_retries=PARTS_WAIT_RETRIES) from None
     except RenderInProgress:
         # Another worker holds a live lease; if it died, the lease runs out and we take over.
         raise self.retry(countdown=lease_seconds(), max_retries=20) from None
