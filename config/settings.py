@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "campaigns",
     "nominations",
     "councils",
+    "search",
     "documents",
     "audit",
     "demo",

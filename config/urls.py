@@ -25,6 +25,7 @@ urlpatterns = [
     path("phong-trao/", include("campaigns.urls")),
     path("ho-so-de-nghi/", include("nominations.urls")),
     path("hoi-dong/", include("councils.urls")),
+    path("tim-kiem/", include("search.urls")),
     path("van-ban/", include("documents.urls")),
     path("thong-bao/", include("notifications.urls")),
     path("nhat-ky/", include("audit.urls")),

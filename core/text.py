@@ -2,6 +2,8 @@
 
 import unicodedata
 
+from django.db.models import Q
+
 
 def nfc(value: str | None) -> str:
     """Normalise to NFC and trim, so that search, sort and uniqueness behave.
@@ -47,3 +49,34 @@ def vi_name_key(full_name: str | None) -> tuple:
     """Vietnamese lists of people sort by given name (the last word), then by the whole name."""
     name = nfc(full_name)
     return (vi_sort_key(name.rsplit(" ", 1)[-1]), vi_sort_key(name))
+
+
+def search_key(value: str | None) -> str:
+    """The folded form people type on a phone: NFC first, case-folded, đ→d and every tone and vowel mark
+    removed ("Nguyễn Thị Nhàn" → "nguyen thi nhan", "ĐƯỜNG" → "duong"). Stored in `search_key` columns so
+    that search behaves the same on SQLite and PostgreSQL (no unaccent, no collation)."""
+    text = nfc(value).casefold().replace("đ", "d")
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def joined_search_key(*parts: str | None, length: int) -> str:
+    """The search key of several fields of a row, at most `length` characters (its column's size)."""
+    return search_key(" ".join(part or "" for part in parts))[:length]
+
+
+def search_terms(query: str | None) -> list[str]:
+    """The folded words of a query, each once, in order."""
+    return list(dict.fromkeys(search_key(query).split()))
+
+
+def search_key_q(field: str, query: str | None):
+    """Rows whose folded key (`field`) contains every word of the query: "thi nguyen" finds
+    "Nguyễn Thị …". A query without words matches nothing."""
+    terms = search_terms(query)
+    if not terms:
+        return Q(pk__in=[])
+    condition = Q()
+    for term in terms:
+        condition &= Q(**{f"{field}__icontains": term})
+    return condition

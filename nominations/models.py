@@ -14,11 +14,19 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, Versioned
+from core.text import joined_search_key
 
 from .enums import EDITABLE_STATES, DossierStatus, NominationStatus, Procedure, RoundKind
 
 # Evidence kinds accepted, by the type detected from the content: the stored file's extension.
 ATTACHMENT_EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
+def _with_search_key(save_kwargs: dict, sources: tuple[str, ...]) -> None:
+    """A save limited to `update_fields` that changes a source of the key saves the key too."""
+    update_fields = save_kwargs.get("update_fields")
+    if update_fields is not None and set(sources) & set(update_fields):
+        save_kwargs["update_fields"] = [*dict.fromkeys([*update_fields, "search_key"])]
 
 
 class Dossier(Versioned, TimeStampedModel):
@@ -52,6 +60,8 @@ class Dossier(Versioned, TimeStampedModel):
     submission_number = models.CharField("số tờ trình", max_length=64, blank=True)
     submission_date = models.DateField("ngày tờ trình", null=True, blank=True)
     submission_signer = models.CharField("người ký tờ trình", max_length=255, blank=True)
+    # Folded title and tờ trình number (core.text.search_key), derived on save: search without diacritics.
+    search_key = models.CharField(max_length=600, editable=False, default="")
     status = models.CharField(
         "trạng thái", max_length=16, choices=DossierStatus.choices, default=DossierStatus.DRAFT, db_index=True
     )
@@ -69,6 +79,11 @@ class Dossier(Versioned, TimeStampedModel):
 
     def __str__(self):
         return f"Hồ sơ đề nghị khen thưởng – {self.unit} – {self.get_round_kind_display()} {self.school_year_label}"
+
+    def save(self, *args, **kwargs):
+        self.search_key = joined_search_key(self.title, self.submission_number, length=600)
+        _with_search_key(kwargs, ("title", "submission_number"))
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("nominations:dossier_detail", args=[self.pk])
@@ -282,6 +297,8 @@ class Decision(Versioned, TimeStampedModel):
     signer_title = models.CharField("chức vụ người ký", max_length=255, blank=True)
     issuer = models.CharField("cơ quan ban hành", max_length=255)
     excerpt = models.CharField("trích yếu", max_length=500, blank=True)
+    # Folded number, issuer and excerpt (core.text.search_key), derived on save: search without diacritics.
+    search_key = models.CharField(max_length=900, editable=False, default="")
     revocation = models.ForeignKey(
         "awards.Revocation",
         verbose_name="quyết định thu hồi",
@@ -305,6 +322,11 @@ class Decision(Versioned, TimeStampedModel):
 
     def __str__(self):
         return f"Quyết định số {self.number} ngày {self.date:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        self.search_key = joined_search_key(self.number, self.issuer, self.excerpt, length=900)
+        _with_search_key(kwargs, ("number", "issuer", "excerpt"))
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("nominations:decision_detail", args=[self.pk])

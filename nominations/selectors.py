@@ -8,6 +8,7 @@ Outside that it is not found (404), and so are its nominations and attachments.
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from core.text import search_key_q
 from units.rules import Cap, is_superuser, scope_q
 from units.selectors import valid_pk
 
@@ -25,7 +26,7 @@ def _visible_q(user) -> Q:
 
 def dossiers_visible_to(user, filters: dict | None = None) -> QuerySet[Dossier]:
     """Visible dossiers with their units, campaign and number of nominations; `filters`: status, school_year,
-    round_kind, unit (id), q (text in the title or the tờ trình number)."""
+    round_kind, unit (id), q (words in the title, the tờ trình number or the proposing unit's name)."""
     if not user.is_authenticated:
         return Dossier.objects.none()
     rows = (
@@ -44,7 +45,10 @@ def dossiers_visible_to(user, filters: dict | None = None) -> QuerySet[Dossier]:
     if filters.get("unit"):
         rows = rows.filter(unit_id=filters["unit"])
     if filters.get("q"):
-        rows = rows.filter(Q(title__icontains=filters["q"]) | Q(submission_number__icontains=filters["q"]))
+        q = filters["q"]
+        # Without diacritics, like the search page: every word in the folded title and number, or in the
+        # proposing unit's name.
+        rows = rows.filter(search_key_q("search_key", q) | search_key_q("unit__search_key", q))
     return rows
 
 
@@ -72,6 +76,15 @@ def dossier_nominations(dossier: Dossier) -> list[Nomination]:
     for row in rows:
         row.dossier = dossier  # the workflow predicates read it; no query per row
     return rows
+
+
+def nominations_visible_to(user) -> QuerySet[Nomination]:
+    """Nominations of the dossiers the user sees (`dossiers_visible_to`), with their nominee and award."""
+    if not user.is_authenticated:
+        return Nomination.objects.none()
+    return Nomination.objects.filter(dossier__in=Dossier.objects.filter(_visible_q(user))).select_related(
+        "person__unit", "unit", "award_type", "dossier"
+    )
 
 
 def nomination_get_visible(user, pk) -> Nomination:

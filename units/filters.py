@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+
+from core.text import search_key_q
 
 from .enums import Gender, SchoolLevel, UnitKind
 from .models import Person, Unit
@@ -25,7 +26,7 @@ class UnitFilter(django_filters.FilterSet):
         fields = ["q", "kind", "school_level"]
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+        return queryset.filter(search_key_q("search_key", value))  # without diacritics, like the search page
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -63,7 +64,7 @@ class PersonFilter(django_filters.FilterSet):
             self.filters["unit"].queryset = units
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(full_name__icontains=value)
+        return queryset.filter(search_key_q("search_key", value))
 
     def filter_unit(self, queryset, name, value):
         """A school's staff includes the people of its teams."""

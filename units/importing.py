@@ -2,7 +2,7 @@
 
 A file with any bad row is refused whole, with each bad row and its reason;
 importing the same file twice changes nothing the second time. A person is
-matched by name and date of birth among the people of the unit's school (a
+matched by name (folded: without diacritics or case) and date of birth among the people of the unit's school (a
 team's school; teams included) that the importing user may manage; new people
 join the unit the file was imported into. Nothing outside what the user may
 MANAGE_PEOPLE is read or written (units.rules.people_in_scope).
@@ -21,6 +21,7 @@ from core.text import fold, format_date, nfc
 from .enums import Gender
 from .models import Unit
 from .rules import Cap, people_acted_on, people_in_scope, require
+from .search_keys import person_search_key
 from .services import person_create, person_update, school_of
 from .validation import person_name_check, typed_date_check
 
@@ -114,7 +115,7 @@ def people_import(*, unit: Unit, upload, by) -> ImportResult:
         except ValueError as exc:
             errors.append(RowError(number, str(exc)))
             continue
-        key = (fold(data["full_name"]), data["date_of_birth"])
+        key = (person_search_key(data["full_name"]), data["date_of_birth"])
         if key in seen:
             errors.append(RowError(number, f"trùng với dòng {seen[key]} (cùng họ tên và ngày sinh)"))
             continue
@@ -130,13 +131,20 @@ def people_import(*, unit: Unit, upload, by) -> ImportResult:
         # A team's file matches the people of its whole school, so a teacher already on the school's
         # list is recognised rather than added twice.
         managed = people_acted_on(by, school_of(unit)).select_for_update()
-        existing = {(p.name_key, p.date_of_birth): p for p in managed}
+        # Matched on the folded key: "Duong Thi Quyen" is the "Dương Thị Quyên" born the same day.
+        existing = {(p.search_key, p.date_of_birth): p for p in managed}
         for number, data in parsed:
-            person = existing.get((fold(data["full_name"]), data["date_of_birth"]))
+            key = (person_search_key(data["full_name"]), data["date_of_birth"])
+            person = existing.get(key)
             try:
                 if person is None:
-                    existing[(fold(data["full_name"]), data["date_of_birth"])] = person_create(by=by, unit=unit, **data)
+                    existing[key] = person_create(by=by, unit=unit, **data)
                     result.created += 1
+                    continue
+                if person.name_key != fold(data["full_name"]):
+                    # Same letters, other diacritics: never overwrite a correctly typed name with a guess.
+                    problem = f"trùng với {person.full_name} đã có (cùng ngày sinh, chỉ khác dấu); hãy gõ đúng họ tên"
+                    errors.append(RowError(number, problem))
                     continue
                 data["is_active"] = True
                 if all(getattr(person, k) == v for k, v in data.items()):

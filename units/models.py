@@ -8,6 +8,7 @@ from core.models import TimeStampedModel, Versioned
 from core.text import fold, nfc
 
 from .enums import Gender, Role, SchoolLevel, UnitKind
+from .search_keys import person_search_key, unit_search_key
 
 
 class Unit(Versioned, TimeStampedModel):
@@ -30,6 +31,8 @@ class Unit(Versioned, TimeStampedModel):
         related_name="children",
     )
     path = models.CharField(max_length=255, unique=True, editable=False)
+    # Folded name and short name (core.text.search_key) for search without diacritics; see search/.
+    search_key = models.CharField(max_length=400, editable=False, db_index=True, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     locality = models.CharField("địa danh", max_length=100, blank=True, help_text="Ghi trên văn bản, ví dụ: Gia Lâm")
     document_code = models.CharField(
@@ -69,6 +72,14 @@ class Unit(Versioned, TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("units:detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        # Derived on every save path, like Person.name_key, so search never sees a stale key.
+        self.search_key = unit_search_key(self.name, self.short_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "short_name"} & set(update_fields):
+            kwargs["update_fields"] = [*dict.fromkeys([*update_fields, "search_key"])]
+        super().save(*args, **kwargs)
 
     def is_descendant_of(self, other: "Unit") -> bool:
         return self.path.startswith(other.path)
@@ -113,6 +124,8 @@ class EmulationBlock(TimeStampedModel):
 class Person(Versioned, TimeStampedModel):
     full_name = models.CharField("họ và tên", max_length=100)  # validation.NAME_MAX_LENGTH
     name_key = models.CharField(max_length=100, editable=False, db_index=True)
+    # Folded name (core.text.search_key): search and the duplicate check ignore diacritics and case.
+    search_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
     gender = models.CharField("giới tính", max_length=8, choices=Gender.choices)
     date_of_birth = models.DateField("ngày sinh", null=True, blank=True)
     position = models.CharField("chức vụ", max_length=100, blank=True)
@@ -149,9 +162,11 @@ class Person(Versioned, TimeStampedModel):
         # so duplicate checks and imports never see a stale key.
         self.full_name = nfc(self.full_name)
         self.name_key = fold(self.full_name)
+        self.search_key = person_search_key(self.full_name)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "full_name" in update_fields and "name_key" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "name_key"]
+        if update_fields is not None and "full_name" in update_fields:
+            missing = [key for key in ("name_key", "search_key") if key not in update_fields]
+            kwargs["update_fields"] = [*update_fields, *missing]
         super().save(*args, **kwargs)
 
     def service_years(self, on) -> int:

@@ -29,6 +29,7 @@ from core.text import fold, nfc
 from .enums import Role, UnitKind
 from .models import EmulationBlock, Person, PersonTransfer, Unit, UnitRole
 from .rules import Cap, forget_roles, require, require_superuser
+from .search_keys import person_search_key
 from .signals import account_mail
 from .validation import person_name_check, typed_date_check
 
@@ -171,24 +172,29 @@ def school_of(unit: Unit) -> Unit:
 @transaction.atomic
 def person_create(*, unit: Unit, full_name: str, gender: str, by, **fields) -> Person:
     """Add a person. Refuses a second person with the same name and date of birth in the same
-    school (teams included), which is also what a double click on "Lưu" would create.
+    school (teams included), which is also what a double click on "Lưu" would create. Names are
+    compared folded (search_key): "Duong Thi Quyen" is the "Dương Thị Quyên" born the same day.
     `by` must hold MANAGE_PEOPLE on `unit`."""
     require(by, Cap.MANAGE_PEOPLE, unit)
     fields = _clean_person_fields({"full_name": full_name, "gender": gender, **fields})
     person = Person(unit=unit, **fields)
     person.name_key = fold(person.full_name)
+    person.search_key = person_search_key(person.full_name)
     scope = school_of(unit)
     Unit.objects.select_for_update().filter(pk=scope.pk).first()  # serialise concurrent adds to one school
     # The school and its teams only: a Phòng's own staff list does not include the schools below it.
     twin = Person.objects.filter(
         Q(unit=scope) | Q(unit__parent=scope, unit__kind=UnitKind.TEAM),
-        name_key=person.name_key,
+        search_key=person.search_key,
         date_of_birth=person.date_of_birth,
     ).exists()
     if twin:
         # Names only what the caller typed and the unit it adds to, never another record.
         born = f" sinh ngày {person.date_of_birth:%d/%m/%Y}" if person.date_of_birth else ""
-        raise ServiceError(f"Đã có {person.full_name}{born} trong {scope.name}; không tạo trùng.")
+        raise ServiceError(
+            f"Đã có {person.full_name}{born} trong {scope.name} (họ tên so sánh không kể dấu và chữ hoa); "
+            "không tạo trùng."
+        )
     person.save()
     return person
 

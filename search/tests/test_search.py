@@ -1,0 +1,322 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conftest import make_user
+from core.exceptions import ServiceError
+from nominations import services as nomination_services
+from nominations.enums import RoundKind
+from nominations.models import Decision
+from search.selectors import LIMIT
+from units.enums import Role
+from units.models import Person, Unit
+from units.search_keys import search_keys_fill
+from units.services import person_create, person_update, unit_update
+
+URL = reverse("search:results")
+YEAR = 2025
+
+
+def found(client, user, query) -> dict[str, list]:
+    client.force_login(user)
+    response = client.get(URL, {"q": query})
+    assert response.status_code == 200
+    return {section.key: section.rows for section in response.context["results"].sections}
+
+
+def names(rows) -> list[str]:
+    return [str(row) for row in rows]
+
+
+@pytest.fixture
+def nhan(person_factory, tree):
+    return person_factory(tree["school_a1"], full_name="Nguyễn Thị Nhàn", date_of_birth=datetime.date(1988, 4, 2))
+
+
+# --- people --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query", ["nguyen thi nhan", "NGUYỄN THỊ NHÀN", "NGUYEN", "nhàn", "Nhan Nguyen", "nguye\u0302\u0303n thi\u0323"]
+)
+def test_people_found_without_diacritics_in_capitals_and_in_any_order(client, personas, nhan, query):
+    assert found(client, personas["secretary_a1"], query)["people"] == [nhan]
+
+
+def test_people_duong_finds_duong_with_horn_and_stroke(client, personas, person_factory, tree):
+    duong = person_factory(tree["team_a1"], full_name="Dương Văn Đức")
+    person_factory(tree["school_a1"], full_name="Lê Thị Hồng")
+    assert found(client, personas["secretary_a1"], "Duong duc")["people"] == [duong]
+
+
+def test_people_need_every_word(client, personas, nhan):
+    assert found(client, personas["secretary_a1"], "nguyen thi lan")["people"] == []
+
+
+def test_people_page_links_the_person_and_shows_the_unit(client, personas, nhan):
+    client.force_login(personas["secretary_a1"])
+    body = client.get(URL, {"q": "nhan"}).content.decode()
+    assert reverse("units:person_detail", args=[nhan.pk]) in body
+    assert "Nguyễn Thị Nhàn" in body and "02/04/1988" in body
+
+
+# --- units, nominations, dossiers, decisions -----------------------------------------------------
+
+
+def test_units_found_by_name_and_short_name_without_diacritics(client, personas, tree):
+    unit_update(by=None, unit=tree["school_a2"], short_name="MN Hoạ Mi")
+    rows = found(client, personas["reviewer_a"], "truong TIEU hoc")
+    assert rows["units"] == [tree["school_a1"]]
+    assert found(client, personas["reviewer_a"], "hoa mi")["units"] == [tree["school_a2"]]
+
+
+@pytest.fixture
+def dossier(tree, personas):
+    return nomination_services.dossier_create(
+        by=personas["secretary_a1"], unit=tree["school_a1"], round_kind=RoundKind.YEAR_END, school_year=YEAR
+    )
+
+
+def test_nominations_found_by_the_person_or_the_collective(client, personas, tree, dossier, person_factory):
+    quyen = person_factory(tree["school_a1"], full_name="Dương Thị Quyên")
+    by = personas["secretary_a1"]
+    personal = nomination_services.nomination_add(by=by, dossier=dossier, award_code="LDTT", person=quyen)
+    collective = nomination_services.nomination_add(by=by, dossier=dossier, award_code="TTLDTT", unit=tree["team_a1"])
+    assert found(client, by, "duong quyen")["nominations"] == [personal]
+    assert found(client, by, "TO KHOI")["nominations"] == [collective]
+
+
+def test_dossiers_found_by_the_unit_without_diacritics_and_by_title(client, personas, dossier):
+    dossier = nomination_services.dossier_update(
+        by=personas["secretary_a1"], dossier=dossier, version=None, title="Đề nghị khen thưởng cuối năm"
+    )
+    assert found(client, personas["secretary_a1"], "truong tieu hoc a1")["dossiers"] == [dossier]
+    assert found(client, personas["secretary_a1"], "khen thưởng cuối")["dossiers"] == [dossier]
+
+
+@pytest.fixture
+def decision(tree):
+    return Decision.objects.create(
+        deciding_unit=tree["office_a"],
+        school_year=YEAR,
+        number="12/QĐ-PGDĐT",
+        date=datetime.date(2026, 6, 1),
+        signer="Trưởng phòng",
+        issuer="Phòng GD&ĐT A",
+        excerpt="Về việc công nhận danh hiệu Lao động tiên tiến",
+    )
+
+
+def test_decisions_found_by_number_and_excerpt(client, personas, decision):
+    assert found(client, personas["reviewer_a"], "12/QĐ")["decisions"] == [decision]
+    assert found(client, personas["reviewer_a"], "lao động tiên tiến")["decisions"] == [decision]
+    assert found(client, personas["reviewer_b"], "12/QĐ")["decisions"] == []
+
+
+# --- scope ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def school_b_world(tree, person_factory, personas):
+    """A teacher of school B1, a dossier nominating her and a decision of Phòng B: nothing school A may see."""
+    bich = person_factory(tree["school_b1"], full_name="Võ Thị Bích Ngọc")
+    secretary_b1 = make_user("secretary-b1", tree["school_b1"], Role.SECRETARY)
+    dossier_b = nomination_services.dossier_create(
+        by=secretary_b1, unit=tree["school_b1"], round_kind=RoundKind.YEAR_END, school_year=YEAR
+    )
+    nomination_services.nomination_add(by=secretary_b1, dossier=dossier_b, award_code="LDTT", person=bich)
+    Decision.objects.create(
+        deciding_unit=tree["office_b"],
+        school_year=YEAR,
+        number="7/QĐ-PGDĐT-B",
+        date=datetime.date(2026, 6, 1),
+        signer="Trưởng phòng",
+        issuer="Phòng GD&ĐT B",
+        excerpt="Về việc khen Võ Thị Bích Ngọc",
+    )
+    return {"bich": bich, "secretary_b1": secretary_b1}
+
+
+@pytest.mark.parametrize("persona", ["secretary_a1", "head_a1", "secretary_a2", "reviewer_a", "outsider"])
+def test_school_a_finds_nothing_of_school_b_and_names_nothing(client, personas, school_b_world, persona):
+    client.force_login(personas[persona])
+    for query in ("vo thi bich ngoc", "THCS B1", "7/QĐ"):
+        response = client.get(URL, {"q": query})
+        body = response.content.decode()
+        assert response.context["results"].total == 0
+        assert "Bích" not in body and "Trường THCS B1" not in body and "7/QĐ-PGDĐT-B" not in body
+
+
+def test_school_b_finds_its_own_in_every_section(client, personas, school_b_world, tree):
+    rows = found(client, school_b_world["secretary_b1"], "vo thi bich ngoc")
+    assert (names(rows["people"]), len(rows["nominations"])) == (["Võ Thị Bích Ngọc"], 1)
+    assert names(found(client, personas["reviewer_b"], "bich ngoc")["decisions"]) == [
+        "Quyết định số 7/QĐ-PGDĐT-B ngày 01/06/2026"
+    ]
+
+
+def test_anonymous_is_sent_to_the_login(client):
+    response = client.get(URL, {"q": "nguyen"})
+    assert response.status_code == 302 and "/tai-khoan/login/" in response["Location"]
+
+
+# --- queries, caps, bad input --------------------------------------------------------------------
+
+
+def queries_for(client, user, query) -> int:
+    client.force_login(user)
+    client.get(URL, {"q": "khoi dong"})  # warm the session and the role cache alike for both counts
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(URL, {"q": query}).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_count_is_the_same_with_1_and_30_matching_people(client, personas, person_factory, tree):
+    person_factory(tree["school_a1"], full_name="Phạm Thị Một")
+    one = queries_for(client, personas["reviewer_a"], "pham")
+    for n in range(29):
+        person_factory(
+            tree["school_a1"] if n % 2 else tree["team_a1"], full_name=f"Phạm Văn {'Bình An Chi'.split()[n % 3]} Thử"
+        )
+    assert Person.objects.filter(search_key__startswith="pham").count() == 30
+    assert queries_for(client, personas["reviewer_a"], "pham") == one
+
+
+def test_section_capped_with_a_link_to_the_filtered_list(client, personas, person_factory, tree):
+    for _ in range(LIMIT + 3):
+        person_factory(tree["school_a1"])  # "Nguyễn Thị Thử …"
+    client.force_login(personas["secretary_a1"])
+    response = client.get(URL, {"q": "nguyen thu"})
+    people = response.context["results"].sections[0]
+    assert (people.key, len(people.rows), people.more) == ("people", LIMIT, True)
+    assert people.more_url == reverse("units:person_list") + "?q=nguyen+thu"
+    listed = client.get(people.more_url)
+    assert listed.context["page"].paginator.count == LIMIT + 3
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("a" * 101, "Từ khóa dài quá 100 ký tự"),
+        ("-- ?", "Hãy gõ ít nhất một chữ"),
+        ("a b c d e f g h i", "không quá 8 từ"),
+    ],
+)
+def test_bad_query_says_why_and_searches_nothing(client, personas, nhan, query, message):
+    client.force_login(personas["secretary_a1"])
+    response = client.get(URL, {"q": query})
+    assert message in response.content.decode()
+    assert response.context["results"].sections == []
+
+
+def test_empty_query_shows_the_form_only(client, personas, nhan):
+    client.force_login(personas["secretary_a1"])
+    response = client.get(URL)
+    assert response.context["results"].sections == [] and 'name="q"' in response.content.decode()
+
+
+def test_header_has_the_search_box_on_every_page(client, personas):
+    client.force_login(personas["secretary_a1"])
+    body = client.get(reverse("home")).content.decode()
+    assert f'action="{URL}"' in body and ">Tìm kiếm</label>" in body
+
+
+# --- keys: saved, backfilled -----------------------------------------------------------------------
+
+
+def test_keys_follow_renames(tree, nhan):
+    person_update(by=None, person=nhan, full_name="Trần Thị Ánh")
+    unit_update(by=None, unit=tree["school_a1"], name="Trường Tiểu học Đông Anh")
+    assert Person.objects.get(pk=nhan.pk).search_key == "tran thi anh"
+    assert Unit.objects.get(pk=tree["school_a1"].pk).search_key == "truong tieu hoc dong anh"
+
+
+def test_backfill_fills_empty_keys_in_batches(tree, person_factory):
+    people = [person_factory(full_name=name) for name in ("Đỗ Thị Hương", "Lê Văn Ước", "Hà Minh Đạt")]
+    Person.objects.update(search_key="")
+    Unit.objects.update(search_key="")
+    filled = search_keys_fill(person_model=Person, unit_model=Unit, batch_size=2)
+    assert filled == 3 + Unit.objects.count()
+    assert list(
+        Person.objects.filter(pk__in=[p.pk for p in people]).order_by("pk").values_list("search_key", flat=True)
+    ) == [
+        "do thi huong",
+        "le van uoc",
+        "ha minh dat",
+    ]
+    assert Unit.objects.get(pk=tree["team_a1"].pk).search_key == "to khoi 1"
+    assert search_keys_fill(person_model=Person, unit_model=Unit) == 0
+
+
+# --- the duplicate-person check ------------------------------------------------------------------
+
+
+def test_person_create_refuses_a_twin_typed_without_diacritics(tree):
+    born = datetime.date(1990, 5, 6)
+    person_create(by=None, unit=tree["school_a1"], full_name="Dương Thị Quyên", gender="female", date_of_birth=born)
+    with pytest.raises(ServiceError, match="không tạo trùng"):
+        person_create(by=None, unit=tree["team_a1"], full_name="Duong Thi Quyen", gender="female", date_of_birth=born)
+    other_day = person_create(
+        by=None,
+        unit=tree["school_a1"],
+        full_name="Duong Thi Quyen",
+        gender="female",
+        date_of_birth=datetime.date(1991, 5, 6),
+    )
+    assert Person.objects.filter(search_key="duong thi quyen").count() == 2 and other_day.pk
+
+
+def test_person_form_refuses_a_twin_typed_without_diacritics(client, personas, tree):
+    person_create(
+        by=None,
+        unit=tree["school_a1"],
+        full_name="Dương Thị Quyên",
+        gender="female",
+        date_of_birth=datetime.date(1990, 5, 6),
+    )
+    client.force_login(personas["secretary_a1"])
+    url = reverse("units:person_create", kwargs={"unit_pk": tree["school_a1"].pk})
+    data = {"full_name": "DUONG THI QUYEN", "gender": "female", "date_of_birth": "06/05/1990", "is_active": "on"}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "không tạo trùng" in response.content.decode()
+    assert Person.objects.filter(search_key="duong thi quyen").count() == 1
+
+
+def test_import_refuses_a_row_that_is_an_existing_person_without_diacritics(tree, personas):
+    from core.excel import ImportRejected
+    from units.importing import people_import
+    from units.tests.test_importing import xlsx
+
+    quyen = person_create(
+        by=None,
+        unit=tree["school_a1"],
+        full_name="Dương Thị Quyên",
+        gender="female",
+        date_of_birth=datetime.date(1990, 5, 6),
+    )
+    rows = [
+        ["Duong Thi Quyen", "Nữ", "06/05/1990", "Giáo viên", "", "", "", ""],
+        ["Lê Thị Mai", "Nữ", "20/07/1990", "Nhân viên", "", "", "", ""],
+    ]
+    with pytest.raises(ImportRejected) as refused:
+        people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=xlsx(rows))
+    assert [(e.row, "Dương Thị Quyên" in e.message) for e in refused.value.errors] == [(2, True)]
+    assert list(Person.objects.values_list("full_name", flat=True)) == [quyen.full_name]
+
+
+def test_import_refuses_two_rows_that_differ_only_by_diacritics(tree, personas):
+    from core.excel import ImportRejected
+    from units.importing import people_import
+    from units.tests.test_importing import xlsx
+
+    rows = [
+        ["Dương Thị Quyên", "Nữ", "06/05/1990", "Giáo viên", "", "", "", ""],
+        ["DUONG THI QUYEN", "Nữ", "06/05/1990", "Giáo viên", "", "", "", ""],
+    ]
+    with pytest.raises(ImportRejected) as refused:
+        people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=xlsx(rows))
+    assert [e.row for e in refused.value.errors] == [3]
+    assert Person.objects.count() == 0
