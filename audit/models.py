@@ -18,6 +18,7 @@ from awards.models import (
     TaskEvaluation,
 )
 from campaigns.models import Campaign, Registration
+from documents.models import GeneratedDocument, ScannedOriginal
 
 for _model in (
     AwardRecord,
@@ -29,6 +30,8 @@ for _model in (
     AuthorityRouteStep,
     Campaign,
     Registration,
+    GeneratedDocument,
+    ScannedOriginal,
 ):
     if not hasattr(_model, "history"):
         register(_model, app="audit")

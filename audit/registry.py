@@ -37,6 +37,7 @@ from awards.models import (
 )
 from campaigns.models import Campaign, Registration
 from councils.models import CastRecord, Round
+from documents.models import GeneratedDocument, ScannedOriginal
 from nominations.models import AchievementReport, Attachment, Dossier, Nomination, Objection, PublicNotice
 from units.models import Person, Unit, UnitRole
 
@@ -232,6 +233,20 @@ AUDITED_MODELS: tuple[Audited, ...] = (
             else f"{_name(r.member, 'full_name')} đã bỏ phiếu"
         ),
         ("member", "round__meeting__council"),
+    ),
+    Audited(
+        GeneratedDocument,
+        "Văn bản đã tạo (ký số)",
+        # The issuing unit is set when the render finishes (by an UPDATE, no history row), so the rows seen
+        # are the later saves: the digital signature (documents.signing), by the issuing unit's auditors.
+        lambda u, p, c: Q(unit_id__in=u.values("pk")),
+        lambda r: f"{r.title or r.kind} {r.number}".strip() + (f" – ký số: {r.signer_name}" if r.signer_name else ""),
+    ),
+    Audited(
+        ScannedOriginal,
+        "Bản quét văn bản đã ký",
+        lambda u, p, c: Q(document_id__in=GeneratedDocument.objects.filter(unit_id__in=u.values("pk")).values("pk")),
+        lambda r: f"{r.original_name} ({r.min_dpi} dpi)",
     ),
 )
 

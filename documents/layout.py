@@ -40,6 +40,17 @@ def number_line(number: int | str | None, symbol: str, issuer_code: str) -> str:
     return f"Số: {shown}/{code}" if shown else f"Số:      /{code}"
 
 
+def number_line_of(reference: str | int | None, symbol: str, issuer_code: str) -> str:
+    """The "Số:" line of a number the user may have typed whole: "3/TTr-THA1" keeps its own ký hiệu with the
+    number zero-padded ("Số: 03/TTr-THA1"); a bare number ("5") takes `symbol` and `issuer_code`."""
+    text = str(reference).strip() if reference not in (None, "") else ""
+    if "/" in text:
+        number, _, code = text.partition("/")
+        shown = number_text(number.strip())
+        return f"Số: {shown}/{code.strip()}" if shown else f"Số:      /{code.strip()}"
+    return number_line(text or None, symbol, issuer_code)
+
+
 def date_line(place: str, day: datetime.date | None) -> str:
     """ "Gia Lâm, ngày 05 tháng 02 năm 2025": day under 10 and months 1–2 with a leading zero."""
     prefix = f"{place}, " if place else ""

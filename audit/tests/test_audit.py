@@ -41,6 +41,8 @@ def test_audited_models_are_the_listed_ones_and_each_keeps_history():
         "nominations.Objection",
         "nominations.AchievementReport",
         "councils.CastRecord",
+        "documents.GeneratedDocument",
+        "documents.ScannedOriginal",
     }
     assert all(hasattr(entry.model, "history") for entry in AUDITED_MODELS)
 

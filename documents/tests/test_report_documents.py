@@ -619,3 +619,27 @@ def test_unit_page_shows_the_documents_panel(tree, personas):
 
     assert response.status_code == 200
     assert reverse("documents:request", args=["unit_summary", tree["school_a1"].pk]) in response.content.decode()
+
+
+def test_unit_page_year_form_asks_for_the_chosen_school_year(tree, personas):
+    from documents.models import GeneratedDocument
+
+    school = tree["school_a1"]
+    head, secretary = Client(), Client()
+    head.force_login(personas["head_a1"])
+    secretary.force_login(personas["secretary_a1"])
+    url = reverse("documents:request", args=["unit_summary", school.pk])
+
+    shown = 'id="unit-summary-form"' in head.get(reverse("units:detail", args=[school.pk])).content.decode()
+    hidden = 'id="unit-summary-form"' in secretary.get(reverse("units:detail", args=[school.pk])).content.decode()
+    refused = head.post(url, {"format": "pdf", "school_year": "năm ngoái"}, follow=True)
+    asked = head.post(url, {"format": "pdf", "school_year": "2024"})
+
+    assert (shown, hidden) == (True, False)
+    assert "Năm học không hợp lệ" in refused.content.decode()
+    doc = GeneratedDocument.objects.get()
+    assert (asked.status_code, asked["Location"], doc.options) == (
+        302,
+        reverse("documents:detail", args=[doc.pk]),
+        {"school_year": "2024"},
+    )

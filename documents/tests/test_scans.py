@@ -167,3 +167,11 @@ def test_scan_download_only_inside_scope(client, rendered, personas, persona, st
     response = client.get(reverse("documents:scan_download", args=[scan.pk]))
 
     assert response.status_code == status
+
+
+def test_scan_leaves_a_history_row_naming_the_uploader(rendered, personas):
+    scan = scans.scan_attach(
+        document=rendered, by=personas["secretary_a1"], data=scan_pdf(dpi=300), original_name="a.pdf"
+    )
+
+    assert [(row.history_type, row.history_user) for row in scan.history.all()] == [("+", personas["secretary_a1"])]

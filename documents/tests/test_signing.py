@@ -295,3 +295,15 @@ def test_dev_certificate_command_writes_a_loadable_key(tmp_path):
     key = signing.p12_load(out.read_bytes(), "bí-mật")
     assert key.name == "Nguyễn Văn A"
     assert cert.read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
+
+
+def test_signing_leaves_a_history_row_naming_the_signer(rendered, personas, dev_p12):
+    doc = signing.document_sign(document=rendered, by=personas["head_a1"], p12=dev_p12[0], passphrase=PASSWORD)
+
+    row = doc.history.filter(history_type="~").latest("history_date")
+    assert (row.history_user, row.signer_name, row.signed_sha256, row.unit_id) == (
+        personas["head_a1"],
+        SIGNER,
+        doc.signed_sha256,
+        doc.unit_id,
+    )
