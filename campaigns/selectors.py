@@ -545,3 +545,9 @@ def _campaigns_concerning(user, unit: Unit) -> list[Campaign]:
         if any(unit.path.startswith(r.path) for r in roots):
             result.append(campaign)
     return result
+
+
+def campaigns_concerning(user, unit: Unit) -> list[Campaign]:
+    """The calendar's campaigns of `unit` (launched, seen by the user, reaching or launched by it), for readers
+    on top such as the workbench's to-do list (`workbench.todos`)."""
+    return _campaigns_concerning(user, unit)

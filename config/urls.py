@@ -5,12 +5,13 @@ from django.urls import include, path
 from core import views as core_views
 from units import views as unit_views
 from units.forms import PortalPasswordResetForm
+from workbench import views as workbench_views
 
 admin.site.site_header = "Quản trị Cổng thi đua – khen thưởng"
 admin.site.site_title = "Quản trị Cổng TĐKT"
 
 urlpatterns = [
-    path("", unit_views.home, name="home"),
+    path("", workbench_views.home, name="home"),
     path("vai-tro/", unit_views.switch_role, name="switch_role"),
     path("healthz", core_views.healthz, name="healthz"),
     # «Quên mật khẩu» also reaches accounts invited without a password (Django's own view, portal form).

@@ -55,16 +55,6 @@ def _expected(form) -> int | None:
     return int(raw) if raw.isdigit() else 0
 
 
-@view_rule(SIGNED_IN)
-def home(request):
-    unit = request.active_role.unit if request.active_role else None
-    context = {"unit": unit}
-    if unit is not None:
-        context["children"] = selectors.unit_children(request.user, unit)[:50]
-        context["people_count"] = selectors.unit_people(request.user, unit).count()
-    return render(request, "units/home.html", context)
-
-
 @require_POST
 @view_rule(OWN_ACCOUNT)
 def switch_role(request):

@@ -1,0 +1,490 @@
+"""What the active role has to do now: the home page's list and the navigation's counter.
+
+`todos_for(user, role)` returns, for the role the user works in now (`request.active_role`), a list of
+`Todo` items, each with a Vietnamese label, a count or a due date, the page where it is done and a
+severity. An item comes from the state of the data only (nothing is stored about it): it disappears as
+soon as the thing is done through the app's own service.
+
+Every read goes through the apps' own scoped selectors or the kernel's `scope_q`, so a sibling school's
+work never shows. The number of queries depends on the role, never on the number of rows (at most a
+dozen; tested with one and many rows in `workbench/tests/test_home.py`).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns import selectors as campaign_selectors
+from campaigns.enums import CampaignStatus, DeadlineAction, ReachKind, RegistrationStatus
+from campaigns.models import Campaign, Deadline, DeadlineCompletion, DeadlineExtension, Registration
+from core.models import TransitionLog
+from councils.enums import MeetingStatus, RoundStatus
+from councils.models import CouncilMember, Meeting, Round, VoterRoll
+from nominations import inbox
+from nominations.enums import DossierStatus, NominationStatus
+from nominations.models import Dossier, Nomination, ObjectionStatus
+from nominations.notice import may_resolve, objections_visible_to
+from units.enums import Role, UnitKind
+from units.models import Person, Unit, UnitRole
+from units.rules import Cap, scope_q, units_in_scope
+
+# A campaign deadline shows on the secretary's list this many days ahead (overdue ones always).
+DEADLINE_HORIZON_DAYS = 14
+# A deadline this close is shown as urgent.
+URGENT_DAYS = 3
+# Rows listed one by one per kind (drafts, units without a head …); the rest is one "và N … khác" line.
+MAX_ROWS = 10
+
+DANGER, WARNING, INFO = "danger", "warning", "info"
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One thing to do. `kind` is stable (tests, styling); `count` or `due` says how much or by when."""
+
+    kind: str
+    label: str
+    url: str
+    severity: str = INFO
+    count: int | None = None
+    due: datetime.date | None = None
+    comment: str = ""
+
+    @property
+    def weight(self) -> int:
+        """What the item adds to the navigation's counter."""
+        return self.count if self.count is not None else 1
+
+
+def total(todos: list[Todo]) -> int:
+    return sum(t.weight for t in todos)
+
+
+def todos_for(user, role: UnitRole | None, *, today: datetime.date | None = None) -> list[Todo]:
+    """The to-do list of `user` working as `role` (None: no role, nothing to do)."""
+    if role is None or not user.is_authenticated:
+        return []
+    today = today or timezone.localdate()
+    build = _BY_ROLE.get(role.role)
+    return build(user, role.unit, today) if build else []
+
+
+# --- the last comment of a workflow object (a return's reason) -----------------------------------------
+
+
+def _last_log(model, field: str):
+    """A subquery of the object's newest TransitionLog `field` (one join, no content-type query)."""
+    logs = TransitionLog.objects.filter(
+        content_type__app_label=model._meta.app_label,
+        content_type__model=model._meta.model_name,
+        object_id=OuterRef("pk"),
+    ).order_by("-at", "-id")
+    return Subquery(logs.values(field)[:1])
+
+
+def _with_last_log(queryset):
+    return queryset.annotate(
+        last_action=_last_log(queryset.model, "action"), last_comment=_last_log(queryset.model, "comment")
+    )
+
+
+def _overflow(kind: str, rows: list, label: str, url: str) -> list[Todo]:
+    """The "và N … khác" line when a kind has more rows than are listed."""
+    extra = len(rows) - MAX_ROWS
+    return [Todo(kind, label.format(n=extra), url, INFO, count=extra)] if extra > 0 else []
+
+
+# --- secretary (FILE on her unit) ----------------------------------------------------------------------
+
+
+def _deadline_url(deadline: Deadline, unit: Unit) -> str:
+    if deadline.action == DeadlineAction.REGISTER:
+        return reverse("campaigns:registration_edit", args=[deadline.campaign_id, unit.pk])
+    if deadline.action == DeadlineAction.NOMINATE:
+        return reverse("nominations:dossier_list")
+    return reverse("campaigns:detail", args=[deadline.campaign_id])
+
+
+def deadline_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
+    """Deadlines of the campaigns concerning the unit, not yet done by it, due within the horizon: overdue
+    first, then by due date (a reopening for the unit moves its due date)."""
+    campaigns = {
+        c.pk: c for c in campaign_selectors.campaigns_concerning(user, unit) if c.status == CampaignStatus.LAUNCHED
+    }
+    if not campaigns:
+        return []
+    done = DeadlineCompletion.objects.filter(deadline=OuterRef("pk"), unit=unit)
+    deadlines = list(
+        Deadline.objects.filter(campaign_id__in=campaigns)
+        .filter(Q(unit=unit) | Q(unit__isnull=True, unit_kind=unit.kind))
+        .exclude(Exists(done))
+    )
+    extensions: dict[int, datetime.date] = {}
+    for deadline_id, until in DeadlineExtension.objects.filter(
+        deadline__in=[d.pk for d in deadlines], unit=unit
+    ).values_list("deadline_id", "until"):
+        extensions[deadline_id] = max(until, extensions.get(deadline_id, until))
+    horizon = today + datetime.timedelta(days=DEADLINE_HORIZON_DAYS)
+    rows = []
+    for deadline in deadlines:
+        due = max(deadline.due_date, extensions.get(deadline.pk, deadline.due_date))
+        if due <= horizon:
+            rows.append((due, deadline))
+    todos = []
+    for due, deadline in sorted(rows, key=lambda r: (r[0], r[1].pk)):
+        overdue = due < today
+        severity = DANGER if overdue else WARNING if due <= today + datetime.timedelta(days=URGENT_DAYS) else INFO
+        prefix = "Quá hạn" if overdue else "Hạn chót"
+        todos.append(
+            Todo(
+                "deadline",
+                f"{prefix}: {deadline.get_action_display()} – {campaigns[deadline.campaign_id].name}",
+                _deadline_url(deadline, unit),
+                severity,
+                due=due,
+                comment=deadline.note,
+            )
+        )
+    return todos
+
+
+def secretary_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
+    filing = scope_q(user, Cap.FILE, "unit")
+    registrations = list(
+        _with_last_log(
+            Registration.objects.filter(
+                filing, unit=unit, status__in=(RegistrationStatus.DRAFT, RegistrationStatus.RETURNED)
+            )
+        )
+        .select_related("campaign")
+        .order_by("-updated_at", "-id")
+    )
+    dossiers = list(
+        _with_last_log(
+            Dossier.objects.filter(filing, unit=unit, status__in=(DossierStatus.DRAFT, DossierStatus.RETURNED))
+        ).order_by("-updated_at", "-id")
+    )
+    nominations = list(
+        _with_last_log(
+            Nomination.objects.filter(
+                scope_q(user, Cap.FILE, "dossier__unit"), dossier__unit=unit, status=NominationStatus.RETURNED
+            )
+        )
+        .select_related("person", "unit", "award_type")
+        .order_by("-updated_at", "-id")
+    )
+    returned, drafts = [], []
+    for r in registrations:
+        url = r.get_absolute_url()
+        if r.status == RegistrationStatus.RETURNED:
+            returned.append(
+                Todo(
+                    "registration_returned",
+                    f"Cấp trên trả lại bản đăng ký thi đua – {r.campaign.name}",
+                    url,
+                    DANGER,
+                    comment=r.last_comment or "",
+                )
+            )
+        elif r.last_action == "send_back":
+            returned.append(
+                Todo(
+                    "registration_returned",
+                    f"Thủ trưởng trả lại bản đăng ký thi đua – {r.campaign.name}",
+                    url,
+                    DANGER,
+                    comment=r.last_comment or "",
+                )
+            )
+        else:
+            drafts.append(Todo("registration_draft", f"Bản đăng ký thi đua chưa gửi – {r.campaign.name}", url, WARNING))
+    for d in dossiers:
+        url = d.get_absolute_url()
+        if d.status == DossierStatus.RETURNED:
+            returned.append(
+                Todo(
+                    "dossier_returned",
+                    f"Cấp trên trả lại hồ sơ đề nghị – {d}",
+                    url,
+                    DANGER,
+                    comment=d.last_comment or "",
+                )
+            )
+        elif d.last_action == "send_back":
+            returned.append(
+                Todo(
+                    "dossier_returned",
+                    f"Thủ trưởng trả lại hồ sơ đề nghị – {d}",
+                    url,
+                    DANGER,
+                    comment=d.last_comment or "",
+                )
+            )
+        else:
+            drafts.append(Todo("dossier_draft", f"Hồ sơ đề nghị chưa gửi – {d}", url, WARNING))
+    for n in nominations:
+        returned.append(
+            Todo(
+                "nomination_returned",
+                f"Đề nghị trả lại để bổ sung – {n}",
+                n.get_absolute_url(),
+                DANGER,
+                comment=n.last_comment or "",
+            )
+        )
+    more_url = reverse("nominations:dossier_list")
+    return (
+        deadline_todos(user, unit, today)
+        + returned[:MAX_ROWS]
+        + _overflow("returned_more", returned, "Và {n} mục bị trả lại khác", more_url)
+        + drafts[:MAX_ROWS]
+        + _overflow("draft_more", drafts, "Và {n} bản nháp chưa gửi khác", more_url)
+    )
+
+
+# --- head (SIGN on her unit; OVERSEE below) ------------------------------------------------------------
+
+
+def head_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
+    signing = scope_q(user, Cap.SIGN, "unit")
+    registrations = Registration.objects.filter(signing, unit=unit, status=RegistrationStatus.AWAITING_HEAD)
+    dossiers = Dossier.objects.filter(signing, unit=unit, status=DossierStatus.AWAITING_HEAD)
+    todos = [
+        Todo(
+            "registration_awaiting_head",
+            f"Bản đăng ký thi đua chờ duyệt, gửi cấp trên – {r.campaign.name}",
+            r.get_absolute_url(),
+            WARNING,
+        )
+        for r in registrations.select_related("campaign").order_by("updated_at", "id")
+    ]
+    todos += [
+        Todo("dossier_awaiting_head", f"Hồ sơ đề nghị chờ duyệt, gửi cấp trên – {d}", d.get_absolute_url(), WARNING)
+        for d in dossiers.order_by("updated_at", "id")
+    ]
+    return todos + overdue_unit_todos(user, unit, today) + objection_todos(user, unit)
+
+
+# --- reviewer (APPRAISE on her unit, OVERSEE below) ----------------------------------------------------
+
+# The inbox states that wait for the receiving unit, with what the item says.
+INBOX_STATES = (
+    (DossierStatus.SENT, "Hồ sơ mới gửi đến, chưa tiếp nhận", WARNING),
+    (DossierStatus.UNDER_APPRAISAL, "Hồ sơ đang thẩm định", INFO),
+    (DossierStatus.APPRAISED, "Hồ sơ đã thẩm định, chờ trình cấp trên hoặc ghi quyết định", INFO),
+)
+
+
+def inbox_todos(user) -> list[Todo]:
+    """The inbox's own counts (the numbers its tabs show), each linking to the inbox filtered on them."""
+    url = reverse("nominations:inbox")
+    counts = inbox.dossier_status_counts(user, inbox.InboxFilters())
+    todos = []
+    overdue = sum(inbox.dossier_status_counts(user, inbox.InboxFilters(deadline=inbox.OVERDUE)).values())
+    if overdue:
+        todos.append(
+            Todo("inbox_overdue", "Hồ sơ quá hạn thẩm định", f"{url}?han={inbox.OVERDUE}", DANGER, count=overdue)
+        )
+    for status, label, severity in INBOX_STATES:
+        if counts.get(status):
+            todos.append(Todo(f"inbox_{status}", label, f"{url}?trang_thai={status}", severity, count=counts[status]))
+    return todos
+
+
+def _reached(campaign: Campaign, unit: Unit) -> bool:
+    """`campaigns.selectors.campaign_reaches` on prefetched reach rows (no query)."""
+    if unit.pk == campaign.launched_by_id:
+        return True
+    if campaign.reach == ReachKind.SUBTREE:
+        roots = [campaign.launched_by]
+    elif campaign.reach == ReachKind.UNITS:
+        roots = list(campaign.reach_units.all())
+    else:
+        roots = [m for b in campaign.reach_blocks.all() for m in b.members.all()]
+    return any(unit.path.startswith(r.path) for r in roots)
+
+
+def overdue_unit_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
+    """Past deadlines of launched campaigns the user sees, with the units below hers that missed them (not
+    done, not reopened past today): one item per deadline with the number of late units. Seven queries at
+    most, whatever the number of units or deadlines."""
+    below = list(
+        units_in_scope(user, unit, Cap.OVERSEE)
+        .exclude(pk=unit.pk)
+        .exclude(kind=UnitKind.TEAM)
+        .only("pk", "path", "kind")
+    )
+    if not below:
+        return []
+    deadlines = list(
+        Deadline.objects.filter(
+            campaign__in=campaign_selectors.campaigns_visible_to(user).filter(status=CampaignStatus.LAUNCHED),
+            due_date__lt=today,
+        )
+        .select_related("campaign__launched_by")
+        .prefetch_related("campaign__reach_units", "campaign__reach_blocks__members")
+        .order_by("due_date", "id")
+    )
+    if not deadlines:
+        return []
+    ids = [d.pk for d in deadlines]
+    done = set(DeadlineCompletion.objects.filter(deadline__in=ids).values_list("deadline_id", "unit_id"))
+    reopened = set(
+        DeadlineExtension.objects.filter(deadline__in=ids, until__gte=today).values_list("deadline_id", "unit_id")
+    )
+    todos = []
+    for deadline in deadlines:
+        late = [
+            u
+            for u in below
+            if (u.pk == deadline.unit_id if deadline.unit_id else u.kind == deadline.unit_kind)
+            and (deadline.pk, u.pk) not in done
+            and (deadline.pk, u.pk) not in reopened
+            and _reached(deadline.campaign, u)
+        ]
+        if late:
+            url = (
+                reverse("campaigns:registration_overview", args=[deadline.campaign_id])
+                if deadline.action == DeadlineAction.REGISTER
+                else reverse("campaigns:detail", args=[deadline.campaign_id])
+            )
+            todos.append(
+                Todo(
+                    "overdue_units",
+                    f"Đơn vị quá hạn «{deadline.get_action_display()}» – {deadline.campaign.name}",
+                    url,
+                    DANGER,
+                    count=len(late),
+                    due=deadline.due_date,
+                )
+            )
+    return todos
+
+
+def objection_todos(user, unit: Unit) -> list[Todo]:
+    """Open objections (ý kiến phản ánh) to the public notices of the unit, for those who resolve them."""
+    if not may_resolve(user, unit):
+        return []
+    count = objections_visible_to(user, {"status": ObjectionStatus.OPEN, "unit": unit.pk}).count()
+    if not count:
+        return []
+    url = f"{reverse('nominations:objection_list')}?don_vi={unit.pk}&tinh_trang={ObjectionStatus.OPEN}"
+    return [Todo("objections", "Ý kiến phản ánh về danh sách công khai chưa xử lý", url, DANGER, count=count)]
+
+
+def reviewer_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
+    return inbox_todos(user) + overdue_unit_todos(user, unit, today) + objection_todos(user, unit)
+
+
+# --- council member --------------------------------------------------------------------------------------
+
+
+def council_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
+    """Open ballot rounds where the user has a seat, was entitled at the opening and has not voted yet (only
+    that: nothing else of the box), then the coming meetings of the councils the user sits on."""
+    seats = CouncilMember.objects.filter(user=user)
+    seat_id = Subquery(seats.filter(council=OuterRef("meeting__council")).values("pk")[:1])
+    voted = VoterRoll.objects.filter(round=OuterRef("pk"), member__user=user)
+    rounds = (
+        Round.objects.filter(scope_q(user, Cap.READ, "meeting__council__unit"), status=RoundStatus.OPEN)
+        .filter(meeting__council__members__user=user)
+        .annotate(seat_id=seat_id, voted=Exists(voted))
+        .select_related("meeting__council")
+        .order_by("opened_at", "id")
+    )
+    todos = [
+        Todo(
+            "ballot_open",
+            f"Vòng bỏ phiếu {r.number} đang mở – {r.meeting}: chưa bỏ phiếu",
+            reverse("councils:ballot", args=[r.pk]),
+            DANGER,
+        )
+        for r in rounds
+        if not r.voted and r.seat_id in (r.entitled_member_ids or [])
+    ]
+    meetings = (
+        Meeting.objects.filter(scope_q(user, Cap.READ, "council__unit"), council__members__user=user)
+        .filter(status__in=(MeetingStatus.PLANNED, MeetingStatus.HELD), date__gte=today)
+        .select_related("council")
+        .order_by("date", "start_time", "id")
+    )
+    todos += [
+        Todo(
+            "meeting",
+            f"Phiên họp bình xét – {m.council.name}, {m.start_time:%H:%M} tại {m.place}",
+            m.get_absolute_url(),
+            WARNING if m.date <= today + datetime.timedelta(days=URGENT_DAYS) else INFO,
+            due=m.date,
+        )
+        for m in meetings[:MAX_ROWS]
+    ]
+    return todos
+
+
+# --- administrator (ADMINISTER on the subtree) ---------------------------------------------------------
+
+
+def admin_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
+    """Accounts of the subtree's people left without any role; units of the subtree (teams aside) where no
+    account holds the head role, or whose head (for documents) is not recorded."""
+    administered = units_in_scope(user, unit, Cap.ADMINISTER).exclude(kind=UnitKind.TEAM)
+    head_role = UnitRole.objects.filter(unit=OuterRef("pk"), role=Role.HEAD)
+    units = list(
+        administered.annotate(has_head_role=Exists(head_role)).only("pk", "name", "path", "head_id").order_by("path")
+    )
+    no_head_role = [u for u in units if not u.has_head_role]
+    no_head = [u for u in units if u.head_id is None]
+    accounts = list(
+        Person.objects.filter(
+            scope_q(user, Cap.ADMINISTER, "unit"), unit__path__startswith=unit.path, user__isnull=False
+        )
+        .exclude(Exists(UnitRole.objects.filter(user=OuterRef("user"))))
+        .select_related("user")
+        .only("pk", "full_name", "unit_id", "user__username")
+        .order_by("full_name", "pk")
+    )
+    todos = [
+        Todo(
+            "account_without_role",
+            f"Tài khoản chưa có vai trò – {p.full_name} ({p.user.username})",
+            reverse("units:roles", args=[p.unit_id]),
+            WARNING,
+        )
+        for p in accounts[:MAX_ROWS]
+    ]
+    todos += _overflow("account_more", accounts, "Và {n} tài khoản chưa có vai trò khác", reverse("units:person_list"))
+    todos += [
+        Todo(
+            "unit_without_head_role",
+            f"Chưa cấp tài khoản thủ trưởng – {u.name}",
+            reverse("units:roles", args=[u.pk]),
+            WARNING,
+        )
+        for u in no_head_role[:MAX_ROWS]
+    ]
+    todos += _overflow(
+        "unit_more", no_head_role, "Và {n} đơn vị chưa có tài khoản thủ trưởng khác", reverse("units:list")
+    )
+    todos += [
+        Todo(
+            "unit_without_head",
+            f"Chưa ghi thủ trưởng đơn vị (dùng trên văn bản) – {u.name}",
+            reverse("units:edit", args=[u.pk]),
+            INFO,
+        )
+        for u in no_head[:MAX_ROWS]
+    ]
+    todos += _overflow("unit_more", no_head, "Và {n} đơn vị chưa ghi thủ trưởng khác", reverse("units:list"))
+    return todos
+
+
+_BY_ROLE = {
+    Role.SECRETARY: secretary_todos,
+    Role.HEAD: head_todos,
+    Role.REVIEWER: reviewer_todos,
+    Role.COUNCIL_MEMBER: council_todos,
+    Role.ADMINISTRATOR: admin_todos,
+}
