@@ -197,6 +197,10 @@ CAMPAIGN_REMINDER_DAYS = env.list("CAMPAIGN_REMINDER_DAYS", cast=int, default=[7
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 DOCUMENT_RENDER_LEASE = env.int("DOCUMENT_RENDER_LEASE", default=30)
 DOCUMENT_VERIFY_RATE_LIMIT = env.int("DOCUMENT_VERIFY_RATE_LIMIT", default=30)  # lookups per address per hour
+# Upload limits (bytes): a signing key (PKCS#12, never stored), a scan of a signed original, a PDF to verify.
+DOCUMENT_P12_MAX_BYTES = env.int("DOCUMENT_P12_MAX_BYTES", default=64 * 1024)
+DOCUMENT_SCAN_MAX_BYTES = env.int("DOCUMENT_SCAN_MAX_BYTES", default=20 * 1024 * 1024)
+DOCUMENT_VERIFY_MAX_BYTES = env.int("DOCUMENT_VERIFY_MAX_BYTES", default=30 * 1024 * 1024)
 NOMINATION_APPRAISAL_DAYS = env.int("NOMINATION_APPRAISAL_DAYS", default=20)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
