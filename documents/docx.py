@@ -148,3 +148,12 @@ def text_of(data: bytes) -> str:
             for cell in row.cells:
                 lines += [p.text for p in cell.paragraphs]
     return "\n".join(lines)
+
+
+def signatures_two(document, left: dict, right: dict) -> None:
+    """Two signers side by side (a biên bản: the secretary left, the chair right), `Signature.as_dict()` each."""
+    t = document.add_table(rows=1, cols=2)
+    for cell, signature in zip(t.rows[0].cells, (left, right), strict=True):
+        lines = [(line, {"bold": True, "size": 14}) for line in signature.get("lines", [])]
+        lines += [("", {}), ("", {}), ("", {}), (signature.get("name", ""), {"bold": True, "size": 14})]
+        _cell_lines(cell, lines)

@@ -341,7 +341,8 @@ def _recipient_q(user, prefix: str = "") -> Q:
     return scope_q(user, Cap.READ, f"{prefix}person__unit") | scope_q(user, Cap.READ, f"{prefix}unit")
 
 
-def _reads_whole_decision(user, decision: Decision) -> bool:
+def reads_whole_decision(user, decision: Decision) -> bool:
+    """READ or APPRAISE on the deciding unit: the whole list (its page, exports and printed documents)."""
     unit = decision.deciding_unit
     return can(user, Cap.READ, unit) or can(user, Cap.APPRAISE, unit)
 
@@ -409,7 +410,7 @@ def decision_lines(user, decision: Decision) -> list[DecisionLine]:
         .select_related("person__unit", "unit__parent", "award_type", "award_record", "dossier__unit")
         .order_by("award_type__rank", "person__full_name", "unit__name", "pk")
     )
-    if not _reads_whole_decision(user, decision):
+    if not reads_whole_decision(user, decision):
         rows = rows.filter(_recipient_q(user))
     rows = list(rows)
     refused = [n.pk for n in rows if n.status == NominationStatus.NOT_AWARDED]

@@ -150,6 +150,8 @@ def decision_detail(request, pk):
             "granted": [line for line in lines if line.granted],
             "refused": [line for line in lines if not line.granted],
             "may_revoke": decisions.may_revoke_decision(request.user, decision),
+            # The printed decision names everyone: only for readers of the whole list (documents panel).
+            "reads_whole": decisions.reads_whole_decision(request.user, decision),
         },
     )
 
