@@ -254,6 +254,9 @@ def achievement_report_build(nomination: Nomination, *, variant: str = "", optio
         confirmation = layout.Signature(
             title=head_title(proposing), name=head_name(proposing), authority="Xác nhận của thủ trưởng đơn vị"
         )
+    # Under each title, what the signer adds (the forms of LAW.md (d)): a seal where the signer has one.
+    seal, by_hand = "(Ký, đóng dấu)", "(Ký, ghi rõ họ và tên)"
+    reporter_hint = by_hand if not collective or nomination.unit.kind == UnitKind.TEAM else seal
     award_caps = award.name.upper()
     return {
         "letterhead": head.as_dict(),
@@ -268,6 +271,8 @@ def achievement_report_build(nomination: Nomination, *, variant: str = "", optio
         "receivers": [],
         "signature": reporter.as_dict(),
         "confirmation": confirmation.as_dict(),
+        "signature_hint": reporter_hint,
+        "confirmation_hint": seal,
         "collective": collective,
         "meta": {
             "title": f"Báo cáo thành tích đề nghị tặng {award.name} – {nomination.candidate_name}",
@@ -309,11 +314,16 @@ def achievement_report_docx(context: dict) -> bytes:
     rows = [[r["year"], r["award"], r["decision"]] for r in context["history"]]
     d.table(document, list(HISTORY_HEADER), rows)
     table = document.add_table(rows=1, cols=2)
-    for cell, sign in zip(table.rows[0].cells, (context["confirmation"], context["signature"]), strict=True):
+    signers = (
+        (context["confirmation"], context["confirmation_hint"]),
+        (context["signature"], context["signature_hint"]),
+    )
+    for cell, (sign, hint) in zip(table.rows[0].cells, signers, strict=True):
         d._cell_lines(
             cell,
             [(line, {"bold": True, "size": 14}) for line in sign["lines"]]
-            + [("", {}), ("", {}), ("", {}), (sign["name"], {"bold": True, "size": 14})],
+            + [(hint, {"italic": True, "size": 13}), ("", {}), ("", {}), ("", {})]
+            + [(sign["name"], {"bold": True, "size": 14})],
         )
     return d.to_bytes(document)
 

@@ -218,8 +218,10 @@ def test_individual_report_prints_the_form_with_the_history_from_the_records(ind
     )
     assert "88/QĐ-UBND" not in text and "7/QĐ-PGDĐT" not in text  # revoked; a later year
     assert text[text.index("XÁC NHẬN") :].startswith(
-        "XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ HIỆU TRƯỞNG Lê Văn Hiệu NGƯỜI BÁO CÁO THÀNH TÍCH Trần Thị Giáo Viên"
+        "XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ HIỆU TRƯỞNG (Ký, đóng dấu) "
+        "NGƯỜI BÁO CÁO THÀNH TÍCH (Ký, ghi rõ họ và tên) Lê Văn Hiệu Trần Thị Giáo Viên"
     )
+    assert "Lê Văn Hiệu Trần Thị Giáo Viên" in lines  # the two names side by side, on one line
     assert fonts_embedded(file_bytes(doc)) and all(fonts_embedded(file_bytes(doc)).values())
     assert (doc.title, doc.number, doc.issuer) == (
         "Báo cáo thành tích đề nghị tặng Chiến sĩ thi đua cơ sở – Trần Thị Giáo Viên",
@@ -342,7 +344,8 @@ def test_collective_report_has_the_collective_sections_a_number_line_and_its_hea
     )
     assert "61/QĐ-PGDĐT" not in text  # revoked
     assert text[text.index("XÁC NHẬN") :].startswith(
-        "XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ HIỆU TRƯỞNG Lê Văn Hiệu TỔ TRƯỞNG Phạm Thị Tổ Trưởng"
+        "XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ HIỆU TRƯỞNG (Ký, đóng dấu) "
+        "TỔ TRƯỞNG (Ký, ghi rõ họ và tên) Lê Văn Hiệu Phạm Thị Tổ Trưởng"
     )
 
 
