@@ -382,9 +382,7 @@ def submission_list_docx(context: dict) -> bytes:
     spans = []
     for row in context["rows"]:
         if row["kind"] == "row":
-            body.append(
-                [row["tt"], row["name"], row["work"], row["years"], row["summary"], "\n".join(row["contact"])]
-            )
+            body.append([row["tt"], row["name"], row["work"], row["years"], row["summary"], "\n".join(row["contact"])])
         else:
             spans.append(len(body) + 1)  # +1: the header row
             body.append([row["text"]] + [""] * (len(context["header"]) - 1))

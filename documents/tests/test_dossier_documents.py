@@ -5,7 +5,9 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from awards.models import AwardType
@@ -305,11 +307,14 @@ def _bulk_nominations(dossier, count: int) -> None:
         ]
     )
     Nomination.objects.bulk_create(
-        [Nomination(dossier=dossier, person=p, award_type=award, summary="Hoàn thành xuất sắc nhiệm vụ.") for p in people]
+        [
+            Nomination(dossier=dossier, person=p, award_type=award, summary="Hoàn thành xuất sắc nhiệm vụ.")
+            for p in people
+        ]
     )
 
 
-def test_builders_read_a_constant_number_of_queries(school, personas, django_assert_num_queries):
+def test_builders_read_a_constant_number_of_queries(school, personas):
     by = personas["secretary_a1"]
     counts = {}
     for size in (1, 30):
@@ -318,9 +323,6 @@ def test_builders_read_a_constant_number_of_queries(school, personas, django_ass
         )
         _bulk_nominations(dossier, size)
         for code in ("submission", "submission_list"):
-            from django.db import connection
-            from django.test.utils import CaptureQueriesContext
-
             with CaptureQueriesContext(connection) as captured:
                 registry.get(code).build(dossier, variant="", options={})
             counts[(code, size)] = len(captured)
