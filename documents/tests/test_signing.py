@@ -307,3 +307,23 @@ def test_signing_leaves_a_history_row_naming_the_signer(rendered, personas, dev_
         doc.signed_sha256,
         doc.unit_id,
     )
+
+
+def test_real_submission_signed_on_its_signature_block(media_tmp, personas, person_factory, tree, dev_p12):
+    from nominations import services as nomination_services
+    from nominations.enums import RoundKind
+
+    school = tree["school_a1"]
+    dossier = nomination_services.dossier_create(
+        by=personas["secretary_a1"], unit=school, round_kind=RoundKind.YEAR_END, school_year=2024
+    )
+    nomination_services.nomination_add(
+        by=personas["secretary_a1"], dossier=dossier, award_code="LDTT", person=person_factory(school), summary="Tốt."
+    )
+    doc = render("submission", dossier, personas["secretary_a1"])
+
+    signed = signing.document_sign(document=doc, by=personas["head_a1"], p12=dev_p12[0], passphrase=PASSWORD)
+
+    signature, status = _status(_signed_bytes(signed), dev_p12[1])
+    assert (status.bottom_line, signed.unit_id) == (True, school.pk)
+    assert [round(float(v), 2) for v in signature.sig_field["/Rect"]] == doc.anchors["sig-main"]["box"]
