@@ -12,14 +12,18 @@ from django.urls import reverse
 from councils import revote, services
 from councils.enums import AttendanceStatus
 from councils.models import ReceiptCode
-from councils.tests.conftest import board, mark, open_round, passed_nomination  # noqa: F401
+from councils.tests import conftest as councils_fixtures
+from councils.tests.conftest import mark, open_round, passed_nomination
 from documents.docx import text_of
 from documents.kinds.council import minutes_build, minutes_number_allocate
 from documents.models import GeneratedDocument
 from documents.numbering import number_allocate
 from documents.tests.helpers import file_bytes, fonts_embedded, pdf_lines, pdf_reader, render
-from nominations.tests.conftest import media  # noqa: F401
+from nominations.tests import conftest as nominations_fixtures
 from units.models import Unit
+
+board = councils_fixtures.board  # the council of Phòng A with five seats and two nominations
+media = nominations_fixtures.media  # MEDIA_ROOT in a temporary folder
 
 
 def _named(tree):
@@ -111,7 +115,11 @@ def test_minutes_pdf_says_what_the_meeting_did(board, tree, media):
     codes = list(ReceiptCode.objects.values_list("code", flat=True))
     assert codes and not [c for c in codes if c in text]
     assert fonts_embedded(data) and all(fonts_embedded(data).values())
-    assert (doc.number, doc.issuer, doc.issued_on) == ("01/BB-HĐTĐKT", "Hội đồng TĐKT Phòng A", datetime.date(2026, 6, 10))
+    assert (doc.number, doc.issuer, doc.issued_on) == (
+        "01/BB-HĐTĐKT",
+        "Hội đồng TĐKT Phòng A",
+        datetime.date(2026, 6, 10),
+    )
     assert [tuple(round(float(v)) for v in p.mediabox[2:]) for p in pdf_reader(data).pages][0] == (595, 842)
 
 
@@ -137,9 +145,7 @@ def test_minutes_build_queries_do_not_grow_with_the_agenda(board, tree, person_f
 
     with CaptureQueriesContext(connection) as two:
         minutes_build(board["meeting"])
-    more = [
-        passed_nomination(tree["school_a2"], person_factory(tree["school_a2"]), tree["office_a"]) for _ in range(4)
-    ]
+    more = [passed_nomination(tree["school_a2"], person_factory(tree["school_a2"]), tree["office_a"]) for _ in range(4)]
     services.agenda_add(by=board["users"]["chair"], meeting=board["meeting"], nomination_ids=[n.pk for n in more])
     with CaptureQueriesContext(connection) as six:
         context = minutes_build(board["meeting"])
