@@ -42,6 +42,8 @@ def row(*statuses: int) -> dict[str, int]:
 # Columns:  anon out  admin so.qt so.gd so.cv so.hd so.tk pl.tp pl.cv pl.tk dh.cv hs.ht hs.qt hs.tk hs.hd sc.tk kiem
 # fmt: off
 EXPECTED: dict[str, dict[str, int]] = {
+    "documents:number_allocate": row(302, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    "documents:number_allocate@sibling": row(302, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
     "councils:ballot": row(302, 404, 403, 403, 403, 403, 404, 404, 403, 403, 404, 404, 200, 200, 200, 200, 404, 403),
     "councils:council_create": row(302, 404, 200, 200, 403, 403, 404, 404, 403, 403, 404, 404, 200, 200, 403, 403, 404, 403),
     "councils:council_create@sibling": row(302, 404, 200, 200, 403, 403, 404, 404, 403, 403, 404, 404, 404, 404, 404, 404, 403, 404),
@@ -220,6 +222,8 @@ KNOWN_BUGS: dict[tuple[str, str], str] = {
 # Columns:  anon out  admin so.qt so.gd so.cv so.hd so.tk pl.tp pl.cv pl.tk dh.cv hs.ht hs.qt hs.tk hs.hd sc.tk kiem
 # fmt: off
 POST_EXPECTED: dict[str, dict[str, int]] = {
+    "documents:number_allocate": row(302, 404, 302, 302, 403, 403, 404, 404, 403, 403, 404, 404, 302, 302, 302, 403, 404, 403),
+    "documents:number_allocate@sibling": row(302, 404, 302, 302, 403, 403, 404, 404, 403, 403, 404, 404, 404, 404, 404, 404, 302, 404),
     "councils:ballot": row(302, 404, 403, 403, 403, 403, 404, 404, 403, 403, 404, 404, 302, 302, 302, 302, 404, 403),
     "councils:council_create": row(302, 404, 200, 200, 403, 403, 404, 404, 403, 403, 404, 404, 200, 200, 403, 403, 404, 403),
     "councils:council_create@sibling": row(302, 404, 200, 200, 403, 403, 404, 404, 403, 403, 404, 404, 404, 404, 404, 404, 403, 404),

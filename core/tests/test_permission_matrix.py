@@ -146,6 +146,8 @@ TARGETS = {
     ("councils:paper_count", "pk"): "round",
     ("councils:paper_confirm", "pk"): "paper_count",
     ("nominations:nomination_path", "pk"): "nomination",
+    ("documents:number_allocate", "kind"): "submission_kind",
+    ("documents:number_allocate", "object_id"): "unnumbered_dossier",
 }
 
 
@@ -256,6 +258,10 @@ def build_targets() -> Targets:
     from councils.tests.matrix_targets import council_bodies, council_targets
 
     ids.update(council_targets(school))
+    # A draft dossier of each school without a tờ trình number, for "Cấp số tờ trình" (documents).
+    from documents.tests.matrix_targets import SUBMISSION_KIND, unnumbered_dossier
+
+    ids.update({"submission_kind": SUBMISSION_KIND, "unnumbered_dossier": unnumbered_dossier(school)})
     # A notification of the reference school's secretary: only she may mark it read.
     secretary = get_user_model().objects.get(username="mn-hoasen-bl.thuky")
     notification = (
@@ -277,7 +283,8 @@ def build_targets() -> Targets:
     bodies.update(nomination_bodies(ids))
     bodies.update(notice_bodies(ids))
     bodies.update(council_bodies(ids))
-    return Targets(ids=ids, sibling=_school_objects(sibling, admin), bodies=bodies, public=public)
+    sibling_ids = {**_school_objects(sibling, admin), "unnumbered_dossier": unnumbered_dossier(sibling)}
+    return Targets(ids=ids, sibling=sibling_ids, bodies=bodies, public=public)
 
 
 # --- scope: the names a persona may see --------------------------------------------------------
