@@ -506,3 +506,33 @@ def test_pack_with_the_registered_kinds(world, personas, tree):
     order = [text.index("MỤC LỤC HỒ SƠ ĐỀ NGHỊ KHEN THƯỞNG"), text.index("MINH CHỨNG MỘT A – trang 1")]
     assert order == sorted(order)
     assert text.count("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") >= 4
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_without_a_broker_the_parts_then_the_pack_render_inline_on_request(stub_kinds, world, personas):
+    """Eager mode (`make run`, no REDIS_URL): the request returns with every part and the pack ready."""
+    doc = services.document_request(kind_code=pack_kind.KIND, obj=world["dossier"], by=personas["secretary_a1"])
+
+    doc.refresh_from_db()
+    assert doc.status == DocumentStatus.READY, doc.error
+    assert doc.attempts == 1  # merged on its first pass: the parts were ready when it looked
+    parts = list(doc.parts.all())
+    assert len(parts) == 5
+    assert all(p.status == DocumentStatus.READY and p.built_at < doc.built_at for p in parts)
+    assert doc.pages == 12
+
+
+@pytest.mark.skipif(
+    any(registry.get(code) is None for code in PART_CODES), reason="the part kinds are not all registered"
+)
+def test_build_with_the_registered_kinds_costs_the_same_queries_for_one_and_many_nominees(world, person_factory, tree):
+    dossier = world["dossier"]
+    _build_queries(dossier)
+    few = _build_queries(dossier)
+    for i in range(6):
+        _add_nominee(dossier, person_factory, tree["school_a1"], f"Người Thêm {'ABCDEF'[i]}")
+
+    many = _build_queries(dossier)
+
+    print(f"pack build: {few} queries with 3 nominees, {many} with 9")
+    assert many == few
