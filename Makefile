@@ -9,7 +9,7 @@ PORT   ?= 8000
 export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: run test test-browser bench bench-councils lint install install-dev clean
+.PHONY: run test test-browser bench bench-councils bench-pack lint install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,14 +42,21 @@ test-browser: install-dev
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 # The councils part runs only with BENCH_DATABASE_URL (an empty PostgreSQL database); otherwise it says it skipped.
+# The documents part (engine against bare WeasyPrint: a letter, 100 / 500 / 2,000-row lists) takes about 3 minutes.
 bench: install-dev
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.documents --runs 3
 	$(BIN)/python -m bench.councils --members 30 --postgres-only $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL),)
 
 # 30 council members casting their ballot sheet at once; meaningful on PostgreSQL:
 # make bench-councils BENCH_DATABASE_URL=postgres://user:pass@host/an_empty_database
 bench-councils: install-dev
 	$(BIN)/python -m bench.councils --members 30 $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL),)
+
+# The dossier pack of a 200-nominee dossier on 2 Celery workers (BENCHMARKS.md, "Documents"):
+# make bench-pack BENCH_DATABASE_URL=postgres://user:pass@host/an_empty_database REDIS_URL=redis://127.0.0.1:6379/9
+bench-pack: install-dev
+	$(BIN)/python -m bench.documents --pack --database-url $(BENCH_DATABASE_URL)
 
 lint: install-dev
 	$(BIN)/ruff check .
