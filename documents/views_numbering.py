@@ -14,11 +14,23 @@ from core.rules import view_rule
 from units.view_rules import DOCUMENT_REQUEST
 
 from . import selectors
+from .kinds.council import minutes_number_allocate, minutes_number_text
 from .kinds.dossier import submission_number_allocate
 
-# kind code -> allocate(by=, obj=) returning the object with its number; the label of the action.
+
+def _minutes_allocate(*, by, obj):
+    minutes_number_allocate(by=by, meeting=obj)
+    return obj
+
+
+# kind code -> allocate(by=, obj=) returning the object, the label of the action, the number shown after it.
 ALLOCATORS = {
-    "submission": (lambda *, by, obj: submission_number_allocate(by=by, dossier=obj), "tờ trình"),
+    "submission": (
+        lambda *, by, obj: submission_number_allocate(by=by, dossier=obj),
+        "tờ trình",
+        lambda obj: obj.submission_number,
+    ),
+    "minutes": (_minutes_allocate, "biên bản", minutes_number_text),
 }
 
 
@@ -30,11 +42,11 @@ def number_allocate(request, kind, object_id):
     if kind not in ALLOCATORS:
         raise Http404
     _kind, obj = selectors.object_get_visible(request.user, kind, object_id)
-    allocate, label = ALLOCATORS[kind]
+    allocate, label, number_of = ALLOCATORS[kind]
     try:
         obj = allocate(by=request.user, obj=obj)
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Số {label}: {obj.submission_number}.")
+        messages.success(request, f"Số {label}: {number_of(obj)}.")
     return redirect(obj.get_absolute_url())

@@ -258,3 +258,11 @@ def minutes_number_allocate(*, by, meeting: Meeting) -> int:
         raise PermissionDenied
     council = meeting.council
     return number_for(kind=KIND, obj=meeting, unit=council.unit, year=meeting.date.year, council=council)
+
+
+def minutes_number_text(meeting: Meeting) -> str:
+    """ "01/BB-HĐTĐKT" once numbered, else ""."""
+    number = number_peek(kind=KIND, obj=meeting)
+    if number is None:
+        return ""
+    return layout.number_line(number, layout.SYMBOLS["minutes"], COUNCIL_CODE).removeprefix("Số:").strip()

@@ -15,7 +15,7 @@ from councils.models import ReceiptCode
 from councils.tests import conftest as councils_fixtures
 from councils.tests.conftest import mark, open_round, passed_nomination
 from documents.docx import text_of
-from documents.kinds.council import minutes_build, minutes_number_allocate
+from documents.kinds.council import minutes_build, minutes_number_allocate, minutes_number_text
 from documents.models import GeneratedDocument
 from documents.numbering import number_allocate
 from documents.tests.helpers import file_bytes, fonts_embedded, pdf_lines, pdf_reader, render
@@ -188,3 +188,20 @@ def test_meeting_page_shows_the_documents_panel(board, client):
 
     assert "Biên bản họp bình xét" in page
     assert reverse("documents:request", args=["minutes", board["meeting"].pk]) in page
+
+
+def test_cap_so_bien_ban_from_the_meeting_page(board, personas, client):
+    url = reverse("documents:number_allocate", args=["minutes", board["meeting"].pk])
+    client.force_login(personas["reviewer_b"])
+    assert client.post(url).status_code == 404
+    client.force_login(board["users"]["p_a1"])
+    assert client.post(url).status_code == 403
+    assert minutes_number_text(board["meeting"]) == ""
+    client.force_login(board["users"]["sec"])
+    assert url in client.get(board["meeting"].get_absolute_url()).content.decode()
+
+    response = client.post(url, follow=True)
+
+    assert response.redirect_chain[-1][0] == board["meeting"].get_absolute_url()
+    assert "Số biên bản: 01/BB-HĐTĐKT." in response.content.decode()
+    assert minutes_number_text(board["meeting"]) == "01/BB-HĐTĐKT"
