@@ -150,8 +150,8 @@ def _contents_rows(context: dict, pages: dict[str, int], first: int) -> list[dic
 
 
 def pack_render(doc: GeneratedDocument, context: dict, progress) -> tuple[bytes, int, dict]:
-    """The kind's `render`: (pdf bytes, pages, anchors). Anchors are the tờ trình's signature block moved to
-    its page in the pack, where a visible signature of the pack goes."""
+    """The kind's `render`: (pdf bytes, pages, anchors). No anchors: the pack is signed last, with the
+    organisation's signature on page 1 (documents.signing), covering every part merged into it."""
     rows = parts_ready(doc, context)
     progress(91)
     evidence = _read_evidence([p["object_id"] for p in context["parts"] if p["kind"] == EVIDENCE])
@@ -183,7 +183,6 @@ def pack_render(doc: GeneratedDocument, context: dict, progress) -> tuple[bytes,
     writer.append(PdfReader(io.BytesIO(contents.pdf)), import_outline=False)
     writer.add_outline_item(title=CONTENTS_TITLE, page_number=0)
     groups = {}
-    anchors = {}
     for part in context["parts"]:
         reader = readers.get(part["key"])
         if reader is None:
@@ -199,10 +198,7 @@ def pack_render(doc: GeneratedDocument, context: dict, progress) -> tuple[bytes,
                 )
             parent = groups[nominee]
         writer.add_outline_item(title=part["title"], page_number=start, parent=parent)
-        if part["kind"] == "submission" and not anchors:
-            for name, anchor in (rows[part["key"]].anchors or {}).items():
-                anchors[name] = {**anchor, "page": anchor["page"] + start}
     writer.add_metadata({"/Title": context["meta"]["title"]})
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue(), len(writer.pages), anchors
+    return out.getvalue(), len(writer.pages), {}

@@ -309,10 +309,12 @@ def test_bookmarks_name_each_part_with_reports_and_evidence_under_their_nominee(
     ]
 
 
-def test_signature_anchor_is_the_submissions_moved_to_its_page_in_the_pack(stub_kinds, world, personas):
+def test_pack_has_no_signature_anchor_of_a_part(stub_kinds, world, personas):
+    """Signed last as a whole (documents.signing: the organisation's signature on page 1), not on a part's
+    signature block."""
     doc, _ = build_pack(world["dossier"], personas["secretary_a1"])
 
-    assert doc.anchors == {"sig-main": {"page": 1, "box": [1, 2, 3, 4]}}
+    assert doc.anchors == {}
 
 
 def test_simplified_dossier_takes_the_simplified_submission(stub_kinds, world, personas):
