@@ -207,7 +207,7 @@ def secretary_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
             returned.append(
                 Todo(
                     "dossier_returned",
-                    f"Cấp trên trả lại hồ sơ đề nghị – {d}",
+                    f"Cấp trên trả lại hồ sơ đề nghị – {d.get_round_kind_display()} {d.school_year_label}",
                     url,
                     DANGER,
                     comment=d.last_comment or "",
@@ -217,14 +217,21 @@ def secretary_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
             returned.append(
                 Todo(
                     "dossier_returned",
-                    f"Thủ trưởng trả lại hồ sơ đề nghị – {d}",
+                    f"Thủ trưởng trả lại hồ sơ đề nghị – {d.get_round_kind_display()} {d.school_year_label}",
                     url,
                     DANGER,
                     comment=d.last_comment or "",
                 )
             )
         else:
-            drafts.append(Todo("dossier_draft", f"Hồ sơ đề nghị chưa gửi – {d}", url, WARNING))
+            drafts.append(
+                Todo(
+                    "dossier_draft",
+                    f"Hồ sơ đề nghị chưa gửi – {d.get_round_kind_display()} {d.school_year_label}",
+                    url,
+                    WARNING,
+                )
+            )
     for n in nominations:
         returned.append(
             Todo(
@@ -249,6 +256,8 @@ def secretary_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
 
 
 def head_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
+    """What waits for the head's signature (the workflows' SIGN steps: «Gửi cấp trên» of a registration or a
+    dossier awaiting her), then what her unit received to appraise, late units below, open objections."""
     signing = scope_q(user, Cap.SIGN, "unit")
     registrations = Registration.objects.filter(signing, unit=unit, status=RegistrationStatus.AWAITING_HEAD)
     dossiers = Dossier.objects.filter(signing, unit=unit, status=DossierStatus.AWAITING_HEAD)
@@ -262,10 +271,16 @@ def head_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
         for r in registrations.select_related("campaign").order_by("updated_at", "id")
     ]
     todos += [
-        Todo("dossier_awaiting_head", f"Hồ sơ đề nghị chờ duyệt, gửi cấp trên – {d}", d.get_absolute_url(), WARNING)
+        Todo(
+            "dossier_awaiting_head",
+            f"Hồ sơ đề nghị chờ duyệt, gửi cấp trên – {d.get_round_kind_display()} {d.school_year_label}",
+            d.get_absolute_url(),
+            WARNING,
+        )
         for d in dossiers.order_by("updated_at", "id")
     ]
-    return todos + overdue_unit_todos(user, unit, today) + objection_todos(user, unit)
+    # A Phòng's (a Sở's) head appraises what its unit receives too (APPRAISE own): its inbox counts.
+    return todos + inbox_todos(user) + overdue_unit_todos(user, unit, today) + objection_todos(user, unit)
 
 
 # --- reviewer (APPRAISE on her unit, OVERSEE below) ----------------------------------------------------
@@ -280,6 +295,8 @@ INBOX_STATES = (
 
 def inbox_todos(user) -> list[Todo]:
     """The inbox's own counts (the numbers its tabs show), each linking to the inbox filtered on them."""
+    if not inbox.has_inbox(user):
+        return []
     url = reverse("nominations:inbox")
     counts = inbox.dossier_status_counts(user, inbox.InboxFilters())
     todos = []

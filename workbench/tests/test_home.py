@@ -1,0 +1,154 @@
+"""The home page: the active role's to-dos with their links, the navigation's counter, constant queries."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import make_user
+from nominations import services as nomination_services
+from nominations.enums import DossierStatus, RoundKind
+from nominations.models import Dossier
+from units.enums import Role, SchoolLevel, UnitKind
+from units.services import unit_create, unit_role_grant
+from workbench.todos import total
+
+YEAR = 2025
+
+
+def open_dossiers(unit, by, n, *, first_year=YEAR):
+    """n draft dossiers of the unit (one per round and school year: opening the same one twice is one dossier)."""
+    rounds = [RoundKind.YEAR_END, RoundKind.EXEMPLARY]  # a campaign round needs a campaign
+    for i in range(n):
+        year = first_year - i // len(rounds)
+        nomination_services.dossier_create(by=by, unit=unit, round_kind=rounds[i % len(rounds)], school_year=year)
+
+
+class QueryCounter:
+    """Counts the queries run inside `with connection.execute_wrapper(counter)` (the debug log may be full)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def queries_of(client, url) -> tuple[int, str]:
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        html = client.get(url).content.decode()
+    return counter.count, html
+
+
+def test_home_lists_the_active_roles_todos_with_links(client, personas, tree):
+    open_dossiers(tree["school_a1"], personas["secretary_a1"], 2)
+    client.force_login(personas["secretary_a1"])
+
+    response = client.get(reverse("home"))
+
+    html = response.content.decode()
+    assert [t.kind for t in response.context["todos"]] == ["dossier_draft", "dossier_draft"]
+    assert html.count('data-kind="dossier_draft"') == 2
+    assert all(f'href="{t.url}"' in html for t in response.context["todos"])
+    # The usual links and the unit line stay.
+    assert "Việc thường dùng" in html and "cán bộ đang công tác" in html
+    assert 'id="todo-badge">2<' in html
+
+
+def test_home_of_the_other_role_after_switching(client, personas, tree):
+    user = personas["secretary_a1"]
+    open_dossiers(tree["school_a1"], user, 1)
+    second = unit_role_grant(by=None, user=user, unit=tree["school_a2"], role=Role.COUNCIL_MEMBER)
+    first = user.unit_roles.get(role=Role.SECRETARY)
+    client.force_login(user)
+    client.post(reverse("switch_role"), {"role": first.pk})
+    assert len(client.get(reverse("home")).context["todos"]) == 1
+
+    client.post(reverse("switch_role"), {"role": second.pk})
+    response = client.get(reverse("home"))
+
+    assert (response.context["unit"], response.context["todos"]) == (tree["school_a2"], [])
+    assert "Không có việc nào đang chờ bạn." in response.content.decode()
+
+
+def test_sibling_school_sees_nothing_of_a1(client, personas, tree):
+    open_dossiers(tree["school_a1"], personas["secretary_a1"], 3)
+    client.force_login(personas["secretary_a2"])
+    response = client.get(reverse("home"))
+    assert response.context["todos"] == []
+    assert 'id="todo-badge"' not in response.content.decode()
+
+
+def test_badge_on_other_pages_is_remembered_without_a_query(client, personas, tree):
+    open_dossiers(tree["school_a1"], personas["secretary_a1"], 3)
+    client.force_login(personas["secretary_a1"])
+    url = reverse("campaigns:list")
+    client.get(url)  # warm the session
+    before, html = queries_of(client, url)
+    assert 'id="todo-badge"' not in html  # not computed yet: no counter
+    client.get(reverse("home"))
+
+    after, html = queries_of(client, url)
+
+    assert (after, 'id="todo-badge">3<' in html) == (before, True)
+
+
+def test_badge_refreshed_when_home_shows_an_item_gone(client, personas, tree):
+    admin = personas["admin_dept"]
+    client.force_login(admin)
+    before = len(client.get(reverse("home")).context["todos"])
+
+    unit_role_grant(by=admin, user=make_user("hieutruong-b1"), unit=tree["school_b1"], role=Role.HEAD)
+
+    html = client.get(reverse("campaigns:list")).content.decode()
+    assert f'id="todo-badge">{before}<' in html  # other pages keep the remembered counter
+    html = client.get(reverse("home")).content.decode()
+    assert f'id="todo-badge">{before - 1}<' in html
+
+
+def test_home_without_role_has_no_todos_and_no_badge(client, personas):
+    client.force_login(personas["outsider"])
+    html = client.get(reverse("home")).content.decode()
+    assert "chưa được giao vai trò" in html and 'id="todo-badge"' not in html
+
+
+# --- query counts: one item and many cost the same ---------------------------------------------------------
+
+
+def rows_for_everyone(tree, personas, person_factory, first_year):
+    """Three dossiers of school A1 (a draft, one awaiting its head, one sent to Phòng A), a person of school B1
+    with an account and no role, and a school of Phòng B without a head: a row for each persona's list."""
+    open_dossiers(tree["school_a1"], personas["secretary_a1"], 3, first_year=first_year)
+    rows = list(Dossier.objects.filter(school_year__lte=first_year, status=DossierStatus.DRAFT).order_by("-id")[:2])
+    Dossier.objects.filter(pk=rows[0].pk).update(status=DossierStatus.AWAITING_HEAD)
+    Dossier.objects.filter(pk=rows[1].pk).update(
+        status=DossierStatus.SENT, receiving_unit=tree["office_a"], sent_at=timezone.now()
+    )
+    person = person_factory(tree["school_b1"])
+    person.user = make_user(f"taikhoan-{first_year}")
+    person.save(update_fields=["user"])
+    unit_create(
+        by=None,
+        name=f"Trường THCS B{first_year}",
+        kind=UnitKind.SCHOOL,
+        school_level=SchoolLevel.LOWER_SECONDARY,
+        parent=tree["office_b"],
+    )
+
+
+@pytest.mark.parametrize("persona", ["secretary_a1", "head_a1", "reviewer_a", "admin_dept"])
+def test_home_queries_constant_in_rows(client, personas, tree, person_factory, persona, django_assert_max_num_queries):
+    client.force_login(personas[persona])
+    rows_for_everyone(tree, personas, person_factory, 2025)
+    client.get(reverse("home"))  # warm the session
+    with django_assert_max_num_queries(40) as one:
+        first = client.get(reverse("home"))
+    for year in range(2015, 2025):
+        rows_for_everyone(tree, personas, person_factory, year)
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        many = client.get(reverse("home"))
+
+    assert total(many.context["todos"]) > total(first.context["todos"])
