@@ -22,7 +22,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import get_template
@@ -240,7 +241,13 @@ def verification_context(doc: GeneratedDocument) -> dict:
 
 def file_write_atomically(relative_name: str, data: bytes) -> str:
     """Write `data` to MEDIA_ROOT/`relative_name` through a temporary file in the same folder, fsync, then
-    rename: readers see the old file or the whole new one, and a crash leaves only a *.part file."""
+    rename: readers see the old file or the whole new one, and a crash leaves only a *.part file. A storage
+    other than the file system (the in-memory one of the permission matrix) gets a replace through its API."""
+    if not isinstance(default_storage, FileSystemStorage):
+        if default_storage.exists(relative_name):
+            default_storage.delete(relative_name)
+        default_storage.save(relative_name, ContentFile(data))
+        return relative_name
     final = Path(default_storage.path(relative_name))
     final.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".render-", suffix=".part", dir=final.parent)

@@ -327,3 +327,13 @@ def test_real_submission_signed_on_its_signature_block(media_tmp, personas, pers
     signature, status = _status(_signed_bytes(signed), dev_p12[1])
     assert (status.bottom_line, signed.unit_id) == (True, school.pk)
     assert [round(float(v), 2) for v in signature.sig_field["/Rect"]] == doc.anchors["sig-main"]["box"]
+
+
+def test_signing_works_on_a_storage_without_local_paths(signing_kind, settings, personas, tree, dev_p12):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    doc = render(KIND_CODE, tree["school_a1"], personas["head_a1"])
+
+    signed = signing.document_sign(document=doc, by=personas["head_a1"], p12=dev_p12[0], passphrase=PASSWORD)
+
+    _, status = _status(_signed_bytes(signed), dev_p12[1])
+    assert status.bottom_line is True
