@@ -13,7 +13,7 @@ dozen; tested with one and many rows in `workbench/tests/test_home.py`).
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ from nominations.models import Dossier, Nomination, ObjectionStatus
 from nominations.notice import may_resolve, objections_visible_to
 from units.enums import Role, UnitKind
 from units.models import Person, Unit, UnitRole
-from units.rules import Cap, scope_q, units_in_scope
+from units.rules import Cap, is_superuser, scope_q, units_in_scope
 
 # A campaign deadline shows on the secretary's list this many days ahead (overdue ones always).
 DEADLINE_HORIZON_DAYS = 14
@@ -294,13 +294,20 @@ INBOX_STATES = (
 
 
 def inbox_todos(user) -> list[Todo]:
-    """The inbox's own counts (the numbers its tabs show), each linking to the inbox filtered on them."""
+    """The inbox's queries (`nominations.inbox.inbox_dossiers`), kept to the dossiers sent to a unit the user
+    appraises for: the inbox also lists what reached the units below, read-only there, which is nobody's to-do
+    here. Per state, like the inbox's tabs; `inbox.awaiting_count` is the sum of the first two."""
     if not inbox.has_inbox(user):
         return []
     url = reverse("nominations:inbox")
-    counts = inbox.dossier_status_counts(user, inbox.InboxFilters())
+    rows = inbox.inbox_dossiers(user, inbox.InboxFilters())
+    overdue_rows = inbox.inbox_dossiers(user, inbox.InboxFilters(deadline=inbox.OVERDUE))
+    if not is_superuser(user):
+        own = [u.pk for u in inbox.appraising_units(user)]
+        rows, overdue_rows = rows.filter(receiving_unit_id__in=own), overdue_rows.filter(receiving_unit_id__in=own)
+    counts = dict(rows.order_by().values_list("status").annotate(n=Count("pk")))
     todos = []
-    overdue = sum(inbox.dossier_status_counts(user, inbox.InboxFilters(deadline=inbox.OVERDUE)).values())
+    overdue = overdue_rows.count()
     if overdue:
         todos.append(
             Todo("inbox_overdue", "Hồ sơ quá hạn thẩm định", f"{url}?han={inbox.OVERDUE}", DANGER, count=overdue)

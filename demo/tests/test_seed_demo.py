@@ -133,6 +133,6 @@ def test_each_printed_demo_account_logs_in_with_the_printed_password(client, dem
     assert landed == {username: (302, 200) for username, _ in DEMO_ACCOUNTS}
     assert len(landed) == 15
     # The workbench: whatever the day, the demo gives these accounts something to do on their home page
-    # (the inbox's dossiers at every state, communes without a head account); the school's secretary has
+    # (dossiers sent to the Phòng and to the Sở, communes without a head account); the school's secretary has
     # deadlines only near them, and Mầm non Hoa Sen files nothing, the browser journeys do.
-    assert busy >= {"so.quantri", "so.chuyenvien", "pgd-bl.chuyenvien", "pgd-bl.truongphong", "tinh.chuyenvien"}
+    assert busy >= {"so.quantri", "so.chuyenvien", "pgd-bl.chuyenvien", "pgd-bl.truongphong"}

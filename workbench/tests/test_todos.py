@@ -10,6 +10,7 @@ from campaigns.services import LineInput
 from conftest import make_user
 from councils import services as council_services
 from councils.tests.conftest import DAY, mark, open_round
+from nominations import inbox
 from nominations import notice as notices
 from nominations import services as nomination_services
 from nominations.models import Dossier, Nomination
@@ -158,7 +159,7 @@ def ready(dossier, teacher, personas):
     return Dossier.objects.get(pk=dossier.pk), nomination
 
 
-def test_dossier_travels_and_each_actor_sees_it_only_while_it_waits_for_them(ready, personas):
+def test_dossier_travels_and_each_actor_sees_it_only_while_it_waits_for_them(ready, personas, tree):
     dossier, nomination = ready
     secretary, head, reviewer = personas["secretary_a1"], personas["head_a1"], personas["reviewer_a"]
     assert [t.url for t in of_kind(secretary, "dossier_draft")] == [dossier.get_absolute_url()]
@@ -173,6 +174,9 @@ def test_dossier_travels_and_each_actor_sees_it_only_while_it_waits_for_them(rea
         (1, "/ho-so-de-nghi/gui-den/?trang_thai=sent")
     ]
     assert todos(personas["reviewer_b"]) == []  # the other Phòng's reviewer
+    assert inbox.awaiting_count(reviewer) == 1  # the inbox link's own badge agrees
+    # The Sở's reviewer reads Phòng A's inbox, but appraising it is Phòng A's work: nothing to do.
+    assert todos(make_user("chuyenvien-so", tree["dept"], Role.REVIEWER)) == []
 
     dossier_act(dossier, "start_appraisal", reviewer)
     assert of_kind(reviewer, "inbox_sent") == []
