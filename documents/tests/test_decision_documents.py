@@ -324,3 +324,20 @@ def test_certificate_offset_out_of_range_is_refused_and_nothing_queued(decided, 
     )
     assert "Độ lệch khi in phải là một số từ -30 đến 30 mm" in response.content.decode()
     assert GeneratedDocument.objects.count() == before
+
+
+def test_decision_list_appendix_is_numbered_on_its_own(
+    dossier, tree, person_factory, route_to_office, personas, office, media
+):
+    people = [_accepted(dossier, person=person_factory(tree["school_a1"])) for _ in range(45)]
+    _received(dossier)
+    decision = record(personas["reviewer_a"], office, people)
+
+    data = file_bytes(render("decision", decision, personas["reviewer_a"]))
+
+    pages = len(pdf_reader(data).pages)
+    assert pages >= 3
+    # The appendix's first page carries no number; its next page is "2", not the document's page count.
+    second, third = pdf_lines_of_page(data, 2), pdf_lines_of_page(data, 3)
+    assert second[0] == "DANH SÁCH" and not second[-1].isdigit()
+    assert "2" in (third[0], third[-1]) and "3" not in (third[0], third[-1])
