@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from demo import councils as councils_demo
-from documents import registry, samples, services
+from documents import pack, registry, samples, services
 from documents.enums import DocumentStatus
 
 PNG_DPI = 50
@@ -37,7 +37,7 @@ def page_one_png(pdf: Path, png: Path) -> None:
 def sample_render(kind: registry.DocumentKind, obj, *, by, out: Path) -> Path:
     """Render `kind` of `obj` in this process and copy the file to <out>/<code>.pdf; returns that path."""
     doc = services.document_request(kind_code=kind.code, obj=obj, by=by, variant=kind.default_variant())
-    doc = services.document_build(document_id=doc.pk)
+    doc = pack.document_build_with_parts(document_id=doc.pk)  # a pack's parts first
     if doc is None or doc.status != DocumentStatus.READY:
         raise CommandError(f"{kind.code}: không tạo được văn bản: {doc.error if doc else 'mất bản ghi'}")
     target = out / f"{kind.code}.pdf"
