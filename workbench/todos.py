@@ -52,6 +52,7 @@ class Todo:
     count: int | None = None
     due: datetime.date | None = None
     comment: str = ""
+    comment_label: str = "Lý do trả lại"
 
     @property
     def weight(self) -> int:
@@ -146,6 +147,7 @@ def deadline_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
                 severity,
                 due=due,
                 comment=deadline.note,
+                comment_label="Ghi chú",
             )
         )
     return todos
@@ -318,17 +320,13 @@ def inbox_todos(user) -> list[Todo]:
     return todos
 
 
-def _reached(campaign: Campaign, unit: Unit) -> bool:
-    """`campaigns.selectors.campaign_reaches` on prefetched reach rows (no query)."""
-    if unit.pk == campaign.launched_by_id:
-        return True
+def _reach_paths(campaign: Campaign) -> list[str]:
+    """The paths of `campaigns.selectors.reach_roots`, on prefetched reach rows (no query)."""
     if campaign.reach == ReachKind.SUBTREE:
-        roots = [campaign.launched_by]
-    elif campaign.reach == ReachKind.UNITS:
-        roots = list(campaign.reach_units.all())
-    else:
-        roots = [m for b in campaign.reach_blocks.all() for m in b.members.all()]
-    return any(unit.path.startswith(r.path) for r in roots)
+        return [campaign.launched_by.path]
+    if campaign.reach == ReachKind.UNITS:
+        return [u.path for u in campaign.reach_units.all()]
+    return [m.path for b in campaign.reach_blocks.all() for m in b.members.all()]
 
 
 def overdue_unit_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
@@ -359,15 +357,17 @@ def overdue_unit_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
     reopened = set(
         DeadlineExtension.objects.filter(deadline__in=ids, until__gte=today).values_list("deadline_id", "unit_id")
     )
+    reach = {d.campaign_id: tuple(_reach_paths(d.campaign)) for d in deadlines}
     todos = []
     for deadline in deadlines:
+        campaign = deadline.campaign
         late = [
             u
             for u in below
             if (u.pk == deadline.unit_id if deadline.unit_id else u.kind == deadline.unit_kind)
             and (deadline.pk, u.pk) not in done
             and (deadline.pk, u.pk) not in reopened
-            and _reached(deadline.campaign, u)
+            and (u.pk == campaign.launched_by_id or u.path.startswith(reach[campaign.pk]))
         ]
         if late:
             url = (

@@ -152,3 +152,22 @@ def test_home_queries_constant_in_rows(client, personas, tree, person_factory, p
         many = client.get(reverse("home"))
 
     assert total(many.context["todos"]) > total(first.context["todos"])
+
+
+def test_home_shows_the_reason_of_a_return_next_to_its_link(client, dossier, teacher, personas):
+    from nominations.tests.conftest import fill_submission
+
+    secretary, head = personas["secretary_a1"], personas["head_a1"]
+    nomination_services.nomination_add(
+        by=secretary, dossier=dossier, award_code="LDTT", person=teacher, summary="Hoàn thành xuất sắc."
+    )
+    fill_submission(dossier, secretary)
+    for action, by, comment in (("send_to_head", secretary, ""), ("send_back", head, "Sửa số tờ trình.")):
+        current = Dossier.objects.get(pk=dossier.pk)
+        nomination_services.dossier_transition(by=by, dossier=current, action=action, version=None, comment=comment)
+    client.force_login(secretary)
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert f'href="{dossier.get_absolute_url()}">Thủ trưởng trả lại hồ sơ đề nghị' in html
+    assert "Lý do trả lại: Sửa số tờ trình." in html
