@@ -24,6 +24,7 @@ from core.text import fold
 from nominations.enums import RECEIVED_STATES, Procedure, RoundKind
 from nominations.models import Dossier, Nomination
 from nominations.selectors import dossier_get_visible
+from units.enums import UnitKind
 from units.models import Person
 from units.rules import Cap, can
 
@@ -322,7 +323,7 @@ def _list_rows(nominations, day: datetime.date) -> list[dict]:
             number += 1
             if n.unit_id:
                 unit = n.unit
-                work = unit.parent.name if unit.parent_id and unit.kind == "team" else ""
+                work = unit.parent.name if unit.parent_id and unit.kind == UnitKind.TEAM else ""
                 row = {"name": unit.name, "work": work, "years": "", "contact": _contact(unit.phone, unit.email)}
             else:
                 person = n.person

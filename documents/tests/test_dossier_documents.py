@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from awards.models import AwardType
 from core.exceptions import ServiceError
@@ -380,7 +381,7 @@ def test_the_receiving_reviewer_may_request_once_the_dossier_is_received(dossier
 
 
 def test_number_allocate_writes_the_next_number_and_today(dossier, personas, school):
-    today = datetime.date.today()
+    today = timezone.localdate()
     numbering.number_allocate(unit=school, year=today.year)  # another document of the school took number 1
     client = Client()
     client.force_login(personas["secretary_a1"])
