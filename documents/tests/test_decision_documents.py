@@ -222,7 +222,13 @@ def test_decision_documents_only_for_readers_of_the_whole_list(decided, personas
 def test_decision_page_panel_only_for_readers_of_the_whole_list(decided, personas, client):
     request_url = reverse("documents:request", args=["certificate", decided.pk])
     client.force_login(personas["reviewer_a"])
-    assert request_url in client.get(decided.get_absolute_url()).content.decode()
+    page = client.get(decided.get_absolute_url()).content.decode()
+    assert request_url in page
+    assert 'name="offset_x_mm"' in page and 'name="offset_y_mm"' in page and 'name="blank" value="1"' in page
+    response = client.post(request_url, {"format": "pdf", "offset_x_mm": "2,5", "offset_y_mm": "0", "blank": "1"})
+    doc = GeneratedDocument.objects.get(kind="certificate")
+    assert response.url == reverse("documents:detail", args=[doc.pk])
+    assert doc.options == {"offset_x_mm": "2,5", "offset_y_mm": "0", "blank": "1"}
     client.force_login(personas["secretary_a1"])
     assert request_url not in client.get(decided.get_absolute_url()).content.decode()
 
