@@ -16,7 +16,7 @@ def home(request):
     context = {"unit": unit}
     if unit is not None:
         todos = todos_for(request.user, role)
-        badge.remember(request, todos)
+        context["total"] = badge.remember(request, todos)
         context["todos"] = todos
         context["children"] = unit_selectors.unit_children(request.user, unit)[:50]
         context["people_count"] = unit_selectors.unit_people(request.user, unit).count()
