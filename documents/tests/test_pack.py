@@ -538,3 +538,46 @@ def test_build_with_the_registered_kinds_costs_the_same_queries_for_one_and_many
 
     print(f"pack build: {few} queries with 3 nominees, {many} with 9")
     assert many == few
+
+
+def test_dossier_page_panel_offers_the_pack_to_who_may_ask_only(stub_kinds, world, personas):
+    from django.test import Client
+    from django.urls import reverse
+
+    dossier = world["dossier"]
+    url = reverse("nominations:dossier_detail", args=[dossier.pk])
+    action = reverse("documents:request", args=[pack_kind.KIND, dossier.pk])
+    pages = {}
+    for who in ("secretary_a1", "council_a1", "secretary_a2"):
+        client = Client()
+        client.force_login(personas[who])
+        pages[who] = client.get(url)
+
+    assert pages["secretary_a2"].status_code == 404
+    assert "Bộ hồ sơ đề nghị khen thưởng (ghép thành một tệp PDF)" in pages["secretary_a1"].content.decode()
+    assert f'action="{action}"' in pages["secretary_a1"].content.decode()
+    assert "Bộ hồ sơ đề nghị khen thưởng (ghép thành một tệp PDF)" in pages["council_a1"].content.decode()
+    assert f'action="{action}"' not in pages["council_a1"].content.decode()
+
+
+def test_request_view_queues_the_pack_and_answers_at_once(stub_kinds, world, personas):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(personas["secretary_a1"])
+
+    response = client.post(
+        reverse("documents:request", args=[pack_kind.KIND, world["dossier"].pk]),
+        {"format": "pdf"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 200
+    doc = GeneratedDocument.objects.get(kind=pack_kind.KIND)
+    assert (doc.status, doc.object_id, doc.requested_by) == (
+        DocumentStatus.QUEUED,
+        world["dossier"].pk,
+        personas["secretary_a1"],
+    )
+    assert not doc.parts.exists()  # the parts are asked for by the pack's task, not in the request
