@@ -320,3 +320,15 @@ def test_import_refuses_two_rows_that_differ_only_by_diacritics(tree, personas):
         people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=xlsx(rows))
     assert [e.row for e in refused.value.errors] == [3]
     assert Person.objects.count() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes exist on PostgreSQL only")
+@pytest.mark.django_db
+def test_postgresql_has_trigram_indexes_on_the_keys():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN ('person_search_trgm', 'unit_search_trgm')"
+        )
+        found = dict(cursor.fetchall())
+    assert sorted(found) == ["person_search_trgm", "unit_search_trgm"]
+    assert all("gin (search_key gin_trgm_ops)" in definition for definition in found.values())
