@@ -19,6 +19,7 @@
 import io
 import logging
 
+from django.db.models import Count, Q
 from pypdf import PdfReader, PdfWriter
 
 from . import registry, services
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 EVIDENCE = "evidence"
 CONTENTS_TITLE = "Mục lục"
 MAX_CONTENTS_PASSES = 4
+CONTENTS_ROWS_PER_PAGE = 36
 
 
 def _part_key(kind: str, object_id: int, variant: str) -> tuple:
@@ -102,6 +104,21 @@ def parts_ready(doc: GeneratedDocument, context: dict) -> dict[str, GeneratedDoc
     return by_key
 
 
+def packs_progress(part: GeneratedDocument) -> None:
+    """After `part` is ready: each pack waiting for it shows its new share of parts ready. (The pack's own
+    retry may sit behind many parts in the broker's queue; its progress should not.) One query, and an
+    UPDATE per waiting pack."""
+    pack_ids = GeneratedDocument.objects.filter(parts=part, status=DocumentStatus.QUEUED).values("pk")
+    waiting = GeneratedDocument.objects.filter(pk__in=pack_ids).annotate(  # apart: the join above holds one part
+        total=Count("parts"), ready=Count("parts", filter=Q(parts__status=DocumentStatus.READY))
+    )
+    for pack in waiting:
+        progress = services.PartsPending(ready=pack.ready, total=pack.total).progress
+        GeneratedDocument.objects.filter(pk=pack.pk, status=DocumentStatus.QUEUED, progress__lt=progress).update(
+            progress=progress
+        )
+
+
 def _read_evidence(attachment_ids: list[int]) -> dict[int, PdfReader | None]:
     from nominations.models import Attachment
 
@@ -171,7 +188,8 @@ def pack_render(doc: GeneratedDocument, context: dict, progress) -> tuple[bytes,
     pages = {key: len(reader.pages) for key, reader in readers.items()}
     kind = registry.get(doc.kind)
     base = {**context, "verification": services.verification_context(doc), "unreadable": unreadable}
-    contents_pages, contents = 1, None
+    # A first guess from the number of rows (about 36 a page) saves a second layout of a long contents.
+    contents_pages, contents = 1 + (len(_contents_rows(context, pages, 1)) + 5) // CONTENTS_ROWS_PER_PAGE, None
     for _ in range(MAX_CONTENTS_PASSES):
         html = html_render(kind.template, {**base, "rows": _contents_rows(context, pages, contents_pages + 1)})
         contents = pdf_render(html, expected_pages=int(context["meta"].get("expected_pages", 1)))

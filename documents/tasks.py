@@ -4,6 +4,8 @@ import logging
 
 from celery import shared_task
 
+from .enums import DocumentStatus
+from .pack import packs_progress
 from .services import (
     PartsPending,
     PermanentRenderError,
@@ -34,7 +36,9 @@ PARTS_WAIT_MAX_COUNTDOWN = 5
 )
 def render_document(self, *, document_id: int) -> None:
     try:
-        document_build(document_id=document_id)
+        doc = document_build(document_id=document_id)
+        if doc is not None and doc.status == DocumentStatus.READY:
+            packs_progress(doc)  # a dossier pack waiting for this part shows its new share
     except PartsPending:
         # The pack's parts render on other workers; this worker is free meanwhile (no deadlock at concurrency 1).
         if self.request.retries >= PARTS_WAIT_RETRIES:

@@ -581,3 +581,19 @@ def test_request_view_queues_the_pack_and_answers_at_once(stub_kinds, world, per
         personas["secretary_a1"],
     )
     assert not doc.parts.exists()  # the parts are asked for by the pack's task, not in the request
+
+
+def test_a_part_rendered_by_the_task_moves_the_waiting_packs_progress(stub_kinds, world, personas):
+    """The pack's retry may wait behind every part in the broker's queue: its progress follows the parts."""
+    from documents.tasks import render_document
+
+    doc = services.document_request(kind_code=pack_kind.KIND, obj=world["dossier"], by=personas["secretary_a1"])
+    with pytest.raises(services.PartsPending):
+        services.document_build(document_id=doc.pk)
+    parts = list(doc.parts.order_by("id"))
+
+    for part in parts[:3]:
+        render_document.apply(kwargs={"document_id": part.pk})
+
+    doc.refresh_from_db()
+    assert (doc.status, doc.progress, doc.attempts) == (DocumentStatus.QUEUED, 54, 1)
