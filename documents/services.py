@@ -205,7 +205,10 @@ def document_is_stale(doc: GeneratedDocument) -> bool:
     obj = doc.obj
     if kind is None or obj is None:
         return True
-    built = context_build(kind, obj, variant=doc.variant, options=doc.options, file_format=doc.file_format)
+    try:
+        built = context_build(kind, obj, variant=doc.variant, options=doc.options, file_format=doc.file_format)
+    except ServiceError:  # the object can no longer give this document (a revoked decision's certificates)
+        return True
     return built.inputs_hash != doc.inputs_hash
 
 
@@ -319,7 +322,7 @@ def document_build(*, document_id: int) -> GeneratedDocument | None:
             status=DocumentStatus.QUEUED, progress=exc.progress, updated_at=timezone.now()
         )
         raise
-    except PermanentRenderError as exc:
+    except (PermanentRenderError, ServiceError) as exc:  # a builder's refusal will not change on a retry
         return _fail(doc, str(exc))
     name = f"documents/{doc.kind}/{doc.inputs_hash[:20]}-{doc.pk}.{doc.file_format}"
     file_write_atomically(name, data)

@@ -23,6 +23,7 @@ from nominations.models import Dossier, Nomination
 from nominations.tests import conftest as nominations_fixtures
 from nominations.tests import test_decisions
 from nominations.tests.test_decisions import TODAY, record
+from units.enums import Gender
 from units.models import Unit
 
 dossier = nominations_fixtures.dossier  # school A1's year-end dossier of 2025-2026
@@ -53,7 +54,7 @@ def office(tree):
 @pytest.fixture
 def decided(dossier, tree, person_factory, route_to_office, personas, office):
     """Phòng A's decision 5/QĐ-PGDĐT, signed by a deputy: LĐTT for two teachers of A1, a Giấy khen for Tổ khối 1."""
-    a = _accepted(dossier, person=person_factory(tree["school_a1"], full_name="Lê Văn Được"))
+    a = _accepted(dossier, person=person_factory(tree["school_a1"], full_name="Lê Văn Được", gender=Gender.MALE))
     b = _accepted(dossier, person=person_factory(tree["school_a1"], full_name="Phạm Thị Hai"))
     c = _accepted(dossier, code="GK", unit=tree["team_a1"])
     _received(dossier)
@@ -272,7 +273,7 @@ def test_certificates_one_landscape_page_per_awardee(decided, personas, media):
         "TRƯỞNG PHÒNG GD&ĐT A",
         "TẶNG",
         "GIẤY CHỨNG NHẬN",
-        "Bà Lê Văn Được",
+        "Ông Lê Văn Được",
         "Giáo viên, Trường Tiểu học A1",
         "Đạt danh hiệu “Lao động tiên tiến” năm học 2025-2026",
         "Quyết định số 05/QĐ-PGDĐT, ngày 15/06/2026",
@@ -305,7 +306,7 @@ def test_certificate_offsets_move_everything_and_blank_prints_only_the_variable_
     blank_text = pdf_text(blank)
     assert "GIẤY CHỨNG NHẬN" not in blank_text and "CỘNG HÒA" not in blank_text and "TẶNG" not in blank_text
     assert pdf_lines_of_page(blank, 1) == [
-        "Bà Lê Văn Được",
+        "Ông Lê Văn Được",
         "Giáo viên, Trường Tiểu học A1",
         "Đạt danh hiệu “Lao động tiên tiến” năm học 2025-2026",
         "Quyết định số 05/QĐ-PGDĐT, ngày 15/06/2026",
@@ -347,3 +348,26 @@ def test_decision_list_appendix_is_numbered_on_its_own(
     second, third = pdf_lines_of_page(data, 2), pdf_lines_of_page(data, 3)
     assert second[0] == "DANH SÁCH" and not second[-1].isdigit()
     assert "2" in (third[0], third[-1]) and "3" not in (third[0], third[-1])
+
+
+def test_certificates_of_a_decision_revoked_later_are_stale_and_a_queued_one_fails(decided, personas, client, media):
+    done = render("certificate", decided, personas["reviewer_a"])
+    queued = document_services.document_request(
+        kind_code="certificate", obj=decided, by=personas["reviewer_a"], options={"blank": "1"}
+    )
+    decisions.decision_revoke_nominations(
+        by=personas["reviewer_a"],
+        decision=decided,
+        number="9/QĐ-PGDĐT",
+        date=datetime.date(2026, 6, 20),
+        reason="Hồ sơ không trung thực",
+        issuer="Phòng GD&ĐT A",
+        today=TODAY,
+    )
+
+    failed = document_services.document_build(document_id=queued.pk)
+
+    assert (failed.status, failed.error) == ("failed", "Quyết định đã bị thu hồi: không in giấy khen.")
+    client.force_login(personas["reviewer_a"])
+    page = client.get(reverse("documents:detail", args=[done.pk])).content.decode()
+    assert "Dữ liệu đã thay đổi sau khi tạo văn bản này: hãy tạo lại." in page
