@@ -29,7 +29,7 @@ from core import workflow
 from core.audit import acting_as, audited, bulk_create_audited
 from core.exceptions import ServiceError
 from core.models import TransitionLog
-from core.text import nfc
+from core.text import nfc, search_key_q
 from units.models import Unit
 from units.rules import Cap, can, is_superuser, require, scope_q
 from units.selectors import valid_pk
@@ -366,7 +366,8 @@ def decisions_visible_to(user, filters: dict | None = None) -> QuerySet[Decision
         rows = rows.filter(school_year=filters["school_year"])
     if filters.get("q"):
         q = filters["q"]
-        rows = rows.filter(Q(number__icontains=q) | Q(issuer__icontains=q) | Q(excerpt__icontains=q))
+        # Every word in the folded number, issuer and excerpt (Decision.search_key), like the search page.
+        rows = rows.filter(search_key_q("search_key", q))
     return rows
 
 

@@ -92,7 +92,7 @@ def search_everything(user, raw_query: str | None) -> SearchResults:
     dossiers, more = _capped(dossiers_visible_to(user, {"q": query}))
     results.sections.append(Section("dossiers", "Hồ sơ đề nghị", dossiers, more))
 
-    # The decision list's `q` matches the text as typed: the folded key here, and no "Xem thêm".
-    decisions, more = _capped(decisions_visible_to(user).filter(search_key_q("search_key", query)))
-    results.sections.append(Section("decisions", "Quyết định khen thưởng", decisions, more))
+    decisions, more = _capped(decisions_visible_to(user, {"q": query}))
+    decisions_url = _more_url("nominations:decision_list", query) if more else ""
+    results.sections.append(Section("decisions", "Quyết định khen thưởng", decisions, more, decisions_url))
     return results

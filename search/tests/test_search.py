@@ -116,6 +116,12 @@ def test_decisions_found_by_number_and_excerpt(client, personas, decision):
     assert found(client, personas["reviewer_b"], "12/QĐ")["decisions"] == []
 
 
+def test_decision_list_filter_matches_without_diacritics_like_the_search(client, personas, decision):
+    client.force_login(personas["reviewer_a"])
+    listed = client.get(reverse("nominations:decision_list"), {"q": "LAO DONG tien tien 12/qd"})
+    assert list(listed.context["page"]) == [decision]
+
+
 # --- scope ---------------------------------------------------------------------------------------
 
 
