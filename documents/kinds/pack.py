@@ -68,14 +68,19 @@ def _variant_for(kind: DocumentKind, wanted: str) -> str:
     return wanted if wanted in codes else kind.default_variant()
 
 
-def _meetings(nominations: list[Nomination]) -> list[Meeting]:
-    """The council meetings that voted on the dossier's nominations, or on those they roll up from (a
-    roll-up dossier carries the biên bản of the level that voted on its schools' nominations)."""
+def _meetings(dossier: Dossier, nominations: list[Nomination]) -> list[Meeting]:
+    """The meetings of the proposing unit's own council (the Hội đồng of the level that submits, LAW.md (d):
+    "school council vote + biên bản → tờ trình …") that voted on the dossier's nominations or on those they
+    roll up from: a council votes on what its unit received, so a Phòng's roll-up dossier carries the
+    biên bản of its council's vote on the schools' nominations. The receiving level's own biên bản (which
+    names other units' nominees) is not part of the proposing unit's dossier."""
     ids = {n.pk for n in nominations} | {n.source_id for n in nominations if n.source_id}
     if not ids:
         return []
     return list(
-        Meeting.objects.filter(agenda__nomination_id__in=ids, rounds__status__in=VOTED_ROUNDS)
+        Meeting.objects.filter(
+            council__unit_id=dossier.unit_id, agenda__nomination_id__in=ids, rounds__status__in=VOTED_ROUNDS
+        )
         .select_related("council")
         .distinct()
         .order_by("date", "start_time", "id")
@@ -183,7 +188,7 @@ def pack_build(dossier: Dossier, *, variant: str = "", options: dict | None = No
         )
     minutes = registry.get(MINUTES)
     if minutes is not None:
-        for meeting in _meetings(nominations):
+        for meeting in _meetings(dossier, nominations):
             parts.append(
                 _exact_part(
                     minutes,

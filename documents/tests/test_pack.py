@@ -133,8 +133,8 @@ def attach(nomination, data: bytes, name: str, content_type: str) -> Attachment:
 @pytest.fixture
 def world(tree, personas, person_factory, media):
     """School A1's dossier: two teachers with a báo cáo each (the first with two evidence PDFs and a photo),
-    a third nomination with nothing to merge; one meeting of the school's council voted on it, another
-    meeting (round not yet closed) did not."""
+    a third nomination with nothing to merge; one meeting of the school's council voted on the first, another
+    (round not yet closed) did not vote, and a meeting of Phòng A's council (the receiving level) voted too."""
     school = tree["school_a1"]
     dossier = nomination_services.dossier_create(
         by=personas["secretary_a1"], unit=school, round_kind=RoundKind.YEAR_END, school_year=YEAR
@@ -168,20 +168,41 @@ def world(tree, personas, person_factory, media):
     secretary = CouncilMember.objects.create(
         council=council, user=personas["secretary_a1"], full_name="Đỗ Thị Alice", role=MemberRole.SECRETARY
     )
-    meetings = []
-    for place, status in (("Phòng họp A", RoundStatus.PUBLISHED), ("Phòng họp B", RoundStatus.CREATED)):
-        meeting = Meeting.objects.create(
-            council=council,
-            date=datetime.date(2026, 5, 20),
-            start_time=datetime.time(8, 0),
-            place=place,
-            chair=chair,
-            secretary=secretary,
-        )
-        AgendaItem.objects.create(meeting=meeting, nomination=nominations[0], position=1)
-        Round.objects.create(meeting=meeting, number=1, status=status)
-        meetings.append(meeting)
-    return {"dossier": Dossier.objects.get(pk=dossier.pk), "nominations": nominations, "meetings": meetings}
+    meetings = [
+        voted_meeting(council, chair, secretary, "Phòng họp A", RoundStatus.PUBLISHED, nominations[0]),
+        voted_meeting(council, chair, secretary, "Phòng họp B", RoundStatus.CREATED, nominations[0]),
+    ]
+    # Phòng A's council voted on it too: the receiving level's biên bản is not the school's paperwork.
+    office_council = Council.objects.create(
+        unit=tree["office_a"],
+        name="Hội đồng TĐKT Phòng A",
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 12, 31),
+    )
+    office_chair = CouncilMember.objects.create(
+        council=office_council, user=personas["reviewer_a"], full_name="Chi", role=MemberRole.CHAIR
+    )
+    voted_meeting(office_council, office_chair, office_chair, "Phòng họp C", RoundStatus.PUBLISHED, nominations[0])
+    return {
+        "dossier": Dossier.objects.get(pk=dossier.pk),
+        "nominations": nominations,
+        "meetings": meetings,
+        "council": (council, chair, secretary),
+    }
+
+
+def voted_meeting(council, chair, secretary, place, status, nomination):
+    meeting = Meeting.objects.create(
+        council=council,
+        date=datetime.date(2026, 5, 20),
+        start_time=datetime.time(8, 0),
+        place=place,
+        chair=chair,
+        secretary=secretary,
+    )
+    AgendaItem.objects.create(meeting=meeting, nomination=nomination, position=1)
+    Round.objects.create(meeting=meeting, number=1, status=status)
+    return meeting
 
 
 def build_pack(dossier, by):
@@ -236,6 +257,7 @@ def test_pack_merges_the_parts_in_order_after_a_contents_page(stub_kinds, world,
     positions = [lines.index(key) for key in keys]
     assert positions == sorted(positions)
     assert "BIÊN BẢN THỬ Phòng họp B" not in lines  # that meeting has not voted
+    assert "BIÊN BẢN THỬ Phòng họp C" not in lines  # the receiving level's council
     assert "BÁO CÁO THỬ Phạm Thị Ba" not in lines  # no report
     # contents 1 + tờ trình 1 + danh sách 2 + biên bản 1 + báo cáo 2 + evidence 2 + 1 + báo cáo 2
     assert doc.pages == 12
@@ -597,3 +619,29 @@ def test_a_part_rendered_by_the_task_moves_the_waiting_packs_progress(stub_kinds
 
     doc.refresh_from_db()
     assert (doc.status, doc.progress, doc.attempts) == (DocumentStatus.QUEUED, 54, 1)
+
+
+def test_a_roll_up_dossier_carries_its_councils_vote_on_the_nominations_it_rolls_up(
+    stub_kinds, world, personas, tree, person_factory
+):
+    """The school's council voted on a team's nomination; the school's dossier rolls it up (source)."""
+    team_dossier = Dossier.objects.create(unit=tree["team_a1"], round_kind=RoundKind.YEAR_END, school_year=YEAR)
+    source = Nomination.objects.create(
+        dossier=team_dossier,
+        person=person_factory(tree["team_a1"], full_name="Võ Thị Tổ"),
+        award_type=world["nominations"][2].award_type,
+    )
+    Nomination.objects.filter(pk=world["nominations"][2].pk).update(source=source)
+    council, chair, secretary = world["council"]
+    later = voted_meeting(council, chair, secretary, "Phòng họp D", RoundStatus.CLOSED, source)
+    Meeting.objects.filter(pk=later.pk).update(date=datetime.date(2026, 5, 22))
+
+    doc, _ = build_pack(world["dossier"], personas["secretary_a1"])
+
+    titles = [title for title, _, _ in _outline(PdfReader(io.BytesIO(file_bytes(doc))))]
+    assert titles[3:5] == [
+        "Biên bản họp bình xét ngày 20/05/2026 (Hội đồng TĐKT Trường A1)",
+        "Biên bản họp bình xét ngày 22/05/2026 (Hội đồng TĐKT Trường A1)",
+    ]
+    lines = pdf_lines(file_bytes(doc))
+    assert lines.index("BIÊN BẢN THỬ Phòng họp A") < lines.index("BIÊN BẢN THỬ Phòng họp D")
