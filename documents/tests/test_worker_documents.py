@@ -52,7 +52,7 @@ def _needs(*codes):
     return pytest.mark.skipif(bool(missing), reason=f"document kinds not registered: {', '.join(missing)}")
 
 
-def wait_for(doc: GeneratedDocument, predicate, timeout: float, what: str) -> GeneratedDocument:
+def wait_for(doc: GeneratedDocument, predicate, timeout: float, what: str, poll: float = 0.2) -> GeneratedDocument:
     deadline = time.monotonic() + timeout
     while True:
         doc.refresh_from_db()
@@ -62,7 +62,7 @@ def wait_for(doc: GeneratedDocument, predicate, timeout: float, what: str) -> Ge
             pytest.fail(f"{doc.kind} #{doc.pk} failed: {doc.error}")
         if time.monotonic() > deadline:
             pytest.fail(f"{what}: {doc.kind} #{doc.pk} still {doc.status} ({doc.progress} %) after {timeout} s")
-        time.sleep(0.2)
+        time.sleep(poll)
 
 
 def _ready(doc):
@@ -250,7 +250,7 @@ def test_worker_killed_mid_render_leaves_no_file_and_the_next_worker_finishes(
     dossier, personas, monkeypatch, tmp_path, settings
 ):
     settings.MEDIA_ROOT = tmp_path / "media"  # the workers started here write there too: only this test's files
-    _long_list(dossier, rows=300)
+    _long_list(dossier, rows=400)
     monkeypatch.setattr(services, "_enqueue", lambda doc_id: None)  # sent below, to our own queue
     doc = services.document_request(kind_code="submission_list", obj=dossier, by=personas["secretary_a1"])
     queue = f"kill-test-{uuid.uuid4().hex[:10]}"
@@ -266,6 +266,7 @@ def test_worker_killed_mid_render_leaves_no_file_and_the_next_worker_finishes(
             lambda d: d.status == DocumentStatus.RENDERING and d.progress >= 25,
             READY_TIMEOUT,
             "the first worker did not get into the render",
+            poll=0.05,  # the layout of the list lasts a few seconds on an idle machine
         )
 
         _kill_group(first)
