@@ -237,9 +237,11 @@ def pack_build(dossier: Dossier, *, variant: str = "", options: dict | None = No
                 part["nominee"] = index
             parts.extend(group)
     unit = dossier.unit
+    round_label = dossier.get_round_kind_display()  # "Tổng kết năm học" already ends with its noun
+    year = dossier.school_year_label if round_label.endswith("năm học") else f"năm học {dossier.school_year_label}"
     return {
         "unit_name": unit.name,
-        "subtitle": f"{dossier.get_round_kind_display()} năm học {dossier.school_year_label}",
+        "subtitle": f"{round_label} {year}",
         "title": dossier.title,
         "parts": parts,
         "nominees": nominees,

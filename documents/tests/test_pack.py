@@ -272,7 +272,7 @@ def test_contents_page_lists_each_part_with_its_first_page_and_the_photo_left_ou
     assert contents[:3] == [
         "TRƯỜNG TIỂU HỌC A1",
         "MỤC LỤC HỒ SƠ ĐỀ NGHỊ KHEN THƯỞNG",
-        "Tổng kết năm học năm học 2025-2026",
+        "Tổng kết năm học 2025-2026",
     ]
     start = contents.index("TT Thành phần hồ sơ Trang")
     assert contents[start + 1 : start + 11] == [
