@@ -44,6 +44,10 @@ def row(*statuses: int) -> dict[str, int]:
 EXPECTED: dict[str, dict[str, int]] = {
     "documents:number_allocate": row(302, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
     "documents:number_allocate@sibling": row(302, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    "documents:scan_download": row(302, 404, 200, 200, 200, 200, 404, 404, 200, 200, 404, 404, 200, 200, 200, 200, 404, 200),
+    "documents:scan_upload": row(302, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    "documents:sign": row(302, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    "documents:verify": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "councils:ballot": row(302, 404, 403, 403, 403, 403, 404, 404, 403, 403, 404, 404, 200, 200, 200, 200, 404, 403),
     "councils:council_create": row(302, 404, 200, 200, 403, 403, 404, 404, 403, 403, 404, 404, 200, 200, 403, 403, 404, 403),
     "councils:council_create@sibling": row(302, 404, 200, 200, 403, 403, 404, 404, 403, 403, 404, 404, 404, 404, 404, 404, 403, 404),
@@ -224,6 +228,12 @@ KNOWN_BUGS: dict[tuple[str, str], str] = {
 POST_EXPECTED: dict[str, dict[str, int]] = {
     "documents:number_allocate": row(302, 404, 302, 302, 403, 403, 404, 404, 403, 403, 404, 404, 302, 302, 302, 403, 404, 403),
     "documents:number_allocate@sibling": row(302, 404, 302, 302, 403, 403, 404, 404, 403, 403, 404, 404, 404, 404, 404, 404, 302, 404),
+    # Scan of the signed original: whoever may request the tờ trình (FILE or SIGN on the school). Ký số: SIGN on the
+    # issuing school only (its head; the superuser), 403 to the others who see it. Verification: public, the file
+    # matches (200), nothing stored.
+    "documents:scan_upload": row(302, 404, 302, 302, 403, 403, 404, 404, 403, 403, 404, 404, 302, 302, 302, 403, 404, 403),
+    "documents:sign": row(302, 404, 302, 403, 403, 403, 404, 404, 403, 403, 404, 404, 302, 403, 403, 403, 404, 403),
+    "documents:verify": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "councils:ballot": row(302, 404, 403, 403, 403, 403, 404, 404, 403, 403, 404, 404, 302, 302, 302, 302, 404, 403),
     "councils:council_create": row(302, 404, 200, 200, 403, 403, 404, 404, 403, 403, 404, 404, 200, 200, 403, 403, 404, 403),
     "councils:council_create@sibling": row(302, 404, 200, 200, 403, 403, 404, 404, 403, 403, 404, 404, 404, 404, 404, 404, 403, 404),

@@ -148,6 +148,10 @@ TARGETS = {
     ("nominations:nomination_path", "pk"): "nomination",
     ("documents:number_allocate", "kind"): "submission_kind",
     ("documents:number_allocate", "object_id"): "unnumbered_dossier",
+    ("documents:sign", "pk"): "generated_document",
+    ("documents:scan_upload", "pk"): "generated_document",
+    ("documents:scan_download", "pk"): "document_scan",
+    ("documents:verify", "code"): "verification_code",
 }
 
 
@@ -262,6 +266,10 @@ def build_targets() -> Targets:
     from documents.tests.matrix_targets import SUBMISSION_KIND, unnumbered_dossier
 
     ids.update({"submission_kind": SUBMISSION_KIND, "unnumbered_dossier": unnumbered_dossier(school)})
+    # A ready tờ trình of the reference school's dossier, a scan of its signed original (documents signing).
+    from documents.tests.signing_matrix_targets import signing_bodies, signing_public, signing_targets
+
+    ids.update(signing_targets(ids))
     # A notification of the reference school's secretary: only she may mark it read.
     secretary = get_user_model().objects.get(username="mn-hoasen-bl.thuky")
     notification = (
@@ -283,6 +291,8 @@ def build_targets() -> Targets:
     bodies.update(nomination_bodies(ids))
     bodies.update(notice_bodies(ids))
     bodies.update(council_bodies(ids))
+    bodies.update(signing_bodies(ids))
+    public.update(signing_public(ids))
     sibling_ids = {**_school_objects(sibling, admin), "unnumbered_dossier": unnumbered_dossier(sibling)}
     return Targets(ids=ids, sibling=sibling_ids, bodies=bodies, public=public)
 
