@@ -645,3 +645,21 @@ def test_a_roll_up_dossier_carries_its_councils_vote_on_the_nominations_it_rolls
     ]
     lines = pdf_lines(file_bytes(doc))
     assert lines.index("BIÊN BẢN THỬ Phòng họp A") < lines.index("BIÊN BẢN THỬ Phòng họp D")
+
+
+def test_changing_a_nominations_summary_renders_the_list_and_the_pack_only(stub_kinds, world, personas, media):
+    """The summary is printed in the danh sách; the báo cáo's fingerprint moves with the nomination, but its
+    own inputs do not, so its file is reused."""
+    first, _ = build_pack(world["dossier"], personas["secretary_a1"])
+    rows = _rows_by_kind()
+    nomination = world["nominations"][0]
+
+    nomination_services.nomination_update(
+        by=personas["secretary_a1"], nomination=nomination, version=None, summary="Tóm tắt đã sửa"
+    )
+    second, _ = build_pack(world["dossier"], personas["secretary_a1"])
+
+    assert second.pk != first.pk
+    assert _rows_by_kind() - rows == Counter({"dossier_pack": 1, "submission_list": 1})
+    assert "Tóm tắt đã sửa" in pdf_lines(file_bytes(second))
+    assert set(first.parts.filter(kind="achievement_report")) == set(second.parts.filter(kind="achievement_report"))
