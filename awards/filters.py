@@ -3,6 +3,7 @@ import datetime
 import django_filters
 from django.db.models import Q
 
+from core.text import search_key_q
 from units.models import Person
 
 from .enums import (
@@ -87,7 +88,7 @@ class RecordFilter(django_filters.FilterSet):
         self.filters["award"].extra["choices"] = award_choices
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(Q(person__full_name__icontains=value) | Q(unit__name__icontains=value))
+        return queryset.filter(search_key_q("person__search_key", value) | search_key_q("unit__search_key", value))
 
 
 class InitiativeFilter(django_filters.FilterSet):
@@ -118,7 +119,7 @@ class InitiativeFilter(django_filters.FilterSet):
 
 
 class PeopleSearchFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Họ tên", field_name="full_name", lookup_expr="icontains")
+    q = django_filters.CharFilter(label="Họ tên", method="filter_q")
     unit = django_filters.ModelChoiceFilter(label="Đơn vị", queryset=None, empty_label="Tất cả")
     o = django_filters.OrderingFilter(
         fields=(("full_name", "full_name"), ("unit__name", "unit"), ("service_start", "service_start")),
@@ -133,3 +134,6 @@ class PeopleSearchFilter(django_filters.FilterSet):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["unit"].queryset = units
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(search_key_q("search_key", value))  # without diacritics, like the search page

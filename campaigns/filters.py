@@ -2,6 +2,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from core.text import search_key_q
+
 from .enums import CampaignKind, CampaignStatus, RegistrationStatus
 from .models import Campaign, Compact
 
@@ -42,7 +44,7 @@ class CampaignFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(document_number__icontains=value))
 
     def filter_launcher(self, queryset, name, value):
-        return queryset.filter(Q(launched_by__name__icontains=value) | Q(launched_by__short_name__icontains=value))
+        return queryset.filter(search_key_q("launched_by__search_key", value))  # name or short name, folded
 
 
 OVERVIEW_STATUS = [("none", "Chưa đăng ký")] + list(RegistrationStatus.choices)
@@ -61,7 +63,7 @@ class OverviewFilter(django_filters.FilterSet):
     )
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+        return queryset.filter(search_key_q("search_key", value))  # unit name or short name, folded
 
     def filter_state(self, queryset, name, value):
         if value == "none":

@@ -32,6 +32,7 @@ from django.utils import timezone
 from awards.models import AwardType
 from campaigns.enums import DeadlineAction
 from campaigns.models import Campaign, Deadline
+from core.text import search_key_q
 from units.models import Unit
 from units.rules import ROLE_CAPABILITIES, Cap, is_superuser, roles_of
 
@@ -178,7 +179,7 @@ def _dossier_q(filters: InboxFilters, prefix: str = "") -> Q:
     """The filters that concern the dossier (both tabs), on `prefix` (\"dossier__\" from a nomination)."""
     query = Q()
     if filters.unit_name:
-        query &= Q(**{f"{prefix}unit__name__icontains": filters.unit_name})
+        query &= search_key_q(f"{prefix}unit__search_key", filters.unit_name)  # without diacritics
     if filters.campaign:
         query &= Q(**{f"{prefix}campaign_id": filters.campaign})
     if filters.round_kind:

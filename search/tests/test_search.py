@@ -122,6 +122,23 @@ def test_decision_list_filter_matches_without_diacritics_like_the_search(client,
     assert list(listed.context["page"]) == [decision]
 
 
+@pytest.mark.parametrize(
+    ("url_name", "params"),
+    [("units:person_list", {"q": "NHAN nguyen"}), ("awards:people_search", {"q": "nguyen thi nhan"})],
+)
+def test_people_lists_filter_without_diacritics(client, personas, nhan, person_factory, tree, url_name, params):
+    person_factory(tree["school_a1"], full_name="Nguyễn Thị Lan")
+    client.force_login(personas["secretary_a1"])
+    listed = client.get(reverse(url_name), params)
+    assert [p.pk for p in listed.context["page"]] == [nhan.pk]
+
+
+def test_unit_list_filters_without_diacritics(client, personas, tree):
+    client.force_login(personas["reviewer_a"])
+    listed = client.get(reverse("units:list"), {"q": "mam non"})
+    assert [u.pk for u in listed.context["page"]] == [tree["school_a2"].pk]
+
+
 # --- scope ---------------------------------------------------------------------------------------
 
 
