@@ -7,8 +7,8 @@ the demo holds no meeting with a closed round, so the biên bản họp bình x�
 Built through the services by the demo accounts: the school's secretary files the dossier (LĐTT and
 CSTĐCS of its people rated for the year), the head sends it, the Phòng's reviewer accepts every nomination
 and passes it to the council; the council of five (the Phòng's head chairs, its reviewer keeps the minutes,
-two principals count the ballots) meets, one member is absent with a reason, the others cast their sheets, the chair closes and
-publishes the round and ends the meeting.
+two principals count the ballots) meets, one member is absent with a reason, the others cast their sheets,
+the chair closes and publishes the round and ends the meeting.
 """
 
 import datetime
