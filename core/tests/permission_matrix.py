@@ -42,6 +42,10 @@ def row(*statuses: int) -> dict[str, int]:
 # Columns:  anon out  admin so.qt so.gd so.cv so.hd so.tk pl.tp pl.cv pl.tk dh.cv hs.ht hs.qt hs.tk hs.hd sc.tk kiem
 # fmt: off
 EXPECTED: dict[str, dict[str, int]] = {
+    "documents:detail": row(302, 404, 200, 200, 200, 200, 404, 404, 200, 200, 404, 404, 200, 200, 200, 200, 404, 200),
+    "documents:download": row(302, 404, 200, 200, 200, 200, 404, 404, 200, 200, 404, 404, 200, 200, 200, 200, 404, 200),
+    "documents:request": row(302, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    "documents:verify_lookup": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "documents:number_allocate": row(302, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
     "documents:number_allocate@sibling": row(302, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
     "documents:scan_download": row(302, 404, 200, 200, 200, 200, 404, 404, 200, 200, 404, 404, 200, 200, 200, 200, 404, 200),
@@ -226,6 +230,7 @@ KNOWN_BUGS: dict[tuple[str, str], str] = {
 # Columns:  anon out  admin so.qt so.gd so.cv so.hd so.tk pl.tp pl.cv pl.tk dh.cv hs.ht hs.qt hs.tk hs.hd sc.tk kiem
 # fmt: off
 POST_EXPECTED: dict[str, dict[str, int]] = {
+    "documents:request": row(302, 404, 302, 302, 403, 403, 404, 404, 403, 403, 404, 404, 302, 302, 302, 403, 404, 403),
     "documents:number_allocate": row(302, 404, 302, 302, 403, 403, 404, 404, 403, 403, 404, 404, 302, 302, 302, 403, 404, 403),
     "documents:number_allocate@sibling": row(302, 404, 302, 302, 403, 403, 404, 404, 403, 403, 404, 404, 404, 404, 404, 404, 302, 404),
     # Scan of the signed original: whoever may request the tờ trình (FILE or SIGN on the school). Ký số: SIGN on the

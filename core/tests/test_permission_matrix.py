@@ -148,6 +148,10 @@ TARGETS = {
     ("nominations:nomination_path", "pk"): "nomination",
     ("documents:number_allocate", "kind"): "submission_kind",
     ("documents:number_allocate", "object_id"): "unnumbered_dossier",
+    ("documents:detail", "pk"): "generated_document",
+    ("documents:download", "pk"): "generated_document",
+    ("documents:request", "kind"): "submission_kind",
+    ("documents:request", "object_id"): "dossier",
     ("documents:sign", "pk"): "generated_document",
     ("documents:scan_upload", "pk"): "generated_document",
     ("documents:scan_download", "pk"): "document_scan",
@@ -573,6 +577,8 @@ def print_rows(result: MatrixResult) -> None:
 # POST-only URLs whose allowed request legitimately changes no table, and why.
 ALLOWED_WITHOUT_CHANGE = {
     "switch_role": "the active role lives in the session",
+    "documents:request": "the target dossier's tờ trình is already rendered from the same inputs (the "
+    "generated_document target): asking again returns that row and renders nothing, by design",
 }
 
 
