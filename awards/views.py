@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from core.excel import ImportRejected, xlsx_response
 from core.exceptions import ServiceError
+from core.exports import export_response, wants_export
 from core.rules import view_rule
 from core.views import paginate
 from units import selectors as unit_selectors
@@ -24,7 +25,7 @@ from units.view_rules import (
     UNIT_SIGN,
 )
 
-from . import engine, importing, selectors, services
+from . import engine, exports, importing, selectors, services
 from .filters import CatalogFilter, InitiativeFilter, PeopleSearchFilter, RecordFilter
 from .forms import (
     RATING_CHOICES,
@@ -73,6 +74,8 @@ IMPORT_KINDS = {
 @view_rule(SIGNED_IN)
 def catalog_list(request):
     catalog_filter = CatalogFilter(request.GET, queryset=selectors.catalog())
+    if wants_export(request):
+        return export_response(request, spec=exports.CATALOG_LIST, queryset=catalog_filter.qs, filterset=catalog_filter)
     page = paginate(request, catalog_filter.qs)
     return render(request, "awards/catalog_list.html", {"filter": catalog_filter, "page": page})
 
@@ -101,6 +104,8 @@ def people_search(request):
     people_filter = PeopleSearchFilter(
         request.GET, queryset=people, units=unit_selectors.units_visible_to(request.user).order_by("path")
     )
+    if wants_export(request):
+        return export_response(request, spec=exports.PEOPLE_SEARCH, queryset=people_filter.qs, filterset=people_filter)
     page = paginate(request, people_filter.qs)
     return render(request, "awards/people_search.html", {"filter": people_filter, "page": page})
 
@@ -243,6 +248,9 @@ def initiative_home(request):
 def initiative_list(request, unit_pk):
     unit = unit_selectors.unit_get_visible(request.user, unit_pk)
     initiative_filter = InitiativeFilter(request.GET, queryset=selectors.unit_initiatives(request.user, unit))
+    if wants_export(request):
+        rows = initiative_filter.qs.select_related("unit")
+        return export_response(request, spec=exports.INITIATIVE_LIST, queryset=rows, filterset=initiative_filter)
     page = paginate(request, initiative_filter.qs)
     return render(
         request,

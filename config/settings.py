@@ -216,6 +216,8 @@ X_FRAME_OPTIONS = "DENY"
 
 # Upload limit for imports (Excel): refuse anything larger before parsing.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# Excel export of a list ("Xuất Excel"): at most this many rows; the sheet says when rows were left out.
+EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=20000)
 
 LOGGING = {
     "version": 1,

@@ -150,25 +150,42 @@ class Sheet:
     headers: list[str]
     rows: Iterable
     widths: list[int] = field(default_factory=list)
+    # Lines above the header row (a list's title, the filters applied, a note), the first in bold.
+    preamble: list[str] = field(default_factory=list)
+
+
+DATE_FORMAT = "DD/MM/YYYY"
 
 
 def build_workbook_sheets(sheets: list[Sheet]) -> bytes:
-    """One .xlsx with a sheet per `Sheet`: a bold, shaded header row, frozen below it."""
+    """One .xlsx with a sheet per `Sheet`: its preamble lines, then a bold, shaded header row, frozen below it.
+
+    Date cells are real dates shown dd/mm/yyyy; formula-like text stays text (preamble lines too).
+    """
     workbook = Workbook()
     workbook.remove(workbook.active)
     for spec in sheets:
         sheet = workbook.create_sheet(spec.title[:31])
+        for index, line in enumerate(spec.preamble):
+            sheet.append([line])
+            cell = sheet.cell(row=sheet.max_row, column=1)
+            _as_text_if_formula_like(cell)
+            if index == 0:
+                cell.font = Font(bold=True, size=13)
         sheet.append(spec.headers)
-        for cell in sheet[1]:
+        header_row = sheet.max_row
+        for cell in sheet[header_row]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
         for row in spec.rows:
             sheet.append(row)
             for cell in sheet[sheet.max_row]:
                 _as_text_if_formula_like(cell)
+                if isinstance(cell.value, datetime.date):
+                    cell.number_format = DATE_FORMAT
         for index, width in enumerate(spec.widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = "A2"
+        sheet.freeze_panes = f"A{header_row + 1}"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core import workflow
 from core.exceptions import ServiceError
+from core.exports import export_response, wants_export
 from core.rules import view_rule
 from core.views import paginate
 from units.models import Unit
@@ -26,7 +27,7 @@ from units.view_rules import (
     LIST_IN_SCOPE,
 )
 
-from . import revote, selectors, services
+from . import exports, revote, selectors, services
 from .enums import RoundStatus
 from .forms import (
     AttendanceForm,
@@ -51,7 +52,10 @@ def _refuse(message_or_exc, request, back):
 
 @view_rule(LIST_IN_SCOPE)
 def council_list(request):
-    page = paginate(request, selectors.councils_visible_to(request.user).order_by("unit__path", "-period_start"))
+    councils = selectors.councils_visible_to(request.user).order_by("unit__path", "-period_start")
+    if wants_export(request):
+        return export_response(request, spec=exports.COUNCIL_LIST, queryset=councils)
+    page = paginate(request, councils)
     ids = unit_ids_with(request.user, Cap.SIGN) + unit_ids_with(request.user, Cap.ADMINISTER)
     set_up_units = Unit.objects.filter(pk__in=ids).order_by("path")
     return render(request, "councils/council_list.html", {"page": page, "set_up_units": set_up_units})

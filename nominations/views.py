@@ -10,13 +10,14 @@ from django.views.decorators.http import require_POST
 from awards.engine import quota_usage
 from core import workflow
 from core.exceptions import ServiceError
+from core.exports import export_response, wants_export
 from core.models import TransitionLog
 from core.rules import view_rule
 from core.views import paginate
 from units.rules import Cap, can
 from units.view_rules import DOSSIER_ACT, DOSSIER_APPRAISE, DOSSIER_FILE, DOSSIER_READ, LIST_IN_SCOPE
 
-from . import checks, decisions, inbox, rollup, selectors, services
+from . import checks, decisions, exports, inbox, rollup, selectors, services
 from . import notice as notices
 from .enums import DossierStatus, NominationStatus, RoundKind
 from .forms import (
@@ -65,6 +66,9 @@ def dossier_list(request):
     tab = "cua-toi"
     filters = _filters(request)
     rows = selectors.dossiers_of_own_units(request.user, filters)
+    if wants_export(request):
+        filters_text = exports.dossier_filters(filters)
+        return export_response(request, spec=exports.DOSSIER_LIST, queryset=rows, filters=filters_text)
     return render(
         request,
         "nominations/dossier_list.html",

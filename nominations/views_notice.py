@@ -8,12 +8,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ServiceError
+from core.exports import export_response, wants_export
 from core.rules import view_rule
 from core.views import paginate
 from units.rules import units_in_scope
 from units.selectors import valid_pk
 from units.view_rules import LIST_IN_SCOPE, NOTICE_PUBLIC, NOTICE_PUBLISH, NOTICE_READ, OBJECTION_RESOLVE
 
+from . import exports
 from . import notice as services
 from .forms_notice import NoticePublishForm, ObjectionForm, ObjectionResolveForm
 from .models import ObjectionStatus
@@ -27,11 +29,15 @@ def _unit_filter(request) -> dict:
 @view_rule(LIST_IN_SCOPE)
 def notice_list(request):
     filters = _unit_filter(request)
+    notices = services.notices_visible_to(request.user, filters)
+    if wants_export(request):
+        filters_text = exports.unit_filter_text(filters)
+        return export_response(request, spec=exports.NOTICE_LIST, queryset=notices, filters=filters_text)
     return render(
         request,
         "nominations/notice_list.html",
         {
-            "page": paginate(request, services.notices_visible_to(request.user, filters)),
+            "page": paginate(request, notices),
             "publishing_units": services.publishing_units(request.user),
         },
     )
@@ -96,7 +102,11 @@ def objection_list(request):
     status = request.GET.get("tinh_trang", "")
     if status in ObjectionStatus.values:
         filters["status"] = status
-    page = paginate(request, services.objections_visible_to(request.user, filters))
+    objections = services.objections_visible_to(request.user, filters)
+    if wants_export(request):
+        filters_text = exports.objection_filters(filters)
+        return export_response(request, spec=exports.OBJECTION_LIST, queryset=objections, filters=filters_text)
+    page = paginate(request, objections)
     resolvable = {o.notice.unit_id for o in page if services.may_resolve(request.user, o.notice.unit)}
     return render(
         request,

@@ -8,10 +8,11 @@ from django.views.decorators.http import require_POST
 
 from core.excel import ImportRejected, xlsx_response
 from core.exceptions import ServiceError
+from core.exports import export_response, wants_export
 from core.rules import view_rule
 from core.views import paginate
 
-from . import selectors, services
+from . import exports, selectors, services
 from .enums import Role, UnitKind
 from .filters import PersonFilter, UnitFilter
 from .forms import (
@@ -71,6 +72,8 @@ def switch_role(request):
 def unit_list(request):
     units = selectors.unit_list(request.user)
     unit_filter = UnitFilter(request.GET, queryset=units)
+    if wants_export(request):
+        return export_response(request, spec=exports.UNIT_LIST, queryset=unit_filter.qs, filterset=unit_filter)
     page = paginate(request, unit_filter.qs)
     # Indent relative to the user's highest unit, so every user's tree starts at the left margin.
     top = min((r.unit.depth for r in roles_of(request.user)), default=0)
@@ -244,7 +247,10 @@ def people_export_view(request, unit_pk):
 
 @view_rule(LIST_IN_SCOPE)
 def block_list(request):
-    page = paginate(request, selectors.blocks_visible_to(request.user).order_by("name"))
+    blocks = selectors.blocks_visible_to(request.user).order_by("name")
+    if wants_export(request):
+        return export_response(request, spec=exports.BLOCK_LIST, queryset=blocks)
+    page = paginate(request, blocks)
     return render(request, "units/block_list.html", {"page": page})
 
 

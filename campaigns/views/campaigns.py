@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core import workflow
 from core.exceptions import ServiceError
+from core.exports import export_response, wants_export
 from core.rules import view_rule
 from core.views import paginate
 from units.enums import UnitKind
@@ -17,7 +18,7 @@ from units.rules import Cap, unit_ids_with
 from units.selectors import blocks_visible_to, units_visible_to
 from units.view_rules import CAMPAIGN_FILE, CAMPAIGN_READ, CAMPAIGN_SIGN, LIST_IN_SCOPE
 
-from .. import rules, selectors, services
+from .. import exports, rules, selectors, services
 from ..enums import ObjectGroup
 from ..filters import CampaignFilter
 from ..forms import (
@@ -32,6 +33,9 @@ from .shared import editable_campaign, expected_version, version_of
 @view_rule(LIST_IN_SCOPE)
 def campaign_list(request):
     campaign_filter = CampaignFilter(request.GET, queryset=selectors.campaign_list(request.user))
+    if wants_export(request):
+        spec, rows = exports.CAMPAIGN_LIST, campaign_filter.qs
+        return export_response(request, spec=spec, queryset=rows, filterset=campaign_filter)
     page = paginate(request, campaign_filter.qs)
     return render(
         request,

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from core.exceptions import ServiceError
+from core.exports import export_response, wants_export
 from core.rules import view_rule
 from core.views import paginate
 from units.models import EmulationBlock, Unit
@@ -14,7 +15,7 @@ from units.rules import Cap, unit_ids_with
 from units.selectors import blocks_visible_to
 from units.view_rules import COMPACT_FILE, COMPACT_READ, LIST_IN_SCOPE
 
-from .. import rules, selectors, services
+from .. import exports, rules, selectors, services
 from ..filters import CompactFilter
 from ..forms import (
     CompactForm,
@@ -26,6 +27,8 @@ from ..forms import (
 @view_rule(LIST_IN_SCOPE)
 def compact_list(request):
     compact_filter = CompactFilter(request.GET, queryset=selectors.compacts_visible_to(request.user))
+    if wants_export(request):
+        return export_response(request, spec=exports.COMPACT_LIST, queryset=compact_filter.qs, filterset=compact_filter)
     page = paginate(request, compact_filter.qs)
     can_create = request.user.is_superuser or bool(unit_ids_with(request.user, Cap.FILE))
     return render(

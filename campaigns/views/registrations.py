@@ -1,5 +1,6 @@
 """Registration pages: the form of a unit, its detail and transitions, the overview above, the export."""
 
+import dataclasses
 import re
 
 from django.contrib import messages
@@ -14,13 +15,14 @@ from awards.fit import fitting
 from core import workflow
 from core.excel import xlsx_response
 from core.exceptions import ServiceError
+from core.exports import export_response, wants_export
 from core.models import TransitionLog
 from core.rules import view_rule
 from core.views import paginate
 from units.selectors import unit_get_visible, valid_pk
 from units.view_rules import CAMPAIGN_READ, REGISTRATION_ACT, REGISTRATION_FILE, REGISTRATION_READ
 
-from .. import rules, selectors, services
+from .. import exports, rules, selectors, services
 from ..enums import RegistrationStatus as S
 from ..exporting import registration_workbook
 from ..filters import OverviewFilter
@@ -370,6 +372,10 @@ def registration_transition(request, pk):
 def registration_overview(request, pk):
     campaign = selectors.campaign_get_visible(request.user, pk)
     overview_filter = OverviewFilter(request.GET, queryset=selectors.registration_overview(request.user, campaign))
+    if wants_export(request):
+        spec = exports.REGISTRATION_OVERVIEW
+        spec = dataclasses.replace(spec, title=f"{spec.title}: {campaign.name}")
+        return export_response(request, spec=spec, queryset=overview_filter.qs, filterset=overview_filter)
     page = paginate(request, overview_filter.qs)
     totals = selectors.registration_totals(request.user, campaign)
     not_counted = totals.pop("not_counted")
