@@ -12,6 +12,7 @@ admin.site.site_title = "Quản trị Cổng TĐKT"
 
 urlpatterns = [
     path("", workbench_views.home, name="home"),
+    path("bang-dieu-khien/", include("workbench.urls")),
     path("vai-tro/", unit_views.switch_role, name="switch_role"),
     path("healthz", core_views.healthz, name="healthz"),
     # «Quên mật khẩu» also reaches accounts invited without a password (Django's own view, portal form).

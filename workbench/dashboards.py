@@ -1,0 +1,621 @@
+"""The figures of a level's dashboard (bảng điều khiển): a unit's subtree in one school year, read through the user.
+
+`dashboard_for(user, unit, year)` gathers, for the unit the user chose (visible to it: the view fetches it with
+`units.selectors.unit_get_visible`, 404 otherwise) and a school year:
+
+- the campaigns of the year that concern the subtree, their current phase, and their registrations against the
+  units expected to register (`campaigns.selectors.expected_registrants`, computed here for all campaigns at once);
+- past deadlines of those campaigns and the units of the subtree that missed them; the user's inbox dossiers
+  received in the subtree and overdue for appraisal;
+- dossiers proposed in the subtree and their nominations, by state;
+- awards by type over the year and the `YEARS_SHOWN - 1` before it, and the shares that go to teachers and staff
+  (not `Person.is_manager`) and to small collectives (teams, tổ) rather than whole units;
+- the legal quotas (award rules of kind «quota») used by each unit of the subtree in the year;
+- for a Phòng or the Sở, the same figures per unit directly below, each linking to that unit's dashboard.
+
+Every read is limited by the kernel: units by `units_in_scope(user, unit)`, people's and collectives' records by
+`awards.selectors.records_in_scope`, campaigns by `campaigns_visible_to`, registrations, dossiers and deadline
+completions by `unit_scope_q`, the inbox by its own selector. Nothing here depends on the number of rows: about
+twenty queries whatever the number of units, people, records, dossiers or campaigns (tested with 1 and N).
+
+Every figure carries the URL of the existing list behind it (the drill-down), filtered as closely as that list
+allows (see "Dashboards" in docs/architecture.md for what each list cannot filter).
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from awards import selectors as award_selectors
+from awards.enums import RuleKind
+from awards.models import WILDCARD, AwardRule, AwardType, in_force_q
+from awards.rules_engine import quota_allowed
+from awards.rules_engine.functions import with_defaults
+from awards.schoolyear import current_school_year, school_year_label
+from campaigns import selectors as campaign_selectors
+from campaigns.enums import CampaignStatus, DeadlineAction, ReachKind, RegistrationStatus
+from campaigns.models import Campaign, Deadline, DeadlineCompletion, DeadlineExtension, Phase, Registration
+from nominations import inbox
+from nominations.enums import RECEIVED_STATES, DossierStatus, NominationStatus
+from nominations.models import Dossier, Nomination
+from units.enums import UnitKind
+from units.models import Unit
+from units.rules import Cap, scope_q, units_in_scope
+
+# Awards by type and the shares are shown for the chosen school year and the years before it.
+YEARS_SHOWN = 5
+# The school years offered in the year picker (the current one and those before it).
+YEARS_OFFERED = 10
+# Quota rows listed (units over their quota first, then the fullest); the rest is counted.
+QUOTA_ROWS = 20
+# Units listed one by one below a Phòng or the Sở (a Phòng has up to about a hundred schools).
+CHILD_ROWS = 150
+
+LEVEL_LABELS = {
+    UnitKind.SCHOOL: "Cấp trường",
+    UnitKind.OFFICE: "Cấp Phòng GD&ĐT",
+    UnitKind.DEPARTMENT: "Cấp Sở GD&ĐT",
+}
+
+
+def level_label(unit: Unit) -> str:
+    return LEVEL_LABELS.get(unit.kind, unit.get_kind_display())
+
+
+def year_choices(today: datetime.date | None = None) -> list[tuple[int, str]]:
+    now = current_school_year(today)
+    return [(y, school_year_label(y)) for y in range(now, now - YEARS_OFFERED, -1)]
+
+
+def parse_year(value, today: datetime.date | None = None) -> int:
+    """The `nam` of the query string when it is one of the offered years, else the current school year."""
+    text = str(value or "").strip()
+    offered = {y for y, _ in year_choices(today)}
+    if text.isascii() and text.isdigit() and int(text) in offered:
+        return int(text)
+    return current_school_year(today)
+
+
+def _url(name: str, args=(), **params) -> str:
+    url = reverse(name, args=args)
+    params = {k: v for k, v in params.items() if v not in ("", None)}
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _child_id(path: str, depth_parts: int) -> int | None:
+    """The id of the unit directly below the chosen one on a materialised path ("/1/4/17/"), or None for the
+    chosen unit itself. `depth_parts` is the number of ids in the chosen unit's path."""
+    parts = path.strip("/").split("/")
+    return int(parts[depth_parts]) if len(parts) > depth_parts else None
+
+
+# --- campaigns, registrations and deadlines ----------------------------------------------------------------
+
+
+@dataclass
+class CampaignRow:
+    campaign: Campaign
+    url: str
+    current_phase: Phase | None
+    next_phase: Phase | None
+    expected: int
+    started: int  # a registration exists (any state)
+    submitted: int
+    overview_url: str
+    missing_url: str
+    submitted_url: str
+    expected_ids: frozenset = frozenset()
+    submitted_ids: frozenset = frozenset()
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.started
+
+    @property
+    def in_progress(self) -> int:
+        return self.started - self.submitted
+
+
+@dataclass
+class LateDeadline:
+    deadline: Deadline
+    late: int
+    url: str
+
+
+def _reach_paths(campaign: Campaign) -> tuple[str, ...]:
+    """The paths of `campaigns.selectors.reach_roots`, on prefetched reach rows (no query)."""
+    if campaign.reach == ReachKind.SUBTREE:
+        return (campaign.launched_by.path,)
+    if campaign.reach == ReachKind.UNITS:
+        return tuple(u.path for u in campaign.reach_units.all())
+    return tuple(m.path for b in campaign.reach_blocks.all() for m in b.members.all())
+
+
+def _concerns(campaign: Campaign, roots: tuple[str, ...], unit: Unit) -> bool:
+    """Is the campaign launched in the subtree, or does its reach meet the subtree (above it or inside it)?"""
+    if campaign.launched_by.path.startswith(unit.path):
+        return True
+    return any(root.startswith(unit.path) or unit.path.startswith(root) for root in roots)
+
+
+def _expected(campaign: Campaign, roots: tuple[str, ...], pk: int, path: str, kind: str) -> bool:
+    """`campaigns.selectors.expected_registrants` for one unit, on values already read (no query)."""
+    if kind == UnitKind.TEAM:
+        return False
+    if pk == campaign.launched_by_id:
+        return kind == UnitKind.SCHOOL
+    return path.startswith(roots)
+
+
+def campaign_figures(user, unit: Unit, year: int, units: list[tuple[int, str, str]], today: datetime.date) -> dict:
+    """Campaigns of the year concerning the subtree (launched or closed) with their registrations, and the past
+    deadlines the units of the subtree missed. `units`: (pk, path, kind) of the subtree's units the user reads."""
+    campaigns = list(
+        campaign_selectors.campaigns_visible_to(user)
+        .filter(school_year=year)
+        .exclude(status=CampaignStatus.DRAFT)
+        .select_related("launched_by")
+        .prefetch_related(
+            "reach_units",
+            "reach_blocks__members",
+            Prefetch("phases", queryset=Phase.objects.order_by("start", "number")),
+        )
+        .order_by("-issued_on", "-id")
+    )
+    reach = {c.pk: _reach_paths(c) for c in campaigns}
+    campaigns = [c for c in campaigns if _concerns(c, reach[c.pk], unit)]
+    ids = [c.pk for c in campaigns]
+    expected = {c.pk: {pk for pk, path, kind in units if _expected(c, reach[c.pk], pk, path, kind)} for c in campaigns}
+    statuses = defaultdict(dict)
+    if ids:
+        for campaign_id, unit_id, status in Registration.objects.filter(
+            scope_q(user, Cap.READ, "unit"), campaign_id__in=ids, unit__path__startswith=unit.path
+        ).values_list("campaign_id", "unit_id", "status"):
+            statuses[campaign_id][unit_id] = status
+    rows = []
+    for c in campaigns:
+        phases = list(c.phases.all())
+        mine = {u: s for u, s in statuses[c.pk].items() if u in expected[c.pk]}
+        submitted = frozenset(u for u, s in mine.items() if s == RegistrationStatus.SUBMITTED)
+        overview = reverse("campaigns:registration_overview", args=[c.pk])
+        rows.append(
+            CampaignRow(
+                campaign=c,
+                url=reverse("campaigns:detail", args=[c.pk]),
+                current_phase=next((p for p in phases if p.is_current(today)), None),
+                next_phase=next((p for p in phases if p.start > today), None),
+                expected=len(expected[c.pk]),
+                started=len(mine),
+                submitted=len(submitted),
+                overview_url=overview,
+                missing_url=f"{overview}?state=none",
+                submitted_url=f"{overview}?state={RegistrationStatus.SUBMITTED}",
+                expected_ids=frozenset(expected[c.pk]),
+                submitted_ids=submitted,
+            )
+        )
+    late = _late_deadlines(user, unit, campaigns, reach, units, today) if campaigns else []
+    return {"campaigns": rows, "late_deadlines": late}
+
+
+def _late_deadlines(user, unit, campaigns, reach, units, today) -> list[LateDeadline]:
+    """Past deadlines of the campaigns, each with the number of the subtree's units that missed it: not
+    completed, not reopened past today (the rule of the reviewer's to-do list, over the chosen subtree)."""
+    by_id = {c.pk: c for c in campaigns}
+    deadlines = list(
+        Deadline.objects.filter(campaign_id__in=list(by_id), due_date__lt=today).order_by("due_date", "id")
+    )
+    if not deadlines:
+        return []
+    ids = [d.pk for d in deadlines]
+    done = set(
+        DeadlineCompletion.objects.filter(
+            scope_q(user, Cap.READ, "unit"), deadline__in=ids, unit__path__startswith=unit.path
+        ).values_list("deadline_id", "unit_id")
+    )
+    reopened = set(
+        DeadlineExtension.objects.filter(
+            scope_q(user, Cap.READ, "unit"), deadline__in=ids, unit__path__startswith=unit.path, until__gte=today
+        ).values_list("deadline_id", "unit_id")
+    )
+    result = []
+    for deadline in deadlines:
+        campaign = by_id[deadline.campaign_id]
+        deadline.campaign = campaign  # the template names it; no query
+        count = sum(
+            1
+            for pk, path, kind in units
+            if (pk == deadline.unit_id if deadline.unit_id else kind == deadline.unit_kind)
+            and (pk == campaign.launched_by_id or path.startswith(reach[campaign.pk]))
+            and (deadline.pk, pk) not in done
+            and (deadline.pk, pk) not in reopened
+        )
+        if count:
+            if deadline.action == DeadlineAction.REGISTER:
+                url = _url("campaigns:registration_overview", [campaign.pk], state="none")
+            else:
+                url = reverse("campaigns:detail", args=[campaign.pk])
+            result.append(LateDeadline(deadline, count, url))
+    return result
+
+
+# --- dossiers and nominations ------------------------------------------------------------------------------
+
+
+@dataclass
+class StateCount:
+    state: str
+    label: str
+    count: int
+    url: str
+
+
+def dossier_figures(user, unit: Unit, year: int, today: datetime.date) -> dict:
+    """Dossiers proposed by the subtree's units the user reads, in the year, by state; their nominations by state;
+    and the user's inbox dossiers received in the subtree and overdue for appraisal."""
+    dossiers = Dossier.objects.filter(
+        scope_q(user, Cap.READ, "unit"), unit__path__startswith=unit.path, school_year=year
+    )
+    by_state = dict(dossiers.order_by().values_list("status").annotate(n=Count("pk")))
+    nominations = dict(
+        Nomination.objects.filter(dossier__in=dossiers).order_by().values_list("status").annotate(n=Count("pk"))
+    )
+    has_inbox = inbox.has_inbox(user)
+
+    def dossier_url(state: str) -> str:
+        # The reviewer inbox lists what was received; the dossier list the user's own units' dossiers.
+        if has_inbox and state in RECEIVED_STATES:
+            return _url("nominations:inbox", trang_thai=state, nam_hoc=year)
+        return _url("nominations:dossier_list", trang_thai=state, nam_hoc=year)
+
+    def nomination_url(state: str) -> str:
+        if has_inbox:
+            return _url("nominations:inbox", tab="de-nghi", trang_thai_de_nghi=state, nam_hoc=year)
+        return _url("nominations:dossier_list", nam_hoc=year)
+
+    overdue = 0
+    if has_inbox:
+        overdue = (
+            inbox.inbox_dossiers(user, inbox.InboxFilters(school_year=year, deadline=inbox.OVERDUE), today=today)
+            .filter(receiving_unit__path__startswith=unit.path)
+            .order_by()
+            .count()
+        )
+    return {
+        "dossiers": [
+            StateCount(s, label, by_state.get(s, 0), dossier_url(s))
+            for s, label in DossierStatus.choices
+            if by_state.get(s)
+        ],
+        "dossier_total": sum(by_state.values()),
+        "nominations": [
+            StateCount(s, label, nominations.get(s, 0), nomination_url(s))
+            for s, label in NominationStatus.choices
+            if nominations.get(s)
+        ],
+        "nomination_total": sum(nominations.values()),
+        "overdue_appraisals": overdue,
+        "overdue_url": _url("nominations:inbox", han=inbox.OVERDUE, nam_hoc=year) if has_inbox else "",
+    }
+
+
+# --- awards by type and year, and who receives them --------------------------------------------------------
+
+
+@dataclass
+class AwardTypeRow:
+    code: str
+    name: str
+    cells: list[tuple[int, int, str]]  # (year, count, url)
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n, _ in self.cells)
+
+
+@dataclass
+class ShareRow:
+    year: int
+    label: str
+    url: str
+    managers: int = 0
+    staff: int = 0  # teachers, staff and workers: people who are not managers
+    teams: int = 0
+    units: int = 0  # whole units (schools, Phòng, Sở)
+
+    @staticmethod
+    def _percent(part: int, whole: int) -> int | None:
+        return round(100 * part / whole) if whole else None
+
+    @property
+    def staff_percent(self) -> int | None:
+        return self._percent(self.staff, self.staff + self.managers)
+
+    @property
+    def team_percent(self) -> int | None:
+        return self._percent(self.teams, self.teams + self.units)
+
+
+def _award_names() -> tuple[dict[str, str], dict[str, int]]:
+    """The latest name and rank of every award code (one query)."""
+    names, ranks = {}, {}
+    for code, name, rank in AwardType.objects.order_by("effective_from", "id").values_list("code", "name", "rank"):
+        names[code], ranks[code] = name, rank
+    return names, ranks
+
+
+def award_figures(user, unit: Unit, year: int, today: datetime.date) -> dict:
+    """Awards in force (not revoked) of the subtree's people and collectives the user reads, by type and school
+    year over `YEARS_SHOWN` years, and the shares by recipient group. Three queries."""
+    years = list(range(year - YEARS_SHOWN + 1, year + 1))
+    records = award_selectors.records_in_scope(user, unit).filter(revocation__isnull=True, school_year__in=years)
+    counts = Counter()
+    shares = {y: ShareRow(y, school_year_label(y), "") for y in years}
+    for code, school_year, is_manager, unit_kind, n in (
+        records.order_by()
+        .values_list("award_type__code", "school_year", "person__is_manager", "unit__kind")
+        .annotate(n=Count("pk"))
+    ):
+        counts[(code, school_year)] += n
+        share = shares[school_year]
+        if unit_kind is None:  # a person's record
+            if is_manager:
+                share.managers += n
+            else:
+                share.staff += n
+        elif unit_kind == UnitKind.TEAM:
+            share.teams += n
+        else:
+            share.units += n
+    names, ranks = _award_names()
+    # The records list filters by the codes in force today only; an older code links to the year alone.
+    filterable = {code for code, _ in award_selectors.award_choices(on_date=today)}
+    history = reverse("awards:unit_history", args=[unit.pk])
+
+    def records_url(school_year: int, code: str = "") -> str:
+        params = {"school_year": school_year, "revoked": "false"}
+        if code in filterable:
+            params["award"] = code
+        return f"{history}?{urlencode(params)}"
+
+    codes = sorted({code for code, _ in counts}, key=lambda c: (ranks.get(c, 0), c))
+    rows = [
+        AwardTypeRow(code, names.get(code, code), [(y, counts[(code, y)], records_url(y, code)) for y in years])
+        for code in codes
+    ]
+    for share in shares.values():
+        share.url = records_url(share.year)
+    totals = [(y, sum(counts[(c, y)] for c in codes), records_url(y)) for y in years]
+    return {
+        "years": [(y, school_year_label(y)) for y in years],
+        "award_rows": rows,
+        "award_totals": totals,
+        "year_total": sum(counts[(c, year)] for c in codes),
+        "shares": [shares[y] for y in years],
+    }
+
+
+# --- quotas ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class QuotaRow:
+    unit_id: int
+    unit_name: str
+    code: str
+    award_name: str
+    decided: int
+    allowed: int | None
+    base_name: str
+    base: int | None
+    url: str
+
+    @property
+    def is_over(self) -> bool:
+        return self.allowed is not None and self.decided > self.allowed
+
+    @property
+    def percent(self) -> int | None:
+        if self.allowed is None:
+            return None
+        return round(100 * self.decided / self.allowed) if self.allowed else (100 if not self.decided else 999)
+
+
+def quota_figures(user, unit: Unit, year: int, units: dict[int, str], today) -> dict:
+    """Each unit of the subtree (teams counted with their school) against each legal quota in force today
+    (`AwardRule` of kind «quota», the latest of a code winning, as in `awards.engine.quota_usage`): awards of
+    the year decided for its people and collectives, and what the quota allows from its base title (e.g. 15 %
+    of its Lao động tiên tiến). `units`: pk → name of the subtree's units (teams aside) the user reads."""
+    rules = {}
+    for rule in (
+        AwardRule.objects.filter(in_force_q(today), kind=RuleKind.QUOTA)
+        .exclude(award_code=WILDCARD)
+        .order_by("effective_from", "id")
+    ):
+        rules[rule.award_code] = with_defaults(RuleKind.QUOTA, rule.params)
+    if not rules:
+        return {"quotas": [], "quota_units": 0, "quota_over": 0, "quota_more": 0}
+    codes = set(rules) | {p["base_title"] for p in rules.values() if p.get("base_title")}
+    counts = Counter()
+    for code, person_unit, person_kind, person_parent, unit_id, unit_kind, unit_parent, n in (
+        award_selectors.records_in_scope(user, unit)
+        .filter(revocation__isnull=True, school_year=year, award_type__code__in=sorted(codes))
+        .order_by()
+        .values_list(
+            "award_type__code",
+            "person__unit_id",
+            "person__unit__kind",
+            "person__unit__parent_id",
+            "unit_id",
+            "unit__kind",
+            "unit__parent_id",
+        )
+        .annotate(n=Count("pk"))
+    ):
+        owner, kind, parent = (
+            (person_unit, person_kind, person_parent) if person_unit else (unit_id, unit_kind, unit_parent)
+        )
+        if kind == UnitKind.TEAM:
+            owner = parent  # a team's awards count for its school
+        if owner in units:
+            counts[(owner, code)] += n
+    names, _ = _award_names()
+    rows = []
+    owners = sorted({owner for owner, _ in counts})
+    for owner in owners:
+        for code, params in sorted(rules.items()):
+            base_code = params.get("base_title") or ""
+            base = counts[(owner, base_code)] if base_code else None
+            if base_code and not base:
+                continue  # no base title decided yet: no limit known (the unit's own page says so)
+            allowed, _how = quota_allowed(base, params)
+            decided = counts[(owner, code)]
+            if allowed is None and not decided:
+                continue
+            rows.append(
+                QuotaRow(
+                    owner,
+                    units[owner],
+                    code,
+                    names.get(code, code),
+                    decided,
+                    allowed,
+                    names.get(base_code, base_code),
+                    base,
+                    _url("awards:unit_history", [owner], school_year=year, award=code, revoked="false"),
+                )
+            )
+    rows.sort(key=lambda r: (not r.is_over, -(r.percent or 0), r.unit_name, r.code))
+    return {
+        "quotas": rows[:QUOTA_ROWS],
+        "quota_units": len({r.unit_id for r in rows}),
+        "quota_over": sum(1 for r in rows if r.is_over),
+        "quota_more": max(0, len(rows) - QUOTA_ROWS),
+    }
+
+
+# --- the units directly below -------------------------------------------------------------------------------
+
+
+@dataclass
+class ChildRow:
+    unit_id: int
+    name: str
+    url: str
+    expected: int = 0
+    submitted: int = 0
+    dossiers_sent: int = 0
+    awards: int = 0
+
+
+def child_figures(user, unit: Unit, year: int, units_rows, campaign_rows, today) -> list[ChildRow]:
+    """For a Phòng or the Sở: per unit directly below (teams aside), registrations submitted against expected in
+    the year's campaigns, dossiers sent upward and awards of the year. Two queries."""
+    depth = len(unit.path.strip("/").split("/"))
+    children = {
+        pk: ChildRow(pk, name, _url("workbench:dashboard", unit=pk, nam=year))
+        for pk, path, kind, name in units_rows
+        if _child_id(path, depth) == pk
+    }
+    if not children:
+        return []
+    path_of = {pk: path for pk, path, *_ in units_rows}
+    for row in campaign_rows:
+        for unit_id in row.expected_ids:
+            child = _child_id(path_of[unit_id], depth)
+            if child in children:
+                children[child].expected += 1
+        for unit_id in row.submitted_ids:
+            child = _child_id(path_of[unit_id], depth)
+            if child in children:
+                children[child].submitted += 1
+    for path, n in (
+        Dossier.objects.filter(
+            scope_q(user, Cap.READ, "unit"),
+            unit__path__startswith=unit.path,
+            school_year=year,
+            status__in=RECEIVED_STATES,
+        )
+        .order_by()
+        .values_list("unit__path")
+        .annotate(n=Count("pk"))
+    ):
+        child = _child_id(path, depth)
+        if child in children:
+            children[child].dossiers_sent += n
+    for person_path, unit_path, n in (
+        award_selectors.records_in_scope(user, unit)
+        .filter(revocation__isnull=True, school_year=year)
+        .order_by()
+        .values_list("person__unit__path", "unit__path")
+        .annotate(n=Count("pk"))
+    ):
+        child = _child_id(person_path or unit_path, depth)
+        if child in children:
+            children[child].awards += n
+    return sorted(children.values(), key=lambda c: c.name)[:CHILD_ROWS]
+
+
+# --- the whole page ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    unit: Unit
+    year: int
+    level: str
+    campaigns: list[CampaignRow] = field(default_factory=list)
+    late_deadlines: list[LateDeadline] = field(default_factory=list)
+    figures: dict = field(default_factory=dict)
+    children: list[ChildRow] = field(default_factory=list)
+
+    @property
+    def year_label(self) -> str:
+        return school_year_label(self.year)
+
+    @property
+    def expected(self) -> int:
+        return sum(r.expected for r in self.campaigns)
+
+    @property
+    def submitted(self) -> int:
+        return sum(r.submitted for r in self.campaigns)
+
+    @property
+    def late_units(self) -> int:
+        return sum(d.late for d in self.late_deadlines)
+
+
+def dashboard_for(user, unit: Unit, year: int, *, today: datetime.date | None = None) -> Dashboard:
+    """Every figure of `unit`'s dashboard for `user` in school year `year` (see the module's docstring)."""
+    today = today or timezone.localdate()
+    # The subtree's units the user reads, teams aside (at the Sở about 1,600: one query of short tuples),
+    # matched in Python against campaign reach, deadlines and paths.
+    units_rows = list(
+        units_in_scope(user, unit)
+        .exclude(Q(kind=UnitKind.TEAM) & ~Q(pk=unit.pk))
+        .order_by()
+        .values_list("pk", "path", "kind", "name")
+    )
+    units = [(pk, path, kind) for pk, path, kind, _ in units_rows]
+    names = {pk: name for pk, _, _, name in units_rows}
+    campaign_part = campaign_figures(user, unit, year, units, today)
+    dashboard = Dashboard(
+        unit=unit,
+        year=year,
+        level=level_label(unit),
+        campaigns=campaign_part["campaigns"],
+        late_deadlines=campaign_part["late_deadlines"],
+    )
+    dashboard.figures.update(dossier_figures(user, unit, year, today))
+    dashboard.figures.update(award_figures(user, unit, year, today))
+    dashboard.figures.update(quota_figures(user, unit, year, names, today))
+    if unit.kind != UnitKind.SCHOOL:
+        dashboard.children = child_figures(user, unit, year, units_rows, dashboard.campaigns, today)
+    return dashboard

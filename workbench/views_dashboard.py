@@ -1,0 +1,150 @@
+"""Bảng điều khiển: a level's figures over its subtree and a school year (`dashboards.py`), with SVG charts."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from core.rules import view_rule
+from units import selectors as unit_selectors
+from units.models import Unit
+from units.rules import Cap, can, is_superuser
+from units.view_rules import UNIT_READ
+
+from . import charts
+from .dashboards import dashboard_for, parse_year, year_choices
+
+REGISTRATION_SERIES = [
+    charts.Series("submitted", "Đã gửi cấp trên", "success"),
+    charts.Series("in_progress", "Đang soạn, chờ duyệt hoặc bị trả lại", "warning"),
+    charts.Series("missing", "Chưa đăng ký", "light"),
+]
+COUNT_SERIES = [charts.Series("n", "Số lượng", "primary")]
+SHARE_SERIES = [charts.Series("share", "Tỷ lệ (%)", "primary")]
+QUOTA_SERIES = [
+    charts.Series("within", "Đã khen trong hạn mức", "success"),
+    charts.Series("over", "Vượt hạn mức", "danger"),
+]
+
+
+def _default_unit(request) -> Unit:
+    """The active role's unit; for a superuser without a role, the first root unit; otherwise not found."""
+    if request.active_role is not None:
+        return request.active_role.unit
+    if is_superuser(request.user):
+        root = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+        if root is not None:
+            return root
+    raise Http404
+
+
+def _charts(board) -> dict:
+    f = board.figures
+    return {
+        "registrations": charts.bar_chart(
+            "chart-registrations",
+            "Đăng ký thi đua theo phong trào (số đơn vị)",
+            REGISTRATION_SERIES,
+            [
+                (
+                    r.campaign.name,
+                    r.overview_url,
+                    {"submitted": r.submitted, "in_progress": r.in_progress, "missing": r.missing},
+                    f"{r.submitted}/{r.expected}",
+                )
+                for r in board.campaigns
+            ],
+        ),
+        "dossiers": charts.bar_chart(
+            "chart-dossiers",
+            "Hồ sơ đề nghị theo trạng thái",
+            COUNT_SERIES,
+            [(s.label, s.url, {"n": s.count}, str(s.count)) for s in f["dossiers"]],
+        ),
+        "nominations": charts.bar_chart(
+            "chart-nominations",
+            "Đề nghị khen thưởng theo trạng thái",
+            COUNT_SERIES,
+            [(s.label, s.url, {"n": s.count}, str(s.count)) for s in f["nominations"]],
+        ),
+        "awards_by_year": charts.bar_chart(
+            "chart-awards-year",
+            "Số khen thưởng theo năm học",
+            COUNT_SERIES,
+            [
+                (label, url, {"n": n}, str(n))
+                for (y, label), (_, n, url) in zip(f["years"], f["award_totals"], strict=True)
+            ],
+        ),
+        "staff_share": charts.bar_chart(
+            "chart-staff-share",
+            "Tỷ lệ khen thưởng cá nhân cho giáo viên, nhân viên (%)",
+            SHARE_SERIES,
+            [
+                (
+                    s.label,
+                    s.url,
+                    {"share": s.staff_percent or 0},
+                    "—" if s.staff_percent is None else f"{s.staff_percent}%",
+                )
+                for s in f["shares"]
+            ],
+            scale_max=100,
+        ),
+        "team_share": charts.bar_chart(
+            "chart-team-share",
+            "Tỷ lệ khen thưởng tập thể cho tập thể nhỏ (tổ) (%)",
+            SHARE_SERIES,
+            [
+                (
+                    s.label,
+                    s.url,
+                    {"share": s.team_percent or 0},
+                    "—" if s.team_percent is None else f"{s.team_percent}%",
+                )
+                for s in f["shares"]
+            ],
+            scale_max=100,
+        ),
+        "quotas": charts.bar_chart(
+            "chart-quotas",
+            "Sử dụng hạn mức (% của mức tối đa)",
+            QUOTA_SERIES,
+            [
+                (
+                    f"{q.unit_name} – {q.award_name}",
+                    q.url,
+                    # Bars stop at twice the quota; the text says the real figures.
+                    {"within": min(q.percent, 100), "over": min(max(q.percent - 100, 0), 100)},
+                    f"{q.decided}/{q.allowed}",
+                )
+                for q in f["quotas"]
+                if q.percent is not None
+            ],
+            scale_max=100,
+            limit=100,
+            limit_label="100 %",
+        ),
+    }
+
+
+@view_rule(UNIT_READ)
+def dashboard(request):
+    """`?unit=<id>` (default: the active role's unit; 404 outside the user's units) and `?nam=<school year>`."""
+    today = timezone.localdate()
+    wanted = request.GET.get("unit", "")
+    unit = unit_selectors.unit_get_visible(request.user, wanted) if wanted else _default_unit(request)
+    year = parse_year(request.GET.get("nam"), today)
+    board = dashboard_for(request.user, unit, year, today=today)
+    parent = unit.parent if unit.parent_id and can(request.user, Cap.READ, unit.parent) else None
+    return render(
+        request,
+        "workbench/dashboard.html",
+        {
+            "board": board,
+            "unit": unit,
+            "parent": parent,
+            "years": year_choices(today),
+            "charts": _charts(board),
+            "today": today,
+        },
+    )
