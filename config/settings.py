@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.context_processors.portal_identity",
                 "units.context_processors.active_role",
                 "workbench.context_processors.todo_badge",
             ],
@@ -111,9 +112,21 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Which portal this is (login page, header, footer) and where a user asks for help; blank hides the line.
+PORTAL_ORGANISATION_NAME = env.str("PORTAL_ORGANISATION_NAME", default="Sở Giáo dục và Đào tạo").strip()
+PORTAL_HELP_LINE = env.str(
+    "PORTAL_HELP_LINE",
+    default="Chưa có tài khoản hoặc quên mật khẩu: liên hệ thư ký thi đua – khen thưởng của đơn vị "
+    "hoặc bộ phận quản trị cổng của Sở.",
+).strip()
+if not PORTAL_ORGANISATION_NAME:
+    raise ImproperlyConfigured("PORTAL_ORGANISATION_NAME must name the Sở that runs the portal.")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
+# Our own Vietnamese for stock messages that Django's or django-filter's catalogue leaves in English or
+# cuts short ("Nhập địa chỉ email." for an invalid address): locale/vi/LC_MESSAGES, looked up first.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
