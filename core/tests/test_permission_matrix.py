@@ -418,6 +418,12 @@ def is_state_changing(entry) -> bool:
     return "@require_POST" in source or "request.POST" in source or "request.method" in source
 
 
+# Views that take their object from the query string: url name -> (parameter, key of `Targets.ids`). Each is
+# asked a second time with the reference school's id (row "<url name>?<parameter>"), and a third with the
+# sibling school's ("<url name>?<parameter>@sibling").
+QUERY_TARGETS = {"workbench:dashboard": ("unit", "school")}
+
+
 def concrete_urls(targets: Targets, only=None, method="get"):
     """(row, url name, URL) for every own pattern, with the ids of `TARGETS`; unresolvable kwargs are reported.
 
@@ -444,6 +450,12 @@ def concrete_urls(targets: Targets, only=None, method="get"):
             if any(key in targets.sibling for key in keys.values()):
                 kwargs = {k: targets.sibling.get(key, targets.ids[key]) for k, key in keys.items()}
                 urls.append((name + SIBLING, name, reverse(name, kwargs=kwargs)))
+            if name in QUERY_TARGETS:
+                param, query_key = QUERY_TARGETS[name]
+                url = reverse(name, kwargs={k: targets.ids[key] for k, key in keys.items()})
+                urls.append((f"{name}?{param}", name, f"{url}?{param}={targets.ids[query_key]}"))
+                if query_key in targets.sibling:
+                    urls.append((f"{name}?{param}{SIBLING}", name, f"{url}?{param}={targets.sibling[query_key]}"))
     return urls, missing
 
 
