@@ -93,3 +93,85 @@ OBJECTION_LIST = ExportSpec(
         Column("Kết quả xử lý", "resolution", 40),
     ],
 )
+
+
+# --- the reviewer inbox: two tabs, deadlines computed for the day of the export --------------------------
+
+
+def _deadline(today):
+    from .inbox import PENDING_STATES
+
+    def cell(row) -> str:
+        dossier = row.dossier if hasattr(row, "dossier_id") else row
+        if dossier.status not in PENDING_STATES or row.due_date is None:
+            return ""
+        due = f"{row.due_date:%d/%m/%Y}"
+        return f"Quá hạn {due}" if row.due_date < today else due
+
+    return cell
+
+
+VERDICTS = {"eligible": "Đủ điều kiện", "not_eligible": "Không đủ điều kiện", "needs_review": "Cần xem xét"}
+
+
+def inbox_dossier_spec(today) -> ExportSpec:
+    return ExportSpec(
+        title="Hồ sơ gửi đến thẩm định",
+        filename="ho-so-gui-den",
+        sheet_title="Hồ sơ gửi đến",
+        columns=[
+            Column("Đơn vị đề nghị", "unit.name", 36),
+            Column("Trích yếu", "title", 36),
+            Column("Đợt xét", lambda d: f"{d.get_round_kind_display()} {d.school_year_label}", 24),
+            Column("Phong trào", "campaign.name", 30),
+            Column("Đơn vị tiếp nhận", "receiving_unit.name", 30),
+            Column("Ngày gửi", lambda d: timezone.localdate(d.sent_at) if d.sent_at else "", 12),
+            Column("Hạn thẩm định", _deadline(today), 20),
+            Column("Số đề nghị", "nomination_count", 10),
+            Column("Trạng thái", "get_status_display", 18),
+        ],
+    )
+
+
+def inbox_nomination_spec(today) -> ExportSpec:
+    return ExportSpec(
+        title="Đề nghị gửi đến thẩm định",
+        filename="de-nghi-gui-den",
+        sheet_title="Đề nghị gửi đến",
+        columns=[
+            Column("Cá nhân / tập thể", "candidate_name", 30),
+            Column("Đơn vị công tác", lambda n: n.person.unit.name if n.person_id else "tập thể", 30),
+            Column("Danh hiệu / hình thức", "award_type.name", 30),
+            Column("Đơn vị đề nghị", "dossier.unit.name", 30),
+            Column("Phong trào", "dossier.campaign.name", 30),
+            Column("Hạn thẩm định", _deadline(today), 20),
+            Column("Trạng thái hồ sơ", "dossier.get_status_display", 18),
+            Column("Trạng thái đề nghị", "get_status_display", 18),
+            Column("Kiểm tra điều kiện", lambda n: VERDICTS.get(n.verdict, "Chưa kiểm tra"), 18),
+        ],
+    )
+
+
+def inbox_filters_text(filters, *, campaigns: list, awards: list) -> str:
+    """The inbox's filters as the sheet's "Bộ lọc" line; a campaign is named only from the user's own choices."""
+    from .enums import NominationStatus
+    from .inbox import DEADLINE_CHOICES
+
+    parts = []
+    if filters.status:
+        parts.append(f"Trạng thái: {DossierStatus(filters.status).label}")
+    if filters.nomination_status:
+        parts.append(f"Trạng thái đề nghị: {NominationStatus(filters.nomination_status).label}")
+    if filters.unit_name:
+        parts.append(f"Đơn vị: {filters.unit_name}")
+    if filters.campaign:
+        parts.append(f"Phong trào: {dict(campaigns).get(filters.campaign, 'không thuộc hộp thư')}")
+    if filters.award:
+        parts.append(f"Danh hiệu: {dict(awards).get(filters.award, filters.award)}")
+    if filters.round_kind:
+        parts.append(f"Đợt xét: {RoundKind(filters.round_kind).label}")
+    if filters.school_year:
+        parts.append(f"Năm học: {filters.school_year}-{filters.school_year + 1}")
+    if filters.deadline:
+        parts.append(f"Hạn: {dict(DEADLINE_CHOICES)[filters.deadline]}")
+    return "; ".join(parts) or "Không lọc"

@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.exceptions import ServiceError
+from core.exports import export_response, wants_export
 from core.rules import view_rule
 from core.views import PAGE_SIZE
 from units.view_rules import DOSSIER_APPRAISE, LIST_IN_SCOPE
 
-from . import bulk, inbox, selectors
+from . import bulk, exports, inbox, selectors
 from .enums import RECEIVED_STATES, DossierStatus, NominationStatus, RoundKind
 from .workflows import NOMINATION_WORKFLOW, may_appraise
 
@@ -37,6 +38,8 @@ def inbox_view(request):
         status_tabs = [(value, label, counts.get(value, 0)) for value, label in DossierStatus.choices]
         status_tabs = [t for t in status_tabs if t[0] in RECEIVED_STATES]
         status_param, current_status = "trang_thai", filters.status
+    if wants_export(request):
+        return _inbox_export(request, tab, rows, filters, today)
     page = _paginate_ids(request, rows, count=counts.get(current_status, 0) if current_status else sum(counts.values()))
     inbox.mark_due(page, today)
     for row in page:
@@ -63,6 +66,15 @@ def inbox_view(request):
             "has_inbox": inbox.has_inbox(user),
         },
     )
+
+
+def _inbox_export(request, tab, rows, filters, today):
+    """The tab's rows with its filters (the same scoped queryset as the page), as .xlsx."""
+    spec = exports.inbox_nomination_spec(today) if tab == NOMINATIONS_TAB else exports.inbox_dossier_spec(today)
+    text = exports.inbox_filters_text(
+        filters, campaigns=inbox.campaign_choices(request.user), awards=inbox.award_choices()
+    )
+    return export_response(request, spec=spec, queryset=rows, filters=text)
 
 
 def _paginate_ids(request, rows, *, count: int):

@@ -86,3 +86,42 @@ def test_objection_list_export_is_the_filtered_page_and_scoped(client, tree, per
     assert preamble(response)[1] == "Bộ lọc: Tình trạng: Chưa xử lý"
     client.force_login(personas["secretary_a2"])
     assert column(export_of(client, url), "Nội dung") == []
+
+
+# --- the reviewer inbox -----------------------------------------------------------------------------------
+
+
+def test_inbox_export_is_the_filtered_tab_and_scoped(client, tree, personas, person_factory):
+    from nominations.tests.test_inbox import sent
+
+    a1 = sent(tree["school_a1"], people=[person_factory(tree["school_a1"])], days_ago=60)
+    sent(tree["school_a2"], people=[person_factory(tree["school_a2"])])
+    sent(tree["school_b1"], people=[person_factory(tree["school_b1"])])
+    url = reverse("nominations:inbox")
+    client.force_login(personas["reviewer_a"])
+    response = export_of(client, url, "don_vi=A1")
+    assert column(response, "Đơn vị đề nghị") == ["Trường Tiểu học A1"]
+    assert column(response, "Hạn thẩm định")[0].startswith("Quá hạn ")
+    assert preamble(response)[1] == "Bộ lọc: Đơn vị: A1"
+    everything = export_of(client, url)
+    assert sorted(column(everything, "Đơn vị đề nghị")) == ["Trường Mầm non A2", "Trường Tiểu học A1"]
+    assert column(everything, "Đơn vị đề nghị") == page_values(client, url, "", lambda d: d.unit.name)
+    nominations = export_of(client, url, "tab=de-nghi&don_vi=A1")
+    assert column(nominations, "Cá nhân / tập thể") == [a1.nominations.get().person.full_name]
+    client.force_login(personas["reviewer_b"])
+    assert column(export_of(client, url), "Đơn vị đề nghị") == ["Trường THCS B1"]
+
+
+@pytest.mark.parametrize("tab", ["", "tab=de-nghi"])
+@pytest.mark.parametrize("count", [1, 8])
+def test_inbox_export_query_count_constant(
+    client, tree, personas, person_factory, tab, count, django_assert_max_num_queries
+):
+    from nominations.tests.test_inbox import sent
+
+    for n in range(count):
+        sent(tree["school_a1"], people=[person_factory(tree["school_a1"])], year=YEAR - n)
+    client.force_login(personas["reviewer_a"])
+    with django_assert_max_num_queries(14):
+        response = export_of(client, reverse("nominations:inbox"), tab)
+    assert len(column(response, "Đơn vị đề nghị")) == count
