@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from awards import demo as awards_demo
 from campaigns import demo as campaigns_demo
 from demo import nominations as nominations_demo
+from demo import workbench as workbench_demo
 from units.demo import DEMO_PASSWORD, seed_authorities, seed_personas, seed_units
 
 MARKER_USERNAME = "so.quantri"
@@ -58,4 +59,5 @@ def seed_all() -> bool:
     awards_demo.seed_routes(units=result.units)
     seed_personas()
     nominations_demo.seed(rng=rng)
+    workbench_demo.seed()
     return True
