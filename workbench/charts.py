@@ -12,12 +12,15 @@ Colours are SVG presentation attributes, not `style` attributes, so the Content-
 from dataclasses import dataclass, field
 
 # The drawing's own units: the SVG scales to its box, so these only fix the proportions.
-WIDTH = 400
+WIDTH = 320
 LABEL_HEIGHT = 16
 BAR_HEIGHT = 14
 ROW_GAP = 10
-VALUE_ROOM = 64  # right of the longest bar, for "123/456"
+VALUE_ROOM = 56  # right of the longest bar, for "123/456"
 FONT_SIZE = 12
+
+# Characters of a label that fit on its line at FONT_SIZE (the template cuts longer ones with "…").
+LABEL_CHARS = 48
 
 # Bootstrap's palette, so the legend's swatches match the badges around the chart.
 COLORS = {
@@ -66,6 +69,10 @@ class Row:
     def total(self) -> int:
         return sum(self.values.values())
 
+    @property
+    def short_label(self) -> str:
+        return self.label if len(self.label) <= LABEL_CHARS else self.label[: LABEL_CHARS - 1] + "…"
+
 
 @dataclass
 class BarChart:
@@ -79,6 +86,7 @@ class BarChart:
     height: float = 0
     limit_x: float | None = None  # a marker line (e.g. 100 % of a quota)
     limit_label: str = ""
+    has_data: bool = True
 
     @property
     def view_box(self) -> str:
@@ -86,7 +94,7 @@ class BarChart:
 
     @property
     def is_empty(self) -> bool:
-        return not any(r.total for r in self.rows)
+        return not self.has_data
 
 
 def bar_chart(
@@ -98,13 +106,17 @@ def bar_chart(
     scale_max: int | None = None,
     limit: int | None = None,
     limit_label: str = "",
+    has_data: bool | None = None,
 ) -> BarChart:
     """Lay out `rows` of (label, url, {series key: value}, text after the bar).
 
     Bars share one scale: the largest row total, or `scale_max` when given (a share in %: 100). `limit` draws a
-    vertical marker at that value (a quota's 100 %) and widens the scale to show it.
+    vertical marker at that value (a quota's 100 %) and widens the scale to show it. `has_data`: whether there is
+    anything to draw (default: a row with a value above 0; a share of 0 % is data, so shares say it themselves).
     """
-    chart = BarChart(chart_id, title, series, [], limit_label=limit_label)
+    if has_data is None:
+        has_data = any(sum(values.values()) for _, _, values, _ in rows)
+    chart = BarChart(chart_id, title, series, [], limit_label=limit_label, has_data=has_data)
     top = max([sum(values.values()) for _, _, values, _ in rows] + [scale_max or 0, limit or 0, 1])
     room = WIDTH - VALUE_ROOM
     y = 0.0

@@ -495,7 +495,7 @@ def quota_figures(user, unit: Unit, year: int, units: dict[int, str], today) -> 
     return {
         "quotas": rows[:QUOTA_ROWS],
         "quota_units": len({r.unit_id for r in rows}),
-        "quota_over": sum(1 for r in rows if r.is_over),
+        "quota_over": len({r.unit_id for r in rows if r.is_over}),
         "quota_more": max(0, len(rows) - QUOTA_ROWS),
     }
 

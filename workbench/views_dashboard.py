@@ -89,6 +89,7 @@ def _charts(board) -> dict:
                 for s in f["shares"]
             ],
             scale_max=100,
+            has_data=any(s.staff_percent is not None for s in f["shares"]),
         ),
         "team_share": charts.bar_chart(
             "chart-team-share",
@@ -104,6 +105,7 @@ def _charts(board) -> dict:
                 for s in f["shares"]
             ],
             scale_max=100,
+            has_data=any(s.team_percent is not None for s in f["shares"]),
         ),
         "quotas": charts.bar_chart(
             "chart-quotas",

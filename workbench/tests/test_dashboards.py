@@ -17,6 +17,7 @@ small collectives 1 of 2 (50 %); in 2023: 1 of 1 (100 %) and 0 of 1 (0 %).
 """
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -218,6 +219,9 @@ def test_dashboard_page_links_every_figure_to_its_filtered_list(client, world, t
     # Every chart is an inline SVG scaled to its box, followed by its numbers in a table.
     assert html.count('<svg class="chart-svg" viewBox=') == html.count("<summary>Bảng số liệu</summary>") >= 6
     assert 'width="100%"' in html
+    # Coordinates keep a decimal point: the Vietnamese locale's decimal comma would break every bar.
+    assert re.search(r'<rect x="[\d.]+" y="[\d.]+" width="\d+\.\d+"', html)
+    assert not re.search(r'(x|y|width|height)="\d+,\d', html)
     assert "style=" not in html.split("<main", 1)[-1]
 
 
@@ -251,6 +255,13 @@ def test_bar_chart_scales_rows_to_the_largest_total():
     ]
     assert [(s.series.key, s.width) for s in chart.rows[1].segments] == [("a", room / 2)]
     assert chart.view_box == f"0 0 {charts.WIDTH} {2 * (charts.LABEL_HEIGHT + charts.BAR_HEIGHT + charts.ROW_GAP)}"
+
+
+def test_bar_chart_share_of_zero_percent_is_data():
+    rows = [("2023-2024", "/r", {"share": 0}, "0%")]
+
+    assert charts.bar_chart("s", "T", [charts.Series("share", "%", "primary")], rows, has_data=True).is_empty is False
+    assert charts.bar_chart("s", "T", [charts.Series("share", "%", "primary")], rows).is_empty is True
 
 
 def _grow(tree, person_factory, campaign, n):
