@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "workbench",
     "search",
     "documents",
+    "reports",
     "audit",
     "demo",
 ]

@@ -29,6 +29,7 @@ urlpatterns = [
     path("hoi-dong/", include("councils.urls")),
     path("tim-kiem/", include("search.urls")),
     path("van-ban/", include("documents.urls")),
+    path("bao-cao/", include("reports.urls")),
     path("thong-bao/", include("notifications.urls")),
     path("nhat-ky/", include("audit.urls")),
     path("quan-tri/", admin.site.urls),

@@ -286,6 +286,13 @@ DOCUMENT_VERIFY = _rule(
     "no login, rate-limited: issuer, number, date and the file hashes of the document of a valid code "
     "(404 otherwise); an uploaded PDF is said to match or not, and is not kept",
 )
+UNIT_REPORT = _rule(
+    "UNIT_REPORT",
+    (Cap.READ, Cap.SIGN, Cap.OVERSEE, Cap.APPRAISE),
+    "the unit of the URL (the reporting unit)",
+    "READ (404), then SIGN, OVERSEE or APPRAISE (403): the unit's summary and the Home Affairs statistical "
+    "forms as Excel, counted over what the user may READ of the unit's subtree",
+)
 
 ALL_VIEW_RULES: dict[str, ViewRule] = {
     rule.name: rule for rule in [PUBLIC, *globals().values()] if isinstance(rule, ViewRule)
