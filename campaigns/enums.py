@@ -8,6 +8,13 @@ class CampaignKind(models.TextChoices):
     SPECIAL = "special", "Thi đua đặc biệt"
 
 
+class PeriodKind(models.TextChoices):
+    """What a campaign's period is counted in: a school year (2025-2026) or a calendar year (seed 001: "Năm 2024")."""
+
+    SCHOOL_YEAR = "school_year", "Năm học"
+    CALENDAR_YEAR = "calendar_year", "Năm (dương lịch)"
+
+
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", "Đang soạn thảo"
     LAUNCHED = "launched", "Đã phát động"
@@ -28,6 +35,17 @@ class ObjectGroup(models.TextChoices):
     TEACHER = "teacher", "Giáo viên"
     STAFF = "staff", "Nhân viên, người lao động"
     STUDENT = "student", "Học sinh"
+
+
+INDIVIDUAL_GROUPS = (ObjectGroup.MANAGER, ObjectGroup.TEACHER, ObjectGroup.STAFF, ObjectGroup.STUDENT)
+
+
+class CapPart(models.TextChoices):
+    """Which recipients a campaign's cap counts: all of them, or only collectives or only individuals."""
+
+    TOTAL = "total", "Tập thể, cá nhân"
+    COLLECTIVE = "collective", "Tập thể"
+    INDIVIDUAL = "individual", "Cá nhân"
 
 
 class DeadlineAction(models.TextChoices):

@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from core.text import search_key_q
 
-from .enums import CampaignKind, CampaignStatus, RegistrationStatus
+from .enums import CampaignKind, CampaignStatus, PeriodKind, RegistrationStatus
 from .models import Campaign, Compact
 
 YEAR_HELP = "Năm bắt đầu, ví dụ 2024"
@@ -15,19 +15,23 @@ class CampaignFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Tên, số kế hoạch", method="filter_q")
     kind = django_filters.ChoiceFilter(label="Loại", choices=CampaignKind.choices, empty_label="Tất cả")
     status = django_filters.ChoiceFilter(label="Trạng thái", choices=CampaignStatus.choices, empty_label="Tất cả")
+    period_kind = django_filters.ChoiceFilter(
+        label="Tính theo", choices=PeriodKind.choices, empty_label="Năm học hoặc năm"
+    )
     school_year = django_filters.NumberFilter(label="Năm học", help_text=YEAR_HELP)
+    calendar_year = django_filters.NumberFilter(label="Năm", help_text="Phong trào theo năm, ví dụ 2024")
     launcher = django_filters.CharFilter(label="Đơn vị phát động", method="filter_launcher")
     o = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
-            ("school_year", "school_year"),
+            ("period_year", "school_year"),
             ("issued_on", "issued_on"),
             ("launched_by__name", "launcher"),
             ("kind", "kind"),
         ),
         field_labels={
             "name": "Tên",
-            "school_year": "Năm học",
+            "period_year": "Năm học / năm",
             "issued_on": "Ngày ban hành",
             "launched_by__name": "Đơn vị phát động",
             "kind": "Loại",
@@ -38,7 +42,7 @@ class CampaignFilter(django_filters.FilterSet):
 
     class Meta:
         model = Campaign
-        fields = ["q", "kind", "status", "school_year"]
+        fields = ["q", "kind", "status", "period_kind", "school_year", "calendar_year"]
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(document_number__icontains=value))

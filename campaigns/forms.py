@@ -3,7 +3,7 @@ from django import forms
 from core.forms import DateInput, PortalForm, VersionField
 from units.enums import UnitKind
 
-from .enums import CampaignKind, DeadlineAction, ObjectGroup, ReachKind
+from .enums import CampaignKind, DeadlineAction, ObjectGroup, PeriodKind, ReachKind
 
 LEVEL_CHOICES = [("", "—")] + [(k.value, k.label) for k in UnitKind if k != UnitKind.TEAM]
 
@@ -19,12 +19,26 @@ class CampaignForm(PortalForm):
     reach_blocks = forms.ModelMultipleChoiceField(
         label="Khối/cụm thi đua (khi phạm vi là khối/cụm)", queryset=None, required=False
     )
+    period_kind = forms.ChoiceField(
+        label="Thời gian thi đua tính theo",
+        choices=PeriodKind.choices,
+        initial=PeriodKind.SCHOOL_YEAR,
+        widget=forms.RadioSelect,
+        required=False,  # left out: a school year, as before calendar years existed
+    )
     school_year = forms.IntegerField(
         label="Năm học (năm bắt đầu)",
         required=False,
         min_value=2000,
         max_value=2100,
-        help_text="Ví dụ 2024 cho năm học 2024-2025",
+        help_text="Khi tính theo năm học: ví dụ 2025 cho năm học 2025-2026",
+    )
+    calendar_year = forms.IntegerField(
+        label="Năm",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text="Khi tính theo năm: ví dụ 2024 (để trống ngày thì thời gian thi đua là 01/01 – 31/12)",
     )
     period_start = forms.DateField(label="Thời gian thi đua từ ngày", widget=DateInput(), required=False)
     period_end = forms.DateField(label="Đến ngày", widget=DateInput(), required=False)
@@ -32,8 +46,29 @@ class CampaignForm(PortalForm):
     document_symbol = forms.CharField(label="Ký hiệu (ví dụ KH-PGDĐT)", max_length=64, required=False)
     issued_on = forms.DateField(label="Ngày ban hành", widget=DateInput(), required=False)
     place = forms.CharField(label="Địa danh", max_length=100, required=False)
+    object_groups = forms.MultipleChoiceField(
+        label="Đối tượng thi đua",
+        choices=ObjectGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    objects_collective = forms.CharField(
+        label="Đối tượng – tập thể",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Ví dụ: Phòng Giáo dục và Đào tạo, các cơ sở giáo dục mầm non, giáo dục phổ thông",
+    )
+    objects_individual = forms.CharField(
+        label="Đối tượng – cá nhân",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Ví dụ: cán bộ quản lý giáo dục, giáo viên, nhân viên, người lao động và học sinh",
+    )
     legal_bases = forms.CharField(
-        label="Căn cứ (mỗi dòng một căn cứ)", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label="Căn cứ (mỗi dòng một căn cứ)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Dấu «;» hoặc «.» cuối dòng không cần gõ: kế hoạch tự thêm.",
     )
     purposes = forms.CharField(label="Mục đích", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     requirements = forms.CharField(label="Yêu cầu", widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -57,7 +92,16 @@ class CampaignForm(PortalForm):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", "Ngày kết thúc phải sau ngày bắt đầu.")
-        if not data.get("school_year") and not start:
+        if data.get("period_kind") == PeriodKind.CALENDAR_YEAR:
+            year = data.get("calendar_year")
+            if not year:
+                self.add_error("calendar_year", "Cần ghi năm của phong trào (ví dụ 2024).")
+            else:
+                for name in ("period_start", "period_end"):
+                    day = data.get(name)
+                    if day and day.year != year:
+                        self.add_error(name, f"Thời gian thi đua phải nằm trong năm {year}.")
+        elif not data.get("school_year") and not start:
             self.add_error("school_year", "Cần ghi năm học hoặc thời gian thi đua.")
         if data.get("reach") == ReachKind.UNITS and not data.get("reach_units"):
             self.add_error("reach_units", "Chọn ít nhất một đơn vị.")
@@ -71,6 +115,7 @@ class CampaignForm(PortalForm):
         data.pop("launched_by", None)
         data["legal_bases"] = [line for line in data.pop("legal_bases", "").splitlines() if line.strip()]
         data["criteria"] = {group.value: data.pop(f"criteria_{group.value}", "") for group in ObjectGroup}
+        data["period_kind"] = data.get("period_kind") or PeriodKind.SCHOOL_YEAR
         return data
 
 
@@ -92,7 +137,16 @@ class PhaseForm(PortalForm):
 class CampaignAwardForm(PortalForm):
     submit_label = "Thêm"
     award_type = forms.ModelChoiceField(label="Danh hiệu / hình thức khen thưởng", queryset=None)
-    cap = forms.IntegerField(label="Số lượng tối đa (để trống nếu không giới hạn)", min_value=1, required=False)
+    cap = forms.IntegerField(
+        label="Số lượng tối đa – tập thể, cá nhân (để trống nếu không giới hạn)", min_value=1, required=False
+    )
+    cap_collective = forms.IntegerField(
+        label="Số lượng tối đa cho tập thể",
+        min_value=1,
+        required=False,
+        help_text="Chỉ ghi khi kế hoạch chia riêng, ví dụ «không quá 5 tập thể và 10 cá nhân»",
+    )
+    cap_individual = forms.IntegerField(label="Số lượng tối đa cho cá nhân", min_value=1, required=False)
     note = forms.CharField(label="Ghi chú", max_length=500, required=False)
 
     def __init__(self, *args, award_types=None, **kwargs):

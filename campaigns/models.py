@@ -7,11 +7,19 @@ from django.urls import reverse
 from core.models import TimeStampedModel, Versioned
 from units.enums import UnitKind
 
-from .enums import CampaignKind, CampaignStatus, DeadlineAction, ObjectGroup, ReachKind, RegistrationStatus
+from .enums import CampaignKind, CampaignStatus, DeadlineAction, ObjectGroup, PeriodKind, ReachKind, RegistrationStatus
+
+# The separators a typed list line may end with; the page and the document add their own (";" or ".").
+LINE_END_PUNCTUATION = ";.,"
 
 
 def school_year_label(year: int | None) -> str:
     return f"{year}-{year + 1}" if year else ""
+
+
+def strip_line_end(text: str) -> str:
+    """A typed list line without the separator it was typed with: "Luật …2022;" → "Luật …2022"."""
+    return (text or "").strip().rstrip(LINE_END_PUNCTUATION).strip()
 
 
 class Campaign(Versioned, TimeStampedModel):
@@ -36,8 +44,14 @@ class Campaign(Versioned, TimeStampedModel):
     reach_blocks = models.ManyToManyField(
         "units.EmulationBlock", verbose_name="khối/cụm thi đua", blank=True, related_name="campaigns"
     )
+    period_kind = models.CharField(
+        "thời gian tính theo", max_length=16, choices=PeriodKind.choices, default=PeriodKind.SCHOOL_YEAR
+    )
     school_year = models.PositiveSmallIntegerField(
         "năm học (năm bắt đầu)", null=True, blank=True, db_index=True, help_text="2024 là năm học 2024-2025"
+    )
+    calendar_year = models.PositiveSmallIntegerField(
+        "năm", null=True, blank=True, db_index=True, help_text="Phong trào tính theo năm dương lịch, ví dụ 2024"
     )
     period_start = models.DateField("thời gian thi đua từ ngày", null=True, blank=True)
     period_end = models.DateField("đến ngày", null=True, blank=True)
@@ -47,6 +61,10 @@ class Campaign(Versioned, TimeStampedModel):
     place = models.CharField("địa danh", max_length=100, blank=True)
     purposes = models.TextField("mục đích", blank=True)
     requirements = models.TextField("yêu cầu", blank=True)
+    # Đối tượng thi đua (seed 001, III.1): the groups reached, and the plan's own words for each side.
+    object_groups = models.JSONField("nhóm đối tượng", default=list, blank=True)
+    objects_collective = models.TextField("đối tượng – tập thể", blank=True)
+    objects_individual = models.TextField("đối tượng – cá nhân", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -67,6 +85,27 @@ class Campaign(Versioned, TimeStampedModel):
     @property
     def school_year_label(self) -> str:
         return school_year_label(self.school_year)
+
+    @property
+    def period_label(self) -> str:
+        """ "Năm học 2025-2026" or "Năm 2024"; the dates when the plan gives only those."""
+        if self.period_kind == PeriodKind.CALENDAR_YEAR and self.calendar_year:
+            return f"Năm {self.calendar_year}"
+        if self.school_year:
+            return f"Năm học {self.school_year_label}"
+        if self.period_start:
+            end = f" – {self.period_end:%d/%m/%Y}" if self.period_end else ""
+            return f"{self.period_start:%d/%m/%Y}{end}"
+        return ""
+
+    @property
+    def object_group_labels(self) -> list[str]:
+        labels = dict(ObjectGroup.choices)
+        return [str(labels[g]) for g in ObjectGroup.values if g in (self.object_groups or [])]
+
+    @property
+    def has_objects(self) -> bool:
+        return bool(self.object_groups or self.objects_collective or self.objects_individual)
 
     @property
     def document_reference(self) -> str:
@@ -105,6 +144,11 @@ class LegalBasis(models.Model):
     def __str__(self):
         return self.text
 
+    @property
+    def bare_text(self) -> str:
+        """The line without the separator typed with it (lines saved before the service stripped it too)."""
+        return strip_line_end(self.text)
+
 
 class Criterion(models.Model):
     """Tiêu chí thi đua for one object group (tập thể, CBQL, giáo viên, nhân viên, học sinh)."""
@@ -131,6 +175,10 @@ class CampaignAward(models.Model):
         "awards.AwardType", verbose_name="danh hiệu / hình thức", on_delete=models.PROTECT, related_name="+"
     )
     cap = models.PositiveIntegerField("số lượng tối đa", null=True, blank=True, help_text="Để trống: không giới hạn")
+    # A plan may split its cap ("không quá 5 tập thể và 10 cá nhân"): each part is optional, and is
+    # checked on its own besides the total.
+    cap_collective = models.PositiveIntegerField("số lượng tối đa cho tập thể", null=True, blank=True)
+    cap_individual = models.PositiveIntegerField("số lượng tối đa cho cá nhân", null=True, blank=True)
     note = models.CharField("ghi chú", max_length=500, blank=True)
 
     class Meta:
@@ -144,7 +192,22 @@ class CampaignAward(models.Model):
 
     @property
     def cap_label(self) -> str:
-        return f"không quá {self.cap}" if self.cap is not None else "không giới hạn số lượng"
+        """ "không quá 15 tập thể, cá nhân (tập thể không quá 5; cá nhân không quá 10)"."""
+        parts = []
+        if self.cap_collective is not None:
+            parts.append(f"tập thể không quá {self.cap_collective}")
+        if self.cap_individual is not None:
+            parts.append(f"cá nhân không quá {self.cap_individual}")
+        if self.cap is None:
+            return "; ".join(parts) if parts else "không giới hạn số lượng"
+        total = f"không quá {self.cap}" + (" tập thể, cá nhân" if parts else "")
+        return total + (f" ({'; '.join(parts)})" if parts else "")
+
+    @property
+    def caps(self) -> dict[str, int]:
+        """The caps set, by part (`enums.CapPart`)."""
+        values = {"total": self.cap, "collective": self.cap_collective, "individual": self.cap_individual}
+        return {part: value for part, value in values.items() if value is not None}
 
 
 class Phase(Versioned, TimeStampedModel):

@@ -4,7 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -68,8 +68,12 @@ def campaign_list(user) -> QuerySet[Campaign]:
     return (
         campaigns_visible_to(user)
         .select_related("launched_by")
-        .annotate(phase_count=Count("phases", distinct=True))
-        .order_by("-school_year", "-issued_on", "-id")
+        .annotate(
+            phase_count=Count("phases", distinct=True),
+            # One year to sort by: the school year's first year or the calendar year ("Năm 2024").
+            period_year=Coalesce("school_year", "calendar_year"),
+        )
+        .order_by(F("period_year").desc(nulls_last=True), "-issued_on", "-id")
     )
 
 

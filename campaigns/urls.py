@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.campaign_detail, name="detail"),
     path("<int:pk>/sua/", views.campaign_edit, name="edit"),
     path("<int:pk>/phat-dong/", views.campaign_launch, name="launch"),
+    path("<int:pk>/phat-dong/xac-nhan/", views.campaign_launch_confirm, name="launch_confirm"),
     path("<int:pk>/dot/them/", views.phase_create, name="phase_create"),
     path("dot/<int:pk>/sua/", views.phase_edit, name="phase_edit"),
     path("<int:pk>/khen-thuong/them/", views.award_add, name="award_add"),

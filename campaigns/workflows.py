@@ -30,6 +30,7 @@ from units.rules import Cap, can
 from . import rules, selectors
 from .enums import CampaignStatus, DeadlineAction, RegistrationStatus
 from .models import Campaign, Registration
+from .services.campaigns import launch_problem
 from .services.deadlines import clear_completions, deadline_ensure_open, deadline_extend, record_completions
 from .services.notifications import notify, users_with_roles
 from .services.registration_checks import registration_send_problem
@@ -224,6 +225,11 @@ def may_launch(user, campaign) -> bool:
     return rules.can_launch_campaign(user, campaign)
 
 
+def deadlines_not_passed(ctx: Context) -> str | None:
+    """A campaign is not launched with a deadline already past (`services.launch_problem`)."""
+    return launch_problem(ctx.obj, today=ctx.today)
+
+
 def launched_fields(ctx: Context) -> dict:
     return {"launched_at": timezone.now()}
 
@@ -252,6 +258,7 @@ CAMPAIGN_WORKFLOW = Workflow(
             target=CampaignStatus.LAUNCHED,
             allowed=may_launch,
             refusal="Chỉ thủ trưởng hoặc quản trị của đơn vị phát động mới được phát động phong trào.",
+            guards=(deadlines_not_passed,),
             fields=launched_fields,
             effects=(notify_registrants,),
             style="success",

@@ -10,7 +10,9 @@ from .campaigns import (
     campaign_update,
     deadline_create,
     deadline_delete,
+    launch_problem,
     offerable_award_types,
+    passed_deadlines,
     phase_create,
     phase_update,
 )
@@ -58,6 +60,8 @@ __all__ = [
     "deadline_ensure_open",
     "deadline_extend",
     "format_percent",
+    "launch_problem",
+    "passed_deadlines",
     "notification_mark_read",
     "notify",
     "offerable_award_types",

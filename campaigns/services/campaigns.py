@@ -20,21 +20,24 @@ from units.models import Unit
 from units.rules import Cap, require
 
 from .. import selectors
-from ..enums import CampaignKind, DeadlineAction, ObjectGroup, ReachKind
-from ..models import Campaign, CampaignAward, Criterion, Deadline, LegalBasis, Phase
+from ..enums import CampaignKind, DeadlineAction, ObjectGroup, PeriodKind, ReachKind
+from ..models import Campaign, CampaignAward, Criterion, Deadline, LegalBasis, Phase, strip_line_end
 
 CAMPAIGN_TEXT_FIELDS = ("name", "document_number", "document_symbol", "place")
-CAMPAIGN_LONG_TEXT_FIELDS = ("purposes", "requirements")
+CAMPAIGN_LONG_TEXT_FIELDS = ("purposes", "requirements", "objects_collective", "objects_individual")
 CAMPAIGN_FIELDS = (
     CAMPAIGN_TEXT_FIELDS
     + CAMPAIGN_LONG_TEXT_FIELDS
     + (
         "kind",
         "reach",
+        "period_kind",
         "school_year",
+        "calendar_year",
         "period_start",
         "period_end",
         "issued_on",
+        "object_groups",
     )
 )
 
@@ -48,6 +51,56 @@ def _clean_long_text(value: str | None) -> str:
     return "\n".join(nfc(line) for line in (value or "").strip().splitlines()).strip()
 
 
+def _clean_object_groups(value) -> list[str]:
+    """The object groups in the order of `ObjectGroup`, each once; an unknown group is refused."""
+    groups = set(value or [])
+    if groups - set(ObjectGroup.values):
+        raise ServiceError("Nhóm đối tượng không hợp lệ.")
+    return [g for g in ObjectGroup.values if g in groups]
+
+
+def _normalise_period(campaign: Campaign) -> list[str]:
+    """Keep only the year of the campaign's period kind; a calendar year without dates runs 01/01–31/12
+    (seed 001: "Thời gian thi đua: Năm 2024"). Returns the fields changed."""
+    changed = []
+
+    def put(name, value):
+        if getattr(campaign, name) != value:
+            setattr(campaign, name, value)
+            changed.append(name)
+
+    if campaign.period_kind == PeriodKind.CALENDAR_YEAR:
+        put("school_year", None)
+        year = campaign.calendar_year
+        if year and 2000 <= year <= 2100:
+            if campaign.period_start is None:
+                put("period_start", datetime.date(year, 1, 1))
+            if campaign.period_end is None:
+                put("period_end", datetime.date(year, 12, 31))
+    else:
+        put("calendar_year", None)
+    return changed
+
+
+def _validate_period(campaign: Campaign) -> None:
+    if campaign.period_kind not in PeriodKind.values:
+        raise ServiceError("Cách tính thời gian thi đua không hợp lệ.")
+    if campaign.period_start and campaign.period_end and campaign.period_end < campaign.period_start:
+        raise ServiceError("Ngày kết thúc thời gian thi đua phải sau ngày bắt đầu.")
+    if campaign.period_kind == PeriodKind.CALENDAR_YEAR:
+        year = campaign.calendar_year
+        if not year or not 2000 <= year <= 2100:
+            raise ServiceError("Cần ghi năm của phong trào (ví dụ 2024 cho phong trào năm 2024).")
+        for day in (campaign.period_start, campaign.period_end):
+            if day and day.year != year:
+                raise ServiceError(f"Thời gian thi đua ({_d(day)}) phải nằm trong năm {year}.")
+        return
+    if campaign.school_year is not None and not 2000 <= campaign.school_year <= 2100:
+        raise ServiceError("Năm học không hợp lệ (ghi năm bắt đầu, ví dụ 2024 cho năm học 2024-2025).")
+    if not (campaign.school_year or campaign.period_start):
+        raise ServiceError("Cần ghi năm học hoặc thời gian thi đua.")
+
+
 def _validate_campaign(campaign: Campaign, reach_units, reach_blocks) -> None:
     if not campaign.name:
         raise ServiceError("Tên phong trào không được để trống.")
@@ -55,12 +108,7 @@ def _validate_campaign(campaign: Campaign, reach_units, reach_blocks) -> None:
         raise ServiceError("Loại phong trào không hợp lệ.")
     if campaign.launched_by.kind == UnitKind.TEAM:
         raise ServiceError("Tổ chuyên môn không phát động phong trào riêng; hãy phát động ở cấp trường.")
-    if campaign.period_start and campaign.period_end and campaign.period_end < campaign.period_start:
-        raise ServiceError("Ngày kết thúc thời gian thi đua phải sau ngày bắt đầu.")
-    if campaign.school_year is not None and not 2000 <= campaign.school_year <= 2100:
-        raise ServiceError("Năm học không hợp lệ (ghi năm bắt đầu, ví dụ 2024 cho năm học 2024-2025).")
-    if not (campaign.school_year or campaign.period_start):
-        raise ServiceError("Cần ghi năm học hoặc thời gian thi đua.")
+    _validate_period(campaign)
     launcher_path = campaign.launched_by.path
     if campaign.reach == ReachKind.UNITS:
         if not reach_units:
@@ -78,7 +126,8 @@ def _validate_campaign(campaign: Campaign, reach_units, reach_blocks) -> None:
 def _set_lines(campaign: Campaign, legal_bases, criteria) -> None:
     if legal_bases is not None:
         campaign.legal_bases.all().delete()
-        lines = [nfc(text) for text in legal_bases if nfc(text)]
+        # Stored bare: the page and the document add ";" or "." themselves, so "…2022;" is never shown "…2022;;".
+        lines = [strip_line_end(nfc(text)) for text in legal_bases if strip_line_end(nfc(text))]
         LegalBasis.objects.bulk_create(
             [LegalBasis(campaign=campaign, order=i, text=text) for i, text in enumerate(lines, start=1)]
         )
@@ -127,8 +176,11 @@ def campaign_create(
     for key in CAMPAIGN_LONG_TEXT_FIELDS:
         if key in fields:
             fields[key] = _clean_long_text(fields[key])
+    if "object_groups" in fields:
+        fields["object_groups"] = _clean_object_groups(fields["object_groups"])
     reach_units, reach_blocks = list(reach_units), list(reach_blocks)
     campaign = Campaign(launched_by=launched_by, name=nfc(name), kind=kind, reach=reach, created_by=by, **fields)
+    _normalise_period(campaign)
     _validate_campaign(campaign, reach_units, reach_blocks)
     campaign.save()
     campaign.reach_units.set(reach_units if reach == ReachKind.UNITS else [])
@@ -162,9 +214,12 @@ def campaign_update(
             value = nfc(value)
         elif key in CAMPAIGN_LONG_TEXT_FIELDS:
             value = _clean_long_text(value)
+        elif key == "object_groups":
+            value = _clean_object_groups(value)
         if getattr(locked, key) != value:
             setattr(locked, key, value)
             changed.append(key)
+    changed += [name for name in _normalise_period(locked) if name not in changed]
     units = list(reach_units) if reach_units is not None else list(locked.reach_units.all())
     blocks = list(reach_blocks) if reach_blocks is not None else list(locked.reach_blocks.all())
     _validate_campaign(locked, units, blocks)
@@ -175,15 +230,40 @@ def campaign_update(
     return locked
 
 
-def campaign_launch(*, campaign: Campaign, by, version: int | None = None) -> Campaign:
+def campaign_launch(
+    *, campaign: Campaign, by, version: int | None = None, today: datetime.date | None = None
+) -> Campaign:
     """Phát động: the campaign becomes visible to every unit it reaches (the `launch` action).
 
     Goes through the campaign workflow (`campaigns.workflows.CAMPAIGN_WORKFLOW`):
-    who may, the history row, a repeat by the same actor being a no-op.
+    who may, the history row, a repeat by the same actor being a no-op. Refused,
+    with nothing changed, while a deadline of the campaign is already past on
+    `today` (every unit would be late on the day it is told).
     Side effect: an in-app notification to the heads and secretaries of the
     units expected to register.
     """
-    return transition(campaign, "launch", by=by, version=version)
+    return transition(campaign, "launch", by=by, version=version, today=today)
+
+
+def passed_deadlines(campaign: Campaign, *, today: datetime.date) -> list[Deadline]:
+    return list(
+        Deadline.objects.filter(campaign=campaign, due_date__lt=today).select_related("unit").order_by("due_date", "id")
+    )
+
+
+def launch_problem(campaign: Campaign, *, today: datetime.date | None = None) -> str | None:
+    """Why the campaign cannot be launched on `today`, or None: a deadline already past would make every unit
+    late on the day it is told. The launch transition's guard; the confirmation page shows it beforehand."""
+    today = today or datetime.date.today()
+    passed = passed_deadlines(campaign, today=today)
+    if not passed:
+        return None
+    listed = "; ".join(f"«{d.get_action_display()}» ({d.applies_label}) ngày {_d(d.due_date)}" for d in passed[:3])
+    more = f" và {len(passed) - 3} hạn khác" if len(passed) > 3 else ""
+    return (
+        f"Không thể phát động: hạn chót {listed}{more} đã qua (hôm nay {_d(today)}). "
+        "Hãy xóa hạn chót đã qua, thêm hạn mới rồi phát động lại."
+    )
 
 
 def campaign_close(*, campaign: Campaign, by, version: int | None = None, comment: str = "") -> Campaign:
@@ -252,24 +332,54 @@ def phase_update(*, phase: Phase, by, expected_version: int | None = None, **fie
 # --- Awards on offer ---------------------------------------------------------------------
 
 
+def _validate_caps(award_type: AwardType, cap, cap_collective, cap_individual) -> None:
+    from awards.enums import RecipientKind
+
+    for value in (cap, cap_collective, cap_individual):
+        if value is not None and value < 1:
+            raise ServiceError("Số lượng tối đa phải là số nguyên dương (để trống nếu không giới hạn).")
+    parts = (
+        (cap_collective, "tập thể", RecipientKind.INDIVIDUAL),
+        (cap_individual, "cá nhân", RecipientKind.COLLECTIVE),
+    )
+    for value, noun, refused_kind in parts:
+        if value is None:
+            continue
+        if award_type.recipient_kind == refused_kind:
+            raise ServiceError(f"«{award_type.name}» không dành cho {noun}: bỏ trống số lượng tối đa cho {noun}.")
+        if cap is not None and value > cap:
+            raise ServiceError(f"Số lượng tối đa cho {noun} ({value}) lớn hơn tổng số lượng tối đa ({cap}).")
+
+
 @audited
 @transaction.atomic
 def campaign_award_set(
-    *, campaign: Campaign, award_type: AwardType, by, cap: int | None = None, note: str = ""
+    *,
+    campaign: Campaign,
+    award_type: AwardType,
+    by,
+    cap: int | None = None,
+    cap_collective: int | None = None,
+    cap_individual: int | None = None,
+    note: str = "",
 ) -> CampaignAward:
-    """Offer an award in the campaign (or change its cap). The award must be in force for the campaign."""
+    """Offer an award in the campaign (or change its caps). The award must be in force for the campaign.
+
+    `cap` counts collectives and individuals together ("không quá 15 tập thể, cá nhân"); a plan that splits
+    it gives `cap_collective` and/or `cap_individual` (each optional, none above the total)."""
     _require_file(by, campaign)
     day = campaign.reference_date
     if not award_type.in_force_on(day):
         raise ServiceError(f"«{award_type.name}» không còn hiệu lực vào ngày {_d(day)} (thời điểm của phong trào).")
-    if cap is not None and cap < 1:
-        raise ServiceError("Số lượng tối đa phải là số nguyên dương (để trống nếu không giới hạn).")
-    award, created = CampaignAward.objects.get_or_create(
-        campaign=campaign, award_type=award_type, defaults={"cap": cap, "note": nfc(note)}
-    )
-    if not created and (award.cap, award.note) != (cap, nfc(note)):
-        award.cap, award.note = cap, nfc(note)
-        award.save(update_fields=["cap", "note"])
+    _validate_caps(award_type, cap, cap_collective, cap_individual)
+    values = {"cap": cap, "cap_collective": cap_collective, "cap_individual": cap_individual, "note": nfc(note)}
+    award, created = CampaignAward.objects.get_or_create(campaign=campaign, award_type=award_type, defaults=values)
+    if not created:
+        changed = [name for name, value in values.items() if getattr(award, name) != value]
+        for name in changed:
+            setattr(award, name, values[name])
+        if changed:
+            award.save(update_fields=changed)
     return award
 
 

@@ -10,7 +10,9 @@ Hard rules of a person line:
 - the engine says "not eligible" for the campaign's school year;
 - the unit's quota for the award is exceeded by what is registered (legal quota, e.g. 15 % CSTĐCS);
 - the person's date of birth is after today;
-- a title that the registration practice pairs with an initiative names none (`INITIATIVE_EXPECTED`).
+- a title that the registration practice pairs with an initiative names none (`INITIATIVE_EXPECTED`);
+- the campaign's cap on the award (total, or its part for collectives or individuals, `services/caps.py`)
+  is exceeded by the other units' submitted registrations plus this one (collective lines too).
 
 Collective lines (the unit's own title and commendation, and each team's) get
 the engine's verdict too, with the fit and "not eligible" marked like a person
@@ -34,7 +36,9 @@ from awards.rules_engine.base import NOT_MET
 from awards.schoolyear import school_year_of
 from units.models import Person, Unit
 
+from ..enums import CapPart
 from ..models import Campaign, Registration, RegistrationCollectiveLine, RegistrationLine
+from .caps import CapRow, campaign_cap_rows
 
 # Titles that the registration practice pairs with an initiative title (seed 002: "lập danh sách tên sáng
 # kiến" beside the CSTĐ lines; Luật Đ.23 lets CSTĐCS rest on an initiative). A line without one is marked,
@@ -142,6 +146,7 @@ class RegistrationCheck:
     lines: dict[int, LineCheck]
     quotas: list[QuotaRow]
     collectives: dict[int, CollectiveCheck] = field(default_factory=dict)  # by unit id (the unit, its teams)
+    caps: list[CapRow] = field(default_factory=list)  # the campaign's caps on the awards this registration uses
 
     @property
     def blocking(self) -> list[LineCheck]:
@@ -296,9 +301,37 @@ def registration_check(
                         f"Vượt hạn mức «{quota.name}» của đơn vị: {quota.decided + quota.registered}/{quota.limit}"
                         + ("." if quota.base_decided else " (dự kiến theo số đăng ký).")
                     )
+    caps = _campaign_caps(campaign, unit, drafts, collectives, checks, collective_checks)
     for check in checks.values():
         check.results.sort(key=lambda r: r.award_type.category != AwardCategory.TITLE)
-    return RegistrationCheck(lines=checks, quotas=quotas, collectives=collective_checks)
+    return RegistrationCheck(lines=checks, quotas=quotas, collectives=collective_checks, caps=caps)
+
+
+def _campaign_caps(campaign, unit, drafts, collectives, checks, collective_checks) -> list[CapRow]:
+    """The campaign's caps on the awards used here; a line whose award is over a cap (its part) is marked."""
+    own: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for draft in drafts:
+        for award in (draft.title, draft.commendation):
+            if award is not None:
+                own[award.code][CapPart.INDIVIDUAL] += 1
+    for collective in collectives:
+        for award in (collective.title, collective.commendation):
+            if award is not None:
+                own[award.code][CapPart.COLLECTIVE] += 1
+    rows = campaign_cap_rows(campaign, unit_id=unit.pk, own=own)
+    for row in rows:
+        if not row.is_over:
+            continue
+        code = row.award.award_type.code
+        if row.part in (CapPart.TOTAL, CapPart.INDIVIDUAL):
+            for draft in drafts:
+                if code in {a.code for a in (draft.title, draft.commendation) if a is not None}:
+                    checks[draft.person.pk].problems.append(row.problem)
+        if row.part in (CapPart.TOTAL, CapPart.COLLECTIVE):
+            for collective in collectives:
+                if code in {a.code for a in (collective.title, collective.commendation) if a is not None}:
+                    collective_checks[collective.unit.pk].problems.append(row.problem)
+    return rows
 
 
 def _collective_checks(collectives, *, unit, year, on_date, pending, unit_pending) -> dict[int, CollectiveCheck]:

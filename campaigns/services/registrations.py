@@ -19,7 +19,7 @@ from core.workflow import transition
 from units.models import Person, Unit
 
 from .. import selectors
-from ..enums import CampaignStatus, RegistrationStatus
+from ..enums import CampaignStatus, CapPart, RegistrationStatus
 from ..models import (
     Campaign,
     CampaignAward,
@@ -27,6 +27,7 @@ from ..models import (
     RegistrationCollectiveLine,
     RegistrationLine,
 )
+from .caps import PART_NOUN, cap_rows, capped_awards, registered_by_part
 from .registration_checks import CollectiveDraft, LineDraft, registration_check, unit_codes_of
 
 S = RegistrationStatus
@@ -418,6 +419,7 @@ class CapVerdict:
     allowed: int | None
     ok: bool
     reasons: list[str]
+    part: str = CapPart.TOTAL  # which recipients the cap counts (a plan may cap collectives and individuals apart)
 
 
 def registered_counts(campaign: Campaign, codes) -> dict[str, int]:
@@ -453,40 +455,64 @@ def registered_counts(campaign: Campaign, codes) -> dict[str, int]:
 
 
 def registration_caps_check(*, campaign: Campaign) -> list[CapVerdict]:
-    """Check the submitted registrations of a campaign against its caps, through the awards engine.
+    """Check the submitted registrations of a campaign against its caps.
 
-    The campaign hands its caps ({"BK_TINH": 15}) and the registered counts (as
-    "proposed") to `awards.engine.quota_usage` for the launching unit's subtree
-    and school year; the engine adds awards already decided that year and any
-    legal quota, and explains each verdict in Vietnamese.
+    The total cap goes through the awards engine: the campaign hands its caps
+    ({"BK_TINH": 15}) and the registered counts (as "proposed") to
+    `awards.engine.quota_usage` for the launching unit's subtree and school year;
+    the engine adds awards already decided that year and any legal quota, and
+    explains each verdict in Vietnamese. A cap for collectives or for individuals
+    (`CampaignAward.cap_collective` / `cap_individual`) is checked against the
+    registrations of that kind of recipient (`services/caps.py`).
     """
     from awards.engine import quota_usage
     from awards.schoolyear import school_year_of
 
-    capped = list(campaign.awards.filter(cap__isnull=False).select_related("award_type"))
+    capped = capped_awards(campaign)
     if not capped:
         return []
-    caps = {a.award_type.code: a.cap for a in capped}
-    registered = registered_counts(campaign, caps)
-    year = campaign.school_year or school_year_of(campaign.reference_date)
-    lines = {
-        line.award_code: line
-        for line in quota_usage(
-            campaign.launched_by, year, caps=caps, proposed=registered, on_date=campaign.reference_date
-        )
-    }
+    caps = {a.award_type.code: a.cap for a in capped if a.cap is not None}
+    lines = {}
+    if caps:
+        registered = registered_counts(campaign, caps)
+        year = campaign.school_year or school_year_of(campaign.reference_date)
+        lines = {
+            line.award_code: line
+            for line in quota_usage(
+                campaign.launched_by, year, caps=caps, proposed=registered, on_date=campaign.reference_date
+            )
+        }
+    by_part = registered_by_part(campaign, [a.award_type.code for a in capped])
     verdicts = []
     for award in capped:
-        line = lines[award.award_type.code]
-        reasons = [r.text + (f" ({r.legal_basis})" if r.legal_basis else "") for r in line.reasons]
-        verdicts.append(
-            CapVerdict(
-                award=award,
-                used=line.used,
-                registered=line.proposed,
-                allowed=line.allowed,
-                ok=not line.is_over,
-                reasons=reasons,
+        if award.cap is not None:
+            line = lines[award.award_type.code]
+            reasons = [r.text + (f" ({r.legal_basis})" if r.legal_basis else "") for r in line.reasons]
+            verdicts.append(
+                CapVerdict(
+                    award=award,
+                    used=line.used,
+                    registered=line.proposed,
+                    allowed=line.allowed,
+                    ok=not line.is_over,
+                    reasons=reasons,
+                )
             )
-        )
+        for row in cap_rows(award, by_part[award.award_type.code]):
+            if row.part == CapPart.TOTAL:
+                continue
+            reasons = [f"Chỉ tiêu của phong trào cho {PART_NOUN[row.part]}: tối đa {row.allowed}."]
+            if row.is_over:
+                reasons.append(f"Vượt số lượng tối đa: đăng ký {row.registered}; tối đa {row.allowed}.")
+            verdicts.append(
+                CapVerdict(
+                    award=award,
+                    used=row.registered,
+                    registered=row.registered,
+                    allowed=row.allowed,
+                    ok=not row.is_over,
+                    reasons=reasons,
+                    part=row.part,
+                )
+            )
     return verdicts

@@ -102,7 +102,7 @@ def office_campaign(tree, personas, awards):
         unit_kind=UnitKind.SCHOOL,
         due_date=datetime.date(2024, 10, 15),
     )
-    return services.campaign_launch(campaign=campaign, by=personas["admin_dept"])
+    return services.campaign_launch(campaign=campaign, by=personas["admin_dept"], today=CURRENT)
 
 
 @pytest.fixture

@@ -13,6 +13,11 @@ from units.enums import Role, UnitKind
 D = datetime.date
 
 
+def launched_on(campaign):
+    """The plans were launched when issued, or on the first day of their period (before their deadlines)."""
+    return campaign.issued_on or campaign.period_start
+
+
 def seed_000(tree, by, awards):
     """Phòng GD&ĐT Gia Lâm, plan for 2023: schools send their own plan back before 03/02/2023."""
     campaign = services.campaign_create(
@@ -45,7 +50,7 @@ def seed_000(tree, by, awards):
     services.deadline_create(
         by=by, campaign=campaign, action=DeadlineAction.REGISTER, unit_kind=UnitKind.SCHOOL, due_date=D(2023, 2, 3)
     )
-    return services.campaign_launch(campaign=campaign, by=by)
+    return services.campaign_launch(campaign=campaign, by=by, today=launched_on(campaign))
 
 
 def seed_001(tree, by, awards):
@@ -77,7 +82,7 @@ def seed_001(tree, by, awards):
     services.deadline_create(
         by=by, campaign=campaign, action=DeadlineAction.NOMINATE, unit_kind=UnitKind.SCHOOL, due_date=D(2024, 5, 18)
     )
-    return services.campaign_launch(campaign=campaign, by=by)
+    return services.campaign_launch(campaign=campaign, by=by, today=launched_on(campaign))
 
 
 SEED_002_PHASES = [
@@ -118,7 +123,7 @@ def seed_002(tree, by, awards):
         due_date=D(2024, 9, 30),
         note="Đăng ký danh hiệu và ký giao ước thi đua tại Hội nghị viên chức",
     )
-    return services.campaign_launch(campaign=campaign, by=by)
+    return services.campaign_launch(campaign=campaign, by=by, today=launched_on(campaign))
 
 
 def seed_003(tree, by, awards, catalog=None):
@@ -147,7 +152,7 @@ def seed_003(tree, by, awards, catalog=None):
     services.deadline_create(
         by=by, campaign=campaign, action=DeadlineAction.NOMINATE, unit_kind=UnitKind.OFFICE, due_date=D(2021, 12, 20)
     )
-    return services.campaign_launch(campaign=campaign, by=by)
+    return services.campaign_launch(campaign=campaign, by=by, today=launched_on(campaign))
 
 
 @pytest.fixture

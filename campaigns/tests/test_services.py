@@ -399,15 +399,20 @@ def test_registration_with_only_team_lines_can_be_submitted(office_campaign, tre
     assert registration.status == RegistrationStatus.SUBMITTED
 
 
+# Lines over the campaign's cap are marked by the registration check and need an explanation to be sent.
+WHY = "Phòng đồng ý xét vượt chỉ tiêu"
+
+
 def test_registration_caps_check_counts_team_lines(office_campaign, tree, personas, awards, teams, person_factory):
     services.campaign_award_set(by=None, campaign=office_campaign, award_type=awards["GK"], cap=2)
     registration = services.registration_save(
         campaign=office_campaign,
         unit=tree["school_a1"],
         by=personas["secretary_a1"],
-        lines=[LineInput(person=person_factory(tree["school_a1"]), commendation=awards["GK"])],
+        lines=[LineInput(person=person_factory(tree["school_a1"]), commendation=awards["GK"], explanation=WHY)],
         collective_commendation=awards["GK"],
-        collective_lines=[CollectiveLineInput(team=t, commendation=awards["GK"]) for t in teams[:2]],
+        collective_explanation=WHY,
+        collective_lines=[CollectiveLineInput(team=t, commendation=awards["GK"], explanation=WHY) for t in teams[:2]],
     )
     submit(registration, personas["head_a1"], D(2024, 10, 1))
     assert registered_counts(office_campaign, ["GK", "TTLDTT"]) == {"GK": 4, "TTLDTT": 0}
@@ -436,7 +441,7 @@ def test_registration_caps_check_flags_over_cap(office_campaign, tree, personas,
         campaign=office_campaign,
         unit=tree["school_a1"],
         by=personas["secretary_a1"],
-        lines=[LineInput(person=p, commendation=awards["GK"]) for p in people],
+        lines=[LineInput(person=p, commendation=awards["GK"], explanation=WHY) for p in people],
     )
     (verdict,) = services.registration_caps_check(campaign=office_campaign)
     assert (verdict.registered, verdict.ok) == (0, True)  # drafts do not count

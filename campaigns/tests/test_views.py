@@ -181,7 +181,7 @@ def test_campaign_launch_by_head_not_secretary(client, personas, tree):
         school_year=2024,
         by=personas["secretary_a1"],
     )
-    launch = {"transition": "launch", "version": draft.version}
+    launch = {"transition": "launch", "version": draft.version, "confirmed": "1"}
     assert post(client, personas["secretary_a1"], "launch", draft.pk, data=launch).status_code == 403
     assert post(client, personas["secretary_a2"], "launch", draft.pk, data=launch).status_code == 404
     assert post(client, personas["head_a1"], "launch", draft.pk, data=launch).status_code == 302
@@ -203,7 +203,11 @@ def test_campaign_detail_shows_only_available_actions(client, personas, tree):
         persona: [a.name for a in get(client, personas[persona], "detail", draft.pk).context["actions"]]
         for persona in ("secretary_a1", "head_a1")
     }
-    assert names == {"secretary_a1": [], "head_a1": ["launch"]}
+    # Launching is a link to its confirmation page, not a one-click button among the workflow's actions.
+    assert names == {"secretary_a1": [], "head_a1": []}
+    confirm = reverse("campaigns:launch_confirm", args=[draft.pk])
+    assert confirm in get(client, personas["head_a1"], "detail", draft.pk).content.decode()
+    assert confirm not in get(client, personas["secretary_a1"], "detail", draft.pk).content.decode()
     services.campaign_launch(campaign=draft, by=personas["head_a1"])
     response = get(client, personas["head_a1"], "detail", draft.pk)
     assert [a.name for a in response.context["actions"]] == ["close"]

@@ -15,6 +15,9 @@ from .compacts import (  # noqa: F401
     compact_detail,
     compact_list,
 )
+from .launch import (  # noqa: F401
+    campaign_launch_confirm,
+)
 from .plan import (  # noqa: F401
     award_add,
     award_remove,

@@ -60,6 +60,7 @@ def campaign_detail(request, pk):
         else None
     )
     criteria = {c.group: c for c in detail.criteria}
+    actions = workflow.available_actions(campaign, user)
     return render(
         request,
         "campaigns/campaign_detail.html",
@@ -68,7 +69,9 @@ def campaign_detail(request, pk):
             "detail": detail,
             "criteria_rows": [(g.label, criteria[g.value].text) for g in ObjectGroup if g.value in criteria],
             "can_edit": rules.can_edit_campaign(user, campaign),
-            "actions": workflow.available_actions(campaign, user),
+            # "Phát động" is a link to its confirmation page (launch_confirm), not a one-click button.
+            "actions": [a for a in actions if a.name != "launch"],
+            "can_launch": any(a.name == "launch" for a in actions),
             "history": workflow.history(campaign),
             "own_registration_unit": own_registration_unit,
             "own_registration": own_registration,
@@ -97,7 +100,9 @@ def _campaign_form(request, *, campaign=None):
                 "name",
                 "kind",
                 "reach",
+                "period_kind",
                 "school_year",
+                "calendar_year",
                 "period_start",
                 "period_end",
                 "document_number",
@@ -106,6 +111,9 @@ def _campaign_form(request, *, campaign=None):
                 "place",
                 "purposes",
                 "requirements",
+                "object_groups",
+                "objects_collective",
+                "objects_individual",
             )
         }
         initial.update(
@@ -168,6 +176,11 @@ def campaign_edit(request, pk):
 def campaign_launch(request, pk):
     """The one POST endpoint of the campaign workflow (launch, close): `action` and `version` in the form."""
     campaign = selectors.campaign_get_visible(request.user, pk)
+    if request.POST.get("transition") == "launch" and request.POST.get("confirmed") != "1":
+        # Launching reaches every unit at once: it is confirmed on its own page first.
+        if not rules.can_launch_campaign(request.user, campaign):
+            raise PermissionDenied
+        return redirect("campaigns:launch_confirm", pk=campaign.pk)
     try:
         done, message = workflow.transition_from_post(request, campaign)
     except workflow.NotAllowedError:

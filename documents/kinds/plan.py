@@ -8,8 +8,8 @@ thuộc;"), the level above "(để báo cáo)" and "- Lưu: VT, TĐKT."; signed
 A constant number of queries whatever the number of phases, awards, deadlines or units reached.
 """
 
-from campaigns.enums import ObjectGroup, ReachKind
-from campaigns.models import Campaign
+from campaigns.enums import ObjectGroup, PeriodKind, ReachKind
+from campaigns.models import Campaign, strip_line_end
 from campaigns.selectors import campaign_get_visible
 from units.enums import UnitKind
 from units.models import EmulationBlock, Unit
@@ -76,7 +76,14 @@ def _sections(campaign: Campaign, *, criteria, awards, phases, deadlines) -> lis
         ],
     )
     scope = [f"- Đơn vị phát động: {campaign.launched_by.name};", f"- Phạm vi: {campaign.get_reach_display()};"]
-    if campaign.school_year:
+    for noun, text in (("tập thể", campaign.objects_collective), ("cá nhân", campaign.objects_individual)):
+        if strip_line_end(text):
+            scope.append(f"- Đối tượng – {noun}: {strip_line_end(' '.join(_lines(text)))};")
+    if campaign.object_groups:
+        scope.append(f"- Nhóm đối tượng: {', '.join(campaign.object_group_labels)};")
+    if campaign.period_kind == PeriodKind.CALENDAR_YEAR and campaign.calendar_year:
+        scope.append(f"- Năm: {campaign.calendar_year};")
+    elif campaign.school_year:
         scope.append(f"- Năm học: {campaign.school_year_label};")
     period = _period(campaign.period_start, campaign.period_end)
     if period:

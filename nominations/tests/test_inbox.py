@@ -208,7 +208,9 @@ def test_the_receiving_units_own_campaign_deadline_wins_over_the_days(client, tr
         unit=tree["office_a"],
         due_date=today - datetime.timedelta(days=1),
     )
-    campaign = campaign_services.campaign_launch(campaign=campaign, by=personas["admin_dept"])
+    # Launched before its deadlines (a past deadline refuses the launch).
+    launched_on = today - datetime.timedelta(days=2)
+    campaign = campaign_services.campaign_launch(campaign=campaign, by=personas["admin_dept"], today=launched_on)
     a1 = sent(tree["school_a1"], people=[person_factory(tree["school_a1"])], campaign=campaign, days_ago=1)
     b1 = sent(tree["school_b1"], people=[person_factory(tree["school_b1"])], campaign=campaign, days_ago=1)
     dept = make_user("so-cv", tree["dept"], Role.REVIEWER)

@@ -251,7 +251,10 @@ def campaign(tree, personas):
         unit_kind=UnitKind.SCHOOL,
         due_date=datetime.date(2026, 5, 18),
     )
-    return campaign_services.campaign_launch(campaign=campaign, by=personas["admin_dept"])
+    # Launched before its deadline (a past deadline refuses the launch).
+    return campaign_services.campaign_launch(
+        campaign=campaign, by=personas["admin_dept"], today=datetime.date(2026, 5, 1)
+    )
 
 
 @pytest.fixture

@@ -235,7 +235,10 @@ def campaign(tree, personas):
         unit_kind=UnitKind.SCHOOL,
         due_date=datetime.date(2026, 5, 18),
     )
-    return campaign_services.campaign_launch(campaign=campaign, by=personas["admin_dept"])
+    # Launched before its deadline (a past deadline refuses the launch).
+    return campaign_services.campaign_launch(
+        campaign=campaign, by=personas["admin_dept"], today=datetime.date(2026, 5, 1)
+    )
 
 
 def test_send_after_the_deadline_is_refused_until_the_level_above_reopens_it(campaign, teacher, personas, tree):
