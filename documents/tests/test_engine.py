@@ -1,6 +1,9 @@
 """The document engine on a kind registered only for these tests: rendering, layout, fetcher, idempotence."""
 
 import datetime
+import re
+import subprocess
+import tempfile
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -20,7 +23,12 @@ MM = 72 / 25.4
 def _build(unit, *, variant, options):
     names = [p.full_name for p in unit.people.order_by("full_name", "id")]
     return {
-        "letterhead": layout.letterhead(unit=unit, symbol="TTr", number=5, day=datetime.date(2025, 2, 5)).as_dict(),
+        "letterhead": layout.letterhead(
+            unit=unit,
+            symbol="TTr",
+            number=None if options.get("blank") else 5,
+            day=None if options.get("blank") else datetime.date(2025, 2, 5),
+        ).as_dict(),
         "doc_type": "Tờ trình",
         "excerpt": "Về việc đề nghị khen thưởng năm học 2024-2025",
         "addressees": layout.addressees([unit.parent.name if unit.parent_id else ""]),
@@ -55,7 +63,7 @@ def check_kind(db):
         build=_build,
         get_visible=unit_get_visible,
         may_request=lambda user, unit: can(user, Cap.FILE, unit),
-        option_fields=("intro", "probe_url"),
+        option_fields=("intro", "probe_url", "blank"),
     )
     registry.register(kind)
     yield kind
@@ -175,6 +183,19 @@ def test_render_a4_portrait_with_fonts_embedded_and_exact_vietnamese(check_kind,
     assert fonts_embedded(data) and all(fonts_embedded(data).values())
     assert doc.pages == 1 and doc.file_sha256 and doc.size == len(data)
     assert doc.anchors["sig-main"]["page"] == 0
+
+
+def test_blank_number_and_date_keep_the_room_the_registry_writes_in(check_kind, school, personas):
+    """ "Số:      /TTr-THA1" and "ngày      tháng      năm": HTML would fold the spaces into one."""
+    data = file_bytes(render("engine_check", school, personas["secretary_a1"], options={"blank": "1"}))
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        text = subprocess.run(
+            ["pdftotext", "-layout", handle.name, "-"], capture_output=True, check=True
+        ).stdout.decode()
+    assert re.search(r"Số: {4,}/TTr-THA1", text), text[:600]
+    assert re.search(r"ngày {4,}tháng {4,}năm", text), text[:600]
 
 
 def test_margins_left_30mm_right_15mm_and_page_numbers_from_page_two(check_kind, school, personas, person_factory):
