@@ -201,6 +201,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.sweep_outbox",
         "schedule": 60.0,
     },
+    # Documents whose render task was lost (documents.services.documents_requeue_stale): every 5 minutes.
+    "documents-requeue-stale": {
+        "task": "documents.requeue_stale",
+        "schedule": 300.0,
+    },
     # Evidence files left without a row by a rolled-back upload (nominations/orphans.py): once a night.
     "nominations-clean-orphan-files": {
         "task": "nominations.clean_orphan_files",
@@ -216,6 +221,9 @@ CAMPAIGN_REMINDER_DAYS = env.list("CAMPAIGN_REMINDER_DAYS", cast=int, default=[7
 # Documents (documents app): the address printed under each PDF's QR code, the render lease of a worker.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 DOCUMENT_RENDER_LEASE = env.int("DOCUMENT_RENDER_LEASE", default=30)
+# A queued row untouched this long has lost its task (broker down at commit, a purged queue): asking again
+# or the beat sweep sends it anew. A waiting pack touches its row every few seconds, so it is never taken.
+DOCUMENT_REQUEUE_AFTER = env.int("DOCUMENT_REQUEUE_AFTER", default=120)
 DOCUMENT_VERIFY_RATE_LIMIT = env.int("DOCUMENT_VERIFY_RATE_LIMIT", default=30)  # lookups per address per hour
 # Upload limits (bytes): a signing key (PKCS#12, never stored), a scan of a signed original, a PDF to verify.
 DOCUMENT_P12_MAX_BYTES = env.int("DOCUMENT_P12_MAX_BYTES", default=64 * 1024)

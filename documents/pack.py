@@ -19,7 +19,9 @@
 import io
 import logging
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
 from . import registry, services
@@ -114,8 +116,10 @@ def packs_progress(part: GeneratedDocument) -> None:
     )
     for pack in waiting:
         progress = services.PartsPending(ready=pack.ready, total=pack.total).progress
-        GeneratedDocument.objects.filter(pk=pack.pk, status=DocumentStatus.QUEUED, progress__lt=progress).update(
-            progress=progress
+        # Touched even when its share did not move: a pack whose parts still finish is waiting, not lost
+        # (services.documents_requeue_stale).
+        GeneratedDocument.objects.filter(pk=pack.pk, status=DocumentStatus.QUEUED).update(
+            progress=Greatest(F("progress"), progress), updated_at=timezone.now()
         )
 
 

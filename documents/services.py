@@ -43,6 +43,11 @@ ENGINE_VERSION = "1"  # bump to make every stored file stale (a layout change th
 DEFAULT_LEASE_SECONDS = 30
 
 
+def requeue_after() -> datetime.timedelta:
+    """How long a queued row may wait untouched before its task is taken as lost (DOCUMENT_REQUEUE_AFTER)."""
+    return datetime.timedelta(seconds=int(getattr(settings, "DOCUMENT_REQUEUE_AFTER", 120)))
+
+
 def lease_seconds() -> int:
     """How long a "rendering" row without progress is taken to belong to a live worker (DOCUMENT_RENDER_LEASE)."""
     return int(getattr(settings, "DOCUMENT_RENDER_LEASE", DEFAULT_LEASE_SECONDS))
@@ -176,16 +181,55 @@ def document_ensure(
             )
             doc.refresh_from_db()
             queue = True
+        elif not created and _lost(doc):
+            # Queued (or taken by a dead worker) and untouched for long: its message is gone. The conditional
+            # touch lets one of two simultaneous requests send it; a duplicate message would be a no-op anyway.
+            queue = bool(_stale_rows().filter(pk=doc.pk).update(updated_at=timezone.now()))
         if queue:
             doc_id = doc.pk
             transaction.on_commit(lambda: _enqueue(doc_id))
     return doc
 
 
+def _stale_rows():
+    """Rows whose render task is lost: queued and untouched for `requeue_after`, or "rendering" by a worker
+    whose lease ran out that long ago (its message should have come back; it did not)."""
+    now = timezone.now()
+    lost = now - requeue_after()
+    dead = lost - datetime.timedelta(seconds=lease_seconds())
+    return GeneratedDocument.objects.filter(
+        Q(status=DocumentStatus.QUEUED, updated_at__lt=lost) | Q(status=DocumentStatus.RENDERING, updated_at__lt=dead)
+    )
+
+
+def _lost(doc: GeneratedDocument) -> bool:
+    if doc.status == DocumentStatus.QUEUED:
+        return doc.updated_at < timezone.now() - requeue_after()
+    if doc.status == DocumentStatus.RENDERING:
+        return doc.updated_at < timezone.now() - requeue_after() - datetime.timedelta(seconds=lease_seconds())
+    return False
+
+
 def _enqueue(doc_id: int) -> None:
+    """Send the render task. Never raises (it runs after the commit, in the user's request): a row that could
+    not be sent stays queued, and the next request for it or the beat sweep sends it again."""
     from .tasks import render_document
 
-    render_document.delay(document_id=doc_id)
+    try:
+        render_document.delay(document_id=doc_id)
+    except Exception:  # noqa: BLE001 - broker down, or the eager task failed
+        logger.warning("Could not queue the render of document %s; it will be sent again", doc_id, exc_info=True)
+
+
+def documents_requeue_stale(*, limit: int = 200) -> int:
+    """Send again the render of every row whose task was lost (beat, every 5 minutes). Each row is touched
+    by a conditional update first, so two sweeps never send the same row twice. Returns how many were sent."""
+    sent = 0
+    for doc_id in list(_stale_rows().order_by("updated_at").values_list("pk", flat=True)[:limit]):
+        if _stale_rows().filter(pk=doc_id).update(updated_at=timezone.now()):
+            _enqueue(doc_id)
+            sent += 1
+    return sent
 
 
 def document_latest(kind_code: str, obj, *, variant: str = "", file_format: str = "pdf") -> GeneratedDocument | None:
