@@ -373,3 +373,32 @@ def test_verify_page_shows_the_document_without_login(check_kind, school, person
     assert doc.file_sha256 in body and "Tờ trình thử" in body and "05/TTr" in body
     assert Client().get(reverse("documents:verify", args=["ZZZZZZZZZZZZ"])).status_code == 404
     assert doc.verification_code in pdf_text(file_bytes(doc))
+
+
+def test_our_stylesheet_is_parsed_once_per_process_and_again_when_it_changes(monkeypatch, tmp_path):
+    import weasyprint
+
+    parsed = []
+    real = weasyprint.CSS
+
+    class CountingCSS(real):
+        def __init__(self, *args, **kwargs):
+            parsed.append(kwargs.get("url"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "CSS", CountingCSS)
+    monkeypatch.setattr(rendering, "_stylesheets", {})
+    html = rendering.html_render("documents/tests/engine_check.html", {"names": [], "meta": {}})
+    assert '<link rel="stylesheet" href="portal:/static/documents/document.css">' in html
+
+    first = rendering.pdf_render(html)
+    second = rendering.pdf_render(html)
+
+    assert parsed == ["portal:/static/documents/document.css"]
+    assert first.pages == second.pages == 1
+    assert "PortalSerif" in str(fonts_embedded(second.pdf))  # the cached sheet's @font-face still applies
+    copy = tmp_path / "document.css"
+    copy.write_text(rendering.static_path(parsed[0]).read_text() + "\n.x { color: red; }\n")
+    monkeypatch.setattr(rendering, "static_path", lambda url: copy)
+    rendering.pdf_render(html)
+    assert len(parsed) == 2  # another file version: parsed again
