@@ -427,3 +427,18 @@ def test_launch_confirmation_page_of_a_launched_campaign_goes_back_to_it(client,
     client.force_login(personas["admin_dept"])
     response = client.get(reverse("campaigns:launch_confirm", args=[office_campaign.pk]))
     assert response["Location"] == office_campaign.get_absolute_url()
+
+
+def test_registration_form_lists_the_campaign_caps_it_uses(
+    client, split_cap, office_campaign, tree, personas, awards, person_factory
+):
+    services.registration_save(
+        campaign=office_campaign,
+        unit=tree["school_a1"],
+        by=personas["secretary_a1"],
+        lines=[LineInput(person_factory(tree["school_a1"]), commendation=awards["GK"])],
+    )
+    client.force_login(personas["secretary_a1"])
+    url = reverse("campaigns:registration_edit", args=[office_campaign.pk, tree["school_a1"].pk])
+    html = client.get(url).content.decode()
+    assert "«Giấy khen» cho cá nhân: các đơn vị đã gửi 0, bản đăng ký này 1; tối đa 2" in html
