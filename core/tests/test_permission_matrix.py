@@ -83,6 +83,7 @@ TARGETS = {
     ("campaigns:detail", "pk"): "campaign",
     ("campaigns:edit", "pk"): "campaign",
     ("campaigns:launch", "pk"): "campaign",
+    ("campaigns:launch_confirm", "pk"): "campaign",
     ("campaigns:phase_create", "pk"): "campaign",
     ("campaigns:phase_edit", "pk"): "phase",
     ("campaigns:award_add", "pk"): "campaign",
