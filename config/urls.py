@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from core import views as core_views
 from units import views as unit_views
-from units.forms import PortalPasswordResetForm
+from units.forms import PortalAuthenticationForm, PortalPasswordResetForm
 from workbench import views as workbench_views
 
 admin.site.site_header = "Quản trị Cổng thi đua – khen thưởng"
@@ -15,6 +15,12 @@ urlpatterns = [
     path("bang-dieu-khien/", include("workbench.urls")),
     path("vai-tro/", unit_views.switch_role, name="switch_role"),
     path("healthz", core_views.healthz, name="healthz"),
+    # Django's login view with the portal's own Vietnamese messages (units.forms.PortalAuthenticationForm).
+    path(
+        "tai-khoan/login/",
+        auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm),
+        name="login",
+    ),
     # «Quên mật khẩu» also reaches accounts invited without a password (Django's own view, portal form).
     path(
         "tai-khoan/password_reset/",

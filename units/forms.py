@@ -2,7 +2,7 @@ import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm, _unicode_ci_compare
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, _unicode_ci_compare
 from django.template.loader import render_to_string
 
 from core.exceptions import ServiceError
@@ -28,15 +28,35 @@ class UnitForm(PortalForm):
 
 class PersonForm(PortalForm):
     full_name = forms.CharField(label="Họ và tên", max_length=NAME_MAX_LENGTH)
-    gender = forms.ChoiceField(label="Giới tính", choices=Gender.choices)
+    # No gender chosen in advance: a new record defaulting to one would be saved wrong half the time.
+    gender = forms.ChoiceField(
+        label="Giới tính",
+        choices=[("", "— Chọn giới tính —"), *Gender.choices],
+        error_messages={"required": "Hãy chọn giới tính."},
+    )
     date_of_birth = forms.DateField(label="Ngày sinh", widget=DateInput(), required=False)
     position = forms.CharField(label="Chức vụ", max_length=100, required=False)
+    team = forms.ModelChoiceField(
+        label="Tổ",
+        queryset=None,
+        required=False,
+        empty_label="— Không thuộc tổ nào —",
+        help_text="Tổ chuyên môn hoặc tổ văn phòng của trường.",
+    )
     is_manager = forms.BooleanField(label="Cán bộ quản lý", required=False)
     service_start = forms.DateField(label="Ngày vào ngành", widget=DateInput(), required=False)
     phone = forms.CharField(label="Điện thoại", max_length=32, required=False)
     email = forms.EmailField(label="Thư điện tử", required=False)
     is_active = forms.BooleanField(label="Đang công tác", required=False, initial=True)
     version = VersionField()
+
+    def __init__(self, *args, teams=None, **kwargs):
+        """`teams`: the school's teams the user may see (units.selectors.school_teams); none, no «Tổ» field."""
+        super().__init__(*args, **kwargs)
+        if teams is None or not teams:
+            del self.fields["team"]
+        else:
+            self.fields["team"].queryset = teams
 
     def clean(self):
         data = super().clean()
@@ -116,6 +136,26 @@ class UnitMoveForm(PortalForm):
     def __init__(self, *args, parents=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_parent"].queryset = parents
+
+
+class PortalAuthenticationForm(AuthenticationForm):
+    """The login form with our own Vietnamese: Django's stock sentences speak of "%(username)s" fields and
+    case sensitivity in a translation our users found stiff. Neither message says whether the login exists."""
+
+    error_messages = {
+        "invalid_login": (
+            "Tên đăng nhập hoặc mật khẩu không đúng. Hãy gõ lại (mật khẩu phân biệt chữ hoa, chữ thường); "
+            "nếu quên mật khẩu, chọn «Quên mật khẩu?» bên dưới."
+        ),
+        "inactive": "Tài khoản này đã bị khóa. Hãy liên hệ quản trị cổng của đơn vị để được mở lại.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Tên đăng nhập"
+        self.fields["password"].label = "Mật khẩu"
+        for field in self.fields.values():
+            field.error_messages["required"] = f"Hãy nhập {field.label.lower()}."
 
 
 class PortalPasswordResetForm(PasswordResetForm):

@@ -4,10 +4,13 @@ A file with any bad row is refused whole, with each bad row and its reason;
 importing the same file twice changes nothing the second time. A person is
 matched by name (folded: without diacritics or case) and date of birth among the people of the unit's school (a
 team's school; teams included) that the importing user may manage; new people
-join the unit the file was imported into. Nothing outside what the user may
-MANAGE_PEOPLE is read or written (units.rules.people_in_scope).
+join the team named in the «Tổ» column, else the unit the file was imported into; an existing person
+named with another team moves there (a transfer, kept in their history); a blank «Tổ» moves nobody.
+A «Tổ» that is not a team of the school the user may manage is a bad row. Nothing outside what the user
+may MANAGE_PEOPLE is read or written (units.rules.people_in_scope).
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -18,11 +21,11 @@ from core.excel import ImportRejected, RowError, build_workbook, parse_date, rea
 from core.exceptions import ServiceError
 from core.text import fold, format_date, nfc
 
-from .enums import Gender
+from .enums import Gender, UnitKind
 from .models import Unit
-from .rules import Cap, people_acted_on, people_in_scope, require
+from .rules import Cap, can, people_acted_on, people_in_scope, require
 from .search_keys import person_search_key
-from .services import person_create, person_update, school_of
+from .services import person_create, person_transfer, person_update, school_of
 from .validation import person_name_check, typed_date_check
 
 HEADERS = [
@@ -34,8 +37,9 @@ HEADERS = [
     "Ngày vào ngành",
     "Điện thoại",
     "Thư điện tử",
+    "Tổ",
 ]
-WIDTHS = [28, 10, 12, 22, 8, 15, 14, 28]
+WIDTHS = [28, 10, 12, 22, 8, 15, 14, 28, 24]
 GENDERS = {"nam": Gender.MALE, "nữ": Gender.FEMALE, "nu": Gender.FEMALE}
 YES = {"x", "có", "co", "1", "true"}
 NO = {"", "không", "khong", "0", "false"}
@@ -56,8 +60,9 @@ def _check(problems: list[str], check, *args, **kwargs) -> None:
         problems.append(str(exc).rstrip("."))
 
 
-def _parse_row(values) -> dict:
-    name, gender, dob, position, manager, start, phone, email = values
+def _parse_row(values, teams: dict[str, Unit]) -> dict:
+    """The row's fields for the services, plus "team" (a Unit or None); ValueError names every problem."""
+    name, gender, dob, position, manager, start, phone, email, team = values
     problems = []
     data = {"full_name": nfc(name), "position": nfc(position), "phone": nfc(phone), "email": nfc(email)}
     if not data["full_name"]:
@@ -95,6 +100,11 @@ def _parse_row(values) -> dict:
     _check(problems, typed_date_check, data.get("service_start"), label="Ngày vào ngành")
     if data.get("date_of_birth") and data.get("service_start") and data["service_start"] < data["date_of_birth"]:
         problems.append("ngày vào ngành trước ngày sinh")
+    team_name = nfc(team)
+    data["team"] = teams.get(fold(team_name)) if team_name else None
+    if team_name and data["team"] is None:
+        known = ", ".join(sorted(t.name for t in set(teams.values()))) or "trường chưa có tổ nào"
+        problems.append(f"tổ «{team_name}» không có trong trường (các tổ: {known})")
     if problems:
         raise ValueError("; ".join(problems))
     return data
@@ -108,10 +118,11 @@ def people_import(*, unit: Unit, upload, by) -> ImportResult:
     """
     require(by, Cap.MANAGE_PEOPLE, unit)
     rows = read_rows(upload, HEADERS)
+    teams = _school_teams(by, unit)
     parsed, errors, seen = [], [], {}
     for number, values in rows:
         try:
-            data = _parse_row(values)
+            data = _parse_row(values, teams)
         except ValueError as exc:
             errors.append(RowError(number, str(exc)))
             continue
@@ -136,9 +147,10 @@ def people_import(*, unit: Unit, upload, by) -> ImportResult:
         for number, data in parsed:
             key = (person_search_key(data["full_name"]), data["date_of_birth"])
             person = existing.get(key)
+            team = data.pop("team")
             try:
                 if person is None:
-                    existing[key] = person_create(by=by, unit=unit, **data)
+                    existing[key] = person_create(by=by, unit=team or unit, **data)
                     result.created += 1
                     continue
                 if person.name_key != fold(data["full_name"]):
@@ -147,11 +159,16 @@ def people_import(*, unit: Unit, upload, by) -> ImportResult:
                     errors.append(RowError(number, problem))
                     continue
                 data["is_active"] = True
-                if all(getattr(person, k) == v for k, v in data.items()):
+                moves = team is not None and team.pk != person.unit_id
+                if not moves and all(getattr(person, k) == v for k, v in data.items()):
                     result.unchanged += 1
-                else:
-                    person_update(by=by, person=person, **data)
-                    result.updated += 1
+                    continue
+                if not all(getattr(person, k) == v for k, v in data.items()):
+                    person = person_update(by=by, person=person, **data)
+                if moves:
+                    day, note = datetime.date.today(), "Đổi tổ (nhập từ Excel)"
+                    person_transfer(person=person, to_unit=team, effective_date=day, note=note, by=by)
+                result.updated += 1
             except ServiceError as exc:
                 errors.append(RowError(number, str(exc)))
         if errors:
@@ -163,8 +180,30 @@ def people_import(*, unit: Unit, upload, by) -> ImportResult:
     return result
 
 
+def _school_teams(by, unit: Unit) -> dict[str, Unit]:
+    """The teams of `unit`'s school whose people `by` manages, by folded name and short name."""
+    school = school_of(unit)
+    teams = [t for t in Unit.objects.filter(parent=school, kind=UnitKind.TEAM) if can(by, Cap.MANAGE_PEOPLE, t)]
+    found = {}
+    for team in teams:
+        for name in (team.name, team.short_name):
+            if name:
+                found.setdefault(fold(nfc(name)), team)
+    return found
+
+
 def people_template() -> bytes:
-    example = ["Nguyễn Thị Lan", "Nữ", "15/03/1985", "Giáo viên", "", "01/09/2008", "0912345678", "lan@example.edu.vn"]
+    example = [
+        "Nguyễn Thị Lan",
+        "Nữ",
+        "15/03/1985",
+        "Giáo viên",
+        "",
+        "01/09/2008",
+        "0912345678",
+        "lan@example.edu.vn",
+        "Tổ Ngữ văn",
+    ]
     return build_workbook("Danh sách cán bộ", HEADERS, [example], WIDTHS)
 
 
@@ -181,6 +220,7 @@ def people_export(*, user, unit: Unit) -> bytes:
             format_date(p.service_start),
             p.phone,
             p.email,
+            p.unit.name if p.unit.kind == UnitKind.TEAM else "",
         ]
         for p in people
     )

@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from .enums import UnitKind
 from .models import EmulationBlock, Person, PersonTransfer, Unit, UnitRole
 from .rules import Cap, people_in_scope, scope_q, unit_scope_q
 
@@ -50,6 +51,12 @@ def unit_list(user) -> QuerySet[Unit]:
 
 def unit_children(user, unit: Unit) -> QuerySet[Unit]:
     return units_visible_to(user).filter(parent=unit).order_by("kind", "name")
+
+
+def school_teams(user, unit: Unit) -> QuerySet[Unit]:
+    """The teams (tổ) of `unit`'s school (a team's own school) that `user` may see: the person form's «Tổ»."""
+    school_id = unit.parent_id if unit.kind == UnitKind.TEAM and unit.parent_id else unit.pk
+    return units_visible_to(user).filter(parent_id=school_id, kind=UnitKind.TEAM).order_by("name")
 
 
 def people_visible_to(user) -> QuerySet[Person]:

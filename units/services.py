@@ -219,6 +219,8 @@ def person_update(*, person: Person, by, expected_version: int | None = None, **
         locked.name_key = fold(locked.full_name)
         changed.append("name_key")
     locked.save(update_fields=changed + ["version", "updated_at"])
+    if "full_name" in changed and locked.user_id:
+        _account_name_set(locked.user, locked.full_name)
     return locked
 
 
@@ -351,12 +353,21 @@ def user_create(
 def _account_create(*, username: str, password: str | None, full_name: str = "", email: str = "", person=None):
     if User.objects.filter(username=username).exists():
         raise ServiceError(f"Tên đăng nhập {username} đã tồn tại.")
-    first, _, last = nfc(full_name).rpartition(" ")
+    # An account linked to a person carries the person's name: the header shows it without a query.
+    first, _, last = nfc(full_name or (person.full_name if person is not None else "")).rpartition(" ")
     user = User.objects.create_user(username=username, password=password, email=email, first_name=first, last_name=last)
     if person is not None:
         person.user = user
         person.save(update_fields=["user", "updated_at"])
     return user
+
+
+def _account_name_set(user, full_name: str) -> None:
+    """The account's name follows its person's record (the header shows the account's name)."""
+    first, _, last = nfc(full_name).rpartition(" ")
+    if (user.first_name, user.last_name) != (first, last):
+        user.first_name, user.last_name = first, last
+        user.save(update_fields=["first_name", "last_name"])
 
 
 def _check_block_members(owner: Unit, members) -> None:

@@ -2,6 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -126,7 +127,19 @@ def person_list(request):
     people = selectors.people_visible_to(request.user)
     person_filter = PersonFilter(request.GET, queryset=people, units=selectors.units_visible_to(request.user))
     page = paginate(request, person_filter.qs)
-    return render(request, "units/person_list.html", {"filter": person_filter, "page": page})
+    context = {"filter": person_filter, "page": page, "manage_unit": _staff_list_unit(request, person_filter)}
+    return render(request, "units/person_list.html", context)
+
+
+def _staff_list_unit(request, person_filter) -> Unit | None:
+    """The unit that «Thêm cá nhân» and «Nhập từ Excel» on the staff list act on: the unit filtered on,
+    else the active role's unit; only one whose people the user manages (else no buttons)."""
+    chosen = person_filter.form.cleaned_data.get("unit") if person_filter.form.is_valid() else None
+    active = getattr(request, "active_role", None)
+    for unit in (chosen, active.unit if active else None):
+        if unit is not None and can_manage_people(request.user, unit):
+            return unit
+    return None
 
 
 @view_rule(PERSON_READ)
@@ -145,8 +158,13 @@ def person_detail(request, pk):
 
 
 def _person_initial(person):
-    fields = [f for f in PersonForm.base_fields if f != "version"]
-    return {**{f: getattr(person, f) for f in fields}, "version": _version(person)}
+    fields = [f for f in PersonForm.base_fields if f not in ("version", "team")]
+    team = person.unit_id if person.unit.kind == UnitKind.TEAM else None
+    return {**{f: getattr(person, f) for f in fields}, "team": team, "version": _version(person)}
+
+
+def _person_data(form) -> dict:
+    return {k: v for k, v in form.cleaned_data.items() if k not in ("version", "team")}
 
 
 @view_rule(UNIT_MANAGE_PEOPLE)
@@ -154,11 +172,17 @@ def person_create(request, unit_pk):
     unit = selectors.unit_get_visible(request.user, unit_pk)
     if not can_manage_people(request.user, unit):
         raise PermissionDenied
-    form = PersonForm(request.POST or None, initial={"is_active": True})
+    initial = {"is_active": True, "team": unit.pk if unit.kind == UnitKind.TEAM else None}
+    form = PersonForm(request.POST or None, initial=initial, teams=selectors.school_teams(request.user, unit))
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        # The team chosen, else the school (also when the form was opened from a team's page).
+        target = form.cleaned_data.get("team") or services.school_of(unit)
+        if "team" not in form.fields:
+            target = unit
+        if not can_manage_people(request.user, target):
+            raise PermissionDenied
         try:
-            person = services.person_create(by=request.user, unit=unit, **data)
+            person = services.person_create(by=request.user, unit=target, **_person_data(form))
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -172,11 +196,24 @@ def person_edit(request, pk):
     person = selectors.person_get_visible(request.user, pk)
     if not can_manage_people(request.user, person.unit):
         raise PermissionDenied
-    form = PersonForm(request.POST or None, initial=_person_initial(person))
+    teams = selectors.school_teams(request.user, person.unit)
+    form = PersonForm(request.POST or None, initial=_person_initial(person), teams=teams)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        target = form.cleaned_data.get("team") or services.school_of(person.unit)
         try:
-            services.person_update(by=request.user, person=person, expected_version=_expected(form), **data)
+            with transaction.atomic():
+                services.person_update(
+                    by=request.user, person=person, expected_version=_expected(form), **_person_data(form)
+                )
+                if "team" in form.fields and target.pk != person.unit_id:
+                    # Another team of the same school: a move like any other, kept in the transfer history.
+                    services.person_transfer(
+                        person=person,
+                        to_unit=target,
+                        effective_date=datetime.date.today(),
+                        note="Đổi tổ trong trường",
+                        by=request.user,
+                    )
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:

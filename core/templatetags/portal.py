@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -33,3 +35,14 @@ def sort_link(context, field, label):
 @register.filter
 def service_years(person, day):
     return person.service_years(day)
+
+
+EMPTY_VALUE = "—"
+
+
+@register.filter(needs_autoescape=True)
+def dash(value, autoescape=True):
+    """Every empty value shown alike: «—» (greyed) for None, "" and an empty list; 0 and False are values."""
+    if value is None or value == "" or (isinstance(value, list | tuple) and not value):
+        return mark_safe(f'<span class="empty-value">{EMPTY_VALUE}</span>')
+    return conditional_escape(value) if autoescape else value

@@ -3,6 +3,7 @@ import re
 from django.core import mail
 from django.urls import reverse
 
+from units.forms import PortalAuthenticationForm
 from units.services import user_create
 
 
@@ -16,7 +17,10 @@ def test_wrong_password_message_is_vietnamese(client, db):
     user_create(by=None, username="lan", password="matkhau-dung-123")
     response = client.post(reverse("login"), {"username": "lan", "password": "sai"})
     assert response.status_code == 200
-    assert "mật khẩu chính xác" in response.content.decode()
+    # The portal's own sentence (units.forms.PortalAuthenticationForm), not Django's stock translation.
+    assert response.context["form"].non_field_errors() == [PortalAuthenticationForm.error_messages["invalid_login"]]
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.content.decode()
+    assert "mật khẩu chính xác" not in response.content.decode()
 
 
 def test_logout_needs_post_and_ends_session(client, db):
