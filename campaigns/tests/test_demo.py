@@ -15,7 +15,8 @@ def test_demo_campaigns_visible_and_pages_render(client):
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     users = get_user_model().objects
     kindergarten = users.get(username="mn-hoasen-bl.thuky")
-    assert campaigns_visible_to(kindergarten).count() == 3  # the Phòng's, its own, the Sở's
+    # The Phòng's yearly plan and its two thematic campaigns (demo/workbench.py), its own, the Sở's.
+    assert campaigns_visible_to(kindergarten).count() == 5
     assert Registration.objects.filter(status=RegistrationStatus.SUBMITTED).count() == 2
     own = Campaign.objects.get(launched_by__short_name="Mầm non Hoa Sen")
     assert own.phases.count() == 4
@@ -29,7 +30,7 @@ def test_demo_campaigns_visible_and_pages_render(client):
         ):
             assert client.get(reverse(f"campaigns:{name}", args=args)).status_code == 200, (username, name)
     client.force_login(users.get(username="pgd-bl.chuyenvien"))
-    annual = Campaign.objects.get(launched_by__short_name="Phòng GD&ĐT Bình Lâm")
+    annual = Campaign.objects.get(launched_by__short_name="Phòng GD&ĐT Bình Lâm", document_number="345")
     response = client.get(reverse("campaigns:registration_overview", args=[annual.pk]))
     assert response.context["counts"] == {"expected": 9, "registered": 2, "submitted": 1, "missing": 7}
     # Hoa Sen's teams registered their own collective titles (seed 000: "tập thể nhỏ").
