@@ -9,7 +9,7 @@ PORT   ?= 8000
 export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: run test test-browser bench bench-councils bench-pack lint install install-dev clean
+.PHONY: run test test-browser bench bench-councils bench-pack screenshots lint install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ bench: install-dev
 # make bench-councils BENCH_DATABASE_URL=postgres://user:pass@host/an_empty_database
 bench-councils: install-dev
 	$(BIN)/python -m bench.councils --members 30 $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL),)
+
+# Each role's home and each level's dashboard at desktop and phone sizes, into docs/screenshots/ (Chromium).
+screenshots: install-dev
+	$(BIN)/python -m bench.screenshots
 
 # The dossier pack of a 200-nominee dossier on 2 Celery workers (BENCHMARKS.md, "Documents"):
 # make bench-pack BENCH_DATABASE_URL=postgres://user:pass@host/an_empty_database REDIS_URL=redis://127.0.0.1:6379/9
