@@ -27,7 +27,7 @@ from django.urls import reverse
 from awards.enums import CommendationKind, RuleKind
 from awards.models import AwardRecord, AwardRule, Revocation
 from campaigns.enums import RegistrationStatus
-from campaigns.models import DeadlineCompletion, Phase, Registration
+from campaigns.models import DeadlineCompletion, DeadlineExtension, Phase, Registration
 from campaigns.tests.conftest import award
 from nominations.enums import DossierStatus, NominationStatus, RoundKind
 from nominations.models import Dossier, Nomination
@@ -235,6 +235,34 @@ def test_dashboard_drill_down_list_shows_the_same_number(client, world, tree, pe
 
     assert cell[1] == 2
     assert response.context["page"].paginator.count == 2
+
+
+def test_dashboard_missing_registrations_link_lists_the_missing_units(client, world, tree, personas):
+    """«Chưa đăng ký» (1: School A2) links to the registration overview filtered to the units without one."""
+    client.force_login(personas["reviewer_a"])
+    [row] = dashboard_for(personas["reviewer_a"], tree["office_a"], YEAR, today=TODAY).campaigns
+
+    response = client.get(row.missing_url)
+
+    assert row.missing == 1
+    assert [u.name for u in response.context["page"].object_list] == [tree["school_a2"].name]
+
+
+def test_dashboard_reopened_deadline_is_not_late(world, tree, personas):
+    deadline = world["campaign"].deadlines.get()
+    DeadlineExtension.objects.create(
+        deadline=deadline, unit=tree["school_a2"], until=datetime.date(2024, 11, 30), granted_by=personas["reviewer_a"]
+    )
+
+    board = dashboard_for(personas["reviewer_a"], tree["office_a"], YEAR, today=TODAY)
+
+    assert (board.late_deadlines, board.late_units) == ([], 0)
+
+
+def test_dashboard_other_year_has_no_campaign_and_no_dossier(world, tree, personas):
+    board = dashboard_for(personas["reviewer_a"], tree["office_a"], YEAR - 1, today=TODAY)
+
+    assert (board.campaigns, board.figures["dossier_total"], board.figures["year_total"]) == ([], 0, 2)
 
 
 def test_parse_year_keeps_offered_years_only():
