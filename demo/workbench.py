@@ -9,7 +9,7 @@ After the rest of the demo, as the accounts would do it in the app:
 - A report the Phòng asked of its schools fell due three days ago: all sent it in time but three schools
   (the reviewers' and heads' «đơn vị quá hạn»). The Sở asks each Phòng and itself for a report in the coming
   days (the secretaries of the Phòng and of the Sở).
-- The Phòng publishes the list it appraises (công khai); a teacher objects (an objection to resolve).
+- The Phòng publishes what it proposes to the Sở (công khai); a parent objects (an objection to resolve).
 - The Sở's council meets today on the TTLĐXS it received and opens a ballot: the chair and the secretary
   have voted, so.hoidong has not. Mầm non Hoa Sen's council meets in three days.
 - A teacher of Mầm non Hoa Sen has an account but no role yet (the administrators').
@@ -20,7 +20,6 @@ was: seating an account on its own unit gives it the council role, which would b
 """
 
 import datetime
-import logging
 import uuid
 
 from django.contrib.auth import get_user_model
@@ -43,7 +42,6 @@ from units.enums import Gender, Role, UnitKind
 from units.models import Person, Unit, UnitRole
 from units.services import person_create, user_create
 
-log = logging.getLogger(__name__)
 User = get_user_model()
 
 DISTRICT = "Bình Lâm"
@@ -58,10 +56,10 @@ LATE_REPORT_NOTE = "Báo cáo kết quả tổ chức các hoạt động chào 
 LATE_SCHOOLS = ("mn-sonca", "th-levantam", "thcs-chuvanan")
 OFFICE_REPORT_NOTE = "Báo cáo sơ kết phong trào gửi Sở (qua Văn phòng Sở)"
 DEPARTMENT_REPORT_NOTE = "Báo cáo kết quả phong trào gửi UBND tỉnh (qua Ban Thi đua – Khen thưởng)"
-NOTICE_TITLE = "Công khai danh sách đề nghị công nhận danh hiệu thi đua năm học {year}-{next}"
+NOTICE_TITLE = "Công khai danh sách đề nghị Sở xét, trình khen thưởng năm học {year}-{next}"
 OBJECTION = (
-    "Đề nghị xem xét lại: trong năm học đồng chí này nghỉ ốm dài ngày, chưa đủ thời gian công tác "
-    "để được đề nghị danh hiệu."
+    "Đề nghị xem xét lại: trong năm học nhà trường còn để xảy ra một vụ tai nạn thương tích của học sinh "
+    "trong giờ ra chơi, chưa đủ tiêu chuẩn Tập thể lao động xuất sắc."
 )
 DEPARTMENT_COUNCIL = "Hội đồng Thi đua – Khen thưởng Sở Giáo dục và Đào tạo Sơn Hà"
 SCHOOL_COUNCIL = "Hội đồng Thi đua – Khen thưởng Trường Mầm non Hoa Sen"
@@ -246,17 +244,20 @@ def _deadlines(users, today: datetime.date) -> None:
 
 
 def _objection(users, today: datetime.date, year: int) -> None:
+    """The Phòng's secretary publishes what the Phòng proposes to the Sở (its roll-up dossier); someone
+    objects to the school's title. The Phòng's own proposals: its secretary reads them (the permission
+    matrix's scope), which a list of the schools' dossiers it only appraises would not be."""
     office = Unit.objects.get(kind=UnitKind.OFFICE, name__endswith=DISTRICT)
-    reviewer = users["pgd-bl.chuyenvien"]
+    secretary = users["pgd-bl.thuky"]
     rows = list(
-        notices.publishable_nominations(reviewer, office)
-        .filter(dossier__school_year=year, dossier__status=DossierStatus.APPRAISED, person__isnull=False)
-        .order_by("pk")[:8]
+        notices.publishable_nominations(secretary, office)
+        .filter(dossier__unit=office, dossier__school_year=year, dossier__receiving_unit__kind=UnitKind.DEPARTMENT)
+        .order_by("pk")
     )
     if not rows:
         return
     notice = notices.notice_publish(
-        by=reviewer,
+        by=secretary,
         unit=office,
         title=NOTICE_TITLE.format(year=year, next=year + 1),
         nominations=rows,
@@ -265,9 +266,9 @@ def _objection(users, today: datetime.date, year: int) -> None:
     )
     notices.objection_submit(
         notice=notice,
-        nomination_id=rows[-1].pk,
+        nomination_id=rows[0].pk,
         content=OBJECTION,
-        sender_name="Một giáo viên của trường",
+        sender_name="Một phụ huynh học sinh",
         # A visitor of its own each seed: the rate limit counts by notice id in the cache, which outlives a
         # test database's rollback.
         client=notices.client_key(f"demo-{uuid.uuid4()}"),
