@@ -41,12 +41,14 @@ test: install-dev
 test-browser: install-dev
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
-# The councils part runs only with BENCH_DATABASE_URL (an empty PostgreSQL database); otherwise it says it skipped.
+# The councils part runs only with BENCH_DATABASE_URL (an empty PostgreSQL database), the dossier pack (2 workers)
+# only with BENCH_DATABASE_URL and REDIS_URL; otherwise each says it skipped.
 # The documents part (engine against bare WeasyPrint: a letter, 100 / 500 / 2,000-row lists) takes about 3 minutes.
 bench: install-dev
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.documents --runs 3
 	$(BIN)/python -m bench.councils --members 30 --postgres-only $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL),)
+	$(BIN)/python -m bench.documents --pack --skip-unconfigured $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL),)
 
 # 30 council members casting their ballot sheet at once; meaningful on PostgreSQL:
 # make bench-councils BENCH_DATABASE_URL=postgres://user:pass@host/an_empty_database
