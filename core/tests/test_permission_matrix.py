@@ -157,6 +157,8 @@ TARGETS = {
     ("documents:scan_upload", "pk"): "generated_document",
     ("documents:scan_download", "pk"): "document_scan",
     ("documents:verify", "code"): "verification_code",
+    ("reports:unit_summary_xlsx", "unit_pk"): "school",
+    ("reports:statistics_xlsx", "unit_pk"): "school",
 }
 
 
