@@ -78,6 +78,10 @@ def test_head_looks_up_history_and_checks_cstdcs(page, demo_data, screenshot_dir
     result = page.locator(".card")
     expect(result.locator("h2")).to_contain_text(f"{CSTDCS} – năm học {school_year_label(year)}")
     expect(result.locator("h2 .badge")).to_have_text(Verdict(expected.verdict).label)
+    # The verdict first; the reasons fold under a line that counts them, opened on demand.
+    expect(result.locator("ul.reasons")).to_be_hidden()
+    result.locator("summary").click()
+    expect(result.locator("ul.reasons")).to_be_visible()
     reasons = result.locator("ul.reasons li")
     expect(reasons).to_have_count(len(expected.reasons))
     assert len(expected.reasons) >= 2
