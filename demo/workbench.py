@@ -12,6 +12,7 @@ After the rest of the demo, as the accounts would do it in the app:
 - The Phòng publishes what it proposes to the Sở (công khai); a parent objects (an objection to resolve).
 - The Sở's council meets today on the TTLĐXS it received and opens a ballot: the chair and the secretary
   have voted, so.hoidong has not. Mầm non Hoa Sen's council meets in three days.
+- The Phòng sends the UBND xã a Giấy khen for one of its staff (the commune reviewer's inbox).
 - A teacher of Mầm non Hoa Sen has an account but no role yet (the administrators').
 
 Mầm non Hoa Sen still files no dossier (the browser journeys do), and no Phòng or Sở dossier is left a
@@ -36,8 +37,8 @@ from councils.enums import AttendanceStatus, MemberRole
 from councils.models import Council
 from nominations import notice as notices
 from nominations import services as nomination_services
-from nominations.enums import DossierStatus, NominationStatus
-from nominations.models import Nomination
+from nominations.enums import DossierStatus, NominationStatus, RoundKind
+from nominations.models import Dossier, Nomination
 from units.enums import Gender, Role, UnitKind
 from units.models import Person, Unit, UnitRole
 from units.services import person_create, user_create
@@ -60,6 +61,10 @@ NOTICE_TITLE = "Công khai danh sách đề nghị Sở xét, trình khen thư�
 OBJECTION = (
     "Đề nghị xem xét lại: trong năm học nhà trường còn để xảy ra một vụ tai nạn thương tích của học sinh "
     "trong giờ ra chơi, chưa đủ tiêu chuẩn Tập thể lao động xuất sắc."
+)
+EXEMPLARY_SUMMARY = (
+    "Tham mưu tổ chức thành công Hội thi giáo viên dạy giỏi cấp huyện; hướng dẫn các trường ứng dụng phần mềm "
+    "quản lý thi đua, khen thưởng."
 )
 DEPARTMENT_COUNCIL = "Hội đồng Thi đua – Khen thưởng Sở Giáo dục và Đào tạo Sơn Hà"
 SCHOOL_COUNCIL = "Hội đồng Thi đua – Khen thưởng Trường Mầm non Hoa Sen"
@@ -94,6 +99,7 @@ def seed() -> bool:
     _registrations(users, today, year)
     _deadlines(users, today)
     _objection(users, today, year)
+    _commune_inbox(users, today, year)
     _accounts(users)
     users = {u.username: u for u in User.objects.filter(username__contains=".")}
     _department_council(users, today)
@@ -272,6 +278,40 @@ def _objection(users, today: datetime.date, year: int) -> None:
         # A visitor of its own each seed: the rate limit counts by notice id in the cache, which outlives a
         # test database's rollback.
         client=notices.client_key(f"demo-{uuid.uuid4()}"),
+    )
+
+
+# --- what the UBND xã receives --------------------------------------------------------------------------
+
+
+def _commune_inbox(users, today: datetime.date, year: int) -> None:
+    """The Phòng proposes a Giấy khen for one of its own staff (an exemplary award): its secretary files, its
+    head signs and sends; the route takes it to the UBND xã, whose reviewer has it in the inbox."""
+    office = Unit.objects.get(kind=UnitKind.OFFICE, name__endswith=DISTRICT)
+    secretary, chief = users["pgd-bl.thuky"], users["pgd-bl.truongphong"]
+    staff = Person.objects.filter(unit=office, is_active=True).exclude(pk=office.head_id).order_by("pk").first()
+    if staff is None:
+        return
+    dossier = nomination_services.dossier_create(
+        by=secretary,
+        unit=office,
+        round_kind=RoundKind.EXEMPLARY,
+        school_year=year,
+        title="Đề nghị tặng Giấy khen đột xuất",
+    )
+    nomination_services.nomination_add(
+        by=secretary, dossier=dossier, award_code="GK", person=staff, summary=EXEMPLARY_SUMMARY
+    )
+    nomination_services.dossier_update(
+        by=secretary,
+        dossier=dossier,
+        version=None,
+        submission_number="60/TTr-PGDĐT",
+        submission_date=today,
+        submission_signer=office.head.full_name if office.head_id else "Trưởng phòng",
+    )
+    nomination_services.dossier_transition(
+        by=chief, dossier=Dossier.objects.get(pk=dossier.pk), action="send", version=None, comment=""
     )
 
 
