@@ -57,9 +57,14 @@ QUOTA_ROWS = 20
 CHILD_ROWS = 150
 
 LEVEL_LABELS = {
+    UnitKind.TEAM: "Tổ trong trường",
     UnitKind.SCHOOL: "Cấp trường",
+    UnitKind.COMMUNE_AUTHORITY: "Cấp xã, phường",
     UnitKind.OFFICE: "Cấp Phòng GD&ĐT",
+    UnitKind.DISTRICT_AUTHORITY: "Cấp huyện",
     UnitKind.DEPARTMENT: "Cấp Sở GD&ĐT",
+    UnitKind.PROVINCIAL_AUTHORITY: "Cấp tỉnh",
+    UnitKind.MINISTRY: "Cấp Bộ",
 }
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from core.rules import view_rule
 from units import selectors as unit_selectors
+from units.enums import UnitKind
 from units.models import Unit
 from units.rules import Cap, can, is_superuser
 from units.view_rules import UNIT_READ
@@ -27,11 +28,13 @@ QUOTA_SERIES = [
 
 
 def _default_unit(request) -> Unit:
-    """The active role's unit; for a superuser without a role, the first root unit; otherwise not found."""
+    """The active role's unit; for a superuser without a role, the highest Sở (else the first root unit: the
+    province's People's Committee sits outside the education tree); otherwise not found."""
     if request.active_role is not None:
         return request.active_role.unit
     if is_superuser(request.user):
-        root = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+        units = Unit.objects.order_by("depth", "path")
+        root = units.filter(kind=UnitKind.DEPARTMENT).first() or units.filter(parent__isnull=True).first()
         if root is not None:
             return root
     raise Http404

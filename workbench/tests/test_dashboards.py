@@ -185,6 +185,15 @@ def test_dashboard_without_role_is_not_found(client, personas):
     assert client.get(reverse("workbench:dashboard")).status_code == 404
 
 
+def test_dashboard_superuser_without_role_defaults_to_the_department(client, actors, tree):
+    client.force_login(actors["superuser"])
+
+    response = client.get(reverse("workbench:dashboard"))
+
+    assert response.context["board"].unit == tree["dept"]
+    assert response.context["board"].level == "Cấp Sở GD&ĐT"
+
+
 def test_dashboard_defaults_to_active_unit_and_year_param(client, world, tree, personas):
     client.force_login(personas["head_a1"])
 
