@@ -61,7 +61,7 @@ def _verification() -> dict:
     import segno
 
     url = "https://tdkt.example.gov.vn/van-ban/xac-thuc/ABCDEFGH23"
-    return {"code": "ABCDEFGH23", "url": url, "qr": segno.make(url, error="m").svg_data_uri(border=0)}
+    return {"code": "ABCDEFGH23", "url": url, "qr": segno.make(url, error="m").png_data_uri(border=0, scale=4)}
 
 
 def _common(doc_type: str, excerpt: str) -> dict:

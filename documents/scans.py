@@ -99,6 +99,18 @@ def _page_images(page) -> list[_Image]:
     return found
 
 
+PAGE_SHAPE_TOLERANCE = 0.15  # a scan cropped or of a Letter page on A4 stays within it
+
+
+def _page_like(image: _Image, page_w: float, page_h: float) -> bool:
+    """The image has the page's shape (in either orientation), within PAGE_SHAPE_TOLERANCE."""
+    if image.width <= 0 or image.height <= 0 or page_w <= 0 or page_h <= 0:
+        return False
+    image_ratio = max(image.width, image.height) / min(image.width, image.height)
+    page_ratio = max(page_w, page_h) / min(page_w, page_h)
+    return abs(image_ratio - page_ratio) <= PAGE_SHAPE_TOLERANCE * page_ratio
+
+
 def scan_check(data: bytes) -> int:
     """The lowest resolution (dpi) over the pages of a valid scan; ServiceError with the first problem."""
     from pypdf import PdfReader
@@ -128,10 +140,11 @@ def scan_check(data: bytes) -> int:
             images = _page_images(page)
         except Exception:  # noqa: BLE001
             raise ServiceError(ERROR_UNREADABLE) from None
-        images = [image for image in images if image.width > 0 and image.height > 0]
-        if not images or page_w <= 0 or page_h <= 0:
+        # A scan fills its page: an image of another shape (a QR code, a logo, a stamp) is not the scan.
+        images = [image for image in images if _page_like(image, page_w, page_h)]
+        if not images:
             raise ServiceError(ERROR_NO_IMAGE.format(page=number))
-        scan = max(images, key=lambda image: image.width * image.height)  # the full-page scan; logos are smaller
+        scan = max(images, key=lambda image: image.width * image.height)  # the full-page scan
         # Orientation-free: a landscape image on a portrait page (rotated on display) counts the same.
         dpi = min(
             max(scan.width, scan.height) / max(page_w, page_h), min(scan.width, scan.height) / min(page_w, page_h)

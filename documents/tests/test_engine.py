@@ -227,7 +227,9 @@ def test_margins_left_30mm_right_15mm_and_page_numbers_from_page_two(check_kind,
 def test_fetcher_refusal_does_not_stop_the_render_nor_leak_the_file(check_kind, school, personas):
     doc = render("engine_check", school, personas["secretary_a1"], options={"probe_url": "file:///etc/hostname"})
     assert "root" not in pdf_text(file_bytes(doc))
-    assert not pdf_reader(file_bytes(doc)).pages[0].images  # the refused image was not embedded
+    images = pdf_reader(file_bytes(doc)).pages[0].images
+    # The refused image was not embedded: the one image is the verification QR code (a PNG, 4 px a module).
+    assert [(image.image.width == image.image.height, image.image.width % 4) for image in images] == [(True, 0)]
 
 
 def test_progress_reports_rising_percentages():
