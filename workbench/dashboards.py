@@ -519,7 +519,7 @@ class ChildRow:
     awards: int = 0
 
 
-def child_figures(user, unit: Unit, year: int, units_rows, campaign_rows, today) -> list[ChildRow]:
+def child_figures(user, unit: Unit, year: int, units_rows, campaign_rows) -> list[ChildRow]:
     """For a Phòng or the Sở: per unit directly below (teams aside), registrations submitted against expected in
     the year's campaigns, dossiers sent upward and awards of the year. Two queries."""
     depth = len(unit.path.strip("/").split("/"))
@@ -564,7 +564,7 @@ def child_figures(user, unit: Unit, year: int, units_rows, campaign_rows, today)
         child = _child_id(person_path or unit_path, depth)
         if child in children:
             children[child].awards += n
-    return sorted(children.values(), key=lambda c: c.name)[:CHILD_ROWS]
+    return sorted(children.values(), key=lambda c: c.name)
 
 
 # --- the whole page ---------------------------------------------------------------------------------------
@@ -579,6 +579,7 @@ class Dashboard:
     late_deadlines: list[LateDeadline] = field(default_factory=list)
     figures: dict = field(default_factory=dict)
     children: list[ChildRow] = field(default_factory=list)
+    children_more: int = 0  # units below left out of the list (more than CHILD_ROWS)
 
     @property
     def year_label(self) -> str:
@@ -622,5 +623,6 @@ def dashboard_for(user, unit: Unit, year: int, *, today: datetime.date | None = 
     dashboard.figures.update(award_figures(user, unit, year, today))
     dashboard.figures.update(quota_figures(user, unit, year, names, today))
     if unit.kind != UnitKind.SCHOOL:
-        dashboard.children = child_figures(user, unit, year, units_rows, dashboard.campaigns, today)
+        children = child_figures(user, unit, year, units_rows, dashboard.campaigns)
+        dashboard.children, dashboard.children_more = children[:CHILD_ROWS], max(0, len(children) - CHILD_ROWS)
     return dashboard
