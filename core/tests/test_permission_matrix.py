@@ -353,9 +353,22 @@ def scope_of(user, all_people: set[str], all_units: dict[int, tuple[str, str]]) 
     from nominations.selectors import dossiers_visible_to
 
     nominees = Nomination.objects.filter(dossier__in=dossiers_visible_to(user).values("pk"))
+    # A council member is told of, and votes on, what is put before the council of its unit: the nominees and
+    # the proposing units of the nominations passed to it (nominations.workflows.notify_council).
+    from django.db.models import Q
+
+    from councils.models import AgendaItem
+
+    council_units = [r.unit_id for r in roles_of(user) if r.role == "council_member"]
+    before_council = Nomination.objects.filter(dossier__receiving_unit__in=council_units).filter(
+        Q(status="passed_to_council") | Q(pk__in=AgendaItem.objects.values("nomination"))
+    )
+    nominees = nominees | before_council
     people |= set(nominees.filter(person__isnull=False).values_list("person__full_name", flat=True))
-    nominee_units = set(nominees.values_list("unit_id", flat=True)) | set(
-        nominees.values_list("person__unit_id", flat=True)
+    nominee_units = (
+        set(nominees.values_list("unit_id", flat=True))
+        | set(nominees.values_list("person__unit_id", flat=True))
+        | set(before_council.values_list("dossier__unit_id", flat=True))
     )
     allowed_ids = unit_ids | above | launchers | block_units | (nominee_units - {None})
     # The heads of the units above and of the launching units sign what the user reads (plans, decisions).
