@@ -268,7 +268,9 @@ def people_import_view(request, unit_pk):
                 f"{result.unchanged} người không đổi.",
             )
             return redirect("units:detail", pk=unit.pk)
-    return render(request, "units/people_import.html", {"form": form, "unit": unit, "rejected": rejected})
+    teams = selectors.school_teams(request.user, unit)
+    context = {"form": form, "unit": unit, "rejected": rejected, "teams": teams}
+    return render(request, "units/people_import.html", context)
 
 
 @view_rule(SIGNED_IN)

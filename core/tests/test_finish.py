@@ -88,6 +88,22 @@ def test_main_pages_show_no_english_words(client, personas, person_factory, tree
     assert {name: words for name, words in found.items() if words} == {}
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["units:person_create", "units:people_import", "units:edit", "password_change", "awards:unit_check"],
+)
+def test_form_pages_show_no_english_words(client, personas, tree, name):
+    client.force_login(personas["admin_dept"] if name == "units:edit" else personas["secretary_a1"])
+    if name in ("units:person_create", "units:people_import"):
+        url = reverse(name, kwargs={"unit_pk": tree["school_a1"].pk})
+    elif name in ("units:edit", "awards:unit_check"):
+        url = reverse(name, args=[tree["school_a1"].pk])
+    else:
+        url = reverse(name)
+    response = client.get(url)
+    assert (response.status_code, ENGLISH.findall(visible_text(response.content.decode()))) == (200, [])
+
+
 def test_english_word_check_catches_a_stock_sort_label():
     html = (
         '<select name="o"><option value="-name">Tên (descending)</option></select><input type="submit" value="Submit">'

@@ -186,3 +186,9 @@ def test_header_shows_the_linked_persons_name_after_a_rename(client, tree, perso
     client.force_login(user)
     html = client.get(reverse("units:person_list")).content.decode()
     assert ('header-name" href="#"' in html, "Hà Thị Thu Trang</a>" in html, ">thu.ha<" in html) == (True, True, False)
+
+
+def test_import_page_names_the_schools_teams(client, personas, tree):
+    client.force_login(personas["secretary_a1"])
+    html = client.get(reverse("units:people_import", kwargs={"unit_pk": tree["school_a1"].pk})).content.decode()
+    assert "Các tổ của trường: Tổ khối 1." in html
