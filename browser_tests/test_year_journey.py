@@ -1,0 +1,302 @@
+"""Issue 13 journeys: the school year of the secretary, the Phòng's reviewer and the Phòng's council, driven
+through the menus, links and forms a person uses (no typed URLs).
+
+1. The secretary of Mầm non Hoa Sen sees her to-do list, imports two new teachers from the Excel template she
+   downloads, registers titles (one line breaks a rule, she fixes it), presents it to her head, who sends it;
+   at the year end she opens the dossier, takes the nominations from the registration, fills a báo cáo thành
+   tích, attaches evidence, sees the verdicts and the quota, presents it; the head sends it to the Phòng.
+2. The Phòng's reviewer finds the dossier in the inbox, returns one nomination with a comment; the secretary
+   sees the comment on her home page, fixes and resends; the reviewer accepts and passes two to the council.
+3. The council: the chair schedules a meeting, takes the roll, sets the agenda, opens a round; members vote
+   from three browsers (one a phone); the chair sees the count, never the choices; closes, publishes; the
+   reviewer carries the district-level titles to the UBND xã and the TTLĐXS to the Sở; the UBND xã records
+   its decision and the teacher's history shows the new title.
+
+Each test starts from the demo; the state a later test needs is built through the services only where an
+earlier test has driven the same steps through the pages.
+"""
+
+import datetime
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from awards.enums import TaskRating
+from awards.models import AwardRecord, Initiative, TaskEvaluation
+from awards.schoolyear import current_school_year, school_year_label
+from campaigns.enums import RegistrationStatus
+from campaigns.models import Registration
+from councils import services as council_services
+from councils.enums import MemberRole
+from demo import nominations as demo_nominations
+from nominations.enums import DossierStatus, NominationStatus, RoundKind
+from nominations.models import Dossier, Nomination
+from units.enums import UnitKind
+from units.models import Person, Unit
+
+from .test_campaign_journeys import _fresh_campaign
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+SECRETARY, HEAD = "mn-hoasen-bl.thuky", "mn-hoasen-bl.hieutruong"
+REVIEWER, CHIEF, COMMUNE = "pgd-bl.chuyenvien", "pgd-bl.truongphong", "xa-binhlam.chuyenvien"
+LDTT, CSTDCS, CSTD_TINH = "Lao động tiên tiến", "Chiến sĩ thi đua cơ sở", "Chiến sĩ thi đua cấp tỉnh"
+NEW_TEACHERS = [
+    ("Đoàn Thị Mỹ Duyên", "Nữ", "12/05/1996", "Giáo viên", "", "01/09/2019", "0911222333", "", None),
+    ("Lạc Văn Khôi", "Nam", "03/11/1998", "Giáo viên", "", "15/08/2021", "", "khoi@example.edu.vn", None),
+]
+COMMENT = "Bổ sung số tiết dự giờ và kết quả hội giảng cấp trường trong tóm tắt thành tích."
+FIXED_SUMMARY = "Dự 36 tiết, đạt giải Nhì hội giảng cấp trường; hoàn thành tốt nhiệm vụ năm học."
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+COMMUNE_DECISION = "27/QĐ-UBND"
+
+
+# --- helpers --------------------------------------------------------------------------------------------
+
+
+def _school():
+    return Unit.objects.get(kind=UnitKind.SCHOOL, name="Trường Mầm non Hoa Sen", locality="Bình Lâm")
+
+
+def _as(page, log_in, username):
+    page.context.clear_cookies()
+    log_in(page, username)
+
+
+def _shot(page, screenshot_dir, name):
+    page.screenshot(path=str(screenshot_dir / f"year-{name}.png"), full_page=True)
+
+
+def _refused(page):
+    refusal = page.locator(".alert-danger")
+    if refusal.count():
+        pytest.fail(f"refused: {refusal.first.inner_text()}")
+
+
+def _act(page, label, comment=None, scope=None):
+    """Click a workflow button (of the page, or of one nomination's card); an action that takes a comment
+    opens its small form from the summary first."""
+    where = scope or page.locator(".workflow-actions").first
+    summary = where.locator("summary", has_text=re.compile(f"^{re.escape(label)}$"))
+    if summary.count():
+        summary.first.click()
+        form = where.locator("details[open] form")
+        if comment is not None:
+            form.locator("textarea").fill(comment)
+        with page.expect_navigation():
+            form.get_by_role("button", name=label, exact=True).click()
+    else:
+        with page.expect_navigation():
+            where.get_by_role("button", name=label, exact=True).first.click()
+    _refused(page)
+
+
+def _card(page, nomination):
+    return page.locator(f"#de-nghi-{nomination.pk}")
+
+
+def _todo(page, text):
+    """The home page's to-do entry whose link says `text`."""
+    return page.locator("#todo-list li").filter(has=page.get_by_role("link", name=re.compile(re.escape(text))))
+
+
+def _open_from_inbox(page, nav_to, school):
+    nav_to(page, "Hồ sơ đề nghị")
+    page.get_by_role("link", name=re.compile(r"^Hồ sơ gửi đến")).click()
+    expect(page.locator("h1")).to_have_text("Hồ sơ, đề nghị gửi đến")
+    page.locator("table tbody tr").filter(has_text=school.name).get_by_role("link", name=school.name).click()
+    expect(page.locator("h1")).to_have_text(f"Hồ sơ đề nghị khen thưởng – {school.name}")
+
+
+def _rated(school, year):
+    """The school's active people rated «hoàn thành tốt» or better this year (LĐTT material), by pk."""
+    members = Person.objects.filter(unit__path__startswith=school.path, is_active=True)
+    good = (TaskRating.EXCELLENT, TaskRating.GOOD)
+    rated = set(TaskEvaluation.objects.filter(school_year=year, rating__in=good).values_list("person_id", flat=True))
+    return [p for p in members.order_by("pk") if p.pk in rated]
+
+
+def _star(school, year):
+    """The author of the school's initiative recognised this year: the demo's CSTĐCS candidate."""
+    return Initiative.objects.filter(unit=school, school_year=year, status="recognised").first().authors.get()
+
+
+# --- 1. the secretary's year ------------------------------------------------------------------------------
+
+
+def test_secretary_imports_registers_and_files_the_year_end_dossier(page, demo_data, log_in, nav_to, screenshot_dir):
+    page.set_default_timeout(60_000)  # a long journey on a shared machine: pages that re-run the engine
+    school = _school()
+    year = current_school_year()
+    campaign = _fresh_campaign()
+    star = _star(school, year)
+    # Seven LĐTT lines besides the star's CSTĐCS: one CSTĐCS stays within 15 % of the LĐTT (and each
+    # nomination taken from the registration needs its summary typed, so the journey keeps them few).
+    ldtt = [p for p in _rated(school, year) if p != star][:7]
+    assert len(ldtt) == 7 and star in _rated(school, year)
+
+    # Her home page lists what to do: the registration deadline of the campaign the Phòng just launched.
+    _as(page, log_in, SECRETARY)
+    expect(page.locator("h1")).to_have_text(school.name)
+    deadline = _todo(page, f"Hạn chót: Gửi đăng ký thi đua – {campaign.name}")
+    expect(deadline).to_have_count(1)
+    _shot(page, screenshot_dir, "01-secretary-home")
+
+    # Two new teachers, imported from the template the page offers.
+    nav_to(page, "Cá nhân")
+    page.get_by_role("link", name="Nhập từ Excel").click()
+    expect(page.locator("h1")).to_have_text(f"Nhập danh sách cán bộ – {school.name}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="tệp mẫu").click()
+    assert download.value.suggested_filename == "mau-danh-sach-can-bo.xlsx"
+    workbook = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    sheet = workbook.active
+    headers = [c.value for c in sheet[1]]
+    assert headers[0] == "Họ và tên" and headers[-1] == "Tổ", headers
+    sheet.delete_rows(2, sheet.max_row)  # the template's example row
+    team = school.children.filter(kind=UnitKind.TEAM).order_by("pk").first()
+    for row in NEW_TEACHERS:
+        sheet.append([*row[:-1], team.name])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    page.get_by_label("Tệp Excel").set_input_files(
+        {
+            "name": "danh-sach-moi.xlsx",
+            "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "buffer": buffer.getvalue(),
+        }
+    )
+    page.get_by_role("button", name=re.compile("^Nhập")).click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã nhập: 2 người mới, 0 người cập nhật")
+    assert set(
+        Person.objects.filter(unit=team, full_name__in=[r[0] for r in NEW_TEACHERS]).values_list("full_name", flat=True)
+    ) == {r[0] for r in NEW_TEACHERS}
+    nav_to(page, "Cá nhân")
+    expect(page.locator("table tbody")).to_contain_text(NEW_TEACHERS[0][0])
+
+    # The registration, from the to-do entry: LĐTT for everyone rated; a title out of reach on one line is
+    # flagged beside it before anything is saved, and she corrects it.
+    nav_to(page, "Trang chủ")
+    deadline.get_by_role("link").click()
+    expect(page.locator("h1")).to_have_text(f"Đăng ký thi đua – {school.name}")
+    expect(page.get_by_label(f"Danh hiệu của {NEW_TEACHERS[0][0]}", exact=True)).to_be_visible()  # imported
+    for person in ldtt:
+        page.get_by_label(f"Danh hiệu của {person.full_name}", exact=True).select_option(label=LDTT)
+    title = page.get_by_label(f"Danh hiệu của {star.full_name}", exact=True)
+    title.select_option(label=CSTD_TINH)
+    status = page.locator(f"#check-{star.pk}")
+    expect(status).to_contain_text(f"Không đủ điều kiện «{CSTD_TINH}»")
+    expect(status).to_contain_text("Cần sửa dòng này hoặc ghi giải trình trước khi gửi.")
+    _shot(page, screenshot_dir, "02-registration-warning")
+    # CSTĐCS is within her reach, once the line names the initiative it rests on.
+    title.select_option(label=CSTDCS)
+    expect(status).to_contain_text("chưa ghi tên sáng kiến")
+    initiative = page.get_by_label(f"Sáng kiến của {star.full_name}", exact=True)
+    initiative.fill(Initiative.objects.filter(authors=star, school_year=year).first().title)
+    initiative.press("Tab")  # the line is checked again when the field changes
+    expect(status).not_to_contain_text("Cần sửa dòng này")
+    expect(status.locator(".registration-line-problems")).to_have_count(0)
+    page.get_by_role("button", name="Lưu bản đăng ký").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã lưu bản đăng ký thi đua.")
+    page.locator("summary").filter(has_text="Trình thủ trưởng").click()
+    page.get_by_role("button", name="Trình thủ trưởng").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã trình thủ trưởng đơn vị.")
+
+    # The head finds it on her home page and sends it to the Phòng.
+    _as(page, log_in, HEAD)
+    _todo(page, f"Bản đăng ký thi đua chờ duyệt, gửi cấp trên – {campaign.name}").get_by_role("link").click()
+    expect(page.locator("h1")).to_have_text(f"Đăng ký thi đua – {school.name}")
+    page.get_by_role("button", name="Gửi cấp trên").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã gửi bản đăng ký lên cấp trên.")
+    registration = Registration.objects.get(campaign=campaign, unit=school)
+    assert registration.status == RegistrationStatus.SUBMITTED
+
+    # Year end: the secretary opens the dossier of the year's campaign (a dossier takes nominations from a
+    # registration only in the campaign's round) and takes the nominations from the registration.
+    _as(page, log_in, SECRETARY)
+    nav_to(page, "Hồ sơ đề nghị")
+    page.get_by_role("link", name="Tạo hồ sơ").click()
+    page.get_by_label("Đơn vị đề nghị").select_option(label=school.name)
+    page.get_by_label("Đợt xét").select_option(label="Phong trào thi đua")
+    page.get_by_label("Năm học (năm bắt đầu)").fill(str(year))
+    page.get_by_label("Phong trào (khi xét theo phong trào)").select_option(label=campaign.name)
+    page.get_by_label("Trích yếu").fill(f"Đề nghị công nhận danh hiệu thi đua năm học {school_year_label(year)}")
+    page.get_by_role("button", name="Tạo hồ sơ").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã tạo hồ sơ đề nghị khen thưởng.")
+    page.get_by_role("button", name="Lấy từ danh sách đăng ký thi đua").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã thêm 8 đề nghị từ danh sách đăng ký thi đua.")
+    dossier = Dossier.objects.get(unit=school, school_year=year, round_kind=RoundKind.CAMPAIGN, campaign=campaign)
+    codes = dict(dossier.nominations.values_list("person_id", "award_type__code"))
+    assert codes == {star.pk: "CSTDCS"} | {p.pk: "LDTT" for p in ldtt}
+    cstdcs = dossier.nominations.get(person=star)
+
+    # The engine's verdict beside each nomination: her CSTĐCS alone lacks the year's LĐTT.
+    expect(page.locator("#dossier-status")).to_have_text("Đang soạn")
+    verdict = _card(page, cstdcs).locator(".badge").nth(1)
+    expect(verdict).to_have_text("Không đủ điều kiện")
+    _card(page, cstdcs).locator("summary", has_text="Lý do kiểm tra điều kiện").click()
+    expect(_card(page, cstdcs).locator("details li.text-danger").first).to_contain_text("LĐTT")
+    _shot(page, screenshot_dir, "03-dossier-verdict")
+    page.get_by_role("link", name="Thêm đề nghị").click()
+    page.get_by_label("Cá nhân").select_option(value=str(star.pk))
+    page.get_by_label("Danh hiệu / hình thức đề nghị").select_option(value="LDTT")
+    page.get_by_label("Tóm tắt thành tích").fill("Hoàn thành xuất sắc nhiệm vụ; sáng kiến được công nhận cấp cơ sở.")
+    page.get_by_role("button", name="Thêm đề nghị").click()
+    expect(verdict).to_have_text("Cần xem xét")  # her LĐTT is pending beside it in the same dossier
+    # The quota under the nominations: eight LĐTT and one CSTĐCS proposed; the CSTĐCS ceiling (15 % of the
+    # LĐTT) is counted once the LĐTT are decided, and the page says so.
+    quota = page.locator("table").filter(has_text="Đề nghị trong hồ sơ").locator("tbody tr")
+    expect(quota.filter(has_text="LĐTT").last.locator("td").nth(2)).to_have_text("8")
+    expect(quota.filter(has_text="CSTĐCS").locator("td").nth(2)).to_have_text("1")
+    expect(quota.filter(has_text="CSTĐCS")).to_contain_text("hạn mức tính khi có quyết định")
+
+    # The summaries the registration could not give.
+    for nomination in dossier.nominations.filter(summary="").order_by("pk"):
+        _card(page, nomination).get_by_role("link", name="Sửa tóm tắt").click()
+        page.get_by_label("Tóm tắt thành tích").fill("Hoàn thành tốt nhiệm vụ năm học; tích cực đổi mới phương pháp.")
+        page.get_by_role("button", name="Lưu").click()
+        expect(page.locator(".alert-success")).to_contain_text("Đã lưu đề nghị.")
+
+    # The báo cáo thành tích of the CSTĐCS, filled from the history, then her own lines.
+    _card(page, cstdcs).get_by_role("link", name="Báo cáo thành tích").click()
+    page.get_by_role("button", name="Làm mới từ dữ liệu").click()
+    page.get_by_role("link", name="Sửa báo cáo thành tích").click()
+    page.get_by_label("Chức năng, nhiệm vụ được giao", exact=True).fill("Giáo viên chủ nhiệm lớp mẫu giáo 5 tuổi.")
+    page.get_by_role("button", name="Lưu báo cáo thành tích").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã lưu báo cáo thành tích.")
+    page.get_by_role("link", name="« Hồ sơ đề nghị khen thưởng").click()
+
+    # Evidence of the initiative, as a PDF.
+    _card(page, cstdcs).get_by_role("link", name="Thêm minh chứng").click()
+    page.get_by_label("Tệp minh chứng (PDF, JPEG, PNG)").set_input_files(
+        {"name": "sang-kien-2025.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    page.get_by_role("button", name="Tải lên").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã tải lên minh chứng.")
+    expect(_card(page, cstdcs)).to_contain_text("sang-kien-2025.pdf")
+
+    # The tờ trình, then to the head.
+    page.get_by_role("link", name="Sửa thông tin tờ trình").click()
+    page.get_by_label("Số tờ trình").fill("21/TTr-MN")
+    page.get_by_label("Ngày tờ trình").fill(f"{datetime.date.today():%d/%m/%Y}")
+    page.get_by_label("Người ký tờ trình").fill("Hiệu trưởng")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã lưu thông tin hồ sơ.")
+    expect(page.locator("#dossier-problems")).to_have_count(0)
+    _act(page, "Trình thủ trưởng", comment="Kính trình cô duyệt.")
+    expect(page.locator("#dossier-status")).to_have_text("Chờ thủ trưởng duyệt")
+
+    # The head: from her to-do list, approves and sends it to the Phòng.
+    _as(page, log_in, HEAD)
+    _todo(page, "Hồ sơ đề nghị chờ duyệt, gửi cấp trên").get_by_role("link").click()
+    expect(page.locator("h1")).to_have_text(f"Hồ sơ đề nghị khen thưởng – {school.name}")
+    _act(page, "Gửi cấp trên")
+    expect(page.locator("#dossier-status")).to_have_text("Đã gửi cấp trên")
+    _shot(page, screenshot_dir, "04-dossier-sent")
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.receiving_unit) == (DossierStatus.SENT, school.parent)
