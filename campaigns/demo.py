@@ -117,6 +117,11 @@ def seed(*, units: dict, rng) -> None:
         period_end=D(year + 1, 12, 31),
         document_symbol="KH-PGDĐT",
         place=units["pgd-dh"].locality,
+        object_groups=list(ObjectGroup.values),
+        objects_collective="Phòng Giáo dục và Đào tạo, các cơ sở giáo dục mầm non, giáo dục phổ thông",
+        objects_individual=(
+            "Cán bộ quản lý giáo dục, giáo viên, nhân viên, người lao động của ngành giáo dục và học sinh trên địa bàn"
+        ),
         criteria={
             ObjectGroup.COLLECTIVE: "Tổ chức thực hiện phong trào thi đua thiết thực, đạt hiệu quả cao.",
             ObjectGroup.MANAGER: "Có nhiều giải pháp đổi mới, sáng tạo trong công tác quản lý.",
