@@ -105,12 +105,14 @@ def _todo(page, text):
     return page.locator("#todo-list li").filter(has=page.get_by_role("link", name=re.compile(re.escape(text))))
 
 
-def _open_from_inbox(page, nav_to, school):
+def _open_from_inbox(page, nav_to, unit, status):
+    """Menu «Hồ sơ đề nghị», tab «Hồ sơ gửi đến», the row of `unit` in `status`."""
     nav_to(page, "Hồ sơ đề nghị")
     page.get_by_role("link", name=re.compile(r"^Hồ sơ gửi đến")).click()
     expect(page.locator("h1")).to_have_text("Hồ sơ, đề nghị gửi đến")
-    page.locator("table tbody tr").filter(has_text=school.name).get_by_role("link", name=school.name).click()
-    expect(page.locator("h1")).to_have_text(f"Hồ sơ đề nghị khen thưởng – {school.name}")
+    row = page.locator("table tbody tr").filter(has_text=unit.name).filter(has_text=status)
+    row.get_by_role("link", name=unit.name).click()
+    expect(page.locator("h1")).to_have_text(f"Hồ sơ đề nghị khen thưởng – {unit.name}")
 
 
 def _rated(school, year):
@@ -300,3 +302,79 @@ def test_secretary_imports_registers_and_files_the_year_end_dossier(page, demo_d
     _shot(page, screenshot_dir, "04-dossier-sent")
     dossier.refresh_from_db()
     assert (dossier.status, dossier.receiving_unit) == (DossierStatus.SENT, school.parent)
+
+
+# --- 2. the reviewer at the Phòng ---------------------------------------------------------------------------
+
+
+def _users():
+    return {u.username: u for u in get_user_model().objects.filter(username__contains=".")}
+
+
+def _sent_year_end_dossier(*, full):
+    """Hoa Sen's year-end dossier as the secretary files it and the head sends it (the first journey and
+    test_nomination_journey drive those pages), built through the services the pages call."""
+    school = _school()
+    year = current_school_year()
+    people = demo_nominations._members(school)
+    ratings = dict(
+        TaskEvaluation.objects.filter(person__in=people, school_year=year).values_list("person_id", "rating")
+    )
+    cast = demo_nominations._cast("mn-hoasen", "Bình Lâm", "bl", _users(), ratings)
+    dossier = demo_nominations._fill_year_end(cast, year, full=full)
+    dossier = demo_nominations._act(dossier, [("head", "send", "")], cast)
+    assert dossier.status == DossierStatus.SENT
+    return cast, dossier
+
+
+def test_reviewer_returns_one_nomination_then_accepts_and_passes_to_council(
+    page, demo_data, log_in, nav_to, screenshot_dir
+):
+    page.set_default_timeout(60_000)
+    cast, dossier = _sent_year_end_dossier(full=False)
+    school = cast.school
+    nominations = list(dossier.nominations.select_related("person", "award_type").order_by("pk"))
+    returned = next(n for n in nominations if n.award_type.code == "LDTT")
+    to_council = [n for n in nominations if n.award_type.code == "CSTDCS"]
+    assert to_council
+
+    # The reviewer finds the dossier in the inbox and takes it up.
+    _as(page, log_in, REVIEWER)
+    _open_from_inbox(page, nav_to, school, "Đã gửi cấp trên")
+    _act(page, "Tiếp nhận, thẩm định")
+    expect(page.locator("#dossier-status")).to_have_text("Đang thẩm định")
+    _act(page, "Trả lại để bổ sung", comment=COMMENT, scope=_card(page, returned))
+    expect(_card(page, returned)).to_contain_text("Trả lại để bổ sung")
+    _shot(page, screenshot_dir, "05-reviewer-returns")
+
+    # The secretary sees the comment on her home page and follows it to the nomination.
+    _as(page, log_in, SECRETARY)
+    item = _todo(page, f"Đề nghị trả lại để bổ sung – {returned}")
+    expect(item).to_contain_text(COMMENT)
+    _shot(page, screenshot_dir, "06-secretary-sees-return")
+    item.get_by_role("link").click()
+    expect(page.locator(f"#tra-lai-{returned.pk}")).to_contain_text(COMMENT)
+    _card(page, returned).get_by_role("link", name="Sửa tóm tắt").click()
+    page.get_by_label("Tóm tắt thành tích").fill(FIXED_SUMMARY)
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã lưu đề nghị.")
+    _act(page, "Gửi lại đề nghị", scope=_card(page, returned))
+    expect(_card(page, returned).locator(".badge").first).to_have_text("Đề nghị")
+    nav_to(page, "Trang chủ")
+    expect(_todo(page, "Đề nghị trả lại để bổ sung")).to_have_count(0)
+
+    # The reviewer accepts every nomination and passes the CSTĐCS to the Phòng's council.
+    _as(page, log_in, REVIEWER)
+    _open_from_inbox(page, nav_to, school, "Đang thẩm định")
+    expect(_card(page, returned)).to_contain_text(FIXED_SUMMARY)
+    for nomination in nominations:
+        _act(page, "Chấp nhận", scope=_card(page, nomination))
+        expect(_card(page, nomination).locator(".badge").first).to_have_text("Chấp nhận")
+    for nomination in to_council:
+        _act(page, "Đưa ra Hội đồng TĐKT", scope=_card(page, nomination))
+        expect(_card(page, nomination).locator(".badge").first).to_have_text("Đưa ra Hội đồng TĐKT")
+    _shot(page, screenshot_dir, "07-reviewer-accepted")
+    statuses = dict(Nomination.objects.filter(dossier=dossier).values_list("pk", "status"))
+    assert statuses == {
+        n.pk: NominationStatus.PASSED_TO_COUNCIL if n in to_council else NominationStatus.ACCEPTED for n in nominations
+    }
