@@ -80,10 +80,9 @@ def filters_applied(filterset) -> str:
     if filterset is None:
         return "Không lọc"
     form = filterset.form
-    if not form.is_valid():
-        return "Không lọc"
+    form.is_valid()  # an invalid field is left out of cleaned_data, as django-filter leaves it out of the query
     parts = []
-    for name, value in form.cleaned_data.items():
+    for name, value in getattr(form, "cleaned_data", {}).items():
         if value in (None, "", [], ()) or name == "o":
             continue
         field_ = form.fields[name]

@@ -54,3 +54,8 @@ def test_export_workbook_stops_at_the_limit_and_says_so():
     values = [row for row in sheet.iter_rows(values_only=True)]
     assert values[0][0] == "DANH SÁCH THỬ"
     assert values[3:] == [("STT", "Tên"), (1, "Dòng 0"), (2, "Dòng 1"), (3, "Dòng 2")]
+
+
+def test_filters_applied_leaves_out_an_invalid_value_as_the_query_does(db):
+    filterset = _Filter({"q": "hoa", "kind": "khong-co"}, queryset=Unit.objects.all())
+    assert filters_applied(filterset) == "Tên: hoa"
