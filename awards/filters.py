@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from core.text import search_key_q
+from units.enums import UnitKind
 from units.models import Person
 
 from .enums import (
@@ -23,6 +24,12 @@ from .schoolyear import current_school_year, school_year_label
 def year_choices(back: int = 10) -> list[tuple[int, str]]:
     now = current_school_year()
     return [(y, school_year_label(y)) for y in range(now, now - back, -1)]
+
+
+MANAGER, STAFF = "1", "0"
+MANAGER_CHOICES = [(STAFF, "Giáo viên, nhân viên"), (MANAGER, "Cán bộ quản lý")]
+TEAM, WHOLE_UNIT = "to", "don_vi"
+COLLECTIVE_CHOICES = [(TEAM, "Tập thể nhỏ (tổ)"), (WHOLE_UNIT, "Tập thể đơn vị")]
 
 
 class CatalogFilter(django_filters.FilterSet):
@@ -73,6 +80,15 @@ class RecordFilter(django_filters.FilterSet):
     revoked = django_filters.BooleanFilter(
         label="Đã thu hồi", field_name="revocation", lookup_expr="isnull", exclude=True
     )
+    # The dashboard's shares drill down here: individual records by today's `Person.is_manager` (the
+    # dashboard's definition), collective records of a team (tổ) or of a whole unit. Each keeps only
+    # the records of its kind: "0" is teachers and staff, not "everything but managers".
+    quan_ly = django_filters.ChoiceFilter(
+        label="Cá nhân", choices=MANAGER_CHOICES, method="filter_manager", empty_label="Tất cả"
+    )
+    loai_tap_the = django_filters.ChoiceFilter(
+        label="Tập thể", choices=COLLECTIVE_CHOICES, method="filter_collective", empty_label="Tất cả"
+    )
     o = django_filters.OrderingFilter(
         fields=(("school_year", "school_year"), ("award_type__rank", "award"), ("decision_date", "decision_date")),
         field_labels={"school_year": "Năm học", "award_type__rank": "Danh hiệu", "decision_date": "Ngày quyết định"},
@@ -81,7 +97,7 @@ class RecordFilter(django_filters.FilterSet):
 
     class Meta:
         model = AwardRecord
-        fields = ["q", "school_year", "award", "source", "commendation_kind", "revoked"]
+        fields = ["q", "school_year", "award", "source", "commendation_kind", "revoked", "quan_ly", "loai_tap_the"]
 
     def __init__(self, *args, award_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,6 +105,13 @@ class RecordFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(search_key_q("person__search_key", value) | search_key_q("unit__search_key", value))
+
+    def filter_manager(self, queryset, name, value):
+        return queryset.filter(person__isnull=False, person__is_manager=value == MANAGER)
+
+    def filter_collective(self, queryset, name, value):
+        teams = Q(unit__kind=UnitKind.TEAM)
+        return queryset.filter(unit__isnull=False).filter(teams if value == TEAM else ~teams)
 
 
 class InitiativeFilter(django_filters.FilterSet):

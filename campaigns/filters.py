@@ -56,6 +56,12 @@ OVERVIEW_STATUS = [("none", "Chưa đăng ký")] + list(RegistrationStatus.choic
 
 class OverviewFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Tên đơn vị", method="filter_q")
+    # `unit=<id>`: the chosen unit's subtree (the dashboard's drill-down). The view resolves the id through
+    # the user's scope (404 outside) and hands the unit in; the field only carries it through the form,
+    # hidden (a province has thousands of units: no select), and names it in an export's filter line.
+    unit = django_filters.ChoiceFilter(
+        label="Thuộc đơn vị", choices=(), method="filter_unit", widget=forms.HiddenInput, empty_label=None
+    )
     state = django_filters.ChoiceFilter(
         label="Tình trạng", choices=OVERVIEW_STATUS, method="filter_state", empty_label="Tất cả"
     )
@@ -68,6 +74,15 @@ class OverviewFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(search_key_q("search_key", value))  # unit name or short name, folded
+
+    def __init__(self, *args, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        self.filters["unit"].extra["choices"] = [(str(unit.pk), unit.name)] if unit is not None else []
+
+    def filter_unit(self, queryset, name, value):
+        # Rows are already the user's; the prefix only narrows them (an indexed path prefix).
+        return queryset.filter(path__startswith=self.unit.path) if self.unit is not None else queryset.none()
 
     def filter_state(self, queryset, name, value):
         if value == "none":

@@ -318,9 +318,11 @@ class TitleTotal:
     count: int
 
 
-def registration_overview_counts(user, campaign: Campaign) -> dict:
-    """How many expected registrants the user sees, and how many registered / submitted."""
+def registration_overview_counts(user, campaign: Campaign, *, unit: Unit | None = None) -> dict:
+    """How many expected registrants the user sees (in `unit`'s subtree), and how many registered / submitted."""
     units = expected_registrants(campaign).filter(unit_scope_q(user))
+    if unit is not None:
+        units = units.filter(path__startswith=unit.path)
     registrations = Registration.objects.filter(campaign=campaign, unit__in=units)
     by_status = dict(registrations.values_list("status").annotate(n=Count("pk")).order_by())
     expected = units.count()
@@ -341,18 +343,23 @@ def _totals(rows: list[tuple[str, int, int]]) -> list[TitleTotal]:
     return [TitleTotal(name, count) for (rank, name), count in sorted(merged.items())]
 
 
-def registration_totals(user, campaign: Campaign) -> dict:
-    """Totals by registered title/commendation across the submitted registrations the user sees.
+def registration_totals(user, campaign: Campaign, *, unit: Unit | None = None) -> dict:
+    """Totals by registered title/commendation across the submitted registrations the user sees (in `unit`'s
+    subtree).
 
     Collective totals add the registering units' own collective title or
     commendation to those their teams registered.
     """
     submitted = {"registration__campaign": campaign, "registration__status": RegistrationStatus.SUBMITTED}
+    if unit is not None:
+        submitted["registration__unit__path__startswith"] = unit.path
     lines = RegistrationLine.objects.filter(unit_scope_q(user, "registration__unit"), **submitted)
     team_lines = RegistrationCollectiveLine.objects.filter(unit_scope_q(user, "registration__unit"), **submitted)
     registrations = Registration.objects.filter(
         unit_scope_q(user, "unit"), campaign=campaign, status=RegistrationStatus.SUBMITTED
     )
+    if unit is not None:
+        registrations = registrations.filter(unit__path__startswith=unit.path)
     sources = {
         "titles": [("title", lines)],
         "commendations": [("commendation", lines)],

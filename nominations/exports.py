@@ -164,6 +164,8 @@ def inbox_filters_text(filters, *, campaigns: list, awards: list) -> str:
         parts.append(f"Trạng thái đề nghị: {NominationStatus(filters.nomination_status).label}")
     if filters.unit_name:
         parts.append(f"Đơn vị: {filters.unit_name}")
+    if filters.unit is not None:
+        parts.append(f"Thuộc đơn vị: {filters.unit.name} và các đơn vị trực thuộc")
     if filters.campaign:
         parts.append(f"Phong trào: {dict(campaigns).get(filters.campaign, 'không thuộc hộp thư')}")
     if filters.award:

@@ -85,11 +85,14 @@ class InboxFilters:
     school_year: int | None = None
     deadline: str = ""  # OVERDUE or DUE_SOON
     sort: str = DEFAULT_SORT
+    # Dossiers proposed in this unit's subtree (`unit=<id>`, the dashboard's drill-down). The view fetches it
+    # through the user's scope (`units.selectors.unit_get_visible`: 404 outside); it only narrows the rows.
+    unit: Unit | None = None
 
 
-def filters_from(params, *, sorts: dict) -> InboxFilters:
+def filters_from(params, *, sorts: dict, unit: Unit | None = None) -> InboxFilters:
     """Read the query string (`trang_thai`, `trang_thai_de_nghi`, `don_vi`, `phong_trao`, `danh_hieu`,
-    `dot`, `nam_hoc`, `han`, `o`), keeping only valid values."""
+    `dot`, `nam_hoc`, `han`, `o`), keeping only valid values; `unit` is the already fetched `unit=<id>`."""
     status = params.get("trang_thai", "")
     nomination_status = params.get("trang_thai_de_nghi", "")
     campaign = params.get("phong_trao", "")
@@ -107,6 +110,7 @@ def filters_from(params, *, sorts: dict) -> InboxFilters:
         school_year=int(year) if year.isdigit() and len(year) == 4 else None,
         deadline=deadline if deadline in (OVERDUE, DUE_SOON) else "",
         sort=sort if sort.lstrip("-") in sorts else DEFAULT_SORT,
+        unit=unit,
     )
 
 
@@ -186,6 +190,9 @@ def _dossier_q(filters: InboxFilters, prefix: str = "") -> Q:
         query &= Q(**{f"{prefix}round_kind": filters.round_kind})
     if filters.school_year:
         query &= Q(**{f"{prefix}school_year": filters.school_year})
+    if filters.unit is not None:
+        # The proposing unit's indexed path: a dossier received in the subtree was proposed in it too.
+        query &= Q(**{f"{prefix}unit__path__startswith": filters.unit.path})
     return query
 
 

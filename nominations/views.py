@@ -15,6 +15,7 @@ from core.models import TransitionLog
 from core.rules import view_rule
 from core.views import paginate
 from units.rules import Cap, can
+from units.selectors import unit_get_visible
 from units.view_rules import DOSSIER_ACT, DOSSIER_APPRAISE, DOSSIER_FILE, DOSSIER_READ, LIST_IN_SCOPE
 
 from . import checks, decisions, exports, inbox, rollup, selectors, services
@@ -66,6 +67,11 @@ def dossier_list(request):
     tab = "cua-toi"
     filters = _filters(request)
     rows = selectors.dossiers_of_own_units(request.user, filters)
+    # `?unit=<id>`: the dashboard's drill-down, dossiers proposed in that unit's subtree (404 outside the user's).
+    wanted = request.GET.get("unit", "")
+    chosen_unit = unit_get_visible(request.user, wanted) if wanted else None
+    if chosen_unit is not None:
+        rows = rows.filter(unit__path__startswith=chosen_unit.path)
     if wants_export(request):
         filters_text = exports.dossier_filters(filters)
         return export_response(request, spec=exports.DOSSIER_LIST, queryset=rows, filters=filters_text)
@@ -80,6 +86,7 @@ def dossier_list(request):
             "rounds": RoundKind.choices,
             "inbox_count": inbox.awaiting_count(request.user),
             "may_create": services.may_open_dossier(request.user),
+            "chosen_unit": chosen_unit,
         },
     )
 

@@ -10,6 +10,7 @@ from core.exceptions import ServiceError
 from core.exports import export_response, wants_export
 from core.rules import view_rule
 from core.views import PAGE_SIZE
+from units.selectors import unit_get_visible
 from units.view_rules import DOSSIER_APPRAISE, LIST_IN_SCOPE
 
 from . import bulk, exports, inbox, selectors
@@ -25,8 +26,11 @@ def inbox_view(request):
     today = timezone.localdate()
     tab = NOMINATIONS_TAB if request.GET.get("tab") == NOMINATIONS_TAB else DOSSIERS_TAB
     sorts = inbox.NOMINATION_SORTS if tab == NOMINATIONS_TAB else inbox.DOSSIER_SORTS
-    filters = inbox.filters_from(request.GET, sorts=sorts)
     user = request.user
+    # `?unit=<id>`: dossiers proposed in that unit's subtree; a unit the user may not read is a 404.
+    wanted = request.GET.get("unit", "")
+    unit = unit_get_visible(user, wanted) if wanted else None
+    filters = inbox.filters_from(request.GET, sorts=sorts, unit=unit)
     if tab == NOMINATIONS_TAB:
         rows = inbox.inbox_nominations(user, filters, today=today)
         counts = inbox.nomination_status_counts(user, filters, today=today)
@@ -64,6 +68,7 @@ def inbox_view(request):
             "deadlines": inbox.DEADLINE_CHOICES,
             "appraisal_days": inbox.appraisal_days(),
             "has_inbox": inbox.has_inbox(user),
+            "chosen_unit": unit,
         },
     )
 

@@ -31,6 +31,7 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from awards import filters as record_filters
 from awards import selectors as award_selectors
 from awards.enums import RuleKind
 from awards.models import WILDCARD, AwardRule, AwardType, in_force_q
@@ -198,9 +199,9 @@ def campaign_figures(user, unit: Unit, year: int, units: list[tuple[int, str, st
                 expected=len(expected[c.pk]),
                 started=len(mine),
                 submitted=len(submitted),
-                overview_url=overview,
-                missing_url=f"{overview}?state=none",
-                submitted_url=f"{overview}?state={RegistrationStatus.SUBMITTED}",
+                overview_url=f"{overview}?{urlencode({'unit': unit.pk})}",
+                missing_url=f"{overview}?{urlencode({'state': 'none', 'unit': unit.pk})}",
+                submitted_url=f"{overview}?{urlencode({'state': RegistrationStatus.SUBMITTED, 'unit': unit.pk})}",
                 expected_ids=frozenset(expected[c.pk]),
                 submitted_ids=submitted,
             )
@@ -243,7 +244,7 @@ def _late_deadlines(user, unit, campaigns, reach, units, today) -> list[LateDead
         )
         if count:
             if deadline.action == DeadlineAction.REGISTER:
-                url = _url("campaigns:registration_overview", [campaign.pk], state="none")
+                url = _url("campaigns:registration_overview", [campaign.pk], state="none", unit=unit.pk)
             else:
                 url = reverse("campaigns:detail", args=[campaign.pk])
             result.append(LateDeadline(deadline, count, url))
@@ -262,36 +263,55 @@ class StateCount:
 
 
 def dossier_figures(user, unit: Unit, year: int, today: datetime.date) -> dict:
-    """Dossiers proposed by the subtree's units the user reads, in the year, by state; their nominations by state;
-    and the user's inbox dossiers received in the subtree and overdue for appraisal."""
-    dossiers = Dossier.objects.filter(
-        scope_q(user, Cap.READ, "unit"), unit__path__startswith=unit.path, school_year=year
-    )
-    by_state = dict(dossiers.order_by().values_list("status").annotate(n=Count("pk")))
-    nominations = dict(
-        Nomination.objects.filter(dossier__in=dossiers).order_by().values_list("status").annotate(n=Count("pk"))
-    )
+    """Dossiers of the year proposed in the subtree, by state, and their nominations, each counted on the rows
+    of the list it links to (so the figure and the list agree):
+
+    - states a dossier reaches when sent up, for a user with an inbox: the reviewer inbox (`inbox.InboxFilters`
+      with the year and `unit`: proposed in the subtree, addressed to a unit she appraises for or below it);
+    - every other state, and every state for a user without an inbox (a secretary): the dossier list, which
+      shows the dossiers of the units she files or signs for (`selectors.dossiers_of_own_units`), with `unit`.
+      A secretary files for her own unit, so her figure counts those dossiers, not the ones she only reads.
+
+    And the user's inbox dossiers proposed in the subtree and overdue for appraisal."""
     has_inbox = inbox.has_inbox(user)
+    # `dossiers_of_own_units` without its per-row annotation: filing or signing implies reading.
+    own = Dossier.objects.filter(
+        scope_q(user, Cap.READ, "unit"),
+        scope_q(user, Cap.FILE, "unit") | scope_q(user, Cap.SIGN, "unit"),
+        unit__path__startswith=unit.path,
+        school_year=year,
+    )
+    by_state = dict(own.order_by().values_list("status").annotate(n=Count("pk")))
+    received = inbox.InboxFilters(school_year=year, unit=unit)
+    if has_inbox:
+        by_state = {s: n for s, n in by_state.items() if s not in RECEIVED_STATES}
+        by_state.update(inbox.dossier_status_counts(user, received, today=today))
+        nominations = inbox.nomination_status_counts(user, received, today=today)
+    else:
+        nominations = dict(
+            Nomination.objects.filter(dossier__in=own).order_by().values_list("status").annotate(n=Count("pk"))
+        )
 
     def dossier_url(state: str) -> str:
-        # The reviewer inbox lists what was received; the dossier list the user's own units' dossiers.
         if has_inbox and state in RECEIVED_STATES:
-            return _url("nominations:inbox", trang_thai=state, nam_hoc=year)
-        return _url("nominations:dossier_list", trang_thai=state, nam_hoc=year)
+            return _url("nominations:inbox", trang_thai=state, nam_hoc=year, unit=unit.pk)
+        return _url("nominations:dossier_list", trang_thai=state, nam_hoc=year, unit=unit.pk)
 
     def nomination_url(state: str) -> str:
         if has_inbox:
-            return _url("nominations:inbox", tab="de-nghi", trang_thai_de_nghi=state, nam_hoc=year)
-        return _url("nominations:dossier_list", nam_hoc=year)
+            return _url("nominations:inbox", tab="de-nghi", trang_thai_de_nghi=state, nam_hoc=year, unit=unit.pk)
+        return _url("nominations:dossier_list", nam_hoc=year, unit=unit.pk)
 
     overdue = 0
     if has_inbox:
         overdue = (
-            inbox.inbox_dossiers(user, inbox.InboxFilters(school_year=year, deadline=inbox.OVERDUE), today=today)
-            .filter(receiving_unit__path__startswith=unit.path)
+            inbox.inbox_dossiers(
+                user, inbox.InboxFilters(school_year=year, deadline=inbox.OVERDUE, unit=unit), today=today
+            )
             .order_by()
             .count()
         )
+    received_total = sum(n for s, n in by_state.items() if s in RECEIVED_STATES) if has_inbox else 0
     return {
         "dossiers": [
             StateCount(s, label, by_state.get(s, 0), dossier_url(s))
@@ -299,6 +319,12 @@ def dossier_figures(user, unit: Unit, year: int, today: datetime.date) -> dict:
             if by_state.get(s)
         ],
         "dossier_total": sum(by_state.values()),
+        # The counter card: what reached the user's inbox, else the dossiers of her own units.
+        "dossier_card": (
+            ("Hồ sơ gửi đến", received_total, _url("nominations:inbox", nam_hoc=year, unit=unit.pk))
+            if has_inbox
+            else ("Hồ sơ đề nghị", sum(by_state.values()), _url("nominations:dossier_list", nam_hoc=year, unit=unit.pk))
+        ),
         "nominations": [
             StateCount(s, label, nominations.get(s, 0), nomination_url(s))
             for s, label in NominationStatus.choices
@@ -306,7 +332,7 @@ def dossier_figures(user, unit: Unit, year: int, today: datetime.date) -> dict:
         ],
         "nomination_total": sum(nominations.values()),
         "overdue_appraisals": overdue,
-        "overdue_url": _url("nominations:inbox", han=inbox.OVERDUE, nam_hoc=year) if has_inbox else "",
+        "overdue_url": _url("nominations:inbox", han=inbox.OVERDUE, nam_hoc=year, unit=unit.pk) if has_inbox else "",
     }
 
 
@@ -333,6 +359,11 @@ class ShareRow:
     staff: int = 0  # teachers, staff and workers: people who are not managers
     teams: int = 0
     units: int = 0  # whole units (schools, Phòng, Sở)
+    # The year's records of each group (`awards.filters.RecordFilter` `quan_ly`, `loai_tap_the`).
+    managers_url: str = ""
+    staff_url: str = ""
+    teams_url: str = ""
+    units_url: str = ""
 
     @staticmethod
     def _percent(part: int, whole: int) -> int | None:
@@ -383,11 +414,11 @@ def award_figures(user, unit: Unit, year: int, today: datetime.date) -> dict:
     filterable = {code for code, _ in award_selectors.award_choices(on_date=today)}
     history = reverse("awards:unit_history", args=[unit.pk])
 
-    def records_url(school_year: int, code: str = "") -> str:
+    def records_url(school_year: int, code: str = "", **group) -> str:
         params = {"school_year": school_year, "revoked": "false"}
         if code in filterable:
             params["award"] = code
-        return f"{history}?{urlencode(params)}"
+        return f"{history}?{urlencode(params | group)}"
 
     codes = sorted({code for code, _ in counts}, key=lambda c: (ranks.get(c, 0), c))
     rows = [
@@ -396,6 +427,10 @@ def award_figures(user, unit: Unit, year: int, today: datetime.date) -> dict:
     ]
     for share in shares.values():
         share.url = records_url(share.year)
+        share.staff_url = records_url(share.year, quan_ly=record_filters.STAFF)
+        share.managers_url = records_url(share.year, quan_ly=record_filters.MANAGER)
+        share.teams_url = records_url(share.year, loai_tap_the=record_filters.TEAM)
+        share.units_url = records_url(share.year, loai_tap_the=record_filters.WHOLE_UNIT)
     totals = [(y, sum(counts[(c, y)] for c in codes), records_url(y)) for y in years]
     return {
         "years": [(y, school_year_label(y)) for y in years],

@@ -371,15 +371,20 @@ def registration_transition(request, pk):
 @view_rule(CAMPAIGN_READ)
 def registration_overview(request, pk):
     campaign = selectors.campaign_get_visible(request.user, pk)
-    overview_filter = OverviewFilter(request.GET, queryset=selectors.registration_overview(request.user, campaign))
+    # `?unit=<id>`: only that unit's subtree; a unit the user may not read is a 404, as on the dashboard.
+    wanted = request.GET.get("unit", "")
+    unit = unit_get_visible(request.user, wanted) if wanted else None
+    overview_filter = OverviewFilter(
+        request.GET, queryset=selectors.registration_overview(request.user, campaign), unit=unit
+    )
     if wants_export(request):
         spec = exports.REGISTRATION_OVERVIEW
         spec = dataclasses.replace(spec, title=f"{spec.title}: {campaign.name}")
         return export_response(request, spec=spec, queryset=overview_filter.qs, filterset=overview_filter)
     page = paginate(request, overview_filter.qs)
-    totals = selectors.registration_totals(request.user, campaign)
+    totals = selectors.registration_totals(request.user, campaign, unit=unit)
     not_counted = totals.pop("not_counted")
-    counts = selectors.registration_overview_counts(request.user, campaign)
+    counts = selectors.registration_overview_counts(request.user, campaign, unit=unit)
     return render(
         request,
         "campaigns/registration_overview.html",
@@ -390,6 +395,7 @@ def registration_overview(request, pk):
             "totals": totals,
             "not_counted": not_counted,
             "counts": counts,
+            "chosen_unit": unit,
         },
     )
 
