@@ -442,3 +442,23 @@ def test_registration_form_lists_the_campaign_caps_it_uses(
     url = reverse("campaigns:registration_edit", args=[office_campaign.pk, tree["school_a1"].pk])
     html = client.get(url).content.decode()
     assert "«Giấy khen» cho cá nhân: các đơn vị đã gửi 0, bản đăng ký này 1; tối đa 2" in html
+
+
+def test_campaign_edit_form_starts_from_the_saved_period_and_objects(client, tree, personas):
+    campaign = draft(
+        tree,
+        personas,
+        period_kind=PeriodKind.CALENDAR_YEAR,
+        calendar_year=2024,
+        object_groups=[ObjectGroup.TEACHER],
+        objects_collective=SEED_001_COLLECTIVES,
+    )
+    client.force_login(personas["secretary_office_a"])
+    form = client.get(reverse("campaigns:edit", args=[campaign.pk])).context["form"]
+    assert [form[name].value() for name in ("period_kind", "calendar_year", "school_year", "object_groups")] == [
+        "calendar_year",
+        2024,
+        None,
+        ["teacher"],
+    ]
+    assert form["objects_collective"].value() == SEED_001_COLLECTIVES
