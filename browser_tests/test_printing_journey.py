@@ -41,8 +41,9 @@ def _print(page, label, variant=None):
     expect(row).to_have_count(1)
     page.evaluate("window.journeyMarker = 'same page'")  # gone if the page reloads
     row.get_by_role("button", name="Tạo PDF").click()
-    # The answer shows the queued render with its progress bar; the panel polls until the link appears.
-    expect(row.get_by_role("progressbar", name="Tiến độ tạo văn bản")).to_be_visible()
+    # The answer shows the queued render with its progress bar (without a broker the render runs before the
+    # answer, in the request); the panel then polls until the link appears.
+    expect(row.get_by_role("progressbar", name="Tiến độ tạo văn bản")).to_be_visible(timeout=RENDER_TIMEOUT)
     download_link = row.get_by_role("link", name="Tải PDF")
     expect(download_link).to_be_visible(timeout=RENDER_TIMEOUT)
     expect(row.get_by_role("progressbar")).to_have_count(0)
@@ -55,12 +56,8 @@ def _print(page, label, variant=None):
         return handle.read()
 
 
-def _shot(page, screenshot_dir, name):
-    page.screenshot(path=str(screenshot_dir / f"printing-{name}.png"), full_page=True)
-
-
 def test_secretary_and_reviewer_print_download_and_verify(
-    browser, live_server, page, demo_data, log_in, nav_to, screenshot_dir
+    browser, live_server, page, demo_data, log_in, nav_to, shot, axe_check
 ):
     # Arrange: Hoa Sen's dossier appraised by the Phòng and voted by its council (the demo's meeting builder).
     meeting = seed_meeting()
@@ -80,14 +77,15 @@ def test_secretary_and_reviewer_print_download_and_verify(
     page.get_by_role("link", name=school.name).first.click()
     expect(page.locator("h1")).to_have_text(f"Hồ sơ đề nghị khen thưởng – {school.name}")
     submission = _print(page, "Tờ trình đề nghị khen thưởng", "thủ tục thông thường")
-    _shot(page, screenshot_dir, "01-secretary-to-trinh")
+    shot(page, "01-secretary-to-trinh")
     text = _flat(submission)
     assert "TỜ TRÌNH" in text
     assert f"Kính gửi: {office.name}." in text
     individuals = Nomination.objects.filter(dossier=dossier, person__isnull=False).count()
     assert f"khen thưởng cho {individuals:02d} cá nhân" in text
     listing = _print(page, "Danh sách kèm theo tờ trình")
-    _shot(page, screenshot_dir, "02-secretary-danh-sach")
+    shot(page, "02-secretary-danh-sach")
+    axe_check(page)
     text = _flat(listing)
     assert "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" in text
     assert f"của {school.name})" in text
@@ -101,7 +99,8 @@ def test_secretary_and_reviewer_print_download_and_verify(
     page.get_by_role("link", name=f"Ngày {meeting.date:%d/%m/%Y}, {meeting.start_time:%H:%M}").click()
     expect(page.locator("h1")).to_have_text(f"Phiên họp bình xét ngày {meeting.date:%d/%m/%Y}")
     minutes = _print(page, "Biên bản họp bình xét")
-    _shot(page, screenshot_dir, "03-reviewer-bien-ban")
+    shot(page, "03-reviewer-bien-ban")
+    axe_check(page)
     text = _flat(minutes)
     assert "BIÊN BẢN" in text
     assert "vắng mặt: 1" in text and "Đi công tác theo quyết định của Phòng" in text
@@ -115,7 +114,7 @@ def test_secretary_and_reviewer_print_download_and_verify(
     expect(page.locator("h1")).to_have_text(f"Hồ sơ đề nghị khen thưởng – {school.name}")
     expect(page.locator("#doc-submission-normal").get_by_role("link", name="Tải PDF")).to_be_visible()
     pack = _print(page, "Bộ hồ sơ đề nghị khen thưởng")
-    _shot(page, screenshot_dir, "04-reviewer-bo-ho-so")
+    shot(page, "04-reviewer-bo-ho-so")
     text = _flat(pack)
     order = [text.find(s) for s in ("MỤC LỤC HỒ SƠ ĐỀ NGHỊ KHEN THƯỞNG", "TỜ TRÌNH", "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG")]
     assert -1 not in order and order == sorted(order)
@@ -136,7 +135,8 @@ def test_secretary_and_reviewer_print_download_and_verify(
     )
     upload.get_by_role("button", name="So khớp tệp").click()
     expect(visitor.locator("#verify-result")).to_have_text("Khớp với bản do cổng tạo ra")
-    _shot(visitor, screenshot_dir, "05-visitor-khop")
+    shot(visitor, "05-visitor-khop")
+    axe_check(visitor)
     middle = len(submission) // 2
     modified = submission[:middle] + bytes([submission[middle] ^ 0x01]) + submission[middle + 1 :]
     upload = visitor.locator("#verify-upload")
@@ -145,5 +145,5 @@ def test_secretary_and_reviewer_print_download_and_verify(
     )
     upload.get_by_role("button", name="So khớp tệp").click()
     expect(visitor.locator("#verify-result")).to_have_text("KHÔNG khớp: tệp đã bị thay đổi hoặc không phải văn bản này")
-    _shot(visitor, screenshot_dir, "06-visitor-khong-khop")
+    shot(visitor, "06-visitor-khong-khop")
     visitor.context.close()
