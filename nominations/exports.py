@@ -7,6 +7,7 @@ notices and the objections.
 from django.utils import timezone
 
 from core.exports import Column, ExportSpec
+from units.models import Unit
 
 from .enums import DossierStatus, RoundKind
 from .models import ObjectionStatus
@@ -21,9 +22,10 @@ def _submission(dossier) -> str:
     return " ".join(parts)
 
 
-def dossier_filters(filters: dict) -> str:
-    """The dossier list's filters (a dict from the query string) as the sheet's "Bộ lọc" line."""
-    parts = []
+def dossier_filters(filters: dict, unit: Unit | None = None) -> str:
+    """The dossier list's filters (a dict from the query string, and the `unit=<id>` the view fetched through
+    the user's scope) as the sheet's "Bộ lọc" line."""
+    parts = [f"Thuộc đơn vị: {unit.name} và các đơn vị trực thuộc"] if unit is not None else []
     if filters.get("q"):
         parts.append(f"Trích yếu, số tờ trình: {filters['q']}")
     if filters.get("status"):

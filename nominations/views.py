@@ -73,7 +73,7 @@ def dossier_list(request):
     if chosen_unit is not None:
         rows = rows.filter(unit__path__startswith=chosen_unit.path)
     if wants_export(request):
-        filters_text = exports.dossier_filters(filters)
+        filters_text = exports.dossier_filters(filters, chosen_unit)
         return export_response(request, spec=exports.DOSSIER_LIST, queryset=rows, filters=filters_text)
     return render(
         request,

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.tests.conftest import award
+from core.tests.export_helpers import column, export_of, preamble
 from nominations.enums import DossierStatus, RoundKind
 from nominations.models import Dossier, Nomination
 from units.enums import SchoolLevel, UnitKind
@@ -220,3 +221,26 @@ def test_filtered_lists_queries_constant_in_rows(
     for url in urls:
         with django_assert_max_num_queries(small[url]):
             assert client.get(url).status_code == 200
+
+
+def test_unit_chip_removes_only_the_unit(client, siblings, tree, personas):
+    client.force_login(personas["reviewer_a"])
+    a1 = tree["school_a1"]
+
+    html = client.get(reverse("nominations:inbox"), {"nam_hoc": YEAR, "unit": a1.pk, "page": 1}).content.decode()
+
+    assert f"Thuộc đơn vị: {a1.name} và các đơn vị trực thuộc" in html
+    assert 'href="?nam_hoc=2024"' in html  # the chip's ×: the other filters stay, the page resets
+    assert f'<input type="hidden" name="unit" value="{a1.pk}">' in html  # kept when the form is sent
+
+
+@pytest.mark.parametrize("list_name", ["nominations:inbox", "nominations:dossier_list"])
+def test_unit_filter_export_names_the_unit(client, siblings, tree, personas, list_name):
+    persona = "reviewer_a" if list_name == "nominations:inbox" else "secretary_a1"
+    client.force_login(personas[persona])
+    a1 = tree["school_a1"]
+
+    response = export_of(client, reverse(list_name), f"nam_hoc={YEAR}&unit={a1.pk}")
+
+    assert f"Thuộc đơn vị: {a1.name} và các đơn vị trực thuộc" in preamble(response)[1]
+    assert set(column(response, "Đơn vị đề nghị")) == {a1.name}
