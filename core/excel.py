@@ -168,21 +168,27 @@ def build_workbook_sheets(sheets: list[Sheet]) -> bytes:
         sheet = workbook.create_sheet(spec.title[:31])
         for index, line in enumerate(spec.preamble):
             sheet.append([line])
-            cell = sheet.cell(row=sheet.max_row, column=1)
+            cell = sheet.cell(row=index + 1, column=1)
             _as_text_if_formula_like(cell)
             if index == 0:
                 cell.font = Font(bold=True, size=13)
         sheet.append(spec.headers)
-        header_row = sheet.max_row
+        header_row = len(spec.preamble) + 1
         for cell in sheet[header_row]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        row_number = header_row
         for row in spec.rows:
-            sheet.append(row)
-            for cell in sheet[sheet.max_row]:
-                _as_text_if_formula_like(cell)
-                if isinstance(cell.value, datetime.date):
-                    cell.number_format = DATE_FORMAT
+            values = list(row)
+            sheet.append(values)
+            row_number += 1
+            # Only the cells that need it are looked up (sheet.cell() is a lookup; sheet[n] and sheet.max_row
+            # scan every cell written so far, which made a 12,000-row export take minutes).
+            for column, value in enumerate(values, start=1):
+                if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+                    _as_text_if_formula_like(sheet.cell(row=row_number, column=column))
+                elif isinstance(value, datetime.date):
+                    sheet.cell(row=row_number, column=column).number_format = DATE_FORMAT
         for index, width in enumerate(spec.widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = f"A{header_row + 1}"

@@ -113,7 +113,10 @@ def export_rows(spec: ExportSpec, rows: Iterable, limit: int) -> Iterator[list]:
 def export_workbook(*, spec: ExportSpec, queryset, filters: str, user=None, limit: int | None = None) -> bytes:
     """The .xlsx of `queryset` (already scoped to the user and filtered) under `spec`'s columns."""
     limit = settings.EXPORT_MAX_ROWS if limit is None else limit
-    total = queryset.count() if isinstance(queryset, QuerySet) else None
+    if isinstance(queryset, QuerySet):
+        total = queryset.count()
+    else:
+        total = len(queryset) if hasattr(queryset, "__len__") else None
     rows = queryset.iterator(chunk_size=ITERATOR_CHUNK) if isinstance(queryset, QuerySet) else queryset
     exported_on = timezone.localdate().strftime("%d/%m/%Y")
     who = f" bởi {user.get_full_name() or user.get_username()}" if user is not None else ""

@@ -1,6 +1,11 @@
 """Columns of the "Xuất Excel" of the units app's lists (core.exports)."""
 
+from django.db.models import Count
+
 from core.exports import Column, ExportSpec
+
+from .models import Unit
+from .selectors import people_visible_to
 
 
 def _school_year(year) -> str:
@@ -18,6 +23,35 @@ UNIT_LIST = ExportSpec(
         Column("Số cán bộ", "people_count", 12),
     ],
 )
+
+
+def unit_list_rows(user, queryset) -> list[Unit]:
+    """The rows of the page's queryset (`units.selectors.unit_list`, filtered and sorted), each with the
+    number of active people of its subtree the user may read, as the page counts them.
+
+    The page's own count is a correlated subquery per unit: fine for 25 rows, a minute for a province's
+    1,600 units on SQLite. Here the rows are the page's (`pk__in` its queryset, which drops the subquery), and
+    the people are counted once, grouped by unit, then added up the tree by path.
+    """
+    order = [str(o) for o in queryset.query.order_by] or ["path"]
+    by_count = [o for o in order if o.lstrip("-") == "people_count"]
+    plain = [o for o in order if o.lstrip("-") != "people_count"]
+    rows = list(Unit.objects.filter(pk__in=queryset.values("pk")).select_related("parent").order_by(*plain, "path"))
+    per_unit = people_visible_to(user).filter(is_active=True).values("unit__path").annotate(n=Count("id")).order_by()
+    subtree: dict[str, int] = {}
+    for row in per_unit:
+        path = row["unit__path"]
+        # "/1/5/23/" counts for "/1/", "/1/5/" and "/1/5/23/".
+        for end in range(1, len(path)):
+            if path[end] == "/":
+                prefix = path[: end + 1]
+                subtree[prefix] = subtree.get(prefix, 0) + row["n"]
+    for unit in rows:
+        unit.people_count = subtree.get(unit.path, 0)
+    if by_count:
+        rows.sort(key=lambda u: u.people_count, reverse=by_count[0].startswith("-"))
+    return rows
+
 
 BLOCK_LIST = ExportSpec(
     title="Danh sách khối thi đua",

@@ -74,7 +74,8 @@ def unit_list(request):
     units = selectors.unit_list(request.user)
     unit_filter = UnitFilter(request.GET, queryset=units)
     if wants_export(request):
-        return export_response(request, spec=exports.UNIT_LIST, queryset=unit_filter.qs, filterset=unit_filter)
+        rows = exports.unit_list_rows(request.user, unit_filter.qs)
+        return export_response(request, spec=exports.UNIT_LIST, queryset=rows, filterset=unit_filter)
     page = paginate(request, unit_filter.qs)
     # Indent relative to the user's highest unit, so every user's tree starts at the left margin.
     top = min((r.unit.depth for r in roles_of(request.user)), default=0)

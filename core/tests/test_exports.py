@@ -53,7 +53,8 @@ def test_export_workbook_stops_at_the_limit_and_says_so():
     sheet = load_workbook(io.BytesIO(content)).active
     values = [row for row in sheet.iter_rows(values_only=True)]
     assert values[0][0] == "DANH SÁCH THỬ"
-    assert values[3:] == [("STT", "Tên"), (1, "Dòng 0"), (2, "Dòng 1"), (3, "Dòng 2")]
+    assert values[3][0] == "Chỉ xuất 3 dòng đầu trong 5 dòng: hãy lọc hẹp hơn để có đủ danh sách."
+    assert values[4:] == [("STT", "Tên"), (1, "Dòng 0"), (2, "Dòng 1"), (3, "Dòng 2")]
 
 
 def test_filters_applied_leaves_out_an_invalid_value_as_the_query_does(db):

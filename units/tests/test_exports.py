@@ -20,6 +20,20 @@ def test_unit_list_export_has_the_filtered_page_rows(client, tree, personas):
     assert preamble(response)[:2] == ["DANH SÁCH ĐƠN VỊ", "Bộ lọc: Loại đơn vị: Trường học"]
 
 
+def test_unit_list_export_counts_people_as_the_page_and_keeps_its_sort(client, tree, personas, person_factory):
+    for unit, n in ((tree["team_a1"], 2), (tree["school_a1"], 1), (tree["school_a2"], 4), (tree["school_b1"], 5)):
+        for _ in range(n):
+            person_factory(unit)
+    person_factory(tree["school_a2"], is_active=False)
+    client.force_login(personas["reviewer_a"])
+    url = reverse("units:list")
+    for query in ("", "o=-people_count", "o=name"):
+        response = export_of(client, url, query)
+        page = page_values(client, url, query, lambda u: (u.name, u.people_count))
+        assert list(zip(column(response, "Tên đơn vị"), column(response, "Số cán bộ"), strict=True)) == page
+    assert page_values(client, url, "o=-people_count", lambda u: u.people_count) == [7, 4, 3, 2]
+
+
 def test_unit_list_export_of_a_school_secretary_leaves_the_sibling_out(client, tree, personas):
     client.force_login(personas["secretary_a1"])
     names = column(export_of(client, reverse("units:list")), "Tên đơn vị")
