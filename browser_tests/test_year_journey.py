@@ -105,12 +105,15 @@ def _todo(page, text):
     return page.locator("#todo-list li").filter(has=page.get_by_role("link", name=re.compile(re.escape(text))))
 
 
-def _open_from_inbox(page, nav_to, unit, status):
-    """Menu «Hồ sơ đề nghị», tab «Hồ sơ gửi đến», the row of `unit` in `status`."""
+def _open_from_inbox(page, nav_to, unit, status, dossier=None):
+    """Menu «Hồ sơ đề nghị», tab «Hồ sơ gửi đến», the row of `unit` in `status` (of `dossier`, when the unit
+    has sent several)."""
     nav_to(page, "Hồ sơ đề nghị")
     page.get_by_role("link", name=re.compile(r"^Hồ sơ gửi đến")).click()
     expect(page.locator("h1")).to_have_text("Hồ sơ, đề nghị gửi đến")
     row = page.locator("table tbody tr").filter(has_text=unit.name).filter(has_text=status)
+    if dossier is not None:
+        row = row.filter(has=page.locator(f'a[href="{dossier.get_absolute_url()}"]'))
     row.get_by_role("link", name=unit.name).click()
     expect(page.locator("h1")).to_have_text(f"Hồ sơ đề nghị khen thưởng – {unit.name}")
 
@@ -378,3 +381,222 @@ def test_reviewer_returns_one_nomination_then_accepts_and_passes_to_council(
     assert statuses == {
         n.pk: NominationStatus.PASSED_TO_COUNCIL if n in to_council else NominationStatus.ACCEPTED for n in nominations
     }
+
+
+# --- 3. the council, and the titles carried to those who decide ----------------------------------------------
+
+COUNCIL = "Hội đồng Thi đua – Khen thưởng Phòng GD&ĐT Bình Lâm"
+VOTERS = [REVIEWER, "th-kimdong-bl.hieutruong", "th-levantam-bl.hieutruong"]  # the last one on a phone
+
+
+def _council_of_the_office(office, users):
+    """The Phòng's council as its head set it up (councils/tests cover those pages): the head chairs, the
+    reviewer keeps the minutes, two principals of other schools sit as members."""
+    council = council_services.council_create(
+        by=users[CHIEF],
+        unit=office,
+        name=COUNCIL,
+        period_start=datetime.date(datetime.date.today().year, 1, 1),
+        period_end=datetime.date(datetime.date.today().year, 12, 31),
+    )
+    roles = [MemberRole.CHAIR, MemberRole.SECRETARY, MemberRole.MEMBER, MemberRole.MEMBER]
+    return [
+        council_services.council_member_add(by=users[CHIEF], council=council, user=users[name], role=role)
+        for name, role in zip([CHIEF, *VOTERS], roles, strict=True)
+    ]
+
+
+def _menu(page, name):
+    """A header menu entry that sits in no dropdown; on a phone the menu opens behind its toggler first."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        expect(page.locator("#mainnav.collapse.show")).to_be_visible()
+    page.locator("nav.navbar").get_by_role("link", name=name, exact=True).click()
+
+
+def _to_round(page, meeting_link):
+    _menu(page, "Hội đồng TĐKT")
+    page.get_by_role("link", name=COUNCIL).click()
+    page.get_by_role("link", name=meeting_link).click()
+    page.get_by_role("link", name="Vòng 1").click()
+    expect(page.locator("h1")).to_contain_text("Vòng")
+
+
+def _dossier_of_the_office(page, nav_to, receiving):
+    """The Phòng head's draft roll-up dossier to `receiving`, from the list of the Phòng's dossiers."""
+    nav_to(page, "Hồ sơ đề nghị")
+    page.get_by_label("Trạng thái").select_option(label="Đang soạn")
+    page.get_by_role("button", name="Lọc").click()
+    row = page.locator("table tbody tr").filter(has_text=receiving.name)
+    expect(row).to_have_count(1)
+    row.get_by_role("link").first.click()
+    expect(page.locator("#dossier-status")).to_have_text("Đang soạn")
+
+
+def _sign_and_send(page, number):
+    page.get_by_role("link", name="Sửa thông tin tờ trình").click()
+    page.get_by_label("Số tờ trình").fill(number)
+    page.get_by_label("Ngày tờ trình").fill(f"{datetime.date.today():%d/%m/%Y}")
+    page.get_by_label("Người ký tờ trình").fill("Trưởng phòng")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã lưu thông tin hồ sơ.")
+    _act(page, "Gửi cấp trên")
+    expect(page.locator("#dossier-status")).to_have_text("Đã gửi cấp trên")
+
+
+def test_council_votes_and_the_titles_reach_the_deciding_levels(
+    browser, live_server, page, phone_page, demo_data, log_in, nav_to, screenshot_dir
+):
+    page.set_default_timeout(60_000)
+    users = _users()
+    cast, dossier = _sent_year_end_dossier(full=True)
+    school, office = cast.school, cast.school.parent
+    dossier = demo_nominations._act(dossier, [("reviewer", "start_appraisal", "")], cast)
+    demo_nominations._override_if_needed(dossier, cast.reviewer)
+    demo_nominations._accept_all(dossier, cast.reviewer)
+    # The school's collective title goes before the council. (The CSTĐCS do not: the Phòng's council counts
+    # its CSTĐCS places for the whole Phòng, already used up by other schools' decisions this year, so it
+    # would fail them all, and the TTLĐXS, which needs a CSTĐCS among its members, with them.)
+    ttldxs = dossier.nominations.get(award_type__code="TTLDXS")
+    demo_nominations._nomination_act(ttldxs, "pass_to_council", cast.reviewer)
+    before_council = [ttldxs]
+    star = dossier.nominations.filter(award_type__code="CSTDCS").order_by("pk").first().person
+    seats = _council_of_the_office(office, users)
+    today = datetime.date.today()
+    meeting_link = f"Ngày {today:%d/%m/%Y}, 08:00 – Phòng họp Phòng GD&ĐT Bình Lâm"
+
+    # The chair schedules the meeting, takes the roll, puts the nominations on the agenda, opens a round.
+    _as(page, log_in, CHIEF)
+    _menu(page, "Hội đồng TĐKT")
+    page.get_by_role("link", name=COUNCIL).click()
+    page.locator("summary", has_text="Lên lịch phiên họp").click()
+    page.get_by_label("Ngày họp").fill(f"{today:%d/%m/%Y}")
+    page.get_by_label("Giờ bắt đầu").fill("08:00")
+    page.get_by_label("Địa điểm").fill("Phòng họp Phòng GD&ĐT Bình Lâm")
+    page.get_by_label("Chủ trì").select_option(label=str(seats[0]))
+    page.get_by_label("Thư ký").select_option(label=str(seats[1]))
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã lên lịch phiên họp.")
+    for seat in seats:
+        row = page.locator("table tbody tr").filter(has_text=seat.full_name)
+        row.get_by_label("Điểm danh").select_option(label="Có mặt")
+        row.get_by_role("button", name="Lưu").click()
+        expect(page.locator(".alert-success")).to_contain_text(f"Đã điểm danh {seat.full_name}.")
+    for checkbox in page.locator("input[name=nomination]").all():
+        checkbox.check()
+    page.get_by_role("button", name="Đưa vào nội dung bình xét").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã đưa đề nghị vào nội dung bình xét.")
+    expect(page.locator("main ol li")).to_have_count(len(before_council))
+    page.get_by_role("button", name="Tạo vòng bỏ phiếu").click()
+    page.get_by_role("button", name="Mở bỏ phiếu").click()
+    progress = page.locator("#round-progress")
+    expect(progress).to_contain_text(f"Đã bỏ phiếu 0/{len(seats)}")
+    _shot(page, screenshot_dir, "08-chair-round-open")
+
+    # The chair votes from a second tab; three members from their own browsers, the last one on a phone,
+    # who votes against the school's TTLĐXS (three of four still carry it under «quá nửa tổng số»).
+    contexts = [
+        browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}) for _ in range(2)
+    ]
+    sheets = [page.context.new_page(), *(c.new_page() for c in contexts), phone_page]
+    against = "Tập thể lao động xuất sắc"
+    for sheet, username in zip(sheets, [None, *VOTERS], strict=True):
+        if username:
+            log_in(sheet, username)
+        else:
+            sheet.goto("/")  # the chair opens the portal in a second tab, signed in already
+        _to_round(sheet, meeting_link)
+        sheet.get_by_role("link", name="Nhận phiếu và bỏ phiếu").click()
+        for fieldset in sheet.locator("fieldset").all():
+            choice = "Không đồng ý" if sheet is phone_page and against in fieldset.inner_text() else "Đồng ý"
+            fieldset.get_by_text(choice, exact=True).click()
+        sheet.get_by_role("button", name="Gửi phiếu").click()
+        expect(sheet.locator("#receipt-code")).to_have_text(re.compile(r"^[A-Z2-9]{10}$"))
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    _shot(phone_page, screenshot_dir, "09-member-receipt-phone")
+
+    # The chair's page counts the sheets without a reload, and shows no choice.
+    expect(progress).to_contain_text(f"Đã bỏ phiếu {len(seats)}/{len(seats)}", timeout=15_000)
+    assert "Không đồng ý" not in page.locator("main").inner_text()
+    page.reload()
+    page.get_by_role("button", name="Kết thúc bỏ phiếu").click()
+    expect(page.get_by_text("Kết quả kiểm phiếu")).to_be_visible()
+    page.get_by_role("button", name="Công bố kết quả").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã công bố kết quả")
+    _shot(page, screenshot_dir, "10-council-results")
+    for context in contexts:
+        context.close()
+    # The result moves the nomination: three of four «đồng ý» carry it under «quá nửa tổng số».
+    results = page.locator("table").filter(has_text="Kết quả")
+    expect(results.locator("tbody tr").filter(has_text="Tập thể lao động xuất sắc")).to_contain_text("3/4")
+    expect(results.locator("tbody tr").filter(has_text="Tập thể lao động xuất sắc")).to_contain_text("Đạt")
+    ttldxs.refresh_from_db()
+    assert ttldxs.status == NominationStatus.APPROVED_BY_COUNCIL
+
+    # The reviewer completes the appraisal and carries the titles up: the LĐTT and CSTĐCS to the UBND xã (the
+    # UBND huyện's successor, which decides district-level titles), the TTLĐXS to the Sở.
+    _as(page, log_in, REVIEWER)
+    _open_from_inbox(page, nav_to, school, "Đang thẩm định")
+    expect(_card(page, ttldxs).locator(".badge").first).to_have_text("Hội đồng TĐKT thông qua")
+    _act(page, "Hoàn tất thẩm định", comment="")
+    expect(page.locator("#dossier-status")).to_have_text("Đã thẩm định")
+    page.locator("#rollup-button").click()
+    page.locator("#rollup-form").get_by_role("button", name="Tổng hợp trình cấp trên").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã tổng hợp trình cấp trên")
+    uppers = {d.receiving_unit.kind: d for d in Dossier.objects.filter(unit=office, status=DossierStatus.DRAFT)}
+    commune_dossier, department_dossier = uppers[UnitKind.COMMUNE_AUTHORITY], uppers[UnitKind.DEPARTMENT]
+    assert set(commune_dossier.nominations.values_list("award_type__code", flat=True)) == {"LDTT", "CSTDCS"}
+    assert list(department_dossier.nominations.values_list("award_type__code", flat=True)) == ["TTLDXS"]
+    page.get_by_role("link", name="« Hồ sơ đề nghị khen thưởng").click()
+    _open_from_inbox(page, nav_to, school, "Đã thẩm định")
+    _act(page, "Đã trình cấp trên")
+    expect(page.locator("#dossier-status")).to_have_text("Đã trình cấp trên")
+
+    # The Phòng's head signs the dossier to the UBND xã.
+    _as(page, log_in, CHIEF)
+    _dossier_of_the_office(page, nav_to, commune_dossier.receiving_unit)
+    _sign_and_send(page, "61/TTr-PGDĐT")
+
+    # The UBND xã takes it up, accepts the list in one pass and records its decision.
+    commune = commune_dossier.receiving_unit
+    _as(page, log_in, COMMUNE)
+    _open_from_inbox(page, nav_to, office, "Đã gửi cấp trên", commune_dossier)
+    _act(page, "Tiếp nhận, thẩm định")
+    page.get_by_role("link", name="Thẩm định hàng loạt").click()
+    for select in page.locator("select[name^=action-]").all():
+        select.select_option(label="Chấp nhận")
+    page.get_by_role("button", name="Xem lại danh sách").click()
+    page.get_by_role("button", name="Áp dụng tất cả").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    assert set(commune_dossier.nominations.values_list("status", flat=True)) == {NominationStatus.ACCEPTED}
+    page.get_by_role("link", name="Ghi quyết định khen thưởng").click()
+    page.get_by_label("Số quyết định").fill(COMMUNE_DECISION)
+    page.get_by_label("Ngày quyết định").fill(f"{today:%d/%m/%Y}")
+    page.get_by_label("Cơ quan ban hành").fill(commune.name)
+    page.locator("#id_signer").fill("Lê Văn Bình")
+    page.get_by_label("Chức vụ người ký").fill("Chủ tịch")
+    for radio in page.get_by_label("Được khen thưởng", exact=True).all():
+        radio.check()
+    page.get_by_role("button", name="Ghi quyết định").click()
+    expect(page.locator("h1")).to_contain_text(COMMUNE_DECISION)
+    _shot(page, screenshot_dir, "11-decision")
+
+    # With its members' LĐTT decided, the Phòng's head sends the TTLĐXS on to the Sở.
+    _as(page, log_in, CHIEF)
+    _dossier_of_the_office(page, nav_to, department_dossier.receiving_unit)
+    _sign_and_send(page, "62/TTr-PGDĐT")
+
+    # The school's head looks the teacher up: the year's new title, with the decision's number.
+    _as(page, log_in, HEAD)
+    nav_to(page, "Tra cứu thành tích")
+    page.get_by_label("Họ tên").fill(star.full_name)
+    page.get_by_role("button", name="Lọc").click()
+    page.locator("table tbody tr").get_by_role("link", name=star.full_name, exact=True).first.click()
+    expect(page.locator("h1")).to_have_text(f"Thành tích khen thưởng – {star.full_name}")
+    row = page.locator("table").first.locator("tbody tr").filter(has_text=school_year_label(current_school_year()))
+    expect(row).to_contain_text(CSTDCS)
+    expect(row).to_contain_text(f"QĐ {COMMUNE_DECISION}")
+    _shot(page, screenshot_dir, "12-history")
+    record = AwardRecord.objects.get(person=star, school_year=current_school_year(), award_type__code="CSTDCS")
+    assert (record.decision_number, record.issuer) == (COMMUNE_DECISION, commune.name)
