@@ -39,7 +39,9 @@ def test_dashboard_head_opens_it_from_the_menu_and_drills_down(
     page.screenshot(path=str(screenshot_dir / f"dashboard-{level}-desktop.png"))
     first_campaign = page.locator("#campaign-table tbody tr").first
     first_campaign.locator("td").nth(2).get_by_role("link").last.click()
-    expect(page).to_have_url(re.compile(r"/phong-trao/\d+/tong-hop/$"))
+    # The overview of the campaign narrowed to the dashboard's unit (its subtree), shown as a chip.
+    expect(page).to_have_url(re.compile(r"/phong-trao/\d+/tong-hop/\?unit=\d+$"))
+    expect(page.locator("#unit-chip")).to_contain_text(unit_name)
 
 
 @pytest.mark.parametrize(("username", "level", "unit_name"), HEADS, ids=[h[1] for h in HEADS])
