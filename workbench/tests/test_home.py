@@ -171,3 +171,19 @@ def test_home_shows_the_reason_of_a_return_next_to_its_link(client, dossier, tea
 
     assert f'href="{dossier.get_absolute_url()}">Thủ trưởng trả lại hồ sơ đề nghị' in html
     assert "Lý do trả lại: Sửa số tờ trình." in html
+
+
+def test_home_badges_on_light_colours_have_dark_text(client, personas, monkeypatch):
+    """White on Bootstrap's info cyan (1.95:1) and warning yellow fails WCAG AA contrast (axe, issue 13)."""
+    from workbench import views
+    from workbench.todos import DANGER, INFO, WARNING, Todo
+
+    items = [Todo(f"k-{s}", f"Việc {s}", "/", s) for s in (DANGER, WARNING, INFO)]
+    monkeypatch.setattr(views, "todos_for", lambda user, role: items)
+    client.force_login(personas["secretary_a1"])
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert '<span class="badge bg-danger">Cần làm ngay</span>' in html
+    assert '<span class="badge bg-warning text-dark">Cần làm</span>' in html
+    assert '<span class="badge bg-info text-dark">Cần xem</span>' in html
