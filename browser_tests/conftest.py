@@ -6,8 +6,9 @@ this folder is skipped with a clear reason. Run with `make test-browser`.
 
 The server (`live_server`, the name pytest-django gives it, so journeys read `live_server.url`):
 - on PostgreSQL, gunicorn on 127.0.0.1 with production settings (DEBUG off, WhiteNoise serving a fresh
-  `collectstatic` with the manifest storage into a temporary STATIC_ROOT), connected to the test database pytest-django created, with the
-  same REDIS_URL, so documents render on the real Celery worker of .ci/run (browser_tests/server_settings.py);
+  `collectstatic` with the manifest storage into a temporary STATIC_ROOT), connected to the test database
+  pytest-django created, with the same REDIS_URL, so documents render on the real Celery worker of .ci/run
+  (settings: browser_tests/server_settings.py);
 - on SQLite (local runs), pytest-django's live server thread. BROWSER_SERVER=live forces it on PostgreSQL.
 
 Every page is watched (`page_guard`, automatic for `page`, `phone_page` and any context made from `browser`):
@@ -128,7 +129,10 @@ class GunicornServer:
         from django.test.utils import modify_settings
 
         self.workdir = workdir
-        self.log_path = workdir / "gunicorn.log"
+        # Next to the screenshots, where CI keeps it; emptied at each session's start.
+        self.log_path = ROOT / ".ci" / "work" / "browser-gunicorn.log"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log_path.write_bytes(b"")
         self.cache_dir = workdir / "cache"
         self.port = _free_port()
         # The test process's requests (Django's test client, if a journey uses it) keep working.
@@ -251,11 +255,33 @@ def _test_database_url() -> str:
     )
 
 
+_SERIALIZED: dict[str, str] = {}
+
+
+def _keep_serialized_rollback():
+    """Give Django's connections of the current context the test database's serialized contents.
+
+    Once Playwright's sync API runs its event loop in this thread, asgiref sees an async thread and Django's
+    connection handler hands out new connection objects, without the `_test_serialized_contents` that
+    `serialized_rollback` restores from: the next test would start without the award catalog. Remember the
+    contents while they are there, and put them on the new connections.
+    """
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=False):
+        contents = getattr(conn, "_test_serialized_contents", None)
+        if contents is not None:
+            _SERIALIZED[conn.alias] = contents
+        elif conn.alias in _SERIALIZED:
+            conn._test_serialized_contents = _SERIALIZED[conn.alias]
+
+
 @pytest.fixture(scope="session")
 def live_server(django_db_setup, tmp_path_factory):
     """The journeys' server: gunicorn on PostgreSQL, pytest-django's live server thread on SQLite."""
     from django.db import connection
 
+    _keep_serialized_rollback()
     if connection.vendor == "postgresql" and os.environ.get("BROWSER_SERVER", "gunicorn") == "gunicorn":
         server = GunicornServer(Path(tempfile.mkdtemp(prefix="portal-gunicorn-", dir=tmp_path_factory.getbasetemp())))
     else:
@@ -324,10 +350,12 @@ class PageGuard:
 @pytest.fixture(autouse=True)
 def page_guard(live_server):
     """Fails the journey on a console error, a failed request, an undeclared 4xx/5xx, or a server ERROR."""
+    _keep_serialized_rollback()
     guard = PageGuard()
     mark = live_server.mark()
     yield guard
     guard.close_contexts()
+    _keep_serialized_rollback()  # before the flush, which then keeps what the next test restores
     server_errors = live_server.errors_since(mark)
     report = list(guard.problems)
     if server_errors:
@@ -346,6 +374,7 @@ def _chromium():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
+            _keep_serialized_rollback()
             chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
             yield chromium
             chromium.close()
