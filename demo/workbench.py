@@ -25,6 +25,7 @@ import uuid
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from awards.engine import award_type_in_force
 from awards.schoolyear import school_year_of
@@ -89,7 +90,8 @@ def _school(slug: str) -> Unit:
 
 def seed() -> bool:
     """Add the demo's to-dos once (True); False when they are there already or the demo is not."""
-    today = datetime.date.today()
+    # The portal's day (Asia/Ho_Chi_Minh), as the to-do list and the notice's «not before today» count it.
+    today = timezone.localdate()
     year = school_year_of(today)
     if Campaign.objects.filter(name=DIGITAL.format(year=year, next=year + 1)).exists():
         return False
@@ -116,10 +118,10 @@ def _campaign(name: str, office: Unit, chief, due: datetime.date, number: str, c
         name=name,
         kind=CampaignKind.THEMATIC,
         by=chief,
-        school_year=school_year_of(due),
+        school_year=school_year_of(timezone.localdate()),
         document_number=number,
         document_symbol="KH-PGDĐT",
-        issued_on=datetime.date.today() - datetime.timedelta(days=5),
+        issued_on=timezone.localdate() - datetime.timedelta(days=5),
         place=office.locality,
         legal_bases=["Luật Thi đua, khen thưởng ngày 15/6/2022"],
         criteria=criteria,
