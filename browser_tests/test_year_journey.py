@@ -1,19 +1,24 @@
 """Issue 13 journeys: the school year of the secretary, the Phòng's reviewer and the Phòng's council, driven
-through the menus, links and forms a person uses (no typed URLs).
+through the menus, links and forms a person uses (no typed URLs), with a screenshot and an axe-core check of
+the main pages (conftest's shot and axe_check; its page guard fails a journey on a console error, a failed
+request or a server error).
 
 1. The secretary of Mầm non Hoa Sen sees her to-do list, imports two new teachers from the Excel template she
    downloads, registers titles (one line breaks a rule, she fixes it), presents it to her head, who sends it;
-   at the year end she opens the dossier, takes the nominations from the registration, fills a báo cáo thành
-   tích, attaches evidence, sees the verdicts and the quota, presents it; the head sends it to the Phòng.
+   at the year end she opens the campaign's dossier (only a campaign round takes nominations from a
+   registration), takes the nominations from the registration, sees a verdict (her CSTĐCS lacks its LĐTT:
+   she adds it) and the quota, fills a báo cáo thành tích, attaches evidence, presents it; the head sends it.
 2. The Phòng's reviewer finds the dossier in the inbox, returns one nomination with a comment; the secretary
-   sees the comment on her home page, fixes and resends; the reviewer accepts and passes two to the council.
-3. The council: the chair schedules a meeting, takes the roll, sets the agenda, opens a round; members vote
-   from three browsers (one a phone); the chair sees the count, never the choices; closes, publishes; the
-   reviewer carries the district-level titles to the UBND xã and the TTLĐXS to the Sở; the UBND xã records
-   its decision and the teacher's history shows the new title.
+   sees the comment on her home page, fixes and resends; the reviewer accepts all and passes the CSTĐCS to
+   the council.
+3. The council: the chair schedules a meeting, takes the roll, sets the agenda, opens a round; the chair and
+   three members vote from their own browsers (one a phone); the chair sees the count, never the choices;
+   closes, publishes; the result moves the nomination. The reviewer carries the LĐTT and CSTĐCS to the UBND
+   xã and the TTLĐXS to the Sở; the UBND xã records its decision, the Phòng's head sends the TTLĐXS on, and
+   the teacher's history shows the new title with the decision's number.
 
 Each test starts from the demo; the state a later test needs is built through the services only where an
-earlier test has driven the same steps through the pages.
+earlier test (or test_nomination_journey) has driven the same steps through the pages.
 """
 
 import datetime
@@ -66,10 +71,6 @@ def _school():
 def _as(page, log_in, username):
     page.context.clear_cookies()
     log_in(page, username)
-
-
-def _shot(page, screenshot_dir, name):
-    page.screenshot(path=str(screenshot_dir / f"year-{name}.png"), full_page=True)
 
 
 def _refused(page):
@@ -134,7 +135,7 @@ def _star(school, year):
 # --- 1. the secretary's year ------------------------------------------------------------------------------
 
 
-def test_secretary_imports_registers_and_files_the_year_end_dossier(page, demo_data, log_in, nav_to, screenshot_dir):
+def test_secretary_imports_registers_and_files_the_year_end_dossier(page, demo_data, log_in, nav_to, shot, axe_check):
     page.set_default_timeout(60_000)  # a long journey on a shared machine: pages that re-run the engine
     school = _school()
     year = current_school_year()
@@ -150,7 +151,8 @@ def test_secretary_imports_registers_and_files_the_year_end_dossier(page, demo_d
     expect(page.locator("h1")).to_have_text(school.name)
     deadline = _todo(page, f"Hạn chót: Gửi đăng ký thi đua – {campaign.name}")
     expect(deadline).to_have_count(1)
-    _shot(page, screenshot_dir, "01-secretary-home")
+    shot(page, "01-secretary-home")
+    axe_check(page)
 
     # Two new teachers, imported from the template the page offers.
     nav_to(page, "Cá nhân")
@@ -197,7 +199,8 @@ def test_secretary_imports_registers_and_files_the_year_end_dossier(page, demo_d
     status = page.locator(f"#check-{star.pk}")
     expect(status).to_contain_text(f"Không đủ điều kiện «{CSTD_TINH}»")
     expect(status).to_contain_text("Cần sửa dòng này hoặc ghi giải trình trước khi gửi.")
-    _shot(page, screenshot_dir, "02-registration-warning")
+    shot(page, "02-registration-warning")
+    axe_check(page)
     # CSTĐCS is within her reach, once the line names the initiative it rests on.
     title.select_option(label=CSTDCS)
     expect(status).to_contain_text("chưa ghi tên sáng kiến")
@@ -246,7 +249,8 @@ def test_secretary_imports_registers_and_files_the_year_end_dossier(page, demo_d
     expect(verdict).to_have_text("Không đủ điều kiện")
     _card(page, cstdcs).locator("summary", has_text="Lý do kiểm tra điều kiện").click()
     expect(_card(page, cstdcs).locator("details li.text-danger").first).to_contain_text("LĐTT")
-    _shot(page, screenshot_dir, "03-dossier-verdict")
+    shot(page, "03-dossier-verdict")
+    axe_check(page)
     page.get_by_role("link", name="Thêm đề nghị").click()
     page.get_by_label("Cá nhân").select_option(value=str(star.pk))
     page.get_by_label("Danh hiệu / hình thức đề nghị").select_option(value="LDTT")
@@ -302,7 +306,8 @@ def test_secretary_imports_registers_and_files_the_year_end_dossier(page, demo_d
     expect(page.locator("h1")).to_have_text(f"Hồ sơ đề nghị khen thưởng – {school.name}")
     _act(page, "Gửi cấp trên")
     expect(page.locator("#dossier-status")).to_have_text("Đã gửi cấp trên")
-    _shot(page, screenshot_dir, "04-dossier-sent")
+    shot(page, "04-dossier-sent")
+    axe_check(page)
     dossier.refresh_from_db()
     assert (dossier.status, dossier.receiving_unit) == (DossierStatus.SENT, school.parent)
 
@@ -331,7 +336,7 @@ def _sent_year_end_dossier(*, full):
 
 
 def test_reviewer_returns_one_nomination_then_accepts_and_passes_to_council(
-    page, demo_data, log_in, nav_to, screenshot_dir
+    page, demo_data, log_in, nav_to, shot, axe_check
 ):
     page.set_default_timeout(60_000)
     cast, dossier = _sent_year_end_dossier(full=False)
@@ -348,13 +353,15 @@ def test_reviewer_returns_one_nomination_then_accepts_and_passes_to_council(
     expect(page.locator("#dossier-status")).to_have_text("Đang thẩm định")
     _act(page, "Trả lại để bổ sung", comment=COMMENT, scope=_card(page, returned))
     expect(_card(page, returned)).to_contain_text("Trả lại để bổ sung")
-    _shot(page, screenshot_dir, "05-reviewer-returns")
+    shot(page, "05-reviewer-returns")
+    axe_check(page)
 
     # The secretary sees the comment on her home page and follows it to the nomination.
     _as(page, log_in, SECRETARY)
     item = _todo(page, f"Đề nghị trả lại để bổ sung – {returned}")
     expect(item).to_contain_text(COMMENT)
-    _shot(page, screenshot_dir, "06-secretary-sees-return")
+    shot(page, "06-secretary-sees-return")
+    axe_check(page)
     item.get_by_role("link").click()
     expect(page.locator(f"#tra-lai-{returned.pk}")).to_contain_text(COMMENT)
     _card(page, returned).get_by_role("link", name="Sửa tóm tắt").click()
@@ -376,7 +383,8 @@ def test_reviewer_returns_one_nomination_then_accepts_and_passes_to_council(
     for nomination in to_council:
         _act(page, "Đưa ra Hội đồng TĐKT", scope=_card(page, nomination))
         expect(_card(page, nomination).locator(".badge").first).to_have_text("Đưa ra Hội đồng TĐKT")
-    _shot(page, screenshot_dir, "07-reviewer-accepted")
+    shot(page, "07-reviewer-accepted")
+    axe_check(page)
     statuses = dict(Nomination.objects.filter(dossier=dossier).values_list("pk", "status"))
     assert statuses == {
         n.pk: NominationStatus.PASSED_TO_COUNCIL if n in to_council else NominationStatus.ACCEPTED for n in nominations
@@ -446,7 +454,7 @@ def _sign_and_send(page, number):
 
 
 def test_council_votes_and_the_titles_reach_the_deciding_levels(
-    browser, live_server, page, phone_page, demo_data, log_in, nav_to, screenshot_dir
+    browser, live_server, page, phone_page, demo_data, log_in, nav_to, shot, axe_check
 ):
     page.set_default_timeout(60_000)
     users = _users()
@@ -492,7 +500,8 @@ def test_council_votes_and_the_titles_reach_the_deciding_levels(
     page.get_by_role("button", name="Mở bỏ phiếu").click()
     progress = page.locator("#round-progress")
     expect(progress).to_contain_text(f"Đã bỏ phiếu 0/{len(seats)}")
-    _shot(page, screenshot_dir, "08-chair-round-open")
+    shot(page, "08-chair-round-open")
+    axe_check(page)
 
     # The chair votes from a second tab; three members from their own browsers, the last one on a phone,
     # who votes against the school's TTLĐXS (three of four still carry it under «quá nửa tổng số»).
@@ -511,10 +520,14 @@ def test_council_votes_and_the_titles_reach_the_deciding_levels(
         for fieldset in sheet.locator("fieldset").all():
             choice = "Không đồng ý" if sheet is phone_page and against in fieldset.inner_text() else "Đồng ý"
             fieldset.get_by_text(choice, exact=True).click()
+        if sheet is phone_page:
+            shot(sheet, "09-ballot-phone")
+            axe_check(sheet)
         sheet.get_by_role("button", name="Gửi phiếu").click()
         expect(sheet.locator("#receipt-code")).to_have_text(re.compile(r"^[A-Z2-9]{10}$"))
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
-    _shot(phone_page, screenshot_dir, "09-member-receipt-phone")
+    shot(phone_page, "10-receipt-phone")
+    axe_check(phone_page)
 
     # The chair's page counts the sheets without a reload, and shows no choice.
     expect(progress).to_contain_text(f"Đã bỏ phiếu {len(seats)}/{len(seats)}", timeout=15_000)
@@ -524,7 +537,8 @@ def test_council_votes_and_the_titles_reach_the_deciding_levels(
     expect(page.get_by_text("Kết quả kiểm phiếu")).to_be_visible()
     page.get_by_role("button", name="Công bố kết quả").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã công bố kết quả")
-    _shot(page, screenshot_dir, "10-council-results")
+    shot(page, "11-council-results")
+    axe_check(page)
     for context in contexts:
         context.close()
     # The result moves the nomination: three of four «đồng ý» carry it under «quá nửa tổng số».
@@ -580,7 +594,8 @@ def test_council_votes_and_the_titles_reach_the_deciding_levels(
         radio.check()
     page.get_by_role("button", name="Ghi quyết định").click()
     expect(page.locator("h1")).to_contain_text(COMMUNE_DECISION)
-    _shot(page, screenshot_dir, "11-decision")
+    shot(page, "12-decision")
+    axe_check(page)
 
     # With its members' LĐTT decided, the Phòng's head sends the TTLĐXS on to the Sở.
     _as(page, log_in, CHIEF)
@@ -597,6 +612,7 @@ def test_council_votes_and_the_titles_reach_the_deciding_levels(
     row = page.locator("table").first.locator("tbody tr").filter(has_text=school_year_label(current_school_year()))
     expect(row).to_contain_text(CSTDCS)
     expect(row).to_contain_text(f"QĐ {COMMUNE_DECISION}")
-    _shot(page, screenshot_dir, "12-history")
+    shot(page, "13-history")
+    axe_check(page)
     record = AwardRecord.objects.get(person=star, school_year=current_school_year(), award_type__code="CSTDCS")
     assert (record.decision_number, record.issuer) == (COMMUNE_DECISION, commune.name)
