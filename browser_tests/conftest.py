@@ -129,8 +129,8 @@ class GunicornServer:
         from django.test.utils import modify_settings
 
         self.workdir = workdir
-        # Next to the screenshots, where CI keeps it; emptied at each session's start.
-        self.log_path = ROOT / ".ci" / "work" / "browser-gunicorn.log"
+        # .ci/run keeps it in .ci/work (BROWSER_SERVER_LOG); emptied at each session's start.
+        self.log_path = Path(os.environ.get("BROWSER_SERVER_LOG") or workdir / "gunicorn.log")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log_path.write_bytes(b"")
         self.cache_dir = workdir / "cache"
