@@ -18,7 +18,9 @@ _REQUEST_ATTR = "_workbench_total"
 def _key(request) -> str | None:
     role = getattr(request, "active_role", None)
     if role is None:
-        return None
+        user = getattr(request, "user", None)
+        # A superuser without a role has a list too (todos.superuser_todos).
+        return f"workbench:total:{user.pk}:superuser" if user is not None and user.is_superuser else None
     return f"workbench:total:{request.user.pk}:{role.pk}"
 
 

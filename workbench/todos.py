@@ -73,6 +73,18 @@ def todos_for(user, role: UnitRole | None, *, today: datetime.date | None = None
     return build(user, role.unit, today) if build else []
 
 
+def superuser_todos(user, *, today: datetime.date | None = None) -> list[Todo]:
+    """A system administrator (superuser) without a role: the administrator's list over every tree of the
+    portal (each root unit: the province, the ministry), since the superuser administers all of them."""
+    if not (user.is_authenticated and user.is_superuser):
+        return []
+    today = today or timezone.localdate()
+    todos: list[Todo] = []
+    for root in Unit.objects.filter(parent__isnull=True).order_by("path"):
+        todos += admin_todos(user, root, today)
+    return todos
+
+
 # --- the last comment of a workflow object (a return's reason) -----------------------------------------
 
 

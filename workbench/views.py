@@ -5,7 +5,7 @@ from units import selectors as unit_selectors
 from units.view_rules import SIGNED_IN
 
 from . import badge
-from .todos import todos_for
+from .todos import superuser_todos, todos_for
 
 
 @view_rule(SIGNED_IN)
@@ -20,4 +20,9 @@ def home(request):
         context["todos"] = todos
         context["children"] = unit_selectors.unit_children(request.user, unit)[:50]
         context["people_count"] = unit_selectors.unit_people(request.user, unit).count()
+    elif request.user.is_superuser:
+        todos = superuser_todos(request.user)
+        context["total"] = badge.remember(request, todos)
+        context["todos"] = todos
+        context["superuser"] = True
     return render(request, "workbench/home.html", context)

@@ -114,6 +114,28 @@ def test_home_without_role_has_no_todos_and_no_badge(client, personas):
     assert "chưa được giao vai trò" in html and 'id="todo-badge"' not in html
 
 
+def test_superuser_without_role_sees_the_administrators_list_of_every_tree(client, tree, person_factory):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("quantri-goc", password="matkhau-thu-123")
+    person = person_factory(tree["school_b1"], full_name="Lê Thị Tài Khoản")
+    person.user = make_user("taikhoan-lethi")
+    person.save(update_fields=["user"])
+    client.force_login(root)
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert "Quản trị hệ thống" in html and "chưa được giao vai trò" not in html
+    assert "Tài khoản chưa có vai trò – Lê Thị Tài Khoản (taikhoan-lethi)" in html
+    assert reverse("units:roles", args=[tree["school_b1"].pk]) in html
+    assert f"Chưa cấp tài khoản thủ trưởng – {tree['school_b1'].name}" in html
+    assert 'id="todo-badge"' in html  # the counter beside "Trang chủ" counts them too
+
+    person.user.delete()  # done (the account went away): the item goes
+    html = client.get(reverse("home")).content.decode()
+    assert "Lê Thị Tài Khoản" not in html
+
+
 # --- query counts: one item and many cost the same ---------------------------------------------------------
 
 
