@@ -4,7 +4,8 @@ No JavaScript and no library: a chart is geometry computed here and drawn by the
 `workbench/includes/bar_chart.html` (escaped like any template). Each row puts its label on a line of its own
 above the bar, so long Vietnamese names stay readable on a 390 px phone; the SVG has a `viewBox` and is as wide
 as its box (`width="100%"`), prints as vector, and is followed by a <details> table of the same numbers (the
-SVG itself is `role="img"` with a label, so a screen reader hears the title and reads the table).
+SVG itself is a `role="group"` with a label, not an image, as its bars are links: a screen reader hears the
+title and reads the table).
 
 Colours are SVG presentation attributes, not `style` attributes, so the Content-Security-Policy stays strict.
 """
