@@ -40,8 +40,9 @@ def test_secretary_sees_the_reason_beside_the_line_before_saving(page, demo_data
     # On a phone the form is stacked blocks: no sideways scrolling of the page.
     page.set_viewport_size({"width": 390, "height": 844})
     page.get_by_role("link", name="Sửa bản đăng ký").click()
-    assert page.evaluate(NO_PAGE_SCROLL)
     explanation = page.get_by_label(f"Giải trình của {first.full_name}", exact=True)
+    expect(explanation).to_be_visible()  # the form has loaded: measure it, not the page being left
+    assert page.evaluate(NO_PAGE_SCROLL)
     explanation.fill("Đã có hai năm liền Chiến sĩ thi đua cơ sở; đề nghị giữ để theo dõi.")
     explanation.press("Tab")  # the line is checked again when the field changes
     expect(page.locator(f"#check-{first.pk}")).to_contain_text("Đã có giải trình.")
