@@ -16,9 +16,12 @@
    that cannot be read is left out and named on the contents page.
 """
 
+import functools
 import io
 import logging
 
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -109,7 +112,9 @@ def parts_ready(doc: GeneratedDocument, context: dict) -> dict[str, GeneratedDoc
 def packs_progress(part: GeneratedDocument) -> None:
     """After `part` is ready: each pack waiting for it shows its new share of parts ready. (The pack's own
     retry may sit behind many parts in the broker's queue; its progress should not.) One query, and an
-    UPDATE per waiting pack."""
+    UPDATE per waiting pack. The part that completes a pack sends the pack's render at once rather than
+    leaving it to the pack's next retry (up to WAIT_MAX_COUNTDOWN seconds later): each part counts after its
+    own commit, so the last one to commit sees them all; a second message for the pack is a no-op."""
     pack_ids = GeneratedDocument.objects.filter(parts=part, status=DocumentStatus.QUEUED).values("pk")
     waiting = GeneratedDocument.objects.filter(pk__in=pack_ids).annotate(  # apart: the join above holds one part
         total=Count("parts"), ready=Count("parts", filter=Q(parts__status=DocumentStatus.READY))
@@ -121,6 +126,9 @@ def packs_progress(part: GeneratedDocument) -> None:
         GeneratedDocument.objects.filter(pk=pack.pk, status=DocumentStatus.QUEUED).update(
             progress=Greatest(F("progress"), progress), updated_at=timezone.now()
         )
+        if pack.ready == pack.total and not settings.CELERY_TASK_ALWAYS_EAGER:
+            # (Eager: the parts render inside the pack's own build, which merges them on that pass.)
+            transaction.on_commit(functools.partial(services._enqueue, pack.pk))
 
 
 def _read_evidence(attachment_ids: list[int]) -> dict[int, PdfReader | None]:

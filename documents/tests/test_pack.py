@@ -621,6 +621,32 @@ def test_a_part_rendered_by_the_task_moves_the_waiting_packs_progress(stub_kinds
     assert (doc.status, doc.progress, doc.attempts) == (DocumentStatus.QUEUED, 54, 1)
 
 
+def test_the_part_that_completes_a_pack_sends_the_pack_at_once(
+    stub_kinds, world, personas, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    """With a broker, the pack would otherwise wait for its next retry (up to 5 s) after its last part."""
+    from documents.tasks import render_document
+
+    doc = services.document_request(kind_code=pack_kind.KIND, obj=world["dossier"], by=personas["secretary_a1"])
+    with pytest.raises(services.PartsPending):
+        services.document_build(document_id=doc.pk)
+    parts = list(doc.parts.order_by("id"))
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as with the workers: the pack is not being built right now
+    sent = []
+    monkeypatch.setattr(services, "_enqueue", sent.append)
+
+    for part in parts[:-1]:
+        with django_capture_on_commit_callbacks(execute=True):
+            render_document.apply(kwargs={"document_id": part.pk})
+    assert sent == []
+    with django_capture_on_commit_callbacks(execute=True):
+        render_document.apply(kwargs={"document_id": parts[-1].pk})
+
+    assert sent == [doc.pk]
+    doc = services.document_build(document_id=doc.pk)  # what the message does: merge on this pass
+    assert doc.status == DocumentStatus.READY
+
+
 def test_a_roll_up_dossier_carries_its_councils_vote_on_the_nominations_it_rolls_up(
     stub_kinds, world, personas, tree, person_factory
 ):
