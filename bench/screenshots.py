@@ -28,9 +28,9 @@ SHOTS = [
     ("home-council", "mn-hoasen-bl.hoidong", "/", "Thành viên Hội đồng: phiên họp, phiếu đang mở"),
     ("home-reviewer", "pgd-bl.chuyenvien", "/", "Chuyên viên Phòng: hộp thẩm định, đơn vị trễ hạn"),
     ("home-admin", "so.quantri", "/", "Quản trị Sở: tài khoản, cơ cấu"),
-    ("dashboard-school", "mn-hoasen-bl.hieutruong", "/bang-dieu-khien/", "Bảng điều khiển cấp trường"),
-    ("dashboard-office", "pgd-bl.truongphong", "/bang-dieu-khien/", "Bảng điều khiển cấp Phòng"),
-    ("dashboard-department", "so.chuyenvien", "/bang-dieu-khien/", "Bảng điều khiển cấp Sở"),
+    ("dashboard-truong", "mn-hoasen-bl.hieutruong", "/bang-dieu-khien/", "Bảng điều khiển cấp trường"),
+    ("dashboard-phong", "pgd-bl.truongphong", "/bang-dieu-khien/", "Bảng điều khiển cấp Phòng"),
+    ("dashboard-so", "so.chuyenvien", "/bang-dieu-khien/", "Bảng điều khiển cấp Sở"),
 ]
 
 
