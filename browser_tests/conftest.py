@@ -510,10 +510,65 @@ def axe_check():
 
 @pytest.fixture
 def demo_data(transactional_db):
-    """The demo province (seed_demo), committed so the server sees it."""
-    from django.core.management import call_command
+    """The demo province (seed_demo), committed so the server sees it.
 
-    call_command("seed_demo", stdout=io.StringIO())
+    On PostgreSQL the first journey of the session seeds it and keeps a snapshot of every table (COPY, in
+    memory); the next journeys get the same rows back in about a second instead of seeding again (about 18 s
+    each, most of the browser step's time). The rows are the same ones, keys and sequences included, so a
+    journey cannot tell the difference. BROWSER_DEMO_SNAPSHOT=0 seeds every time."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or os.environ.get("BROWSER_DEMO_SNAPSHOT", "1") == "0":
+        call_command("seed_demo", stdout=io.StringIO())
+        return
+    global _DEMO_SNAPSHOT
+    if _DEMO_SNAPSHOT is None:
+        call_command("seed_demo", stdout=io.StringIO())
+        _DEMO_SNAPSHOT = _snapshot_take(connection)
+    else:
+        _snapshot_restore(connection, _DEMO_SNAPSHOT)
+
+
+_DEMO_SNAPSHOT: dict | None = None
+
+
+def _snapshot_take(connection) -> dict:
+    """Every model table's rows (COPY … TO STDOUT, binary) and every sequence's position."""
+    tables = sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+    rows, sequences = {}, {}
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg2's cursor, for copy_expert
+        for table in tables:
+            buffer = io.BytesIO()
+            raw.copy_expert(f'COPY "{table}" TO STDOUT WITH (FORMAT binary)', buffer)
+            rows[table] = buffer.getvalue()
+        for info in connection.introspection.sequence_list():
+            if info["table"] not in rows:
+                continue
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [info["table"], info["column"] or "id"])
+            name = cursor.fetchone()[0]
+            if name:
+                cursor.execute(f"SELECT last_value, is_called FROM {name}")
+                sequences[name] = cursor.fetchone()
+    return {"tables": tables, "rows": rows, "sequences": sequences}
+
+
+def _snapshot_restore(connection, snapshot: dict) -> None:
+    """Empty every model table and load the snapshot back, in one transaction (Django's foreign keys are
+    DEFERRABLE INITIALLY DEFERRED on PostgreSQL, so the order of the tables does not matter)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        raw = cursor.cursor
+        quoted = ", ".join(f'"{table}"' for table in snapshot["tables"])
+        cursor.execute(f"TRUNCATE {quoted}")
+        for table in snapshot["tables"]:
+            raw.copy_expert(f'COPY "{table}" FROM STDIN WITH (FORMAT binary)', io.BytesIO(snapshot["rows"][table]))
+        for name, (last_value, is_called) in snapshot["sequences"].items():
+            cursor.execute("SELECT setval(%s, %s, %s)", [name, last_value, is_called])
+    ContentType.objects.clear_cache()  # the snapshot's ids, not those a journey before created lazily
 
 
 @pytest.fixture
