@@ -53,6 +53,24 @@ def unit_list_rows(user, queryset) -> list[Unit]:
     return rows
 
 
+PERSON_LIST = ExportSpec(
+    title="Danh sách cán bộ",
+    filename="danh-sach-can-bo",
+    columns=[
+        Column("Họ và tên", "full_name", 30),
+        Column("Giới tính", "get_gender_display", 10),
+        Column("Ngày sinh", "date_of_birth", 12),
+        Column("Chức vụ", "position", 24),
+        Column("Cán bộ quản lý", "is_manager", 14),
+        Column("Đơn vị công tác", "unit.name", 36),
+        Column("Ngày vào ngành", "service_start", 14),
+        Column("Điện thoại", "phone", 14),
+        Column("Thư điện tử", "email", 26),
+        Column("Đang công tác", "is_active", 14),
+    ],
+)
+
+
 BLOCK_LIST = ExportSpec(
     title="Danh sách khối thi đua",
     filename="khoi-thi-dua",

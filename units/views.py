@@ -127,6 +127,9 @@ def unit_edit(request, pk):
 def person_list(request):
     people = selectors.people_visible_to(request.user)
     person_filter = PersonFilter(request.GET, queryset=people, units=selectors.units_visible_to(request.user))
+    if wants_export(request):
+        rows = person_filter.qs.select_related("unit")
+        return export_response(request, spec=exports.PERSON_LIST, queryset=rows, filterset=person_filter)
     page = paginate(request, person_filter.qs)
     context = {"filter": person_filter, "page": page, "manage_unit": _staff_list_unit(request, person_filter)}
     return render(request, "units/person_list.html", context)

@@ -1,4 +1,4 @@
-""""Xuất Excel" of the units list and the emulation blocks list: the page's rows, its filters, its scope."""
+""" "Xuất Excel" of the units list and the emulation blocks list: the page's rows, its filters, its scope."""
 
 import pytest
 from django.urls import reverse
@@ -92,3 +92,50 @@ def test_block_list_export_query_count_constant(client, tree, personas, extra, d
     with django_assert_max_num_queries(8):
         response = export_of(client, reverse("units:block_list"))
     assert column(response, "Số đơn vị") == [2] * extra
+
+
+# --- the staff list ("Cá nhân") -----------------------------------------------------------------------------
+
+
+def test_person_list_export_has_the_filtered_page_rows_and_their_units(client, tree, personas, person_factory):
+    person_factory(tree["school_a1"], full_name="Nguyễn Thị Nhàn", is_manager=True)
+    person_factory(tree["school_a1"], full_name="Trần Văn Bình")
+    person_factory(tree["school_a2"], full_name="Nguyễn Thị Hoa")
+    client.force_login(personas["reviewer_a"])
+    url = reverse("units:person_list")
+    query = "q=nguyen thi"  # typed without diacritics, as on the page
+    response = export_of(client, url, query)
+    assert column(response, "Họ và tên") == page_values(client, url, query, lambda p: p.full_name)
+    assert sorted(column(response, "Họ và tên")) == ["Nguyễn Thị Hoa", "Nguyễn Thị Nhàn"]
+    rows = dict(zip(column(response, "Họ và tên"), column(response, "Cán bộ quản lý"), strict=True))
+    assert rows == {"Nguyễn Thị Nhàn": "Có", "Nguyễn Thị Hoa": "Không"}
+    assert preamble(response)[0] == "DANH SÁCH CÁN BỘ"
+
+
+def test_person_list_export_of_a_school_secretary_leaves_the_sibling_school_out(client, tree, personas, person_factory):
+    person_factory(tree["school_a1"], full_name="Lê Thị Một")
+    person_factory(tree["school_a2"], full_name="Lê Thị Hai")
+    client.force_login(personas["secretary_a1"])
+    names = column(export_of(client, reverse("units:person_list")), "Họ và tên")
+    assert "Lê Thị Một" in names and "Lê Thị Hai" not in names
+
+
+@pytest.mark.parametrize("extra", [1, 30])
+def test_person_list_export_query_count_constant(
+    client, tree, personas, person_factory, extra, django_assert_max_num_queries
+):
+    for n in range(extra):
+        person_factory(
+            tree["school_a1"] if n % 2 else tree["team_a1"],
+            full_name=f"Phạm Thị {'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[n % 26]}",
+        )
+    client.force_login(personas["reviewer_a"])
+    with django_assert_max_num_queries(8):
+        response = export_of(client, reverse("units:person_list"))
+    assert len(column(response, "Họ và tên")) >= extra
+
+
+def test_person_list_page_links_its_export_with_the_filters(client, tree, personas):
+    client.force_login(personas["reviewer_a"])
+    html = client.get(reverse("units:person_list"), {"gender": "female"}).content.decode()
+    assert "?gender=female&amp;xuat=xlsx" in html
