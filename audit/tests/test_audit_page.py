@@ -101,3 +101,39 @@ def test_audit_page_queries_do_not_grow_with_rows_and_there_is_no_count(
     assert "Sau »" in body and "Trang 1" in body
     second = client.get(URL, {"page": 2})
     assert "« Trước" in second.content.decode()
+
+
+def test_audit_export_has_the_pages_rows_in_scope_with_the_filters(client, personas, person_factory, tree):
+    from core.tests.export_helpers import column, export_of, preamble
+
+    person_factory(unit=tree["school_a1"], full_name="Lê Văn Một")
+    person_factory(unit=tree["school_b1"], full_name="Phạm Văn Ba")
+    client.force_login(personas["head_a1"])
+
+    response = export_of(client, URL, "model=units.person")
+
+    objects = column(response, "Đối tượng")
+    assert objects == ["Lê Văn Một"]  # not the other Phòng's teacher
+    assert column(response, "Thao tác") == [
+        selectors.audit_rows(
+            [
+                r
+                for r in selectors.audit_page(personas["head_a1"], per_page=25).object_list
+                if r["model_key"] == "units.person"
+            ]
+        )[0].change_label
+    ]
+    assert preamble(response)[:2] == ["NHẬT KÝ THAY ĐỔI", "Bộ lọc: Loại dữ liệu: Cá nhân"]
+
+
+def test_audit_export_says_when_it_keeps_only_the_newest(client, personas, person_factory, settings):
+    from core.tests.export_helpers import column, export_of, preamble
+
+    _people_with_history(person_factory, personas, 3)
+    settings.EXPORT_MAX_ROWS = 2
+    client.force_login(personas["admin_dept"])
+
+    response = export_of(client, URL)
+
+    assert len(column(response, "Thời gian")) == 2
+    assert preamble(response)[1] == "Bộ lọc: Không lọc (chỉ 2 thay đổi mới nhất: hãy lọc hẹp hơn)"
