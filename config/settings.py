@@ -201,6 +201,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.sweep_outbox",
         "schedule": 60.0,
     },
+    # Expired sessions (units.clear_expired_sessions, as `manage.py clearsessions`): once a night.
+    "units-clear-expired-sessions": {
+        "task": "units.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Documents whose render task was lost (documents.services.documents_requeue_stale): every 5 minutes.
     "documents-requeue-stale": {
         "task": "documents.requeue_stale",

@@ -1,4 +1,7 @@
+from importlib import import_module
+
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from .models import Unit
@@ -16,3 +19,11 @@ def count_active_people(*, unit_id: int, user_id: int) -> int | None:
     if unit is None or user is None:
         return None
     return people_in_scope(user, unit, active_only=True).count()
+
+
+@shared_task(name="units.clear_expired_sessions", acks_late=True, time_limit=600, ignore_result=True)
+def clear_expired_sessions() -> None:
+    """Delete the sessions past their expiry (what `manage.py clearsessions` does), from beat once a night:
+    nothing else removes them, and the session table would grow with every login."""
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()
