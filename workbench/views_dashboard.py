@@ -78,37 +78,11 @@ def _charts(board) -> dict:
                 for (y, label), (_, n, url) in zip(f["years"], f["award_totals"], strict=True)
             ],
         ),
-        "staff_share": charts.bar_chart(
-            "chart-staff-share",
-            "Tỷ lệ khen thưởng cá nhân cho giáo viên, nhân viên (%)",
-            SHARE_SERIES,
-            [
-                (
-                    s.label,
-                    s.url,
-                    {"share": s.staff_percent or 0},
-                    "—" if s.staff_percent is None else f"{s.staff_percent}%",
-                )
-                for s in f["shares"]
-            ],
-            scale_max=100,
-            has_data=any(s.staff_percent is not None for s in f["shares"]),
+        "staff_share": _share_chart(
+            "chart-staff-share", "Tỷ lệ khen thưởng cá nhân cho giáo viên, nhân viên (%)", f["shares"], "staff_percent"
         ),
-        "team_share": charts.bar_chart(
-            "chart-team-share",
-            "Tỷ lệ khen thưởng tập thể cho tập thể nhỏ (tổ) (%)",
-            SHARE_SERIES,
-            [
-                (
-                    s.label,
-                    s.url,
-                    {"share": s.team_percent or 0},
-                    "—" if s.team_percent is None else f"{s.team_percent}%",
-                )
-                for s in f["shares"]
-            ],
-            scale_max=100,
-            has_data=any(s.team_percent is not None for s in f["shares"]),
+        "team_share": _share_chart(
+            "chart-team-share", "Tỷ lệ khen thưởng tập thể cho tập thể nhỏ (tổ) (%)", f["shares"], "team_percent"
         ),
         "quotas": charts.bar_chart(
             "chart-quotas",
@@ -153,3 +127,13 @@ def dashboard(request):
             "today": today,
         },
     )
+
+
+def _share_chart(chart_id: str, title: str, shares, attr: str):
+    """A year-by-year share (%) chart of the shares table: `attr` is the share's percent field (None: no data)."""
+    rows = []
+    for share in shares:
+        percent = getattr(share, attr)
+        rows.append((share.label, share.url, {"share": percent or 0}, "—" if percent is None else f"{percent}%"))
+    has_data = any(getattr(share, attr) is not None for share in shares)
+    return charts.bar_chart(chart_id, title, SHARE_SERIES, rows, scale_max=100, has_data=has_data)
