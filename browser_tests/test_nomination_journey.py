@@ -6,7 +6,6 @@ successor since 01/07/2025), the TTLĐXS to the Sở and on to UBND tỉnh. Deci
 and at UBND tỉnh, and the award history shows the new titles with their decision numbers."""
 
 import datetime
-import re
 
 import pytest
 from django.urls import reverse
@@ -15,6 +14,7 @@ from playwright.sync_api import expect
 from awards.enums import TaskRating
 from awards.models import AwardRecord, Initiative, TaskEvaluation
 from awards.schoolyear import current_school_year, school_year_label
+from browser_tests.steps import act as _act
 from nominations.enums import DossierStatus, RoundKind
 from nominations.models import Dossier
 from units.enums import UnitKind
@@ -38,23 +38,6 @@ def _as(page, log_in, username):
 def _open(page, dossier):
     page.goto(reverse("nominations:dossier_detail", args=[dossier.pk]))
     expect(page.locator("h1")).to_contain_text("Hồ sơ đề nghị khen thưởng")
-
-
-def _act(page, label, comment=None, scope=None):
-    """Click a workflow button of the page (or of one nomination's card): a plain button, or the small form
-    that opens from its summary when the action takes a comment."""
-    where = scope or page.locator(".workflow-actions").first
-    summary = where.locator("summary", has_text=re.compile(f"^{re.escape(label)}$"))  # not «Không chấp nhận»
-    if summary.count():
-        summary.first.click()
-        form = where.locator("details[open] form")
-        if comment is not None:
-            form.locator("textarea").fill(comment)
-        with page.expect_navigation():
-            form.get_by_role("button", name=label, exact=True).click()
-    else:
-        with page.expect_navigation():
-            where.get_by_role("button", name=label, exact=True).first.click()
 
 
 def _status(page, text):

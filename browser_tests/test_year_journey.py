@@ -34,6 +34,7 @@ from playwright.sync_api import expect
 from awards.enums import TaskRating
 from awards.models import AwardRecord, Initiative, TaskEvaluation
 from awards.schoolyear import current_school_year, school_year_label
+from browser_tests.steps import act
 from campaigns.enums import RegistrationStatus
 from campaigns.models import Registration
 from councils import services as council_services
@@ -80,20 +81,7 @@ def _refused(page):
 
 
 def _act(page, label, comment=None, scope=None):
-    """Click a workflow button (of the page, or of one nomination's card); an action that takes a comment
-    opens its small form from the summary first."""
-    where = scope or page.locator(".workflow-actions").first
-    summary = where.locator("summary", has_text=re.compile(f"^{re.escape(label)}$"))
-    if summary.count():
-        summary.first.click()
-        form = where.locator("details[open] form")
-        if comment is not None:
-            form.locator("textarea").fill(comment)
-        with page.expect_navigation():
-            form.get_by_role("button", name=label, exact=True).click()
-    else:
-        with page.expect_navigation():
-            where.get_by_role("button", name=label, exact=True).first.click()
+    act(page, label, comment, scope)
     _refused(page)
 
 
