@@ -324,6 +324,8 @@ def _cpu_seconds(pids: list[int]) -> float:
 
 
 def _workers(count: int, env: dict, log_dir: Path) -> list[subprocess.Popen]:
+    from config.stateless import QUEUES
+
     celery = str(Path(sys.executable).with_name("celery"))
     return [
         subprocess.Popen(
@@ -333,6 +335,8 @@ def _workers(count: int, env: dict, log_dir: Path) -> list[subprocess.Popen]:
                 "config",
                 "worker",
                 "--concurrency=1",
+                "-Q",
+                ",".join(QUEUES),  # every queue: the pack's renders go to "documents" (config/stateless.py)
                 "--pool=prefork",
                 "--loglevel=WARNING",
                 f"--hostname=bench-docs-{i}@%h",

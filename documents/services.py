@@ -291,13 +291,14 @@ def verification_context(doc: GeneratedDocument) -> dict:
 
 def file_write_atomically(relative_name: str, data: bytes) -> str:
     """Write `data` to MEDIA_ROOT/`relative_name` through a temporary file in the same folder, fsync, then
-    rename: readers see the old file or the whole new one, and a crash leaves only a *.part file. A storage
-    other than the file system (the in-memory one of the permission matrix) gets a replace through its API."""
+    rename: readers see the old file or the whole new one, and a crash leaves only a *.part file. Another
+    storage gets a replace through its API: an S3 bucket (MEDIA_STORAGE=s3, which overwrites) in one PUT, so
+    readers see the old object or the new one; one that would pick another name (the in-memory storage of the
+    tests) after deleting the old file. Returns the name the storage kept."""
     if not isinstance(default_storage, FileSystemStorage):
-        if default_storage.exists(relative_name):
+        if default_storage.exists(relative_name) and default_storage.get_available_name(relative_name) != relative_name:
             default_storage.delete(relative_name)
-        default_storage.save(relative_name, ContentFile(data))
-        return relative_name
+        return default_storage.save(relative_name, ContentFile(data))
     final = Path(default_storage.path(relative_name))
     final.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".render-", suffix=".part", dir=final.parent)
@@ -372,7 +373,7 @@ def document_build(*, document_id: int) -> GeneratedDocument | None:
     except (PermanentRenderError, ServiceError) as exc:  # a builder's refusal will not change on a retry
         return _fail(doc, str(exc))
     name = f"documents/{doc.kind}/{doc.inputs_hash[:20]}-{doc.pk}.{doc.file_format}"
-    file_write_atomically(name, data)
+    name = file_write_atomically(name, data)
     fields = dict(
         status=DocumentStatus.READY,
         progress=100,

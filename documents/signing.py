@@ -260,7 +260,7 @@ def document_sign(*, document: GeneratedDocument, by, p12: bytes, passphrase: st
         locked = GeneratedDocument.objects.select_for_update().get(pk=document.pk)
         if locked.signed_file:
             raise ServiceError(ERROR_ALREADY_SIGNED)
-        services.file_write_atomically(name, signed)
+        name = services.file_write_atomically(name, signed)
         locked.signed_file = name
         locked.signed_sha256 = hashlib.sha256(signed).hexdigest()
         locked.signed_at = moment
