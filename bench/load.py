@@ -1,0 +1,1096 @@
+"""`python -m bench.load`: the open-model mixed load of the four users on gunicorn, written into BENCHMARKS.md.
+
+Starts gunicorn as production does (docker-compose.yml: `gunicorn config.wsgi --workers=2`, sync workers,
+DEBUG=0, CONN_MAX_AGE=60 as docs/operations.md's .env) against a PostgreSQL database holding the province,
+then:
+
+1. for each page, in this process (django.test.Client, production settings): its SQL queries
+   (CaptureQueriesContext), then the same SELECT statements with their parameters run again alone on the
+   driver's cursor: the time of its SQL alone, the floor of the data;
+2. each page alone on gunicorn, a short burst (two requests at a time, both workers busy): the workers' CPU
+   per request (utime + stime of the worker processes from /proc/<pid>/stat, before and after, divided by
+   the requests) and the same for a bare page (bench/urls.py: logged in, every middleware and context
+   processor, base.html with nothing in it): the floor of the framework, and the ratio page / bare;
+3. the open-model mixed load: requests scheduled at a fixed rate whatever the answers (one asyncio loop,
+   one new connection per request as gunicorn's sync workers close them), latency counted from the
+   SCHEDULED time so queueing shows, at 25, 75, 150 and 200 requests/s for 30 s each after 5 s of warm-up;
+   then a bisection between the last passing and the first failing step for the highest rate at which every
+   page's p95 ≤ 100 ms. Any answer other than 2xx/3xx is an error (a ballot must redirect to its receipt);
+4. the section "Province scale: mixed load (make bench)" of BENCHMARKS.md, replaced (nothing else touched).
+
+The four users (each with one session, created as a log-in creates it) are a school's secretary, an
+intermediate unit's (Phòng's) reviewer, the Sở's reviewer and the Sở's administrator; each ballot is cast by a
+council member of its own (created in bulk before each rate step in a round of a bench council of the Sở,
+opened by the council service, so every cast is a real first cast).
+
+    python -m bench.load --database-url postgres://portal:portal@127.0.0.1:5432/portal_bench [--prepare scale]
+    python -m bench.load --smoke            # tiny: a SQLite file with seed_demo, 3 s at 10/s, checks 0 errors
+
+Timings are only as good as the machine is quiet: the load average before the run is in the report.
+"""
+
+import argparse
+import asyncio
+import datetime
+import io
+import json
+import math
+import os
+import random
+import re
+import resource
+import secrets
+import socket
+import statistics
+import string
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECTION = "## Province scale: mixed load (make bench)"
+TARGET_P95_MS = 100.0
+CSRF_SECRET = "".join(random.Random(14).choice(string.ascii_letters + string.digits) for _ in range(32))
+BALLOT_PREFIX = "bench-hoidong-"
+
+
+# --- environment -------------------------------------------------------------------------------------------
+
+
+def _configure(database_url: str, workdir: Path, secret_key: str) -> dict:
+    """Production's environment for this process and for gunicorn (the same SECRET_KEY: the sessions this
+    process creates must be valid there)."""
+    env = {
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "bench.server_settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secret_key,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_COOKIES": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),  # docs/operations.md's production .env
+        "LOG_LEVEL": "ERROR",
+        "STATIC_ROOT": str(workdir / "static"),
+        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
+        "PYTHONPATH": str(ROOT),
+    }
+    cache = os.environ.get("BENCH_CACHE_URL", "")
+    if cache:
+        env["CACHE_URL"] = cache  # production shares its cache between the workers (README, CACHE_URL)
+    for name in ("REDIS_URL", "CSRF_TRUSTED_ORIGINS", "SECURE_HSTS_SECONDS"):
+        os.environ.pop(name, None)  # no broker: nothing on these pages queues a task
+    os.environ.update(env)
+    return env
+
+
+# --- data: what the pages show -------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    key: str
+    label: str
+    user: str  # one of USERS' keys, or "member" (a ballot member of its own)
+    path: str
+    weight: int
+    method: str = "GET"
+    school: bool = False  # one of a school's pages (compared with the 30-school demo)
+    results: dict = field(default_factory=dict)
+
+
+USERS = {
+    "school": ("mn-hoasen-bl.thuky", "secretary", "school"),
+    "office": ("pgd-bl.chuyenvien", "reviewer", "office"),
+    "dept": ("so.chuyenvien", "reviewer", "department"),
+    "admin": ("so.quantri", "administrator", "department"),
+}
+
+
+def _user(key: str):
+    """The demo account of that role, or (a province without the demo's accounts) the first of its role."""
+    from django.contrib.auth import get_user_model
+
+    from units.models import UnitRole
+
+    username, role, kind = USERS[key]
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        grant = UnitRole.objects.filter(role=role, unit__kind=kind, user__is_active=True).order_by("pk").first()
+        if grant is None:
+            raise SystemExit(f"no account with role {role} on a unit of kind {kind}")
+        user = grant.user
+    return user
+
+
+def _session(user) -> str:
+    """A session as django.contrib.auth.login stores it; returns its key."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.base import SessionBase
+    from django.utils.module_loading import import_string
+
+    store: SessionBase = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
+    store[SESSION_KEY] = str(user.pk)
+    # The backend that authenticated the user as login() records it: the first that can load a user (django-axes,
+    # when installed, stands first and only guards the log-in).
+    store[BACKEND_SESSION_KEY] = next(
+        b for b in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(b), "get_user")
+    )
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
+def _pages(users: dict) -> list[Page]:
+    """The mixed load, weighted per 100 requests as the season of May looks (see the report's note)."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from awards.models import AwardRecord
+    from campaigns.models import Campaign
+    from councils.models import Meeting
+    from nominations.models import Dossier
+    from units.enums import UnitKind
+    from units.models import Person
+    from units.rules import people_in_scope
+
+    school_user = users["school"]
+    person = (
+        Person.objects.filter(
+            pk__in=AwardRecord.objects.filter(person__in=people_in_scope(school_user)).values("person_id")
+        )
+        .order_by("pk")
+        .first()
+    ) or people_in_scope(school_user).order_by("pk").first()
+    dossier = (
+        Dossier.objects.annotate(n=Count("nominations"))
+        .filter(n__gte=200, receiving_unit__roles__user=users["office"])
+        .order_by("n", "pk")
+        .first()
+    ) or Dossier.objects.annotate(n=Count("nominations")).order_by("-n", "pk").first()
+    campaign = (
+        Campaign.objects.filter(launched_by__kind=UnitKind.DEPARTMENT)
+        .annotate(n=Count("registrations"))
+        .order_by("-n")
+        .first()
+    )
+    meeting = (
+        Meeting.objects.filter(council__unit__kind=UnitKind.DEPARTMENT)
+        .exclude(council__name__startswith="Hội đồng đo tải")
+        .annotate(n=Count("agenda"))
+        .order_by("-n", "-pk")
+        .first()
+    )
+    from awards.schoolyear import current_school_year
+    from awards.selectors import individual_codes_in_force
+
+    codes = sorted(individual_codes_in_force(datetime.date.today()))
+    award = "LDTT" if "LDTT" in codes else codes[0]
+    inbox = reverse("nominations:inbox")
+    pages = [
+        Page("home-school", "Trang chủ: thư ký trường", "school", "/", 14, school=True),
+        Page("home-office", "Trang chủ: chuyên viên Phòng", "office", "/", 6),
+        Page("home-dept", "Trang chủ: chuyên viên Sở", "dept", "/", 5),
+        Page("home-admin", "Trang chủ: quản trị Sở", "admin", "/", 2),
+        Page("inbox-dept", "Hộp thư hồ sơ gửi đến: Sở", "dept", inbox, 8),
+        Page("inbox-office", "Hộp thư hồ sơ gửi đến: Phòng", "office", inbox, 8),
+        Page(
+            "dossier-200",
+            f"Hồ sơ {dossier.n} đề nghị (Phòng)",
+            "office",
+            reverse("nominations:dossier_detail", args=[dossier.pk]),
+            6,
+        ),
+        Page(
+            "nominations-filtered",
+            "Đề nghị gửi đến, lọc (Sở)",
+            "dept",
+            inbox + "?tab=de-nghi&trang_thai_de_nghi=returned&o=ten",
+            6,
+        ),
+        Page("staff-dept", "Cá nhân: toàn Sở", "dept", reverse("units:person_list"), 5),
+        Page("staff-school", "Cá nhân: một trường", "school", reverse("units:person_list"), 0, school=True),
+        Page(
+            "person-history",
+            "Thành tích một cá nhân",
+            "school",
+            reverse("awards:person_history", args=[person.pk]),
+            10,
+            school=True,
+        ),
+        Page(
+            "eligibility",
+            "Kiểm tra điều kiện (một cá nhân)",
+            "school",
+            reverse("awards:person_check", args=[person.pk]) + f"?award={award}&year={current_school_year()}",
+            6,
+            school=True,
+        ),
+        Page(
+            "registration-overview",
+            "Tổng hợp đăng ký (Sở)",
+            "dept",
+            reverse("campaigns:registration_overview", args=[campaign.pk]),
+            4,
+        ),
+        Page("dashboard-dept", "Bảng điều khiển (Sở)", "dept", reverse("workbench:dashboard"), 4),
+        Page("meeting", "Phiên họp Hội đồng (Sở)", "dept", reverse("councils:meeting_detail", args=[meeting.pk]), 4),
+        Page("ballot", "Bỏ phiếu (POST)", "member", "", 4, method="POST"),
+        Page("search", "Tìm kiếm không dấu (Sở)", "dept", reverse("search:results") + "?q=nguyen+thi", 8),
+        Page(
+            "search-school",
+            "Tìm kiếm không dấu (trường)",
+            "school",
+            reverse("search:results") + "?q=nguyen+thi",
+            0,
+            school=True,
+        ),
+    ]
+    return pages
+
+
+# --- the ballots: a bench council of the Sở, one round per rate step ---------------------------------------
+
+
+class Ballots:
+    """Members of a bench council of the Sở, each with a session, in an open round: each cast is a first cast.
+
+    Created with bulk_create as the services store them (an account, a UnitRole «Thành viên Hội đồng TĐKT» on
+    the Sở, a seat, attendance «có mặt»), then the round is opened by the council service (councils.box.freeze
+    makes them the entitled members); the previous round is closed first."""
+
+    def __init__(self):
+        from councils import services
+        from councils.enums import MemberRole
+        from councils.models import AgendaItem, Council, Meeting
+        from units.enums import UnitKind
+        from units.models import Unit
+
+        self.department = Unit.objects.filter(kind=UnitKind.DEPARTMENT).order_by("pk").first()
+        council = Council.objects.filter(unit=self.department, name="Hội đồng đo tải").first()
+        if council is None:
+            council = services.council_create(
+                by=None,
+                unit=self.department,
+                name="Hội đồng đo tải",
+                period_start=datetime.date(datetime.date.today().year, 1, 1),
+                period_end=datetime.date(datetime.date.today().year, 12, 31),
+            )
+        self.council = council
+        self.meeting = Meeting.objects.filter(council=council).order_by("-pk").first()
+        if self.meeting is None:
+            chair, secretary = self._members(2, prefix="chutri")
+            seats = {s.user_id: s for s in council.members.all()}
+            from councils.models import CouncilMember
+
+            CouncilMember.objects.filter(pk=seats[chair.pk].pk).update(role=MemberRole.CHAIR)
+            CouncilMember.objects.filter(pk=seats[secretary.pk].pk).update(role=MemberRole.SECRETARY)
+            self.meeting = services.meeting_create(
+                by=None,
+                council=council,
+                date=datetime.date.today(),
+                start_time=datetime.time(8, 0),
+                place="Phòng họp đo tải",
+                chair=seats[chair.pk],
+                secretary=seats[secretary.pk],
+            )
+            # The agenda: nominations the Sở's real council votes on (the same rows, a second meeting's items).
+            source = (
+                AgendaItem.objects.filter(meeting__council__unit=self.department)
+                .exclude(meeting=self.meeting)
+                .values_list("nomination_id", flat=True)
+                .distinct()
+                .order_by("nomination_id")[:3]
+            )
+            AgendaItem.objects.bulk_create(
+                [AgendaItem(meeting=self.meeting, nomination_id=n, position=i + 1) for i, n in enumerate(source)]
+            )
+        self.chair = self.meeting.chair.user
+        self.round = None
+        self.sessions: list[str] = []
+        self.body = ""
+        self.rounds = 0
+
+    def _members(self, n: int, prefix: str = "") -> list:
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.hashers import make_password
+
+        from councils.enums import AttendanceStatus, MemberRole
+        from councils.models import Attendance, CouncilMember
+        from units.enums import Role
+        from units.models import UnitRole
+
+        User = get_user_model()
+        stamp = f"{BALLOT_PREFIX}{prefix}{int(time.time() * 1000)}-"
+        unusable = make_password(None)
+        users = User.objects.bulk_create([User(username=f"{stamp}{i}", password=unusable) for i in range(n)])
+        users = list(User.objects.filter(username__startswith=stamp).order_by("pk"))
+        UnitRole.objects.bulk_create([UnitRole(user=u, unit=self.department, role=Role.COUNCIL_MEMBER) for u in users])
+        seats = CouncilMember.objects.bulk_create(
+            [
+                CouncilMember(
+                    council=self.council, user=u, full_name=f"Thành viên đo tải {u.pk}", role=MemberRole.MEMBER
+                )
+                for u in users
+            ]
+        )
+        meeting = getattr(self, "meeting", None)
+        if meeting is not None:
+            seats = list(CouncilMember.objects.filter(user__in=users))
+            Attendance.objects.bulk_create(
+                [Attendance(meeting=meeting, member=s, status=AttendanceStatus.PRESENT) for s in seats]
+            )
+        return users
+
+    def prepare(self, n: int) -> None:
+        """n fresh members in a newly opened round (the previous one closed)."""
+        from councils import services
+        from councils.enums import RoundStatus
+        from councils.models import Round
+
+        for open_round in Round.objects.filter(meeting=self.meeting, status=RoundStatus.OPEN):
+            services.round_act(by=self.chair, round_=open_round, action="close", version=open_round.version)
+        users = self._members(n)
+        from councils.enums import AttendanceStatus
+        from councils.models import Attendance
+
+        missing = self.council.members.exclude(attendances__meeting=self.meeting)
+        Attendance.objects.bulk_create(
+            [Attendance(meeting=self.meeting, member=s, status=AttendanceStatus.PRESENT) for s in missing]
+        )
+        round_ = Round.objects.filter(meeting=self.meeting, status=RoundStatus.CREATED).first()
+        if round_ is None:  # (one is left when an earlier run stopped between the two)
+            round_ = services.round_create(by=self.chair, meeting=self.meeting)
+        self.round = services.round_act(by=self.chair, round_=round_, action="open", version=round_.version)
+        self.sessions = [_session(u) for u in users]
+        self.body = "&".join(f"item-{i}=for" for i in sorted(int(k) for k in self.round.rules["items"]))
+        self.rounds += 1
+
+    @property
+    def path(self) -> str:
+        from django.urls import reverse
+
+        return reverse("councils:ballot", args=[self.round.pk])
+
+    @property
+    def receipt(self) -> str:
+        from django.urls import reverse
+
+        return reverse("councils:receipt", args=[self.round.pk])
+
+    def take(self) -> str:
+        if not self.sessions:
+            raise RuntimeError("no ballot member left: prepare() more")
+        return self.sessions.pop()
+
+
+# --- the floor of the data: the page's SQL alone ---------------------------------------------------------------
+
+
+def _sql_floor(client, page: Page, method: str, path: str, body: str, runs: int = 5) -> dict:
+    """The page's queries through django.test.Client, then its SELECTs run again alone (median of `runs`)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if method == "POST":  # a cast is a first cast only once: no warm-up, its writes are not re-run
+        data = dict(part.split("=", 1) for part in body.split("&"))
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(path, data)
+    else:
+        client.get(path)  # warm-up: the first request loads templates
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+    if response.status_code != (302 if method == "POST" else 200):
+        raise SystemExit(
+            f"{page.key}: {method} {path} answered {response.status_code} {response.get('Location', '')} in this "
+            "process: not the page to measure"
+        )
+    statements = [q["sql"] for q in captured.captured_queries]
+    selects = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+    totals = []
+    failed = 0
+    with connection.cursor() as cursor:
+        raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
+        for _ in range(runs):
+            started = time.perf_counter()
+            for sql in selects:
+                try:
+                    raw.execute(sql)
+                    raw.fetchall()
+                except Exception:  # noqa: BLE001 (a statement the driver cannot re-run as logged is counted)
+                    failed += 1
+                    if connection.vendor == "postgresql":
+                        connection.connection.rollback()
+            totals.append((time.perf_counter() - started) * 1000)
+    return {
+        "queries": len(statements),
+        "sql_ms": statistics.median(totals) if totals else 0.0,
+        "sql_failed": failed // max(1, runs),
+        "kb": len(response.content) / 1024,
+    }
+
+
+# --- gunicorn ---------------------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _collectstatic() -> None:
+    """Hashed names and a strict manifest, as production (without the compression: a minute, no difference to
+    the pages)."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+class Gunicorn:
+    def __init__(self, env: dict, workdir: Path, workers: int, threads: int):
+        self.port = _free_port()
+        self.log_path = workdir / "gunicorn.log"
+        command = [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "60",  # docker-compose.yml
+            "--backlog",
+            "2048",
+        ]
+        if threads > 1:
+            command += ["--threads", str(threads)]
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited:\n{self.log_path.read_text()[-3000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    pass
+                if len(self.workers()) >= workers:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.2)
+        else:
+            self.stop()
+            raise SystemExit("gunicorn did not answer within 30 s")
+
+    def workers(self) -> list[int]:
+        try:
+            with open(f"/proc/{self.process.pid}/task/{self.process.pid}/children") as f:
+                return [int(p) for p in f.read().split()]
+        except OSError:
+            return []
+
+    def cpu_seconds(self) -> float:
+        """utime + stime of the worker processes (the master only supervises)."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.workers():
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+            except OSError:
+                pass
+        return total / ticks
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self._log.close()
+
+
+# --- the client: one asyncio loop, requests at their scheduled time -------------------------------------------
+
+
+async def _fetch(port: int, method: str, path: str, cookie: str, body: str = "") -> tuple[int, str, int]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", f"Cookie: {cookie}", "Connection: close"]
+        payload = body.encode()
+        if method == "POST":
+            head += [
+                "Content-Type: application/x-www-form-urlencoded",
+                f"Content-Length: {len(payload)}",
+                f"X-CSRFToken: {CSRF_SECRET}",
+            ]
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + payload)
+        await writer.drain()
+        data = await reader.read()
+    finally:
+        writer.close()
+    header, _, content = data.partition(b"\r\n\r\n")
+    lines = header.decode("latin-1").split("\r\n")
+    try:
+        status = int(lines[0].split()[1])
+    except (IndexError, ValueError):
+        return 0, "", 0
+    location = next((line.split(":", 1)[1].strip() for line in lines[1:] if line.lower().startswith("location:")), "")
+    return status, location, len(content)
+
+
+class Target:
+    """Sends one page's request and judges its answer."""
+
+    def __init__(self, port: int, sessions: dict, ballots: Ballots | None):
+        self.port = port
+        self.sessions = sessions
+        self.ballots = ballots
+
+    async def send(self, page: Page) -> tuple[bool, str]:
+        if page.method == "POST":
+            session = self.ballots.take()
+            cookie = f"sessionid={session}; csrftoken={CSRF_SECRET}"
+            status, location, _ = await _fetch(self.port, "POST", self.ballots.path, cookie, self.ballots.body)
+            ok = status == 302 and location.endswith(self.ballots.receipt)
+            return ok, f"{status} {location or '(no redirect: the ballot was refused)'}"
+        cookie = f"sessionid={self.sessions[page.user]}"
+        status, location, _ = await _fetch(self.port, "GET", page.path, cookie)
+        ok = 200 <= status < 400 and "/login/" not in location
+        return ok, f"{status} {location}"
+
+
+async def _run_schedule(target: Target, schedule: list[tuple[float, Page]], timeout: float) -> list[tuple]:
+    """Each request at its scheduled offset; returns (page, scheduled, latency_s, ok, detail, counted)."""
+    loop = asyncio.get_running_loop()
+    start = loop.time() + 0.2
+    results = []
+
+    async def one(offset: float, page: Page):
+        scheduled = start + offset
+        try:
+            ok, detail = await asyncio.wait_for(target.send(page), timeout)
+        except Exception as exc:  # noqa: BLE001 (every failure is an error of the run, with its reason)
+            ok, detail = False, f"{type(exc).__name__}: {exc}"
+        results.append((page, offset, loop.time() - scheduled, ok, detail))
+
+    tasks = []
+    for offset, page in schedule:
+        delay = start + offset - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(offset, page)))
+    await asyncio.gather(*tasks)
+    return results
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+def _mix(pages: list[Page], count: int, seed: int) -> list[Page]:
+    weighted = [p for p in pages if p.weight > 0]
+    rng = random.Random(seed)
+    return rng.choices(weighted, weights=[p.weight for p in weighted], k=count)
+
+
+def _step(gunicorn: Gunicorn, target: Target, pages: list[Page], rate: float, duration: float, warmup: float) -> dict:
+    """One rate step: warm-up requests (not counted) then `duration` seconds at `rate` requests/s."""
+    total = int(round(rate * (warmup + duration)))
+    mix = _mix(pages, total, seed=int(rate * 1000))
+    if target.ballots is not None:
+        target.ballots.prepare(sum(1 for p in mix if p.method == "POST") + 2)
+    schedule = [(i / rate, page) for i, page in enumerate(mix)]
+    cpu_before, usage_before = gunicorn.cpu_seconds(), resource.getrusage(resource.RUSAGE_SELF)
+    wall = time.perf_counter()
+    results = asyncio.run(_run_schedule(target, schedule, timeout=90))
+    wall = time.perf_counter() - wall
+    cpu = gunicorn.cpu_seconds() - cpu_before
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    client_cpu = (usage.ru_utime - usage_before.ru_utime) + (usage.ru_stime - usage_before.ru_stime)
+    counted = [r for r in results if r[1] >= warmup]
+    per_page: dict[str, list[float]] = {}
+    errors: dict[str, list[str]] = {}
+    for page, _, latency, ok, detail in counted:
+        per_page.setdefault(page.key, []).append(latency * 1000)
+        if not ok:
+            errors.setdefault(page.key, []).append(detail)
+    latencies = [r[2] * 1000 for r in counted]
+    return {
+        "rate": rate,
+        "requests": len(counted),
+        "errors": {k: len(v) for k, v in errors.items()},
+        "error_samples": {k: v[:3] for k, v in errors.items()},
+        "p50": _percentile(latencies, 0.5),
+        "p95": _percentile(latencies, 0.95),
+        "max": max(latencies) if latencies else float("nan"),
+        "pages": {
+            k: {"p50": _percentile(v, 0.5), "p95": _percentile(v, 0.95), "max": max(v), "n": len(v)}
+            for k, v in per_page.items()
+        },
+        "server_cpu_ms": cpu * 1000 / max(1, len(results)),
+        "server_cpu_share": cpu / wall,
+        "client_cpu_share": client_cpu / wall,
+    }
+
+
+def _passes(step: dict) -> bool:
+    return not step["errors"] and all(p["p95"] <= TARGET_P95_MS for p in step["pages"].values())
+
+
+def _alone(gunicorn: Gunicorn, target: Target, page: Page, burst: int) -> dict:
+    """The page alone: `burst` requests two at a time; workers' CPU per request and latency."""
+
+    async def run():
+        queue = list(range(burst))
+        latencies, failures = [], []
+
+        async def worker():
+            while queue:
+                queue.pop()
+                started = time.perf_counter()
+                ok, detail = await target.send(page)
+                latencies.append((time.perf_counter() - started) * 1000)
+                if not ok:
+                    failures.append(detail)
+
+        await asyncio.gather(worker(), worker())
+        return latencies, failures
+
+    asyncio.run(_one_warmup(target, page))
+    before = gunicorn.cpu_seconds()
+    latencies, failures = asyncio.run(run())
+    cpu = gunicorn.cpu_seconds() - before
+    return {
+        "cpu_ms": cpu * 1000 / burst,
+        "alone_p50": _percentile(latencies, 0.5),
+        "alone_p95": _percentile(latencies, 0.95),
+        "alone_errors": len(failures),
+        "alone_error_samples": failures[:3],
+    }
+
+
+async def _one_warmup(target: Target, page: Page):
+    for _ in range(2):  # each worker's first answer of the page loads its templates
+        await target.send(page)
+
+
+# --- the report -------------------------------------------------------------------------------------------------
+
+
+def _machine() -> dict:
+    cpu_model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_kb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu_model or "unknown",
+        "ram_gb": mem_kb / 1024 / 1024,
+        "loadavg": Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"] * 3,
+    }
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _counts() -> dict:
+    from awards.models import AwardRecord
+    from nominations.models import Dossier, Nomination
+    from units.enums import UnitKind
+    from units.models import Person, Unit
+
+    return {
+        "schools": Unit.objects.filter(kind=UnitKind.SCHOOL).count(),
+        "units": Unit.objects.count(),
+        "people": Person.objects.count(),
+        "award records": AwardRecord.objects.count(),
+        "dossiers": Dossier.objects.count(),
+        "nominations": Nomination.objects.count(),
+    }
+
+
+def _fmt(value, digits=0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:.{digits}f}"
+
+
+def _report(
+    meta: dict, pages: list[Page], bare: dict, steps: list[dict], best: float | None, compare: dict | None
+) -> str:
+    m = meta["machine"]
+    lines = [
+        SECTION,
+        "",
+        f"{meta['date']}, commit `{meta['commit']}`, `{meta['command']}`. Machine: {m['nproc']} cores "
+        f"({m['cpu']}), {m['ram_gb']:.1f} GB RAM, load average before the run {' / '.join(m['loadavg'])}; "
+        f"{meta['db_version']}. gunicorn {meta['workers']} sync workers"
+        + (f" × {meta['threads']} threads" if meta["threads"] > 1 else "")
+        + f", DEBUG=0, CONN_MAX_AGE={os.environ.get('CONN_MAX_AGE')}, cache `{meta['cache']}`; the client (one "
+        "asyncio loop, a new connection per request) on the same machine.",
+        "",
+        "Data: " + ", ".join(f"{v:,} {k}" for k, v in meta["counts"].items()) + f" ({meta['data']}).",
+        "",
+        f"**Highest rate with every page's p95 ≤ {TARGET_P95_MS:.0f} ms and no error: "
+        + (f"{best:.0f} requests/s**" if best else "none of the rates tried**")
+        + f" (steps {', '.join(_fmt(s['rate']) for s in steps if not s.get('bisect'))}/s, "
+        f"{meta['duration']:.0f} s each after {meta['warmup']:.0f} s of warm-up; bisection steps "
+        f"{', '.join(_fmt(s['rate']) for s in steps if s.get('bisect')) or 'none'}). Latency counted from the "
+        "scheduled time (open model: queueing shows). Any answer other than 2xx/3xx is an error; a ballot must "
+        "redirect to its receipt.",
+        "",
+        "| rate/s | requests | errors | p50 ms | p95 ms | max ms | worst page p95 | server CPU ms/request | "
+        "workers' CPU (cores) | client CPU (cores) |",
+        "|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|",
+    ]
+    labels = {p.key: p.label for p in pages}
+    for s in steps:
+        worst = max(s["pages"].items(), key=lambda kv: kv[1]["p95"]) if s["pages"] else ("–", {"p95": None})
+        lines.append(
+            f"| {_fmt(s['rate'])}{' (bisection)' if s.get('bisect') else ''} | {s['requests']} | "
+            f"{sum(s['errors'].values())} | {_fmt(s['p50'])} | {_fmt(s['p95'])} | {_fmt(s['max'])} | "
+            f"{labels.get(worst[0], worst[0])}: {_fmt(worst[1]['p95'])} | {_fmt(s['server_cpu_ms'], 1)} | "
+            f"{_fmt(s['server_cpu_share'], 2)} | {_fmt(s['client_cpu_share'], 2)} |"
+        )
+    main_steps = [s for s in steps if not s.get("bisect")]
+    lines += [
+        "",
+        "Each page: its weight in the mix (per 100 requests), SQL queries, the time of those SELECTs run again "
+        "alone on the driver's cursor (the floor of the data), the workers' CPU per request with the page alone "
+        f"(a burst of {meta['burst']}, two at a time) and its ratio to the bare page (target ≤ 4×), then p50 / p95 / "
+        "max in ms at each rate of the mix.",
+        "",
+        "| page | weight | queries | SQL alone ms | KB | CPU ms alone | × bare | "
+        + " | ".join(f"{_fmt(s['rate'])}/s p50 / p95 / max" for s in main_steps)
+        + " |",
+        "|---|---:|---:|---:|---:|---:|---:|" + "---|" * len(main_steps),
+    ]
+    bare_cpu = bare["cpu_ms"]
+    lines.append(
+        f"| bare page (base.html, logged in) | – | {bare.get('queries', '–')} | {_fmt(bare.get('sql_ms'), 1)} | "
+        f"{_fmt(bare.get('kb'))} | {_fmt(bare_cpu, 1)} | 1.0 | " + " | ".join("–" for _ in main_steps) + " |"
+    )
+    for p in pages:
+        r = p.results
+        cells = []
+        for s in main_steps:
+            q = s["pages"].get(p.key)
+            cells.append(f"{_fmt(q['p50'])} / {_fmt(q['p95'])} / {_fmt(q['max'])}" if q else "–")
+        ratio = r.get("cpu_ms", 0) / bare_cpu if bare_cpu else None
+        flag = " ⚠" if ratio and ratio > 4 else ""
+        lines.append(
+            f"| {p.label} | {p.weight or '–'} | {_fmt(r.get('queries'))} | {_fmt(r.get('sql_ms'), 1)} | "
+            f"{_fmt(r.get('kb'))} | {_fmt(r.get('cpu_ms'), 1)} | {_fmt(ratio, 1)}{flag} | " + " | ".join(cells) + " |"
+        )
+    lines += [
+        "",
+        "The mix: homes 27 (a school's secretary 14, a Phòng's reviewer 6, the Sở's reviewer 5, the Sở's administrator "
+        "2), reviewer inboxes 16, a person's award history 10, search 8, the 200-nomination dossier 6, the filtered "
+        "nomination list 6, the eligibility check 6, the Sở-wide staff list 5, the registration overview, the "
+        "dashboard, the meeting page and ballots 4 each: in May the schools fill in and look up, the reviewers "
+        "work their inboxes, the Sở looks at overviews. The ballot's POST counts all its queries; only its "
+        "SELECTs are re-run for the SQL floor (the writes would cast again). Pages with weight – are measured "
+        "alone only (the school comparison below).",
+    ]
+    errors = {k: v for s in steps for k, v in s["error_samples"].items()}
+    if errors:
+        lines += [
+            "",
+            "Errors seen (first of each page): " + "; ".join(f"{labels.get(k, k)}: {v[0]}" for k, v in errors.items()),
+        ]
+    if compare:
+        lines += [
+            "",
+            "A school's pages alone (same burst, the same school secretary), the "
+            f"{compare['counts']['schools']}-school demo (`seed_demo`) against this "
+            f"{meta['counts']['schools']:,}-school province: p50 / p95 ms, "
+            "workers' CPU ms per request, queries.",
+            "",
+            "| page | demo p50 / p95 | province p50 / p95 | demo CPU ms | province CPU ms | demo queries | "
+            "province queries |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for p in pages:
+            if not p.school:
+                continue
+            d = compare["pages"].get(p.key, {})
+            r = p.results
+            lines.append(
+                f"| {p.label} | {_fmt(d.get('alone_p50'))} / {_fmt(d.get('alone_p95'))} | "
+                f"{_fmt(r.get('alone_p50'))} / {_fmt(r.get('alone_p95'))} | {_fmt(d.get('cpu_ms'), 1)} | "
+                f"{_fmt(r.get('cpu_ms'), 1)} | {_fmt(d.get('queries'))} | {_fmt(r.get('queries'))} |"
+            )
+    lines.append("")
+    return "\n".join(lines)
+
+
+def write_section(path: Path, text: str) -> None:
+    """Replace the section (up to the next `## ` heading), or append it; nothing else changes."""
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    block = text.rstrip("\n") + "\n\n"
+    if pattern.search(current):
+        updated = pattern.sub(lambda _m: block, current, count=1)
+    else:
+        updated = current.rstrip("\n") + "\n\n" + block
+    path.write_text(updated.rstrip("\n") + "\n", encoding="utf-8")
+
+
+# --- preparing the database -------------------------------------------------------------------------------------
+
+
+def _prepare(kind: str, scale: float) -> str:
+    """migrate, then the province (`seed_scale` when it exists, else seed_demo grown by bench.nominations)."""
+    from django.core.management import call_command, get_commands
+
+    from units.models import Unit
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if kind == "none":
+        return "as found"
+    if kind == "scale" and "seed_scale" in get_commands():
+        if Unit.objects.count() < 100:
+            call_command("seed_scale", scale=scale, stdout=io.StringIO())
+        return f"seed_scale --scale {scale}"
+    if not Unit.objects.exists():
+        call_command("seed_demo", stdout=io.StringIO())
+    if kind == "scale":
+        from bench.nominations import _grow
+
+        _grow(max(1, int(1500 * scale)), max(10, int(25000 * scale)))
+        return f"seed_demo grown by bench.nominations ({int(1500 * scale)} schools; seed_scale not available)"
+    return "seed_demo"
+
+
+# --- main ----------------------------------------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
+    parser.add_argument(
+        "--prepare",
+        choices=["none", "demo", "scale"],
+        default="none",
+        help="migrate, then seed (skipped when the database already holds the data)",
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="seed_scale --scale (with --prepare scale)")
+    parser.add_argument("--rates", default="25,75,150,200")
+    parser.add_argument("--duration", type=float, default=30.0)
+    parser.add_argument("--warmup", type=float, default=5.0)
+    parser.add_argument("--bisect", type=int, default=3, help="bisection steps between the last pass and first fail")
+    parser.add_argument("--burst", type=int, default=40, help="requests per page alone (CPU per request)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--compare-database-url", default="", help="a seed_demo database: a school's pages there")
+    parser.add_argument("--alone-only", default="", help=argparse.SUPPRESS)  # JSON output path (the comparison)
+    parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"), help="'' or '-': print only")
+    parser.add_argument("--smoke", action="store_true", help="tiny, end to end, asserting 0 errors and a report")
+    args = parser.parse_args(argv)
+
+    if args.smoke:
+        args.rates, args.duration, args.warmup, args.bisect, args.burst = "10", 3.0, 0.5, 0, 4
+        if not args.database_url:
+            args.database_url = f"sqlite:///{tempfile.mkdtemp(prefix='tdkt-load-smoke-')}/smoke.sqlite3"
+            args.prepare = "demo"
+        if args.output == str(ROOT / "BENCHMARKS.md"):
+            args.output = "-"
+    if not args.database_url:
+        parser.error("--database-url (or BENCH_DATABASE_URL) is required")
+
+    machine = _machine()
+    with tempfile.TemporaryDirectory(prefix="tdkt-load-") as tmp:
+        workdir = Path(tmp)
+        env = _configure(args.database_url, workdir, secret_key=f"bench-{secrets.token_urlsafe(40)}")
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.db import connection
+        from django.test import Client
+
+        started = time.perf_counter()
+        data = _prepare(args.prepare, args.scale)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # as autovacuum would have it after the load of the data
+                cursor.execute("SELECT version()")
+                db_version = cursor.fetchone()[0].split(" on ")[0]
+        else:
+            db_version = f"{connection.vendor} {connection.Database.sqlite_version}"
+        print(f"data ready in {time.perf_counter() - started:.0f} s ({data})", flush=True)
+
+        _collectstatic()
+        users = {key: _user(key) for key in USERS}
+        sessions = {key: _session(u) for key, u in users.items()}
+        pages = _pages(users)
+        if args.alone_only:
+            pages = [p for p in pages if p.school]
+        ballots = None if args.alone_only else Ballots()
+
+        # 1. queries and the SQL floor, in this process
+        client_for = {}
+        for key, session in sessions.items():
+            client_for[key] = Client(raise_request_exception=True)
+            client_for[key].cookies[settings.SESSION_COOKIE_NAME] = session
+        bare = {"cpu_ms": 0.0}
+        bare.update(
+            _sql_floor(
+                client_for["school"], Page("bare", "", "school", "/__bench/bare/", 0), "GET", "/__bench/bare/", ""
+            )
+        )
+        for page in pages:
+            if page.method == "POST":
+                ballots.prepare(1)
+                member = Client()
+                member.cookies[settings.SESSION_COOKIE_NAME] = ballots.take()
+                page.results.update(_sql_floor(member, page, "POST", ballots.path, ballots.body))
+            else:
+                page.results.update(_sql_floor(client_for[page.user], page, "GET", page.path, ""))
+            print(
+                f"  {page.key}: {page.results.get('queries')} queries, SQL {_fmt(page.results.get('sql_ms'), 1)} ms",
+                flush=True,
+            )
+
+        gunicorn = Gunicorn(env, workdir, args.workers, args.threads)
+        try:
+            port = gunicorn.port
+            target = Target(port, sessions, ballots)
+            # 2. each page alone: CPU per request, against the bare page
+            bare.update(_alone(gunicorn, target, Page("bare", "bare", "school", "/__bench/bare/", 0), args.burst))
+            print(f"  bare page: {bare['cpu_ms']:.1f} ms CPU", flush=True)
+            for page in pages:
+                if page.method == "POST":
+                    ballots.prepare(args.burst + 2)
+                page.results.update(_alone(gunicorn, target, page, args.burst))
+                print(
+                    f"  {page.key}: {page.results['cpu_ms']:.1f} ms CPU, p50 {page.results['alone_p50']:.0f} ms alone",
+                    flush=True,
+                )
+            if args.alone_only:
+                Path(args.alone_only).write_text(
+                    json.dumps({"counts": _counts(), "pages": {p.key: p.results for p in pages}}), encoding="utf-8"
+                )
+                return 0
+
+            # 3. the open-model mixed load
+            steps = []
+            for rate in [float(r) for r in args.rates.split(",") if r.strip()]:
+                step = _step(gunicorn, target, pages, rate, args.duration, args.warmup)
+                steps.append(step)
+                print(
+                    f"{rate:>5.0f}/s: {step['requests']} requests, {sum(step['errors'].values())} errors, "
+                    f"p50 {step['p50']:.0f} / p95 {step['p95']:.0f} / max {step['max']:.0f} ms, "
+                    f"server {step['server_cpu_ms']:.1f} ms CPU/request, client {step['client_cpu_share']:.2f} cores",
+                    flush=True,
+                )
+                time.sleep(2)
+            passing = [s["rate"] for s in steps if _passes(s)]
+            failing = [s["rate"] for s in steps if not _passes(s)]
+            low = max(passing) if passing else None
+            high = min((r for r in failing if low is None or r > low), default=None)
+            for _ in range(args.bisect if low is not None and high is not None else 0):
+                rate = round((low + high) / 2)
+                if rate in (low, high):
+                    break
+                step = _step(gunicorn, target, pages, rate, max(10.0, args.duration / 2), args.warmup)
+                step["bisect"] = True
+                steps.append(step)
+                print(
+                    f"{rate:>5.0f}/s (bisection): p95 {step['p95']:.0f} ms, {'passes' if _passes(step) else 'fails'}",
+                    flush=True,
+                )
+                if _passes(step):
+                    low = rate
+                else:
+                    high = rate
+                time.sleep(2)
+            best = low
+        finally:
+            gunicorn.stop()
+
+        compare = None
+        if args.compare_database_url:
+            out = workdir / "compare.json"
+            run = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.load",
+                    "--database-url",
+                    args.compare_database_url,
+                    "--prepare",
+                    "demo",
+                    "--burst",
+                    str(args.burst),
+                    "--alone-only",
+                    str(out),
+                ],
+                cwd=ROOT,
+                env={k: v for k, v in os.environ.items() if k not in env or k == "PYTHONPATH"},
+            )
+            if run.returncode == 0:
+                compare = json.loads(out.read_text(encoding="utf-8"))
+
+        meta = {
+            "machine": machine,
+            "date": datetime.date.today().strftime("%d/%m/%Y"),
+            "commit": _commit(),
+            "command": "python -m bench.load " + " ".join(argv if argv is not None else sys.argv[1:]),
+            "db_version": db_version,
+            "workers": args.workers,
+            "threads": args.threads,
+            "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+            "counts": _counts(),
+            "data": data,
+            "duration": args.duration,
+            "warmup": args.warmup,
+            "burst": args.burst,
+        }
+        text = _report(meta, pages, bare, steps, best, compare)
+        print("\n" + text)
+        if args.output not in ("", "-"):
+            write_section(Path(args.output), text)
+            print(f"written into {args.output}, section «{SECTION[3:]}»")
+        total_errors = (
+            sum(sum(s["errors"].values()) for s in steps)
+            + sum(p.results.get("alone_errors", 0) for p in pages)
+            + bare.get("alone_errors", 0)
+        )
+        if total_errors:
+            print(f"{total_errors} errors", file=sys.stderr)
+            return 1
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
