@@ -14,6 +14,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config import stateless
+
+from config import stateless
 from config.strict_env import env_bool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -167,6 +169,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cổng TĐKT <no-rep
 # Django's cache. The public notice's objection limit (nominations/notice.py) counts in it, so with several
 # gunicorn workers it must be shared: CACHE_URL=redis://redis:6379/1 (not the Celery broker's database).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Beyond one machine (config/stateless.py; docs/operations.md, "Mở rộng"): media through the storage API on
+# the file system or an S3-compatible bucket (MEDIA_STORAGE=file|s3, replacing STORAGES["default"] above),
+# sessions in the database unless SESSION_BACKEND says cache|cached_db (then CACHE_URL must be Redis), and
+# one Celery queue per kind of work (workers consume them with -Q: docker-compose.yml, .ci/run).
+STORAGES["default"] = stateless.media_storage(env)
+SESSION_ENGINE = stateless.session_engine(env, CACHES["default"]["BACKEND"])
+CELERY_TASK_DEFAULT_QUEUE = stateless.QUEUE_DEFAULT
+CELERY_TASK_ROUTES = stateless.TASK_ROUTES
 # Beyond one machine (config/stateless.py; docs/operations.md, "Mở rộng"): media through the storage API on
 # the file system or an S3-compatible bucket (MEDIA_STORAGE=file|s3, replacing STORAGES["default"] above),
 # sessions in the database unless SESSION_BACKEND says cache|cached_db (then CACHE_URL must be Redis), and
