@@ -4,7 +4,6 @@ Every variable is documented in README.md ("Cấu hình"). Defaults give a
 zero-setup development portal: SQLite, eager Celery, console e-mail.
 """
 
-import datetime
 import secrets
 import sys
 from pathlib import Path
@@ -15,16 +14,12 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config import stateless
 
-from config import stateless
-from config.strict_env import env_bool
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-# Booleans are strict (config/strict_env.py): "Ture" refuses to start instead of reading as False.
-DEBUG = env_bool("DEBUG", default=False)
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if DEBUG:
@@ -66,7 +61,6 @@ INSTALLED_APPS = [
     "reports",
     "audit",
     "demo",
-    "ops",
 ]
 
 MIDDLEWARE = [
@@ -109,10 +103,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# Persistent connections: a new PostgreSQL connection costs about 4 ms per request (issue 14); the health
-# check replaces one the server closed, before the request uses it. CONN_MAX_AGE=0 closes after each request.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -169,14 +160,6 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cổng TĐKT <no-rep
 # Django's cache. The public notice's objection limit (nominations/notice.py) counts in it, so with several
 # gunicorn workers it must be shared: CACHE_URL=redis://redis:6379/1 (not the Celery broker's database).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
-# Beyond one machine (config/stateless.py; docs/operations.md, "Mở rộng"): media through the storage API on
-# the file system or an S3-compatible bucket (MEDIA_STORAGE=file|s3, replacing STORAGES["default"] above),
-# sessions in the database unless SESSION_BACKEND says cache|cached_db (then CACHE_URL must be Redis), and
-# one Celery queue per kind of work (workers consume them with -Q: docker-compose.yml, .ci/run).
-STORAGES["default"] = stateless.media_storage(env)
-SESSION_ENGINE = stateless.session_engine(env, CACHES["default"]["BACKEND"])
-CELERY_TASK_DEFAULT_QUEUE = stateless.QUEUE_DEFAULT
-CELERY_TASK_ROUTES = stateless.TASK_ROUTES
 # Beyond one machine (config/stateless.py; docs/operations.md, "Mở rộng"): media through the storage API on
 # the file system or an S3-compatible bucket (MEDIA_STORAGE=file|s3, replacing STORAGES["default"] above),
 # sessions in the database unless SESSION_BACKEND says cache|cached_db (then CACHE_URL must be Redis), and
@@ -266,10 +249,10 @@ NOMINATION_APPRAISAL_DAYS = env.int("NOMINATION_APPRAISAL_DAYS", default=20)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -292,42 +275,4 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING", "propagate": False},
         "django.db.backends": {"filters": ["hide_ballot_box"]},
     },
-}
-
-# --- Accounts and login (accounts app; README «Tài khoản và đăng nhập», docs/operations.md) ---------------
-INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "accounts"]
-# django-otp reads the verified device after authentication; the OTP gate sends a login that still owes a
-# code (or an enrolment its role requires) to that page; axes turns a lock-out into its page (last, as documented).
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-    "django_otp.middleware.OTPMiddleware",
-)
-MIDDLEWARE += ["accounts.middleware.OTPGateMiddleware", "axes.middleware.AxesMiddleware"]
-# Axes refuses a locked-out login before the password is even checked (first backend).
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
-# AXES_FAILURE_LIMIT wrong passwords for one username from one address lock that pair for AXES_COOLOFF_MINUTES.
-# The pair, not the address: a school behind one NAT address is not locked out by one account's failures.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-# The lock ends AXES_COOLOFF_TIME after the last counted failure: tries while locked do not push it back, so the
-# time shown on the page holds.
-AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-# The client address as the rest of the portal reads it (TRUSTED_PROXY_COUNT, nominations.notice.client_address).
-AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
-AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
-# The portal keeps its own login log (accounts.LoginEvent, with failures and the session to end).
-AXES_DISABLE_ACCESS_LOG = True
-AXES_VERBOSE = False
-# TOTP (django-otp): optional for everyone; required of these roles (units.enums.Role values, comma-separated,
-# e.g. reviewer,council_member,administrator; superusers count as administrators). Checked at startup.
-OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[])
-OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Cổng TĐKT")
-# «Hoạt động đăng nhập gần đây»: login events older than this are deleted each night.
-LOGIN_EVENT_RETENTION_DAYS = env.int("LOGIN_EVENT_RETENTION_DAYS", default=90)
-CELERY_BEAT_SCHEDULE["accounts-purge-login-events"] = {
-    "task": "accounts.purge_login_events",
-    "schedule": crontab(hour=3, minute=40),
 }
