@@ -23,6 +23,7 @@ from functools import cached_property
 
 from django.db.models import Model, Q, QuerySet
 
+from accounts.models import AccountStatusChange
 from awards.models import (
     AuthorityRoute,
     AuthorityRouteStep,
@@ -247,6 +248,14 @@ AUDITED_MODELS: tuple[Audited, ...] = (
         "Bản quét văn bản đã ký",
         lambda u, p, c: Q(document_id__in=GeneratedDocument.objects.filter(unit_id__in=u.values("pk")).values("pk")),
         lambda r: f"{r.original_name} ({r.min_dpi} dpi)",
+    ),
+    Audited(
+        AccountStatusChange,
+        "Khoá / mở tài khoản",
+        # By the auditors of the unit whose roles page it was done from (accounts.services.account_set_active).
+        lambda u, p, c: Q(unit_id__in=u.values("pk")),
+        lambda r: f"{'Mở lại' if r.active else 'Khoá'} tài khoản {_name(r.user, 'username')}",
+        ("user",),
     ),
 )
 

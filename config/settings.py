@@ -4,6 +4,7 @@ Every variable is documented in README.md ("Cấu hình"). Defaults give a
 zero-setup development portal: SQLite, eager Celery, console e-mail.
 """
 
+import datetime
 import secrets
 import sys
 from pathlib import Path
@@ -275,4 +276,42 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING", "propagate": False},
         "django.db.backends": {"filters": ["hide_ballot_box"]},
     },
+}
+
+# --- Accounts and login (accounts app; README «Tài khoản và đăng nhập», docs/operations.md) ---------------
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "accounts"]
+# django-otp reads the verified device after authentication; the OTP gate sends a login that still owes a
+# code (or an enrolment its role requires) to that page; axes turns a lock-out into its page (last, as documented).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE += ["accounts.middleware.OTPGateMiddleware", "axes.middleware.AxesMiddleware"]
+# Axes refuses a locked-out login before the password is even checked (first backend).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# AXES_FAILURE_LIMIT wrong passwords for one username from one address lock that pair for AXES_COOLOFF_MINUTES.
+# The pair, not the address: a school behind one NAT address is not locked out by one account's failures.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lock ends AXES_COOLOFF_TIME after the last counted failure: tries while locked do not push it back, so the
+# time shown on the page holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client address as the rest of the portal reads it (TRUSTED_PROXY_COUNT, nominations.notice.client_address).
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The portal keeps its own login log (accounts.LoginEvent, with failures and the session to end).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# TOTP (django-otp): optional for everyone; required of these roles (units.enums.Role values, comma-separated,
+# e.g. reviewer,council_member,administrator; superusers count as administrators). Checked at startup.
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[])
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Cổng TĐKT")
+# «Hoạt động đăng nhập gần đây»: login events older than this are deleted each night.
+LOGIN_EVENT_RETENTION_DAYS = env.int("LOGIN_EVENT_RETENTION_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["accounts-purge-login-events"] = {
+    "task": "accounts.purge_login_events",
+    "schedule": crontab(hour=3, minute=40),
 }

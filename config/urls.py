@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.forms import PortalPasswordChangeForm
 from core import views as core_views
 from units import views as unit_views
 from units.forms import PortalAuthenticationForm, PortalPasswordResetForm
@@ -27,6 +28,13 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(form_class=PortalPasswordResetForm),
         name="password_reset",
     ),
+    # Django's password change with the rules on the page (accounts.forms.PortalPasswordChangeForm).
+    path(
+        "tai-khoan/password_change/",
+        auth_views.PasswordChangeView.as_view(form_class=PortalPasswordChangeForm),
+        name="password_change",
+    ),
+    path("tai-khoan/", include("accounts.urls")),
     path("tai-khoan/", include("django.contrib.auth.urls")),
     path("don-vi/", include("units.urls")),
     path("khen-thuong/", include("awards.urls")),

@@ -43,6 +43,7 @@ def test_audited_models_are_the_listed_ones_and_each_keeps_history():
         "councils.CastRecord",
         "documents.GeneratedDocument",
         "documents.ScannedOriginal",
+        "accounts.AccountStatusChange",
     }
     assert all(hasattr(entry.model, "history") for entry in AUDITED_MODELS)
 
