@@ -5,6 +5,7 @@ from core.text import search_key_q
 
 from .enums import Gender, SchoolLevel, UnitKind
 from .models import Person, Unit
+from .pickers import UnitPickerFilter
 
 # A tri-state select that reads "Tất cả / Có / Không" rather than Django's "Chưa xác định".
 YES_NO = forms.Select(choices=[("", "Tất cả"), ("true", "Có"), ("false", "Không")])
@@ -31,9 +32,8 @@ class UnitFilter(django_filters.FilterSet):
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Họ tên", method="filter_q")
-    unit = django_filters.ModelChoiceFilter(
-        label="Đơn vị", queryset=Unit.objects.none(), empty_label="Tất cả", method="filter_unit"
-    )
+    # A picker, not a <select>: a Sở user sees ~6,000 units (units/pickers.py).
+    unit = UnitPickerFilter(label="Đơn vị", queryset=Unit.objects.none(), method="filter_unit")
     gender = django_filters.ChoiceFilter(label="Giới tính", choices=Gender.choices, empty_label="Tất cả")
     is_manager = django_filters.BooleanFilter(label="Cán bộ quản lý", widget=YES_NO)
     is_active = django_filters.BooleanFilter(label="Đang công tác", widget=YES_NO)

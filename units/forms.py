@@ -9,6 +9,8 @@ from core.exceptions import ServiceError
 from core.forms import DateInput, PortalForm, VersionField
 
 from .enums import Gender, Role, SchoolLevel, UnitKind
+from .pickers import NOT_TEAMS, UnitMultiplePickerField, UnitPickerField
+from .rules import Cap
 from .services import account_mail_request
 from .validation import NAME_MAX_LENGTH, person_name_check, typed_date_check
 
@@ -70,7 +72,8 @@ class PersonForm(PortalForm):
 
 class PersonTransferForm(PortalForm):
     submit_label = "Điều chuyển"
-    to_unit = forms.ModelChoiceField(label="Đến đơn vị", queryset=None)
+    # Suggests the units whose people the user manages (the view refuses any other with 403).
+    to_unit = UnitPickerField(label="Đến đơn vị", cap=Cap.MANAGE_PEOPLE)
     effective_date = forms.DateField(label="Ngày điều chuyển", widget=DateInput())
     note = forms.CharField(label="Ghi chú", max_length=255, required=False)
 
@@ -98,7 +101,7 @@ class UnitRoleGrantForm(PortalForm):
 
 class EmulationBlockForm(PortalForm):
     name = forms.CharField(label="Tên khối/cụm thi đua", max_length=255)
-    owner = forms.ModelChoiceField(label="Đơn vị tổ chức", queryset=None)
+    owner = UnitPickerField(label="Đơn vị tổ chức", cap=Cap.EDIT_UNIT, kinds=NOT_TEAMS)
     school_year = forms.IntegerField(
         label="Năm học (năm bắt đầu)",
         min_value=2000,
@@ -106,9 +109,7 @@ class EmulationBlockForm(PortalForm):
         required=False,
         help_text="2025 là năm học 2025-2026",
     )
-    members = forms.ModelMultipleChoiceField(
-        label="Đơn vị thành viên", queryset=None, widget=forms.SelectMultiple(attrs={"size": 12})
-    )
+    members = UnitMultiplePickerField(label="Đơn vị thành viên", kinds=NOT_TEAMS)
 
     def __init__(self, *args, owners=None, members=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,7 +132,7 @@ class UnitCreateForm(PortalForm):
 
 class UnitMoveForm(PortalForm):
     submit_label = "Chuyển đơn vị"
-    new_parent = forms.ModelChoiceField(label="Đơn vị cấp trên mới", queryset=None)
+    new_parent = UnitPickerField(label="Đơn vị cấp trên mới", cap=Cap.ADMINISTER, kinds=NOT_TEAMS)
 
     def __init__(self, *args, parents=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:unit_pk>/ca-nhan/them/", views.person_create, name="person_create"),
     path("<int:unit_pk>/ca-nhan/nhap/", views.people_import_view, name="people_import"),
     path("<int:unit_pk>/ca-nhan/xuat/", views.people_export_view, name="people_export"),
+    path("chon-don-vi/", views.unit_picker, name="picker"),
     path("ca-nhan/", views.person_list, name="person_list"),
     path("ca-nhan/mau-nhap.xlsx", views.people_template_view, name="people_template"),
     path("ca-nhan/<int:pk>/", views.person_detail, name="person_detail"),

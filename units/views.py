@@ -29,7 +29,8 @@ from .forms import (
 from .importing import people_export, people_import, people_template
 from .middleware import SESSION_KEY
 from .models import Unit
-from .rules import can_edit_unit, can_manage_people, can_manage_structure, has_role_on, roles_of
+from .pickers import PICKER_LIMIT, picker_units, unit_label
+from .rules import Cap, can_edit_unit, can_manage_people, can_manage_structure, has_role_on, roles_of, scope_q
 from .view_rules import (
     BLOCK_MANAGE,
     BLOCK_READ,
@@ -308,19 +309,16 @@ def block_detail(request, pk):
 
 
 def _block_owners(user):
-    return [
-        u
-        for u in selectors.units_visible_to(user).exclude(kind=UnitKind.TEAM).order_by("path")
-        if has_role_on(user, u, {Role.ADMINISTRATOR, Role.HEAD})
-    ]
+    """Units the user heads or administers (has_role_on {ADMINISTRATOR, HEAD}: exactly EDIT_UNIT's reach),
+    as a queryset: a Sở administrator's thousands are searched by the picker, not listed."""
+    return selectors.units_visible_to(user).filter(scope_q(user, Cap.EDIT_UNIT)).exclude(kind=UnitKind.TEAM)
 
 
 @view_rule(BLOCK_MANAGE)
 def block_create(request):
-    owners = _block_owners(request.user)
-    if not owners:
+    owner_qs = _block_owners(request.user)
+    if not owner_qs.exists():
         raise PermissionDenied
-    owner_qs = Unit.objects.filter(pk__in=[u.pk for u in owners]).order_by("path")
     members = selectors.units_visible_to(request.user).exclude(kind=UnitKind.TEAM).order_by("path")
     form = EmulationBlockForm(request.POST or None, owners=owner_qs, members=members)
     if request.method == "POST" and form.is_valid():
@@ -427,18 +425,15 @@ def unit_move(request, pk):
     unit = selectors.unit_get_visible(request.user, pk)
     if unit.parent_id is None or not can_manage_structure(request.user, unit):
         raise PermissionDenied
-    parents = [
-        u
-        for u in selectors.units_visible_to(request.user)
+    # can_manage_structure on each unit is ADMINISTER's scope: one queryset the picker searches.
+    parents = (
+        selectors.units_visible_to(request.user)
+        .filter(scope_q(request.user, Cap.ADMINISTER))
         .exclude(path__startswith=unit.path)
         .exclude(pk=unit.parent_id)
         .exclude(kind=UnitKind.TEAM)
-        .order_by("path")
-        if can_manage_structure(request.user, u)
-    ]
-    form = UnitMoveForm(
-        request.POST or None, parents=Unit.objects.filter(pk__in=[u.pk for u in parents]).order_by("path")
     )
+    form = UnitMoveForm(request.POST or None, parents=parents)
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_move(by=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"])
@@ -450,3 +445,19 @@ def unit_move(request, pk):
     return render(
         request, "form.html", {"form": form, "title": f"Chuyển {unit.name} sang đơn vị cấp trên khác", "back": unit}
     )
+
+
+@view_rule(LIST_IN_SCOPE)
+def unit_picker(request):
+    """The suggestions of a unit picker (units/pickers.py): at most PICKER_LIMIT units the user may READ
+    (and holds `cap` on), of `kinds`, matching `q` without diacritics; an HTML fragment for the listbox."""
+    query = request.GET.get("q", "")[:100]
+    kinds = [k for k in request.GET.get("kinds", "").split(",") if k in UnitKind.values]
+    units = picker_units(request.user, cap=request.GET.get("cap", ""), kinds=kinds, query=query)
+    context = {
+        "results": [(u.pk, unit_label(u), u.name, u.parent.name if u.parent_id else "") for u in units[:PICKER_LIMIT]],
+        "more": len(units) > PICKER_LIMIT,
+        "limit": PICKER_LIMIT,
+        "query": query,
+    }
+    return render(request, "units/picker_results.html", context)
