@@ -41,10 +41,20 @@ test: install-dev
 test-browser: install-dev
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
-# The councils part runs only with BENCH_DATABASE_URL (an empty PostgreSQL database), the dossier pack (2 workers)
-# only with BENCH_DATABASE_URL and REDIS_URL; otherwise each says it skipped.
+# First the province under load (bench/load.py, BENCHMARKS.md «Province scale: mixed load»): bench/services.sh
+# makes PostgreSQL and Redis answer (installing and starting them as .ci/run does, as root, when they do not) and
+# creates portal_bench, portal_bench_demo and portal_bench_empty empty (BENCH_KEEP=1 keeps the seeded province);
+# then seed_scale, gunicorn (2 workers) and the mixed load at 25, 75, 150, 200 requests/s, and a school's pages
+# on the 30-school demo. Shorter: BENCH_LOAD_ARGS="--rates 25,75 --duration 10 --bisect 0".
+# The councils part runs on BENCH_DATABASE_URL (an empty PostgreSQL database, by default portal_bench_empty), the
+# dossier pack (2 workers) only with REDIS_URL too; otherwise it says it skipped.
 # The documents part (engine against bare WeasyPrint: a letter, 100 / 500 / 2,000-row lists) takes about 3 minutes.
+BENCH_PG ?= postgres://portal:portal@127.0.0.1:5432
+BENCH_DATABASE_URL ?= $(BENCH_PG)/portal_bench_empty
 bench: install-dev
+	bench/services.sh
+	$(BIN)/python -m bench.load --database-url $(BENCH_PG)/portal_bench --prepare scale \
+		--compare-database-url $(BENCH_PG)/portal_bench_demo $(BENCH_LOAD_ARGS)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.documents --runs 3
 	$(BIN)/python -m bench.councils --members 30 --postgres-only $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL),)

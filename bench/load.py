@@ -357,6 +357,10 @@ class Ballots:
         from councils.enums import AttendanceStatus
         from councils.models import Attendance
 
+        # Everyone present (the meeting may have listed the first seats with another status).
+        Attendance.objects.filter(meeting=self.meeting).exclude(status=AttendanceStatus.PRESENT).update(
+            status=AttendanceStatus.PRESENT, reason=""
+        )
         missing = self.council.members.exclude(attendances__meeting=self.meeting)
         Attendance.objects.bulk_create(
             [Attendance(meeting=self.meeting, member=s, status=AttendanceStatus.PRESENT) for s in missing]
@@ -869,7 +873,8 @@ def write_section(path: Path, text: str) -> None:
 
 
 def _prepare(kind: str, scale: float) -> str:
-    """migrate, then the province (`seed_scale` when it exists, else seed_demo grown by bench.nominations)."""
+    """migrate, then the data: `seed_scale` (idempotent; it loads seed_demo first) or seed_demo alone; without
+    seed_scale, seed_demo grown by bench.nominations (schools, people and nominations only)."""
     from django.core.management import call_command, get_commands
 
     from units.models import Unit
@@ -878,9 +883,8 @@ def _prepare(kind: str, scale: float) -> str:
     if kind == "none":
         return "as found"
     if kind == "scale" and "seed_scale" in get_commands():
-        if Unit.objects.count() < 100:
-            call_command("seed_scale", scale=scale, stdout=io.StringIO())
-        return f"seed_scale --scale {scale}"
+        call_command("seed_scale", scale=scale, stdout=io.StringIO())
+        return f"seed_scale --scale {scale:g}"
     if not Unit.objects.exists():
         call_command("seed_demo", stdout=io.StringIO())
     if kind == "scale":
@@ -900,7 +904,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--prepare",
         choices=["none", "demo", "scale"],
-        default="none",
+        default=None,
         help="migrate, then seed (skipped when the database already holds the data)",
     )
     parser.add_argument("--scale", type=float, default=1.0, help="seed_scale --scale (with --prepare scale)")
@@ -921,9 +925,11 @@ def main(argv=None) -> int:
         args.rates, args.duration, args.warmup, args.bisect, args.burst = "10", 3.0, 0.5, 0, 4
         if not args.database_url:
             args.database_url = f"sqlite:///{tempfile.mkdtemp(prefix='tdkt-load-smoke-')}/smoke.sqlite3"
-            args.prepare = "demo"
+            if args.prepare is None:
+                args.prepare, args.scale = "scale", 0.01
         if args.output == str(ROOT / "BENCHMARKS.md"):
             args.output = "-"
+    args.prepare = args.prepare or "none"
     if not args.database_url:
         parser.error("--database-url (or BENCH_DATABASE_URL) is required")
 
