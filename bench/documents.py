@@ -15,7 +15,8 @@ CPU time of this process, the time per page and the ratio engine / bare (target 
   is not registered.
 - `--pack` (optional): the "dossier_pack" kind of a 200-nominee dossier rendered by 2 Celery worker
   processes: needs `--database-url` to an empty PostgreSQL database and REDIS_URL (a Redis no other worker
-  listens on). Seeds, starts `celery -A config worker --concurrency=1` twice, requests the pack, waits,
+  listens on). Seeds, starts `celery -A config worker --concurrency=1 -Q celery,documents,notifications`
+  twice, requests the pack, waits,
   reports the wall time from the request to the ready file and the time per page (target ≤ 20 s).
 
     python -m bench.documents [--runs 3] [--rows 100,500,2000] [--no-demo]
