@@ -6,6 +6,7 @@ from django.db.models import Q
 from core.text import search_key_q
 from units.enums import UnitKind
 from units.models import Person
+from units.pickers import UnitPickerFilter
 
 from .enums import (
     AuthorityKind,
@@ -143,7 +144,7 @@ class InitiativeFilter(django_filters.FilterSet):
 
 class PeopleSearchFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Họ tên", method="filter_q")
-    unit = django_filters.ModelChoiceFilter(label="Đơn vị", queryset=None, empty_label="Tất cả")
+    unit = UnitPickerFilter(label="Đơn vị", queryset=None)  # a picker: a Sở user sees ~6,000 units
     o = django_filters.OrderingFilter(
         fields=(("full_name", "full_name"), ("unit__name", "unit"), ("service_start", "service_start")),
         field_labels={"full_name": "Họ tên", "unit__name": "Đơn vị", "service_start": "Ngày vào ngành"},

@@ -3,6 +3,15 @@ import datetime
 from django import forms
 
 from core.forms import DateInput, PortalForm, VersionField
+from units.pickers import (
+    PERSON,
+    UNIT,
+    PersonMultiplePickerField,
+    UnitMultiplePickerField,
+    UnitPickerField,
+    register_scope,
+)
+from units.rules import Cap, people_in_scope
 
 from .enums import (
     RATING_SHORT,
@@ -15,6 +24,15 @@ from .enums import (
 )
 from .filters import year_choices
 from .schoolyear import current_school_year
+from .selectors import route_unit_choices
+
+# Pickers (units/pickers.py), not lists: a Sở user manages ~60,000 people and administers thousands of units.
+# Active people the user manages: the authors and recipients a form may name (within the form's unit).
+ACTIVE_MANAGED_PEOPLE = register_scope(
+    "person:manage_people_active", PERSON, lambda user: people_in_scope(user, cap=Cap.MANAGE_PEOPLE, active_only=True)
+)
+# The public offices and the units the user administers (selectors.route_unit_choices).
+ROUTE_UNITS = register_scope("unit:route", UNIT, route_unit_choices)
 
 
 class CheckForm(PortalForm):
@@ -39,14 +57,14 @@ class InitiativeForm(PortalForm):
     kind = forms.ChoiceField(label="Loại", choices=InitiativeKind.choices)
     school_year = forms.TypedChoiceField(label="Năm học", coerce=int, choices=year_choices)
     subject = forms.CharField(label="Lĩnh vực / môn", max_length=100, required=False)
-    authors = forms.ModelMultipleChoiceField(
-        label="Tác giả", queryset=None, widget=forms.SelectMultiple(attrs={"size": 8})
-    )
+    authors = PersonMultiplePickerField(label="Tác giả", scope=ACTIVE_MANAGED_PEOPLE)
     version = VersionField()
 
-    def __init__(self, *args, people=None, editing=False, **kwargs):
+    def __init__(self, *args, people=None, editing=False, within=None, **kwargs):
+        """`within`: the initiative's unit, whose subtree the picker searches (as `people` is)."""
         super().__init__(*args, **kwargs)
         self.fields["authors"].queryset = people
+        self.fields["authors"].widget.within = within
         self.fields["school_year"].initial = current_school_year()
         if editing:
             self.fields["school_year"].disabled = True
@@ -161,21 +179,17 @@ class DecisionForm(PortalForm):
         required=False,
         help_text="Khen đột xuất, chuyên đề không được tính làm căn cứ khen theo công trạng.",
     )
-    people = forms.ModelMultipleChoiceField(
-        label="Cá nhân được khen thưởng", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
-    )
-    units = forms.ModelMultipleChoiceField(
-        label="Tập thể được khen thưởng", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    people = PersonMultiplePickerField(label="Cá nhân được khen thưởng", required=False, scope=ACTIVE_MANAGED_PEOPLE)
+    units = UnitMultiplePickerField(label="Tập thể được khen thưởng", required=False, scope="unit:manage_people")
 
-    def __init__(self, *args, award_choices=(), people=None, units=None, **kwargs):
+    def __init__(self, *args, award_choices=(), people=None, units=None, within=None, **kwargs):
+        """`within`: the unit the decision is entered for, whose subtree the pickers search."""
         super().__init__(*args, **kwargs)
         self.fields["award"].choices = [("", "—")] + list(award_choices)
         self.fields["people"].queryset = people
-        self.fields["people"].label_from_instance = lambda p: (
-            f"{p.full_name} – {p.position or 'chưa ghi chức vụ'}, {p.unit.name}"
-        )
         self.fields["units"].queryset = units
+        for name in ("people", "units"):
+            self.fields[name].widget.within = within
         self.fields["school_year"].initial = current_school_year()
 
     def clean_decision_date(self):
@@ -238,10 +252,10 @@ class ConfirmForm(PortalForm):
 class _RouteStepsForm(PortalForm):
     """The decider and up to three units a nomination passes through, in order."""
 
-    decider = forms.ModelChoiceField(label="Cơ quan quyết định", queryset=None)
-    via_1 = forms.ModelChoiceField(label="Chuyển qua (1)", queryset=None, required=False)
-    via_2 = forms.ModelChoiceField(label="Chuyển qua (2)", queryset=None, required=False)
-    via_3 = forms.ModelChoiceField(label="Chuyển qua (3)", queryset=None, required=False)
+    decider = UnitPickerField(label="Cơ quan quyết định", scope=ROUTE_UNITS)
+    via_1 = UnitPickerField(label="Chuyển qua (1)", required=False, scope=ROUTE_UNITS)
+    via_2 = UnitPickerField(label="Chuyển qua (2)", required=False, scope=ROUTE_UNITS)
+    via_3 = UnitPickerField(label="Chuyển qua (3)", required=False, scope=ROUTE_UNITS)
     legal_basis = forms.CharField(label="Căn cứ pháp lý", max_length=500, required=False)
     is_verified = forms.BooleanField(label="Đã đối chiếu văn bản", required=False, initial=True)
     note = forms.CharField(label="Ghi chú", max_length=255, required=False)

@@ -270,7 +270,9 @@ def initiative_create(request, unit_pk):
     unit = unit_selectors.unit_get_visible(request.user, unit_pk)
     if not can_manage_initiatives(request.user, unit):
         raise PermissionDenied
-    form = InitiativeForm(request.POST or None, people=selectors.initiative_authors_choices(request.user, unit))
+    form = InitiativeForm(
+        request.POST or None, people=selectors.initiative_authors_choices(request.user, unit), within=unit
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -308,6 +310,7 @@ def initiative_edit(request, pk):
         request.POST or None,
         initial=initial,
         people=selectors.initiative_authors_choices(request.user, initiative.unit),
+        within=initiative.unit,
         editing=True,
     )
     if request.method == "POST" and form.is_valid():
@@ -468,6 +471,7 @@ def decision_create(request, unit_pk):
         award_choices=selectors.award_code_choices(),
         people=selectors.recipient_people(request.user, unit),
         units=selectors.recipient_units(request.user, unit),
+        within=unit,
         initial={"issuer": unit.name},
     )
     if request.method == "POST" and form.is_valid():

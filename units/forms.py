@@ -10,7 +10,6 @@ from core.forms import DateInput, PortalForm, VersionField
 
 from .enums import Gender, Role, SchoolLevel, UnitKind
 from .pickers import NOT_TEAMS, UnitMultiplePickerField, UnitPickerField
-from .rules import Cap
 from .services import account_mail_request
 from .validation import NAME_MAX_LENGTH, person_name_check, typed_date_check
 
@@ -73,7 +72,7 @@ class PersonForm(PortalForm):
 class PersonTransferForm(PortalForm):
     submit_label = "Điều chuyển"
     # Suggests the units whose people the user manages (the view refuses any other with 403).
-    to_unit = UnitPickerField(label="Đến đơn vị", cap=Cap.MANAGE_PEOPLE)
+    to_unit = UnitPickerField(label="Đến đơn vị", scope="unit:manage_people")
     effective_date = forms.DateField(label="Ngày điều chuyển", widget=DateInput())
     note = forms.CharField(label="Ghi chú", max_length=255, required=False)
 
@@ -101,7 +100,7 @@ class UnitRoleGrantForm(PortalForm):
 
 class EmulationBlockForm(PortalForm):
     name = forms.CharField(label="Tên khối/cụm thi đua", max_length=255)
-    owner = UnitPickerField(label="Đơn vị tổ chức", cap=Cap.EDIT_UNIT, kinds=NOT_TEAMS)
+    owner = UnitPickerField(label="Đơn vị tổ chức", scope="unit:edit_unit", kinds=NOT_TEAMS)
     school_year = forms.IntegerField(
         label="Năm học (năm bắt đầu)",
         min_value=2000,
@@ -132,7 +131,7 @@ class UnitCreateForm(PortalForm):
 
 class UnitMoveForm(PortalForm):
     submit_label = "Chuyển đơn vị"
-    new_parent = UnitPickerField(label="Đơn vị cấp trên mới", cap=Cap.ADMINISTER, kinds=NOT_TEAMS)
+    new_parent = UnitPickerField(label="Đơn vị cấp trên mới", scope="unit:administer", kinds=NOT_TEAMS)
 
     def __init__(self, *args, parents=None, **kwargs):
         super().__init__(*args, **kwargs)

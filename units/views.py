@@ -29,7 +29,7 @@ from .forms import (
 from .importing import people_export, people_import, people_template
 from .middleware import SESSION_KEY
 from .models import Unit
-from .pickers import PICKER_LIMIT, picker_units, unit_label
+from .pickers import PICKER_LIMIT, SCOPES, picker_rows
 from .rules import Cap, can_edit_unit, can_manage_people, can_manage_structure, has_role_on, roles_of, scope_q
 from .view_rules import (
     BLOCK_MANAGE,
@@ -449,15 +449,24 @@ def unit_move(request, pk):
 
 @view_rule(LIST_IN_SCOPE)
 def unit_picker(request):
-    """The suggestions of a unit picker (units/pickers.py): at most PICKER_LIMIT units the user may READ
-    (and holds `cap` on), of `kinds`, matching `q` without diacritics; an HTML fragment for the listbox."""
+    """The suggestions of a picker (units/pickers.py): at most PICKER_LIMIT rows of the named scope (built
+    through the kernel for this user) matching `q` without diacritics, of `kinds`, inside `within` (a unit
+    the user may READ, else 404); an HTML fragment for the listbox."""
+    scope = request.GET.get("scope", "unit:read")
+    if scope not in SCOPES:
+        raise Http404
+    within = None
+    if request.GET.get("within"):
+        within = selectors.unit_get_visible(request.user, selectors.valid_pk(request.GET["within"]))
     query = request.GET.get("q", "")[:100]
     kinds = [k for k in request.GET.get("kinds", "").split(",") if k in UnitKind.values]
-    units = picker_units(request.user, cap=request.GET.get("cap", ""), kinds=kinds, query=query)
+    rows = picker_rows(request.user, scope=scope, query=query, kinds=kinds, within=within)
+    label = SCOPES[scope].kind.label
     context = {
-        "results": [(u.pk, unit_label(u), u.name, u.parent.name if u.parent_id else "") for u in units[:PICKER_LIMIT]],
-        "more": len(units) > PICKER_LIMIT,
+        "results": [(row.pk, label(row)) for row in rows[:PICKER_LIMIT]],
+        "more": len(rows) > PICKER_LIMIT,
         "limit": PICKER_LIMIT,
         "query": query,
+        "noun": SCOPES[scope].kind.noun,
     }
     return render(request, "units/picker_results.html", context)

@@ -13,7 +13,6 @@ from units.enums import SchoolLevel, UnitKind
 from units.forms import EmulationBlockForm, PersonTransferForm
 from units.models import Unit
 from units.pickers import PICKER_LIMIT
-from units.rules import Cap
 from units.selectors import units_visible_to
 from units.services import unit_create
 
@@ -59,7 +58,7 @@ def test_picker_searches_without_diacritics(client, personas, tree):
 def test_picker_narrows_by_the_capability_and_kinds_asked(client, personas, tree):
     client.force_login(personas["reviewer_a"])
     # A reviewer reads Phòng A's schools but manages nobody's people.
-    assert picked_ids(client.get(PICKER, {"q": "a", "cap": Cap.MANAGE_PEOPLE})) == []
+    assert picked_ids(client.get(PICKER, {"q": "a", "scope": "unit:manage_people"})) == []
     client.force_login(personas["admin_dept"])
     schools = client.get(PICKER, {"q": "a", "kinds": "school"})
     assert sorted(picked_ids(schools)) == sorted([tree["school_a1"].pk, tree["school_a2"].pk])
@@ -132,7 +131,7 @@ def test_field_lists_the_matches_of_ambiguous_text_to_choose_from(personas, tree
 def test_field_says_when_typed_text_matches_nothing_in_scope(personas, tree):
     form = transfer_form(personas["reviewer_a"], {"to_unit__q": "thcs b1", "effective_date": "01/09/2025"})
     assert not form.is_valid()
-    assert form.errors["to_unit"] == ["Không tìm thấy đơn vị nào khớp «thcs b1». Hãy gõ lại tên đơn vị."]
+    assert form.errors["to_unit"] == ["Không tìm thấy đơn vị nào khớp «thcs b1». Hãy gõ lại tên."]
 
 
 def test_multiple_field_keeps_the_chips_and_adds_the_typed_unit(personas, tree):
