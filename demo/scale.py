@@ -214,6 +214,7 @@ class Grower:
         self.year = school_year_of(self.today)
         self.password = make_password(DEMO_PASSWORD)
         self.catalog = list(AwardType.objects.order_by("effective_from"))
+        self.awards: dict[tuple, AwardType] = {}
         self.department = Unit.objects.get(kind=UnitKind.DEPARTMENT)
         self.province = Unit.objects.get(kind=UnitKind.PROVINCIAL_AUTHORITY)
         self.added: dict[str, int] = defaultdict(int)
@@ -237,7 +238,10 @@ class Grower:
         return rows
 
     def _award(self, code: str, year: int, day: datetime.date | None = None) -> AwardType:
-        return pick_award_type(self.catalog, code, year, day)
+        key = (code, year, day)
+        if key not in self.awards:
+            self.awards[key] = pick_award_type(self.catalog, code, year, day)
+        return self.awards[key]
 
     def _units(self, specs: list[dict]) -> list[Unit]:
         """Units of one level (their parents saved): inserted, then given their materialised paths."""
@@ -494,7 +498,7 @@ class Grower:
                 if school is self.big:
                     size = 3 if office else BIG_DOSSIER // 2
                 else:
-                    size = rng.randint(3, 5) if office else rng.randint(13, 18)
+                    size = rng.randint(3, 5) if office else rng.randint(12, 17)
                 members += [lead] + [
                     self._person(used, team, "Nhân viên" if office else "Giáo viên") for _ in range(size)
                 ]
@@ -747,9 +751,11 @@ class Grower:
         rng, year, plan = self.rng, self.year, self.plan
         rounds = [RoundKind.YEAR_END, RoundKind.EXEMPLARY, RoundKind.CAMPAIGN]
         dossiers, per_school = [], defaultdict(int)
-        for index in range(plan.dossiers):
+        # Shuffled, so that every intermediate unit receives dossiers at every state.
+        statuses = [DOSSIER_CYCLE[index % len(DOSSIER_CYCLE)] for index in range(plan.dossiers)]
+        rng.shuffle(statuses)
+        for index, status in enumerate(statuses):
             school = self.schools[index % len(self.schools)]
-            status = DOSSIER_CYCLE[index % len(DOSSIER_CYCLE)]
             round_kind = rounds[per_school[school.pk] % len(rounds)]
             per_school[school.pk] += 1
             dossiers.append(self._dossier(school, status, round_kind, number=index + 1, days=rng.randint(1, 40)))
