@@ -362,7 +362,7 @@ class Grower:
             kind__in=[UnitKind.OFFICE, UnitKind.COMMUNE_AUTHORITY], parent=self.department
         )
         demo_places = demo_places.exclude(pk__in=[p.unit.pk for p in self.places]).filter(active_to__isnull=True)
-        for unit in demo_places.order_by("name"):
+        for unit in sorted(demo_places, key=lambda u: u.name):  # Python's order: the same on every database
             label = "UBND huyện" if unit.kind == UnitKind.OFFICE else "UBND xã"
             self.places.append(_Place(unit, f"qm-{_slug(unit.locality or unit.name)}", f"{label} {unit.locality}"))
         self._schools(rng)
@@ -498,7 +498,7 @@ class Grower:
                 if school is self.big:
                     size = 3 if office else BIG_DOSSIER // 2
                 else:
-                    size = rng.randint(3, 5) if office else rng.randint(12, 17)
+                    size = rng.randint(3, 5) if office else rng.randint(12, 18)
                 members += [lead] + [
                     self._person(used, team, "Nhân viên" if office else "Giáo viên") for _ in range(size)
                 ]
