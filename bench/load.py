@@ -974,6 +974,8 @@ def main(argv=None) -> int:
                 cursor.execute("ANALYZE")  # as autovacuum would have it after the load of the data
                 cursor.execute("SELECT version()")
                 db_version = cursor.fetchone()[0].split(" on ")[0]
+                cursor.execute("SHOW autovacuum")
+                db_version += f" (autovacuum {cursor.fetchone()[0]}; the bench analysed every table first)"
         else:
             db_version = f"{connection.vendor} {connection.Database.sqlite_version}"
         print(f"data ready in {time.perf_counter() - started:.0f} s ({data})", flush=True)
