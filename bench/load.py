@@ -501,9 +501,16 @@ class Gunicorn:
             return []
 
     def cpu_seconds(self) -> float:
-        """utime + stime of the worker processes (the master only supervises)."""
+        """utime + stime of the worker processes (the master only supervises), plus the master's cutime + cstime:
+        a worker gunicorn replaced (killed at its timeout) keeps counting there once reaped."""
         ticks = os.sysconf("SC_CLK_TCK")
         total = 0
+        try:
+            with open(f"/proc/{self.process.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[13]) + int(fields[14])
+        except OSError:
+            pass
         for pid in self.workers():
             try:
                 with open(f"/proc/{pid}/stat") as f:
@@ -957,6 +964,9 @@ def main(argv=None) -> int:
         parser.error("--database-url (or BENCH_DATABASE_URL) is required")
 
     machine = _machine()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:  # one socket per request in flight: an overloaded step holds thousands
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     with tempfile.TemporaryDirectory(prefix="tdkt-load-") as tmp:
         workdir = Path(tmp)
         env = _configure(args.database_url, workdir, secret_key=f"bench-{secrets.token_urlsafe(40)}")
