@@ -159,6 +159,8 @@ TARGETS = {
     ("documents:verify", "code"): "verification_code",
     ("reports:unit_summary_xlsx", "unit_pk"): "school",
     ("reports:statistics_xlsx", "unit_pk"): "school",
+    ("accounts:set_active", "pk"): "school",
+    ("accounts:set_active", "user_pk"): "role_account",
 }
 
 
@@ -269,6 +271,10 @@ def build_targets() -> Targets:
     from councils.tests.matrix_targets import council_bodies, council_targets
 
     ids.update(council_targets(school))
+    # The account an administrator may disable: the council member of no persona seated above (accounts).
+    from accounts.tests.matrix_targets import account_targets
+
+    ids.update(account_targets(ids))
     # A draft dossier of each school without a tờ trình number, for "Cấp số tờ trình" (documents).
     from documents.tests.matrix_targets import SUBMISSION_KIND, unnumbered_dossier
 
