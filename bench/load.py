@@ -595,13 +595,15 @@ async def _run_schedule(target: Target, schedule: list[tuple[float, Page]], time
         results.append((page, offset, loop.time() - scheduled, ok, detail))
 
     tasks = []
+    lags = []
     for offset, page in schedule:
         delay = start + offset - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
+        lags.append(max(0.0, -delay))  # how late the client itself sent it (its own share of the latency)
         tasks.append(asyncio.create_task(one(offset, page)))
     await asyncio.gather(*tasks)
-    return results
+    return results, lags
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -626,7 +628,7 @@ def _step(gunicorn: Gunicorn, target: Target, pages: list[Page], rate: float, du
     schedule = [(i / rate, page) for i, page in enumerate(mix)]
     cpu_before, usage_before = gunicorn.cpu_seconds(), resource.getrusage(resource.RUSAGE_SELF)
     wall = time.perf_counter()
-    results = asyncio.run(_run_schedule(target, schedule, timeout=90))
+    results, lags = asyncio.run(_run_schedule(target, schedule, timeout=90))
     wall = time.perf_counter() - wall
     cpu = gunicorn.cpu_seconds() - cpu_before
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -654,6 +656,7 @@ def _step(gunicorn: Gunicorn, target: Target, pages: list[Page], rate: float, du
         "server_cpu_ms": cpu * 1000 / max(1, len(results)),
         "server_cpu_share": cpu / wall,
         "client_cpu_share": client_cpu / wall,
+        "client_lag_p95": _percentile([lag * 1000 for lag in lags], 0.95),
     }
 
 
@@ -797,8 +800,8 @@ def _report(
         "redirect to its receipt.",
         "",
         "| rate/s | requests | errors | p50 ms | p95 ms | max ms | worst page p95 | server CPU ms/request | "
-        "workers' CPU (cores) | client CPU (cores) |",
-        "|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|",
+        "workers' CPU (cores) | client CPU (cores) | client's send lag p95 ms |",
+        "|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
     labels = {p.key: p.label for p in pages}
     for s in steps:
@@ -807,12 +810,12 @@ def _report(
             f"| {_fmt(s['rate'])}{' (bisection)' if s.get('bisect') else ''} | {s['requests']} | "
             f"{sum(s['errors'].values())} | {_fmt(s['p50'])} | {_fmt(s['p95'])} | {_fmt(s['max'])} | "
             f"{labels.get(worst[0], worst[0])}: {_fmt(worst[1]['p95'])} | {_fmt(s['server_cpu_ms'], 1)} | "
-            f"{_fmt(s['server_cpu_share'], 2)} | {_fmt(s['client_cpu_share'], 2)} |"
+            f"{_fmt(s['server_cpu_share'], 2)} | {_fmt(s['client_cpu_share'], 2)} | {_fmt(s['client_lag_p95'], 1)} |"
         )
     if meta.get("skipped"):
         lines.append(
             f"| {', '.join(_fmt(r) for r in meta['skipped'])} | skipped: the step below collapsed (median over "
-            f"{COLLAPSE_P50_MS / 1000:.0f} s) | | | | | | | | |"
+            f"{COLLAPSE_P50_MS / 1000:.0f} s) | | | | | | | | | |"
         )
     main_steps = [s for s in steps if not s.get("bisect")]
     lines += [
