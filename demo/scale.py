@@ -152,6 +152,9 @@ REGISTRATION_CYCLE = [
     RegistrationStatus.SUBMITTED,
     RegistrationStatus.RETURNED,
 ]
+# Head, deputy and officers of a Phòng GD&ĐT, and of a UBND xã (its culture and society officers).
+OFFICE_STAFF = ("Trưởng phòng", "Phó Trưởng phòng", "Chuyên viên")
+COMMUNE_STAFF = ("Chủ tịch", "Phó Chủ tịch", "Công chức văn hóa – xã hội")
 SUMMARY = "Hoàn thành tốt nhiệm vụ được giao; tham gia đầy đủ các phong trào thi đua của đơn vị."
 SCALE_CAMPAIGN = "Phong trào thi đua “Dạy tốt – học tốt” toàn ngành năm học {year}-{next}"
 UNIT_CAMPAIGN = "Kế hoạch thi đua, khen thưởng năm học {year}-{next} – {unit}"
@@ -478,9 +481,11 @@ class Grower:
             if not place.is_new:
                 continue  # a demo unit: its staff are the demo's
             used: set = set()
-            chief = self._person(used, place.unit, "Trưởng phòng", manager=True, female_share=0.4)
-            deputy = self._person(used, place.unit, "Phó Trưởng phòng", manager=True)
-            officers = [self._person(used, place.unit, "Chuyên viên") for _ in range(rng.randint(8, 12))]
+            office = place.unit.kind == UnitKind.OFFICE
+            head, vice, officer = OFFICE_STAFF if office else COMMUNE_STAFF
+            chief = self._person(used, place.unit, head, manager=True, female_share=0.4)
+            deputy = self._person(used, place.unit, vice, manager=True)
+            officers = [self._person(used, place.unit, officer) for _ in range(rng.randint(8, 12))]
             rows += [chief, deputy, *officers]
             heads[place.unit.pk] = chief
             staff_of_place[place.unit.pk] = (chief, officers[0])
@@ -536,7 +541,8 @@ class Grower:
         for place in self.places:
             if place.unit.pk in staff_of_place:
                 head, officer = staff_of_place[place.unit.pk]
-                account(f"{place.code}.truongphong", Role.HEAD, place.unit, head)
+                title = "truongphong" if place.unit.kind == UnitKind.OFFICE else "chutich"
+                account(f"{place.code}.{title}", Role.HEAD, place.unit, head)
                 account(f"{place.code}.chuyenvien", Role.REVIEWER, place.unit, officer)
                 account(f"{place.code}.thuky", Role.SECRETARY, place.unit, name="Thư ký TĐKT")
         for school in [*self.schools, self.big]:
