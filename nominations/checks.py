@@ -4,11 +4,10 @@ Pure functions over rows already loaded, returning Vietnamese reasons, plus
 `verdicts_refresh`, which asks the awards engine for every nomination of the
 candidates given, handing in the codes proposed for the same candidate in the
 same dossier as *pending* (a CSTĐCS next to the same person's LĐTT is "to be
-decided in this round", not "missing") once the engine takes that keyword.
+decided in this round", not "missing").
 """
 
 import datetime
-import inspect
 from collections import defaultdict
 
 from django.db.models import prefetch_related_objects
@@ -34,10 +33,6 @@ EVIDENCE_REQUIRED_AUTHORITIES = frozenset(
 )
 # How many problems a refusal lists before "và N vấn đề khác".
 MAX_LISTED = 8
-
-
-def _engine_takes_pending(func) -> bool:
-    return "pending" in inspect.signature(func).parameters
 
 
 def pending_pairs(nominations) -> frozenset:
@@ -86,23 +81,24 @@ def round_pending(nominations, *, depth: int = 6) -> frozenset:
 def verdicts_refresh(nominations, *, year: int, on_date: datetime.date | None = None, pending=None) -> None:
     """Run the engine for each candidate of `nominations` (all of one dossier) and store verdict and reasons.
 
-    `pending` is the dossier's `pending_pairs` (default: those of `nominations`), handed to the engine once
-    `check_codes` takes that keyword. One engine call per candidate (its facts are loaded once for all its
-    awards), so the cost grows with the number of candidates: it runs on writes (adding, importing,
-    sending), never on a page render.
+    `pending` is the dossier's `pending_pairs` (default: those of `nominations`), handed to the engine. One
+    engine call for all the candidates (`check_codes_many`: each candidate's facts loaded once for all its
+    awards, in queries that do not grow with the candidates), then one bulk UPDATE. It runs on writes (adding,
+    importing, sending), never on a page render.
     """
     by_candidate = defaultdict(list)
     for n in nominations:
         by_candidate[("p", n.person_id) if n.person_id else ("u", n.unit_id)].append(n)
     pending = round_pending(nominations) if pending is None else pending
     now = timezone.now()
-    for group in by_candidate.values():
-        candidate = group[0].person if group[0].person_id else group[0].unit
-        codes = [n.award_type.code for n in group]
-        kwargs = {"on_date": on_date}
-        if _engine_takes_pending(engine.check_codes):
-            kwargs["pending"] = pending
-        results = {r.award_code: r for r in engine.check_codes(candidate, codes, year, **kwargs)}
+    groups = list(by_candidate.values())
+    wanted = [
+        (group[0].person if group[0].person_id else group[0].unit, [n.award_type.code for n in group])
+        for group in groups
+    ]
+    checked = engine.check_codes_many(wanted, year, on_date=on_date, pending=pending) if wanted else []
+    for group, found in zip(groups, checked, strict=True):
+        results = {r.award_code: r for r in found}
         for n in group:
             result = results.get(n.award_type.code)
             if result is None:
