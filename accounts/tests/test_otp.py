@@ -132,4 +132,3 @@ def test_logout_stays_reachable_while_a_code_is_owed(personas):
 
     assert client.post(reverse("logout")).status_code == 302
     assert "_auth_user_id" not in client.session
-
