@@ -26,7 +26,7 @@ DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if DEBUG:
-        SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+        SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # nosec B105  # DEBUG only
     elif Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] not in (["runserver"], ["check"]):
         # One-off commands (migrate, makemigrations --check, seed_demo) sign nothing that
         # outlives them; the web server, the workers and `check --deploy` still need the key.

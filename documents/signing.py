@@ -56,7 +56,8 @@ ERROR_STALE = "Dữ liệu đã thay đổi sau khi tạo văn bản này: hãy 
 ERROR_NO_FILE = "Chưa chọn tệp chứng thư số (.p12 hoặc .pfx)."
 ERROR_TOO_LARGE = "Tệp chứng thư số quá lớn (tối đa {limit} KB)."
 ERROR_NOT_P12 = "Tệp tải lên không phải tệp chứng thư số PKCS#12 (.p12 hoặc .pfx)."
-ERROR_PASSPHRASE = "Sai mật khẩu của tệp chứng thư số."
+# bandit: a Vietnamese error message, not a password
+ERROR_PASSPHRASE = "Sai mật khẩu của tệp chứng thư số."  # nosec B105
 ERROR_EXPIRED = "Chứng thư số đã hết hạn hoặc chưa có hiệu lực (hiệu lực từ {start} đến {end})."
 ERROR_FILE_MISSING = "Không đọc được tệp văn bản: hãy tạo lại văn bản."
 

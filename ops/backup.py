@@ -29,7 +29,7 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess  # nosec B404: runs pg_dump/pg_restore by absolute path, never through a shell
+import subprocess  # nosec B404  # pg_dump/pg_restore by absolute path, never through a shell
 import tarfile
 import tempfile
 from dataclasses import dataclass, field

@@ -15,7 +15,8 @@ from .enums import Gender, Role, SchoolLevel, UnitKind
 from .models import Unit
 from .services import block_create, person_create, unit_create, unit_role_grant, unit_update, user_create
 
-DEMO_PASSWORD = "tdkt2025"
+# bandit: the published password of the demo accounts (README); seed_demo is for trial machines only
+DEMO_PASSWORD = "tdkt2025"  # nosec B105
 PROVINCE = "Sơn Hà"
 
 SURNAMES = [
@@ -208,7 +209,8 @@ def _school(rng, names, result, password_hash, parent, name, level, slug, locali
 
 
 def seed_units(*, rng: random.Random | None = None) -> DemoResult:
-    rng = rng or random.Random(2024)
+    # bandit: reproducible demo data, not a secret
+    rng = rng or random.Random(2024)  # nosec B311
     names = _Names(rng)
     result = DemoResult()
     password_hash = make_password(DEMO_PASSWORD)

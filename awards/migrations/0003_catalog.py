@@ -187,20 +187,22 @@ RULES = [
       "once_in_lifetime": True},
      TT29, LAW_2022, True, "20 năm trong ngành; 15 năm nếu có từ 5 năm ở vùng ĐBKK; trừ thời gian kỷ luật; một lần."),
     ("*", "council_vote",
-     {"approval_share": 0.5, "strict": True, "quorum_share": 0.6667, "denominator": "total", "secret_ballot": True},
+     # bandit: secret_ballot is a flag of the vote rule, not a password
+     {"approval_share": 0.5, "strict": True, "quorum_share": 0.6667, "denominator": "total", "secret_ballot": True},  # nosec B105
      UNVERIFIED_BASIS_VOTE, LAW_2022, False, "Mặc định: quá nửa tổng số thành viên; họp khi có từ 2/3 thành viên."),
     ("CSTDCS", "council_vote",
-     {"approval_share": 0.7, "strict": False, "quorum_share": 0.6667, "denominator": "total", "secret_ballot": True},
+     {"approval_share": 0.7, "strict": False, "quorum_share": 0.6667, "denominator": "total", "secret_ballot": True},  # nosec B105
      UNVERIFIED_BASIS_VOTE, LAW_2022, False, "Từ 70% tổng số thành viên Hội đồng đồng ý (bỏ phiếu kín)."),
     ("CO_CP", "council_vote",
-     {"approval_share": 0.8, "strict": False, "quorum_share": 0.6667, "denominator": "total", "secret_ballot": True},
+     {"approval_share": 0.8, "strict": False, "quorum_share": 0.6667, "denominator": "total", "secret_ballot": True},  # nosec B105
      UNVERIFIED_BASIS_VOTE, LAW_2022, False, "Từ 80% tổng số thành viên (chưa đối chiếu)."),
 ]
 for code in ("CSTD_TINH", "CSTD_BO", "CSTD_TQ"):
     RULES.append(
         (code, "council_vote",
          {"approval_share": 0.9, "strict": False, "quorum_share": 0.6667, "denominator": "total",
-          "secret_ballot": True},
+          # bandit: secret_ballot is a flag of the vote rule, not a password
+          "secret_ballot": True},  # nosec B105
          "Nghị định 91/2017/NĐ-CP Điều 45 khoản 8 (đã hết hiệu lực; giá trị hiện hành chưa đối chiếu)", LAW_2022,
          False, "Bỏ phiếu kín, từ 90% tổng số thành viên Hội đồng đồng ý; thành viên vắng mặt gửi phiếu bằng văn bản.")
     )

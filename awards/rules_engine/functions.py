@@ -56,7 +56,8 @@ DEFAULTS: dict[str, dict] = {
         "strict": True,
         "quorum_share": 0.6667,
         "denominator": "total",
-        "secret_ballot": True,
+        # bandit: secret_ballot is a flag of the vote rule, not a password
+        "secret_ballot": True,  # nosec B105
         # No rule for a tie or for more passing nominations than places was found (LAW.md (b), (g) 13-14):
         # unverified parameters read by councils/revote.py. tie_rule: "revote" | "fail";
         # over_quota: "rank" (by share of "đồng ý", the last place's ties re-voted) | "revote" (all re-voted).

@@ -1,6 +1,5 @@
 from django import template
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html
 
 register = template.Library()
 
@@ -44,5 +43,5 @@ EMPTY_VALUE = "—"
 def dash(value, autoescape=True):
     """Every empty value shown alike: «—» (greyed) for None, "" and an empty list; 0 and False are values."""
     if value is None or value == "" or (isinstance(value, list | tuple) and not value):
-        return mark_safe(f'<span class="empty-value">{EMPTY_VALUE}</span>')
+        return format_html('<span class="empty-value">{}</span>', EMPTY_VALUE)
     return conditional_escape(value) if autoescape else value
