@@ -5,6 +5,8 @@ It reads a flag the login put in the session (accounts.receivers), so an account
 query per request.
 """
 
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -33,4 +35,4 @@ class OTPGateMiddleware:
         name = match.view_name if match else ""
         if name in ALLOWED[pending]:
             return None
-        return redirect(f"{reverse(TARGET[pending])}?next={request.get_full_path()}")
+        return redirect(f"{reverse(TARGET[pending])}?{urlencode({'next': request.get_full_path()})}")

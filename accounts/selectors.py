@@ -10,6 +10,12 @@ def login_events_of(user, *, limit: int = RECENT_LOGINS):
     return LoginEvent.objects.filter(user=user).order_by("-at", "-pk")[:limit]
 
 
+def totp_enrolled(user) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 _BROWSERS = (
     ("Edg/", "Edge"),
     ("OPR/", "Opera"),

@@ -28,7 +28,8 @@ def login_activity(request):
         {"event": event, "browser": selectors.browser_label(event.user_agent)}
         for event in selectors.login_events_of(request.user)
     ]
-    return render(request, "accounts/login_activity.html", {"events": events, "limit": selectors.RECENT_LOGINS})
+    context = {"events": events, "limit": selectors.RECENT_LOGINS, "totp": selectors.totp_enrolled(request.user)}
+    return render(request, "accounts/login_activity.html", context)
 
 
 def _next(request, default="home"):

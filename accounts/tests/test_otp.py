@@ -75,7 +75,9 @@ def test_once_enrolled_the_login_asks_for_the_code(personas):
     client = log_in("alice")
 
     assert client.get(HOME).url.startswith(VERIFY)
-    assert client.get(reverse("accounts:login_activity")).url.startswith(VERIFY)
+    assert client.get(reverse("accounts:login_activity") + "?a=1&b=2").url == VERIFY + (
+        "?next=%2Ftai-khoan%2Fhoat-dong-dang-nhap%2F%3Fa%3D1%26b%3D2"
+    )
 
     wrong = client.post(VERIFY, {"token": "000000" if code(key) != "000000" else "111111"})
     assert wrong.status_code == 200
@@ -92,6 +94,7 @@ def test_once_enrolled_the_login_asks_for_the_code(personas):
     assert right.status_code == 302
     assert right.url == reverse("accounts:login_activity")
     assert client.get(HOME).status_code == 200
+    assert "Đang bật" in client.get(reverse("accounts:login_activity")).content.decode()
 
 
 def test_the_same_code_cannot_be_used_twice(personas):
