@@ -292,7 +292,7 @@ MIDDLEWARE.insert(
 MIDDLEWARE += ["accounts.middleware.OTPGateMiddleware", "axes.middleware.AxesMiddleware"]
 # Axes refuses a locked-out login before the password is even checked (first backend).
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 # AXES_FAILURE_LIMIT wrong passwords for one username from one address lock that pair for AXES_COOLOFF_MINUTES.
 # The pair, not the address: a school behind one NAT address is not locked out by one account's failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
