@@ -8,6 +8,7 @@ decided in this round", not "missing").
 """
 
 import datetime
+import json
 from collections import defaultdict
 
 from django.db.models import prefetch_related_objects
@@ -116,7 +117,42 @@ def verdicts_refresh(nominations, *, year: int, on_date: datetime.date | None = 
             n.checked_at = now
     flat = [n for group in by_candidate.values() for n in group]
     if flat:
-        type(flat[0]).objects.bulk_update(flat, ["verdict", "reasons", "checked_at"])
+        _verdicts_store(flat, now)
+
+
+# Rows per UPDATE of `_verdicts_store`: three parameters each, within PostgreSQL's 65,535 and SQLite's 32,766.
+VERDICT_BATCH = 1000
+
+
+def _verdicts_store(nominations, now) -> None:
+    """Write the nominations' verdict, reasons and check time: one UPDATE … FROM (VALUES …) per 1,000 rows.
+
+    Django's bulk_update builds a CASE WHEN expression per row and field and resolves each in Python: about
+    3 s of CPU for 1,000 nominations, ten times the engine's check itself. This statement hands the values
+    in as a table instead (PostgreSQL and SQLite ≥ 3.33; other databases keep bulk_update).
+    """
+    from django.db import connection
+
+    model = type(nominations[0])
+    if connection.vendor not in ("postgresql", "sqlite"):
+        model.objects.bulk_update(nominations, ["verdict", "reasons", "checked_at"])
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    reasons = "CAST(v.reasons AS jsonb)" if connection.vendor == "postgresql" else "v.reasons"
+    checked_at = model._meta.get_field("checked_at").get_db_prep_save(now, connection)
+    with connection.cursor() as cursor:
+        for start in range(0, len(nominations), VERDICT_BATCH):
+            batch = nominations[start : start + VERDICT_BATCH]
+            params = []
+            for n in batch:
+                params += [n.pk, n.verdict, json.dumps(n.reasons)]
+            cursor.execute(
+                # bandit: a quoted table name and %s placeholders only; the values travel in params
+                f"WITH v(id, verdict, reasons) AS (VALUES {', '.join(['(%s, %s, %s)'] * len(batch))}) "  # nosec B608
+                f"UPDATE {table} SET verdict = v.verdict, reasons = {reasons}, checked_at = %s "
+                f"FROM v WHERE {table}.id = v.id",
+                [*params, checked_at],
+            )
 
 
 def nomination_problems(nomination, *, procedure: str, attachment_count: int) -> list[str]:
