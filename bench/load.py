@@ -690,8 +690,13 @@ def _alone(gunicorn: Gunicorn, target: Target, page: Page, burst: int) -> dict:
                 if not ok:
                     failures.append(detail)
 
-        await asyncio.gather(worker(), worker())
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
         return latencies, failures
+
+    from django.db import connection
+
+    # SQLite answers a second simultaneous writer "database is locked" (a 500) at once: casts one at a time there.
+    concurrency = 1 if page.method == "POST" and connection.vendor == "sqlite" else 2
 
     asyncio.run(_one_warmup(target, page))
     before = gunicorn.cpu_seconds()
@@ -860,6 +865,9 @@ def _report(
         "alone only (the school comparison below).",
     ]
     errors = {k: v for s in steps for k, v in s["error_samples"].items()}
+    errors.update(
+        {f"{p.key} (alone)": p.results["alone_error_samples"] for p in pages if p.results.get("alone_errors")}
+    )
     if errors:
         lines += [
             "",
@@ -1040,7 +1048,8 @@ def main(argv=None) -> int:
                     ballots.prepare(args.burst + 2)
                 page.results.update(_alone(gunicorn, target, page, args.burst))
                 print(
-                    f"  {page.key}: {page.results['cpu_ms']:.1f} ms CPU, p50 {page.results['alone_p50']:.0f} ms alone",
+                    f"  {page.key}: {page.results['cpu_ms']:.1f} ms CPU, p50 {page.results['alone_p50']:.0f} ms alone"
+                    + (f", ERRORS {page.results['alone_error_samples']}" if page.results["alone_errors"] else ""),
                     flush=True,
                 )
             again = _alone(gunicorn, target, bare_page, args.burst)  # before and after the pages: the mean
@@ -1147,7 +1156,8 @@ def main(argv=None) -> int:
             + bare.get("alone_errors", 0)
         )
         if total_errors:
-            print(f"{total_errors} errors", file=sys.stderr)
+            log = gunicorn.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+            print(f"{total_errors} errors; the end of gunicorn's log:", *log[-40:], sep="\n", file=sys.stderr)
             return 1
         return 0
 
