@@ -2,20 +2,36 @@ from django import forms
 
 from core.forms import DateInput, PortalForm, VersionField
 from units.enums import UnitKind
+from units.models import Unit
+from units.pickers import NOT_TEAMS, UNIT, UnitMultiplePickerField, UnitPickerField, register_scope
+from units.selectors import blocks_visible_to
 
+from . import rules
 from .enums import CampaignKind, DeadlineAction, ObjectGroup, PeriodKind, ReachKind
 
+
+def compact_units(user):
+    """Members of the emulation blocks whose compacts `user` manages (as the compact form's queryset)."""
+    blocks = [b.pk for b in blocks_visible_to(user) if rules.can_manage_compact(user, b)]
+    return Unit.objects.filter(blocks__in=blocks).distinct()
+
+
+COMPACT_UNITS = register_scope("unit:compact", UNIT, compact_units)
 LEVEL_CHOICES = [("", "—")] + [(k.value, k.label) for k in UnitKind if k != UnitKind.TEAM]
 
 
 class CampaignForm(PortalForm):
     name = forms.CharField(label="Tên phong trào / trích yếu kế hoạch", max_length=500)
     kind = forms.ChoiceField(label="Loại phong trào", choices=CampaignKind.choices)
+    # A select: the units the user holds a filing role on (rules.launchable_unit_ids), a handful per user
+    # (a superuser, who may launch for any unit, gets the long list: an administration tool).
     launched_by = forms.ModelChoiceField(label="Đơn vị phát động", queryset=None)
     reach = forms.ChoiceField(label="Phạm vi", choices=ReachKind.choices)
-    reach_units = forms.ModelMultipleChoiceField(
-        label="Đơn vị được chọn (khi phạm vi là các đơn vị được chọn)", queryset=None, required=False
+    # A picker: a Sở campaign may pick among thousands of units (units/pickers.py).
+    reach_units = UnitMultiplePickerField(
+        label="Đơn vị được chọn (khi phạm vi là các đơn vị được chọn)", required=False, kinds=NOT_TEAMS
     )
+    # A select: the emulation blocks the user sees (tens, not thousands).
     reach_blocks = forms.ModelMultipleChoiceField(
         label="Khối/cụm thi đua (khi phạm vi là khối/cụm)", queryset=None, required=False
     )
@@ -74,10 +90,12 @@ class CampaignForm(PortalForm):
     requirements = forms.CharField(label="Yêu cầu", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     version = VersionField()
 
-    def __init__(self, *args, launchers=None, units=None, blocks=None, editing=False, **kwargs):
+    def __init__(self, *args, launchers=None, units=None, blocks=None, editing=False, within=None, **kwargs):
+        """`within`: the launching unit of a campaign being edited, whose subtree `units` is and the picker searches."""
         super().__init__(*args, **kwargs)
         self.fields["launched_by"].queryset = launchers
         self.fields["reach_units"].queryset = units
+        self.fields["reach_units"].widget.within = within
         self.fields["reach_blocks"].queryset = blocks
         if editing:
             self.fields["launched_by"].disabled = True
@@ -158,7 +176,8 @@ class DeadlineForm(PortalForm):
     submit_label = "Thêm hạn chót"
     action = forms.ChoiceField(label="Việc phải làm", choices=DeadlineAction.choices)
     unit_kind = forms.ChoiceField(label="Cấp thực hiện", choices=LEVEL_CHOICES, required=False)
-    unit = forms.ModelChoiceField(label="Hoặc một đơn vị cụ thể", queryset=None, required=False)
+    # A picker over the units the user reads; the view's queryset (the campaign's reach) decides.
+    unit = UnitPickerField(label="Hoặc một đơn vị cụ thể", required=False, kinds=NOT_TEAMS)
     due_date = forms.DateField(label="Hạn chót", widget=DateInput())
     note = forms.CharField(label="Ghi chú", max_length=500, required=False)
 
@@ -175,7 +194,8 @@ class DeadlineForm(PortalForm):
 
 class ExtensionForm(PortalForm):
     submit_label = "Mở lại hạn"
-    unit = forms.ModelChoiceField(label="Đơn vị", queryset=None)
+    # A picker over the units the user oversees; the view's queryset (where the deadline applies) decides.
+    unit = UnitPickerField(label="Đơn vị", scope="unit:oversee")
     until = forms.DateField(label="Gia hạn đến ngày", widget=DateInput())
     reason = forms.CharField(label="Lý do", max_length=500, required=False)
 
@@ -303,7 +323,8 @@ class CompactForm(PortalForm):
     title = forms.CharField(label="Tên giao ước", max_length=500)
     text = forms.CharField(label="Nội dung giao ước", widget=forms.Textarea(attrs={"rows": 6}))
     signed_on = forms.DateField(label="Ngày ký", widget=DateInput())
-    units = forms.ModelMultipleChoiceField(label="Đơn vị ký", queryset=None)
+    # A picker over the members of the blocks whose compacts the user manages (a block may hold hundreds).
+    units = UnitMultiplePickerField(label="Đơn vị ký", scope=COMPACT_UNITS)
     campaign = forms.ModelChoiceField(label="Thuộc phong trào", queryset=None, required=False)
 
     def __init__(self, *args, blocks=None, units=None, campaigns=None, **kwargs):

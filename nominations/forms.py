@@ -9,6 +9,7 @@ from campaigns.selectors import campaigns_visible_to
 from core.forms import DateInput, PortalForm, VersionField
 from units.enums import UnitKind
 from units.models import Unit
+from units.pickers import NOT_TEAMS, UnitPickerField
 from units.rules import Cap, people_in_scope, scope_q
 
 from .enums import Procedure, RoundKind
@@ -17,7 +18,8 @@ from .enums import Procedure, RoundKind
 class DossierCreateForm(PortalForm):
     submit_label = "Tạo hồ sơ"
 
-    unit = forms.ModelChoiceField(label="Đơn vị đề nghị", queryset=Unit.objects.none())
+    # A picker: a Sở administrator files for any of ~1,500 schools (units/pickers.py).
+    unit = UnitPickerField(label="Đơn vị đề nghị", queryset=Unit.objects.none(), scope="unit:file", kinds=NOT_TEAMS)
     round_kind = forms.ChoiceField(label="Đợt xét", choices=RoundKind.choices)
     school_year = forms.IntegerField(
         label="Năm học (năm bắt đầu)", min_value=2000, max_value=2100, help_text="Ví dụ 2024 là năm học 2024-2025."
@@ -52,6 +54,7 @@ class DossierEditForm(PortalForm):
 class NominationAddForm(PortalForm):
     submit_label = "Thêm đề nghị"
 
+    # Selects, not pickers: one unit's own staff and its teams (a school: tens of rows), never a subtree.
     person = forms.ModelChoiceField(label="Cá nhân", queryset=None, required=False)
     collective = forms.ModelChoiceField(label="hoặc tập thể", queryset=None, required=False)
     award = forms.ModelChoiceField(label="Danh hiệu / hình thức đề nghị", queryset=None, to_field_name="code")

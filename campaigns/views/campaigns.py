@@ -133,6 +133,7 @@ def _campaign_form(request, *, campaign=None):
         units=units,
         blocks=blocks,
         editing=campaign is not None,
+        within=base,
     )
 
 

@@ -185,3 +185,21 @@ def test_forms_with_pickers_do_not_list_units(client, personas, tree, url_name, 
     after = client.get(url).content.decode()
     assert after.count("<option") == before.count("<option")
     assert "Trường Tiểu học Thử" not in after
+
+
+def test_picker_refuses_an_unknown_scope_and_a_subtree_outside_the_users(client, personas, tree):
+    client.force_login(personas["reviewer_a"])
+    assert client.get(PICKER, {"q": "a", "scope": "unit:everything"}).status_code == 404
+    assert client.get(PICKER, {"q": "a", "within": tree["office_b"].pk}).status_code == 404
+    inside = client.get(PICKER, {"q": "truong", "within": tree["school_a1"].pk})
+    assert picked_ids(inside) == [tree["school_a1"].pk]
+
+
+def test_person_picker_suggests_only_people_the_user_manages(client, personas, tree, person_factory):
+    mine = person_factory(tree["school_a1"], full_name="Lê Thị Chọn")
+    person_factory(tree["school_a2"], full_name="Lê Thị Chọn")  # a namesake of the sibling school
+    client.force_login(personas["secretary_a1"])
+    response = client.get(PICKER, {"q": "le thi chon", "scope": "person:manage_people"})
+    assert picked_ids(response) == [mine.pk]
+    assert "Trường Tiểu học A1" in response.content.decode()  # the unit tells namesakes apart
+    assert "A2" not in response.content.decode()
