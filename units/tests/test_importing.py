@@ -243,3 +243,14 @@ def test_import_row_refused_while_matching_keeps_no_other_row(tree, personas, pe
     assert "chỉ khác dấu" in caught.value.errors[0].message
     assert list(Person.objects.values_list("full_name", flat=True)) == ["Lê Thị Mãi"]
     assert Person.history.count() == 1
+
+
+def test_import_analyzes_the_people_tables_after_commit(
+    tree, personas, monkeypatch, django_capture_on_commit_callbacks
+):
+    analyzed = []
+    monkeypatch.setattr("units.importing.analyze", lambda *models: analyzed.append(models))
+    with django_capture_on_commit_callbacks(execute=True):
+        people_import(unit=tree["school_a1"], by=personas["secretary_a1"], upload=xlsx(GOOD_ROWS))
+        assert analyzed == []  # not before the rows are committed
+    assert analyzed == [(Person, Person.history.model, PersonTransfer)]
