@@ -11,6 +11,7 @@ before/after on the same machine; nothing here asserts a time.
 import argparse
 import os
 import sys
+import tempfile
 
 from bench.run import _measure
 
@@ -24,7 +25,7 @@ def _configure() -> None:
     os.environ["SECURE_COOKIES"] = "0"
     os.environ["SECURE_SSL_REDIRECT"] = "0"
     os.environ["LOG_LEVEL"] = "ERROR"
-    os.environ.setdefault("STATIC_ROOT", "/tmp")
+    os.environ["STATIC_ROOT"] = tempfile.mkdtemp(prefix="bench-static-")  # empty: WhiteNoise has nothing to scan
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
