@@ -84,7 +84,7 @@ def verdicts_refresh(nominations, *, year: int, on_date: datetime.date | None = 
 
     `pending` is the dossier's `pending_pairs` (default: those of `nominations`), handed to the engine. One
     engine call for all the candidates (`check_codes_many`: each candidate's facts loaded once for all its
-    awards, in queries that do not grow with the candidates), then one bulk UPDATE. It runs on writes (adding,
+    awards, in queries that do not grow with the candidates), then at most two UPDATEs. It runs on writes (adding,
     importing, sending), never on a page render.
     """
     by_candidate = defaultdict(list)
@@ -98,9 +98,11 @@ def verdicts_refresh(nominations, *, year: int, on_date: datetime.date | None = 
         for group in groups
     ]
     checked = engine.check_codes_many(wanted, year, on_date=on_date, pending=pending) if wanted else []
+    changed, same = [], []
     for group, found in zip(groups, checked, strict=True):
         results = {r.award_code: r for r in found}
         for n in group:
+            before = (n.verdict, n.reasons)
             result = results.get(n.award_type.code)
             if result is None:
                 n.verdict = ""
@@ -115,9 +117,12 @@ def verdicts_refresh(nominations, *, year: int, on_date: datetime.date | None = 
                 n.verdict = result.verdict
                 n.reasons = [{"status": r.status, "text": r.text, "legal_basis": r.legal_basis} for r in result.reasons]
             n.checked_at = now
-    flat = [n for group in by_candidate.values() for n in group]
-    if flat:
-        _verdicts_store(flat, now)
+            (same if (n.verdict, n.reasons) == before else changed).append(n)
+    if changed:
+        _verdicts_store(changed, now)
+    if same:
+        # A check that finds what the last one found (most rows when a dossier is sent) only dates it.
+        type(same[0]).objects.filter(pk__in=[n.pk for n in same]).update(checked_at=now)
 
 
 # Rows per UPDATE of `_verdicts_store`: three parameters each, within PostgreSQL's 65,535 and SQLite's 32,766.

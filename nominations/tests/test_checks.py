@@ -81,3 +81,20 @@ def test_verdicts_refresh_gives_each_candidate_what_the_engine_gives_it_alone(do
         alone[(n.person_id, n.unit_id, n.award_type.code)] = (result.verdict, reasons)
     assert stored == alone
     assert {verdict for verdict, _ in stored.values()} == {"eligible", "needs_review"}  # verdicts differ
+
+
+def test_verdicts_refresh_again_stores_what_changed_and_dates_every_row(dossier, tree):
+    nominations = _nominations(dossier, tree["school_a1"], 6, 0)
+    checks.verdicts_refresh(nominations, year=YEAR, on_date=ON)
+    first = {n.pk: (n.verdict, n.checked_at) for n in Nomination.objects.all()}
+    rated = Person.objects.filter(full_name__startswith="Giáo Viên Thứ").order_by("pk").last()  # not rated yet
+    TaskEvaluation.objects.create(person=rated, school_year=YEAR, rating=TaskRating.EXCELLENT)
+    checks.verdicts_refresh(
+        list(dossier.nominations.select_related("person", "unit", "award_type")), year=YEAR, on_date=ON
+    )
+    second = {n.pk: (n.verdict, n.checked_at) for n in Nomination.objects.select_related("award_type")}
+    moved = {pk for pk in first if first[pk][0] != second[pk][0]}
+    ldtt = Nomination.objects.get(person=rated, award_type__code="LDTT")
+    assert moved == {ldtt.pk}
+    assert (first[ldtt.pk][0], second[ldtt.pk][0]) == ("needs_review", "eligible")
+    assert all(second[pk][1] > first[pk][1] for pk in first)
