@@ -130,7 +130,9 @@ def _reaches(reach: Reach, granted: Unit, unit: Unit) -> bool:
     return unit.pk != granted.pk and unit.path.startswith(granted.path)
 
 
-def _reach_q(reach: Reach, granted: Unit, prefix: str) -> Q:
+def _reach_q(reach: Reach, granted: Unit, prefix: str, path_field: str = "") -> Q:
+    if path_field:
+        return _reach_path_q(reach, granted, prefix, path_field)
     if reach == Reach.OWN:
         return Q(**{f"{prefix}pk": granted.pk}) | Q(
             **{f"{prefix}parent_id": granted.pk, f"{prefix}kind": UnitKind.TEAM}
@@ -139,6 +141,19 @@ def _reach_q(reach: Reach, granted: Unit, prefix: str) -> Q:
     if reach == Reach.SUBTREE:
         return subtree
     return subtree & ~Q(**{f"{prefix}pk": granted.pk})
+
+
+def _reach_path_q(reach: Reach, granted: Unit, prefix: str, path_field: str) -> Q:
+    """`_reach_q` on rows that carry their unit's path in `path_field` (Person.unit_path): a subtree is a
+    prefix of that one indexed column, with no join to units_unit. OWN (the unit and its teams) is the
+    unit's id or a team's, read in a subquery (a handful of units, by the parent index)."""
+    if reach == Reach.OWN:
+        own = Unit.objects.filter(Q(pk=granted.pk) | Q(parent_id=granted.pk, kind=UnitKind.TEAM)).values("pk")
+        return Q(**{f"{prefix}pk__in": own})
+    subtree = Q(**{f"{path_field}__startswith": granted.path})
+    if reach == Reach.SUBTREE:
+        return subtree
+    return subtree & ~Q(**{path_field: granted.path})
 
 
 def can(user, cap: Cap, unit: Unit) -> bool:
@@ -169,22 +184,31 @@ def require_superuser(by) -> None:
         raise PermissionDenied
 
 
-def scope_q(user, cap: Cap = Cap.READ, field: str = "") -> Q:
-    """A Q matching the units on which `user` holds `cap`, on `field` (a FK path to Unit) or on Unit itself."""
+# Models whose rows carry their unit's path, by the FK path to Unit they are scoped on: the kernel then
+# filters that column instead of joining units_unit (a query shape robust to stale statistics).
+PATH_FIELDS = {(Person, "unit"): "unit_path"}
+
+
+def scope_q(user, cap: Cap = Cap.READ, field: str = "", *, model=None) -> Q:
+    """A Q matching the units on which `user` holds `cap`, on `field` (a FK path to Unit) or on Unit itself.
+
+    With `model` (the model the Q filters) registered in `PATH_FIELDS` for `field`, subtree reaches
+    read the path the rows carry: `scope_q(user, Cap.READ, "unit", model=Person)`."""
     prefix = f"{field}__" if field else ""
     if is_superuser(user):
         return Q()
+    path_field = PATH_FIELDS.get((model, field), "") if model is not None else ""
     query = Q(**{f"{prefix}pk__in": []})
     for role in roles_of(user):
         reach = ROLE_CAPABILITIES.get(role.role, {}).get(cap)
         if reach is not None:
-            query |= _reach_q(reach, role.unit, prefix)
+            query |= _reach_q(reach, role.unit, prefix, path_field)
     return query
 
 
-def unit_scope_q(user, field: str = "") -> Q:
+def unit_scope_q(user, field: str = "", *, model=None) -> Q:
     """The units `user` may read (the visibility rule of every selector)."""
-    return scope_q(user, Cap.READ, field)
+    return scope_q(user, Cap.READ, field, model=model)
 
 
 # --- reads of a unit's contents, always through the user ----------------------------------------
@@ -205,9 +229,9 @@ def people_in_scope(user, unit: Unit | None = None, cap: Cap = Cap.READ, *, acti
     a unit's subtree: a Phòng secretary asking for the Phòng's staff gets the
     Phòng's own staff, never the schools' below it.
     """
-    people = Person.objects.filter(scope_q(user, cap, "unit"))
+    people = Person.objects.filter(scope_q(user, cap, "unit", model=Person))
     if unit is not None:
-        people = people.filter(unit__path__startswith=unit.path)
+        people = people.filter(unit_path__startswith=unit.path)
     if active_only:
         people = people.filter(is_active=True)
     return people
@@ -217,7 +241,7 @@ def people_acted_on(by, unit: Unit, cap: Cap = Cap.MANAGE_PEOPLE):
     """For services: the people of `unit`'s subtree a change made by `by` may touch (`people_in_scope`
     with `cap`); `by=None` is the system itself (demo, commands) and reaches the whole subtree."""
     if by is None:
-        return Person.objects.filter(unit__path__startswith=unit.path)
+        return Person.objects.filter(unit_path__startswith=unit.path)
     return people_in_scope(by, unit, cap)
 
 

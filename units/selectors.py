@@ -1,6 +1,6 @@
 """Every read a units view shows starts here, scoped to the user."""
 
-from django.db.models import Count, Exists, Func, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -34,11 +34,16 @@ def unit_get_visible(user, pk) -> Unit:
 def unit_list(user) -> QuerySet[Unit]:
     """Visible units with the number of active people of each unit's subtree that the user may read
     (a Phòng secretary counts the Phòng's own staff, not the schools' below)."""
+    # One index range per unit on the people's own path column (Person.unit_path, lookup `within`), not a
+    # `LIKE path || '%'` that scans every person for every unit (4.1 s at province scale, sorted by count).
+    # Only unit_path in the WHERE: with stale statistics ("0 rows"), an `is_active = true` condition there let
+    # the planner pick the (unit, is_active) index and read all of it for every unit. Active people are
+    # counted by the aggregate's FILTER instead, still from the (unit_path, is_active) index alone.
     subtree_people = (
-        Person.objects.filter(scope_q(user, Cap.READ, "unit"), unit__path__startswith=OuterRef("path"), is_active=True)
+        Person.objects.filter(scope_q(user, Cap.READ, "unit", model=Person), unit_path__within=OuterRef("path"))
         .order_by()
         .values(marker=Value(1))
-        .annotate(n=Func("id", function="COUNT"))
+        .annotate(n=Count("is_active", filter=Q(is_active=True)))
         .values("n")
     )
     return (
@@ -60,7 +65,7 @@ def school_teams(user, unit: Unit) -> QuerySet[Unit]:
 
 
 def people_visible_to(user) -> QuerySet[Person]:
-    return Person.objects.filter(unit_scope_q(user, "unit")).select_related("unit")
+    return Person.objects.filter(unit_scope_q(user, "unit", model=Person)).select_related("unit")
 
 
 def person_get_visible(user, pk) -> Person:

@@ -127,6 +127,10 @@ def unit_move(*, unit: Unit, new_parent: Unit, by) -> Unit:
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + depth_shift,
     )
+    # The people of the subtree carry their unit's path (Person.unit_path): one UPDATE moves them too.
+    Person.objects.filter(unit_path__startswith=old_path).update(
+        unit_path=Concat(Value(new_path), Substr("unit_path", len(old_path) + 1))
+    )
     unit.refresh_from_db()
     unit.parent = new_parent
     unit.save(update_fields=["parent", "updated_at"])
