@@ -5,7 +5,7 @@ receiving unit (its reviewers and head, even when that unit is not above the pro
 Outside that it is not found (404), and so are its nominations and attachments.
 """
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from core.text import search_key_q
@@ -67,14 +67,21 @@ def dossier_get_visible(user, pk) -> Dossier:
 
 
 def dossier_nominations(dossier: Dossier) -> list[Nomination]:
-    """The nominations of a dossier with everything the page shows, in a constant number of queries."""
-    rows = list(
-        dossier.nominations.select_related(
-            "person__unit", "unit", "award_type", "overridden_by", "report"
-        ).prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
-    )
+    """The nominations of a dossier with everything the page shows, in a constant number of queries; each
+    row's attachments (by id) are in `attachment_list`.
+
+    The attachments are read in one query and grouped here rather than by prefetch_related, which builds
+    one queryset per row (a clone of the related manager's: most of the selector's time on 200 rows)."""
+    rows = list(dossier.nominations.select_related("person__unit", "unit", "award_type", "overridden_by", "report"))
+    attachments: dict[int, list[Attachment]] = {}
+    if rows:
+        # By the rows' ids, not by a join on the dossier: with few attachments in the table the planner walked
+        # the whole nominations table by primary key for the join (20 ms on a province).
+        for attachment in Attachment.objects.filter(nomination_id__in=[row.pk for row in rows]).order_by("id"):
+            attachments.setdefault(attachment.nomination_id, []).append(attachment)
     for row in rows:
         row.dossier = dossier  # the workflow predicates read it; no query per row
+        row.attachment_list = attachments.get(row.pk, [])
     return rows
 
 
