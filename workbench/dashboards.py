@@ -46,7 +46,7 @@ from nominations.enums import RECEIVED_STATES, DossierStatus, NominationStatus
 from nominations.models import Dossier, Nomination
 from units.enums import UnitKind
 from units.models import Unit
-from units.rules import Cap, scope_q, units_in_scope
+from units.rules import Cap, people_in_scope, scope_q, units_in_scope
 
 # Awards by type and the shares are shown for the chosen school year and the years before it.
 YEARS_SHOWN = 5
@@ -150,13 +150,25 @@ def _concerns(campaign: Campaign, roots: tuple[str, ...], unit: Unit) -> bool:
     return any(root.startswith(unit.path) or unit.path.startswith(root) for root in roots)
 
 
-def _expected(campaign: Campaign, roots: tuple[str, ...], pk: int, path: str, kind: str) -> bool:
-    """`campaigns.selectors.expected_registrants` for one unit, on values already read (no query)."""
-    if kind == UnitKind.TEAM:
-        return False
-    if pk == campaign.launched_by_id:
-        return kind == UnitKind.SCHOOL
-    return path.startswith(roots)
+def _expected_units(campaigns, reach, units) -> dict[int, frozenset]:
+    """campaign pk → the pks of `units` expected to register (`campaigns.selectors.expected_registrants` on
+    values already read: no team; the launcher itself only when a school; else a unit below a reach root),
+    computed once per distinct
+    (launcher, reach) pair: the campaigns of a year mostly share the reach of the unit that launched them, and
+    a Sở has about 1,600 units to match."""
+    by_key = {}
+    result = {}
+    for c in campaigns:
+        key = (c.launched_by_id, reach[c.pk])
+        if key not in by_key:
+            launcher, roots = key
+            by_key[key] = frozenset(
+                pk
+                for pk, path, kind in units
+                if kind != UnitKind.TEAM and (kind == UnitKind.SCHOOL if pk == launcher else path.startswith(roots))
+            )
+        result[c.pk] = by_key[key]
+    return result
 
 
 def campaign_figures(user, unit: Unit, year: int, units: list[tuple[int, str, str]], today: datetime.date) -> dict:
@@ -177,7 +189,7 @@ def campaign_figures(user, unit: Unit, year: int, units: list[tuple[int, str, st
     reach = {c.pk: _reach_paths(c) for c in campaigns}
     campaigns = [c for c in campaigns if _concerns(c, reach[c.pk], unit)]
     ids = [c.pk for c in campaigns]
-    expected = {c.pk: {pk for pk, path, kind in units if _expected(c, reach[c.pk], pk, path, kind)} for c in campaigns}
+    expected = _expected_units(campaigns, reach, units)
     statuses = defaultdict(dict)
     if ids:
         for campaign_id, unit_id, status in Registration.objects.filter(
@@ -378,38 +390,96 @@ class ShareRow:
         return self._percent(self.teams, self.teams + self.units)
 
 
-def _award_names() -> tuple[dict[str, str], dict[str, int]]:
-    """The latest name and rank of every award code (one query)."""
-    names, ranks = {}, {}
-    for code, name, rank in AwardType.objects.order_by("effective_from", "id").values_list("code", "name", "rank"):
-        names[code], ranks[code] = name, rank
-    return names, ranks
+@dataclass
+class AwardNames:
+    """The latest name and rank of every award code, and the code of every award type row (one query)."""
+
+    names: dict[str, str]
+    ranks: dict[str, int]
+    codes: dict[int, str]  # AwardType pk → code (a code has one row per version)
 
 
-def award_figures(user, unit: Unit, year: int, today: datetime.date) -> dict:
+def _award_names() -> AwardNames:
+    names, ranks, codes = {}, {}, {}
+    for pk, code, name, rank in AwardType.objects.order_by("effective_from", "id").values_list(
+        "pk", "code", "name", "rank"
+    ):
+        names[code], ranks[code], codes[pk] = name, rank, code
+    return AwardNames(names, ranks, codes)
+
+
+# The records of the subtree, read in two index-friendly halves rather than `records_in_scope`'s OR across two
+# joins (which reads every record of the province, even for a school): people's records from the people the user
+# reads in the subtree (`people_in_scope`: Person.unit_path), collectives' records from the units it reads there,
+# each joined once to its records. A record has exactly one recipient (constraint `awardrecord_one_recipient`),
+# so the halves add up. `fields` name the record's columns as `r__<field>` and the recipient's as they are.
+
+
+def _people_records(user, unit: Unit, *fields: str, **filters):
+    """Records in force of the people the user reads in the subtree, counted by `fields`: (*fields, n) rows."""
+    return _counted(people_in_scope(user, unit), fields, filters)
+
+
+def _unit_records(user, unit: Unit, *fields: str, **filters):
+    """Records in force of the collectives (units) the user reads in the subtree: (*fields, n) rows."""
+    return _counted(units_in_scope(user, unit), fields, filters)
+
+
+def _counted(recipients, fields, filters):
+    filters = {f"award_records__{k}": v for k, v in filters.items()}
+    return (
+        recipients.filter(award_records__revocation__isnull=True, **filters)
+        .order_by()
+        .values_list(*(f.replace("r__", "award_records__", 1) for f in fields))
+        .annotate(n=Count("award_records__pk"))
+    )
+
+
+@dataclass
+class YearCount:
+    """Awards of the chosen year of one recipient unit (a person's unit, or the collective) and one type."""
+
+    type_id: int
+    unit_id: int
+    kind: str
+    parent_id: int | None
+    path: str
+    n: int
+
+
+def _year_counts(user, unit: Unit, year: int) -> list[YearCount]:
+    """The year's awards in force by type and recipient unit (two queries): the quotas and the units below."""
+    people = _people_records(
+        user, unit, "r__award_type_id", "unit_id", "unit__kind", "unit__parent_id", "unit__path", school_year=year
+    )
+    units = _unit_records(user, unit, "r__award_type_id", "pk", "kind", "parent_id", "path", school_year=year)
+    return [YearCount(*row) for row in people] + [YearCount(*row) for row in units]
+
+
+def award_figures(user, unit: Unit, year: int, today: datetime.date, award_names: AwardNames | None = None) -> dict:
     """Awards in force (not revoked) of the subtree's people and collectives the user reads, by type and school
-    year over `YEARS_SHOWN` years, and the shares by recipient group. Three queries."""
+    year over `YEARS_SHOWN` years, and the shares by recipient group. Three queries (`award_names`: none)."""
     years = list(range(year - YEARS_SHOWN + 1, year + 1))
-    records = award_selectors.records_in_scope(user, unit).filter(revocation__isnull=True, school_year__in=years)
+    award_names = award_names or _award_names()
+    names, ranks, type_codes = award_names.names, award_names.ranks, award_names.codes
     counts = Counter()
     shares = {y: ShareRow(y, school_year_label(y), "") for y in years}
-    for code, school_year, is_manager, unit_kind, n in (
-        records.order_by()
-        .values_list("award_type__code", "school_year", "person__is_manager", "unit__kind")
-        .annotate(n=Count("pk"))
+    for type_id, school_year, is_manager, n in _people_records(
+        user, unit, "r__award_type_id", "r__school_year", "is_manager", school_year__in=years
     ):
-        counts[(code, school_year)] += n
-        share = shares[school_year]
-        if unit_kind is None:  # a person's record
-            if is_manager:
-                share.managers += n
-            else:
-                share.staff += n
-        elif unit_kind == UnitKind.TEAM:
-            share.teams += n
+        counts[(type_codes[type_id], school_year)] += n
+        if is_manager:
+            shares[school_year].managers += n
         else:
-            share.units += n
-    names, ranks = _award_names()
+            shares[school_year].staff += n
+    for type_id, school_year, unit_kind, n in _unit_records(
+        user, unit, "r__award_type_id", "r__school_year", "kind", school_year__in=years
+    ):
+        counts[(type_codes[type_id], school_year)] += n
+        if unit_kind == UnitKind.TEAM:
+            shares[school_year].teams += n
+        else:
+            shares[school_year].units += n
     # The records list filters by the codes in force today only; an older code links to the year alone.
     filterable = {code for code, _ in award_selectors.award_choices(on_date=today)}
     history = reverse("awards:unit_history", args=[unit.pk])
@@ -467,11 +537,14 @@ class QuotaRow:
         return round(100 * self.decided / self.allowed) if self.allowed else (100 if not self.decided else 999)
 
 
-def quota_figures(user, unit: Unit, year: int, units: dict[int, str], today) -> dict:
+def quota_figures(
+    user, unit: Unit, year: int, units: dict[int, str], today, year_counts=None, award_names=None
+) -> dict:
     """Each unit of the subtree (teams counted with their school) against each legal quota in force today
     (`AwardRule` of kind «quota», the latest of a code winning, as in `awards.engine.quota_usage`): awards of
     the year decided for its people and collectives, and what the quota allows from its base title (e.g. 15 %
-    of its Lao động tiên tiến). `units`: pk → name of the subtree's units (teams aside) the user reads."""
+    of its Lao động tiên tiến). `units`: pk → name of the subtree's units (teams aside) the user reads;
+    `year_counts` (`_year_counts`) and `award_names` are read here when not given."""
     rules = {}
     for rule in (
         AwardRule.objects.filter(in_force_q(today), kind=RuleKind.QUOTA)
@@ -482,30 +555,16 @@ def quota_figures(user, unit: Unit, year: int, units: dict[int, str], today) -> 
     if not rules:
         return {"quotas": [], "quota_units": 0, "quota_over": 0, "quota_more": 0}
     codes = set(rules) | {p["base_title"] for p in rules.values() if p.get("base_title")}
+    award_names = award_names or _award_names()
+    names = award_names.names
     counts = Counter()
-    for code, person_unit, person_kind, person_parent, unit_id, unit_kind, unit_parent, n in (
-        award_selectors.records_in_scope(user, unit)
-        .filter(revocation__isnull=True, school_year=year, award_type__code__in=sorted(codes))
-        .order_by()
-        .values_list(
-            "award_type__code",
-            "person__unit_id",
-            "person__unit__kind",
-            "person__unit__parent_id",
-            "unit_id",
-            "unit__kind",
-            "unit__parent_id",
-        )
-        .annotate(n=Count("pk"))
-    ):
-        owner, kind, parent = (
-            (person_unit, person_kind, person_parent) if person_unit else (unit_id, unit_kind, unit_parent)
-        )
-        if kind == UnitKind.TEAM:
-            owner = parent  # a team's awards count for its school
+    for row in _year_counts(user, unit, year) if year_counts is None else year_counts:
+        code = award_names.codes[row.type_id]
+        if code not in codes:
+            continue
+        owner = row.parent_id if row.kind == UnitKind.TEAM else row.unit_id  # a team's awards count for its school
         if owner in units:
-            counts[(owner, code)] += n
-    names, _ = _award_names()
+            counts[(owner, code)] += row.n
     rows = []
     owners = sorted({owner for owner, _ in counts})
     for owner in owners:
@@ -554,9 +613,10 @@ class ChildRow:
     awards: int = 0
 
 
-def child_figures(user, unit: Unit, year: int, units_rows, campaign_rows) -> list[ChildRow]:
+def child_figures(user, unit: Unit, year: int, units_rows, campaign_rows, year_counts=None) -> list[ChildRow]:
     """For a Phòng or the Sở: per unit directly below (teams aside), registrations submitted against expected in
-    the year's campaigns, dossiers sent upward and awards of the year. Two queries."""
+    the year's campaigns, dossiers sent upward and awards of the year. One query, and `_year_counts` when
+    `year_counts` is not given."""
     depth = len(unit.path.strip("/").split("/"))
     children = {
         pk: ChildRow(pk, name, _url("workbench:dashboard", unit=pk, nam=year))
@@ -565,16 +625,17 @@ def child_figures(user, unit: Unit, year: int, units_rows, campaign_rows) -> lis
     }
     if not children:
         return []
-    path_of = {pk: path for pk, path, *_ in units_rows}
+    child_of = {pk: _child_id(path, depth) for pk, path, *_ in units_rows}
+    expected, submitted = Counter(), Counter()
+    tallied = {}  # campaigns of a year mostly share their expected units: count each set once
     for row in campaign_rows:
-        for unit_id in row.expected_ids:
-            child = _child_id(path_of[unit_id], depth)
-            if child in children:
-                children[child].expected += 1
-        for unit_id in row.submitted_ids:
-            child = _child_id(path_of[unit_id], depth)
-            if child in children:
-                children[child].submitted += 1
+        key = id(row.expected_ids)
+        if key not in tallied:
+            tallied[key] = Counter(child_of[u] for u in row.expected_ids)
+        expected.update(tallied[key])
+        submitted.update(child_of[u] for u in row.submitted_ids)
+    for child, row in children.items():
+        row.expected, row.submitted = expected[child], submitted[child]
     for path, n in (
         Dossier.objects.filter(
             scope_q(user, Cap.READ, "unit"),
@@ -589,16 +650,10 @@ def child_figures(user, unit: Unit, year: int, units_rows, campaign_rows) -> lis
         child = _child_id(path, depth)
         if child in children:
             children[child].dossiers_sent += n
-    for person_path, unit_path, n in (
-        award_selectors.records_in_scope(user, unit)
-        .filter(revocation__isnull=True, school_year=year)
-        .order_by()
-        .values_list("person__unit__path", "unit__path")
-        .annotate(n=Count("pk"))
-    ):
-        child = _child_id(person_path or unit_path, depth)
+    for row in _year_counts(user, unit, year) if year_counts is None else year_counts:
+        child = _child_id(row.path, depth)
         if child in children:
-            children[child].awards += n
+            children[child].awards += row.n
     return sorted(children.values(), key=lambda c: c.name)
 
 
@@ -655,9 +710,11 @@ def dashboard_for(user, unit: Unit, year: int, *, today: datetime.date | None = 
         late_deadlines=campaign_part["late_deadlines"],
     )
     dashboard.figures.update(dossier_figures(user, unit, year, today))
-    dashboard.figures.update(award_figures(user, unit, year, today))
-    dashboard.figures.update(quota_figures(user, unit, year, names, today))
+    award_names = _award_names()
+    year_counts = _year_counts(user, unit, year)
+    dashboard.figures.update(award_figures(user, unit, year, today, award_names))
+    dashboard.figures.update(quota_figures(user, unit, year, names, today, year_counts, award_names))
     if unit.kind != UnitKind.SCHOOL:
-        children = child_figures(user, unit, year, units_rows, dashboard.campaigns)
+        children = child_figures(user, unit, year, units_rows, dashboard.campaigns, year_counts)
         dashboard.children, dashboard.children_more = children[:CHILD_ROWS], max(0, len(children) - CHILD_ROWS)
     return dashboard

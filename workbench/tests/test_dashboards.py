@@ -339,7 +339,20 @@ def test_dashboard_queries_constant_in_rows(
         response = client.get(url, params)
 
     assert response.status_code == 200
-    assert len(small.captured_queries) <= 40
+    assert len(small.captured_queries) <= 30
+
+
+def test_dashboard_reads_each_award_record_half_by_its_recipient(world, tree, personas):
+    """The award figures read people's records from the people in scope and collectives' records from the units
+    in scope, never one query over both recipients (an OR across two joins that scans the province's records)."""
+    with CaptureQueriesContext(connection) as queries:
+        board = dashboard_for(personas["reviewer_a"], tree["office_a"], YEAR, today=TODAY)
+
+    record_queries = [q["sql"] for q in queries.captured_queries if '"awards_awardrecord"' in q["sql"]]
+    assert len(record_queries) == 4  # 5 years: people, collectives; the year: people, collectives
+    for sql in record_queries:
+        assert ('"awards_awardrecord"."person_id"' in sql) != ('"awards_awardrecord"."unit_id"' in sql), sql
+    assert board.figures["year_total"] > 0
 
 
 def test_dashboard_quota_rows_are_capped(world, tree, personas, person_factory):
