@@ -471,7 +471,9 @@ def _put_back(tar: tarfile.TarFile, entry: dict) -> bool:
                 return False
         storage.delete(name)
     with tar.extractfile(MEDIA_PREFIX + name) as data:
-        saved = storage.save(name, File(data, name=name))
+        content = File(data, name=name)
+        content.size = entry["size"]  # else File guesses from `data.name`, which is the archive's path
+        saved = storage.save(name, content)
     if saved != name:
         raise CommandError(f"Kho tệp lưu {name} dưới tên khác ({saved}): không phục hồi được đúng tên.")
     return True

@@ -23,7 +23,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, database, **options):
         started = time.monotonic()
-        result = backup_create(output=Path(output), using=database)
+        target = Path(output)
+        if output.endswith(("/", "\\")):  # a folder that may not exist yet
+            target.mkdir(parents=True, exist_ok=True)
+        result = backup_create(output=target, using=database)
         media = result.manifest["media"]
         size = result.path.stat().st_size
         self.stdout.write(
