@@ -111,6 +111,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # check replaces one the server closed, before the request uses it. CONN_MAX_AGE=0 closes after each request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The zero-setup default (`make run`): a transaction that reads then writes (casting a ballot, filing)
+    # takes the write lock at BEGIN and waits up to 20 s for it, instead of failing at once with "database is
+    # locked" when two requests do it together (core/tests/test_sqlite_concurrency.py). WAL lets readers go on
+    # while one request writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
