@@ -72,11 +72,14 @@ def search_terms(query: str | None) -> list[str]:
 
 def search_key_q(field: str, query: str | None):
     """Rows whose folded key (`field`) contains every word of the query: "thi nguyen" finds
-    "Nguyễn Thị …". A query without words matches nothing."""
+    "Nguyễn Thị …". A query without words matches nothing.
+
+    `contains`, not `icontains`: key and words are folded already, and PostgreSQL's `icontains` compares
+    `UPPER(key)`, an expression the trigram indexes on the keys (units 0005) cannot serve."""
     terms = search_terms(query)
     if not terms:
         return Q(pk__in=[])
     condition = Q()
     for term in terms:
-        condition &= Q(**{f"{field}__icontains": term})
+        condition &= Q(**{f"{field}__contains": term})
     return condition

@@ -208,6 +208,30 @@ def test_query_count_is_the_same_with_1_and_30_matching_people(client, personas,
     assert queries_for(client, personas["reviewer_a"], "pham") == one
 
 
+def test_people_listed_in_the_order_of_their_folded_names(client, personas, person_factory, tree):
+    # The order is the folded key's byte order on both databases (PostgreSQL sorts the matches with
+    # COLLATE "C" rather than walk the key's index): a shorter name before its longer ones.
+    for name in ("Nguyễn Thị Ba", "Nguyễn Thị Ánh", "Nguyễn Ân", "Nguyễn Thị An"):
+        person_factory(tree["school_a1"], full_name=name)
+    rows = found(client, personas["secretary_a1"], "nguyen")["people"]
+    assert names(rows) == ["Nguyễn Ân", "Nguyễn Thị An", "Nguyễn Thị Ánh", "Nguyễn Thị Ba"]
+
+
+def test_nominations_capped_newest_first_in_the_same_queries_as_one(client, personas, tree, dossier, person_factory):
+    by = personas["secretary_a1"]
+    first = person_factory(tree["school_a1"], full_name="Đặng Thị Mười")
+    added = [nomination_services.nomination_add(by=by, dossier=dossier, award_code="LDTT", person=first)]
+    one = queries_for(client, by, "dang muoi")
+    for letter in "ABCDEGHIKLMNOPQRSTUVXY"[: LIMIT + 1]:
+        person = person_factory(tree["school_a1"], full_name=f"Đặng Văn Mười {letter}")
+        added.append(nomination_services.nomination_add(by=by, dossier=dossier, award_code="LDTT", person=person))
+    assert queries_for(client, by, "dang muoi") == one
+    client.force_login(by)
+    section = client.get(URL, {"q": "dang muoi"}).context["results"].sections[2]
+    assert section.key == "nominations" and section.more
+    assert section.rows == sorted(added, key=lambda row: row.pk, reverse=True)[:LIMIT]
+
+
 def test_section_capped_with_a_link_to_the_filtered_list(client, personas, person_factory, tree):
     for _ in range(LIMIT + 3):
         person_factory(tree["school_a1"])  # "Nguyễn Thị Thử …"
