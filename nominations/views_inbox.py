@@ -44,7 +44,12 @@ def inbox_view(request):
         status_param, current_status = "trang_thai", filters.status
     if wants_export(request):
         return _inbox_export(request, tab, rows, filters, today)
-    page = _paginate_ids(request, rows, count=counts.get(current_status, 0) if current_status else sum(counts.values()))
+    page = _paginate_ids(
+        request,
+        rows,
+        count=counts.get(current_status, 0) if current_status else sum(counts.values()),
+        fetch=inbox.nomination_page_rows if tab == NOMINATIONS_TAB else inbox.dossier_page_rows,
+    )
     inbox.mark_due(page, today)
     for row in page:
         dossier = row.dossier if tab == NOMINATIONS_TAB else row
@@ -82,16 +87,16 @@ def _inbox_export(request, tab, rows, filters, today):
     return export_response(request, spec=spec, queryset=rows, filters=text)
 
 
-def _paginate_ids(request, rows, *, count: int):
-    """Page through the ids only, then read the page's rows with their joins and annotations: a far page
-    (OFFSET thousands) no longer builds every skipped row. `count` comes from the counts per status
-    (same filters), so the paginator does not count the rows a second time."""
+def _paginate_ids(request, rows, *, count: int, fetch):
+    """Page through the ids only, then read the page's rows by those ids with their joins and annotations
+    (`fetch`): a far page (OFFSET thousands) no longer builds every skipped row. `count` comes from the counts
+    per status (same filters), so the paginator does not count the rows a second time."""
     paginator = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE)
     paginator.count = count  # a cached_property: set, it is not computed
     page = paginator.get_page(request.GET.get("page"))
     ids = list(page.object_list)
     position = {pk: i for i, pk in enumerate(ids)}
-    page.object_list = sorted(rows.filter(pk__in=ids), key=lambda row: position[row.pk])
+    page.object_list = sorted(fetch(ids), key=lambda row: position[row.pk])
     return page
 
 
