@@ -65,6 +65,7 @@ class Row:
     text_x: float = 0
     text_y: float = 0
     segments: list[Segment] = field(default_factory=list)
+    cells: list[int] = field(default_factory=list)  # the values in the order of the chart's series (its table)
 
     @property
     def total(self) -> int:
@@ -122,7 +123,7 @@ def bar_chart(
     room = WIDTH - VALUE_ROOM
     y = 0.0
     for label, url, values, text in rows:
-        row = Row(label, url, values, text)
+        row = Row(label, url, values, text, cells=[values.get(s.key, 0) for s in series])
         row.label_y = y + LABEL_HEIGHT - 4
         row.bar_y = y + LABEL_HEIGHT
         x = 0.0

@@ -22,6 +22,7 @@ Every figure carries the URL of the existing list behind it (the drill-down), fi
 allows (see "Dashboards" in docs/architecture.md for what each list cannot filter).
 """
 
+import bisect
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -54,6 +55,9 @@ YEARS_SHOWN = 5
 YEARS_OFFERED = 10
 # Quota rows listed (units over their quota first, then the fullest); the rest is counted.
 QUOTA_ROWS = 20
+# Campaigns listed one by one (chart and table): at the Sở the schools' and communes' own campaigns of the year
+# come on top of the Sở's and the Phòng's; those expected from the most units are listed, the rest counted.
+CAMPAIGN_ROWS = 10
 # Units listed one by one below a Phòng or the Sở (a Phòng has up to about a hundred schools).
 CHILD_ROWS = 150
 
@@ -152,21 +156,28 @@ def _concerns(campaign: Campaign, roots: tuple[str, ...], unit: Unit) -> bool:
 
 def _expected_units(campaigns, reach, units) -> dict[int, frozenset]:
     """campaign pk → the pks of `units` expected to register (`campaigns.selectors.expected_registrants` on
-    values already read: no team; the launcher itself only when a school; else a unit below a reach root),
-    computed once per distinct
-    (launcher, reach) pair: the campaigns of a year mostly share the reach of the unit that launched them, and
-    a Sở has about 1,600 units to match."""
+    values already read: no team; the launcher itself only when a school; else a unit below a reach root).
+
+    A Sở has about 1,600 units and a year a few dozen campaigns: the units below a root are one range of the
+    units sorted by path (found by bisection), and each distinct (launcher, reach) is computed once."""
+    ranked = sorted((path, pk, kind) for pk, path, kind in units if kind != UnitKind.TEAM)
+    paths = [path for path, _, _ in ranked]
+    kind_of = {pk: kind for _, pk, kind in ranked}
     by_key = {}
     result = {}
     for c in campaigns:
         key = (c.launched_by_id, reach[c.pk])
         if key not in by_key:
             launcher, roots = key
-            by_key[key] = frozenset(
-                pk
-                for pk, path, kind in units
-                if kind != UnitKind.TEAM and (kind == UnitKind.SCHOOL if pk == launcher else path.startswith(roots))
-            )
+            found = set()
+            for root in set(roots):
+                start = bisect.bisect_left(paths, root)
+                end = bisect.bisect_left(paths, root + "\uffff")
+                found.update(pk for _, pk, _ in ranked[start:end])
+            found.discard(launcher)
+            if kind_of.get(launcher) == UnitKind.SCHOOL:
+                found.add(launcher)
+            by_key[key] = frozenset(found)
         result[c.pk] = by_key[key]
     return result
 
@@ -587,10 +598,12 @@ def quota_figures(
                     allowed,
                     names.get(base_code, base_code),
                     base,
-                    _url("awards:unit_history", [owner], school_year=year, award=code, revoked="false"),
+                    "",
                 )
             )
     rows.sort(key=lambda r: (not r.is_over, -(r.percent or 0), r.unit_name, r.code))
+    for row in rows[:QUOTA_ROWS]:  # the listed rows' links only (a Sở has hundreds of rows)
+        row.url = _url("awards:unit_history", [row.unit_id], school_year=year, award=row.code, revoked="false")
     return {
         "quotas": rows[:QUOTA_ROWS],
         "quota_units": len({r.unit_id for r in rows}),
@@ -674,6 +687,19 @@ class Dashboard:
     @property
     def year_label(self) -> str:
         return school_year_label(self.year)
+
+    @property
+    def campaigns_shown(self) -> list[CampaignRow]:
+        """The `CAMPAIGN_ROWS` campaigns expected from the most units, in the list's order (the figures above
+        count every campaign)."""
+        if len(self.campaigns) <= CAMPAIGN_ROWS:
+            return self.campaigns
+        ranked = sorted(range(len(self.campaigns)), key=lambda i: -self.campaigns[i].expected)
+        return [self.campaigns[i] for i in sorted(ranked[:CAMPAIGN_ROWS])]
+
+    @property
+    def campaigns_more(self) -> int:
+        return max(0, len(self.campaigns) - CAMPAIGN_ROWS)
 
     @property
     def expected(self) -> int:

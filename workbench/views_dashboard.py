@@ -54,7 +54,7 @@ def _charts(board) -> dict:
                     {"submitted": r.submitted, "in_progress": r.in_progress, "missing": r.missing},
                     f"{r.submitted}/{r.expected}",
                 )
-                for r in board.campaigns
+                for r in board.campaigns_shown
             ],
         ),
         "dossiers": charts.bar_chart(

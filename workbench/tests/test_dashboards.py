@@ -34,7 +34,7 @@ from nominations.models import Dossier, Nomination
 from units.enums import SchoolLevel, UnitKind
 from units.services import unit_create
 from workbench import charts
-from workbench.dashboards import QUOTA_ROWS, dashboard_for, parse_year
+from workbench.dashboards import CAMPAIGN_ROWS, QUOTA_ROWS, CampaignRow, Dashboard, dashboard_for, parse_year
 
 TODAY = datetime.date(2024, 11, 20)
 YEAR = 2024
@@ -375,3 +375,18 @@ def test_dashboard_quota_rows_are_capped(world, tree, personas, person_factory):
     assert f["quota_over"] == QUOTA_ROWS + 3
     assert all(q.is_over for q in f["quotas"])
     assert f["quota_units"] == QUOTA_ROWS + 3
+
+
+def test_dashboard_lists_the_campaigns_expected_from_most_units_and_counts_all():
+    """A Sở sees dozens of campaigns (the schools' and communes' own): the list keeps the CAMPAIGN_ROWS expected
+    from the most units, in the list's order, and the figures still count every campaign."""
+    n = CAMPAIGN_ROWS + 3
+    rows = [CampaignRow(None, "", None, None, (i * 7) % n, 0, 0, "", "", "") for i in range(n)]
+    board = Dashboard(unit=None, year=YEAR, level="", campaigns=rows)
+
+    shown = board.campaigns_shown
+
+    assert len(shown) == CAMPAIGN_ROWS and board.campaigns_more == 3
+    assert sorted(r.expected for r in shown) == list(range(3, n))  # the three smallest left out
+    assert shown == [r for r in rows if r in shown]  # the list's order kept
+    assert board.expected == sum(range(n))
