@@ -15,6 +15,7 @@ from awards.enums import TaskRating
 from awards.models import AwardRecord, Initiative, TaskEvaluation
 from awards.schoolyear import current_school_year, school_year_label
 from browser_tests.steps import act as _act
+from browser_tests.steps import pick
 from nominations.enums import DossierStatus, RoundKind
 from nominations.models import Dossier
 from units.enums import UnitKind
@@ -122,7 +123,7 @@ def test_year_end_dossier_from_school_to_decisions_and_history(page, demo_data, 
     _as(page, log_in, SECRETARY)
     nav_to(page, "Hồ sơ đề nghị")
     page.get_by_role("link", name="Tạo hồ sơ").click()
-    page.get_by_label("Đơn vị đề nghị").select_option(label=school.name)
+    pick(page, "Đơn vị đề nghị", school.name, school.name)
     page.get_by_label("Đợt xét").select_option(label="Tổng kết năm học")
     page.get_by_label("Năm học (năm bắt đầu)").fill(str(year))
     page.get_by_label("Trích yếu").fill(f"Đề nghị công nhận danh hiệu thi đua năm học {school_year_label(year)}")

@@ -34,7 +34,7 @@ from playwright.sync_api import expect
 from awards.enums import TaskRating
 from awards.models import AwardRecord, Initiative, TaskEvaluation
 from awards.schoolyear import current_school_year, school_year_label
-from browser_tests.steps import act
+from browser_tests.steps import act, pick
 from campaigns.enums import RegistrationStatus
 from campaigns.models import Registration
 from councils import services as council_services
@@ -217,7 +217,7 @@ def test_secretary_imports_registers_and_files_the_year_end_dossier(page, demo_d
     _as(page, log_in, SECRETARY)
     nav_to(page, "Hồ sơ đề nghị")
     page.get_by_role("link", name="Tạo hồ sơ").click()
-    page.get_by_label("Đơn vị đề nghị").select_option(label=school.name)
+    pick(page, "Đơn vị đề nghị", school.name, school.name)
     page.get_by_label("Đợt xét").select_option(label="Phong trào thi đua")
     page.get_by_label("Năm học (năm bắt đầu)").fill(str(year))
     page.get_by_label("Phong trào (khi xét theo phong trào)").select_option(label=campaign.name)
