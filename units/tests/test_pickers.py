@@ -203,3 +203,14 @@ def test_person_picker_suggests_only_people_the_user_manages(client, personas, t
     assert picked_ids(response) == [mine.pk]
     assert "Trường Tiểu học A1" in response.content.decode()  # the unit tells namesakes apart
     assert "A2" not in response.content.decode()
+
+
+def test_registered_scope_suggests_what_its_selector_allows(client, personas, tree):
+    """The audit filter's scope (audit.selectors.audit_units: ADMINISTER or SIGN): a head audits its own
+    school only, a reviewer nothing, though both read more."""
+    import audit.forms  # noqa: F401 (registers "unit:audit", as loading the URLconf does)
+
+    client.force_login(personas["head_a1"])
+    assert picked_ids(client.get(PICKER, {"q": "a", "scope": "unit:audit"})) == [tree["school_a1"].pk]
+    client.force_login(personas["reviewer_a"])
+    assert picked_ids(client.get(PICKER, {"q": "a", "scope": "unit:audit"})) == []
