@@ -55,6 +55,7 @@ bench: install-dev
 	bench/services.sh
 	$(BIN)/python -m bench.load --database-url $(BENCH_PG)/portal_bench --prepare scale \
 		--compare-database-url $(BENCH_PG)/portal_bench_demo $(BENCH_LOAD_ARGS)
+	$(BIN)/python -m bench.bulk --seeded --runs 5 --database-url $(BENCH_PG)/portal_bench_demo
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.documents --runs 3
 	$(BIN)/python -m bench.councils --members 30 --postgres-only $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL),)
