@@ -220,13 +220,22 @@ def _records_by(
     return result
 
 
-def _initiative_spans(on_date: datetime.date) -> dict[str, int]:
+def _initiative_spans(on_date: datetime.date, rules: list[AwardRule] | None = None) -> dict[str, int]:
     """Award code -> how many school years (ending with the award's year) of initiatives its rules in force
     read: 1 for a same-year rule with an initiative achievement, the chain's years for a chain alternative
-    that needs initiatives. An award of such a code counted the person's initiatives of those years. One query."""
+    that needs initiatives. An award of such a code counted the person's initiatives of those years. One query,
+    none when `rules` (every rule in force on `on_date`, as _Catalog holds them) are given."""
     spans: dict[str, int] = {}
-    rows = AwardRule.objects.filter(in_force_q(on_date), kind__in=[RuleKind.SAME_YEAR, RuleKind.CHAIN])
-    for code, kind, params in rows.exclude(award_code=WILDCARD).values_list("award_code", "kind", "params"):
+    if rules is None:
+        rows = AwardRule.objects.filter(in_force_q(on_date), kind__in=[RuleKind.SAME_YEAR, RuleKind.CHAIN])
+        triples = rows.exclude(award_code=WILDCARD).values_list("award_code", "kind", "params")
+    else:
+        triples = [
+            (r.award_code, r.kind, r.params)
+            for r in rules
+            if r.award_code != WILDCARD and r.kind in (RuleKind.SAME_YEAR, RuleKind.CHAIN)
+        ]
+    for code, kind, params in triples:
         params = params or {}
         if kind == RuleKind.SAME_YEAR and "initiative" in (params.get("achievements") or []):
             spans[code] = max(spans.get(code, 0), 1)
@@ -243,7 +252,9 @@ def _school_of(unit_row: dict, units: dict) -> int | None:
     return unit_row["id"]
 
 
-def _person_facts(people: list[Person], year: int, on_date: datetime.date, labels: dict) -> dict[int, PersonFacts]:
+def _person_facts(
+    people: list[Person], year: int, on_date: datetime.date, labels: dict, spans: dict | None = None
+) -> dict[int, PersonFacts]:
     ids = [p.pk for p in people]
     revoked: dict[int, list[RecordFact]] = {}
     records = _records_by("person_id", ids, on_date, revoked)
@@ -256,7 +267,8 @@ def _person_facts(people: list[Person], year: int, on_date: datetime.date, label
     authored = Initiative.authors.through.objects.filter(
         person_id__in=ids, initiative__status=InitiativeStatus.RECOGNISED
     ).values_list("person_id", "initiative__school_year", "initiative__scope", "initiative__kind", "initiative__title")
-    spans = _initiative_spans(on_date)
+    if spans is None:
+        spans = _initiative_spans(on_date)
     for pid, y, scope, kind, title in authored:
         used_for = tuple(
             r for r in records.get(pid, ()) if r.merit and r.code in spans and r.year - spans[r.code] < y <= r.year
@@ -413,15 +425,52 @@ def _collective_facts(units: list[Unit], year: int, on_date: datetime.date, labe
     return facts
 
 
-def load_facts(candidates: list, year: int, on_date: datetime.date) -> list:
-    """PersonFacts / CollectiveFacts for each candidate, in order, in a constant number of queries."""
-    labels = _labels()
+@dataclass
+class _Catalog:
+    """The catalog and the rules on a day, read in two queries (both tables hold tens of rows) for a whole
+    check: the rows in force per code, every code's label, and the rules in force (by kind, code, id)."""
+
+    on_date: datetime.date
+    rows: list[AwardType]  # every catalog row, by effective_from
+    rules: list[AwardRule]  # every rule in force on on_date, by kind, award_code, id
+    types: dict[str, AwardType] = field(default_factory=dict)  # code -> its latest row in force
+    labels: dict[str, str] = field(default_factory=dict)  # code -> short name or name of its latest row
+
+    @classmethod
+    def load(cls, on_date: datetime.date) -> "_Catalog":
+        rows = list(AwardType.objects.order_by("effective_from"))
+        rules = list(AwardRule.objects.filter(in_force_q(on_date)).order_by("kind", "award_code", "id"))
+        catalog = cls(on_date, rows, rules)
+        for row in rows:
+            catalog.labels[row.code] = row.short_name or row.name
+            if row.effective_from <= on_date and (row.effective_to is None or row.effective_to >= on_date):
+                catalog.types[row.code] = row
+        return catalog
+
+    def award_type(self, code: str) -> AwardType:
+        """As award_type_in_force, from the rows read."""
+        if code in self.types:
+            return self.types[code]
+        if any(row.code == code for row in self.rows):
+            raise ServiceError(f"Danh hiệu/hình thức «{code}» không có hiệu lực vào ngày {self.on_date:%d/%m/%Y}.")
+        raise ServiceError(f"Không có danh hiệu/hình thức mã «{code}» trong danh mục.")
+
+    def rules_of(self, code: str) -> list[AwardRule]:
+        """As rules_in_force: the code's rules and the rules of every award, by kind, code, id."""
+        return [rule for rule in self.rules if rule.award_code in (code, WILDCARD)]
+
+
+def load_facts(candidates: list, year: int, on_date: datetime.date, *, catalog: _Catalog | None = None) -> list:
+    """PersonFacts / CollectiveFacts for each candidate, in order, in a constant number of queries (two fewer
+    with the `catalog` of the check)."""
+    labels = catalog.labels if catalog is not None else _labels()
+    spans = _initiative_spans(on_date, catalog.rules) if catalog is not None else None
     people = [c for c in candidates if isinstance(c, Person)]
     units = [c for c in candidates if isinstance(c, Unit)]
     other = [c for c in candidates if not isinstance(c, Person | Unit)]
     if other:
         raise TypeError("candidates must be Person or Unit objects")
-    person_facts = _person_facts(people, year, on_date, labels) if people else {}
+    person_facts = _person_facts(people, year, on_date, labels, spans) if people else {}
     unit_facts = _collective_facts(units, year, on_date, labels) if units else {}
     return [person_facts[c.pk] if isinstance(c, Person) else unit_facts[c.pk] for c in candidates]
 
@@ -529,11 +578,12 @@ def check_many(
     """
     candidates = list(candidates)
     on_date = on_date or datetime.date.today()
-    award_type = award_type_in_force(award_type_code, on_date)
-    rules = rules_in_force(award_type_code, on_date)
+    catalog = _Catalog.load(on_date)
+    award_type = catalog.award_type(award_type_code)
+    rules = catalog.rules_of(award_type_code)
     pending_map = _pending_map(pending)
     results = []
-    for candidate, facts in zip(candidates, load_facts(candidates, year, on_date), strict=True):
+    for candidate, facts in zip(candidates, load_facts(candidates, year, on_date, catalog=catalog), strict=True):
         facts.award_code = award_type_code
         _with_pending(facts, candidate, pending_map)
         verdict, reasons = evaluate(award_type, rules, facts)
@@ -584,20 +634,16 @@ def check_codes_many(
     queries. One list of results per pair, in order; codes not in force are skipped."""
     on_date = on_date or datetime.date.today()
     wanted = [(candidate, list(codes)) for candidate, codes in wanted]
-    all_codes = sorted({code for _, codes in wanted for code in codes})
-    types = {}
-    for row in AwardType.objects.filter(in_force_q(on_date), code__in=all_codes).order_by("effective_from"):
-        types[row.code] = row
+    catalog = _Catalog.load(on_date)
+    types = catalog.types
     rules = defaultdict(list)
     wildcard = []
-    for rule in AwardRule.objects.filter(in_force_q(on_date), award_code__in=all_codes + [WILDCARD]).order_by(
-        "kind", "id"
-    ):
+    for rule in catalog.rules:  # by kind, code, id: each code's own rules and the wildcard's stay by kind, id
         (wildcard if rule.award_code == WILDCARD else rules[rule.award_code]).append(rule)
     pending_map = _pending_map(pending)
     candidates = [candidate for candidate, _ in wanted]
     results = []
-    for (candidate, codes), facts in zip(wanted, load_facts(candidates, year, on_date), strict=True):
+    for (candidate, codes), facts in zip(wanted, load_facts(candidates, year, on_date, catalog=catalog), strict=True):
         facts = _with_pending(facts, candidate, pending_map)
         own = []
         for code in codes:

@@ -121,19 +121,29 @@ def person_history(person: Person) -> dict:
     }
 
 
-def person_award_table(person: Person) -> list[dict]:
+def _award_table_order(record: AwardRecord) -> tuple:
+    """-school_year, decision_date descending with no date last, award_type__rank, id: the query's order."""
+    day = record.decision_date
+    return (-record.school_year, day is None, -day.toordinal() if day else 0, record.award_type.rank, record.id)
+
+
+def person_award_table(person: Person, records: list[AwardRecord] | None = None) -> list[dict]:
     """«Các hình thức đã được khen thưởng» of a báo cáo thành tích: one row per award in force
-    (merit, ad hoc, thematic… together; revoked ones left out), newest first. One query.
+    (merit, ad hoc, thematic… together; revoked ones left out), newest first. One query, none when given
+    the person's `records` already read with their award_type (person_history's).
 
     Each row: year (school year start), year_label ("2023-2024"), award (name), decision_number,
     decision_date, issuer, and decision ("Số 125/QĐ-UBND ngày 20/06/2023; UBND huyện …").
     """
-    records = (
-        AwardRecord.objects.in_force()
-        .filter(person=person)
-        .select_related("award_type")
-        .order_by("-school_year", F("decision_date").desc(nulls_last=True), "award_type__rank", "id")
-    )
+    if records is not None:
+        records = sorted((r for r in records if r.revocation_id is None), key=_award_table_order)
+    else:
+        records = (
+            AwardRecord.objects.in_force()
+            .filter(person=person)
+            .select_related("award_type")
+            .order_by("-school_year", F("decision_date").desc(nulls_last=True), "award_type__rank", "id")
+        )
     rows = []
     for record in records:
         parts = []

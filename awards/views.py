@@ -116,13 +116,14 @@ def person_history(request, pk):
     year = current_school_year()
     today = datetime.date.today()
     outlook = engine.check_codes(person, selectors.individual_codes_in_force(today), year, on_date=today)
+    history = selectors.person_history(person)
     return render(
         request,
         "awards/person_history.html",
         {
             "person": person,
-            "history": selectors.person_history(person),
-            "award_table": selectors.person_award_table(person),
+            "history": history,
+            "award_table": selectors.person_award_table(person, history["records"]),
             "outlook": outlook,
             "can_manage": can_import_history(request.user, person.unit),
             "year_label": school_year_label(year),

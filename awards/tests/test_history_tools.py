@@ -260,6 +260,36 @@ def test_person_award_table_is_one_query(teacher, record, django_assert_num_quer
         assert len(selectors.person_award_table(teacher)) == 9
 
 
+def test_person_award_table_from_the_history_records_is_the_same_without_a_query(
+    teacher, record, django_assert_num_queries
+):
+    """The history page builds the table from person_history's records: same rows, same order, no query."""
+    record(teacher, "LDTT", 2021, decision_number="", decision_date=None, issuer="Trường Tiểu học A1")
+    record(teacher, "GK", 2023, commendation_kind=CommendationKind.AD_HOC, decision_date=datetime.date(2023, 11, 20))
+    record(teacher, "CSTDCS", 2023, decision_number="210/QĐ-UBND", decision_date=datetime.date(2024, 6, 18))
+    record(teacher, "LDTT", 2023, decision_number="", decision_date=None)
+    revoked = record(teacher, "LDTT", 2022)
+    services.decision_revoke(
+        by=None,
+        decision_number=revoked.decision_number,
+        decision_date=revoked.decision_date,
+        revocation_number="5/QĐ-TH",
+        revocation_date=datetime.date(2024, 1, 5),
+        reason="Ghi nhầm",
+    )
+    expected = selectors.person_award_table(teacher)
+    records = selectors.person_history(teacher)["records"]
+    with django_assert_num_queries(0):
+        rows = selectors.person_award_table(teacher, records)
+    assert rows == expected
+    assert [(r["year_label"], r["award"]) for r in rows] == [
+        ("2023-2024", "Chiến sĩ thi đua cơ sở"),
+        ("2023-2024", "Giấy khen"),
+        ("2023-2024", "Lao động tiên tiến"),
+        ("2021-2022", "Lao động tiên tiến"),
+    ]
+
+
 def test_person_history_shows_the_award_table(client, personas, teacher, record):
     record(teacher, "CSTDCS", 2023, decision_number="210/QĐ-UBND", decision_date=datetime.date(2024, 6, 18))
     login(client, personas["reviewer_a"])
