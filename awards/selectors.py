@@ -63,6 +63,16 @@ def award_choices(*, on_date: datetime.date | None = None) -> list[tuple[str, st
     return list(dict.fromkeys((r.code, r.name) for r in rows))
 
 
+def check_award_choices(recipient: str, *, on_date: datetime.date) -> list[tuple[str, str]]:
+    """The awards an eligibility check offers a person (`recipient` INDIVIDUAL) or a unit (COLLECTIVE):
+    award_choices' pairs whose code has a row in force open to that recipient (the codes of
+    individual_/collective_codes_in_force). One query instead of those two."""
+    excluded = RecipientKind.COLLECTIVE if recipient == RecipientKind.INDIVIDUAL else RecipientKind.INDIVIDUAL
+    rows = list(catalog(on_date=on_date).order_by("rank", "code").values_list("code", "name", "recipient_kind"))
+    codes = {code for code, _, kind in rows if kind != excluded}
+    return list(dict.fromkeys((code, name) for code, name, _ in rows if code in codes))
+
+
 def award_code_choices() -> list[tuple[str, str]]:
     """Every code of the catalog once, named after its latest row, with who may receive it.
     Whether the code is in force on a decision's date is checked when the decision is saved."""

@@ -26,6 +26,7 @@ from units.view_rules import (
 )
 
 from . import engine, exports, importing, selectors, services
+from .enums import RecipientKind
 from .filters import CatalogFilter, InitiativeFilter, PeopleSearchFilter, RecordFilter
 from .forms import (
     RATING_CHOICES,
@@ -131,9 +132,9 @@ def person_history(request, pk):
     )
 
 
-def _check(request, candidate, codes, template_context):
+def _check(request, candidate, recipient, template_context):
     today = datetime.date.today()
-    choices = [(code, name) for code, name in selectors.award_choices(on_date=today) if code in codes]
+    choices = selectors.check_award_choices(recipient, on_date=today)
     form = CheckForm(request.GET if "award" in request.GET else None, award_choices=choices)
     result, error = None, None
     if form.is_bound and form.is_valid():
@@ -148,8 +149,12 @@ def _check(request, candidate, codes, template_context):
 @view_rule(PERSON_READ)
 def person_check(request, pk):
     person = unit_selectors.person_get_visible(request.user, pk)
-    codes = selectors.individual_codes_in_force(datetime.date.today())
-    return _check(request, person, codes, {"person": person, "title": f"Kiểm tra điều kiện – {person.full_name}"})
+    return _check(
+        request,
+        person,
+        RecipientKind.INDIVIDUAL,
+        {"person": person, "title": f"Kiểm tra điều kiện – {person.full_name}"},
+    )
 
 
 # --- units ----------------------------------------------------------------------------------------------
@@ -198,8 +203,7 @@ def unit_records_export(request, pk):
 @view_rule(UNIT_READ)
 def unit_check(request, pk):
     unit = unit_selectors.unit_get_visible(request.user, pk)
-    codes = selectors.collective_codes_in_force(datetime.date.today())
-    return _check(request, unit, codes, {"unit": unit, "title": f"Kiểm tra điều kiện – {unit.name}"})
+    return _check(request, unit, RecipientKind.COLLECTIVE, {"unit": unit, "title": f"Kiểm tra điều kiện – {unit.name}"})
 
 
 @view_rule(UNIT_ADMINISTER)

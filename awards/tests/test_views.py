@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.urls import URLPattern, URLResolver, reverse
 
-from awards import services
-from awards.enums import InitiativeStatus, TaskRating
+from awards import selectors, services
+from awards.enums import InitiativeStatus, RecipientKind, TaskRating
 from awards.models import AwardRecord, AwardType, Initiative
 from awards.urls import urlpatterns
 
@@ -106,6 +106,20 @@ def test_person_check_refuses_an_award_not_in_the_list(client, personas, teacher
     response = client.get(reverse("awards:person_check", args=[teacher.pk]), {"award": "TTLDXS", "year": 2024})
     assert response.context["result"] is None
     assert response.context["form"].errors
+
+
+@pytest.mark.parametrize("recipient", [RecipientKind.INDIVIDUAL, RecipientKind.COLLECTIVE])
+def test_check_choices_are_the_codes_in_force_for_that_recipient_in_one_query(db, recipient, django_assert_num_queries):
+    """The check form's choices: award_choices' pairs of the codes in force for a person (a unit), one query."""
+    today = datetime.date.today()
+    individual = recipient == RecipientKind.INDIVIDUAL
+    codes = (selectors.individual_codes_in_force if individual else selectors.collective_codes_in_force)(today)
+    expected = [(code, name) for code, name in selectors.award_choices(on_date=today) if code in codes]
+    with django_assert_num_queries(1):
+        choices = selectors.check_award_choices(recipient, on_date=today)
+    assert choices == expected
+    assert ("LDTT" in dict(choices)) is individual
+    assert ("TTLDXS" in dict(choices)) is not individual
 
 
 @pytest.mark.parametrize(
