@@ -12,7 +12,7 @@ from awards.fit import award_fit_problem
 from core.text import vi_name_key, vi_sort_key
 from units.enums import UnitKind
 from units.models import EmulationBlock, Person, Unit
-from units.rules import Cap, people_in_scope, roles_of, scope_q, unit_scope_q
+from units.rules import Cap, can, people_in_scope, roles_of, scope_q, unit_scope_q
 
 from .enums import CampaignStatus, ReachKind, RegistrationStatus
 from .models import (
@@ -360,39 +360,43 @@ def registration_totals(user, campaign: Campaign, *, unit: Unit | None = None) -
     )
     if unit is not None:
         registrations = registrations.filter(unit__path__startswith=unit.path)
-    sources = {
-        "titles": [("title", lines)],
-        "commendations": [("commendation", lines)],
-        "collective": [("collective_title", registrations), ("title", team_lines)],
-        "collective_commendations": [("collective_commendation", registrations), ("commendation", team_lines)],
-    }
-    result, not_counted = {}, []
-    for key, pairs in sources.items():
-        rows = []
-        collective = key.startswith("collective")
-        for field, qs in pairs:
-            unit = "unit" if qs.model is Registration else "registration__unit"
-            for name, rank, recipient, authority, kind, level, n in (
-                qs.exclude(**{f"{field}__isnull": True})
-                .values_list(
-                    f"{field}__name",
-                    f"{field}__rank",
-                    f"{field}__recipient_kind",
-                    f"{field}__authority_kind",
-                    f"{unit}__kind",
-                    f"{unit}__school_level",
-                )
-                .annotate(n=Count("pk"))
-                .order_by()
-            ):
+    # One grouped pass per table: each row names both awards of a line (title and commendation) with the
+    # registering unit's kind and level, and counts toward each of its two totals.
+    sources = [
+        (lines, "registration__unit", (("titles", "title"), ("commendations", "commendation"))),
+        (
+            registrations,
+            "unit",
+            (("collective", "collective_title"), ("collective_commendations", "collective_commendation")),
+        ),
+        (team_lines, "registration__unit", (("collective", "title"), ("collective_commendations", "commendation"))),
+    ]
+    rows: dict[str, list] = {key: [] for key in ("titles", "commendations", "collective", "collective_commendations")}
+    not_counted = []
+    for qs, unit_field, pairs in sources:
+        columns = [
+            f"{field}__{part}" for _, field in pairs for part in ("name", "rank", "recipient_kind", "authority_kind")
+        ]
+        any_award = Q(**{f"{pairs[0][1]}__isnull": False}) | Q(**{f"{pairs[1][1]}__isnull": False})
+        for row in (
+            qs.filter(any_award)
+            .values_list(*columns, f"{unit_field}__kind", f"{unit_field}__school_level")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            kind, level, n = row[-3:]
+            for i, (key, _) in enumerate(pairs):
+                name, rank, recipient, authority = row[4 * i : 4 * i + 4]
+                if name is None:
+                    continue
                 # A title the registering level may not aim at (a national title on a school's line, saved
                 # before the form checked it) is not a real target: listed apart, not counted.
                 award = AwardFacts(name, recipient, authority)
-                if award_fit_problem(award, collective=collective, unit_kind=kind, school_level=level):
-                    not_counted.append((name, rank, n))
-                else:
-                    rows.append((name, rank, n))
-        result[key] = _totals(rows)
+                problem = award_fit_problem(
+                    award, collective=key.startswith("collective"), unit_kind=kind, school_level=level
+                )
+                (not_counted if problem else rows[key]).append((name, rank, n))
+    result = {key: _totals(found) for key, found in rows.items()}
     result["not_counted"] = _totals(not_counted)
     return result
 
@@ -556,6 +560,27 @@ def _campaigns_concerning(user, unit: Unit) -> list[Campaign]:
         if any(unit.path.startswith(r.path) for r in roots):
             result.append(campaign)
     return result
+
+
+def concerning_q(user, unit: Unit, prefix: str = "") -> Q:
+    """`campaigns_concerning` as a WHERE clause on Campaign (or on `prefix`, a FK path to it), no rows listed:
+    campaigns not in draft, launched by `unit` or whose reach holds it (a reach root is the unit or one of its
+    ancestors, known from its path). Every one of them is visible to a user who reads `unit` (their launcher's
+    reach meets her scope); a user who does not gets nothing."""
+    p = f"{prefix}__" if prefix else ""
+    if not can(user, Cap.READ, unit):
+        return Q(**{f"{p}pk__in": []})
+    line = [*unit.ancestor_ids(), unit.pk]
+    units = Campaign.reach_units.through.objects.filter(campaign_id=OuterRef(f"{p}pk"), unit_id__in=line)
+    blocks = Campaign.reach_blocks.through.objects.filter(
+        campaign_id=OuterRef(f"{p}pk"), emulationblock__members__in=line
+    )
+    return ~Q(**{f"{p}status": CampaignStatus.DRAFT}) & (
+        Q(**{f"{p}launched_by_id": unit.pk})
+        | Q(**{f"{p}reach": ReachKind.SUBTREE, f"{p}launched_by_id__in": line})
+        | Q(Q(**{f"{p}reach": ReachKind.UNITS}), Exists(units))
+        | Q(Q(**{f"{p}reach": ReachKind.BLOCKS}), Exists(blocks))
+    )
 
 
 def campaigns_concerning(user, unit: Unit) -> list[Campaign]:

@@ -13,7 +13,7 @@ dozen; tested with one and many rows in `workbench/tests/test_home.py`).
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,8 +28,8 @@ from nominations.enums import DossierStatus, NominationStatus
 from nominations.models import Dossier, Nomination, ObjectionStatus
 from nominations.notice import may_resolve, objections_visible_to
 from units.enums import Role, UnitKind
-from units.models import Person, Unit, UnitRole
-from units.rules import Cap, is_superuser, scope_q, units_in_scope
+from units.models import EmulationBlock, Unit, UnitRole
+from units.rules import Cap, can, is_superuser, people_in_scope, scope_q, units_in_scope
 
 # A campaign deadline shows on the secretary's list this many days ahead (overdue ones always).
 DEADLINE_HORIZON_DAYS = 14
@@ -122,28 +122,25 @@ def _deadline_url(deadline: Deadline, unit: Unit) -> str:
 
 
 def deadline_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
-    """Deadlines of the campaigns concerning the unit, not yet done by it, due within the horizon: overdue
-    first, then by due date (a reopening for the unit moves its due date)."""
-    campaigns = {
-        c.pk: c for c in campaign_selectors.campaigns_concerning(user, unit) if c.status == CampaignStatus.LAUNCHED
-    }
-    if not campaigns:
-        return []
-    done = DeadlineCompletion.objects.filter(deadline=OuterRef("pk"), unit=unit)
-    deadlines = list(
-        Deadline.objects.filter(campaign_id__in=campaigns)
-        .filter(Q(unit=unit) | Q(unit__isnull=True, unit_kind=unit.kind))
+    """Deadlines of the launched campaigns concerning the unit (`campaign_selectors.concerning_q`), not yet done
+    by it, due within the horizon: overdue first, then by due date (a reopening for the unit moves its due
+    date). One query: the campaign's reach, the completion and the latest reopening are read in SQL."""
+    done = DeadlineCompletion.objects.filter(deadline=OuterRef("pk"), unit=unit.pk)
+    reopened = DeadlineExtension.objects.filter(deadline=OuterRef("pk"), unit=unit.pk).order_by("-until")
+    deadlines = (
+        Deadline.objects.filter(
+            campaign_selectors.concerning_q(user, unit, "campaign"), campaign__status=CampaignStatus.LAUNCHED
+        )
+        .filter(Q(unit=unit.pk) | Q(unit__isnull=True, unit_kind=unit.kind))
         .exclude(Exists(done))
+        .annotate(reopened_until=Subquery(reopened.values("until")[:1]), campaign_name=F("campaign__name"))
+        .only("pk", "campaign_id", "action", "due_date", "note")
+        .order_by()
     )
-    extensions: dict[int, datetime.date] = {}
-    for deadline_id, until in DeadlineExtension.objects.filter(
-        deadline__in=[d.pk for d in deadlines], unit=unit
-    ).values_list("deadline_id", "until"):
-        extensions[deadline_id] = max(until, extensions.get(deadline_id, until))
     horizon = today + datetime.timedelta(days=DEADLINE_HORIZON_DAYS)
     rows = []
     for deadline in deadlines:
-        due = max(deadline.due_date, extensions.get(deadline.pk, deadline.due_date))
+        due = max(deadline.due_date, deadline.reopened_until or deadline.due_date)
         if due <= horizon:
             rows.append((due, deadline))
     todos = []
@@ -154,7 +151,7 @@ def deadline_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
         todos.append(
             Todo(
                 "deadline",
-                f"{prefix}: {deadline.get_action_display()} – {campaigns[deadline.campaign_id].name}",
+                f"{prefix}: {deadline.get_action_display()} – {deadline.campaign_name}",
                 _deadline_url(deadline, unit),
                 severity,
                 due=due,
@@ -166,30 +163,33 @@ def deadline_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
 
 
 def secretary_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
-    filing = scope_q(user, Cap.FILE, "unit")
-    registrations = list(
-        _with_last_log(
-            Registration.objects.filter(
-                filing, unit=unit, status__in=(RegistrationStatus.DRAFT, RegistrationStatus.RETURNED)
+    # Only the unit's own filings are listed: the kernel's FILE right on that one unit decides for all of them
+    # (no per-row scope clause to build and join).
+    registrations, dossiers, nominations = [], [], []
+    if can(user, Cap.FILE, unit):
+        registrations = list(
+            _with_last_log(
+                Registration.objects.filter(
+                    unit=unit.pk, status__in=(RegistrationStatus.DRAFT, RegistrationStatus.RETURNED)
+                )
             )
+            .annotate(campaign_name=F("campaign__name"))
+            .only("pk", "status")
+            .order_by("-updated_at", "-id")
         )
-        .select_related("campaign")
-        .order_by("-updated_at", "-id")
-    )
-    dossiers = list(
-        _with_last_log(
-            Dossier.objects.filter(filing, unit=unit, status__in=(DossierStatus.DRAFT, DossierStatus.RETURNED))
-        ).order_by("-updated_at", "-id")
-    )
-    nominations = list(
-        _with_last_log(
-            Nomination.objects.filter(
-                scope_q(user, Cap.FILE, "dossier__unit"), dossier__unit=unit, status=NominationStatus.RETURNED
+        dossiers = list(
+            _with_last_log(
+                Dossier.objects.filter(unit=unit.pk, status__in=(DossierStatus.DRAFT, DossierStatus.RETURNED))
             )
+            .only("pk", "status", "round_kind", "school_year")
+            .order_by("-updated_at", "-id")
         )
-        .select_related("person", "unit", "award_type")
-        .order_by("-updated_at", "-id")
-    )
+        nominations = list(
+            _with_last_log(Nomination.objects.filter(dossier__unit=unit.pk, status=NominationStatus.RETURNED))
+            .select_related("person", "unit", "award_type")
+            .only("pk", "dossier_id", "person__full_name", "unit__name", "award_type__name")
+            .order_by("-updated_at", "-id")
+        )
     returned, drafts = [], []
     for r in registrations:
         url = r.get_absolute_url()
@@ -197,7 +197,7 @@ def secretary_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
             returned.append(
                 Todo(
                     "registration_returned",
-                    f"Cấp trên trả lại bản đăng ký thi đua – {r.campaign.name}",
+                    f"Cấp trên trả lại bản đăng ký thi đua – {r.campaign_name}",
                     url,
                     DANGER,
                     comment=r.last_comment or "",
@@ -207,14 +207,14 @@ def secretary_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
             returned.append(
                 Todo(
                     "registration_returned",
-                    f"Thủ trưởng trả lại bản đăng ký thi đua – {r.campaign.name}",
+                    f"Thủ trưởng trả lại bản đăng ký thi đua – {r.campaign_name}",
                     url,
                     DANGER,
                     comment=r.last_comment or "",
                 )
             )
         else:
-            drafts.append(Todo("registration_draft", f"Bản đăng ký thi đua chưa gửi – {r.campaign.name}", url, WARNING))
+            drafts.append(Todo("registration_draft", f"Bản đăng ký thi đua chưa gửi – {r.campaign_name}", url, WARNING))
     for d in dossiers:
         url = d.get_absolute_url()
         if d.status == DossierStatus.RETURNED:
@@ -251,7 +251,7 @@ def secretary_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
             Todo(
                 "nomination_returned",
                 f"Đề nghị trả lại để bổ sung – {n}",
-                n.get_absolute_url(),
+                f"{reverse('nominations:dossier_detail', args=[n.dossier_id])}#de-nghi-{n.pk}",
                 DANGER,
                 comment=n.last_comment or "",
             )
@@ -308,26 +308,35 @@ INBOX_STATES = (
 
 
 def inbox_todos(user) -> list[Todo]:
-    """The inbox's queries (`nominations.inbox.inbox_dossiers`), kept to the dossiers sent to a unit the user
+    """The inbox's rows (`nominations.inbox.inbox_dossiers`, unfiltered), kept to the dossiers sent to a unit the user
     appraises for: the inbox also lists what reached the units below, read-only there, which is nobody's to-do
-    here. Per state, like the inbox's tabs; `inbox.awaiting_count` is the sum of the first two."""
+    here. Per state, like the inbox's tabs (`inbox.awaiting_count` is the sum of the first two), and the overdue
+    ones by the inbox's own rule: one aggregate query."""
     if not inbox.has_inbox(user):
         return []
     url = reverse("nominations:inbox")
-    rows = inbox.inbox_dossiers(user, inbox.InboxFilters())
-    overdue_rows = inbox.inbox_dossiers(user, inbox.InboxFilters(deadline=inbox.OVERDUE))
+    today = timezone.localdate()
+    # The inbox tab's rows without their display columns (units, campaign, nomination count, order): only counted.
+    rows = inbox._dossiers_base(user, inbox.InboxFilters(), today)
     if not is_superuser(user):
-        own = [u.pk for u in inbox.appraising_units(user)]
-        rows, overdue_rows = rows.filter(receiving_unit_id__in=own), overdue_rows.filter(receiving_unit_id__in=own)
-    counts = dict(rows.order_by().values_list("status").annotate(n=Count("pk")))
+        rows = rows.filter(receiving_unit_id__in=[u.pk for u in inbox.appraising_units(user)])
+    counts = rows.order_by().aggregate(
+        overdue=Count("pk", filter=inbox._deadline_q(inbox.OVERDUE, today)),
+        **{status: Count("pk", filter=Q(status=status)) for status, _, _ in INBOX_STATES},
+    )
     todos = []
-    overdue = overdue_rows.count()
-    if overdue:
+    if counts["overdue"]:
         todos.append(
-            Todo("inbox_overdue", "Hồ sơ quá hạn thẩm định", f"{url}?han={inbox.OVERDUE}", DANGER, count=overdue)
+            Todo(
+                "inbox_overdue",
+                "Hồ sơ quá hạn thẩm định",
+                f"{url}?han={inbox.OVERDUE}",
+                DANGER,
+                count=counts["overdue"],
+            )
         )
     for status, label, severity in INBOX_STATES:
-        if counts.get(status):
+        if counts[status]:
             todos.append(Todo(f"inbox_{status}", label, f"{url}?trang_thai={status}", severity, count=counts[status]))
     return todos
 
@@ -343,45 +352,53 @@ def _reach_paths(campaign: Campaign) -> list[str]:
 
 def overdue_unit_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
     """Past deadlines of launched campaigns the user sees, with the units below hers that missed them (not
-    done, not reopened past today): one item per deadline with the number of late units. Seven queries at
-    most, whatever the number of units or deadlines."""
-    below = list(
-        units_in_scope(user, unit, Cap.OVERSEE)
-        .exclude(pk=unit.pk)
-        .exclude(kind=UnitKind.TEAM)
-        .only("pk", "path", "kind")
+    done, not reopened past today): one item per deadline with the number of late units. The late units are
+    counted in SQL, every deadline in one pass over the units below (no unit row reaches Python); four queries
+    at most, whatever the number of units."""
+    # The campaigns that can reach below `unit`: launched above it, by it or below it (a campaign reaches only
+    # its launcher's subtree: campaigns.services). Not filtered by `campaigns_visible_to` (its clause costs more
+    # to plan than the rest of the page): an item shows only with late units, units the user oversees, and
+    # OVERSEE reaches nothing READ does not (tested in test_todos), so such a campaign is one she sees.
+    paths = Unit.objects.only("pk", "path")
+    launchers = Q(campaign__launched_by_id__in=[*unit.ancestor_ids(), unit.pk]) | Q(
+        campaign__launched_by__path__startswith=unit.path
     )
-    if not below:
-        return []
     deadlines = list(
-        Deadline.objects.filter(
-            campaign__in=campaign_selectors.campaigns_visible_to(user).filter(status=CampaignStatus.LAUNCHED),
-            due_date__lt=today,
-        )
+        Deadline.objects.filter(launchers, campaign__status=CampaignStatus.LAUNCHED, due_date__lt=today)
         .select_related("campaign__launched_by")
-        .prefetch_related("campaign__reach_units", "campaign__reach_blocks__members")
+        .only(
+            "pk",
+            "action",
+            "unit_kind",
+            "unit_id",
+            "due_date",
+            "campaign__name",
+            "campaign__reach",
+            "campaign__launched_by__path",
+        )
+        .prefetch_related(
+            Prefetch("campaign__reach_units", queryset=paths),
+            Prefetch("campaign__reach_blocks", queryset=EmulationBlock.objects.only("pk")),
+            Prefetch("campaign__reach_blocks__members", queryset=paths),
+        )
         .order_by("due_date", "id")
     )
     if not deadlines:
         return []
-    ids = [d.pk for d in deadlines]
-    done = set(DeadlineCompletion.objects.filter(deadline__in=ids).values_list("deadline_id", "unit_id"))
-    reopened = set(
-        DeadlineExtension.objects.filter(deadline__in=ids, until__gte=today).values_list("deadline_id", "unit_id")
-    )
-    reach = {d.campaign_id: tuple(_reach_paths(d.campaign)) for d in deadlines}
-    todos = []
+    counts = {}
     for deadline in deadlines:
         campaign = deadline.campaign
-        late = [
-            u
-            for u in below
-            if (u.pk == deadline.unit_id if deadline.unit_id else u.kind == deadline.unit_kind)
-            and (deadline.pk, u.pk) not in done
-            and (deadline.pk, u.pk) not in reopened
-            and (u.pk == campaign.launched_by_id or u.path.startswith(reach[campaign.pk]))
-        ]
-        if late:
+        reached = Q(pk=campaign.launched_by_id)
+        for path in _reach_paths(campaign):
+            reached |= Q(path__startswith=path)
+        done = DeadlineCompletion.objects.filter(deadline=deadline.pk, unit=OuterRef("pk"))
+        reopened = DeadlineExtension.objects.filter(deadline=deadline.pk, unit=OuterRef("pk"), until__gte=today)
+        applies = Q(pk=deadline.unit_id) if deadline.unit_id else Q(kind=deadline.unit_kind)
+        counts[f"d{deadline.pk}"] = Count("pk", filter=applies & reached & ~Exists(done) & ~Exists(reopened))
+    late = units_in_scope(user, unit, Cap.OVERSEE).exclude(pk=unit.pk).exclude(kind=UnitKind.TEAM).aggregate(**counts)
+    todos = []
+    for deadline in deadlines:
+        if late[f"d{deadline.pk}"]:
             url = (
                 reverse("campaigns:registration_overview", args=[deadline.campaign_id])
                 if deadline.action == DeadlineAction.REGISTER
@@ -393,7 +410,7 @@ def overdue_unit_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
                     f"Đơn vị quá hạn «{deadline.get_action_display()}» – {deadline.campaign.name}",
                     url,
                     DANGER,
-                    count=len(late),
+                    count=late[f"d{deadline.pk}"],
                     due=deadline.due_date,
                 )
             )
@@ -468,15 +485,18 @@ def admin_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
     account holds the head role, or whose head (for documents) is not recorded."""
     administered = units_in_scope(user, unit, Cap.ADMINISTER).exclude(kind=UnitKind.TEAM)
     head_role = UnitRole.objects.filter(unit=OuterRef("pk"), role=Role.HEAD)
+    # Only the units with something missing leave the database (a handful, not the province's 1,500).
     units = list(
-        administered.annotate(has_head_role=Exists(head_role)).only("pk", "name", "path", "head_id").order_by("path")
+        administered.annotate(has_head_role=Exists(head_role))
+        .filter(Q(has_head_role=False) | Q(head__isnull=True))
+        .only("pk", "name", "path", "head_id")
+        .order_by("path")
     )
     no_head_role = [u for u in units if not u.has_head_role]
     no_head = [u for u in units if u.head_id is None]
     accounts = list(
-        Person.objects.filter(
-            scope_q(user, Cap.ADMINISTER, "unit"), unit__path__startswith=unit.path, user__isnull=False
-        )
+        people_in_scope(user, unit, Cap.ADMINISTER)
+        .filter(user__isnull=False)
         .exclude(Exists(UnitRole.objects.filter(user=OuterRef("user"))))
         .select_related("user")
         .only("pk", "full_name", "unit_id", "user__username")

@@ -388,6 +388,29 @@ def test_overview_flags_breaking_lines_and_does_not_count_a_national_title(
     assert "1 chưa giải trình" in response.content.decode()
 
 
+def test_overview_totals_count_a_line_in_its_title_and_its_commendation_in_one_pass_per_table(
+    personas, office_campaign, tree, person_factory, django_assert_num_queries
+):
+    """Title and commendation totals come from the same grouped read of the lines (one query per table: person
+    lines, registrations, team lines), whatever the number of lines or awards."""
+    people = [person_factory(tree["school_a1"]) for _ in range(3)]
+    lines = [
+        LineInput(people[0], award("LDTT"), award("GK")),
+        LineInput(people[1], award("LDTT")),
+        LineInput(people[2], None, award("GK")),
+    ]
+    registration = save(office_campaign, tree["school_a1"], personas["secretary_a1"], lines)
+    Registration.objects.filter(pk=registration.pk).update(status=RegistrationStatus.SUBMITTED)
+    reviewer = personas["reviewer_a"]
+    selectors.registration_totals(reviewer, office_campaign)  # the roles' cache
+
+    with django_assert_num_queries(3):
+        totals = selectors.registration_totals(reviewer, office_campaign)
+
+    assert [(t.name, t.count) for t in totals["titles"]] == [("Lao động tiên tiến", 2)]
+    assert [(t.name, t.count) for t in totals["commendations"]] == [("Giấy khen", 2)]
+
+
 def test_recheck_command_flags_lines_saved_before_a_rule(client, personas, office_campaign, tree, person_factory):
     """The line saved without the fit check carries no stored problem until the registrations are checked again."""
     registration = save(

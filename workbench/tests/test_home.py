@@ -176,6 +176,31 @@ def test_home_queries_constant_in_rows(client, personas, tree, person_factory, p
     assert total(many.context["todos"]) > total(first.context["todos"])
 
 
+def test_home_headcount_live_for_a_school_kept_five_minutes_above_and_said(client, personas, tree, person_factory):
+    """A school's staff is counted on each visit; a Phòng's (thousands of people on a province) is kept per account
+    and role for HEADCOUNT_SECONDS, and the page says the figure is refreshed every five minutes."""
+    from django.core.cache import cache
+
+    from workbench.views import HEADCOUNT_SECONDS
+
+    assert HEADCOUNT_SECONDS == 5 * 60  # the page's sentence
+    client.force_login(personas["secretary_a1"])
+    before = client.get(reverse("home")).context["people_count"]
+    person_factory(tree["school_a1"])
+    response = client.get(reverse("home"))
+    assert response.context["people_count"] == before + 1
+    assert "cập nhật 5 phút một lần" not in response.content.decode()
+
+    client.force_login(personas["reviewer_a"])
+    before = client.get(reverse("home")).context["people_count"]
+    person_factory(tree["school_a2"])
+    response = client.get(reverse("home"))
+    assert response.context["people_count"] == before  # kept
+    assert "(số liệu cập nhật 5 phút một lần)" in response.content.decode()
+    cache.clear()  # the five minutes are over
+    assert client.get(reverse("home")).context["people_count"] == before + 1
+
+
 def test_home_shows_the_reason_of_a_return_next_to_its_link(client, dossier, teacher, personas):
     from nominations.tests.conftest import fill_submission
 

@@ -226,6 +226,46 @@ def test_reviewer_overdue_units_counted_until_done_or_reopened(office_campaign, 
     assert [t.count for t in of_kind(reviewer, "overdue_units", today=D(2024, 10, 26))] == [2]  # reopening ran out
 
 
+def test_overdue_units_seen_from_above_and_counted_in_one_query_whatever_the_deadlines(
+    office_campaign, personas, tree, django_assert_num_queries
+):
+    """The Sở (above the launcher) counts Phòng A's late schools; the late units are counted in SQL, every past
+    deadline in the same pass (the queries do not grow with the deadlines)."""
+    from campaigns.enums import DeadlineAction
+    from units.enums import UnitKind
+
+    admin, late_day = personas["admin_dept"], D(2024, 10, 20)
+    role = admin.unit_roles.get()
+    from workbench.todos import overdue_unit_todos
+
+    overdue_unit_todos(admin, role.unit, late_day)  # the roles' cache
+    with django_assert_num_queries(4) as one:
+        [item] = overdue_unit_todos(admin, role.unit, late_day)
+    assert item.count == 2
+    for day in (10, 11, 12):
+        campaign_services.deadline_create(
+            by=None,
+            campaign=office_campaign,
+            action=DeadlineAction.NOMINATE,
+            unit_kind=UnitKind.SCHOOL,
+            due_date=D(2024, 10, day),
+        )
+    with django_assert_num_queries(len(one.captured_queries)):
+        items = overdue_unit_todos(admin, role.unit, late_day)
+    assert [t.count for t in items] == [2, 2, 2, 2]
+
+
+def test_oversee_reaches_nothing_read_does_not():
+    """overdue_unit_todos names a campaign without asking `campaigns_visible_to`: it counts units the user
+    oversees, which she reads, so any campaign reaching one is visible to her. That holds while OVERSEE
+    reaches no further than READ for every role."""
+    from units.rules import ROLE_CAPABILITIES, Cap, Reach
+
+    for role, caps in ROLE_CAPABILITIES.items():
+        if Cap.OVERSEE in caps:
+            assert caps.get(Cap.READ) in (Reach.SUBTREE, caps[Cap.OVERSEE]), role
+
+
 def test_objections_open_on_the_units_notice_until_resolved(dossier, teacher, personas, tree, monkeypatch):
     from django.utils import timezone
 
