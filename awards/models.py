@@ -227,6 +227,13 @@ class AwardRecord(TimeStampedModel):
         indexes = [
             models.Index(fields=["person", "school_year"], name="awardrecord_person_year"),
             models.Index(fields=["unit", "school_year"], name="awardrecord_unit_year"),
+            # Collectives' records in force of some years, counted by type: an index-only scan for the
+            # dashboards (29,000 of a province's 323,000 records; the heap fetches cost more than the rows).
+            models.Index(
+                fields=["school_year", "unit", "award_type"],
+                condition=Q(unit__isnull=False, revocation__isnull=True),
+                name="awardrecord_year_unit_type",
+            ),
             models.Index(fields=["decision_number", "decision_date"], name="awardrecord_decision"),
         ]
 

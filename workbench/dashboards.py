@@ -432,8 +432,10 @@ def _people_records(user, unit: Unit, *fields: str, **filters):
 
 
 def _unit_records(user, unit: Unit, *fields: str, **filters):
-    """Records in force of the collectives (units) the user reads in the subtree: (*fields, n) rows."""
-    return _counted(units_in_scope(user, unit), fields, filters)
+    """Records in force of the collectives (units) the user reads in the subtree: (*fields, n) rows. The
+    stated `unit IS NOT NULL` and the count of a column the index holds let PostgreSQL answer from the index
+    `awardrecord_year_unit_type` alone."""
+    return _counted(units_in_scope(user, unit), fields, {**filters, "unit__isnull": False})
 
 
 def _counted(recipients, fields, filters):
@@ -442,7 +444,7 @@ def _counted(recipients, fields, filters):
         recipients.filter(award_records__revocation__isnull=True, **filters)
         .order_by()
         .values_list(*(f.replace("r__", "award_records__", 1) for f in fields))
-        .annotate(n=Count("award_records__pk"))
+        .annotate(n=Count("award_records__award_type_id"))  # not null: the records' count
     )
 
 
