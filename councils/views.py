@@ -6,6 +6,7 @@ value of that request with stars, and no view here logs a request body.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.debug import sensitive_post_parameters
@@ -182,15 +183,30 @@ def meeting_create(request, pk):
     return redirect(meeting)
 
 
+# What the meeting page shows of each agenda item (whom, which award, which dossier's unit): the rows' other
+# columns are not read.
+AGENDA_ROW_FIELDS = (
+    "meeting",
+    "position",
+    "nomination__person__full_name",
+    "nomination__unit__name",
+    "nomination__award_type__name",
+    "nomination__dossier__unit__name",
+)
+
+
 @view_rule(COUNCIL_READ)
 def meeting_detail(request, pk):
     meeting = selectors.meeting_for(request.user, pk)
     council = meeting.council
+    # The seats read once: may_run_meetings, _runs_meeting and the documents panel find the user's in them.
+    prefetch_related_objects([council], "members")
     can_manage = may_run_meetings(request.user, council)
     is_chair = is_meeting_chair(request.user, meeting)
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("nomination__person", "nomination__unit", "nomination__award_type", "nomination__dossier__unit")
+        .only(*AGENDA_ROW_FIELDS)
         .order_by("position", "id")
     )
     recusals = {}

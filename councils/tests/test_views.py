@@ -1,5 +1,7 @@
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import make_user
@@ -9,7 +11,7 @@ from councils.models import Council, Round
 from nominations.enums import NominationStatus
 from nominations.models import Nomination
 
-from .conftest import mark, open_round
+from .conftest import mark, open_round, passed_nomination
 
 
 def test_outsider_gets_404_everywhere(board, client, tree):
@@ -133,3 +135,26 @@ def test_seat_grants_read_of_the_council_unit_but_not_set_up(board, client):
     assert client.get(reverse("councils:council_detail", args=[board["council"].pk])).status_code == 200
     response = client.get(reverse("councils:council_create", args=[board["council"].unit.pk]))
     assert response.status_code == 403
+
+
+def test_meeting_page_queries_constant_in_agenda_items_and_seats_read_once(board, client, tree, person_factory):
+    """Each agenda item shows whom, which award and which unit's dossier; more items cost no more queries, and
+    the user's seat (may run the meeting, runs it, the documents panel) is read in one query."""
+    client.force_login(board["users"]["chair"])
+    url = reverse("councils:meeting_detail", args=[board["meeting"].pk])
+    client.get(url)  # the first request of a process also fills the ContentType cache
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(url).status_code == 200
+    teachers = [person_factory(tree["team_a1"], full_name=f"Giáo Viên Thêm {n}") for n in ("An", "Bình", "Chi", "Dũng")]
+    more = [passed_nomination(tree["school_a1"], t, tree["office_a"]) for t in teachers]
+    services.agenda_add(by=board["users"]["chair"], meeting=board["meeting"], nomination_ids=[n.pk for n in more])
+    with CaptureQueriesContext(connection) as six:
+        response = client.get(url)
+    assert len(response.context["items"]) == 6
+    assert len(six) == len(two)
+    seat_reads = [q["sql"] for q in six.captured_queries if 'FROM "councils_councilmember"' in q["sql"]]
+    assert len(seat_reads) == 1
+    body = response.content.decode()
+    for teacher in teachers:
+        assert f"{teacher.full_name} – Lao động tiên tiến" in body
+    assert body.count(f"({tree['school_a1'].name})") >= 5  # the dossier's unit of the four and of n1
