@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -21,7 +22,7 @@ from units.rules import Cap, can
 from units.selectors import unit_get_visible
 from units.view_rules import DOSSIER_ACT, DOSSIER_APPRAISE, DOSSIER_FILE, DOSSIER_READ, LIST_IN_SCOPE
 
-from . import checks, decisions, exports, inbox, rollup, selectors, services
+from . import checks, decisions, exports, inbox, rollup, selectors, services, workflows
 from . import notice as notices
 from .enums import DossierStatus, NominationStatus, RoundKind
 from .forms import (
@@ -127,6 +128,15 @@ def _return_comments(nomination_ids) -> dict[int, str]:
     return dict(logs.order_by("at", "id").values_list("object_id", "comment"))
 
 
+# The verdict's badge on a nomination row of the dossier page (the last: not checked yet).
+_VERDICT_BADGES = {
+    checks.Verdict.ELIGIBLE: format_html('<span class="badge text-bg-success">{}</span>', "Đủ điều kiện"),
+    checks.Verdict.NOT_ELIGIBLE: format_html('<span class="badge text-bg-danger">{}</span>', "Không đủ điều kiện"),
+    checks.Verdict.NEEDS_REVIEW: format_html('<span class="badge text-bg-warning">{}</span>', "Cần xem xét"),
+    "": format_html('<span class="badge text-bg-secondary">{}</span>', "Chưa kiểm tra"),
+}
+_STATUS_LABELS = dict(NominationStatus.choices)
+
 # The links of each nomination row of the dossier page, by URL name: the row's key is `<key>_url`.
 _ROW_URLS = {
     "nomination_edit": "edit",
@@ -188,6 +198,7 @@ def dossier_detail(request, pk):
     url = {name: _url_for_pk(f"nominations:{name}") for name in _ROW_URLS}
     url_decision = _url_for_pk("nominations:decision_detail")
     actions_html = _RowActions(request, url["nomination_transition"])
+    row_actions = workflows.nomination_actions(nominations, request.user)
     rows = []
     for n in nominations:
         rows.append(
@@ -195,13 +206,15 @@ def dossier_detail(request, pk):
                 "n": n,
                 **{f"{key}_url": url[name](n.pk) for name, key in _ROW_URLS.items()},
                 "decision_url": url_decision(n.decision_id) if n.decision_id else "",
+                "status_label": _STATUS_LABELS.get(n.status, n.status),
+                "verdict_badge": _VERDICT_BADGES.get(n.verdict, _VERDICT_BADGES[""]),
                 "open_objections": objections.get(n.pk, []),
                 "return_comment": return_comments.get(n.pk, ""),
                 "reasons": checks.reasons_summary(n.reasons),
                 "problems": checks.nomination_problems(
                     n, procedure=dossier.procedure, attachment_count=counts.get(n.pk, 0)
                 ),
-                "actions_html": actions_html(workflow.available_actions(n, request.user), n),
+                "actions_html": actions_html(row_actions[n.pk], n),
                 "may_edit": may_file and (dossier.is_editable or n.status == NominationStatus.RETURNED),
                 "may_override": may_appraise
                 and n.status in (NominationStatus.PROPOSED, NominationStatus.RETURNED)

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from core import workflow
 from nominations import services
 from nominations.enums import DossierStatus, NominationStatus
 from nominations.models import Attachment, Dossier, Nomination
@@ -102,3 +103,23 @@ def test_secretary_sees_no_buttons_of_the_reviewer(client, dossier, tree, person
     _under_appraisal(dossier, tree)
     client.force_login(personas["secretary_a1"])
     assert 'data-action="accept"' not in _page(client, dossier)
+
+
+def test_rows_in_different_states_get_their_own_buttons(client, dossier, tree, personas, person_factory):
+    proposed = _proposed(dossier, person_factory(tree["school_a1"]))
+    accepted = _proposed(dossier, person_factory(tree["school_a1"]))
+    returned = _proposed(dossier, person_factory(tree["school_a1"]))
+    Nomination.objects.filter(pk=accepted.pk).update(status=NominationStatus.ACCEPTED)
+    Nomination.objects.filter(pk=returned.pk).update(status=NominationStatus.RETURNED)
+    _under_appraisal(dossier, tree)
+    client.force_login(personas["reviewer_a"])
+    cards = _cards(_page(client, dossier))
+    buttons = {pk: re.findall(r'data-action="([a-z_]+)"', card) for pk, card in cards.items()}
+    # The reviewer's buttons, by the nomination's state, as core.workflow.available_actions gives them one by one.
+    dossier.refresh_from_db()
+    for n in (proposed, accepted, returned):
+        n.refresh_from_db()
+        n.dossier = dossier
+        assert buttons[n.pk] == [a.name for a in workflow.available_actions(n, personas["reviewer_a"])]
+    assert buttons[proposed.pk] != buttons[accepted.pk]
+    assert buttons[returned.pk] == []  # only the school resubmits a returned nomination
