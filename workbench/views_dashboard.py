@@ -1,9 +1,18 @@
 """Bảng điều khiển: a level's figures over its subtree and a school year (`dashboards.py`), with SVG charts."""
 
-from django.http import Http404
-from django.shortcuts import render
-from django.utils import timezone
+import zlib
 
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+
+from awards.schoolyear import school_year_label
 from core.rules import view_rule
 from units import selectors as unit_selectors
 from units.enums import UnitKind
@@ -12,7 +21,7 @@ from units.rules import Cap, can, is_superuser
 from units.view_rules import UNIT_READ
 
 from . import charts
-from .dashboards import dashboard_for, parse_year, year_choices
+from .dashboards import dashboard_for, level_label, parse_year, year_choices
 
 REGISTRATION_SERIES = [
     charts.Series("submitted", "Đã gửi cấp trên", "success"),
@@ -106,27 +115,85 @@ def _charts(board) -> dict:
     }
 
 
+# The figures are statistics over a whole subtree (at the Sở about 230,000 award records over five years:
+# ~0.5 s of SQL and CPU): they are rendered once and kept DASHBOARD_CACHE_SECONDS in Django's cache (Redis in
+# production, shared by the workers), keyed by everything that changes them. Bump the version when the figures'
+# template or their computation changes shape, so no worker reads an older rendering.
+_CACHE_VERSION = 1
+
+
+def _cache_key(request, unit: Unit, year: int, today) -> str:
+    """The account, its active role (a superuser without one: "none"), the unit shown, the school year, the day
+    (overdue figures move with it) and the settings that change the figures: never shared between accounts."""
+    role = request.active_role.pk if request.active_role is not None else "none"
+    return (
+        f"workbench:dashboard:v{_CACHE_VERSION}:{request.user.pk}:{role}:{unit.pk}:{year}:{today.isoformat()}"
+        f":{settings.NOMINATION_APPRAISAL_DAYS}"
+    )
+
+
+def refresh_every(seconds: int) -> str:
+    """The page's «cập nhật sau mỗi …» in words ("" when the figures are not kept)."""
+    if seconds <= 0:
+        return ""
+    if seconds % 60:
+        return f"{seconds} giây"
+    return f"{seconds // 60} phút"
+
+
+def _figures(request, unit: Unit, year: int, today) -> tuple[dict, object | None]:
+    """(what the cache keeps: when computed and the figures' HTML, the board when computed by this request)."""
+    board = dashboard_for(request.user, unit, year, today=today)
+    html = render_to_string(
+        "workbench/includes/dashboard_figures.html", {"board": board, "unit": unit, "charts": _charts(board)}
+    )
+    # A datetime and compressed bytes, picklable and small for Redis: the Sở's figures are 94 kB of HTML, 9 kB
+    # compressed (BENCHMARKS.md, "Province scale: fixes").
+    return {"at": timezone.now(), "html": zlib.compress(html.encode(), 6)}, board
+
+
 @view_rule(UNIT_READ)
 def dashboard(request):
-    """`?unit=<id>` (default: the active role's unit; 404 outside the user's units) and `?nam=<school year>`."""
+    """`?unit=<id>` (default: the active role's unit; 404 outside the user's units) and `?nam=<school year>`.
+
+    The figures come from the cache when kept (see `_cache_key`); «Làm mới» (a POST, CSRF-checked, of the same
+    unit and year) recomputes them for this account at once and comes back to the page."""
     today = timezone.localdate()
-    wanted = request.GET.get("unit", "")
+    params = request.POST if request.method == "POST" else request.GET
+    wanted = params.get("unit", "")
     unit = unit_selectors.unit_get_visible(request.user, wanted) if wanted else _default_unit(request)
-    year = parse_year(request.GET.get("nam"), today)
-    board = dashboard_for(request.user, unit, year, today=today)
+    year = parse_year(params.get("nam"), today)
+    seconds = max(0, int(settings.DASHBOARD_CACHE_SECONDS))
+    key = _cache_key(request, unit, year, today)
+    if request.method == "POST":
+        if seconds:
+            kept, _ = _figures(request, unit, year, today)
+            cache.set(key, kept, seconds)
+        query = {"nam": year} | ({"unit": unit.pk} if wanted else {})
+        return redirect(f"{reverse('workbench:dashboard')}?{urlencode(query)}")
+    kept = cache.get(key) if seconds else None
+    board = None
+    if kept is None:
+        kept, board = _figures(request, unit, year, today)
+        if seconds:
+            cache.set(key, kept, seconds)
     parent = unit.parent if unit.parent_id and can(request.user, Cap.READ, unit.parent) else None
-    return render(
-        request,
-        "workbench/dashboard.html",
-        {
-            "board": board,
-            "unit": unit,
-            "parent": parent,
-            "years": year_choices(today),
-            "charts": _charts(board),
-            "today": today,
-        },
-    )
+    context = {
+        "unit": unit,
+        "parent": parent,
+        "level": level_label(unit),
+        "year": year,
+        "year_label": school_year_label(year),
+        "years": year_choices(today),
+        "today": today,
+        "computed_at": kept["at"],
+        "refresh_every": refresh_every(seconds),
+        # Rendered (and escaped) by the figures' template in _figures.
+        "figures_html": mark_safe(zlib.decompress(kept["html"]).decode()),
+    }
+    if board is not None:
+        context["board"] = board  # tests read it; not in the cache
+    return render(request, "workbench/dashboard.html", context)
 
 
 def _share_chart(chart_id: str, title: str, shares, attr: str):
