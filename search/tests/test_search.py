@@ -9,12 +9,12 @@ from conftest import make_user
 from core.exceptions import ServiceError
 from nominations import services as nomination_services
 from nominations.enums import RoundKind
-from nominations.models import Decision
+from nominations.models import Decision, Dossier
 from search.selectors import LIMIT
-from units.enums import Role
+from units.enums import Role, UnitKind
 from units.models import Person, Unit
 from units.search_keys import search_keys_fill
-from units.services import person_create, person_update, unit_update
+from units.services import person_create, person_update, unit_create, unit_update
 
 URL = reverse("search:results")
 YEAR = 2025
@@ -179,6 +179,34 @@ def test_school_b_finds_its_own_in_every_section(client, personas, school_b_worl
     assert names(found(client, personas["reviewer_b"], "bich ngoc")["decisions"]) == [
         "Quyết định số 7/QĐ-PGDĐT-B ngày 01/06/2026"
     ]
+
+
+def test_every_section_links_its_rows_in_the_queries_of_an_empty_page(client, personas, school_b_world, tree):
+    # Rows in all five sections cost no query more than a page that found nothing (no lazy column or
+    # relation read per row), and each precomputed link is the row's own URL.
+    unit_create(by=None, name="Tổ Bích Ngọc", kind=UnitKind.TEAM, parent=tree["school_b1"])
+    dossier_b = Dossier.objects.get(unit=tree["school_b1"])
+    nomination_services.dossier_update(
+        by=school_b_world["secretary_b1"], dossier=dossier_b, version=None, title="Khen cô Bích Ngọc"
+    )
+    reviewer = personas["reviewer_b"]
+    nothing = queries_for(client, reviewer, "khong co ai ten nay")
+    assert queries_for(client, reviewer, "bich ngoc") == nothing
+    client.force_login(reviewer)
+    response = client.get(URL, {"q": "bich ngoc"})
+    sections = response.context["results"].sections
+    assert [(section.key, len(section.rows)) for section in sections] == [
+        ("people", 1),
+        ("units", 1),
+        ("nominations", 1),
+        ("dossiers", 1),
+        ("decisions", 1),
+    ]
+    body = response.content.decode()
+    for section in sections:
+        row = section.rows[0]
+        url = type(row).objects.get(pk=row.pk).get_absolute_url()
+        assert row.link == url and f'href="{url}"' in body
 
 
 def test_anonymous_is_sent_to_the_login(client):
