@@ -120,6 +120,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Lists count their rows up to this many (core.views.CappedPaginator): past it a page says «hơn N dòng».
+PAGINATION_COUNT_CAP = env.int("PAGINATION_COUNT_CAP", default=10000)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
