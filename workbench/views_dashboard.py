@@ -156,16 +156,16 @@ def _figures(request, unit: Unit, year: int, today) -> tuple[dict, object | None
 def dashboard(request):
     """`?unit=<id>` (default: the active role's unit; 404 outside the user's units) and `?nam=<school year>`.
 
-    The figures come from the cache when kept (see `_cache_key`); «Làm mới» (a POST, CSRF-checked, of the same
-    unit and year) recomputes them for this account at once and comes back to the page."""
+    The figures come from the cache when kept (see `_cache_key`); «Làm mới» (`?lam_moi=1` with the same unit and
+    year: a read, it changes no table, so a GET) recomputes them for this account at once and comes back to the
+    page's address without it."""
     today = timezone.localdate()
-    params = request.POST if request.method == "POST" else request.GET
-    wanted = params.get("unit", "")
+    wanted = request.GET.get("unit", "")
     unit = unit_selectors.unit_get_visible(request.user, wanted) if wanted else _default_unit(request)
-    year = parse_year(params.get("nam"), today)
+    year = parse_year(request.GET.get("nam"), today)
     seconds = max(0, int(settings.DASHBOARD_CACHE_SECONDS))
     key = _cache_key(request, unit, year, today)
-    if request.method == "POST":
+    if request.GET.get("lam_moi"):
         if seconds:
             kept, _ = _figures(request, unit, year, today)
             cache.set(key, kept, seconds)

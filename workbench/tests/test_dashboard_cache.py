@@ -1,5 +1,5 @@
 """The dashboard's figures kept in the cache (DASHBOARD_CACHE_SECONDS): per account, role, unit and year, said
-on the page, recomputed by «Làm mới» (a CSRF-checked POST) or when they expire; 0 computes them on each visit.
+on the page, recomputed by «Làm mới» (`?lam_moi=1`) or when they expire; 0 computes them on each visit.
 
 The world is test_dashboards' (Phòng A in 2024: 11 award records for the Phòng's reviewer). The autouse fixture
 of conftest.py clears the cache around each test.
@@ -60,8 +60,7 @@ def test_page_says_when_the_figures_were_computed(client, world, personas, setti
     html = client.get(URL, {"nam": YEAR}).content.decode()
 
     assert re.search(r"Số liệu lúc \d\d:\d\d \d\d/\d\d/\d{4}; cập nhật sau mỗi 5 phút", html)
-    assert 'name="lam_moi"' in html and "Làm mới" in html
-    assert 'name="csrfmiddlewaretoken"' in html
+    assert re.search(r'href="[^"]*&amp;lam_moi=1">Làm mới</a>', html)
 
 
 def test_refresh_every_in_words():
@@ -81,7 +80,7 @@ def test_new_award_shown_only_after_refresh(client, world, tree, personas):
     record(person=world["manager"], code="CSTDCS")
 
     assert _awards(client.get(URL, params)) == 11  # kept
-    response = client.post(URL, params | {"lam_moi": "1"})
+    response = client.get(URL, params | {"lam_moi": "1"})
     assert response.status_code == 302
     assert response["Location"] == f"{URL}?nam={YEAR}&unit={tree['office_a'].pk}"
     assert _awards(client.get(response["Location"])) == 12
@@ -128,21 +127,30 @@ def test_zero_seconds_computes_on_every_visit(client, world, personas, settings)
     assert "board" in first.context and "board" in second.context
     assert (_awards(first), _awards(second)) == (11, 12)
     html = second.content.decode()
-    assert "cập nhật sau mỗi" not in html and 'name="lam_moi"' not in html
+    assert "cập nhật sau mỗi" not in html and "lam_moi" not in html
     assert re.search(r"Số liệu lúc \d\d:\d\d \d\d/\d\d/\d{4}", html)
 
 
-def test_refresh_needs_the_csrf_token(world, personas):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(personas["reviewer_a"])
+def test_refresh_is_per_account(world, tree, personas):
+    """«Làm mới» by one account leaves another's kept figures as they were."""
+    params = {"unit": tree["office_a"].pk, "nam": YEAR}
+    clients = {}
+    for name in ("reviewer_a", "admin_dept"):
+        clients[name] = Client()
+        clients[name].force_login(personas[name])
+        assert _awards(clients[name].get(URL, params)) == 11
+    record(person=world["manager"], code="CSTDCS")
 
-    assert client.post(URL, {"nam": YEAR, "lam_moi": "1"}).status_code == 403
+    clients["reviewer_a"].get(URL, params | {"lam_moi": "1"})
+
+    assert _awards(clients["reviewer_a"].get(URL, params)) == 12
+    assert _awards(clients["admin_dept"].get(URL, params)) == 11
 
 
 def test_refresh_of_a_unit_outside_scope_is_not_found(client, world, tree, personas):
     client.force_login(personas["reviewer_b"])
 
-    assert client.post(URL, {"unit": tree["office_a"].pk, "nam": YEAR, "lam_moi": "1"}).status_code == 404
+    assert client.get(URL, {"unit": tree["office_a"].pk, "nam": YEAR, "lam_moi": "1"}).status_code == 404
     assert not any(key for key in getattr(cache, "_cache", {}) if "workbench:dashboard" in key)
 
 
