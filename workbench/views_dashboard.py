@@ -124,11 +124,15 @@ _CACHE_VERSION = 1
 
 def _cache_key(request, unit: Unit, year: int, today) -> str:
     """The account, its active role (a superuser without one: "none"), the unit shown, the school year, the day
-    (overdue figures move with it) and the settings that change the figures: never shared between accounts."""
+    (overdue figures move with it) and the settings that change the figures: never shared between accounts.
+
+    And the session: signing in again starts afresh (after a change of roles, say), and tests, whose accounts and
+    roles may reuse ids after each rollback, never read another test's figures."""
     role = request.active_role.pk if request.active_role is not None else "none"
+    session = request.session.session_key or "-"
     return (
-        f"workbench:dashboard:v{_CACHE_VERSION}:{request.user.pk}:{role}:{unit.pk}:{year}:{today.isoformat()}"
-        f":{settings.NOMINATION_APPRAISAL_DAYS}"
+        f"workbench:dashboard:v{_CACHE_VERSION}:{request.user.pk}:{role}:{session}:{unit.pk}:{year}"
+        f":{today.isoformat()}:{settings.NOMINATION_APPRAISAL_DAYS}"
     )
 
 

@@ -96,6 +96,18 @@ def test_new_award_shown_after_expiry(client, world, tree, personas):
     assert _awards(client.get(URL, {"nam": YEAR})) == 12
 
 
+def test_signing_in_again_computes_afresh(client, world, personas):
+    client.force_login(personas["reviewer_a"])
+    assert _awards(client.get(URL, {"nam": YEAR})) == 11
+    record(person=world["manager"], code="CSTDCS")
+    assert _awards(client.get(URL, {"nam": YEAR})) == 11
+
+    client.logout()
+    client.force_login(personas["reviewer_a"])  # a new session
+
+    assert _awards(client.get(URL, {"nam": YEAR})) == 12
+
+
 def test_two_accounts_of_different_scope_never_share(world, tree, personas):
     """The Phòng's reviewer reads its schools' records; its TĐKT secretary only the Phòng's own: same unit,
     same year, one after the other in both orders, each sees her own figures."""
