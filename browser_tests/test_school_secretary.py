@@ -33,10 +33,16 @@ def test_secretary_sees_own_school_staff_and_404_elsewhere(page, page_guard, dem
     assert names, "the staff list is empty"
     assert set(names) <= own_names, f"people from outside {own.name}: {set(names) - own_names}"
 
-    # The unit filter offers her school and its teams only.
-    options = page.locator("select[name=unit] option").all_inner_texts()
-    assert own.name in options
-    assert len(options) == 1 + Unit.objects.filter(path__startswith=own.path).count()  # "Tất cả" + subtree
+    # The unit filter (a search box, units/pickers.py) suggests her school, never the namesake of another Phòng.
+    box = page.get_by_role("combobox", name="Đơn vị")
+    box.fill("hoa sen")
+    suggestions = page.locator("[data-unit-picker]").filter(has=box).get_by_role("option")
+    expect(suggestions.first).to_be_visible()
+    texts = suggestions.all_inner_texts()
+    subtree = list(Unit.objects.filter(path__startswith=own.path).values_list("name", flat=True))
+    assert any(text.startswith(own.name) for text in texts), texts
+    assert all(any(text.startswith(name) for name in subtree) for text in texts), texts
+    assert not any(other.parent.name in text for text in texts), texts
 
     page_guard.allow(404, url=f"/don-vi/{other.pk}/$")
     response = page.goto(f"/don-vi/{other.pk}/")
