@@ -19,15 +19,34 @@ class PortalPasswordChangeForm(PasswordChangeForm):
 
 
 class TOTPCodeForm(forms.Form):
+    """The 6-digit code of the app. With `backup=True` (the login's second step) also a backup code: ten
+    letters and digits, dashes and spaces ignored."""
+
     token = forms.CharField(
         label="Mã xác thực (6 chữ số)",
-        max_length=8,
+        max_length=24,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
         error_messages={"required": "Hãy nhập mã 6 chữ số từ ứng dụng xác thực."},
     )
 
+    def __init__(self, *args, backup: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.backup = backup
+        if backup:
+            self.fields["token"].label = "Mã xác thực (6 chữ số) hoặc mã dự phòng"
+
     def clean_token(self):
+        from .services import BACKUP_ALPHABET, BACKUP_CODE_LENGTH, backup_code_normalise
+
         token = "".join(self.cleaned_data["token"].split())
-        if not (token.isascii() and token.isdigit()):
-            raise forms.ValidationError("Mã xác thực chỉ gồm chữ số.")
-        return token
+        if token.isascii() and token.isdigit():
+            return token
+        code = backup_code_normalise(token)
+        if self.backup and len(code) == BACKUP_CODE_LENGTH and all(ch in BACKUP_ALPHABET for ch in code):
+            return code
+        if self.backup:
+            raise forms.ValidationError("Mã xác thực gồm 6 chữ số; mã dự phòng gồm 10 chữ và số (ví dụ abcde-23456).")
+        raise forms.ValidationError("Mã xác thực chỉ gồm chữ số.")
+
+    def is_backup_code(self) -> bool:
+        return not self.cleaned_data["token"].isdigit()

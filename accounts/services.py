@@ -1,6 +1,10 @@
-"""Every write of the accounts app: login events, disabling an account, ending sessions, TOTP enrolment."""
+"""Every write of the accounts app: login events, disabling an account, ending sessions, TOTP enrolment,
+backup codes."""
 
 import datetime
+import hashlib
+import hmac
+import secrets
 from importlib import import_module
 
 from django.conf import settings
@@ -124,3 +128,83 @@ def totp_confirm(*, user, session, token: str):
         device.save()
     session.pop(ENROLMENT_KEY, None)
     return device
+
+
+def totp_device_matching(*, user, token: str):
+    """The user's confirmed TOTP device when `token` is its current code (django-otp's drift, throttling and
+    refusal of a code used twice), else None. Only the app's device: a wrong code must not count against
+    the backup codes' throttle, as django_otp.match_token over every device would."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None and device.verify_token(token):
+        return device
+    return None
+
+
+# --- backup codes: one-time codes for a lost phone (django-otp's static plugin) -----------------------------
+
+BACKUP_CODES_COUNT = 10
+BACKUP_DEVICE_NAME = "Mã dự phòng"
+# Letters and digits a person reads back without confusion (no 0/o, 1/l/i).
+BACKUP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+BACKUP_CODE_LENGTH = 10  # about 49 bits each; shown as two groups of five
+BACKUP_CODES_SHOWN = "accounts_backup_codes"  # session key: the new codes, shown once
+
+
+def backup_code_normalise(text: str) -> str:
+    """What a person types (spaces, a dash, capitals) to the stored form's input."""
+    return "".join(ch for ch in text.lower() if ch not in " -\t")
+
+
+def backup_code_digest(user, code: str) -> str:
+    """The stored form of a backup code: an HMAC keyed by SECRET_KEY and the user, so a copy of the database
+    alone does not reveal the codes and a code of one account is nothing on another. 16 hex digits fit
+    django-otp's StaticToken column; 64 bits are far beyond guessing under its throttling."""
+    message = f"{user.pk}:{backup_code_normalise(code)}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:16]
+
+
+def backup_codes_device(user):
+    """The user's confirmed backup-code device, or None."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    return StaticDevice.objects.filter(user=user, name=BACKUP_DEVICE_NAME, confirmed=True).first()
+
+
+def backup_codes_remaining(user) -> int:
+    device = backup_codes_device(user)
+    return device.token_set.count() if device is not None else 0
+
+
+def backup_codes_generate(*, user) -> list[str]:
+    """Replace the user's backup codes with BACKUP_CODES_COUNT new ones and return them (the only time they
+    exist in clear: the page shows them once).
+
+    Side effects: the StaticDevice and its StaticToken rows (digests only); the old codes stop working."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    codes = []
+    while len(codes) < BACKUP_CODES_COUNT:
+        raw = "".join(secrets.choice(BACKUP_ALPHABET) for _ in range(BACKUP_CODE_LENGTH))
+        code = f"{raw[:5]}-{raw[5:]}"
+        if code not in codes:
+            codes.append(code)
+    with transaction.atomic():
+        StaticDevice.objects.filter(user=user, name=BACKUP_DEVICE_NAME).delete()
+        device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=backup_code_digest(user, c)) for c in codes)
+    return codes
+
+
+def backup_code_use(*, user, code: str):
+    """Spend one backup code: the device when it matched (the code is deleted, it never works again), else
+    None. Wrong codes count towards django-otp's throttling of the device."""
+    device = backup_codes_device(user)
+    if device is None:
+        return None
+    with transaction.atomic():
+        device = type(device).objects.select_for_update().get(pk=device.pk)
+        if device.verify_token(backup_code_digest(user, code)):
+            return device
+    return None

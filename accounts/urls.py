@@ -9,5 +9,6 @@ urlpatterns = [
     path("xac-thuc-hai-buoc/", views.otp_setup, name="otp_setup"),
     path("xac-thuc-hai-buoc/ma-qr.svg", views.otp_qr, name="otp_qr"),
     path("xac-thuc-hai-buoc/nhap-ma/", views.otp_verify, name="otp_verify"),
+    path("xac-thuc-hai-buoc/ma-du-phong/", views.backup_codes, name="backup_codes"),
     path("don-vi/<int:pk>/tai-khoan/<int:user_pk>/trang-thai/", views.account_set_active, name="set_active"),
 ]

@@ -2,6 +2,7 @@
 
 import io
 from base64 import b32encode
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -28,7 +30,13 @@ def login_activity(request):
         {"event": event, "browser": selectors.browser_label(event.user_agent)}
         for event in selectors.login_events_of(request.user)
     ]
-    context = {"events": events, "limit": selectors.RECENT_LOGINS, "totp": selectors.totp_enrolled(request.user)}
+    totp = selectors.totp_enrolled(request.user)
+    context = {
+        "events": events,
+        "limit": selectors.RECENT_LOGINS,
+        "totp": totp,
+        "backup_remaining": services.backup_codes_remaining(request.user) if totp else 0,
+    }
     return render(request, "accounts/login_activity.html", context)
 
 
@@ -50,8 +58,9 @@ def otp_setup(request):
         if device is not None:
             otp_login(request, device)
             request.session.pop(services.OTP_PENDING, None)
+            request.session[services.BACKUP_CODES_SHOWN] = services.backup_codes_generate(user=request.user)
             messages.success(request, "Đã bật xác thực hai bước. Từ lần đăng nhập sau, cổng sẽ hỏi mã từ ứng dụng.")
-            return redirect(_next(request))
+            return redirect(f"{reverse('accounts:backup_codes')}?{urlencode({'next': _next(request)})}")
         form.add_error("token", "Mã không đúng hoặc đã hết hạn. Hãy nhập mã đang hiện trong ứng dụng.")
     secret = b32encode(bytes.fromhex(key)).decode()
     context = {
@@ -77,18 +86,52 @@ def otp_qr(request):
 
 @view_rule(OWN_ACCOUNT)
 def otp_verify(request):
-    """The second step of a login of an account with TOTP: the code from the app."""
-    from django_otp import match_token
-
-    form = TOTPCodeForm(request.POST or None)
+    """The second step of a login of an account with TOTP: the code from the app, or a backup code."""
+    form = TOTPCodeForm(request.POST or None, backup=True)
     if request.method == "POST" and form.is_valid():
-        device = match_token(request.user, form.cleaned_data["token"])
+        token = form.cleaned_data["token"]
+        if form.is_backup_code():
+            device = services.backup_code_use(user=request.user, code=token)
+        else:
+            device = services.totp_device_matching(user=request.user, token=token)
         if device is not None and device.confirmed:
             otp_login(request, device)
             request.session.pop(services.OTP_PENDING, None)
+            if form.is_backup_code():
+                left = services.backup_codes_remaining(request.user)
+                messages.warning(
+                    request,
+                    f"Bạn vừa đăng nhập bằng một mã dự phòng; mã đó không dùng lại được, còn {left} mã. "
+                    "Nếu mất điện thoại, hãy bật lại xác thực hai bước với điện thoại mới và tạo mã dự phòng mới.",
+                )
             return redirect(_next(request))
-        form.add_error("token", "Mã không đúng hoặc đã hết hạn. Hãy nhập mã đang hiện trong ứng dụng.")
+        if form.is_backup_code():
+            form.add_error("token", "Mã dự phòng không đúng hoặc đã được dùng.")
+        else:
+            form.add_error("token", "Mã không đúng hoặc đã hết hạn. Hãy nhập mã đang hiện trong ứng dụng.")
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next(request, "")})
+
+
+@view_rule(OWN_ACCOUNT)
+def backup_codes(request):
+    """The backup codes: new ones shown once (after enrolment or «Tạo mã mới»), otherwise how many remain.
+    POST makes a new set (the old codes stop working); only for an account with TOTP on."""
+    if not selectors.totp_enrolled(request.user):
+        messages.info(request, "Mã dự phòng chỉ dùng khi đã bật xác thực hai bước.")
+        return redirect("accounts:otp_setup")
+    if request.method == "POST":
+        request.session[services.BACKUP_CODES_SHOWN] = services.backup_codes_generate(user=request.user)
+        return redirect("accounts:backup_codes")
+    codes = request.session.pop(services.BACKUP_CODES_SHOWN, None)
+    context = {
+        "codes": codes,
+        "remaining": services.backup_codes_remaining(request.user),
+        "count": services.BACKUP_CODES_COUNT,
+        "next": _next(request, ""),
+    }
+    response = render(request, "accounts/backup_codes.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

@@ -299,7 +299,7 @@ LOGGING = {
 }
 
 # --- Accounts and login (accounts app; README «Tài khoản và đăng nhập», docs/operations.md) ---------------
-INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "accounts"]
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static", "accounts"]
 # django-otp reads the verified device after authentication; the OTP gate sends a login that still owes a
 # code (or an enrolment its role requires) to that page; axes turns a lock-out into its page (last, as documented).
 MIDDLEWARE.insert(
