@@ -31,6 +31,9 @@ PAGES = [
     "/hoi-dong/",
     "/thong-bao/",
     "/tim-kiem/?q=nguyen",
+    "/tai-khoan/hoat-dong-dang-nhap/",
+    "/tai-khoan/xac-thuc-hai-buoc/",
+    "/tai-khoan/password_change/",
 ]
 
 
@@ -91,6 +94,21 @@ def test_main_pages_fit_a_phone_and_a_desktop_with_the_menu_open(context_for, de
     paths = [*PAGES, f"/don-vi/ca-nhan/{person.pk}/"] if person else PAGES
     for viewport in (PHONE, DESKTOP):
         check_pages(context_for(viewport), username, log_in, paths)
+
+
+def test_an_open_unit_picker_fits_a_phone(context_for, demo_data, log_in):
+    """The picker's suggestions (long school names with their Phòng) wrap inside the phone's width."""
+    page = context_for(PHONE)
+    log_in(page, REVIEWER)
+    page.goto("/don-vi/ca-nhan/")
+    box = page.get_by_role("combobox", name="Đơn vị")
+    box.fill("truong")
+    options = page.locator("[data-unit-picker]").filter(has=box).get_by_role("option")
+    expect(options.first).to_be_visible()
+    assert options.count() > 5
+    assert_fits(page, "the staff list's unit picker, open, at 390 px")
+    box_right = page.evaluate("el => el.getBoundingClientRect().right", options.first.element_handle())
+    assert box_right <= PHONE["width"], f"a suggestion ends at {box_right} px"
 
 
 def test_desktop_menu_keeps_to_one_row(context_for, demo_data, log_in):
