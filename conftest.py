@@ -18,8 +18,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from config.celery import app as celery_app
+from core.tests import hypothesis_profiles
 from units.enums import Gender, Role, SchoolLevel, UnitKind
 from units.services import person_create, unit_create, unit_role_grant, user_create
+
+hypothesis_profiles.load()
 
 
 def pytest_collection_modifyitems(items):

@@ -135,6 +135,16 @@ YEAR_FIRST = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+# What a worksheet cannot hold (XML 1.0 refuses these control characters; openpyxl raises, a 500): a value
+# typed with one (a position pasted with \x01, a filter's text) is written without it.
+ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What a sheet's title cannot hold (openpyxl raises): replaced by a space, as Excel asks the user to.
+TITLE_CHARACTERS = re.compile("[\\\\/*?:\\[\\]\x00-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def writable(value):
+    """`value` as a worksheet can hold it: text without the control characters XML refuses."""
+    return ILLEGAL_CHARACTERS.sub("", value) if isinstance(value, str) else value
 
 
 def _as_text_if_formula_like(cell) -> None:
@@ -165,21 +175,21 @@ def build_workbook_sheets(sheets: list[Sheet]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for spec in sheets:
-        sheet = workbook.create_sheet(spec.title[:31])
+        sheet = workbook.create_sheet(TITLE_CHARACTERS.sub(" ", spec.title)[:31].strip() or "Trang 1")
         for index, line in enumerate(spec.preamble):
-            sheet.append([line])
+            sheet.append([writable(line)])
             cell = sheet.cell(row=index + 1, column=1)
             _as_text_if_formula_like(cell)
             if index == 0:
                 cell.font = Font(bold=True, size=13)
-        sheet.append(spec.headers)
+        sheet.append([writable(h) for h in spec.headers])
         header_row = len(spec.preamble) + 1
         for cell in sheet[header_row]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
         row_number = header_row
         for row in spec.rows:
-            values = list(row)
+            values = [writable(v) for v in row]
             sheet.append(values)
             row_number += 1
             # Only the cells that need it are looked up (sheet.cell() is a lookup; sheet[n] and sheet.max_row

@@ -66,8 +66,10 @@ def joined_search_key(*parts: str | None, length: int) -> str:
 
 
 def search_terms(query: str | None) -> list[str]:
-    """The folded words of a query, each once, in order."""
-    return list(dict.fromkeys(search_key(query).split()))
+    """The folded words of a query, each once, in order. Control characters are dropped: no stored key
+    holds one, and PostgreSQL refuses a NUL in a query parameter (a 500 for `?q=%00` or a picker's box)."""
+    text = "".join(c for c in search_key(query) if unicodedata.category(c) != "Cc" or c.isspace())
+    return list(dict.fromkeys(text.split()))
 
 
 def search_key_q(field: str, query: str | None):

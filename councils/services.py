@@ -85,7 +85,8 @@ def _fraction(text: str, label: str):
     except (ValueError, ZeroDivisionError):
         raise ServiceError(f"{label}: nhập một phân số (2/3) hoặc số thập phân (0,9).") from None
     if "%" in text:
-        value = value / 100
+        # As the catalog's shares: «66,67%» is 2/3, and what is saved reads back the same in the form.
+        value = tally.share(value / 100)
     if not 0 < value <= 1:
         raise ServiceError(f"{label} phải lớn hơn 0 và không quá 1 (100%).")
     return value

@@ -30,7 +30,7 @@ from .models import Person, PersonTransfer, Unit
 from .rules import Cap, can, people_acted_on, people_in_scope, require
 from .search_keys import person_search_key
 from .services import person_update, school_of
-from .validation import person_name_check, typed_date_check
+from .validation import person_name_check, person_text_check, typed_date_check
 
 HEADERS = [
     "Họ và tên",
@@ -93,6 +93,7 @@ def _parse_row(values, teams: dict[str, Unit]) -> dict:
         data["is_manager"] = False
     else:
         problems.append(f"cột CBQL «{nfc(manager)}» chỉ nhận «x» hoặc để trống")
+    _check(problems, person_text_check, data)
     if data["phone"] and not data["phone"].replace(" ", "").replace(".", "").lstrip("+").isdigit():
         problems.append(f"số điện thoại «{data['phone']}» không hợp lệ")
     if data["email"]:

@@ -31,7 +31,7 @@ from .models import EmulationBlock, Person, PersonTransfer, Unit, UnitRole
 from .rules import Cap, forget_roles, require, require_superuser
 from .search_keys import person_search_key
 from .signals import account_mail
-from .validation import person_name_check, typed_date_check
+from .validation import person_name_check, person_text_check, typed_date_check
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -159,6 +159,7 @@ def _clean_person_fields(fields: dict) -> dict:
             fields[key] = nfc(fields[key])
     if "full_name" in fields:
         person_name_check(fields["full_name"])
+    person_text_check(fields)
     dob, start = fields.get("date_of_birth"), fields.get("service_start")
     typed_date_check(dob, label="Ngày sinh")
     typed_date_check(start, label="Ngày vào ngành")

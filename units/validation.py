@@ -24,6 +24,9 @@ REPEATED_LETTER = re.compile(r"(\w)\1{" + str(NAME_MAX_REPEATS) + "}")
 NAME_PUNCTUATION = "'’-"
 # A typed date before this year is a slip of the keyboard (0985 for 1985), not a record.
 EARLIEST_YEAR = 1900
+# The columns of units.models.Person (a test compares them): the form has these limits, an import or
+# another caller of the services has none, and a longer value was a database error (a 500).
+PERSON_TEXT_LIMITS = {"position": ("Chức vụ", 100), "phone": ("Điện thoại", 32), "email": ("Thư điện tử", 254)}
 
 
 def person_name_check(name: str) -> None:
@@ -48,6 +51,16 @@ def person_name_check(name: str) -> None:
             raise ServiceError(f"Họ và tên «{name}» lặp từ «{name.split(' ')[index]}» liên tiếp; hãy kiểm tra lại.")
     if REPEATED_LETTER.search(fold(name)):
         raise ServiceError(f"Họ và tên «{name}» có một chữ cái lặp liên tiếp; hãy kiểm tra lại.")
+
+
+def person_text_check(fields: dict) -> None:
+    """Refuse a position, phone or email longer than its column, or holding a NUL (PostgreSQL refuses it)."""
+    for key, (label, limit) in PERSON_TEXT_LIMITS.items():
+        value = fields.get(key) or ""
+        if "\x00" in value:
+            raise ServiceError(f"{label} có ký tự rỗng (NUL); hãy gõ lại.")
+        if len(value) > limit:
+            raise ServiceError(f"{label} dài {len(value)} ký tự, vượt quá {limit} ký tự cho phép.")
 
 
 def typed_date_check(
