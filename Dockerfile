@@ -12,11 +12,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATICFILES_BACKEND=whitenoise.storage.CompressedManifestStaticFilesStorage
 
 # WeasyPrint's libraries (Pango >= 1.44, HarfBuzz subsetting) and Times New Roman look-alike
-# fonts with full Vietnamese coverage (Liberation Serif, Tinos); poppler-utils for pdftotext checks.
+# fonts with full Vietnamese coverage (Liberation Serif, Tinos); poppler-utils for pdftotext checks;
+# postgresql-client for `manage.py backup` / `restore` (pg_dump, pg_restore).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
         fonts-liberation2 fonts-croscore poppler-utils \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

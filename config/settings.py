@@ -177,6 +177,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cổng TĐKT <no-rep
 # Django's cache. The public notice's objection limit (nominations/notice.py) counts in it, so with several
 # gunicorn workers it must be shared: CACHE_URL=redis://redis:6379/1 (not the Celery broker's database).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Redis down or restarting: the cache reads as empty and stores nothing instead of a 500 (core/cache.py).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "core.cache.TolerantRedisCache"
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)  # dashboard figures kept (0: live)
 # Beyond one machine (config/stateless.py; docs/operations.md, "Mở rộng"): media through the storage API on
 # the file system or an S3-compatible bucket (MEDIA_STORAGE=file|s3, replacing STORAGES["default"] above),

@@ -46,7 +46,8 @@ def media_storage(env: environ.Env) -> dict:
     if kind not in MEDIA_STORAGES:
         raise ImproperlyConfigured(f"MEDIA_STORAGE must be one of {', '.join(MEDIA_STORAGES)}, not {kind!r}.")
     if kind == "file":
-        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+        # Written to a temporary name, then renamed: a full disk leaves no half file (core/storage.py).
+        return {"BACKEND": "core.storage.AtomicFileSystemStorage"}
     bucket = env.str("AWS_STORAGE_BUCKET_NAME", default="").strip()
     if not bucket:
         raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")

@@ -48,3 +48,6 @@ urlpatterns = [
     path("nhat-ky/", include("audit.urls")),
     path("quan-tri/", admin.site.urls),
 ]
+
+# The database unreachable or the disk full: a Vietnamese 503 page with Retry-After, not the 500 (core/errors.py).
+handler500 = "core.errors.server_error"

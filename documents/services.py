@@ -187,7 +187,13 @@ def document_ensure(
             queue = bool(_stale_rows().filter(pk=doc.pk).update(updated_at=timezone.now()))
         if queue:
             doc_id = doc.pk
-            transaction.on_commit(lambda: _enqueue(doc_id))
+
+            def send():
+                # Runs at the commit (the end of this block when the caller has no transaction of its own): the
+                # view then tells the user when the broker was down (`doc.queue_failed`).
+                doc.queue_failed = _enqueue(doc_id) is False
+
+            transaction.on_commit(send)
     return doc
 
 
@@ -210,15 +216,18 @@ def _lost(doc: GeneratedDocument) -> bool:
     return False
 
 
-def _enqueue(doc_id: int) -> None:
-    """Send the render task. Never raises (it runs after the commit, in the user's request): a row that could
-    not be sent stays queued, and the next request for it or the beat sweep sends it again."""
+def _enqueue(doc_id: int) -> bool:
+    """Send the render task; False when it could not be sent. Never raises (it runs after the commit, in the
+    user's request): a row that could not be sent stays queued, and the next request for it or the beat sweep
+    sends it again."""
     from .tasks import render_document
 
     try:
         render_document.delay(document_id=doc_id)
     except Exception:  # noqa: BLE001 - broker down, or the eager task failed
         logger.warning("Could not queue the render of document %s; it will be sent again", doc_id, exc_info=True)
+        return False
+    return True
 
 
 def documents_requeue_stale(*, limit: int = 200) -> int:

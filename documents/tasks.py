@@ -4,6 +4,8 @@ import logging
 
 from celery import shared_task
 
+from core.errors import storage_full
+
 from .enums import DocumentStatus
 from .pack import packs_progress
 from .services import (
@@ -23,6 +25,11 @@ TRANSIENT_RETRIES = 3
 # WAIT_MAX_COUNTDOWN seconds, at most WAIT_RETRIES times (about 50 minutes), then fails with a reason and may
 # be asked for again. Waits and errors are counted apart: a long wait leaves the errors their three retries.
 WAIT_RETRIES = 600
+# The disk (or the quota) was full when the file was written: nothing was kept (file_write_atomically).
+STORAGE_FULL = (
+    "Máy chủ hết chỗ lưu tệp nên chưa ghi được văn bản (không có tệp nào bị ghi dở). "
+    "Vui lòng báo quản trị viên giải phóng dung lượng, rồi bấm tạo lại."
+)
 WAIT_MAX_COUNTDOWN = 5
 
 
@@ -64,11 +71,13 @@ def render_document(self, *, document_id: int, errors: int = 0, waits: int = 0) 
     except Exception as exc:  # noqa: BLE001 - anything else is taken as transient: retry, then say so
         if errors >= TRANSIENT_RETRIES:
             logger.exception("document %s failed after %s attempts", document_id, errors + 1)
-            document_fail_transient(
-                document_id=document_id,
-                reason="Không tạo được văn bản sau nhiều lần thử; vui lòng thử lại sau hoặc báo quản trị viên. "
-                f"({type(exc).__name__})",
+            reason = (
+                STORAGE_FULL
+                if storage_full(exc)
+                else "Không tạo được văn bản sau nhiều lần thử; vui lòng thử lại sau hoặc báo quản trị viên. "
+                f"({type(exc).__name__})"
             )
+            document_fail_transient(document_id=document_id, reason=reason)
             return
         raise again(countdown=2 ** (errors + 1), exc=exc, errors=errors + 1) from exc
 

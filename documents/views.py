@@ -3,10 +3,13 @@
 Every view resolves the object through the document kind's own selector first (404 outside the
 user's scope), then asks the kind who may act (403)."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -16,6 +19,13 @@ from units.view_rules import DOCUMENT_READ, DOCUMENT_REQUEST
 
 from . import selectors, services
 from .enums import DocumentStatus
+
+QUEUE_DOWN_AFTER = 30  # seconds a row may wait for a worker before the page says the service is down
+# The render could not be handed to the workers (the broker is down): the request is kept and sent again.
+QUEUE_DOWN = (
+    "Đã ghi nhận yêu cầu tạo văn bản, nhưng dịch vụ tạo văn bản đang tạm ngừng: văn bản sẽ được tạo tự động "
+    "khi dịch vụ hoạt động trở lại (thường trong vài phút). Bạn không cần gửi lại yêu cầu."
+)
 
 
 def _back(request, fallback):
@@ -46,13 +56,21 @@ def document_request(request, kind, object_id):
         messages.error(request, str(exc))
         return _back(request, obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "home")
     if request.htmx:
-        return render(request, "documents/_status.html", _status_context(doc, stale=False))
+        context = _status_context(doc, stale=False)
+        context["queue_down"] = context["queue_down"] or getattr(doc, "queue_failed", False)
+        return render(request, "documents/_status.html", context)
+    if getattr(doc, "queue_failed", False):
+        messages.warning(request, QUEUE_DOWN)
     return redirect("documents:detail", doc.pk)
 
 
 def _status_context(doc, *, stale: bool) -> dict:
+    waited = timezone.now() - doc.updated_at > datetime.timedelta(seconds=QUEUE_DOWN_AFTER)
     return {
         "doc": doc,
+        # Still waiting for a worker after a while: the broker or the workers are down (or very busy).
+        "queue_down": doc.status == DocumentStatus.QUEUED and waited,
+        "queue_down_message": QUEUE_DOWN,
         "busy": doc.status in (DocumentStatus.QUEUED, DocumentStatus.RENDERING),
         "ready": doc.status == DocumentStatus.READY,
         "failed": doc.status == DocumentStatus.FAILED,

@@ -58,7 +58,7 @@ def environment(monkeypatch):
 
 
 def test_media_storage_is_the_file_system_by_default(environment):
-    assert stateless.media_storage(environment()) == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert stateless.media_storage(environment()) == {"BACKEND": "core.storage.AtomicFileSystemStorage"}
 
 
 def test_media_storage_s3_builds_a_private_signed_bucket(environment):
