@@ -47,10 +47,11 @@ test-browser: install-dev
 # then seed_scale, gunicorn (2 workers) and the mixed load at 25, 75, 150, 200 requests/s, and a school's pages
 # on the 30-school demo. Shorter: BENCH_LOAD_ARGS="--rates 25,75 --duration 10 --bisect 0".
 # The councils part runs on BENCH_DATABASE_URL (an empty PostgreSQL database, by default portal_bench_empty), the
-# dossier pack (2 workers) only with REDIS_URL too; otherwise it says it skipped.
+# dossier pack (2 real workers) on it with the Redis services.sh started (BENCH_REDIS_URL, database 9).
 # The documents part (engine against bare WeasyPrint: a letter, 100 / 500 / 2,000-row lists) takes about 3 minutes.
 BENCH_PG ?= postgres://portal:portal@127.0.0.1:5432
 BENCH_DATABASE_URL ?= $(BENCH_PG)/portal_bench_empty
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/9
 bench: install-dev
 	bench/services.sh
 	$(BIN)/python -m bench.load --database-url $(BENCH_PG)/portal_bench --prepare scale \
@@ -59,7 +60,7 @@ bench: install-dev
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.documents --runs 3
 	$(BIN)/python -m bench.councils --members 30 --postgres-only $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL),)
-	$(BIN)/python -m bench.documents --pack --skip-unconfigured $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL),)
+	REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python -m bench.documents --pack --skip-unconfigured $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL),)
 
 # 30 council members casting their ballot sheet at once; meaningful on PostgreSQL:
 # make bench-councils BENCH_DATABASE_URL=postgres://user:pass@host/an_empty_database
