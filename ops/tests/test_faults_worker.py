@@ -98,11 +98,8 @@ def test_reminders_run_killed_halfway_reminds_each_school_exactly_once(worker_en
             "the second worker did not send the reminders",
             poll=0.3,
         )
-        # A second delivery of the run (or a second run) would queue more: give it the time to show.
-        django_run("from campaigns.tasks import send_deadline_reminders\nsend_deadline_reminders.delay()", env=env)
-        wait_until(
-            lambda: succeeded(second, "campaigns.send_deadline_reminders") >= 2, 30, "the second run did not end"
-        )
+        # The redelivered run has ended (its mails went after its commit): nothing more is coming.
+        wait_until(lambda: succeeded(second, "campaigns.send_deadline_reminders") >= 1, 30, "the run did not end")
     finally:
         first.kill()
         if second is not None:
