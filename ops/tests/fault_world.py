@@ -77,3 +77,35 @@ def reminder_world(tag: str, schools: int = 3) -> None:
     )
     campaign_services.campaign_launch(campaign=campaign, by=administrator, today=today)
     print(json.dumps({"campaign": campaign.pk, "heads": heads}))
+
+
+def sendable_world(tag: str) -> None:
+    """A school's complete draft (an eligible teacher's LĐTT, the tờ trình filled), its head signed in, and
+    the Phòng's reviewer with an address: sending the dossier up mails the reviewer."""
+    from awards.enums import TaskRating
+    from awards.models import TaskEvaluation
+    from nominations.models import Dossier
+    from nominations.tests.conftest import YEAR, fill_submission
+
+    dept = unit_create(by=None, name=f"Sở GD&ĐT Gửi Hồ Sơ {tag}", kind=UnitKind.DEPARTMENT)
+    office = unit_create(by=None, name=f"Phòng GD&ĐT Gửi Hồ Sơ {tag}", kind=UnitKind.OFFICE, parent=dept)
+    school = unit_create(
+        by=None, name=f"Trường Tiểu học Gửi Hồ Sơ {tag}", kind=UnitKind.SCHOOL, school_level=SchoolLevel.PRIMARY,
+        parent=office, document_code=f"G{tag}",
+    )  # fmt: skip
+    secretary = _user(f"thu-ky-gui-{tag}", school, Role.SECRETARY)
+    head = _user(f"hieu-truong-gui-{tag}", school, Role.HEAD)
+    reviewer = _user(f"tham-dinh-{tag}", office, Role.REVIEWER, email=f"tham-dinh-{tag}@example.vn")
+    dossier = nomination_services.dossier_create(
+        by=secretary, unit=school, round_kind=RoundKind.YEAR_END, school_year=YEAR
+    )
+    teacher = Person.objects.create(
+        unit=school, full_name="Trần Thị Giáo Viên", gender=Gender.FEMALE, position="Giáo viên"
+    )
+    TaskEvaluation.objects.create(person=teacher, school_year=YEAR, rating=TaskRating.EXCELLENT)
+    nomination_services.nomination_add(
+        by=secretary, dossier=dossier, award_code="LDTT", person=teacher, summary="Hoàn thành xuất sắc."
+    )
+    fill_submission(dossier, secretary)
+    version = Dossier.objects.get(pk=dossier.pk).version
+    print(json.dumps({"dossier": dossier.pk, "version": version, "cookie": _signed_in(head), "to": reviewer.email}))

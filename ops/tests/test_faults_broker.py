@@ -82,3 +82,49 @@ def test_document_asked_while_the_broker_is_down_is_kept_the_user_told_and_rende
         worker.stop()
         print(worker.tail())
     assert private_postgres.sql(row, doc_id) == [("ready", 1)]
+
+
+def test_dossier_sent_up_while_the_broker_is_down_is_sent_and_its_mail_goes_when_it_returns(
+    stack, private_redis, private_postgres, faults_dir, tmp_path
+):
+    env, server = stack
+    world = json.loads(django_run("from ops.tests.fault_world import sendable_world\nsendable_world('B2')", env=env))
+    session = _session(world["cookie"])
+
+    private_redis.stop()
+    started = time.monotonic()
+    sent = session.post(
+        f"{server.url}/ho-so-de-nghi/{world['dossier']}/chuyen/",
+        {"transition": "send", "version": str(world["version"])},
+        timeout=60,
+    )
+    sent_seconds = time.monotonic() - started
+
+    # Sent and told so at once: the mail to the Phòng's reviewer waits in the outbox, not in the request.
+    assert sent.status_code == 200, sent.text[:500]
+    assert "Đã gửi hồ sơ lên cấp trên." in sent.text
+    assert sent_seconds < 15, f"sending waited {sent_seconds:.1f} s for the dead broker"
+    status = "SELECT status FROM nominations_dossier WHERE id = %s"
+    assert private_postgres.sql(status, world["dossier"]) == [("sent",)]
+    mail = 'SELECT status, attempts FROM notifications_outgoingmail WHERE "to" = %s'
+    assert private_postgres.sql(mail, world["to"]) == [("pending", 0)]
+
+    # The broker returns; the beat's outbox sweep (a few minutes later) hands the mail to the worker.
+    private_redis.start()
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    worker = CeleryWorker(
+        env={**env, "EMAIL_URL": f"filemail:///{mail_dir}"}, queues="notifications", log=tmp_path / "worker.log"
+    )
+    try:
+        django_run(
+            "import datetime\nfrom django.utils import timezone\nfrom notifications.services import outbox_sweep\n"
+            "outbox_sweep(now=timezone.now() + datetime.timedelta(minutes=5))",
+            env=env,
+        )
+        wait_until(lambda: private_postgres.sql(mail, world["to"]) == [("sent", 1)], 60, "the mail was not sent")
+    finally:
+        worker.stop()
+        print(worker.tail())
+    texts = [p.read_text(errors="replace") for p in mail_dir.glob("*.log")]
+    assert sum(text.count(f"To: {world['to']}") for text in texts) == 1
