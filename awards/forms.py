@@ -3,6 +3,7 @@ import datetime
 from django import forms
 
 from core.forms import DateInput, PortalForm, VersionField
+from core.uploads import check_workbook, clean_upload
 from units.pickers import (
     PERSON,
     UNIT,
@@ -101,6 +102,9 @@ class RecogniseForm(PortalForm):
 class ImportForm(PortalForm):
     submit_label = "Nhập dữ liệu"
     file = forms.FileField(label="Tệp Excel (.xlsx) theo mẫu")
+
+    def clean_file(self):
+        return clean_upload(self.cleaned_data["file"], check_workbook)
 
 
 class RevokeForm(PortalForm):

@@ -16,6 +16,7 @@ from awards.models import AwardRecord, Initiative, TaskEvaluation
 from awards.schoolyear import current_school_year, school_year_label
 from browser_tests.steps import act as _act
 from browser_tests.steps import pick
+from core.tests import upload_files
 from nominations.enums import DossierStatus, RoundKind
 from nominations.models import Dossier
 from units.enums import UnitKind
@@ -28,7 +29,7 @@ REVIEWER, CHIEF = "pgd-bl.chuyenvien", "pgd-bl.truongphong"
 COMMUNE, DEPARTMENT, DIRECTOR, PROVINCE = "xa-binhlam.chuyenvien", "so.chuyenvien", "so.giamdoc", "tinh.chuyenvien"
 COMMENT = "Bổ sung số tiết dự giờ và kết quả hội giảng cấp trường trong tóm tắt thành tích."
 COMMUNE_DECISION, PROVINCE_DECISION = "12/QĐ-UBND", "345/QĐ-UBND"
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = upload_files.pdf()  # a real PDF: evidence must open (core/uploads.py)
 
 
 def _as(page, log_in, username):

@@ -37,6 +37,7 @@ from awards.schoolyear import current_school_year, school_year_label
 from browser_tests.steps import act, pick
 from campaigns.enums import RegistrationStatus
 from campaigns.models import Registration
+from core.tests import upload_files
 from councils import services as council_services
 from councils.enums import MemberRole
 from demo import nominations as demo_nominations
@@ -58,7 +59,7 @@ NEW_TEACHERS = [
 ]
 COMMENT = "Bổ sung số tiết dự giờ và kết quả hội giảng cấp trường trong tóm tắt thành tích."
 FIXED_SUMMARY = "Dự 36 tiết, đạt giải Nhì hội giảng cấp trường; hoàn thành tốt nhiệm vụ năm học."
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = upload_files.pdf()  # a real PDF: evidence must open (core/uploads.py)
 COMMUNE_DECISION = "27/QĐ-UBND"
 
 

@@ -283,8 +283,24 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-# Upload limit for imports (Excel): refuse anything larger before parsing.
+# Uploads (core/uploads.py; docs/operations.md «Tệp tải lên»). Limits in bytes, checked before the content is read.
+# Imports (Excel): refuse anything larger before parsing; then bound what its zip directory promises.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
+IMPORT_MAX_ZIP_RATIO = env.int("IMPORT_MAX_ZIP_RATIO", default=100)
+IMPORT_MAX_ZIP_ENTRIES = env.int("IMPORT_MAX_ZIP_ENTRIES", default=1000)
+# Evidence files of a nomination (PDF, JPEG, PNG).
+NOMINATION_ATTACHMENT_MAX_BYTES = env.int("NOMINATION_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Django's own: request bodies other than files kept in memory up to 2.5 MB (a bigger form is refused), files
+# above 2.5 MB spooled to a temporary file, at most 10 files per request (every upload form sends one).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Production: downloads checked by the permission kernel, then sent by nginx from an `internal;` location with
+# this prefix (X-Accel-Redirect, core.uploads.protected_download); empty streams them through Django.
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="").strip()
+if MEDIA_ACCEL_REDIRECT and not (MEDIA_ACCEL_REDIRECT.startswith("/") and MEDIA_ACCEL_REDIRECT.endswith("/")):
+    raise ImproperlyConfigured("MEDIA_ACCEL_REDIRECT must be a path prefix such as /_media_noi_bo/ (or empty).")
 # Excel export of a list ("Xuất Excel"): at most this many rows; the sheet says when rows were left out.
 EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=20000)
 

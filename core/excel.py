@@ -1,7 +1,8 @@
 """Reading and writing .xlsx files safely (openpyxl).
 
-An upload is checked by content, not by its name: it must be a ZIP whose
-workbook openpyxl can open, within the configured size. A cell of an upload
+An upload is checked by content, not by its name (core.uploads.check_workbook:
+size, the zip's directory, macros, external links, encryption), then it must be a
+workbook openpyxl can open; openpyxl parses its XML through defusedxml (no entities). A cell of an upload
 that is a formula is refused (its cached value may be stale or empty, and its
 text must never come back as a live formula). Every text cell written that
 begins with `=`, `+`, `-` or `@` is written as text with Excel's quote prefix,
@@ -11,11 +12,9 @@ so a name typed as `=HYPERLINK(…)` is shown, never evaluated (CSV/formula inje
 import datetime
 import io
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.http import HttpResponse
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -23,6 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from core.exceptions import ServiceError
 from core.text import nfc
+from core.uploads import UploadRefused, check_workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -56,14 +56,11 @@ class ImportRejected(ServiceError):
 
 def read_rows(upload, expected_headers: list[str]) -> list[tuple[int, list]]:
     """Return (row number, values) for each non-empty data row, or raise ImportRejected."""
-    size = getattr(upload, "size", None)
-    if size is not None and size > settings.IMPORT_MAX_BYTES:
-        raise ImportRejected(f"Tệp quá lớn (tối đa {settings.IMPORT_MAX_BYTES // (1024 * 1024)} MB).")
-    data = upload.read()
-    if not data:
-        raise ImportRejected("Tệp rỗng.")
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportRejected("Tệp không phải là bảng tính Excel (.xlsx). Vui lòng dùng tệp mẫu tải từ cổng.")
+    try:
+        # Size, zip directory (bombs), macros, external links, encryption: core/uploads.py.
+        data = check_workbook(upload)
+    except UploadRefused as refused:
+        raise ImportRejected(str(refused)) from None
     try:
         # Not data_only: a formula cell then reads as its formula (data_type "f") and is refused below.
         workbook = load_workbook(io.BytesIO(data), read_only=True)

@@ -10,13 +10,13 @@ black and white (/DeviceGray, a one-component ICC profile, 1 bit per pixel, an i
 import hashlib
 import io
 import logging
-import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from core import uploads
 from core.audit import audited
 from core.exceptions import ServiceError
 
@@ -111,8 +111,11 @@ def _page_like(image: _Image, page_w: float, page_h: float) -> bool:
     return abs(image_ratio - page_ratio) <= PAGE_SHAPE_TOLERANCE * page_ratio
 
 
-def scan_check(data: bytes) -> int:
-    """The lowest resolution (dpi) over the pages of a valid scan; ServiceError with the first problem."""
+def scan_check(data: bytes, *, name: str = "bản quét") -> int:
+    """The lowest resolution (dpi) over the pages of a valid scan; ServiceError with the first problem.
+
+    A scan carrying JavaScript, a self-launching action or an embedded file is refused (core.uploads), not
+    cleaned: cleaning would change the signed original's copy."""
     from pypdf import PdfReader
 
     if not data:
@@ -126,10 +129,13 @@ def scan_check(data: bytes) -> int:
         if reader.is_encrypted:
             raise ServiceError(ERROR_UNREADABLE)
         pages = list(reader.pages)
+        problem = uploads.pdf_problem(reader, name=name)
     except ServiceError:
         raise
     except Exception:  # noqa: BLE001 - pypdf raises many types for a damaged file
         raise ServiceError(ERROR_UNREADABLE) from None
+    if problem:
+        raise ServiceError(problem)
     if not pages:
         raise ServiceError(ERROR_NO_PAGES)
     lowest = None
@@ -159,8 +165,7 @@ def scan_check(data: bytes) -> int:
 
 
 def _clean_name(name: str) -> str:
-    name = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()
-    return "".join(ch for ch in name if ch.isprintable())[:200] or "ban-quet.pdf"
+    return uploads.safe_name(name, default="ban-quet.pdf")
 
 
 @audited
@@ -177,7 +182,7 @@ def scan_attach(*, document: GeneratedDocument, by, data: bytes, original_name: 
         raise ServiceError(ERROR_UNREADABLE)
     if not kind.may_request(by, obj):
         raise PermissionDenied
-    min_dpi = scan_check(data)
+    min_dpi = scan_check(data, name=_clean_name(original_name))
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         existing = ScannedOriginal.objects.filter(document=document, sha256=digest).first()

@@ -7,7 +7,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import ServiceError
 from core.rules import view_rule
+from core.uploads import protected_download
 from units.view_rules import DOCUMENT_READ, DOCUMENT_REQUEST
 
 from . import selectors, services
@@ -110,16 +111,12 @@ def document_download(request, pk):
     stem = visible.kind.filename or visible.kind.code
     suffix = "-da-ky" if signed else ""
     filename = f"{stem}-{doc.object_id}{suffix}.{doc.file_format}"
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
     content_type = (
         "application/pdf"
         if doc.file_format == "pdf"
         else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    return protected_download(field, filename=filename, content_type=content_type)
 
 
 def may_request_or_403(user, visible) -> None:

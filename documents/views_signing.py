@@ -4,12 +4,13 @@ scope), then the same predicate as the service decides who may act (403)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ServiceError
 from core.rules import view_rule
+from core.uploads import protected_download
 from units.view_rules import DOCUMENT_READ, DOCUMENT_REQUEST
 
 from . import registry, scans, selectors, signing
@@ -79,9 +80,5 @@ def scan_download(request, pk):
     if kind is None or model is None or kind.model._meta.concrete_model is not model._meta.concrete_model:
         raise Http404
     kind.get_visible(request.user, scan.object_id)  # Http404 outside the user's scope
-    try:
-        handle = scan.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
     filename = f"ban-quet-{kind.filename or kind.code}-{scan.object_id}-{scan.pk}.pdf"
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+    return protected_download(scan.file, filename=filename, content_type="application/pdf")

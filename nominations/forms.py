@@ -7,6 +7,7 @@ from awards.schoolyear import current_school_year
 from campaigns.enums import CampaignStatus
 from campaigns.selectors import campaigns_visible_to
 from core.forms import DateInput, PortalForm, VersionField
+from core.uploads import check_evidence, clean_upload
 from units.enums import UnitKind
 from units.models import Unit
 from units.pickers import NOT_TEAMS, UnitPickerField
@@ -98,6 +99,9 @@ class AttachmentForm(PortalForm):
 
     file = forms.FileField(label="Tệp minh chứng (PDF, JPEG, PNG)")
     description = forms.CharField(label="Mô tả", max_length=255, required=False)
+
+    def clean_file(self):
+        return clean_upload(self.cleaned_data["file"], check_evidence)
 
 
 class FromRegistrationForm(forms.Form):

@@ -4,6 +4,7 @@ from django import forms
 
 from core.exceptions import ServiceError
 from core.forms import PortalForm, VersionField
+from core.uploads import check_workbook, clean_upload
 
 from . import report as report_module
 
@@ -74,3 +75,6 @@ class RefreshForm(forms.Form):
 class NominationsImportForm(PortalForm):
     submit_label = "Nhập danh sách"
     file = forms.FileField(label="Tệp Excel (.xlsx) theo mẫu")
+
+    def clean_file(self):
+        return clean_upload(self.cleaned_data["file"], check_workbook)

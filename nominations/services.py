@@ -5,10 +5,7 @@ through `workflows.py` (`dossier_transition`, `nomination_transition`), never he
 """
 
 import datetime
-import re
-import unicodedata
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -25,6 +22,7 @@ from core import workflow
 from core.exceptions import ServiceError
 from core.models import version_check_and_bump
 from core.text import nfc
+from core.uploads import check_evidence, safe_name, size_label  # noqa: F401 - size_label re-exported
 from units.enums import UnitKind
 from units.models import Person, Unit
 from units.rules import Cap, people_acted_on, require
@@ -35,29 +33,7 @@ from .models import ATTACHMENT_EXTENSIONS, Attachment, Dossier, Nomination
 
 NOT_FOUND_PERSON = "Có người không thuộc đơn vị này hoặc không tìm thấy."
 NOT_FOUND_COLLECTIVE = "Tập thể không thuộc đơn vị này hoặc không tìm thấy."
-DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 OVERRIDE_REASON_MAX_LENGTH = 2000
-# Content signatures of the only evidence kinds accepted.
-MAGIC = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
-EXTENSION_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
-TYPE_LABELS = {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG"}
-
-
-def attachment_max_bytes() -> int:
-    """Setting NOMINATION_ATTACHMENT_MAX_BYTES; default 10 MB."""
-    return int(getattr(settings, "NOMINATION_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES))
-
-
-def size_label(size: int) -> str:
-    """A byte count as people read it, with the Vietnamese decimal comma: 10 MB, 1,5 MB, 800 KB, 100 byte."""
-    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
-        if size >= factor:
-            return f"{size / factor:.1f}".rstrip("0").rstrip(".").replace(".", ",") + f" {unit}"
-    return f"{size} byte"
 
 
 # --- routing -------------------------------------------------------------------------------------
@@ -402,31 +378,13 @@ def nomination_override(*, by, nomination: Nomination, version: int | None, crit
 # --- attachments ---------------------------------------------------------------------------------
 
 
-def detect_content_type(head: bytes) -> str | None:
-    """PDF, PNG or JPEG by their first bytes; None for anything else."""
-    for magic, content_type in MAGIC:
-        if head.startswith(magic):
-            return content_type
-    return None
-
-
-def safe_original_name(name: str) -> str:
-    """The uploader's file name for display only: no directories, no control characters, at most 200 characters."""
-    base = re.split(r"[\\/]", name or "")[-1]
-    base = "".join(ch for ch in nfc(base) if unicodedata.category(ch)[0] != "C")
-    base = re.sub(r"\s+", " ", base).strip(" .")
-    if len(base) > 200:
-        stem, dot, ext = base.rpartition(".")
-        base = (stem[: 200 - len(ext) - 1] + "." + ext) if dot and len(ext) <= 10 else base[:200]
-    return base or "tep-dinh-kem"
-
-
 @transaction.atomic
 def attachment_add(*, by, nomination: Nomination, upload, description: str = "") -> Attachment:
     """Attach an evidence file (PDF, JPEG or PNG, checked by content) to a nomination still open to the unit.
 
-    Refuses an empty or too large file, a content of another kind, and a name whose extension says another
-    kind than the content (a file lying about its type). Stored through Django's storage under a generated
+    Refuses (core.uploads.check_evidence) an empty or too large file, a content of another kind, a name whose
+    extension says another kind than the content (a file lying about its type), and a PDF that does not open,
+    is encrypted, or carries JavaScript or an embedded file. Stored through Django's storage under a generated
     name in the dossier's prefix. The same file (name, size, bytes) sent again to the same nomination returns
     the first attachment (a double click). A failed save removes the stored file. Side effects: the file in
     storage, history row.
@@ -435,26 +393,9 @@ def attachment_add(*, by, nomination: Nomination, upload, description: str = "")
     require(by, Cap.FILE, locked.dossier.unit)
     if not (locked.dossier.is_editable or locked.status == NominationStatus.RETURNED):
         raise ServiceError("Đề nghị đã gửi cấp trên; chỉ thêm minh chứng khi hồ sơ hoặc đề nghị bị trả lại.")
-    limit = attachment_max_bytes()
+    detected = check_evidence(upload)
     size = upload.size
-    if not size:
-        raise ServiceError("Tệp rỗng.")
-    if size > limit:
-        raise ServiceError(f"Tệp quá lớn ({size_label(size)}): tối đa {size_label(limit)}.")
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    detected = detect_content_type(head)
-    original = safe_original_name(getattr(upload, "name", ""))
-    if detected is None:
-        raise ServiceError(f"Tệp «{original}» không phải PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).")
-    _, dot, ext = original.rpartition(".")
-    claimed = EXTENSION_TYPES.get(f".{ext.lower()}") if dot else None
-    if dot and claimed != detected:
-        raise ServiceError(
-            f"Tệp «{original}» có đuôi .{ext} nhưng nội dung là {TYPE_LABELS[detected]}; "
-            "hãy đặt đúng đuôi tệp rồi tải lên lại."
-        )
+    original = safe_name(getattr(upload, "name", ""), default="tep-dinh-kem")
     same = _same_attachment(locked, original, size, upload)
     if same is not None:
         return same  # a double click uploads once

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,6 +16,7 @@ from core.exceptions import ServiceError
 from core.exports import export_response, wants_export
 from core.models import TransitionLog
 from core.rules import view_rule
+from core.uploads import protected_download
 from core.views import paginate
 from units.rules import Cap, can
 from units.selectors import unit_get_visible
@@ -428,15 +428,7 @@ def attachment_upload(request, pk):
 
 @view_rule(DOSSIER_READ)
 def attachment_download(request, pk):
-    """The only way to a stored evidence file: visibility checked, served as a download, never sniffed."""
+    """The only way to a stored evidence file: visibility checked, served as a download, never sniffed
+    (by nginx with X-Accel-Redirect when MEDIA_ACCEL_REDIRECT is set)."""
     attachment = selectors.attachment_get_visible(request.user, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return protected_download(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)

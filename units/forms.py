@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 
 from core.exceptions import ServiceError
 from core.forms import DateInput, PortalForm, VersionField
+from core.uploads import check_workbook, clean_upload
 
 from .enums import Gender, Role, SchoolLevel, UnitKind
 from .pickers import NOT_TEAMS, UnitMultiplePickerField, UnitPickerField
@@ -84,6 +85,9 @@ class PersonTransferForm(PortalForm):
 class PeopleImportForm(PortalForm):
     submit_label = "Nhập danh sách"
     file = forms.FileField(label="Tệp Excel (.xlsx) theo mẫu")
+
+    def clean_file(self):
+        return clean_upload(self.cleaned_data["file"], check_workbook)
 
 
 class UnitRoleGrantForm(PortalForm):

@@ -175,3 +175,60 @@ def test_scan_leaves_a_history_row_naming_the_uploader(rendered, personas):
     )
 
     assert [(row.history_type, row.history_user) for row in scan.history.all()] == [("+", personas["secretary_a1"])]
+
+
+# --- hostile scans and downloads by nginx (issue 15, item 3; core/uploads.py) ---------------------------
+
+
+def with_active_content(data: bytes, kind: str) -> bytes:
+    """A good scan to which a JavaScript open action or an embedded file was added."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    if kind == "script":
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert('x');")}
+        )
+    else:
+        writer.add_attachment("chuong-trinh.exe", b"MZ" + b"\x00" * 64)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("script", "Tệp PDF «Quét ngày 5.pdf» có mã lệnh tự chạy (JavaScript hoặc lệnh mở chương trình)"),
+        ("embedded", "Tệp PDF «Quét ngày 5.pdf» có tệp khác đính kèm bên trong"),
+    ],
+)
+def test_a_scan_with_javascript_or_an_embedded_file_is_refused_and_nothing_kept(
+    rendered, personas, media_tmp, kind, message
+):
+    data = with_active_content(scan_pdf(dpi=300), kind)
+    before = sorted(p.name for p in Path(media_tmp).rglob("*"))
+
+    with pytest.raises(ServiceError) as error:
+        scans.scan_attach(
+            document=rendered, by=personas["secretary_a1"], data=data, original_name="C:\\quet\\Quét ngày 5.pdf"
+        )
+
+    assert str(error.value).startswith(message)
+    assert ScannedOriginal.objects.count() == 0
+    assert sorted(p.name for p in Path(media_tmp).rglob("*")) == before
+
+
+@pytest.mark.parametrize(("persona", "status"), [("head_a1", 200), ("reviewer_b", 404), ("outsider", 404)])
+def test_scan_download_by_nginx_only_inside_scope(client, settings, rendered, personas, persona, status):
+    settings.MEDIA_ACCEL_REDIRECT = "/_media_noi_bo/"
+    scan = scans.scan_attach(
+        document=rendered, by=personas["secretary_a1"], data=scan_pdf(dpi=300), original_name="a.pdf"
+    )
+    client.force_login(personas[persona])
+
+    response = client.get(reverse("documents:scan_download", args=[scan.pk]))
+
+    accel = response.get("X-Accel-Redirect")
+    assert (response.status_code, accel) == (status, f"/_media_noi_bo/{scan.file.name}" if status == 200 else None)

@@ -4,14 +4,17 @@ import pytest
 
 from awards.enums import TaskRating
 from awards.models import TaskEvaluation
+from core.tests import upload_files
 from nominations import services
 from nominations.enums import RoundKind
 
 YEAR = 2025  # the school year 2025-2026 under review
 
 
-def pdf_bytes(size: int = 200) -> bytes:
-    return b"%PDF-1.7\n" + b"0" * max(size - 9, 0)
+def pdf_bytes(size: int = 1000, fill: str = "0") -> bytes:
+    """A real one-page PDF (evidence must open with pypdf) of exactly `size` bytes, padded with `fill`; the
+    smallest such PDF when `size` is below it."""
+    return upload_files.pdf(size=size, fill=fill)
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

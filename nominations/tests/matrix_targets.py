@@ -16,6 +16,7 @@ from awards.routing import route
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
 from campaigns.selectors import may_register
+from core.tests import upload_files
 from nominations import services
 from nominations.decisions import decision_record
 from nominations.enums import DossierStatus, NominationStatus, RoundKind
@@ -32,7 +33,7 @@ def nomination_targets(school, admin) -> dict[str, int]:
     attachment = Attachment.objects.filter(nomination=nomination).order_by("pk").first() or services.attachment_add(
         by=None,
         nomination=nomination,
-        upload=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.7\n" + b"0" * 64),
+        upload=SimpleUploadedFile("minh-chung.pdf", upload_files.pdf()),
     )
     if not dossier.submission_number:
         services.dossier_update(

@@ -226,7 +226,7 @@ def test_a_different_file_with_the_same_name_is_a_second_attachment(media, ready
     _, nomination = ready
     secretary = personas["secretary_a1"]
     services.attachment_add(by=secretary, nomination=nomination, upload=SimpleUploadedFile("a.pdf", pdf_bytes()))
-    other = b"%PDF-1.4\n" + b"1" * 191  # same name, same size, other bytes
+    other = pdf_bytes(fill="1")  # same name, same size, other bytes
     services.attachment_add(by=secretary, nomination=nomination, upload=SimpleUploadedFile("a.pdf", other))
     assert (Attachment.objects.count(), len(stored_files(media))) == (2, 2)
 

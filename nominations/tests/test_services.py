@@ -202,7 +202,7 @@ def test_attachment_pdf_is_stored_under_a_generated_name_in_the_dossier_prefix(m
     assert (attachment.original_name, attachment.content_type, attachment.size) == (
         "Bằng khen năm 2025.pdf",
         "application/pdf",
-        200,
+        len(pdf_bytes()),
     )
     assert (media / name).read_bytes() == pdf_bytes()
 

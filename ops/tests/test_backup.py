@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from awards.enums import TaskRating
 from awards.models import TaskEvaluation
+from core.tests import upload_files
 from documents.enums import DocumentStatus
 from documents.models import GeneratedDocument
 from nominations import services
@@ -33,7 +34,7 @@ from ops.backup import MANIFEST, MEDIA_PREFIX, backup_create, backup_restore
 from units.models import Person
 
 ROOT = Path(__file__).resolve().parents[2]
-PDF = b"%PDF-1.7\n" + "Minh chứng: Trần Thị Giáo Viên".encode() + b"\n%%EOF\n"
+PDF = upload_files.pdf(size=1200, fill="7")  # a real PDF: evidence must open
 PASSWORD = "matkhau-thu-123"  # conftest.make_user
 
 # Runs in the restored portal's process: the counts, the stored files' hashes, and pages as Alice.
