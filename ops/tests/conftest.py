@@ -40,7 +40,10 @@ def private_postgres(django_db_setup, django_db_blocker):
         with django_db_blocker.unblock():
             if connection.vendor == "postgresql":
                 cluster.restore_from(connection.settings_dict)
-            else:
+            # A test database kept with --reuse-db after transactional tests has lost its migrated rows.
+            if connection.vendor != "postgresql" or not cluster.sql("SELECT count(*) FROM awards_awardtype")[0][0]:
+                cluster.sql("DROP DATABASE portal", name="postgres")
+                cluster.createdb("portal")
                 env = portal_env(DATABASE_URL=cluster.url(), SECRET_KEY="x" * 60)
                 manage("migrate", "--noinput", "-v", "0", env=env)
         yield cluster
