@@ -15,8 +15,19 @@ from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, Versioned
 from core.text import joined_search_key
+from units.models import PathField
+from units.rules import PATH_FIELDS
 
 from .enums import EDITABLE_STATES, DossierStatus, NominationStatus, Procedure, RoundKind
+from .paths import (
+    DOSSIER_COPIED,
+    DOSSIER_SOURCES,
+    DossierQuerySet,
+    NominationQuerySet,
+    fill_copies,
+    fill_dossier_paths,
+    sync_nominations,
+)
 
 # Evidence kinds accepted, by the type detected from the content: the stored file's extension.
 ATTACHMENT_EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
@@ -69,13 +80,32 @@ class Dossier(Versioned, TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    history = HistoricalRecords()
+    # The proposing and the receiving unit's materialised paths ("" without a receiving unit), kept on the row
+    # like Person.unit_path (every save, bulk write, transition and unit move sets them): the permission
+    # kernel's subtree filters and the inbox read these indexed columns, with no join to units_unit whose
+    # row estimate can go wrong under stale statistics.
+    unit_path = PathField(max_length=255, editable=False, default="")
+    receiving_unit_path = PathField(max_length=255, editable=False, default="")
+    history = HistoricalRecords(excluded_fields=["unit_path", "receiving_unit_path"])
+
+    objects = DossierQuerySet.as_manager()
 
     class Meta:
         verbose_name = "hồ sơ đề nghị khen thưởng"
         verbose_name_plural = "hồ sơ đề nghị khen thưởng"
         ordering = ["-school_year", "-created_at", "-id"]
-        indexes = [models.Index(fields=["receiving_unit", "status"], name="dossier_inbox")]
+        indexes = [
+            models.Index(fields=["receiving_unit", "status"], name="dossier_inbox"),
+            # Prefix ranges (LIKE 'p%', `within`) under any collation: the pattern operators (see Unit.path).
+            models.Index(
+                fields=["unit_path", "status"], name="dossier_unit_path", opclasses=["varchar_pattern_ops", ""]
+            ),
+            models.Index(
+                fields=["receiving_unit_path", "status"],
+                name="dossier_receiving_path",
+                opclasses=["varchar_pattern_ops", ""],
+            ),
+        ]
 
     def __str__(self):
         return f"Hồ sơ đề nghị khen thưởng – {self.unit} – {self.get_round_kind_display()} {self.school_year_label}"
@@ -83,7 +113,17 @@ class Dossier(Versioned, TimeStampedModel):
     def save(self, *args, **kwargs):
         self.search_key = joined_search_key(self.title, self.submission_number, length=600)
         _with_search_key(kwargs, ("title", "submission_number"))
+        update_fields = kwargs.get("update_fields")
+        sources = DOSSIER_SOURCES if update_fields is None else DOSSIER_SOURCES & set(update_fields)
+        fks = [fk for fk in ("unit", "receiving_unit") if {fk, f"{fk}_id"} & sources]
+        if fks:
+            fill_dossier_paths([self], force=True, fks=fks)
+        if update_fields is not None and fks:
+            kwargs["update_fields"] = [*dict.fromkeys([*update_fields, *(f"{fk}_path" for fk in fks)])]
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if sources and not adding:
+            sync_nominations([self.pk])
 
     def get_absolute_url(self):
         return reverse("nominations:dossier_detail", args=[self.pk])
@@ -155,12 +195,37 @@ class Nomination(Versioned, TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="nomination",
     )
-    history = HistoricalRecords(excluded_fields=["initiatives"])
+    # Copies of the dossier's proposing and receiving unit paths and of its status (`DOSSIER_COPIED`), kept
+    # equal by every write of the dossier (Dossier.save, DossierQuerySet, a unit move) in its transaction:
+    # the scope, the inbox's counts by status and its filtered lists read the nomination's own indexed
+    # columns (20,000 nominations of a Sở), with no join to the dossiers or units_unit.
+    dossier_unit_path = PathField(max_length=255, editable=False, default="")
+    receiving_unit_path = PathField(max_length=255, editable=False, default="")
+    dossier_status = models.CharField(max_length=16, choices=DossierStatus.choices, editable=False, default="")
+    history = HistoricalRecords(
+        excluded_fields=["initiatives", "dossier_unit_path", "receiving_unit_path", "dossier_status"]
+    )
+
+    objects = NominationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "đề nghị khen thưởng"
         verbose_name_plural = "đề nghị khen thưởng"
         ordering = ["dossier", "award_type__rank", "id"]
+        indexes = [
+            # The inbox: what reached a subtree, its counts by status from the index alone.
+            models.Index(
+                fields=["receiving_unit_path", "dossier_status", "status", "dossier_unit_path"],
+                name="nomination_receiving_path",
+                opclasses=["varchar_pattern_ops", "", "", "varchar_pattern_ops"],
+            ),
+            # Reading down a subtree (the proposing unit's path): search, a head's or a reviewer's scope.
+            models.Index(
+                fields=["dossier_unit_path", "status"],
+                name="nomination_unit_path",
+                opclasses=["varchar_pattern_ops", ""],
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(person__isnull=False, unit__isnull=True) | Q(person__isnull=True, unit__isnull=False)),
@@ -180,6 +245,14 @@ class Nomination(Versioned, TimeStampedModel):
 
     def __str__(self):
         return f"{self.award_type} – {self.candidate_name}"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"dossier", "dossier_id"} & set(update_fields):
+            fill_copies([self], force=update_fields is not None or not self._state.adding)
+            if update_fields is not None:
+                kwargs["update_fields"] = [*dict.fromkeys([*update_fields, *DOSSIER_COPIED.values()])]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.dossier.get_absolute_url()}#de-nghi-{self.pk}"
@@ -397,3 +470,15 @@ class Objection(TimeStampedModel):
 
     def __str__(self):
         return f"Ý kiến về {self.nomination}"
+
+
+# The kernel filters these columns for subtree reaches (units.rules.scope_q with `model=`), and a unit move
+# rewrites them with Person.unit_path (units.services.unit_move).
+PATH_FIELDS.update(
+    {
+        (Dossier, "unit"): "unit_path",
+        (Dossier, "receiving_unit"): "receiving_unit_path",
+        (Nomination, "dossier__unit"): "dossier_unit_path",
+        (Nomination, "dossier__receiving_unit"): "receiving_unit_path",
+    }
+)

@@ -148,8 +148,11 @@ def _reach_path_q(reach: Reach, granted: Unit, prefix: str, path_field: str) -> 
     prefix of that one indexed column, with no join to units_unit. OWN (the unit and its teams) is the
     unit's id or a team's, read in a subquery (a handful of units, by the parent index)."""
     if reach == Reach.OWN:
-        own = Unit.objects.filter(Q(pk=granted.pk) | Q(parent_id=granted.pk, kind=UnitKind.TEAM)).values("pk")
-        return Q(**{f"{prefix}pk__in": own})
+        own = Unit.objects.filter(Q(pk=granted.pk) | Q(parent_id=granted.pk, kind=UnitKind.TEAM))
+        if "__" in prefix.rstrip("_"):
+            # The unit is not on the row itself (a nomination's dossier's unit): its path is, so no join.
+            return Q(**{f"{path_field}__in": own.values("path")})
+        return Q(**{f"{prefix}pk__in": own.values("pk")})
     subtree = Q(**{f"{path_field}__startswith": granted.path})
     if reach == Reach.SUBTREE:
         return subtree
@@ -198,7 +201,8 @@ def scope_q(user, cap: Cap = Cap.READ, field: str = "", *, model=None) -> Q:
     if is_superuser(user):
         return Q()
     path_field = PATH_FIELDS.get((model, field), "") if model is not None else ""
-    query = Q(**{f"{prefix}pk__in": []})
+    # The empty start on the path column too: `dossier__unit__pk__in=[]` matches nothing but keeps its join.
+    query = Q(**{f"{path_field}__in" if path_field else f"{prefix}pk__in": []})
     for role in roles_of(user):
         reach = ROLE_CAPABILITIES.get(role.role, {}).get(cap)
         if reach is not None:

@@ -28,7 +28,7 @@ from core.text import fold, nfc
 
 from .enums import Role, UnitKind
 from .models import EmulationBlock, Person, PersonTransfer, Unit, UnitRole
-from .rules import Cap, forget_roles, require, require_superuser
+from .rules import PATH_FIELDS, Cap, forget_roles, require, require_superuser
 from .search_keys import person_search_key
 from .signals import account_mail
 from .validation import person_name_check, person_text_check, typed_date_check
@@ -127,10 +127,13 @@ def unit_move(*, unit: Unit, new_parent: Unit, by) -> Unit:
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + depth_shift,
     )
-    # The people of the subtree carry their unit's path (Person.unit_path): one UPDATE moves them too.
-    Person.objects.filter(unit_path__startswith=old_path).update(
-        unit_path=Concat(Value(new_path), Substr("unit_path", len(old_path) + 1))
-    )
+    # The people of the subtree carry their unit's path (Person.unit_path): one UPDATE moves them too; so does
+    # every other column registered in PATH_FIELDS by the apps above (a dossier's paths, its nominations').
+    columns = sorted({(model._meta.label, model, column) for (model, _), column in PATH_FIELDS.items()})
+    for _, model, column in columns:
+        model._base_manager.filter(**{f"{column}__startswith": old_path}).update(
+            **{column: Concat(Value(new_path), Substr(column, len(old_path) + 1))}
+        )
     unit.refresh_from_db()
     unit.parent = new_parent
     unit.save(update_fields=["parent", "updated_at"])
