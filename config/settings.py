@@ -283,6 +283,33 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp; docs/architecture.md «Content-Security-Policy»): scripts, styles, fonts and
+# requests only from the portal itself, never inline (no <script> body, <style>, style="" or on…= anywhere: checked
+# by core/tests/test_csp.py on every page and by the journeys' guard in Chromium). On in DEBUG too, so a developer
+# sees a violation in the browser console before CI does (django-csp leaves DEBUG's own 404/500 pages alone).
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "core.middleware.PermissionsPolicyMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Bootstrap's icons are data: SVGs in its stylesheet
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The other security headers (Django's SecurityMiddleware; Permissions-Policy: core/middleware.py). Only features
+# Chromium knows: an unknown one is a console error on every page.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
 # Uploads (core/uploads.py; docs/operations.md «Tệp tải lên»). Limits in bytes, checked before the content is read.
 # Imports (Excel): refuse anything larger before parsing; then bound what its zip directory promises.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
