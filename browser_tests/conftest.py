@@ -13,7 +13,9 @@ The server (`live_server`, the name pytest-django gives it, so journeys read `li
 
 Every page is watched (`page_guard`, automatic for `page`, `phone_page` and any context made from `browser`):
 a console error, an uncaught script error, a failed request, a 4xx/5xx response the test did not declare with
-`page_guard.allow(404, url="/don-vi/")`, or an ERROR line in the server's log fails the test at teardown.
+`page_guard.allow(404, url="/don-vi/")`, an ERROR line in the server's log, a Content-Security-Policy violation
+(reported by a `securitypolicyviolation` listener installed before the page's scripts, and by Chromium's console)
+or a portal page without the policy's header fails the test at teardown.
 
 Helpers: `shot(page, "03-sent-to-head")` saves a screenshot of a step under .ci/work/screenshots/<test>/ (or
 $BROWSER_SCREENSHOTS/<test>/), which CI keeps; `axe_check(page)` runs the vendored axe-core in the page and fails
@@ -293,14 +295,32 @@ def live_server(django_db_setup, tmp_path_factory):
 # --- Clean pages --------------------------------------------------------------------------------------------
 
 
-class PageGuard:
-    """Collects what a user would call a broken page, in every watched browser context of one test."""
+# Installed in every document before its own scripts run (Playwright's init scripts are not subject to the page's
+# CSP): each violation the browser reports goes to the guard through an exposed binding, with what and where.
+_CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (event) => {
+    window.__portalCspViolation({
+        directive: event.effectiveDirective || event.violatedDirective,
+        blocked: event.blockedURI,
+        source: event.sourceFile,
+        line: event.lineNumber,
+        page: document.location.href,
+    });
+}, true);"""
 
-    def __init__(self):
+
+class PageGuard:
+    """Collects what a user would call a broken page, in every watched browser context of one test.
+
+    With `origin` (the server's address), every HTML page of the portal must also carry the enforced
+    Content-Security-Policy: without it the violation check would pass by default.
+    """
+
+    def __init__(self, origin: str | None = None):
         self.problems: list[str] = []
         self.allowed: list[tuple[int, re.Pattern | None]] = []
         self.contexts: list = []
         self.closing = False
+        self.origin = origin
 
     def allow(self, *statuses: int, url: str | None = None):
         """Declare responses the test expects, e.g. allow(404, url="/don-vi/") for an outsider's refusal."""
@@ -313,6 +333,8 @@ class PageGuard:
         context.on("weberror", lambda error: self._add(f"script error: {error.error}"))
         context.on("response", self._response)
         context.on("requestfailed", self._request_failed)
+        context.expose_binding("__portalCspViolation", self._csp_violation)
+        context.add_init_script(_CSP_LISTENER)
         return context
 
     def _add(self, problem: str):
@@ -322,9 +344,24 @@ class PageGuard:
     def _console(self, message):
         # Chromium logs every 4xx/5xx as "Failed to load resource": the response handler judges those.
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            self._add(f"console error on {message.page.url if message.page else '?'}: {message.text}")
+            # Chromium also logs each CSP refusal ("Refused to … because it violates the following Content Security
+            # Policy directive"), a second net under the listener's report.
+            csp = "Content Security Policy" in message.text
+            kind = "Content-Security-Policy violation (console)" if csp else "console error"
+            self._add(f"{kind} on {message.page.url if message.page else '?'}: {message.text}")
+
+    def _csp_violation(self, _source, violation):
+        where = f"{violation['source']}:{violation['line']}" if violation.get("source") else "inline"
+        self._add(
+            f"Content-Security-Policy violation on {violation['page']}: {violation['directive']} refused "
+            f"{violation['blocked'] or 'inline code'} ({where})"
+        )
 
     def _response(self, response):
+        if self.origin and response.request.resource_type == "document" and response.url.startswith(self.origin):
+            headers = response.headers
+            if headers.get("content-type", "").startswith("text/html") and not headers.get("content-security-policy"):
+                self._add(f"no Content-Security-Policy header on {response.request.method} {response.url}")
         if response.status < 400:
             return
         for status, pattern in self.allowed:
@@ -351,7 +388,7 @@ class PageGuard:
 def page_guard(live_server):
     """Fails the journey on a console error, a failed request, an undeclared 4xx/5xx, or a server ERROR."""
     _keep_serialized_rollback()
-    guard = PageGuard()
+    guard = PageGuard(origin=live_server.url)
     mark = live_server.mark()
     yield guard
     guard.close_contexts()
