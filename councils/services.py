@@ -375,12 +375,16 @@ def may_vote(user, round_: Round) -> bool:
     )
 
 
+def sheet_item_ids(round_: Round, seat: CouncilMember) -> set[int]:
+    """The agenda item ids of the member's sheet, from the rules frozen at the opening (no query): every item
+    the member is not recused on."""
+    return {int(k) for k, rule in round_.rules.get("items", {}).items() if seat.pk not in rule["recused"]}
+
+
 def ballot_items(round_: Round, seat: CouncilMember) -> list[AgendaItem]:
-    """The items of the member's sheet: those of the frozen rules the member is not recused on."""
-    items = round_.rules.get("items", {})
-    ids = [int(k) for k, rule in items.items() if seat.pk not in rule["recused"]]
+    """The items of the member's sheet (`sheet_item_ids`), with what the sheet shows of each."""
     return list(
-        AgendaItem.objects.filter(pk__in=ids)
+        AgendaItem.objects.filter(pk__in=sheet_item_ids(round_, seat))
         .select_related("nomination__person", "nomination__unit", "nomination__award_type")
         .order_by("position", "id")
     )
@@ -391,51 +395,50 @@ def ballot_cast(*, by, round_: Round, choices: dict[int, str]) -> str:
     """Cast the member's one sheet for the round; returns the receipt code (shown once, never stored with them).
 
     One transaction, under a lock on the round row: a VoterRoll row (UNIQUE(round, member) refuses a second
-    cast, also a concurrent one), then one Ballot row per item with a random id, then a ReceiptCode row.
-    Refused: not a member, not present when the round opened, round not open, recused items, missing or
-    unknown choices. Nothing here logs or returns the choices. Side effect: a CastRecord (member and round
-    only) and its history row, the audit trail's "member X voted in round R".
+    cast, also a concurrent one), then one Ballot row per item with a random id (one INSERT), then a
+    ReceiptCode row. Refused: not a member, not present when the round opened, round not open, recused items,
+    missing or unknown choices. The sheet's items come from the rules frozen at the opening, so the queries do
+    not grow with the agenda. Nothing here logs or returns the choices. Side effect: a CastRecord (member and
+    round only) and its history row, the audit trail's "member X voted in round R".
     """
-    try:
-        with transaction.atomic():
-            locked = Round.objects.select_for_update(of=("self",)).select_related("meeting__council").get(pk=round_.pk)
-            seat = seat_of(by, locked.meeting.council)
-            if seat is None:
-                raise PermissionDenied
-            if locked.status != RoundStatus.OPEN:
-                raise ServiceError("Vòng bỏ phiếu không mở: không nhận phiếu.")
-            if seat.pk not in locked.entitled_member_ids:
-                raise ServiceError(
-                    "Bạn không có tên trong danh sách thành viên có mặt khi mở vòng bỏ phiếu nên không bỏ phiếu "
-                    "điện tử được (phiếu gửi bằng văn bản do thư ký nhập tổng số)."
+    for _attempt in range(5):
+        code = box.new_receipt_code()
+        try:
+            with transaction.atomic():
+                locked = (
+                    Round.objects.select_for_update(of=("self",)).select_related("meeting__council").get(pk=round_.pk)
                 )
-            expected = {item.pk for item in ballot_items(locked, seat)}
-            allowed = set(Choice.values) if locked.rules.get("allow_abstention") else {Choice.FOR, Choice.AGAINST}
-            if set(choices) != expected:
-                raise ServiceError("Phiếu phải có ý kiến cho mọi đề nghị trong phiếu, và chỉ các đề nghị đó.")
-            if any(choice not in allowed for choice in choices.values()):
-                raise ServiceError("Ý kiến trên phiếu không hợp lệ.")
-            if VoterRoll.objects.filter(round=locked, member=seat).exists():
-                raise ServiceError(ALREADY_VOTED)
-            VoterRoll.objects.create(round=locked, member=seat)
-            CastRecord.objects.create(round=locked, member=seat)
-            Ballot.objects.bulk_create(
-                [Ballot(round=locked, item_id=item_id, choice=choice) for item_id, choice in choices.items()]
-            )
-            for _attempt in range(5):
-                code = box.new_receipt_code()
-                try:
-                    with transaction.atomic():
-                        ReceiptCode.objects.create(round=locked, code=code)
-                    break
-                except IntegrityError:
-                    continue
-            else:  # pragma: no cover - 2**50 codes
-                raise ServiceError("Không tạo được mã biên nhận; vui lòng bỏ phiếu lại.")
+                seat = seat_of(by, locked.meeting.council)
+                if seat is None:
+                    raise PermissionDenied
+                if locked.status != RoundStatus.OPEN:
+                    raise ServiceError("Vòng bỏ phiếu không mở: không nhận phiếu.")
+                if seat.pk not in locked.entitled_member_ids:
+                    raise ServiceError(
+                        "Bạn không có tên trong danh sách thành viên có mặt khi mở vòng bỏ phiếu nên không bỏ phiếu "
+                        "điện tử được (phiếu gửi bằng văn bản do thư ký nhập tổng số)."
+                    )
+                allowed = set(Choice.values) if locked.rules.get("allow_abstention") else {Choice.FOR, Choice.AGAINST}
+                if set(choices) != sheet_item_ids(locked, seat):
+                    raise ServiceError("Phiếu phải có ý kiến cho mọi đề nghị trong phiếu, và chỉ các đề nghị đó.")
+                if any(choice not in allowed for choice in choices.values()):
+                    raise ServiceError("Ý kiến trên phiếu không hợp lệ.")
+                # No "already voted?" read first: the roll's unique constraint refuses a second cast (below).
+                VoterRoll.objects.create(round=locked, member=seat)
+                CastRecord.objects.create(round=locked, member=seat)
+                Ballot.objects.bulk_create(
+                    [Ballot(round=locked, item_id=item_id, choice=choice) for item_id, choice in choices.items()]
+                )
+                ReceiptCode.objects.create(round=locked, code=code)
             return code
-    except IntegrityError:
-        # The unique constraint of the voter roll: a concurrent second cast that passed the check.
-        raise ServiceError(ALREADY_VOTED) from None
+        except IntegrityError:
+            # Everything above was rolled back. Which constraint: the voter roll's (a second cast, also a
+            # concurrent one that waited for the lock) or, about once in 2**50, a receipt code drawn twice.
+            if VoterRoll.objects.filter(round_id=round_.pk, member__user=by).exists():
+                raise ServiceError(ALREADY_VOTED) from None
+            if not ReceiptCode.objects.filter(round_id=round_.pk, code=code).exists():
+                raise ServiceError("Không ghi được phiếu; vui lòng tải lại trang và bỏ phiếu lại.") from None
+    raise ServiceError("Không tạo được mã biên nhận; vui lòng bỏ phiếu lại.")  # pragma: no cover - 2**50 codes
 
 
 def progress(round_: Round) -> tuple[int, int]:

@@ -416,22 +416,13 @@ def ballot(request, pk):
     seat = seat_of(request.user, round_.meeting.council)
     if seat is None:
         raise PermissionDenied
-    if not services.may_vote(request.user, round_):
-        messages.info(request, "Bạn không có phiếu để bỏ trong vòng này (đã bỏ phiếu, vắng mặt, hoặc vòng không mở).")
-        return redirect(round_)
-    items = services.ballot_items(round_, seat)
-    objections = selectors.open_objections(i.nomination_id for i in items)
-    for item in items:
-        item.objections = objections.get(item.nomination_id, [])
-    options = ballot_choices(round_.rules.get("allow_abstention", False))
     error = ""
     if request.method == "POST":
-        choices = {}
-        for item in items:
-            value = request.POST.get(f"item-{item.pk}", "")
-            if value:
-                choices[item.pk] = value
-        if len(choices) != len(items):
+        # A complete sheet goes straight to the service, which checks everything again under its lock (open,
+        # entitled, not yet cast, the sheet's items): a cast reads the round, the seat and nothing per item.
+        ids = services.sheet_item_ids(round_, seat)
+        choices = {i: v for i in ids if (v := request.POST.get(f"item-{i}", ""))}
+        if len(choices) != len(ids):
             error = "Vui lòng chọn ý kiến cho mọi đề nghị trong phiếu."
         else:
             try:
@@ -443,6 +434,14 @@ def ballot(request, pk):
                 # It is linked to no ballot, so the session (which names the member) learns no choice.
                 request.session[RECEIPT_SESSION_KEY] = {"round": round_.pk, "code": code}
                 return redirect("councils:receipt", pk=round_.pk)
+    if not services.may_vote(request.user, round_):  # (a refused POST too: voted meanwhile, round closed …)
+        messages.info(request, "Bạn không có phiếu để bỏ trong vòng này (đã bỏ phiếu, vắng mặt, hoặc vòng không mở).")
+        return redirect(round_)
+    items = services.ballot_items(round_, seat)
+    objections = selectors.open_objections(i.nomination_id for i in items)
+    for item in items:
+        item.objections = objections.get(item.nomination_id, [])
+    options = ballot_choices(round_.rules.get("allow_abstention", False))
     context = {
         "round": round_,
         "items": items,

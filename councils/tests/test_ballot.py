@@ -215,3 +215,16 @@ def test_tie_fails_and_a_new_round_revotes_the_items_still_before_the_council(bo
     assert statuses == [NominationStatus.APPROVED_BY_COUNCIL] * 2
     round_.refresh_from_db()
     assert round_.status == RoundStatus.CLOSED
+
+
+def test_receipt_code_drawn_twice_casts_again_with_a_new_code_and_nothing_twice(board, monkeypatch):
+    mark(board, "chair", "sec", "p_a1", "p_a2")
+    round_ = open_round(board)
+    drawn = iter(["AAAAAAAAAA", "AAAAAAAAAA", "BBBBBBBBBB"])
+    monkeypatch.setattr(services.box, "new_receipt_code", lambda: next(drawn))
+
+    codes = [cast(board, "chair", round_, "for", "for"), cast(board, "sec", round_, "against", "against")]
+
+    assert codes == ["AAAAAAAAAA", "BBBBBBBBBB"]
+    assert (VoterRoll.objects.count(), Ballot.objects.count(), ReceiptCode.objects.count()) == (2, 4, 2)
+    assert sorted(Ballot.objects.values_list("choice", flat=True)) == ["against", "against", "for", "for"]
