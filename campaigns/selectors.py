@@ -4,7 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -13,6 +13,7 @@ from core.text import vi_name_key, vi_sort_key
 from units.enums import UnitKind
 from units.models import EmulationBlock, Person, Unit
 from units.rules import Cap, can, people_in_scope, roles_of, scope_q, unit_scope_q
+from units.selectors import valid_pk
 
 from .enums import CampaignStatus, ReachKind, RegistrationStatus
 from .models import (
@@ -78,6 +79,12 @@ def campaign_list(user) -> QuerySet[Campaign]:
 
 
 def campaign_get_visible(user, pk) -> Campaign:
+    """The campaign, or 404 outside `campaigns_visible_to`. Launched by a unit the user reads (its first clause,
+    decided by the kernel's `can` without a query), it is found by its key alone: the reach clause's EXISTS
+    subqueries cost more to build than the rest of a page's queries."""
+    found = Campaign.objects.select_related("launched_by", "created_by").filter(pk=valid_pk(pk)).first()
+    if found is not None and can(user, Cap.READ, found.launched_by):
+        return found
     return get_object_or_404(campaigns_visible_to(user).select_related("launched_by", "created_by"), pk=pk)
 
 
@@ -276,40 +283,51 @@ def previous_registration(user, unit: Unit, campaign: Campaign) -> Registration 
 
 
 def registration_overview(user, campaign: Campaign) -> QuerySet[Unit]:
-    """Expected registrants the user sees, each annotated with its registration's id and status."""
-    registration = Registration.objects.filter(campaign=campaign, unit_id=OuterRef("pk"))
-    flagged = (
-        RegistrationLine.objects.filter(registration__campaign=campaign, registration__unit_id=OuterRef("pk"))
-        .exclude(problems="")
-        .order_by()
-        .values("registration__unit_id")
-    )
-    flagged_teams = (
-        RegistrationCollectiveLine.objects.filter(registration__campaign=campaign, registration__unit_id=OuterRef("pk"))
-        .exclude(problems="")
-        .order_by()
-        .values("registration__unit_id")
-    )
-    flagged_own = registration.exclude(collective_problems="").order_by()
-
-    def count(queryset):
-        return Coalesce(Subquery(queryset.annotate(n=Count("pk")).values("n")[:1]), 0)
-
+    """Expected registrants the user sees, each with its registration's id and status: one LEFT JOIN on the
+    campaign's registration (unique per unit), so the rows filter and sort by status. The flagged lines are
+    counted afterwards for the rows shown only (`registration_overview_flags`)."""
     return (
         expected_registrants(campaign)
         .filter(unit_scope_q(user))
         .select_related("parent")
         .annotate(
-            registration_id=Subquery(registration.values("pk")[:1]),
-            registration_status=Subquery(registration.values("status")[:1]),
-            # Lines (person, team and the unit's own collective line) that broke a hard rule when saved,
-            # and those of them kept without an explanation.
-            flagged_lines=count(flagged) + count(flagged_teams) + count(flagged_own.values("pk")),
-            unexplained_lines=count(flagged.filter(explanation=""))
-            + count(flagged_teams.filter(explanation=""))
-            + count(flagged_own.filter(collective_explanation="").values("pk")),
+            campaign_registration=FilteredRelation("registrations", condition=Q(registrations__campaign=campaign))
+        )
+        .annotate(
+            registration_id=F("campaign_registration__id"), registration_status=F("campaign_registration__status")
         )
     )
+
+
+def registration_overview_flags(units: list[Unit]) -> None:
+    """Set `flagged_lines` and `unexplained_lines` on each of `units` (rows of `registration_overview`): the lines
+    of its registration (person, team and the unit's own collective line) that broke a hard rule when saved, and
+    those of them kept without an explanation. One query whatever the rows (a UNION over the three tables, by the
+    rows' registration ids), none when no row has a registration."""
+    registrations = {unit.registration_id: unit for unit in units if unit.registration_id}
+    found: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    if registrations:
+        ids = list(registrations)
+        lines = [
+            model.objects.filter(registration_id__in=ids)
+            .exclude(problems="")
+            .values_list("registration_id")
+            .annotate(n=Count("pk"), bare=Count("pk", filter=Q(explanation="")))
+            .order_by()
+            for model in (RegistrationLine, RegistrationCollectiveLine)
+        ]
+        own = (
+            Registration.objects.filter(pk__in=ids)
+            .exclude(collective_problems="")
+            .values_list("pk")
+            .annotate(n=Count("pk"), bare=Count("pk", filter=Q(collective_explanation="")))
+            .order_by()
+        )
+        for registration_id, n, bare in lines[0].union(lines[1], own, all=True):
+            found[registration_id][0] += n
+            found[registration_id][1] += bare
+    for unit in units:
+        unit.flagged_lines, unit.unexplained_lines = found.get(unit.registration_id, (0, 0))
 
 
 @dataclass
@@ -318,14 +336,19 @@ class TitleTotal:
     count: int
 
 
-def registration_overview_counts(user, campaign: Campaign, *, unit: Unit | None = None) -> dict:
-    """How many expected registrants the user sees (in `unit`'s subtree), and how many registered / submitted."""
+def registration_overview_counts(
+    user, campaign: Campaign, *, unit: Unit | None = None, expected: int | None = None
+) -> dict:
+    """How many expected registrants the user sees (in `unit`'s subtree), and how many registered / submitted.
+
+    `expected`: that first number when the caller has counted it already (the overview's unfiltered rows)."""
     units = expected_registrants(campaign).filter(unit_scope_q(user))
     if unit is not None:
         units = units.filter(path__startswith=unit.path)
     registrations = Registration.objects.filter(campaign=campaign, unit__in=units)
     by_status = dict(registrations.values_list("status").annotate(n=Count("pk")).order_by())
-    expected = units.count()
+    if expected is None:
+        expected = units.count()
     registered = sum(by_status.values())
     return {
         "expected": expected,

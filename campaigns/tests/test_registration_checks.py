@@ -411,6 +411,31 @@ def test_overview_totals_count_a_line_in_its_title_and_its_commendation_in_one_p
     assert [(t.name, t.count) for t in totals["commendations"]] == [("Giấy khen", 2)]
 
 
+def test_overview_flags_of_every_shown_row_in_one_query(
+    personas, office_campaign, tree, person_factory, django_assert_num_queries
+):
+    """Person, team and own collective lines that broke a rule, counted for the rows shown in one query whatever
+    the rows (a UNION by their registration ids); a row without a registration has none."""
+    a1 = Registration.objects.create(campaign=office_campaign, unit=tree["school_a1"], collective_problems="x")
+    a2 = Registration.objects.create(
+        campaign=office_campaign, unit=tree["school_a2"], collective_problems="x", collective_explanation="vì"
+    )
+    for order, explanation in enumerate(["", "đã giải trình", ""]):
+        person = person_factory(tree["school_a1"])
+        RegistrationLine.objects.create(
+            registration=a1, order=order, person=person, problems="x", explanation=explanation
+        )
+    RegistrationLine.objects.create(registration=a2, order=1, person=person_factory(tree["school_a2"]))  # no problem
+    RegistrationCollectiveLine.objects.create(registration=a2, order=1, team=tree["team_a1"], problems="x")
+    rows = list(selectors.registration_overview(personas["reviewer_a"], office_campaign))
+
+    with django_assert_num_queries(1):
+        selectors.registration_overview_flags(rows)
+
+    flags = {row.pk: (row.flagged_lines, row.unexplained_lines) for row in rows}
+    assert flags == {tree["school_a1"].pk: (4, 3), tree["school_a2"].pk: (2, 1)}
+
+
 def test_recheck_command_flags_lines_saved_before_a_rule(client, personas, office_campaign, tree, person_factory):
     """The line saved without the fit check carries no stored problem until the registrations are checked again."""
     registration = save(

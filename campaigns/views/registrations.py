@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from awards.enums import AwardCategory
@@ -380,11 +381,25 @@ def registration_overview(request, pk):
     if wants_export(request):
         spec = exports.REGISTRATION_OVERVIEW
         spec = dataclasses.replace(spec, title=f"{spec.title}: {campaign.name}")
-        return export_response(request, spec=spec, queryset=overview_filter.qs, filterset=overview_filter)
+        rows = list(overview_filter.qs)
+        selectors.registration_overview_flags(rows)
+        return export_response(request, spec=spec, queryset=rows, filterset=overview_filter)
     page = paginate(request, overview_filter.qs)
+    page.object_list = list(page.object_list)  # the rows the template shows, with their flags and links
+    selectors.registration_overview_flags(page.object_list)
+    link = reverse("campaigns:registration_detail", args=[_LINK_PK]).replace(str(_LINK_PK), "{}")  # reversed once
+    for row in page.object_list:
+        row.registration_url = link.format(row.registration_id) if row.registration_id else ""
     totals = selectors.registration_totals(request.user, campaign, unit=unit)
     not_counted = totals.pop("not_counted")
-    counts = selectors.registration_overview_counts(request.user, campaign, unit=unit)
+    # Without a name or status filter the paginator has counted the expected registrants already.
+    narrowed = not overview_filter.is_valid() or any(overview_filter.form.cleaned_data.get(k) for k in ("q", "state"))
+    counts = selectors.registration_overview_counts(
+        request.user,
+        campaign,
+        unit=unit,
+        expected=None if narrowed or page.paginator.capped else page.paginator.count,
+    )
     return render(
         request,
         "campaigns/registration_overview.html",
@@ -398,6 +413,9 @@ def registration_overview(request, pk):
             "chosen_unit": unit,
         },
     )
+
+
+_LINK_PK = 987654321987
 
 
 @view_rule(CAMPAIGN_READ)
