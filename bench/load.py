@@ -25,6 +25,9 @@ opened by the council service, so every cast is a real first cast).
 
     python -m bench.load --database-url postgres://portal:portal@127.0.0.1:5432/portal_bench [--prepare scale]
     python -m bench.load --smoke            # tiny: a SQLite file with seed_demo, 3 s at 10/s, checks 0 errors
+    python -m bench.load --database-url … --soak 10 [--rates 150] [--rss-growth-mb 50]   # issue 15 item 7
+
+`--soak MINUTES` holds the mix at one rate instead (section «Soak»; see _soak).
 
 Timings are only as good as the machine is quiet: the load average before the run is in the report.
 """
@@ -56,6 +59,8 @@ TARGET_P95_MS = 100.0
 COLLAPSE_P50_MS = 5000.0  # a step whose median waits this long: the higher rates are skipped (--no-skip runs them)
 CSRF_SECRET = "".join(random.Random(14).choice(string.ascii_letters + string.digits) for _ in range(32))
 BALLOT_PREFIX = "bench-hoidong-"
+SOAK_SECTION = "## Soak: the mixed load held (`python -m bench.load --soak`, issue 15)"
+SOAK_RSS_SAMPLE_S = 10.0
 
 
 # --- environment -------------------------------------------------------------------------------------------
@@ -520,7 +525,7 @@ class Gunicorn:
                 pass
         return total / ticks
 
-    def stop(self):
+    def stop(self):  # (twice is harmless: the soak stops it before its report, the caller's finally again)
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -566,13 +571,18 @@ class Target:
         self.port = port
         self.sessions = sessions
         self.ballots = ballots
+        # The writes the load made, as the client saw them (the soak checks them against the database).
+        self.writes = {"sent": 0, "answered": 0, "receipts": 0}
 
     async def send(self, page: Page) -> tuple[bool, str]:
         if page.method == "POST":
             session = self.ballots.take()
             cookie = f"sessionid={session}; csrftoken={CSRF_SECRET}"
+            self.writes["sent"] += 1
             status, location, _ = await _fetch(self.port, "POST", self.ballots.path, cookie, self.ballots.body)
             ok = status == 302 and location.endswith(self.ballots.receipt)
+            self.writes["answered"] += 200 <= status < 400
+            self.writes["receipts"] += ok
             return ok, f"{status} {location or '(no redirect: the ballot was refused)'}"
         cookie = f"sessionid={self.sessions[page.user]}"
         status, location, _ = await _fetch(self.port, "GET", page.path, cookie)
@@ -897,10 +907,279 @@ def _report(
     return "\n".join(lines)
 
 
-def write_section(path: Path, text: str) -> None:
+# --- the soak: the mix held at one rate for minutes (issue 15 item 7) -------------------------------------------
+
+
+def _rss_kb(pid: int) -> int | None:
+    """A process's resident set in kB: psutil when installed, else /proc/<pid>/status (VmRSS)."""
+    try:
+        import psutil  # noqa: PLC0415 (optional: not a dependency of the portal)
+
+        return psutil.Process(pid).memory_info().rss // 1024
+    except ImportError:
+        pass
+    except Exception:  # noqa: BLE001 (psutil.NoSuchProcess and the like: the worker is gone)
+        return None
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def last_passing_rate(path: Path) -> float | None:
+    """The highest rate that passed in the last mixed-load run written into `path` (its section's bold line)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    start = text.find(SECTION + "\n")
+    if start < 0:
+        return None
+    block = text[start : (text.find("\n## ", start + 1) + 1 or len(text))]
+    found = re.search(r"\*\*Highest rate with every page's p95 ≤ \d+ ms and no error: ([\d.,]+) requests/s\*\*", block)
+    return float(found.group(1).replace(",", "")) if found else None
+
+
+def _box_rows(round_) -> dict:
+    """What the casts of a round wrote, counted in the database (totals only: no row is read)."""
+    from councils.models import Ballot, CastRecord, ReceiptCode, VoterRoll
+
+    return {
+        "voter roll": VoterRoll.objects.filter(round=round_).count(),
+        "receipt codes": ReceiptCode.objects.filter(round=round_).count(),
+        "cast records": CastRecord.objects.filter(round=round_).count(),
+        "ballot rows": Ballot.objects.filter(round=round_).count(),
+    }
+
+
+def _soak(gunicorn: Gunicorn, target: Target, pages: list[Page], rate: float, minutes: float, warmup: float) -> dict:
+    """`minutes` of the mix at `rate` (after `warmup` seconds not counted in the latencies), one open-model
+    schedule as a rate step's; each worker's RSS every SOAK_RSS_SAMPLE_S seconds; then, once the workers are
+    idle, the ballot box's rows counted against the casts the client saw answered."""
+    duration = minutes * 60
+    total = int(round(rate * (warmup + duration)))
+    mix = _mix(pages, total, seed=15)
+    ballots = target.ballots
+    ballots.prepare(sum(1 for p in mix if p.method == "POST") + 2)  # one round, a fresh member for each cast
+    sheet = ballots.body.count("item-")
+    target.writes = dict.fromkeys(target.writes, 0)
+    schedule = [(i / rate, page) for i, page in enumerate(mix)]
+    samples: list[tuple[float, int, int]] = []  # (seconds since the start, worker pid, RSS kB)
+
+    async def run():
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        done = asyncio.Event()
+
+        def sample():
+            for pid in gunicorn.workers():
+                rss = _rss_kb(pid)
+                if rss is not None:
+                    samples.append((loop.time() - started, pid, rss))
+
+        async def sampler():
+            while not done.is_set():
+                sample()
+                try:
+                    await asyncio.wait_for(done.wait(), SOAK_RSS_SAMPLE_S)
+                except TimeoutError:
+                    pass
+            sample()
+
+        task = asyncio.create_task(sampler())
+        try:
+            return await _run_schedule(target, schedule, timeout=90)
+        finally:
+            done.set()
+            await task
+
+    cpu_before = gunicorn.cpu_seconds()
+    wall = time.perf_counter()
+    results, lags = asyncio.run(run())
+    wall = time.perf_counter() - wall
+    cpu = gunicorn.cpu_seconds() - cpu_before
+    _drain(gunicorn)  # a request the client gave up on may still be writing
+    rows = _box_rows(ballots.round)
+
+    minutes_rows = []
+    count = max(1, math.ceil(duration / 60))
+    for index in range(count):
+        low, high = warmup + index * 60, warmup + min(duration, (index + 1) * 60)
+        chunk = [r for r in results if low <= r[1] < high]
+        latencies = [r[2] * 1000 for r in chunk]
+        errors: dict[str, list[str]] = {}
+        for page, _, _, ok, detail in chunk:
+            if not ok:
+                errors.setdefault(page.key, []).append(detail)
+        last = index == count - 1
+        rss = {}
+        for t, pid, kb in samples:  # each worker's last sample up to the end of the minute (the schedule starts
+            if last or t <= high + 0.2:  # 0.2 s after the sampler)
+                rss[pid] = kb
+        minutes_rows.append(
+            {
+                "minute": index + 1,
+                "seconds": high - low,
+                "requests": len(chunk),
+                "errors": sum(len(v) for v in errors.values()),
+                "error_samples": {k: v[:3] for k, v in errors.items()},
+                "p50": _percentile(latencies, 0.5),
+                "p95": _percentile(latencies, 0.95),
+                "max": max(latencies) if latencies else float("nan"),
+                "pages_over": sorted(
+                    key
+                    for key in {r[0].key for r in chunk}
+                    if _percentile([r[2] * 1000 for r in chunk if r[0].key == key], 0.95) > TARGET_P95_MS
+                ),
+                "rss_mb": {pid: kb / 1024 for pid, kb in rss.items()},
+            }
+        )
+    warm_errors = [r for r in results if r[1] < warmup and not r[3]]
+
+    # Memory: each worker from the end of minute 1 (its first sample from then; a soak shorter than two minutes
+    # starts from the first sample after the warm-up) to its last sample.
+    workers = {}
+    baseline_at = warmup + 60 if duration >= 120 else warmup
+    for pid in dict.fromkeys(pid for _, pid, _ in samples):
+        own = [(t, kb) for t, p, kb in samples if p == pid]
+        base = next(((t, kb) for t, kb in own if t >= baseline_at), own[0])
+        end = own[-1]
+        workers[pid] = {
+            "first_mb": own[0][1] / 1024,
+            "base_mb": base[1] / 1024,
+            "base_s": base[0],
+            "end_mb": end[1] / 1024,
+            "end_s": end[0],
+            "peak_mb": max(kb for _, kb in own) / 1024,
+            "growth_mb": (end[1] - base[1]) / 1024,
+            "samples": len(own),
+        }
+    last_t = max((t for t, _, _ in samples), default=0.0)
+    replaced = [pid for pid, w in workers.items() if w["end_s"] < last_t - 1]  # gone before the end
+
+    answered = target.writes["answered"]
+    expected = {"voter roll": answered, "receipt codes": answered, "cast records": answered}
+    expected["ballot rows"] = answered * sheet
+    return {
+        "rate": rate,
+        "minutes": minutes,
+        "warmup": warmup,
+        "requests": sum(m["requests"] for m in minutes_rows),
+        "errors": sum(m["errors"] for m in minutes_rows) + len(warm_errors),
+        "warmup_errors": len(warm_errors),
+        "minutes_rows": minutes_rows,
+        "workers": workers,
+        "replaced": replaced,
+        "server_cpu_ms": cpu * 1000 / max(1, len(results)),
+        "server_cpu_share": cpu / wall,
+        "client_lag_p95": _percentile([lag * 1000 for lag in lags], 0.95),
+        "writes": dict(target.writes),
+        "sheet": sheet,
+        "rows": rows,
+        "expected_rows": expected,
+        "lost": max(0, answered - rows["voter roll"]),
+        "writes_match": rows == expected,
+    }
+
+
+def _soak_passes(result: dict, bound_mb: float) -> dict:
+    return {
+        "errors": result["errors"] == 0,
+        "memory": not result["replaced"] and all(w["growth_mb"] <= bound_mb for w in result["workers"].values()),
+        "writes": result["writes_match"] and result["writes"]["sent"] == result["writes"]["answered"],
+    }
+
+
+def _soak_report(meta: dict, result: dict, bound_mb: float) -> str:
+    m = meta["machine"]
+    verdict = _soak_passes(result, bound_mb)
+    held = all(verdict.values())
+    writes, rows, expected = result["writes"], result["rows"], result["expected_rows"]
+    growth = max((w["growth_mb"] for w in result["workers"].values()), default=float("nan"))
+    lines = [
+        SOAK_SECTION,
+        "",
+        "The mixed load of «Province scale: mixed load» (same pages, weights, accounts and client) held at one rate "
+        "for a number of minutes, as issue 15 item 7 asks: 10 minutes at the target rate with no error, no growth "
+        "in memory per worker beyond a stated bound, and no lost write. Per minute: requests, errors, p50 / p95 / "
+        "max in ms counted from the scheduled time, and each gunicorn worker's RSS (sampled every "
+        f"{SOAK_RSS_SAMPLE_S:.0f} s from /proc, or psutil when installed). Memory: each worker's growth from the end "
+        "of minute 1 (after the first requests have loaded the code and templates) to the end, against the bound. "
+        "Writes: every ballot cast is a POST the client counts; once the workers are idle the round's voter roll, "
+        "receipt codes, cast records and ballot rows are counted in the database and must equal the casts answered "
+        "2xx/3xx (ballot rows: times the items of a sheet). `python -m bench.load --database-url … --soak 10` "
+        "(rate: `--rates R`, else the highest rate that passed in the last mixed-load run written here; bound: "
+        "`--rss-growth-mb`, default 50). Run it on a quiet machine: the numbers below are only as good as that.",
+        "",
+        f"{meta['date']}, commit `{meta['commit']}`, `{meta['command']}`. Machine: {m['nproc']} cores ({m['cpu']}), "
+        f"{m['ram_gb']:.1f} GB RAM, load average before the run {' / '.join(m['loadavg'])}; {meta['db_version']}. "
+        f"gunicorn {meta['workers']} sync workers, DEBUG=0, CONN_MAX_AGE={os.environ.get('CONN_MAX_AGE')}, cache "
+        f"`{meta['cache']}`.",
+        "",
+        "Data: " + ", ".join(f"{v:,} {k}" for k, v in meta["counts"].items()) + f" ({meta['data']}).",
+        "",
+        f"**{'Held' if held else 'Not held'}: {result['requests']:,} requests at {result['rate']:g}/s for "
+        f"{result['minutes']:g} min (after {result['warmup']:g} s of warm-up), {result['errors']} errors"
+        + (f" ({result['warmup_errors']} in the warm-up)" if result["warmup_errors"] else "")
+        + f"; largest RSS growth of a worker {_fmt(growth, 1)} MB (bound {bound_mb:g} MB)"
+        + (
+            f", workers replaced during the run: {', '.join(map(str, result['replaced']))}"
+            if result["replaced"]
+            else ""
+        )
+        + f"; writes: {writes['answered']} of {writes['sent']} casts answered 2xx/3xx ({writes['receipts']} to their "
+        f"receipt), {rows['voter roll']} on the voter roll: "
+        + ("no lost write" if result["writes_match"] else f"MISMATCH, {result['lost']} lost")
+        + ".**",
+        "",
+        "| minute | seconds | requests | errors | p50 ms | p95 ms | max ms | pages over p95 "
+        f"{TARGET_P95_MS:.0f} ms | RSS MB per worker (end of minute) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for row in result["minutes_rows"]:
+        lines.append(
+            f"| {row['minute']} | {row['seconds']:.0f} | {row['requests']} | {row['errors']} | {_fmt(row['p50'])} | "
+            f"{_fmt(row['p95'])} | {_fmt(row['max'])} | {', '.join(row['pages_over']) or '–'} | "
+            + " / ".join(f"{mb:.0f}" for mb in row["rss_mb"].values())
+            + " |"
+        )
+    lines += [
+        "",
+        "| worker pid | samples | RSS at start MB | from (s) | RSS then MB | RSS at the end MB | peak MB | growth MB | "
+        f"within {bound_mb:g} MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for pid, w in result["workers"].items():
+        ok = pid not in result["replaced"] and w["growth_mb"] <= bound_mb
+        lines.append(
+            f"| {pid} | {w['samples']} | {w['first_mb']:.1f} | {w['base_s']:.0f} | {w['base_mb']:.1f} | "
+            f"{w['end_mb']:.1f} | {w['peak_mb']:.1f} | {w['growth_mb']:+.1f} | "
+            + ("yes" if ok else ("**replaced**" if pid in result["replaced"] else "**no**"))
+            + " |"
+        )
+    lines += [
+        "",
+        f"Writes (ballot casts, items per sheet: {result['sheet']}): the client sent {writes['sent']}, "
+        f"{writes['answered']} answered 2xx/3xx; in the database "
+        + ", ".join(f"{k} {rows[k]} (expected {expected[k]})" for k in rows)
+        + ". Server CPU "
+        f"{result['server_cpu_ms']:.1f} ms per request ({result['server_cpu_share']:.2f} cores); the client's send "
+        f"lag p95 {_fmt(result['client_lag_p95'], 1)} ms.",
+    ]
+    samples = {k: v[0] for row in result["minutes_rows"] for k, v in row["error_samples"].items()}
+    if samples:
+        lines += ["", "Errors seen (first of each page): " + "; ".join(f"{k}: {v}" for k, v in samples.items())]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def write_section(path: Path, text: str, section: str = SECTION) -> None:
     """Replace the section (up to the next `## ` heading), or append it; nothing else changes."""
     current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^{re.escape(section)}\n.*?(?=^## |\Z)", re.S | re.M)
     block = text.rstrip("\n") + "\n\n"
     if pattern.search(current):
         updated = pattern.sub(lambda _m: block, current, count=1)
@@ -948,7 +1227,7 @@ def main(argv=None) -> int:
         help="migrate, then seed (skipped when the database already holds the data)",
     )
     parser.add_argument("--scale", type=float, default=1.0, help="seed_scale --scale (with --prepare scale)")
-    parser.add_argument("--rates", default="25,75,150,200")
+    parser.add_argument("--rates", default=None, help="default 25,75,150,200; with --soak, its first rate")
     parser.add_argument("--duration", type=float, default=30.0)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--bisect", type=int, default=3, help="bisection steps between the last pass and first fail")
@@ -960,6 +1239,14 @@ def main(argv=None) -> int:
     parser.add_argument("--alone-only", default="", help=argparse.SUPPRESS)  # JSON output path (the comparison)
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"), help="'' or '-': print only")
     parser.add_argument("--smoke", action="store_true", help="tiny, end to end, asserting 0 errors and a report")
+    parser.add_argument(
+        "--soak",
+        type=float,
+        default=None,
+        metavar="MINUTES",
+        help="hold the mix at one rate for MINUTES (section «Soak»): errors, RSS per worker, no lost write",
+    )
+    parser.add_argument("--rss-growth-mb", type=float, default=50.0, help="--soak: bound of a worker's RSS growth")
     args = parser.parse_args(argv)
 
     if args.smoke:
@@ -973,6 +1260,16 @@ def main(argv=None) -> int:
     args.prepare = args.prepare or "none"
     if not args.database_url:
         parser.error("--database-url (or BENCH_DATABASE_URL) is required")
+    soak_rate = None
+    if args.soak is not None:
+        if args.rates:
+            soak_rate = float(args.rates.split(",")[0])
+        else:  # the highest rate that passed in the last mixed-load run written where this run writes
+            written = Path(args.output) if args.output not in ("", "-") else ROOT / "BENCHMARKS.md"
+            soak_rate = last_passing_rate(written)
+        if not soak_rate or args.soak <= 0:
+            parser.error("--soak: give MINUTES > 0 and a rate (--rates R): no rate passed in the last mixed-load run")
+    args.rates = args.rates or "25,75,150,200"
 
     machine = _machine()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -1009,7 +1306,7 @@ def main(argv=None) -> int:
             pages = [p for p in pages if p.school]
         ballots = None if args.alone_only else Ballots()
 
-        # 1. queries and the SQL floor, in this process
+        # 1. queries and the SQL floor, in this process (not for a soak: it only holds the mix)
         client_for = {}
         for key, session in sessions.items():
             client_for[key] = Client(raise_request_exception=True)
@@ -1020,7 +1317,7 @@ def main(argv=None) -> int:
                 client_for["school"], Page("bare", "", "school", "/__bench/bare/", 0), "GET", "/__bench/bare/", ""
             )
         )
-        for page in pages:
+        for page in pages if args.soak is None else []:
             if page.method == "POST":
                 ballots.prepare(1)
                 member = Client()
@@ -1041,6 +1338,35 @@ def main(argv=None) -> int:
             bare_page = Page("bare", "bare", "school", "/__bench/bare/", 0)
             # Each worker's first requests import the views and compile the templates: every page a few times first.
             asyncio.run(_warm_up(target, [bare_page] + [p for p in pages if p.method == "GET"], rounds=4))
+            if args.soak is not None:
+                print(f"soak: {args.soak:g} min at {soak_rate:g}/s", flush=True)
+                soak = _soak(gunicorn, target, pages, soak_rate, args.soak, args.warmup)
+                gunicorn.stop()
+                meta = {
+                    "machine": machine,
+                    "date": datetime.date.today().strftime("%d/%m/%Y"),
+                    "commit": _commit(),
+                    "command": "python -m bench.load " + " ".join(argv if argv is not None else sys.argv[1:]),
+                    "db_version": db_version,
+                    "workers": args.workers,
+                    "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+                    "counts": _counts(),
+                    "data": data,
+                }
+                text = _soak_report(meta, soak, args.rss_growth_mb)
+                print("\n" + text)
+                if args.output not in ("", "-"):
+                    write_section(Path(args.output), text, SOAK_SECTION)
+                    print(f"written into {args.output}, section «{SOAK_SECTION[3:]}»")
+                verdict = _soak_passes(soak, args.rss_growth_mb)
+                if not all(verdict.values()):
+                    failed = ", ".join(k for k, v in verdict.items() if not v)
+                    log = gunicorn.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+                    print(
+                        f"soak not held ({failed}); the end of gunicorn's log:", *log[-40:], sep="\n", file=sys.stderr
+                    )
+                    return 1
+                return 0
             first = _alone(gunicorn, target, bare_page, args.burst)
             print(f"  bare page: {first['cpu_ms']:.1f} ms CPU", flush=True)
             for page in pages:

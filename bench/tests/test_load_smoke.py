@@ -2,18 +2,20 @@
 
 gunicorn (production settings) on this test's database (PostgreSQL; on SQLite, whose test database lives in
 memory, a file of its own), `seed_scale --scale 0.01`, the SQL floor and the CPU of every page, 3 s of the
-mixed load at 10 requests/s. No time is asserted: only that every answer was a success (a ballot redirected to
-its receipt) and that the report was written into its section, the other sections left as they were.
+mixed load at 10 requests/s; then the soak path (`--soak`) for 9 s on the same data. No time is asserted: only
+that every answer was a success (a ballot redirected to its receipt), that every cast the soak saw answered is in
+the database, and that each report was written into its own section, the other sections left as they were.
 """
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from bench.load import SECTION, write_section
+from bench.load import SECTION, SOAK_SECTION, last_passing_rate, write_section
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,6 +65,40 @@ def test_load_smoke_answers_every_request_and_writes_its_section(tmp_path):
     assert (requests > 0, errors) == (True, 0)
     assert "| Bỏ phiếu (POST) |" in text
 
+    # The soak path on the same data, a few seconds: 0 errors, every cast in the database, its own section.
+    soak = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.load",
+            "--smoke",
+            "--soak",
+            "0.15",
+            "--database-url",
+            _database_url(tmp_path),
+            "--output",
+            str(report),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+
+    assert soak.returncode == 0, f"{soak.stdout[-4000:]}\n{soak.stderr[-4000:]}"
+    after = report.read_text(encoding="utf-8")
+    assert after.startswith(text.rstrip("\n") + "\n\n" + SOAK_SECTION + "\n")
+    held = re.search(
+        r"\*\*Held: (\d+) requests at 10/s for 0\.15 min \(after 0\.5 s of warm-up\), 0 errors; .*; writes: (\d+) of "
+        r"(\d+) casts answered 2xx/3xx \((\d+) to their receipt\), (\d+) on the voter roll: no lost write\.\*\*",
+        after,
+    )
+    assert held, after[after.index(SOAK_SECTION) :]
+    requests, answered, sent, receipts, roll = (int(g) for g in held.groups())
+    assert (requests > 0, answered > 0) == (True, True)
+    assert (sent, receipts, roll) == (answered, answered, answered)
+
 
 def test_write_section_replaces_only_its_own_section(tmp_path):
     path = tmp_path / "BENCHMARKS.md"
@@ -71,3 +107,15 @@ def test_write_section_replaces_only_its_own_section(tmp_path):
     write_section(path, f"{SECTION}\n\nnew\n")
 
     assert path.read_text(encoding="utf-8") == f"# Benchmarks\n\n## A\n\na\n\n{SECTION}\n\nnew\n\n## B\n\nb\n"
+
+
+def test_last_passing_rate_read_from_the_mixed_load_section_only(tmp_path):
+    path = tmp_path / "BENCHMARKS.md"
+    bold = "**Highest rate with every page's p95 ≤ 100 ms and no error: {} requests/s** (steps …)"
+    path.write_text(
+        f"# Benchmarks\n\n## Other\n\n{bold.format(999)}\n\n{SECTION}\n\n{bold.format(137)}\n\n## B\n\nb\n",
+        encoding="utf-8",
+    )
+    assert last_passing_rate(path) == 137.0
+    path.write_text(f"# Benchmarks\n\n{SECTION}\n\n**Highest rate …: none of the rates tried**\n", encoding="utf-8")
+    assert last_passing_rate(path) is None
