@@ -37,9 +37,10 @@ def parse_school_year(value) -> int:
         if text.endswith(".0"):
             text = text[:-2]
         parts = text.split("-")
-        if len(parts) == 1 and parts[0].isdigit():
+        # isdecimal, not isdigit: «²⁰²³» is digits to isdigit() and no number to int().
+        if len(parts) == 1 and parts[0].isdecimal():
             year = int(parts[0])
-        elif len(parts) == 2 and all(p.isdigit() for p in parts) and int(parts[1]) == int(parts[0]) + 1:
+        elif len(parts) == 2 and all(p.isdecimal() for p in parts) and int(parts[1]) == int(parts[0]) + 1:
             year = int(parts[0])
         else:
             raise ValueError(f"năm học «{value}» không hợp lệ (ví dụ: 2023-2024)")

@@ -33,6 +33,8 @@ from .enums import UnitKind
 from .models import Person, Unit
 from .rules import Cap, people_in_scope, scope_q, unit_scope_q
 
+MAX_PK = 2**63 - 1  # the database's bigint range, as units.selectors.MAX_PK
+
 PICKER_LIMIT = 20
 TEXT_SUFFIX = "__q"
 # Every kind but teams: the pickers of forms that take a school, an office or an authority.
@@ -160,7 +162,8 @@ class PickerWidget(forms.Widget):
 
     def chosen_rows(self, ids: list[str]) -> list:
         """The bound rows, read in one query from the field's queryset (an id outside it shows nothing)."""
-        ids = [i for i in ids if i.isdigit()]
+        # ASCII digits within the database's range ("²" is a digit to isdigit() and no id to int()).
+        ids = [i for i in ids if i.isascii() and i.isdigit() and int(i) <= MAX_PK]
         queryset = getattr(self.choices, "queryset", None)
         if not ids or queryset is None:
             return []

@@ -55,7 +55,7 @@ def _expected(form) -> int | None:
     raw = form.cleaned_data.get("version")
     if not raw:
         return None
-    return int(raw) if raw.isdigit() else 0
+    return int(raw) if raw.isascii() and raw.isdigit() else 0  # "²" is a digit to isdigit(), no int
 
 
 @require_POST

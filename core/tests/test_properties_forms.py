@@ -48,7 +48,7 @@ NUMBER_TEXT = st.one_of(
 )
 ID_TEXT = st.one_of(
     st.integers(-(10**20), 10**20).map(str),
-    st.sampled_from(["", "0", "abc", "1.5", "None", "[1]"]),
+    st.sampled_from(["", "0", "abc", "1.5", "None", "[1]", "²", "٣", "99999999999999999999", "-1"]),
     HOSTILE_TEXT,
 )
 
@@ -173,7 +173,10 @@ def test_form_never_raises_and_refuses_in_vietnamese(name, forms_under_test, tre
     ids = list(Unit.objects.values_list("pk", flat=True)) + list(Person.objects.values_list("pk", flat=True))
     post = data.draw(_post(factory, ids), label="POST")
     form = factory(post)
-    if form.is_valid():
+    valid = form.is_valid()
+    # Shown again as the page does after a refusal (widgets read the posted ids: the pickers query them).
+    form.as_div()
+    if valid:
         return
     english = {
         field: [str(message) for message in messages if not is_vietnamese(message)]
@@ -195,3 +198,12 @@ def test_a_picker_box_with_control_characters_is_refused_in_vietnamese(tree, typ
     )
     assert not form.is_valid()
     assert all(is_vietnamese(m) for m in form.errors["unit"]), form.errors
+
+
+# Found by the property above: a posted picker id "²" (a digit to str.isdigit(), no number to int()) or past
+# the database's range made the page shown again after the refusal a 500.
+@pytest.mark.parametrize("posted", ["²", "٣", "99999999999999999999"])
+def test_a_picker_shows_again_with_an_id_that_is_no_number(forms_under_test, posted):
+    form = forms_under_test["initiative"](MultiValueDict({"authors": [posted]}))
+    assert not form.is_valid()
+    assert "authors" in form.as_div()
