@@ -34,4 +34,5 @@ for _model in (
     ScannedOriginal,
 ):
     if not hasattr(_model, "history"):
-        register(_model, app="audit")
+        # AwardRecord.unit_path is its owner's path, rewritten in bulk by transfers and unit moves: not history.
+        register(_model, app="audit", excluded_fields=["unit_path"] if _model is AwardRecord else [])

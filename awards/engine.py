@@ -196,21 +196,32 @@ def _record_fact(code, year, kind, number) -> RecordFact:
 
 
 def _records_by(
-    field_name: str, ids, on_date: datetime.date, revoked: dict | None = None
+    field_name: str, ids, on_date: datetime.date, revoked: dict | None = None, known: list | None = None
 ) -> dict[int, list[RecordFact]]:
     """In-force records on `on_date` per owner; records revoked by then go to `revoked` (if given), so the
-    reasons can say what did not count. One query."""
+    reasons can say what did not count. One query; none with `known`, every record of the owners already read
+    with their award_type and revocation (a person's history page)."""
     result = defaultdict(list)
-    decided = Q(decision_date__isnull=True) | Q(decision_date__lte=on_date)
-    rows = (
-        AwardRecord.objects.filter(decided)
-        .filter(**{f"{field_name}__in": ids})
-        .values_list(
-            field_name, "award_type__code", "school_year", "commendation_kind", "decision_number",
-            "revocation__decision_date",
-        )
-        .order_by("school_year", "id")
-    )  # fmt: skip
+    if known is not None:
+        rows = [
+            (
+                getattr(r, field_name), r.award_type.code, r.school_year, r.commendation_kind, r.decision_number,
+                r.revocation.decision_date if r.revocation_id else None,
+            )
+            for r in sorted(known, key=lambda r: (r.school_year, r.id))
+            if getattr(r, field_name) in ids and (r.decision_date is None or r.decision_date <= on_date)
+        ]  # fmt: skip
+    else:
+        decided = Q(decision_date__isnull=True) | Q(decision_date__lte=on_date)
+        rows = (
+            AwardRecord.objects.filter(decided)
+            .filter(**{f"{field_name}__in": ids})
+            .values_list(
+                field_name, "award_type__code", "school_year", "commendation_kind", "decision_number",
+                "revocation__decision_date",
+            )
+            .order_by("school_year", "id")
+        )  # fmt: skip
     for owner, code, year, kind, number, revoked_on in rows:
         if revoked_on is not None and revoked_on <= on_date:
             if revoked is not None:
@@ -253,11 +264,16 @@ def _school_of(unit_row: dict, units: dict) -> int | None:
 
 
 def _person_facts(
-    people: list[Person], year: int, on_date: datetime.date, labels: dict, spans: dict | None = None
+    people: list[Person],
+    year: int,
+    on_date: datetime.date,
+    labels: dict,
+    spans: dict | None = None,
+    known_records: list | None = None,
 ) -> dict[int, PersonFacts]:
     ids = [p.pk for p in people]
     revoked: dict[int, list[RecordFact]] = {}
-    records = _records_by("person_id", ids, on_date, revoked)
+    records = _records_by("person_id", ids, on_date, revoked, known_records)
     ratings = defaultdict(dict)
     for pid, y, rating in TaskEvaluation.objects.filter(person_id__in=ids).values_list(
         "person_id", "school_year", "rating"
@@ -460,9 +476,17 @@ class _Catalog:
         return [rule for rule in self.rules if rule.award_code in (code, WILDCARD)]
 
 
-def load_facts(candidates: list, year: int, on_date: datetime.date, *, catalog: _Catalog | None = None) -> list:
+def load_facts(
+    candidates: list,
+    year: int,
+    on_date: datetime.date,
+    *,
+    catalog: _Catalog | None = None,
+    known_records: list | None = None,
+) -> list:
     """PersonFacts / CollectiveFacts for each candidate, in order, in a constant number of queries (two fewer
-    with the `catalog` of the check)."""
+    with the `catalog` of the check, one fewer with `known_records`: every award record of the people
+    candidates, already read with their award_type and revocation)."""
     labels = catalog.labels if catalog is not None else _labels()
     spans = _initiative_spans(on_date, catalog.rules) if catalog is not None else None
     people = [c for c in candidates if isinstance(c, Person)]
@@ -470,7 +494,7 @@ def load_facts(candidates: list, year: int, on_date: datetime.date, *, catalog: 
     other = [c for c in candidates if not isinstance(c, Person | Unit)]
     if other:
         raise TypeError("candidates must be Person or Unit objects")
-    person_facts = _person_facts(people, year, on_date, labels, spans) if people else {}
+    person_facts = _person_facts(people, year, on_date, labels, spans, known_records) if people else {}
     unit_facts = _collective_facts(units, year, on_date, labels) if units else {}
     return [person_facts[c.pk] if isinstance(c, Person) else unit_facts[c.pk] for c in candidates]
 
@@ -617,9 +641,13 @@ def check_codes(
     *,
     on_date: datetime.date | None = None,
     pending: Iterable[tuple] | None = None,
+    known_records: list | None = None,
 ) -> list[EligibilityResult]:
-    """One candidate against several awards, loading its facts once; codes not in force are skipped."""
-    return check_codes_many([(candidate, codes)], year, on_date=on_date, pending=pending)[0]
+    """One candidate against several awards, loading its facts once; codes not in force are skipped.
+    `known_records`: the person's award records already read with their award_type and revocation (its history
+    page), so they are not read again."""
+    wanted = [(candidate, codes)]
+    return check_codes_many(wanted, year, on_date=on_date, pending=pending, known_records=known_records)[0]
 
 
 def check_codes_many(
@@ -628,6 +656,7 @@ def check_codes_many(
     *,
     on_date: datetime.date | None = None,
     pending: Iterable[tuple] | None = None,
+    known_records: list | None = None,
 ) -> list[list[EligibilityResult]]:
     """`check_codes` for many (candidate, codes) pairs at once (a dossier's nominations): the catalog rows,
     the rules and every candidate's facts are loaded once for all, so 10 and 1,000 candidates cost the same
@@ -643,7 +672,8 @@ def check_codes_many(
     pending_map = _pending_map(pending)
     candidates = [candidate for candidate, _ in wanted]
     results = []
-    for (candidate, codes), facts in zip(wanted, load_facts(candidates, year, on_date, catalog=catalog), strict=True):
+    facts_all = load_facts(candidates, year, on_date, catalog=catalog, known_records=known_records)
+    for (candidate, codes), facts in zip(wanted, facts_all, strict=True):
         facts = _with_pending(facts, candidate, pending_map)
         own = []
         for code in codes:

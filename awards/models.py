@@ -8,7 +8,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, Versioned
-from units.models import Person, Unit
+from units.models import PERSON_PATH_FOLLOWERS, PathField, Person, Unit
+from units.rules import PATH_FIELDS
 
 from .enums import (
     AuthorityKind,
@@ -164,9 +165,61 @@ class Revocation(TimeStampedModel):
 
 
 class AwardRecordQuerySet(models.QuerySet):
+    """Keeps `AwardRecord.unit_path` true on the bulk write paths, which call no `save()`."""
+
     def in_force(self):
         """Records that count: not revoked."""
         return self.filter(revocation__isnull=True)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        fill_owner_paths(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if {"person", "person_id", "unit", "unit_id"} & set(fields):
+            fill_owner_paths(objs, force=True)
+            fields = [*dict.fromkeys([*fields, "unit_path"])]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        owner = next((kwargs[k] for k in ("person", "person_id", "unit", "unit_id") if kwargs.get(k) is not None), None)
+        if owner is not None and "unit_path" not in kwargs:
+            model = Person if "person" in kwargs or "person_id" in kwargs else Unit
+            if isinstance(owner, models.Model):
+                kwargs["unit_path"] = owner.unit_path if model is Person else owner.path
+            else:
+                kwargs["unit_path"] = model.objects.values_list("unit_path" if model is Person else "path").get(
+                    pk=owner
+                )[0]
+        return super().update(**kwargs)
+
+
+def fill_owner_paths(records, *, force: bool = False) -> None:
+    """Set each record's `unit_path` from its owner: the person's (current) unit path, the collective's path.
+    From the owner objects the records hold, else one query for the people and one for the units."""
+    people, units = set(), set()
+    for record in records:
+        if record.unit_path and not force:
+            continue
+        if record.person_id is not None:
+            if AwardRecord.person.is_cached(record) and record.person.unit_path:
+                record.unit_path = record.person.unit_path
+            else:
+                people.add(record.person_id)
+        elif record.unit_id is not None:
+            if AwardRecord.unit.is_cached(record) and record.unit.path:
+                record.unit_path = record.unit.path
+            else:
+                units.add(record.unit_id)
+    person_paths = dict(Person.objects.filter(pk__in=people).values_list("pk", "unit_path")) if people else {}
+    unit_paths = dict(Unit.objects.filter(pk__in=units).values_list("pk", "path")) if units else {}
+    for record in records:
+        if record.person_id in person_paths:
+            record.unit_path = person_paths[record.person_id]
+        elif record.person_id is None and record.unit_id in unit_paths:
+            record.unit_path = unit_paths[record.unit_id]
 
 
 class AwardRecord(TimeStampedModel):
@@ -201,6 +254,11 @@ class AwardRecord(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The owner's unit path, like Person.unit_path: the person's current unit's for a person's record, the
+    # collective's own for a unit's. Kept on every save, bulk write, transfer and unit move (units.models
+    # PATH_FOLLOWERS), so the kernel and the counts filter a subtree on this one indexed column, with no
+    # join through people to units_unit whose row estimate can go wrong (stale statistics: nested loops).
+    unit_path = PathField(max_length=255, editable=False, default="")
 
     objects = AwardRecordQuerySet.as_manager()
 
@@ -235,10 +293,25 @@ class AwardRecord(TimeStampedModel):
                 name="awardrecord_year_unit_type",
             ),
             models.Index(fields=["decision_number", "decision_date"], name="awardrecord_decision"),
+            # A subtree's records (LIKE 'prefix%', the `within` range, the OWN reach's equality) and of some
+            # years within it: the lists, their counts, the dashboards, the statistics.
+            models.Index(
+                fields=["unit_path", "school_year"],
+                name="awardrecord_path_year",
+                opclasses=["varchar_pattern_ops", "int2_ops"],
+            ),
         ]
 
     def __str__(self):
         return f"{self.award_type} {self.school_year}-{self.school_year + 1} – {self.recipient}"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"person", "person_id", "unit", "unit_id"} & set(update_fields):
+            fill_owner_paths([self], force=True)
+            if update_fields is not None:
+                kwargs["update_fields"] = [*dict.fromkeys([*update_fields, "unit_path"])]
+        super().save(*args, **kwargs)
 
     @property
     def recipient(self):
@@ -442,3 +515,10 @@ class AuthorityRouteStep(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.unit}"
+
+
+# The kernel filters records in a subtree on their own `unit_path` (units.rules.scope_q with model=AwardRecord and
+# the owner's unit, "person__unit": the path is a person's unit's or the collective's own, and the OWN reach
+# compares paths too); a unit move rewrites it (units.services.unit_move), a person's transfer with the person's.
+PATH_FIELDS[(AwardRecord, "person__unit")] = "unit_path"
+PERSON_PATH_FOLLOWERS.append(AwardRecord)

@@ -89,10 +89,16 @@ def records_in_scope(user, unit: Unit | None = None, cap: Cap = Cap.READ) -> Que
     """Award records of the people and collectives on which the user holds `cap` (READ: what it may see);
     with `unit`, only those of its subtree. The only way a view or export reads a unit's records: a Phòng
     secretary asking for the Phòng gets the Phòng's own records, never the schools' below it."""
-    records = AwardRecord.objects.filter(scope_q(user, cap, "person__unit") | scope_q(user, cap, "unit"))
+    records = AwardRecord.objects.filter(record_scope_q(user, cap))
     if unit is not None:
-        records = records.filter(Q(person__unit__path__startswith=unit.path) | Q(unit__path__startswith=unit.path))
+        records = records.filter(unit_path__startswith=unit.path)
     return records.select_related("award_type", "person", "person__unit", "unit", "revocation")
+
+
+def record_scope_q(user, cap: Cap = Cap.READ) -> Q:
+    """The records of the people and collectives on which the user holds `cap`: on the record's own
+    `unit_path` (its owner's unit, a person's or the collective itself), one indexed column, no join."""
+    return scope_q(user, cap, "person__unit", model=AwardRecord)
 
 
 def records_visible_to(user) -> QuerySet[AwardRecord]:
@@ -107,7 +113,9 @@ def record_get_visible(user, pk) -> AwardRecord:
 def person_history(person: Person) -> dict:
     """A person's titles, commendations, ratings and initiatives, by school year, newest first."""
     records = list(
-        AwardRecord.objects.filter(person=person).select_related("award_type", "revocation").order_by("school_year")
+        AwardRecord.objects.filter(person=person)
+        .select_related("award_type", "revocation")
+        .order_by("school_year", "id")
     )
     evaluations = {e.school_year: e for e in TaskEvaluation.objects.filter(person=person)}
     initiatives = list(
@@ -235,8 +243,8 @@ def unit_history(user, unit: Unit) -> dict:
     )
     counts = (
         AwardRecord.objects.in_force()
-        .filter(scope_q(user, Cap.READ, "person__unit"))
-        .filter(person__unit__path__startswith=unit.path, commendation_kind=CommendationKind.MERIT)
+        .filter(record_scope_q(user), unit_path__startswith=unit.path, person__isnull=False)
+        .filter(commendation_kind=CommendationKind.MERIT)
         .values("school_year", "award_type__code", "award_type__short_name", "award_type__name")
         .annotate(n=Count("id"))
         .order_by("-school_year", "award_type__code")

@@ -116,8 +116,11 @@ def person_history(request, pk):
     person = unit_selectors.person_get_visible(request.user, pk)
     year = current_school_year()
     today = datetime.date.today()
-    outlook = engine.check_codes(person, selectors.individual_codes_in_force(today), year, on_date=today)
     history = selectors.person_history(person)
+    # The records read once: the outlook's facts and the award table take the history's.
+    outlook = engine.check_codes(
+        person, selectors.individual_codes_in_force(today), year, on_date=today, known_records=history["records"]
+    )
     return render(
         request,
         "awards/person_history.html",

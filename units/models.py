@@ -142,8 +142,21 @@ class EmulationBlock(TimeStampedModel):
         return reverse("units:block_detail", args=[self.pk])
 
 
+# Models of the apps above whose rows carry their person's unit path in `unit_path` (awards.AwardRecord): they
+# register here (units knows no other app), and every write that changes a person's unit rewrites theirs.
+PERSON_PATH_FOLLOWERS: list[type[models.Model]] = []
+
+
+def _follow_people(people) -> None:
+    """Rewrite the followers' `unit_path` of these people (a queryset or ids) from Person.unit_path: one UPDATE
+    per follower model."""
+    for model in PERSON_PATH_FOLLOWERS:
+        path = models.Subquery(Person.objects.filter(pk=models.OuterRef("person_id")).values("unit_path")[:1])
+        model._base_manager.filter(person_id__in=people).update(unit_path=path)
+
+
 class PersonQuerySet(models.QuerySet):
-    """Keeps `Person.unit_path` true on the bulk write paths, which call no `save()`."""
+    """Keeps `Person.unit_path` (and its followers') true on the bulk write paths, which call no `save()`."""
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
@@ -152,17 +165,27 @@ class PersonQuerySet(models.QuerySet):
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
-        if {"unit", "unit_id"} & set(fields):
+        moved = {"unit", "unit_id"} & set(fields)
+        if moved:
             _fill_unit_paths(objs, force=True)
             fields = [*dict.fromkeys([*fields, "unit_path"])]
-        return super().bulk_update(objs, fields, *args, **kwargs)
+        done = super().bulk_update(objs, fields, *args, **kwargs)
+        if moved:
+            _follow_people([obj.pk for obj in objs])
+        return done
 
     def update(self, **kwargs):
         unit = kwargs.get("unit", kwargs.get("unit_id"))
         if unit is not None and "unit_path" not in kwargs:
             unit_id = unit.pk if isinstance(unit, Unit) else unit
             kwargs["unit_path"] = unit.path if isinstance(unit, Unit) else Unit.objects.get(pk=unit_id).path
-        return super().update(**kwargs)
+        if "unit_path" not in kwargs or not PERSON_PATH_FOLLOWERS:
+            return super().update(**kwargs)
+        # The ids first: the filter may read the unit the UPDATE changes.
+        ids = list(self.values_list("pk", flat=True))
+        done = super().update(**kwargs)
+        _follow_people(ids)
+        return done
 
 
 def _fill_unit_paths(people, *, force: bool = False) -> None:
@@ -243,13 +266,18 @@ class Person(Versioned, TimeStampedModel):
         self.name_key = fold(self.full_name)
         self.search_key = person_search_key(self.full_name)
         update_fields = kwargs.get("update_fields")
+        loaded_path = self.unit_path
         if update_fields is None or {"unit", "unit_id"} & set(update_fields):
             _fill_unit_paths([self], force=True)
         if update_fields is not None:
             derived = {"full_name": ("name_key", "search_key"), "unit": ("unit_path",), "unit_id": ("unit_path",)}
             missing = [key for field in update_fields for key in derived.get(field, ()) if key not in update_fields]
             kwargs["update_fields"] = [*dict.fromkeys([*update_fields, *missing])]
+        moved = not self._state.adding and self.unit_path != loaded_path
         super().save(*args, **kwargs)
+        if moved:  # a transfer: the rows that follow the person move with it (no query otherwise)
+            for model in PERSON_PATH_FOLLOWERS:
+                model._base_manager.filter(person_id=self.pk).update(unit_path=self.unit_path)
 
     def service_years(self, on) -> int:
         """Whole years of service (thâm niên) on a day."""

@@ -35,7 +35,7 @@ from django.utils import timezone
 from awards import filters as record_filters
 from awards import selectors as award_selectors
 from awards.enums import RuleKind
-from awards.models import WILDCARD, AwardRule, AwardType, in_force_q
+from awards.models import WILDCARD, AwardRecord, AwardRule, AwardType, in_force_q
 from awards.rules_engine import quota_allowed
 from awards.rules_engine.functions import with_defaults
 from awards.schoolyear import current_school_year, school_year_label
@@ -47,7 +47,7 @@ from nominations.enums import RECEIVED_STATES, DossierStatus, NominationStatus
 from nominations.models import Dossier, Nomination
 from units.enums import UnitKind
 from units.models import Unit
-from units.rules import Cap, people_in_scope, scope_q, units_in_scope
+from units.rules import Cap, scope_q, units_in_scope
 
 # Awards by type and the shares are shown for the chosen school year and the years before it.
 YEARS_SHOWN = 5
@@ -419,16 +419,23 @@ def _award_names() -> AwardNames:
     return AwardNames(names, ranks, codes)
 
 
-# The records of the subtree, read in two index-friendly halves rather than `records_in_scope`'s OR across two
-# joins (which reads every record of the province, even for a school): people's records from the people the user
-# reads in the subtree (`people_in_scope`: Person.unit_path), collectives' records from the units it reads there,
-# each joined once to its records. A record has exactly one recipient (constraint `awardrecord_one_recipient`),
-# so the halves add up. `fields` name the record's columns as `r__<field>` and the recipient's as they are.
+# The records of the subtree, read in two index-friendly halves: people's records by the record's own path
+# (AwardRecord.unit_path, the person's unit's: `awardrecord_path_year`, then each person by its key, no join
+# through units_unit whose estimate can go wrong under stale statistics), collectives' records from the units
+# the user reads there, joined once to their records (`awardrecord_year_unit_type`). A record has exactly one
+# recipient (constraint `awardrecord_one_recipient`), so the halves add up. `fields` name the record's columns
+# as `r__<field>` and the recipient's as they are.
 
 
 def _people_records(user, unit: Unit, *fields: str, **filters):
     """Records in force of the people the user reads in the subtree, counted by `fields`: (*fields, n) rows."""
-    return _counted(people_in_scope(user, unit), fields, filters)
+    return (
+        AwardRecord.objects.filter(award_selectors.record_scope_q(user), unit_path__startswith=unit.path)
+        .filter(person__isnull=False, revocation__isnull=True, **filters)
+        .order_by()
+        .values_list(*(f[3:] if f.startswith("r__") else f"person__{f}" for f in fields))
+        .annotate(n=Count("award_type_id"))
+    )
 
 
 def _unit_records(user, unit: Unit, *fields: str, **filters):

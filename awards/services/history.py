@@ -270,7 +270,7 @@ def _revocable(by):
     """Records `by` may revoke: ADMINISTER on the person's or the collective's unit (None: all)."""
     if by is None:
         return AwardRecord.objects.all()
-    return AwardRecord.objects.filter(scope_q(by, Cap.ADMINISTER, "person__unit") | scope_q(by, Cap.ADMINISTER, "unit"))
+    return AwardRecord.objects.filter(scope_q(by, Cap.ADMINISTER, "person__unit", model=AwardRecord))
 
 
 def records_of_decision(

@@ -383,8 +383,8 @@ def _rate(achieved: int, registered: int) -> str:
 
 def summary_figures(unit: Unit, year: int) -> dict:
     """Every figure of the summary, over the unit's subtree; a fixed number of grouped queries."""
-    in_subtree = unit.subtree_q("person__unit") | unit.subtree_q("unit")
-    records = AwardRecord.objects.in_force().filter(in_subtree)
+    # The record's own path (its person's unit's, or the collective's): one index range, no OR across two joins.
+    records = AwardRecord.objects.in_force().filter(unit_path__startswith=unit.path)
 
     # 1. Award records by award and recipient kind, this school year and the one before.
     def counted(y, individual):
