@@ -166,7 +166,7 @@ FORM_NAMES = [
 
 
 @pytest.mark.parametrize("name", FORM_NAMES)
-@examples(0.2)
+@examples(0.1)
 @given(data=st.data())
 def test_form_never_raises_and_refuses_in_vietnamese(name, forms_under_test, tree, data):
     factory = forms_under_test[name]
