@@ -1,5 +1,8 @@
-from django import template
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django import forms, template
+from django.conf import settings
 from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -45,3 +48,76 @@ def dash(value, autoescape=True):
     if value is None or value == "" or (isinstance(value, list | tuple) and not value):
         return format_html('<span class="empty-value">{}</span>', EMPTY_VALUE)
     return conditional_escape(value) if autoescape else value
+
+
+def _crispy_class(widget, extra: str) -> str:
+    """The class crispy-forms' `{% crispy_field %}` gives a widget: its own class (or its class name in lower case,
+    e.g. `textinput`), then Bootstrap's."""
+    name = type(widget).__name__.lower()
+    name = getattr(settings, "CRISPY_CLASS_CONVERTERS", {}).get(name, name)
+    css = widget.attrs.get("class", "")
+    if css:
+        if css.find(name) == -1:
+            css += f" {name}"
+    else:
+        css = name
+    for part in extra.split():
+        if part not in css.split():
+            css += f" {part}"
+    return css
+
+
+@register.simple_tag
+def filter_field(field):
+    """One field of a list's filter form (includes/filter_form.html) as crispy-forms' `as_crispy_field` renders it
+    with Bootstrap 5 (same elements, ids, classes and texts), without its templates: crispy's field.html is about
+    a tenth of a list page's CPU (BENCHMARKS.md «Province scale: fixes», H4). Fields it does not cover here
+    (checkboxes, radio and multiple-checkbox lists, files, multi-widgets, fieldsets, hidden initials, a form with
+    a crispy helper) go through crispy as before (core/tests/test_filter_field.py compares both)."""
+    widget = field.field.widget
+    if (
+        field.is_hidden
+        or getattr(field.form, "helper", None) is not None
+        or field.field.show_hidden_initial
+        or field.use_fieldset
+        or hasattr(widget, "widgets")
+        or hasattr(widget, "widget")
+        or isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple | forms.FileInput)
+    ):
+        return as_crispy_field(field)
+    bootstrap = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    errors = field.errors
+    if errors:
+        bootstrap += " is-invalid"
+    html = [format_html('<div id="div_{}" class="mb-3{}">', field.auto_id, _css_suffix(field.css_classes()))]
+    if field.label:
+        required = field.field.required
+        html.append(
+            format_html(
+                '<label{} class="form-label{}">{}{}</label>',
+                format_html(' for="{}"', field.id_for_label) if field.id_for_label else "",
+                " requiredField" if required else "",
+                field.label,
+                mark_safe('<span class="asteriskField">*</span>') if required else "",  # nosec B308 B703: constant
+            )
+        )
+    html.append(field.as_widget(attrs={"class": _crispy_class(widget, bootstrap)}))
+    if errors:
+        html.append(format_html('<div id="{}_error" class="invalid-feedback">', str(getattr(errors, "field_id", None))))
+        for number, error in enumerate(errors, start=1):
+            html.append(format_html('<p id="error_{}_{}"><strong>{}</strong></p>', number, field.auto_id, error))
+        html.append(mark_safe("</div>"))  # nosec B308 B703: constant
+    if field.help_text:
+        html.append(
+            format_html(
+                '<div {}class="form-text">{}</div>',
+                format_html('id="{}_helptext" ', field.auto_id) if field.auto_id else "",
+                mark_safe(field.help_text),  # nosec B308 B703: crispy renders it with |safe too
+            )
+        )
+    html.append(mark_safe("</div>"))  # nosec B308 B703: constant
+    return mark_safe("".join(html))  # nosec B308 B703: every part escaped by format_html
+
+
+def _css_suffix(css: str) -> str:
+    return f" {css}" if css else ""
