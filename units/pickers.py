@@ -269,6 +269,12 @@ class _MultiplePickerField(_TypedResolver, forms.ModelMultipleChoiceField):
         ids = [v for v in values if not isinstance(v, TypedText)]
         for text in (v for v in values if isinstance(v, TypedText)):
             ids.append(str(self.resolve_typed(text).pk))
+        for pk in map(str, ids):
+            # Past the bigint range SQLite raises OverflowError on the IN list (PostgreSQL finds nothing).
+            if pk.isascii() and pk.isdigit() and int(pk) > MAX_PK:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
         return super().clean(ids)
 
     def has_changed(self, initial, data):
