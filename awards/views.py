@@ -330,7 +330,7 @@ def initiative_edit(request, pk):
                 kind=data["kind"],
                 subject=data["subject"],
                 authors=data["authors"],
-                expected_version=int(data["version"]) if data["version"].isdigit() else None,
+                expected_version=int(data["version"]) if data["version"].isascii() and data["version"].isdigit() else None,
                 by=request.user,
             )
         except ServiceError as exc:
@@ -363,7 +363,7 @@ def initiative_recognise(request, pk):
                 decision_date=data["decision_date"],
                 issuer=data["issuer"],
                 by=request.user,
-                version=int(data["version"]) if data["version"].isdigit() else None,
+                version=int(data["version"]) if data["version"].isascii() and data["version"].isdigit() else None,
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))

@@ -266,7 +266,7 @@ def meeting_agenda(request, pk):
     meeting = selectors.meeting_for(request.user, pk)
     if not may_run_meetings(request.user, meeting.council):
         raise PermissionDenied
-    ids = [int(v) for v in request.POST.getlist("nomination") if v.isdigit()]
+    ids = [int(v) for v in request.POST.getlist("nomination") if v.isascii() and v.isdigit() and len(v) < 19]
     try:
         services.agenda_add(by=request.user, meeting=meeting, nomination_ids=ids)
     except ServiceError as exc:
@@ -302,7 +302,7 @@ def round_create(request, pk):
     try:
         if earlier:
             # A re-vote round over the items a published round sent back (a tie, or over the places).
-            earlier_round = get_object_or_404(meeting.rounds, pk=int(earlier) if earlier.isdigit() else 0)
+            earlier_round = get_object_or_404(meeting.rounds, pk=int(earlier) if earlier.isascii() and earlier.isdigit() and len(earlier) < 19 else 0)
             round_ = revote.round_revote(by=request.user, round_=earlier_round)
         else:
             round_ = services.round_create(by=request.user, meeting=meeting)

@@ -28,7 +28,7 @@ def number_text(number: int | str | None) -> str:
     if number in (None, ""):
         return ""
     text = str(number).strip()
-    if text.isdigit() and int(text) < 10:
+    if text.isascii() and text.isdigit() and int(text) < 10:
         return f"{int(text):02d}"
     return text
 

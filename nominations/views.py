@@ -54,7 +54,7 @@ def _filters(request) -> dict:
     if round_kind in RoundKind.values:
         filters["round_kind"] = round_kind
     year = request.GET.get("nam_hoc", "")
-    if year.isdigit() and len(year) == 4:
+    if year.isascii() and year.isdigit() and len(year) == 4:
         filters["school_year"] = int(year)
     query = request.GET.get("q", "").strip()
     if query:

@@ -80,7 +80,7 @@ class RevokeForm(PortalForm):
 def _filters(request) -> dict:
     filters = {}
     year = request.GET.get("nam_hoc", "")
-    if year.isdigit() and len(year) == 4:
+    if year.isascii() and year.isdigit() and len(year) == 4:
         filters["school_year"] = int(year)
     query = request.GET.get("q", "").strip()
     if query:

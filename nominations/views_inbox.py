@@ -113,7 +113,7 @@ def _staged(request, nominations) -> list[bulk.StagedDecision]:
                 nomination_id=n.pk,
                 action=action,
                 comment=request.POST.get(f"comment-{n.pk}", "").strip()[:1000],
-                version=int(version) if version.isdigit() else None,
+                version=int(version) if version.isascii() and version.isdigit() else None,
             )
         )
     return items
