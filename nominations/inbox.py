@@ -224,18 +224,21 @@ def _dossier_q(filters: InboxFilters, prefix: str = "") -> Q:
 # --- the two tabs -------------------------------------------------------------------------------------
 
 
-def _dossiers_base(user, filters: InboxFilters, today: datetime.date) -> QuerySet[Dossier]:
-    """Addressed, visible, received dossiers with every filter but the status (the tabs count by status)."""
+def _dossiers_base(user, filters: InboxFilters, today: datetime.date, *, due_date: bool = True) -> QuerySet[Dossier]:
+    """Addressed, visible, received dossiers with every filter but the status (the tabs count by status), with
+    their `due_date` (the home's to-dos count the overdue ones) unless `due_date=False` and no filter needs it:
+    the counts by status then join nothing."""
     rows = (
         Dossier.objects.filter(_visible_q(user))
         .filter(addressed_q(user), status__in=RECEIVED_STATES)
         .filter(_dossier_q(filters))
     )
+    if due_date or filters.deadline:
+        rows = rows.annotate(due_date=_due_date())
     if filters.award:
         rows = rows.filter(pk__in=Nomination.objects.filter(award_type__code=filters.award).values("dossier_id"))
     if filters.deadline:
-        # The due date only where it filters (and in the tab's rows): the counts by status then join nothing.
-        rows = rows.annotate(due_date=_due_date()).filter(_deadline_q(filters.deadline, today))
+        rows = rows.filter(_deadline_q(filters.deadline, today))
     return rows
 
 
@@ -252,8 +255,6 @@ def inbox_dossiers(user, filters: InboxFilters, *, today: datetime.date | None =
     rows = _dossiers_base(user, filters, today)
     if filters.status:
         rows = rows.filter(status=filters.status)
-    if not filters.deadline:
-        rows = rows.annotate(due_date=_due_date())
     return (
         rows.select_related("unit", "receiving_unit", "campaign")
         # A correlated count, not Count() over a join: no GROUP BY over every column, and the paginator's
@@ -278,7 +279,7 @@ def dossier_status_counts(user, filters: InboxFilters, *, today: datetime.date |
     """{status: number of dossiers} under the same filters (one query)."""
     if not user.is_authenticated:
         return {}
-    rows = _dossiers_base(user, filters, today or timezone.localdate())
+    rows = _dossiers_base(user, filters, today or timezone.localdate(), due_date=False)
     return dict(rows.order_by().values_list("status").annotate(n=Count("*")))
 
 
