@@ -330,7 +330,7 @@ def initiative_edit(request, pk):
                 kind=data["kind"],
                 subject=data["subject"],
                 authors=data["authors"],
-                expected_version=int(data["version"]) if data["version"].isascii() and data["version"].isdigit() else None,
+                expected_version=_version(data["version"]),
                 by=request.user,
             )
         except ServiceError as exc:
@@ -363,7 +363,7 @@ def initiative_recognise(request, pk):
                 decision_date=data["decision_date"],
                 issuer=data["issuer"],
                 by=request.user,
-                version=int(data["version"]) if data["version"].isascii() and data["version"].isdigit() else None,
+                version=_version(data["version"]),
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))
@@ -606,3 +606,8 @@ def service_period_delete(request, pk):
         lambda data: services.service_period_delete(period=period, by=request.user),
         "Đã xóa quá trình công tác.",
     )
+
+
+def _version(text: str) -> int | None:
+    """The form's hidden version as an int; anything but ASCII digits («²» passes isdigit) is no version."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None

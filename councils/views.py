@@ -19,6 +19,7 @@ from core.rules import view_rule
 from core.views import paginate
 from units.models import Unit
 from units.rules import Cap, unit_ids_with, unit_scope_q
+from units.selectors import valid_pk
 from units.view_rules import (
     COUNCIL_CHAIR,
     COUNCIL_COUNT,
@@ -302,7 +303,7 @@ def round_create(request, pk):
     try:
         if earlier:
             # A re-vote round over the items a published round sent back (a tie, or over the places).
-            earlier_round = get_object_or_404(meeting.rounds, pk=int(earlier) if earlier.isascii() and earlier.isdigit() and len(earlier) < 19 else 0)
+            earlier_round = get_object_or_404(meeting.rounds, pk=valid_pk(earlier or "0"))
             round_ = revote.round_revote(by=request.user, round_=earlier_round)
         else:
             round_ = services.round_create(by=request.user, meeting=meeting)
