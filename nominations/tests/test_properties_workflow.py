@@ -100,7 +100,7 @@ def _post(obj, user, action, step):
         raise ServiceError(message)
 
 
-@examples(0.5)
+@examples(1.0)
 @given(steps=st.lists(STEP, min_size=1, max_size=10))
 def test_random_actions_follow_the_graph_and_refusals_change_nothing(world, steps):
     with rolled_back():
