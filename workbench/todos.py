@@ -13,7 +13,21 @@ dozen; tested with one and many rows in `workbench/tests/test_home.py`).
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,7 +38,7 @@ from core.models import TransitionLog
 from councils.enums import MeetingStatus, RoundStatus
 from councils.models import CouncilMember, Meeting, Round, VoterRoll
 from nominations import inbox
-from nominations.enums import DossierStatus, NominationStatus
+from nominations.enums import DossierStatus, NominationStatus, RoundKind
 from nominations.models import Dossier, Nomination, ObjectionStatus
 from nominations.notice import may_resolve, objections_visible_to
 from units.enums import Role, UnitKind
@@ -39,6 +53,8 @@ URGENT_DAYS = 3
 MAX_ROWS = 10
 
 DANGER, WARNING, INFO = "danger", "warning", "info"
+
+_ROUND_KINDS = dict(RoundKind.choices)
 
 
 @dataclass(frozen=True)
@@ -87,21 +103,26 @@ def superuser_todos(user, *, today: datetime.date | None = None) -> list[Todo]:
 
 # --- the last comment of a workflow object (a return's reason) -----------------------------------------
 
+# Between the action and the comment of a workflow object's newest TransitionLog, read as one string.
+_LOG_SEP = "\x1f"
 
-def _last_log(model, field: str):
-    """A subquery of the object's newest TransitionLog `field` (one join, no content-type query)."""
+
+class _Joined(Func):
+    """Strings joined with SQL's `||` (PostgreSQL and SQLite), for parts that are never NULL: one expression,
+    where Concat builds a COALESCE pair per part (several times the Python to compile)."""
+
+    arg_joiner = " || "
+    template = "(%(expressions)s)"
+    output_field = TextField()
+
+
+def _last_log(model):
+    """A subquery of the object's newest TransitionLog as "action<_LOG_SEP>comment": one subquery (not one per
+    column), on the content type's id (ContentType's cache: no join, no query once warm)."""
     logs = TransitionLog.objects.filter(
-        content_type__app_label=model._meta.app_label,
-        content_type__model=model._meta.model_name,
-        object_id=OuterRef("pk"),
+        content_type_id=ContentType.objects.get_for_model(model).pk, object_id=OuterRef("pk")
     ).order_by("-at", "-id")
-    return Subquery(logs.values(field)[:1])
-
-
-def _with_last_log(queryset):
-    return queryset.annotate(
-        last_action=_last_log(queryset.model, "action"), last_comment=_last_log(queryset.model, "comment")
-    )
+    return Subquery(logs.values(text=_Joined("action", Value(_LOG_SEP), "comment"))[:1], output_field=TextField())
 
 
 def _overflow(kind: str, rows: list, label: str, url: str) -> list[Todo]:
@@ -162,100 +183,110 @@ def deadline_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
     return todos
 
 
+def _filings(unit: Unit) -> list[tuple]:
+    """The unit's drafts and returned registrations, dossiers and nominations in one UNION ALL of plain rows:
+    (kind, pk, status, text, school year, dossier id, updated at, last log), registrations first, then dossiers,
+    then nominations, each newest first."""
+    columns = ("k", "i", "st", "a", "y", "d", "u", "log")
+
+    def row(queryset, kind: int, text, year, dossier):
+        return (
+            queryset.annotate(
+                k=Value(kind),
+                i=F("pk"),
+                st=F("status"),
+                a=text,
+                y=year,
+                d=dossier,
+                u=F("updated_at"),
+                log=_last_log(queryset.model),
+            )
+            .values_list(*columns)
+            .order_by()
+        )
+
+    # Typed NULLs: PostgreSQL resolves a UNION column from its first rows, and two bare NULLs make it text.
+    none = Cast(Value(None), output_field=BigIntegerField())
+    registrations = row(
+        Registration.objects.filter(unit=unit.pk, status__in=(RegistrationStatus.DRAFT, RegistrationStatus.RETURNED)),
+        0,
+        F("campaign__name"),
+        none,
+        none,
+    )
+    dossiers = row(
+        Dossier.objects.filter(unit=unit.pk, status__in=(DossierStatus.DRAFT, DossierStatus.RETURNED)),
+        1,
+        F("round_kind"),
+        F("school_year"),
+        none,
+    )
+    nominations = row(
+        Nomination.objects.filter(dossier__unit=unit.pk, status=NominationStatus.RETURNED),
+        2,
+        _Joined("award_type__name", Value(" – "), Coalesce("person__full_name", "unit__name")),
+        none,
+        F("dossier_id"),
+    )
+    rows = list(registrations.union(dossiers, nominations, all=True))
+    rows.sort(key=lambda r: r[6], reverse=True)  # newest first; stable, then by kind below
+    rows.sort(key=lambda r: r[0])
+    return rows
+
+
 def secretary_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
     # Only the unit's own filings are listed: the kernel's FILE right on that one unit decides for all of them
     # (no per-row scope clause to build and join).
-    registrations, dossiers, nominations = [], [], []
-    if can(user, Cap.FILE, unit):
-        registrations = list(
-            _with_last_log(
-                Registration.objects.filter(
-                    unit=unit.pk, status__in=(RegistrationStatus.DRAFT, RegistrationStatus.RETURNED)
-                )
-            )
-            .annotate(campaign_name=F("campaign__name"))
-            .only("pk", "status")
-            .order_by("-updated_at", "-id")
-        )
-        dossiers = list(
-            _with_last_log(
-                Dossier.objects.filter(unit=unit.pk, status__in=(DossierStatus.DRAFT, DossierStatus.RETURNED))
-            )
-            .only("pk", "status", "round_kind", "school_year")
-            .order_by("-updated_at", "-id")
-        )
-        nominations = list(
-            _with_last_log(Nomination.objects.filter(dossier__unit=unit.pk, status=NominationStatus.RETURNED))
-            .select_related("person", "unit", "award_type")
-            .only("pk", "dossier_id", "person__full_name", "unit__name", "award_type__name")
-            .order_by("-updated_at", "-id")
-        )
     returned, drafts = [], []
-    for r in registrations:
-        url = r.get_absolute_url()
-        if r.status == RegistrationStatus.RETURNED:
-            returned.append(
-                Todo(
-                    "registration_returned",
-                    f"Cấp trên trả lại bản đăng ký thi đua – {r.campaign_name}",
-                    url,
-                    DANGER,
-                    comment=r.last_comment or "",
+    for kind, pk, status, text, year, dossier_id, _updated, log in _filings(unit) if can(user, Cap.FILE, unit) else []:
+        action, _, comment = (log or "").partition(_LOG_SEP)
+        if kind == 0:
+            url = reverse("campaigns:registration_detail", args=[pk])
+            if status == RegistrationStatus.RETURNED:
+                returned.append(
+                    Todo(
+                        "registration_returned",
+                        f"Cấp trên trả lại bản đăng ký thi đua – {text}",
+                        url,
+                        DANGER,
+                        comment=comment,
+                    )
                 )
-            )
-        elif r.last_action == "send_back":
-            returned.append(
-                Todo(
-                    "registration_returned",
-                    f"Thủ trưởng trả lại bản đăng ký thi đua – {r.campaign_name}",
-                    url,
-                    DANGER,
-                    comment=r.last_comment or "",
+            elif action == "send_back":
+                returned.append(
+                    Todo(
+                        "registration_returned",
+                        f"Thủ trưởng trả lại bản đăng ký thi đua – {text}",
+                        url,
+                        DANGER,
+                        comment=comment,
+                    )
                 )
-            )
+            else:
+                drafts.append(Todo("registration_draft", f"Bản đăng ký thi đua chưa gửi – {text}", url, WARNING))
+        elif kind == 1:
+            url = reverse("nominations:dossier_detail", args=[pk])
+            what = f"{_ROUND_KINDS.get(text, text)} {year}-{year + 1}"
+            if status == DossierStatus.RETURNED:
+                returned.append(
+                    Todo("dossier_returned", f"Cấp trên trả lại hồ sơ đề nghị – {what}", url, DANGER, comment=comment)
+                )
+            elif action == "send_back":
+                returned.append(
+                    Todo("dossier_returned", f"Thủ trưởng trả lại hồ sơ đề nghị – {what}", url, DANGER, comment=comment)
+                )
+            else:
+                drafts.append(Todo("dossier_draft", f"Hồ sơ đề nghị chưa gửi – {what}", url, WARNING))
         else:
-            drafts.append(Todo("registration_draft", f"Bản đăng ký thi đua chưa gửi – {r.campaign_name}", url, WARNING))
-    for d in dossiers:
-        url = d.get_absolute_url()
-        if d.status == DossierStatus.RETURNED:
             returned.append(
                 Todo(
-                    "dossier_returned",
-                    f"Cấp trên trả lại hồ sơ đề nghị – {d.get_round_kind_display()} {d.school_year_label}",
-                    url,
+                    "nomination_returned",
+                    f"Đề nghị trả lại để bổ sung – {text}",
+                    f"{reverse('nominations:dossier_detail', args=[dossier_id])}#de-nghi-{pk}",
                     DANGER,
-                    comment=d.last_comment or "",
+                    comment=comment,
                 )
             )
-        elif d.last_action == "send_back":
-            returned.append(
-                Todo(
-                    "dossier_returned",
-                    f"Thủ trưởng trả lại hồ sơ đề nghị – {d.get_round_kind_display()} {d.school_year_label}",
-                    url,
-                    DANGER,
-                    comment=d.last_comment or "",
-                )
-            )
-        else:
-            drafts.append(
-                Todo(
-                    "dossier_draft",
-                    f"Hồ sơ đề nghị chưa gửi – {d.get_round_kind_display()} {d.school_year_label}",
-                    url,
-                    WARNING,
-                )
-            )
-    for n in nominations:
-        returned.append(
-            Todo(
-                "nomination_returned",
-                f"Đề nghị trả lại để bổ sung – {n}",
-                f"{reverse('nominations:dossier_detail', args=[n.dossier_id])}#de-nghi-{n.pk}",
-                DANGER,
-                comment=n.last_comment or "",
-            )
-        )
     more_url = reverse("nominations:dossier_list")
     return (
         deadline_todos(user, unit, today)
