@@ -21,7 +21,6 @@ from django.db.models import (
     F,
     Func,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     TextField,
@@ -42,7 +41,7 @@ from nominations.enums import DossierStatus, NominationStatus, RoundKind
 from nominations.models import Dossier, Nomination, ObjectionStatus
 from nominations.notice import may_resolve, objections_visible_to
 from units.enums import Role, UnitKind
-from units.models import EmulationBlock, Unit, UnitRole
+from units.models import Unit, UnitRole
 from units.rules import Cap, can, is_superuser, people_in_scope, scope_q, units_in_scope
 
 # A campaign deadline shows on the secretary's list this many days ahead (overdue ones always).
@@ -55,6 +54,7 @@ MAX_ROWS = 10
 DANGER, WARNING, INFO = "danger", "warning", "info"
 
 _ROUND_KINDS = dict(RoundKind.choices)
+_DEADLINE_ACTIONS = dict(DeadlineAction.choices)
 
 
 @dataclass(frozen=True)
@@ -372,77 +372,84 @@ def inbox_todos(user) -> list[Todo]:
     return todos
 
 
-def _reach_paths(campaign: Campaign) -> list[str]:
-    """The paths of `campaigns.selectors.reach_roots`, on prefetched reach rows (no query)."""
-    if campaign.reach == ReachKind.SUBTREE:
-        return [campaign.launched_by.path]
-    if campaign.reach == ReachKind.UNITS:
-        return [u.path for u in campaign.reach_units.all()]
-    return [m.path for b in campaign.reach_blocks.all() for m in b.members.all()]
+def _reach_paths(deadlines: list[dict]) -> dict[int, list[str]]:
+    """The paths of `campaigns.selectors.reach_roots` of each deadline's campaign, by campaign id: the launcher's
+    for a subtree (on the row), the chosen units' or the blocks' members' otherwise, in one query and only when
+    such a campaign is among them."""
+    paths = {d["campaign_id"]: [d["campaign__launched_by__path"]] for d in deadlines}
+    chosen = {d["campaign_id"] for d in deadlines if d["campaign__reach"] != ReachKind.SUBTREE}
+    if chosen:
+        for campaign_id in chosen:
+            paths[campaign_id] = []
+        units = Campaign.reach_units.through.objects.filter(campaign_id__in=chosen).values_list(
+            "campaign_id", "unit__path"
+        )
+        members = Campaign.reach_blocks.through.objects.filter(
+            campaign_id__in=chosen, emulationblock__members__isnull=False
+        ).values_list("campaign_id", "emulationblock__members__path")
+        for campaign_id, path in units.order_by().union(members.order_by(), all=True):
+            paths[campaign_id].append(path)
+    return paths
 
 
 def overdue_unit_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
     """Past deadlines of launched campaigns the user sees, with the units below hers that missed them (not
     done, not reopened past today): one item per deadline with the number of late units. The late units are
-    counted in SQL, every deadline in one pass over the units below (no unit row reaches Python); four queries
-    at most, whatever the number of units."""
+    counted in SQL, every deadline in one pass over the units below (no unit row reaches Python); three queries
+    at most (two unless a campaign reaches chosen units or blocks), whatever the number of units."""
     # The campaigns that can reach below `unit`: launched above it, by it or below it (a campaign reaches only
     # its launcher's subtree: campaigns.services). Not filtered by `campaigns_visible_to` (its clause costs more
     # to plan than the rest of the page): an item shows only with late units, units the user oversees, and
     # OVERSEE reaches nothing READ does not (tested in test_todos), so such a campaign is one she sees.
-    paths = Unit.objects.only("pk", "path")
     launchers = Q(campaign__launched_by_id__in=[*unit.ancestor_ids(), unit.pk]) | Q(
         campaign__launched_by__path__startswith=unit.path
     )
     deadlines = list(
         Deadline.objects.filter(launchers, campaign__status=CampaignStatus.LAUNCHED, due_date__lt=today)
-        .select_related("campaign__launched_by")
-        .only(
+        .values(
             "pk",
             "action",
             "unit_kind",
             "unit_id",
             "due_date",
+            "campaign_id",
             "campaign__name",
             "campaign__reach",
+            "campaign__launched_by_id",
             "campaign__launched_by__path",
-        )
-        .prefetch_related(
-            Prefetch("campaign__reach_units", queryset=paths),
-            Prefetch("campaign__reach_blocks", queryset=EmulationBlock.objects.only("pk")),
-            Prefetch("campaign__reach_blocks__members", queryset=paths),
         )
         .order_by("due_date", "id")
     )
     if not deadlines:
         return []
+    reach = _reach_paths(deadlines)
     counts = {}
     for deadline in deadlines:
-        campaign = deadline.campaign
-        reached = Q(pk=campaign.launched_by_id)
-        for path in _reach_paths(campaign):
+        reached = Q(pk=deadline["campaign__launched_by_id"])
+        for path in reach[deadline["campaign_id"]]:
             reached |= Q(path__startswith=path)
-        done = DeadlineCompletion.objects.filter(deadline=deadline.pk, unit=OuterRef("pk"))
-        reopened = DeadlineExtension.objects.filter(deadline=deadline.pk, unit=OuterRef("pk"), until__gte=today)
-        applies = Q(pk=deadline.unit_id) if deadline.unit_id else Q(kind=deadline.unit_kind)
-        counts[f"d{deadline.pk}"] = Count("pk", filter=applies & reached & ~Exists(done) & ~Exists(reopened))
+        done = DeadlineCompletion.objects.filter(deadline=deadline["pk"], unit=OuterRef("pk"))
+        reopened = DeadlineExtension.objects.filter(deadline=deadline["pk"], unit=OuterRef("pk"), until__gte=today)
+        applies = Q(pk=deadline["unit_id"]) if deadline["unit_id"] else Q(kind=deadline["unit_kind"])
+        counts[f"d{deadline['pk']}"] = Count("pk", filter=applies & reached & ~Exists(done) & ~Exists(reopened))
     late = units_in_scope(user, unit, Cap.OVERSEE).exclude(pk=unit.pk).exclude(kind=UnitKind.TEAM).aggregate(**counts)
     todos = []
     for deadline in deadlines:
-        if late[f"d{deadline.pk}"]:
+        if late[f"d{deadline['pk']}"]:
             url = (
-                reverse("campaigns:registration_overview", args=[deadline.campaign_id])
-                if deadline.action == DeadlineAction.REGISTER
-                else reverse("campaigns:detail", args=[deadline.campaign_id])
+                reverse("campaigns:registration_overview", args=[deadline["campaign_id"]])
+                if deadline["action"] == DeadlineAction.REGISTER
+                else reverse("campaigns:detail", args=[deadline["campaign_id"]])
             )
             todos.append(
                 Todo(
                     "overdue_units",
-                    f"Đơn vị quá hạn «{deadline.get_action_display()}» – {deadline.campaign.name}",
+                    f"Đơn vị quá hạn «{_DEADLINE_ACTIONS.get(deadline['action'], deadline['action'])}» – "
+                    f"{deadline['campaign__name']}",
                     url,
                     DANGER,
-                    count=late[f"d{deadline.pk}"],
-                    due=deadline.due_date,
+                    count=late[f"d{deadline['pk']}"],
+                    due=deadline["due_date"],
                 )
             )
     return todos

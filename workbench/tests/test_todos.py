@@ -239,7 +239,9 @@ def test_overdue_units_seen_from_above_and_counted_in_one_query_whatever_the_dea
     from workbench.todos import overdue_unit_todos
 
     overdue_unit_todos(admin, role.unit, late_day)  # the roles' cache
-    with django_assert_num_queries(4) as one:
+    # The deadlines with their campaigns, then every late unit counted in one aggregate (a subtree's reach is on
+    # the campaign's row: no reach query).
+    with django_assert_num_queries(2) as one:
         [item] = overdue_unit_todos(admin, role.unit, late_day)
     assert item.count == 2
     for day in (10, 11, 12):
@@ -253,6 +255,45 @@ def test_overdue_units_seen_from_above_and_counted_in_one_query_whatever_the_dea
     with django_assert_num_queries(len(one.captured_queries)):
         items = overdue_unit_todos(admin, role.unit, late_day)
     assert [t.count for t in items] == [2, 2, 2, 2]
+
+
+@pytest.mark.parametrize("reach", ["units", "blocks"])
+def test_overdue_units_only_those_the_campaign_reaches(
+    office_campaign, personas, tree, reach, django_assert_max_num_queries
+):
+    """A campaign for chosen units or for an emulation block: only the units it reaches are late, read with
+    their paths in one more query."""
+    from campaigns.enums import CampaignKind, CampaignStatus, DeadlineAction
+    from units.enums import UnitKind
+    from units.services import block_create
+
+    office, by = tree["office_a"], personas["secretary_office_a"]
+    extra = {"reach_units": [tree["school_a2"]]}
+    if reach == "blocks":
+        block = block_create(name="Cụm trường A2", owner=office, members=[tree["school_a2"]], by=personas["admin_dept"])
+        extra = {"reach_blocks": [block]}
+    campaign = campaign_services.campaign_create(
+        launched_by=office,
+        name="Phong trào riêng của cụm",
+        kind=CampaignKind.THEMATIC,
+        school_year=2024,
+        by=by,
+        reach=reach,
+        **extra,
+    )
+    campaign_services.deadline_create(
+        by=None, campaign=campaign, action=DeadlineAction.NOMINATE, unit_kind=UnitKind.SCHOOL, due_date=D(2024, 10, 12)
+    )
+    campaign_services.campaign_launch(campaign=campaign, by=personas["admin_dept"], today=D(2024, 9, 1))
+    assert campaign.__class__.objects.get(pk=campaign.pk).status == CampaignStatus.LAUNCHED
+    reviewer = personas["reviewer_a"]
+    from workbench.todos import overdue_unit_todos
+
+    overdue_unit_todos(reviewer, tree["office_a"], D(2024, 10, 20))  # the roles' cache
+    with django_assert_max_num_queries(3):
+        items = overdue_unit_todos(reviewer, tree["office_a"], D(2024, 10, 20))
+    # The chosen campaign's deadline (12/10) first with its one school, then the office's campaign with both.
+    assert [(t.count, t.due) for t in items] == [(1, D(2024, 10, 12)), (2, D(2024, 10, 15))]
 
 
 def test_oversee_reaches_nothing_read_does_not():
