@@ -358,7 +358,9 @@ MIDDLEWARE.insert(
 )
 MIDDLEWARE += ["accounts.middleware.OTPGateMiddleware", "axes.middleware.AxesMiddleware"]
 # Axes refuses a locked-out login before the password is even checked (first backend).
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# PortalBackend is ModelBackend reading the account and its roles in one query per request (accounts/backends.py).
+# Sessions opened under ModelBackend's name end once when this list no longer names it: sign in again.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.PortalBackend"]
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 # AXES_FAILURE_LIMIT wrong passwords for one username from one address lock that pair for AXES_COOLOFF_MINUTES.
 # The pair, not the address: a school behind one NAT address is not locked out by one account's failures.

@@ -6,8 +6,10 @@ Read by config/settings.py from the environment (README, "Configuration"; docs/o
 - Media go through Django's storage API only: `MEDIA_STORAGE=file` (default, `MEDIA_ROOT`) or `s3` (any
   S3-compatible object store through django-storages; private objects, downloads still pass the portal's
   permission checks and are streamed by the view, never a public bucket address).
-- Sessions live in the database by default (`SESSION_BACKEND=db`); `cache` and `cached_db` need a cache
-  shared by every web process (Redis), never the per-process default.
+- Sessions live in the database (`SESSION_BACKEND=db`, the default on a per-process cache) or, when the cache is
+  shared by every web process (Redis: `CACHE_URL`), in the database with a copy in the cache (`cached_db`, the
+  default then): a request reads its session from Redis, not PostgreSQL, and a Redis restart loses no session.
+  `cache` and `cached_db` are refused on a per-process cache.
 - Tasks: PDF renders on the "documents" queue, mail and reminders on "notifications", the rest on "celery",
   so a burst of renders never holds back a password-reset mail, and each pool scales on its own.
 """
@@ -24,6 +26,8 @@ LOCAL_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
 )
+# Redis (config/settings.py swaps Django's class for core.cache's, which reads a Redis outage as a miss).
+REDIS_CACHES = ("django.core.cache.backends.redis.RedisCache", "core.cache.TolerantRedisCache")
 
 QUEUE_DEFAULT = "celery"
 QUEUE_DOCUMENTS = "documents"
@@ -82,8 +86,12 @@ def media_storage(env: environ.Env) -> dict:
 
 
 def session_engine(env: environ.Env, cache_backend: str) -> str:
-    """`SESSION_ENGINE` for `SESSION_BACKEND`; refuses a cache-held session on a cache no other process sees."""
-    backend = env.str("SESSION_BACKEND", default="db").strip().lower()
+    """`SESSION_ENGINE` for `SESSION_BACKEND`; refuses a cache-held session on a cache no other process sees.
+
+    Unset: `cached_db` on Redis (every request's session read is a cache hit, not a query; writes still
+    go to the database, so a Redis restart signs no one out), `db` on any other cache."""
+    default = "cached_db" if cache_backend in REDIS_CACHES else "db"
+    backend = env.str("SESSION_BACKEND", default=default).strip().lower() or default
     if backend not in SESSION_BACKENDS:
         raise ImproperlyConfigured(f"SESSION_BACKEND must be one of {', '.join(SESSION_BACKENDS)}, not {backend!r}.")
     if backend != "db" and cache_backend in LOCAL_CACHES:

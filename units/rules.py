@@ -98,6 +98,8 @@ ROLE_CAPABILITIES: dict[str, dict[Cap, Reach]] = {
 SUBTREE_ROLES = frozenset(r for r, caps in ROLE_CAPABILITIES.items() if caps.get(Cap.READ) == Reach.SUBTREE)
 
 _CACHE_ATTR = "_portal_unit_roles"
+# The order of a user's roles: the first is the default active role (units.middleware).
+ROLE_ORDER = ("unit__depth", "role")
 
 
 def roles_of(user) -> list[UnitRole]:
@@ -105,9 +107,15 @@ def roles_of(user) -> list[UnitRole]:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = list(UnitRole.objects.filter(user=user).select_related("unit").order_by("unit__depth", "role"))
+        cached = list(UnitRole.objects.filter(user=user).select_related("unit").order_by(*ROLE_ORDER))
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+def prime_roles(user, roles: list[UnitRole]) -> None:
+    """Give `roles_of` the user's roles read by the caller (accounts.backends reads them with the account, in the
+    same query and the same order), so the request asks for them no more."""
+    setattr(user, _CACHE_ATTR, roles)
 
 
 def forget_roles(user) -> None:

@@ -74,3 +74,127 @@ def test_every_accounts_menu_is_the_same_bytes_as_before(client, accounts):
     assert menus.keys() == before.keys()
     for name in menus:
         assert menus[name] == before[name], name
+
+
+# --- what every request reads: the session, the account with its roles, the unread count --------------------
+
+SESSION_ENGINES = ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"]
+
+
+@pytest.fixture(params=SESSION_ENGINES, ids=["db", "cached_db"])
+def session_engine(request, settings):
+    # cached_db on the test's per-process cache stands for Redis (config/stateless.py makes it the default there).
+    settings.SESSION_ENGINE = request.param
+    return request.param
+
+
+def _queries(client, url=BARE) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in captured]
+
+
+def test_the_bare_page_reads_the_account_and_its_roles_in_one_query(client, personas, session_engine):
+    client.force_login(personas["secretary_a1"])
+    client.get(BARE)  # the first request after the login may write the session
+
+    queries = _queries(client)
+
+    from_cache = session_engine.endswith("cached_db")
+    # The session (none when it is a cache hit), the account joined to its roles, the unread notifications.
+    assert len(queries) == (2 if from_cache else 3), queries
+    assert sum("django_session" in q for q in queries) == (0 if from_cache else 1)
+    account = [q for q in queries if "units_unitrole" in q]
+    assert len(account) == 1 and "auth_user" in account[0] and "units_unit" in account[0]
+
+
+def test_an_account_without_a_role_takes_one_more_query(client, personas):
+    client.force_login(personas["outsider"])
+    client.get(BARE)
+
+    queries = _queries(client)
+
+    assert len(queries) == 4, queries
+    assert "Bảng điều khiển" not in client.get(BARE).content.decode()
+
+
+def test_a_revoked_role_takes_effect_on_the_next_request(client, personas, tree, session_engine):
+    from units.services import unit_role_revoke
+
+    secretary = personas["secretary_a1"]
+    client.force_login(secretary)
+    detail = f"/don-vi/{tree['school_a1'].pk}/"
+    assert client.get(detail).status_code == 200
+    assert "Bảng điều khiển" in client.get(BARE).content.decode()
+
+    unit_role_revoke(unit_role=secretary.unit_roles.get(), by=personas["admin_dept"])
+
+    assert client.get(detail).status_code == 404
+    assert "Bảng điều khiển" not in client.get(BARE).content.decode()
+
+
+def test_a_disabled_account_is_signed_out_on_the_next_request(client, personas, session_engine):
+    secretary = personas["secretary_a1"]
+    client.force_login(secretary)
+    assert client.get(BARE).status_code == 200
+
+    # Saved directly, without the service that also deletes the sessions: the backend alone must refuse it.
+    secretary.is_active = False
+    secretary.save(update_fields=["is_active"])
+
+    response = client.get(BARE)
+    assert response.status_code == 302 and response.url.startswith("/tai-khoan/login/")
+
+
+def test_a_changed_password_signs_other_sessions_out_on_the_next_request(client, personas, session_engine):
+    secretary = personas["secretary_a1"]
+    client.force_login(secretary)
+    assert client.get(BARE).status_code == 200
+
+    secretary.set_password("Mat-khau-moi-2025")
+    secretary.save(update_fields=["password"])
+
+    response = client.get(BARE)
+    assert response.status_code == 302 and response.url.startswith("/tai-khoan/login/")
+
+
+def test_a_password_login_uses_the_portal_backend(client, personas):
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    response = client.post("/tai-khoan/login/", {"username": "alice", "password": "matkhau-thu-123"})
+
+    assert response.status_code == 302
+    assert client.session[BACKEND_SESSION_KEY] == "accounts.backends.PortalBackend"
+    assert "Bảng điều khiển" in client.get(BARE).content.decode()
+
+
+def test_the_redis_cache_builds_one_client_per_pool_not_one_per_operation():
+    from core.cache import TolerantRedisCache
+
+    # No command is sent: building a client does not connect.
+    redis_cache = TolerantRedisCache("redis://127.0.0.1:6379/11", {})
+    client = redis_cache._cache.get_client("a")
+
+    assert redis_cache._cache.get_client("b") is client
+    assert redis_cache._cache.get_client("c", write=True) is client  # one server: reads and writes share its pool
+    assert client.connection_pool is redis_cache._cache._get_connection_pool(False)
+
+
+@pytest.mark.parametrize(
+    ("cache_backend", "engine"),
+    [
+        ("core.cache.TolerantRedisCache", "cached_db"),  # what config/settings.py puts in for CACHE_URL=redis://
+        ("django.core.cache.backends.redis.RedisCache", "cached_db"),
+        ("django.core.cache.backends.locmem.LocMemCache", "db"),
+        ("django.core.cache.backends.db.DatabaseCache", "db"),
+    ],
+)
+def test_sessions_are_read_from_redis_by_default_when_it_is_the_cache(monkeypatch, cache_backend, engine):
+    import environ
+
+    from config import stateless
+
+    monkeypatch.delenv("SESSION_BACKEND", raising=False)
+    assert stateless.session_engine(environ.Env(), cache_backend) == f"django.contrib.sessions.backends.{engine}"
+    monkeypatch.setenv("SESSION_BACKEND", "db")  # still the operator's choice
+    assert stateless.session_engine(environ.Env(), cache_backend) == "django.contrib.sessions.backends.db"
