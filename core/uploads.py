@@ -1,12 +1,16 @@
 """Every upload goes through here: its size, its type read from its content, its name, and the checks of its kind.
 
 Kinds, their limits (settings, bytes; README «Cấu hình», docs/operations.md «Tệp tải lên») and checks:
-- evidence (minh chứng of a nomination): PDF, JPEG or PNG, at most NOMINATION_ATTACHMENT_MAX_BYTES (10 MB);
+- evidence (minh chứng of a nomination): PDF, JPEG or PNG, at most NOMINATION_ATTACHMENT_MAX_BYTES (10 MB); an
+  image is decoded whole with Pillow (`check_image`): at most UPLOAD_IMAGE_MAX_PIXELS pixels (a decompression bomb
+  is a small file that decodes into gigabytes), and refused when it does not decode (truncated, damaged);
 - workbook (every Excel import, through core.excel.read_rows): .xlsx, at most IMPORT_MAX_BYTES (5 MB), and
   its zip directory read before openpyxl opens it: IMPORT_MAX_ZIP_ENTRIES parts, IMPORT_MAX_UNCOMPRESSED_BYTES
   in all, no part over 1 MB that grew more than IMPORT_MAX_ZIP_RATIO times; no macros, no external links, not
   encrypted;
 - scan of a signed original (documents.scans): PDF, at most DOCUMENT_SCAN_MAX_BYTES (20 MB);
+- a PDF to compare on the public verification page (documents.verification): at most DOCUMENT_VERIFY_MAX_BYTES
+  (30 MB), through `check_pdf` like evidence, and never stored;
 - every stored PDF: opens with pypdf, is not encrypted, and carries no JavaScript, no self-launching action and
   no embedded file. Such a PDF is refused, not cleaned: cleaning it would change the document (and break the
   signature of a signed one), and the refusal says what to do instead.
@@ -44,6 +48,9 @@ MAGIC = ((b"%PDF-", PDF), (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG))
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted Office file, or a legacy .xls/.doc
 
 DEFAULT_EVIDENCE_MAX_BYTES = 10 * MB
+# 50 million pixels: a 48-megapixel phone photo or an A4 page scanned at 600 dpi (35 MP) passes; decoded as RGB it
+# holds at most 150 MB while it is checked.
+DEFAULT_IMAGE_MAX_PIXELS = 50_000_000
 # A part of a workbook this small is never a bomb, whatever its ratio (a sheet of empty rows compresses well).
 ZIP_RATIO_FLOOR = MB
 
@@ -63,6 +70,14 @@ PDF_SCRIPT = (
 PDF_EMBEDDED = (
     "Tệp PDF «{name}» có tệp khác đính kèm bên trong nên không được nhận. Cổng không tự gỡ vì như vậy sẽ làm "
     "thay đổi văn bản; hãy tải lên từng tệp riêng, mỗi tệp một minh chứng."
+)
+
+IMAGE_UNREADABLE = (
+    "Không đọc được ảnh «{name}»: tệp hỏng, bị cắt cụt hoặc không đúng định dạng {kind}. Hãy mở ảnh trên máy, lưu "
+    "lại rồi tải lên."
+)
+IMAGE_TOO_MANY_PIXELS = (
+    "Ảnh «{name}» quá lớn ({pixels}): tối đa {limit} triệu điểm ảnh. Hãy thu nhỏ ảnh rồi tải lên lại."
 )
 
 WORKBOOK_TOO_LARGE = "Tệp quá lớn (tối đa {limit} MB)."
@@ -149,7 +164,8 @@ def check_evidence(upload) -> str:
     """The content type (PDF, JPEG or PNG) of an evidence upload, or UploadRefused.
 
     Refuses an empty or too large file (by its size, before reading it), a content of another kind, a name
-    whose extension says another kind than the content, and a PDF that `check_pdf` refuses. Checked once per
+    whose extension says another kind than the content, a PDF that `check_pdf` refuses and an image that
+    `check_image` refuses. Checked once per
     upload object (the form and the service both call it)."""
     checked = getattr(upload, "_portal_evidence_type", None)
     if checked:
@@ -169,8 +185,61 @@ def check_evidence(upload) -> str:
         raise UploadRefused(WRONG_EXTENSION.format(name=name, ext=ext, kind=TYPE_LABELS[detected]))
     if detected == PDF:
         check_pdf(upload, name=name)
+    else:
+        check_image(upload, name=name, kind=detected)
     upload._portal_evidence_type = detected
     return detected
+
+
+# --- images: decode whole, within a pixel budget ---------------------------------------------------
+
+
+def image_max_pixels() -> int:
+    return int(getattr(settings, "UPLOAD_IMAGE_MAX_PIXELS", DEFAULT_IMAGE_MAX_PIXELS))
+
+
+def _count(number: float) -> str:
+    """A whole count with the Vietnamese thousands dot: 100.000."""
+    return f"{round(number):,}".replace(",", ".")
+
+
+def _too_many_pixels(name: str, pixels: str) -> UploadRefused:
+    limit = f"{image_max_pixels() / 1_000_000:g}".replace(".", ",")
+    return UploadRefused(IMAGE_TOO_MANY_PIXELS.format(name=name, pixels=pixels, limit=limit))
+
+
+def check_image(upload, *, name: str, kind: str) -> None:
+    """UploadRefused unless the upload decodes whole as `kind` (PNG or JPEG) within UPLOAD_IMAGE_MAX_PIXELS.
+
+    The size in pixels is read from the header before anything is decoded, so a decompression bomb (a few
+    kilobytes declaring 100,000 × 100,000 pixels) is refused without allocating it; then every pixel is decoded,
+    so a truncated or damaged image (which a browser would show half grey, or not at all) is refused too."""
+    import warnings
+
+    from PIL import Image
+
+    label = TYPE_LABELS[kind]
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # Pillow's own bomb warning (above 89 million pixels): the budget below is what decides.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(upload, formats=[label]) as image:
+                width, height = image.size
+                if width * height > image_max_pixels():
+                    raise _too_many_pixels(name, f"{_count(width)} × {_count(height)} điểm ảnh")
+                image.load()
+    except UploadRefused:
+        raise
+    except Image.DecompressionBombError as bomb:
+        # Pillow refuses to open past twice its own limit (179 million pixels), before the size can be read.
+        found = re.search(r"\((\d+) pixels\)", str(bomb))
+        pixels = f"{_count(int(found.group(1)) / 1_000_000)} triệu điểm ảnh" if found else "quá nhiều điểm ảnh"
+        raise _too_many_pixels(name, pixels) from None
+    except Exception:  # noqa: BLE001 - Pillow raises OSError, SyntaxError, ValueError… for a damaged file
+        raise UploadRefused(IMAGE_UNREADABLE.format(name=name, kind=label)) from None
+    finally:
+        upload.seek(0)
 
 
 # --- PDF: opens, not encrypted, nothing active, nothing embedded ---------------------------------

@@ -1,6 +1,8 @@
 """Public verification of a generated document: the rate limit per client address and the comparison of an
 uploaded file with the rendered and the signed file (by SHA-256; the upload is hashed as it streams in and
-is never kept)."""
+is never kept). The upload goes through the portal's PDF check (core.uploads.check_pdf) first: a file that does
+not open, is encrypted, or carries JavaScript or an embedded file is refused with the same Vietnamese messages
+as any other PDF upload (no file the portal produced is any of these)."""
 
 import hashlib
 
@@ -8,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
+from core import uploads
 from nominations.notice import client_address
 
 from .models import GeneratedDocument
@@ -62,7 +65,8 @@ class UploadRefused(ValueError):
 
 def upload_compare(doc: GeneratedDocument, upload) -> str:
     """MATCH_RENDERED, MATCH_SIGNED or MATCH_NONE for an uploaded file (Django UploadedFile), read in chunks;
-    UploadRefused (Vietnamese) for an empty, oversized or non-PDF file, known by its first bytes."""
+    UploadRefused (Vietnamese) for an empty, oversized or non-PDF file (known by its first bytes), and for a PDF
+    that core.uploads.check_pdf refuses (unreadable, encrypted, JavaScript, embedded files)."""
     if upload is None or not upload.size:
         raise UploadRefused(ERROR_EMPTY)
     limit = verify_max_bytes()
@@ -80,6 +84,10 @@ def upload_compare(doc: GeneratedDocument, upload) -> str:
         digest.update(chunk)
     if not head.startswith(b"%PDF-"):
         raise UploadRefused(ERROR_NOT_PDF)
+    try:
+        uploads.check_pdf(upload, name=uploads.safe_name(getattr(upload, "name", ""), default="van-ban.pdf"))
+    except uploads.UploadRefused as refused:
+        raise UploadRefused(str(refused)) from None
     value = digest.hexdigest()
     if doc.signed_sha256 and value == doc.signed_sha256:
         return MATCH_SIGNED
