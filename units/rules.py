@@ -99,7 +99,7 @@ SUBTREE_ROLES = frozenset(r for r, caps in ROLE_CAPABILITIES.items() if caps.get
 
 _CACHE_ATTR = "_portal_unit_roles"
 # The order of a user's roles: the first is the default active role (units.middleware).
-ROLE_ORDER = ("unit__depth", "role")
+ROLE_ORDER = ("unit__depth", "role", "pk")
 
 
 def roles_of(user) -> list[UnitRole]:

@@ -108,14 +108,42 @@ def test_the_bare_page_reads_the_account_and_its_roles_in_one_query(client, pers
     assert len(account) == 1 and "auth_user" in account[0] and "units_unit" in account[0]
 
 
-def test_an_account_without_a_role_takes_one_more_query(client, personas):
+def test_an_account_without_a_role_is_one_query_too(client, personas):
     client.force_login(personas["outsider"])
     client.get(BARE)
 
     queries = _queries(client)
 
-    assert len(queries) == 4, queries
+    assert len(queries) == 3, queries
     assert "Bảng điều khiển" not in client.get(BARE).content.decode()
+
+
+def _fields(obj) -> dict:
+    return {f.attname: (type(getattr(obj, f.attname)), getattr(obj, f.attname)) for f in obj._meta.concrete_fields}
+
+
+def test_the_backend_builds_the_same_account_and_roles_as_the_orm(personas, tree):
+    from django.contrib.auth import get_user_model
+
+    from accounts.backends import PortalBackend
+    from units.models import UnitRole
+    from units.rules import ROLE_ORDER, roles_of
+
+    user = personas["reviewer_a"]
+    unit_role_grant(by=None, user=user, unit=tree["school_a2"], role=Role.SECRETARY)
+    unit_role_grant(by=None, user=user, unit=tree["school_b1"], role=Role.SECRETARY)
+
+    with CaptureQueriesContext(connection) as captured:
+        loaded = PortalBackend().get_user(user.pk)
+        roles = roles_of(loaded)
+    expected = list(UnitRole.objects.filter(user=user).select_related("user", "unit").order_by(*ROLE_ORDER))
+
+    assert len(captured) == 1
+    assert _fields(loaded) == _fields(get_user_model().objects.get(pk=user.pk))  # types too: bool, datetime
+    assert [r.pk for r in roles] == [r.pk for r in expected] and len(roles) == 3
+    assert [(_fields(r), _fields(r.unit)) for r in roles] == [(_fields(r), _fields(r.unit)) for r in expected]
+    assert all(r.user is loaded for r in roles)
+    assert PortalBackend().get_user(10**9) is None
 
 
 def test_a_revoked_role_takes_effect_on_the_next_request(client, personas, tree, session_engine):
