@@ -1,12 +1,26 @@
 """Every read a council page shows, scoped to the user: outside READ of the council's unit is a 404."""
 
-from django.db.models import Prefetch
+from django.db.models import (
+    BigIntegerField,
+    DateTimeField,
+    F,
+    FilteredRelation,
+    Prefetch,
+    Q,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 
 from units.rules import unit_scope_q
 
 from .enums import Denominator
-from .models import Attendance, Council, CouncilMember, Meeting, ReceiptCode, Round, VoterRoll
+from .models import AgendaItem, Attendance, Council, CouncilMember, Meeting, ReceiptCode, Recusal, Round, VoterRoll
+
+# Typed NULLs for a UNION's columns (PostgreSQL types a column from its first rows).
+_NO_ID = Cast(Value(None), output_field=BigIntegerField())
+_NO_TIME = Cast(Value(None), output_field=DateTimeField())
 
 
 def councils_visible_to(user):
@@ -42,6 +56,79 @@ def attendance_rows(meeting: Meeting) -> list[Attendance]:
         .select_related("member")
         .order_by("member__role", "member__full_name")
     )
+
+
+def seats_with_attendance(meeting: Meeting) -> list[CouncilMember]:
+    """The council's seats (role, name order) read once into `council.members` (the seat checks find the user's
+    there), each with its mark at `meeting` on `att_id`, `att_status`, `att_reason` (None: not marked). One query:
+    the meeting page's attendance comes from it (`marked_attendance`)."""
+    marks = FilteredRelation("attendances", condition=Q(attendances__meeting=meeting.pk))
+    seats = CouncilMember.objects.annotate(mark=marks).annotate(
+        att_id=F("mark__id"), att_status=F("mark__status"), att_reason=F("mark__reason")
+    )
+    prefetch_related_objects([meeting.council], Prefetch("members", queryset=seats.order_by("role", "full_name", "id")))
+    return list(meeting.council.members.all())
+
+
+def marked_attendance(meeting: Meeting, seats: list[CouncilMember]) -> list[Attendance]:
+    """`attendance_rows` from `seats_with_attendance`'s seats (no query): the marked seats, in their order."""
+    return [
+        Attendance(id=m.att_id, meeting=meeting, member=m, status=m.att_status, reason=m.att_reason)
+        for m in seats
+        if m.att_id is not None
+    ]
+
+
+def agenda_rows(meeting: Meeting) -> list[dict]:
+    """The meeting's agenda in order as plain rows: `id`, `nomination_id`, `nominee` (the person or the
+    collective), `title` ("nominee – award") and `dossier_unit` (the proposing unit's name). One query, no
+    model instances."""
+    rows = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .order_by("position", "id")
+        .values(
+            "id",
+            "nomination_id",
+            "nomination__person__full_name",
+            "nomination__unit__name",
+            "nomination__award_type__name",
+            "nomination__dossier__unit__name",
+        )
+    )
+    for row in rows:
+        row["nominee"] = row["nomination__person__full_name"] or row["nomination__unit__name"]
+        row["title"] = f"{row['nominee']} – {row['nomination__award_type__name']}"
+        row["dossier_unit"] = row["nomination__dossier__unit__name"]
+    return rows
+
+
+def agenda_notes(meeting: Meeting, nomination_ids: list[int]) -> tuple[dict[int, list[tuple[int, str]]], dict]:
+    """The recusals of the meeting's items, (member id, reason) per item id, and the text of the open objections
+    to its nominations per nomination id (`open_objections`), in one UNION ALL query."""
+    from nominations.models import Objection, ObjectionStatus
+
+    recusals = (
+        Recusal.objects.filter(item__meeting=meeting)
+        .annotate(k=Value(0), key=F("item_id"), who=F("member_id"), text=F("reason"), at=_NO_TIME, row=F("pk"))
+        .values_list("k", "key", "who", "text", "at", "row")
+        .order_by()
+    )
+    objections = (
+        Objection.objects.filter(nomination_id__in=nomination_ids, status=ObjectionStatus.OPEN)
+        .annotate(k=Value(1), key=F("nomination_id"), who=_NO_ID, text=F("content"), at=F("created_at"), row=F("pk"))
+        .values_list("k", "key", "who", "text", "at", "row")
+        .order_by()
+    )
+    rows = list(recusals.union(objections, all=True)) if nomination_ids else []
+    # Recusals by id, objections oldest first (as `open_objections`).
+    rows.sort(key=lambda r: (r[0], r[5]) if r[0] == 0 else (r[0], r[4], r[5]))
+    recused, objected = {}, {}
+    for kind, key, member, text, _at, _pk in rows:
+        if kind == 0:
+            recused.setdefault(key, []).append((member, text))
+        else:
+            objected.setdefault(key, []).append(text)
+    return recused, objected
 
 
 def voters_of(round_: Round) -> list[str]:

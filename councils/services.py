@@ -311,15 +311,24 @@ def recusals_refresh(*, meeting: Meeting) -> list[Recusal]:
 def few_voters_warnings(meeting: Meeting) -> list[str]:
     """Items on which fewer than three members (present or written, not recused) may vote: the chair is warned."""
     marks = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "status"))
-    voters = {m for m, s in marks.items() if s in (AttendanceStatus.PRESENT, AttendanceStatus.WRITTEN)}
     recused = {}
     for item_id, member_id in Recusal.objects.filter(item__meeting=meeting).values_list("item_id", "member_id"):
         recused.setdefault(item_id, set()).add(member_id)
+    items = [
+        (item.pk, str(item.nomination.person or item.nomination.unit))
+        for item in AgendaItem.objects.filter(meeting=meeting).select_related("nomination__person", "nomination__unit")
+    ]
+    return voters_warnings(marks, recused, items)
+
+
+def voters_warnings(marks: dict[int, str], recused: dict[int, set[int]], items: list[tuple[int, str]]) -> list[str]:
+    """`few_voters_warnings` on rows already read (the meeting page has them): the attendance status per member id,
+    the recused member ids per item id, and the items in order as (id, nominee's name). No query."""
+    voters = {m for m, s in marks.items() if s in (AttendanceStatus.PRESENT, AttendanceStatus.WRITTEN)}
     warnings = []
-    for item in AgendaItem.objects.filter(meeting=meeting).select_related("nomination__person", "nomination__unit"):
-        left = len(voters - recused.get(item.pk, set()))
+    for item_id, nominee in items:
+        left = len(voters - recused.get(item_id, set()))
         if left < tally.MIN_VOTERS_WARNING:
-            nominee = item.nomination.person or item.nomination.unit
             warnings.append(f"Chỉ {left} thành viên được biểu quyết về đề nghị của {nominee} (ít hơn 3).")
     return warnings
 

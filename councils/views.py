@@ -6,7 +6,6 @@ value of that request with stars, and no view here logs a request body.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.debug import sensitive_post_parameters
@@ -41,7 +40,7 @@ from .forms import (
     RulesForm,
     ballot_choices,
 )
-from .models import AgendaItem, CouncilMember, PaperCount, Recusal
+from .models import AgendaItem, CouncilMember, PaperCount
 from .rules import is_meeting_chair, may_count, may_run_meetings, may_set_up, seat_of
 
 RECEIPT_SESSION_KEY = "councils_receipt"
@@ -186,41 +185,33 @@ def meeting_create(request, pk):
 
 # What the meeting page shows of each agenda item (whom, which award, which dossier's unit): the rows' other
 # columns are not read.
-AGENDA_ROW_FIELDS = (
-    "meeting",
-    "position",
-    "nomination__person__full_name",
-    "nomination__unit__name",
-    "nomination__award_type__name",
-    "nomination__dossier__unit__name",
-)
-
-
 @view_rule(COUNCIL_READ)
 def meeting_detail(request, pk):
     meeting = selectors.meeting_for(request.user, pk)
     council = meeting.council
-    # The seats read once: may_run_meetings, _runs_meeting and the documents panel find the user's in them.
-    prefetch_related_objects([council], "members")
+    # The seats read once with their marks at this meeting: may_run_meetings, _runs_meeting and the documents
+    # panel find the user's in them, the attendance table and the warnings are made from them.
+    seats = selectors.seats_with_attendance(meeting)
     can_manage = may_run_meetings(request.user, council)
     is_chair = is_meeting_chair(request.user, meeting)
-    items = list(
-        AgendaItem.objects.filter(meeting=meeting)
-        .select_related("nomination__person", "nomination__unit", "nomination__award_type", "nomination__dossier__unit")
-        .only(*AGENDA_ROW_FIELDS)
-        .order_by("position", "id")
-    )
-    recusals = {}
-    for r in Recusal.objects.filter(item__meeting=meeting).select_related("member"):
-        recusals.setdefault(r.item_id, []).append(r)
-    objections = selectors.open_objections(i.nomination_id for i in items)
+    items = selectors.agenda_rows(meeting)
+    recused, objections = selectors.agenda_notes(meeting, [i["nomination_id"] for i in items])
+    names = {m.pk: m.full_name for m in seats}
     for item in items:
-        item.recusal_list = recusals.get(item.pk, [])
-        item.objections = objections.get(item.nomination_id, [])
+        item["recusal_list"] = [{"name": names.get(m, ""), "reason": r} for m, r in recused.get(item["id"], [])]
+        item["objections"] = objections.get(item["nomination_id"], [])
+    attendance = selectors.marked_attendance(meeting, seats)
+    warnings = []
+    if can_manage or is_chair:
+        # Counted on the rows above (attendance, recusals, agenda) in one pass: no query of their own.
+        marks = {a.member_id: a.status for a in attendance}
+        warnings = services.voters_warnings(
+            marks, {k: {m for m, _ in v} for k, v in recused.items()}, [(i["id"], i["nominee"]) for i in items]
+        )
     context = {
         "meeting": meeting,
         "council": council,
-        "attendance": selectors.attendance_rows(meeting),
+        "attendance": attendance,
         "items": items,
         "rounds": list(meeting.rounds.order_by("number")),
         "can_manage": can_manage,
@@ -229,7 +220,7 @@ def meeting_detail(request, pk):
         "show_objection_text": _runs_meeting(request.user, meeting),
         "candidates": list(services.agenda_candidates(meeting)) if can_manage else [],
         # The chair of the meeting may be a plain member: warned as well as those who run the meetings.
-        "warnings": services.few_voters_warnings(meeting) if can_manage or is_chair else [],
+        "warnings": warnings,
         "attendance_choices": AttendanceForm.base_fields["status"].choices,
     }
     return render(request, "councils/meeting_detail.html", context)

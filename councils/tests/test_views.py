@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import make_user
-from councils import services
+from councils import selectors, services
 from councils.enums import RoundStatus
 from councils.models import Ballot, Council, Round, VoterRoll
 from nominations.enums import NominationStatus
@@ -158,6 +158,64 @@ def test_meeting_page_queries_constant_in_agenda_items_and_seats_read_once(board
     for teacher in teachers:
         assert f"{teacher.full_name} – Lao động tiên tiến" in body
     assert body.count(f"({tree['school_a1'].name})") >= 5  # the dossier's unit of the four and of n1
+
+
+# The chair's meeting page: session, user and roles, the meeting (404 outside), the seats with their marks, the
+# agenda rows, recusals and open objections (one UNION), rounds, candidates, the unread count and the documents
+# panel. The warnings are counted on those rows (they read attendance, recusals and agenda again before).
+MEETING_PAGE_QUERIES = 11
+
+
+def test_meeting_page_of_the_chair_constant_in_items_recusals_objections_and_marks(board, client, tree, person_factory):
+    """Everything the chair sees (attendance, recusals, open objections with their text, few-voters warnings,
+    candidates) costs the same queries with two items and nothing marked as with six items, their recusals,
+    objections and every seat marked."""
+    from councils.enums import AttendanceStatus
+    from nominations.models import ObjectionStatus
+
+    from .test_revote import objection_on
+
+    chair = board["users"]["chair"]
+    client.force_login(chair)
+    url = reverse("councils:meeting_detail", args=[board["meeting"].pk])
+    client.get(url)  # the ContentType cache and the session
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    school = tree["school_a1"]
+    more = [passed_nomination(school, person_factory(school), tree["office_a"]) for _ in range(4)]
+    services.agenda_add(by=chair, meeting=board["meeting"], nomination_ids=[n.pk for n in more])
+    mark(board, "chair", "sec", "p_a1")
+    mark(board, "staff", status=AttendanceStatus.ABSENT, reason="Đi công tác")
+    objection_on(more[0], content="Chưa đủ minh chứng.")
+    objection_on(more[0], content="Đề nghị xem lại.")
+    objection_on(more[1], content="Đã trả lời.", status=ObjectionStatus.RESOLVED)
+    extra = passed_nomination(school, person_factory(school), tree["office_a"])  # a candidate, not on the agenda
+
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+
+    assert len(small) == len(large) <= MEETING_PAGE_QUERIES, [q["sql"][:80] for q in large.captured_queries]
+    body = response.content.decode()
+    assert len(response.context["items"]) == 6
+    # p_a1 is recused on the five nominations of school A1 (the principal of the nominees' school).
+    assert body.count("Không tham gia biểu quyết: ") == 6
+    assert body.count(f"{board['seats']['p_a1'].full_name} (") == 5
+    assert "1 ý kiến phản ánh" not in body and "2 ý kiến phản ánh chưa xử lý" in body
+    assert "Chưa đủ minh chứng." in body and "Đề nghị xem lại." in body and "Đã trả lời." not in body
+    assert body.index("Chưa đủ minh chứng.") < body.index("Đề nghị xem lại.")
+    # Three present (chair, sec, p_a1), staff away: p_a1 recused on school A1's five leaves two voters there.
+    assert response.context["warnings"] == [
+        f"Chỉ 2 thành viên được biểu quyết về đề nghị của {n.person.full_name} (ít hơn 3)."
+        for n in [board["nominations"][0], *more]
+    ]
+    # The attendance table as the selector that joins the seats reads it (the seats' order: role, then name).
+    rows = selectors.attendance_rows(board["meeting"])
+    assert [(a.pk, a.member_id, a.status, a.reason) for a in response.context["attendance"]] == [
+        (a.pk, a.member_id, a.status, a.reason) for a in rows
+    ]
+    assert len(rows) == 5 and ("Đi công tác" in [a.reason for a in rows])
+    assert 'value="Đi công tác"' in body
+    assert [n.pk for n in response.context["candidates"]] == [extra.pk]
 
 
 def test_ballot_cast_queries_constant_in_agenda_items(board, client, tree, person_factory):
