@@ -3,8 +3,9 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from types import SimpleNamespace
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -299,15 +300,14 @@ def registration_overview(user, campaign: Campaign) -> QuerySet[Unit]:
     )
 
 
-def registration_overview_flags(units: list[Unit]) -> None:
-    """Set `flagged_lines` and `unexplained_lines` on each of `units` (rows of `registration_overview`): the lines
-    of its registration (person, team and the unit's own collective line) that broke a hard rule when saved, and
-    those of them kept without an explanation. One query whatever the rows (a UNION over the three tables, by the
-    rows' registration ids), none when no row has a registration."""
-    registrations = {unit.registration_id: unit for unit in units if unit.registration_id}
+def registration_flag_counts(registration_ids) -> dict[int, tuple[int, int]]:
+    """(flagged, unexplained) lines by registration id, for `registration_ids`: the lines of each registration
+    (person, team and the unit's own collective line) that broke a hard rule when saved, and those of them kept
+    without an explanation. One query whatever the ids (a UNION over the three tables), none without ids; an id
+    without a flagged line is absent."""
+    ids = list(registration_ids)
     found: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    if registrations:
-        ids = list(registrations)
+    if ids:
         lines = [
             model.objects.filter(registration_id__in=ids)
             .exclude(problems="")
@@ -326,8 +326,33 @@ def registration_overview_flags(units: list[Unit]) -> None:
         for registration_id, n, bare in lines[0].union(lines[1], own, all=True):
             found[registration_id][0] += n
             found[registration_id][1] += bare
+    return {pk: (n, bare) for pk, (n, bare) in found.items()}
+
+
+def registration_overview_flags(units: list[Unit]) -> None:
+    """Set `flagged_lines` and `unexplained_lines` on each of `units` (rows of `registration_overview`, or
+    `OverviewRow`s), in one query (`registration_flag_counts`)."""
+    found = registration_flag_counts({unit.registration_id for unit in units if unit.registration_id})
     for unit in units:
         unit.flagged_lines, unit.unexplained_lines = found.get(unit.registration_id, (0, 0))
+
+
+class OverviewRow(SimpleNamespace):
+    """One shown row of the registration overview (`registration_overview_rows`): the fields the page shows, read
+    as attributes like a unit's (pk, name, parent_name, parent_short_name, registration_id, registration_status)."""
+
+
+def registration_overview_rows(queryset: QuerySet[Unit]) -> QuerySet:
+    """The overview's rows as plain values (the page shows fields only, no Unit instances): dicts to turn into
+    `OverviewRow`s once sliced. Flags are set on them by `registration_overview_flags`."""
+    return queryset.values(
+        "pk",
+        "name",
+        "registration_id",
+        "registration_status",
+        parent_name=F("parent__name"),
+        parent_short_name=F("parent__short_name"),
+    )
 
 
 @dataclass
@@ -336,20 +361,15 @@ class TitleTotal:
     count: int
 
 
-def registration_overview_counts(
-    user, campaign: Campaign, *, unit: Unit | None = None, expected: int | None = None
-) -> dict:
-    """How many expected registrants the user sees (in `unit`'s subtree), and how many registered / submitted.
-
-    `expected`: that first number when the caller has counted it already (the overview's unfiltered rows)."""
-    units = expected_registrants(campaign).filter(unit_scope_q(user))
+def registration_overview_counts(user, campaign: Campaign, *, unit: Unit | None = None) -> dict:
+    """How many expected registrants the user sees (in `unit`'s subtree), and how many registered / submitted: one
+    grouped query over the overview's rows (each unit LEFT JOIN its registration of the campaign, unique per unit)."""
+    units = registration_overview(user, campaign)
     if unit is not None:
         units = units.filter(path__startswith=unit.path)
-    registrations = Registration.objects.filter(campaign=campaign, unit__in=units)
-    by_status = dict(registrations.values_list("status").annotate(n=Count("pk")).order_by())
-    if expected is None:
-        expected = units.count()
-    registered = sum(by_status.values())
+    by_status = dict(units.values_list("registration_status").annotate(n=Count("pk")).order_by())
+    expected = sum(by_status.values())
+    registered = expected - by_status.get(None, 0)
     return {
         "expected": expected,
         "registered": registered,
@@ -394,31 +414,35 @@ def registration_totals(user, campaign: Campaign, *, unit: Unit | None = None) -
         ),
         (team_lines, "registration__unit", (("collective", "title"), ("collective_commendations", "commendation"))),
     ]
-    rows: dict[str, list] = {key: [] for key in ("titles", "commendations", "collective", "collective_commendations")}
-    not_counted = []
-    for qs, unit_field, pairs in sources:
+    # The three grouped passes go to the database as ONE query (UNION ALL); each row ends with its source's index.
+    grouped = []
+    for source, (qs, unit_field, pairs) in enumerate(sources):
         columns = [
             f"{field}__{part}" for _, field in pairs for part in ("name", "rank", "recipient_kind", "authority_kind")
         ]
         any_award = Q(**{f"{pairs[0][1]}__isnull": False}) | Q(**{f"{pairs[1][1]}__isnull": False})
-        for row in (
+        grouped.append(
             qs.filter(any_award)
             .values_list(*columns, f"{unit_field}__kind", f"{unit_field}__school_level")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("pk"), source=Value(source, output_field=IntegerField()))
             .order_by()
-        ):
-            kind, level, n = row[-3:]
-            for i, (key, _) in enumerate(pairs):
-                name, rank, recipient, authority = row[4 * i : 4 * i + 4]
-                if name is None:
-                    continue
-                # A title the registering level may not aim at (a national title on a school's line, saved
-                # before the form checked it) is not a real target: listed apart, not counted.
-                award = AwardFacts(name, recipient, authority)
-                problem = award_fit_problem(
-                    award, collective=key.startswith("collective"), unit_kind=kind, school_level=level
-                )
-                (not_counted if problem else rows[key]).append((name, rank, n))
+        )
+    rows: dict[str, list] = {key: [] for key in ("titles", "commendations", "collective", "collective_commendations")}
+    not_counted = []
+    for row in grouped[0].union(*grouped[1:], all=True):
+        pairs = sources[row[-1]][2]
+        kind, level, n = row[-4:-1]
+        for i, (key, _) in enumerate(pairs):
+            name, rank, recipient, authority = row[4 * i : 4 * i + 4]
+            if name is None:
+                continue
+            # A title the registering level may not aim at (a national title on a school's line, saved
+            # before the form checked it) is not a real target: listed apart, not counted.
+            award = AwardFacts(name, recipient, authority)
+            problem = award_fit_problem(
+                award, collective=key.startswith("collective"), unit_kind=kind, school_level=level
+            )
+            (not_counted if problem else rows[key]).append((name, rank, n))
     result = {key: _totals(found) for key, found in rows.items()}
     result["not_counted"] = _totals(not_counted)
     return result

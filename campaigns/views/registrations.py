@@ -3,6 +3,7 @@
 import dataclasses
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,7 @@ from core.exceptions import ServiceError
 from core.exports import export_response, wants_export
 from core.models import TransitionLog
 from core.rules import view_rule
-from core.views import paginate
+from core.views import PAGE_SIZE, CappedPaginator
 from units.selectors import unit_get_visible, valid_pk
 from units.view_rules import CAMPAIGN_READ, REGISTRATION_ACT, REGISTRATION_FILE, REGISTRATION_READ
 
@@ -384,22 +385,23 @@ def registration_overview(request, pk):
         rows = list(overview_filter.qs)
         selectors.registration_overview_flags(rows)
         return export_response(request, spec=spec, queryset=rows, filterset=overview_filter)
-    page = paginate(request, overview_filter.qs)
-    page.object_list = list(page.object_list)  # the rows the template shows, with their flags and links
+    counts = selectors.registration_overview_counts(request.user, campaign, unit=unit)
+    paginator = CappedPaginator(
+        selectors.registration_overview_rows(overview_filter.qs), PAGE_SIZE, cap=settings.PAGINATION_COUNT_CAP
+    )
+    # Without a name or status filter the rows are the counted expected registrants: no second COUNT.
+    narrowed = not overview_filter.is_valid() or any(overview_filter.form.cleaned_data.get(k) for k in ("q", "state"))
+    if not narrowed and paginator.cap > 0:
+        paginator.capped = counts["expected"] > paginator.cap
+        paginator.count = min(counts["expected"], paginator.cap)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = [selectors.OverviewRow(**row) for row in page.object_list]  # shown rows: flags and links
     selectors.registration_overview_flags(page.object_list)
     link = reverse("campaigns:registration_detail", args=[_LINK_PK]).replace(str(_LINK_PK), "{}")  # reversed once
     for row in page.object_list:
         row.registration_url = link.format(row.registration_id) if row.registration_id else ""
     totals = selectors.registration_totals(request.user, campaign, unit=unit)
     not_counted = totals.pop("not_counted")
-    # Without a name or status filter the paginator has counted the expected registrants already.
-    narrowed = not overview_filter.is_valid() or any(overview_filter.form.cleaned_data.get(k) for k in ("q", "state"))
-    counts = selectors.registration_overview_counts(
-        request.user,
-        campaign,
-        unit=unit,
-        expected=None if narrowed or page.paginator.capped else page.paginator.count,
-    )
     return render(
         request,
         "campaigns/registration_overview.html",
