@@ -292,6 +292,10 @@ X_FRAME_OPTIONS = "DENY"
 INSTALLED_APPS += ["csp"]
 MIDDLEWARE.insert(MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "csp.middleware.CSPMiddleware")
 MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "core.middleware.PermissionsPolicyMiddleware")
+# A body larger than the largest upload is refused unread (413, core/middleware.py), with the headers above.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("core.middleware.PermissionsPolicyMiddleware") + 1, "core.middleware.RequestBodyLimitMiddleware"
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -325,6 +329,16 @@ NOMINATION_ATTACHMENT_MAX_BYTES = env.int("NOMINATION_ATTACHMENT_MAX_BYTES", def
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Whole request bodies: at most the largest upload limit plus 1 MB (core.uploads.request_body_max_bytes, 31 MB
+# by default): a larger Content-Length is refused unread, a chunked body or a multipart file counted as it is read
+# (core.middleware.RequestBodyLimitMiddleware, core.uploads.BodyCapUploadHandler before Django's own handlers).
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.BodyCapUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Evidence images are decoded whole before they are kept; more pixels than this is refused (decompression bombs).
+UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=50_000_000)
 # Production: downloads checked by the permission kernel, then sent by nginx from an `internal;` location with
 # this prefix (X-Accel-Redirect, core.uploads.protected_download); empty streams them through Django.
 MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="").strip()

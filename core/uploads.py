@@ -32,6 +32,7 @@ from urllib.parse import quote
 from django import forms
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
 
@@ -102,6 +103,66 @@ WORKBOOK_BOMB = (
 
 class UploadRefused(ServiceError):
     """An upload refused before anything was stored; the message (Vietnamese) says why."""
+
+
+# --- the whole request body: the largest upload plus a margin -------------------------------------
+
+# Every upload limit of the portal (settings, bytes); the request carrying the largest of them must get through.
+UPLOAD_LIMIT_SETTINGS = {
+    "NOMINATION_ATTACHMENT_MAX_BYTES": DEFAULT_EVIDENCE_MAX_BYTES,
+    "IMPORT_MAX_BYTES": 5 * MB,
+    "DOCUMENT_SCAN_MAX_BYTES": 20 * MB,
+    "DOCUMENT_VERIFY_MAX_BYTES": 30 * MB,
+    "DOCUMENT_P12_MAX_BYTES": 64 * 1024,
+}
+# The multipart envelope and the form's other fields (a description, the CSRF token): far less than this.
+REQUEST_BODY_MARGIN = MB
+
+
+def request_body_max_bytes() -> int:
+    """The largest request body the portal reads (core.middleware.RequestBodyLimitMiddleware): the largest upload
+    limit plus REQUEST_BODY_MARGIN, so that a file one byte over its own limit still gets its own message."""
+    return max(int(getattr(settings, name, default)) for name, default in UPLOAD_LIMIT_SETTINGS.items()) + (
+        REQUEST_BODY_MARGIN
+    )
+
+
+class BodyCapUploadHandler(FileUploadHandler):
+    """First of FILE_UPLOAD_HANDLERS: counts the bytes of the files of a multipart body as the parser reads them,
+    and stops the upload past `request_body_max_bytes()` (StopUpload, the rest is not read, nothing is kept).
+
+    The middleware refuses a declared Content-Length over the cap before anything is read, and counts a chunked
+    body itself; this is the net under it for a body that reaches Django's parser by another path (a server
+    that passes a body without its length, a view reading request.FILES before the middleware runs). It marks the
+    request; RequestBodyLimitMiddleware then answers 413 instead of the view's answer."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.received = 0
+        self.limit = request_body_max_bytes()
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        if content_length > self.limit:  # declared too large: parse nothing, read nothing
+            from django.http import QueryDict
+            from django.utils.datastructures import MultiValueDict
+
+            self._mark()
+            return QueryDict(), MultiValueDict()
+        return None
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self._mark()
+            raise StopUpload(connection_reset=True)  # the parser closes the files it opened, reads no further
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+    def _mark(self):
+        if self.request is not None:
+            self.request.body_too_large = True
 
 
 # --- small helpers --------------------------------------------------------------------------------

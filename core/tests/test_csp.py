@@ -359,7 +359,9 @@ def test_history_template_override_is_the_package_one_without_its_style():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["400.html", "403.html", "403_csrf.html", "404.html", "500.html", "503.html"])
+@pytest.mark.parametrize(
+    "name", ["400.html", "403.html", "403_csrf.html", "404.html", "413.html", "500.html", "503.html"]
+)
 def test_error_pages_have_no_inline_code(name):
     from django.template import TemplateDoesNotExist
     from django.template.loader import render_to_string
