@@ -13,6 +13,7 @@ sends upward; a deadline for that unit wins over one for its kind), else the day
 
 import datetime
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import (
@@ -38,7 +39,7 @@ from units.rules import ROLE_CAPABILITIES, Cap, is_superuser, roles_of
 
 from .enums import RECEIVED_STATES, DossierStatus, NominationStatus, RoundKind
 from .models import Dossier, Nomination
-from .selectors import _visible_q, attach_related, nomination_visible_q
+from .selectors import _visible_q, nomination_visible_q
 
 # Sent and not yet appraised: the receiving unit owes an appraisal (overdue markers apply only to these).
 PENDING_STATES = (DossierStatus.SENT, DossierStatus.UNDER_APPRAISAL)
@@ -264,22 +265,85 @@ def inbox_dossiers(user, filters: InboxFilters, *, today: datetime.date | None =
     )
 
 
-def dossier_page_rows(ids) -> QuerySet[Dossier]:
-    """One page of the dossier tab by its ids (found by `inbox_dossiers`), with what the page shows; see
-    `nomination_page_rows`."""
-    return (
+class InboxRow(SimpleNamespace):
+    """One row of an inbox page: the columns the page shows, read as values (no model instances, which cost
+    more CPU than the page's SQL); `pk` is the dossier's or the nomination's id."""
+
+
+def inbox_dossier_ids(
+    user, filters: InboxFilters, *, today: datetime.date | None = None, base: QuerySet | None = None
+) -> QuerySet:
+    """The dossier tab's ids in the page's order (`inbox_dossiers`' rows and order), with only the annotation its
+    sort needs: the due date's join and subqueries, or the count of nominations, only when sorted or filtered
+    on them; `base`: `dossiers_received`'s."""
+    if not user.is_authenticated:
+        return Dossier.objects.none().values_list("pk", flat=True)
+    sort = filters.sort.lstrip("-")
+    rows = base if base is not None else dossiers_received(user, filters, today=today)
+    if sort == "han" and not filters.deadline:  # the deadline filter has annotated it
+        rows = rows.annotate(due_date=_due_date())
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if sort == "so_de_nghi":
+        rows = rows.annotate(nomination_count=Coalesce(Subquery(_nomination_count), 0))
+    return rows.order_by(*_order(filters.sort, DOSSIER_SORTS)).values_list("pk", flat=True)
+
+
+DOSSIER_ROW_COLUMNS = (
+    "id",
+    "unit_id",
+    "title",
+    "round_kind",
+    "school_year",
+    "campaign_id",
+    "receiving_unit_id",
+    "sent_at",
+    "status",
+)
+
+
+def dossier_page_rows(ids, *, campaigns: dict[int, str]) -> list[InboxRow]:
+    """One page of the dossier tab by its ids (found by `inbox_dossier_ids`, scoped and filtered there), as
+    `InboxRow`s in the order of `ids`, with their units' names, due date and number of nominations (one query); the
+    campaign's name from `campaigns` (`campaign_choices`: every dossier of the inbox has its campaign there). The
+    receiving unit's kind, parent and path give `may_appraise` its unit without another query."""
+    values = (
         Dossier.objects.filter(pk__in=list(ids))
-        .select_related("unit", "receiving_unit", "campaign")
         .annotate(due_date=_due_date(), nomination_count=Coalesce(Subquery(_nomination_count), 0))
         .order_by()
+        .values(
+            *DOSSIER_ROW_COLUMNS,
+            "due_date",
+            "nomination_count",
+            unit_name=F("unit__name"),
+            receiving_unit_name=F("receiving_unit__name"),
+            receiving_kind=F("receiving_unit__kind"),
+            receiving_parent_id=F("receiving_unit__parent_id"),
+            receiving_path=F("receiving_unit__path"),  # the unit's own (the row's copy is a filter's)
+        )
     )
+    rows = {
+        v["id"]: InboxRow(
+            pk=v["id"], campaign_name=campaigns.get(v["campaign_id"], "") if v["campaign_id"] else "", **v
+        )
+        for v in values
+    }
+    return [rows[pk] for pk in ids if pk in rows]
 
 
-def dossier_status_counts(user, filters: InboxFilters, *, today: datetime.date | None = None) -> dict[str, int]:
-    """{status: number of dossiers} under the same filters (one query)."""
+def dossiers_received(user, filters: InboxFilters, *, today: datetime.date | None = None) -> QuerySet[Dossier]:
+    """The dossier tab's rows under every filter but the status, without annotations: what its counts by status
+    and its ids start from (`base=`), built once for both."""
+    return _dossiers_base(user, filters, today or timezone.localdate(), due_date=False)
+
+
+def dossier_status_counts(
+    user, filters: InboxFilters, *, today: datetime.date | None = None, base: QuerySet | None = None
+) -> dict[str, int]:
+    """{status: number of dossiers} under the same filters (one query); `base`: `dossiers_received`'s."""
     if not user.is_authenticated:
         return {}
-    rows = _dossiers_base(user, filters, today or timezone.localdate(), due_date=False)
+    rows = base if base is not None else dossiers_received(user, filters, today=today)
     return dict(rows.order_by().values_list("status").annotate(n=Count("*")))
 
 
@@ -323,19 +387,117 @@ def inbox_nominations(user, filters: InboxFilters, *, today: datetime.date | Non
     )
 
 
-def nomination_page_rows(ids) -> list[Nomination]:
-    """One page of the nomination tab by its ids (found by `inbox_nominations`, scoped and filtered there),
-    with what the page shows. Without the scope and the filters again: their joins next to the page's own
-    (≈10 tables) made PostgreSQL plan this 20-row read longer than it ran. The related rows by their ids
-    (`selectors.attach_related`): joined, stale statistics made a nested loop read all the people per row."""
-    rows = list(Nomination.objects.filter(pk__in=list(ids)).annotate(due_date=_nomination_due_date()).order_by())
-    return attach_related(rows)
+# The sort keys' annotations on the nomination tab's ids (`inbox_nomination_ids`): only the one sorted on is built.
+_NOMINATION_SORT_ANNOTATIONS = {
+    "ten": lambda: {"candidate_sort": _candidate_sort()},
+    "don_vi": lambda: {"dossier_unit_name": _of_dossier("unit__name")},
+    "han": lambda: {"due_date": _nomination_due_date()},
+    "gui": lambda: {"dossier_sent_at": _of_dossier("sent_at")},
+}
+
+# The nomination's own columns a page shows, read with its id in the query that pages (`inbox_nomination_ids`).
+NOMINATION_ROW_COLUMNS = (
+    "pk",
+    "dossier_id",
+    "person_id",
+    "unit_id",
+    "award_type_id",
+    "status",
+    "verdict",
+    "overridden_by_id",
+)
 
 
-def nomination_status_counts(user, filters: InboxFilters, *, today: datetime.date | None = None) -> dict[str, int]:
+def nominations_received(user, filters: InboxFilters, *, today: datetime.date | None = None) -> QuerySet[Nomination]:
+    """The nomination tab's rows under every filter but the nomination's status: what its counts by status and its
+    ids start from (`base=`), built once for both."""
+    return _nominations_base(user, filters, today or timezone.localdate())
+
+
+def inbox_nomination_ids(
+    user, filters: InboxFilters, *, today: datetime.date | None = None, base: QuerySet | None = None
+) -> QuerySet:
+    """The nomination tab's rows in the page's order (`inbox_nominations`' rows and order) as dicts of
+    `NOMINATION_ROW_COLUMNS`, with only the annotation its sort needs (each is a correlated subquery); `base`:
+    `nominations_received`'s."""
+    if not user.is_authenticated:
+        return Nomination.objects.none().values(*NOMINATION_ROW_COLUMNS)
+    rows = base if base is not None else nominations_received(user, filters, today=today)
+    if filters.nomination_status:
+        rows = rows.filter(status=filters.nomination_status)
+    annotations = _NOMINATION_SORT_ANNOTATIONS.get(filters.sort.lstrip("-"))
+    if annotations is not None and not (filters.deadline and filters.sort.lstrip("-") == "han"):
+        rows = rows.annotate(**annotations())
+    return rows.order_by(*_order(filters.sort, NOMINATION_SORTS)).values(*NOMINATION_ROW_COLUMNS)
+
+
+def nomination_page_rows(
+    nominations: list[dict], *, campaigns: dict[int, str], awards: dict[int, str]
+) -> list[InboxRow]:
+    """One page of the nomination tab (the dicts `inbox_nomination_ids` paged, scoped and filtered there) as
+    `InboxRow`s in the same order, with what the page shows: the dossiers (their due date, units, status) and
+    the people by their ids, then the units' names, in three queries whatever the number of rows; the awards'
+    names from `awards` (`award_names`) and the campaigns' from `campaigns` (`campaign_choices`).
+
+    By ids, not joined, and without the scope and the filters again: joined, stale statistics made a nested
+    loop read all the people per row, and the scope's joins next to the page's own made PostgreSQL plan this
+    20-row read longer than it ran."""
+    if not nominations:
+        return []
+    dossiers = {
+        d["id"]: d
+        for d in Dossier.objects.filter(pk__in={n["dossier_id"] for n in nominations})
+        .annotate(due_date=_due_date())
+        .order_by()
+        .values("id", "unit_id", "campaign_id", "receiving_unit_id", "status", "due_date")
+    }
+    people = {
+        p[0]: p
+        for p in Person.objects.filter(pk__in={n["person_id"] for n in nominations} - {None})
+        .order_by()
+        .values_list("id", "full_name", "unit_id")
+    }
+    unit_ids = {n["unit_id"] for n in nominations} | {p[2] for p in people.values()}
+    for d in dossiers.values():
+        unit_ids |= {d["unit_id"], d["receiving_unit_id"]}
+    units = {
+        u[0]: u
+        for u in Unit.objects.filter(pk__in=unit_ids - {None})
+        .order_by()
+        .values_list("id", "name", "kind", "parent_id", "path")
+    }
+    rows = []
+    for n in nominations:
+        d = dossiers[n["dossier_id"]]
+        person = people.get(n["person_id"]) if n["person_id"] else None
+        collective = units.get(n["unit_id"]) if n["unit_id"] else None
+        rows.append(
+            InboxRow(
+                **n,
+                candidate_name=person[1] if person else (collective[1] if collective else ""),
+                person_unit_id=person[2] if person else None,
+                person_unit_name=units[person[2]][1] if person and person[2] in units else "",
+                award_name=awards.get(n["award_type_id"], ""),
+                dossier_unit_id=d["unit_id"],
+                dossier_unit_name=units[d["unit_id"]][1],
+                campaign_name=campaigns.get(d["campaign_id"], "") if d["campaign_id"] else "",
+                dossier_status=d["status"],
+                receiving_unit_id=d["receiving_unit_id"],
+                receiving_unit=units.get(d["receiving_unit_id"]),
+                due_date=d["due_date"],
+                has_person=person is not None,
+            )
+        )
+    return rows
+
+
+def nomination_status_counts(
+    user, filters: InboxFilters, *, today: datetime.date | None = None, base: QuerySet | None = None
+) -> dict[str, int]:
+    """{status: number of nominations} under the same filters (one query); `base`: `nominations_received`'s."""
     if not user.is_authenticated:
         return {}
-    rows = _nominations_base(user, filters, today or timezone.localdate())
+    rows = base if base is not None else nominations_received(user, filters, today=today)
     # COUNT(*), not of the id: with every column it reads in the index nomination_receiving_path, the Sở's
     # 20,000 nominations are counted by an index-only scan.
     return dict(rows.order_by().values_list("status").annotate(n=Count("*")))
@@ -353,18 +515,25 @@ def campaign_choices(user) -> list[tuple[int, str]]:
 
 def award_choices() -> list[tuple[str, str]]:
     """Every award code of the catalog once (its latest name), by rank (one query)."""
-    seen = {}
-    for code, name in AwardType.objects.order_by("rank", "code", "-pk").values_list("code", "name"):
+    return award_catalog()[0]
+
+
+def award_catalog() -> tuple[list[tuple[str, str]], dict[int, str]]:
+    """`award_choices` and every award's name by id (the nomination tab's rows), from the same one query."""
+    seen, names = {}, {}
+    for pk, code, name in AwardType.objects.order_by("rank", "code", "-pk").values_list("pk", "code", "name"):
         seen.setdefault(code, name)
-    return list(seen.items())
+        names[pk] = name
+    return list(seen.items()), names
 
 
 def mark_due(rows, today: datetime.date) -> None:
     """Set `is_pending`, `is_overdue`, `is_due_soon` on each row of a page (dossiers or nominations), no query."""
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     for row in rows:
-        dossier = row if isinstance(row, Dossier) else row.dossier
-        pending = dossier.status in PENDING_STATES and row.due_date is not None
+        # A nomination's row carries its dossier's status (`nomination_page_rows`), a dossier's its own.
+        status = row.dossier_status if hasattr(row, "dossier_status") else row.status
+        pending = status in PENDING_STATES and row.due_date is not None
         row.is_pending = pending
         row.is_overdue = pending and row.due_date < today
         row.is_due_soon = pending and today <= row.due_date <= soon

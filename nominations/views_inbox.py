@@ -1,5 +1,8 @@
 """The reviewer inbox (two tabs: dossiers, nominations) and the staged bulk review of a dossier's nominations."""
 
+from functools import partial
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,10 +13,11 @@ from core.exceptions import ServiceError
 from core.exports import export_response, wants_export
 from core.rules import view_rule
 from core.views import PAGE_SIZE
+from units.models import Unit
 from units.selectors import unit_get_visible
 from units.view_rules import DOSSIER_APPRAISE, LIST_IN_SCOPE
 
-from . import bulk, exports, inbox, selectors
+from . import bulk, exports, inbox, inbox_rows, selectors
 from .enums import RECEIVED_STATES, DossierStatus, NominationStatus, RoundKind
 from .workflows import NOMINATION_WORKFLOW, may_appraise
 
@@ -31,30 +35,36 @@ def inbox_view(request):
     wanted = request.GET.get("unit", "")
     unit = unit_get_visible(user, wanted) if wanted else None
     filters = inbox.filters_from(request.GET, sorts=sorts, unit=unit)
+    campaigns = inbox.campaign_choices(user)
+    awards, award_names = inbox.award_catalog()
     if tab == NOMINATIONS_TAB:
-        rows = inbox.inbox_nominations(user, filters, today=today)
-        counts = inbox.nomination_status_counts(user, filters, today=today)
+        base = inbox.nominations_received(user, filters, today=today)
+        counts = inbox.nomination_status_counts(user, filters, base=base)
         status_tabs = [(value, label, counts.get(value, 0)) for value, label in NominationStatus.choices]
         status_param, current_status = "trang_thai_de_nghi", filters.nomination_status
     else:
-        rows = inbox.inbox_dossiers(user, filters, today=today)
-        counts = inbox.dossier_status_counts(user, filters, today=today)
+        base = inbox.dossiers_received(user, filters, today=today)
+        counts = inbox.dossier_status_counts(user, filters, base=base)
         status_tabs = [(value, label, counts.get(value, 0)) for value, label in DossierStatus.choices]
         status_tabs = [t for t in status_tabs if t[0] in RECEIVED_STATES]
         status_param, current_status = "trang_thai", filters.status
     if wants_export(request):
-        return _inbox_export(request, tab, rows, filters, today)
+        return _inbox_export(request, tab, filters, today, campaigns=campaigns, awards=awards)
+    campaign_names = dict(campaigns)
+    if tab == NOMINATIONS_TAB:
+        ids = inbox.inbox_nomination_ids(user, filters, today=today, base=base)
+        fetch = partial(inbox.nomination_page_rows, campaigns=campaign_names, awards=award_names)
+    else:
+        ids = inbox.inbox_dossier_ids(user, filters, today=today, base=base)
+        fetch = partial(inbox.dossier_page_rows, campaigns=campaign_names)
     page = _paginate_ids(
         request,
-        rows,
+        ids,
         count=counts.get(current_status, 0) if current_status else sum(counts.values()),
-        fetch=inbox.nomination_page_rows if tab == NOMINATIONS_TAB else inbox.dossier_page_rows,
+        fetch=fetch,
     )
     inbox.mark_due(page, today)
-    for row in page:
-        dossier = row.dossier if tab == NOMINATIONS_TAB else row
-        # Read-only where the user only sees from above (a Sở looking at what reached its Phòng).
-        row.may_act = may_appraise(user, dossier)
+    _mark_may_act(user, page.object_list)
     return render(
         request,
         "nominations/inbox.html",
@@ -68,8 +78,13 @@ def inbox_view(request):
             "total": sum(counts.values()),
             "statuses": [(v, label) for v, label in DossierStatus.choices if v in RECEIVED_STATES],
             "rounds": RoundKind.choices,
-            "campaigns": inbox.campaign_choices(user),
-            "awards": inbox.award_choices(),
+            "campaigns": campaigns,
+            "awards": awards,
+            "rows_html": (
+                inbox_rows.nomination_rows_html(page.object_list)
+                if tab == NOMINATIONS_TAB
+                else inbox_rows.dossier_rows_html(page.object_list)
+            ),
             "deadlines": inbox.DEADLINE_CHOICES,
             "appraisal_days": inbox.appraisal_days(),
             "has_inbox": inbox.has_inbox(user),
@@ -78,25 +93,50 @@ def inbox_view(request):
     )
 
 
-def _inbox_export(request, tab, rows, filters, today):
+def _inbox_export(request, tab, filters, today, *, campaigns, awards):
     """The tab's rows with its filters (the same scoped queryset as the page), as .xlsx."""
-    spec = exports.inbox_nomination_spec(today) if tab == NOMINATIONS_TAB else exports.inbox_dossier_spec(today)
-    text = exports.inbox_filters_text(
-        filters, campaigns=inbox.campaign_choices(request.user), awards=inbox.award_choices()
-    )
+    if tab == NOMINATIONS_TAB:
+        rows = inbox.inbox_nominations(request.user, filters, today=today)
+        spec = exports.inbox_nomination_spec(today)
+    else:
+        rows = inbox.inbox_dossiers(request.user, filters, today=today)
+        spec = exports.inbox_dossier_spec(today)
+    text = exports.inbox_filters_text(filters, campaigns=campaigns, awards=awards)
     return export_response(request, spec=spec, queryset=rows, filters=text)
 
 
+def _mark_may_act(user, rows) -> None:
+    """`may_act` on each row: may the user appraise for its dossier's receiving unit (read-only where the user
+    only sees from above, a Sở looking at what reached its Phòng). One `may_appraise` per receiving unit of the
+    page, on the unit the rows carry (id, kind, parent, path: what the kernel's `can` reads), no query."""
+    decided: dict = {}
+    for row in rows:
+        key = row.receiving_unit_id
+        if key not in decided:
+            unit = _receiving_unit(row)
+            decided[key] = may_appraise(user, SimpleNamespace(receiving_unit_id=key, receiving_unit=unit))
+        row.may_act = decided[key]
+
+
+def _receiving_unit(row) -> Unit | None:
+    if row.receiving_unit_id is None:
+        return None
+    if hasattr(row, "receiving_kind"):  # a dossier's row
+        kind, parent_id, path = row.receiving_kind, row.receiving_parent_id, row.receiving_path
+    else:  # a nomination's: (id, name, kind, parent_id, path)
+        _pk, _name, kind, parent_id, path = row.receiving_unit
+    return Unit(pk=row.receiving_unit_id, kind=kind, parent_id=parent_id, path=path)
+
+
 def _paginate_ids(request, rows, *, count: int, fetch):
-    """Page through the ids only, then read the page's rows by those ids with their joins and annotations
-    (`fetch`): a far page (OFFSET thousands) no longer builds every skipped row. `count` comes from the counts
-    per status (same filters), so the paginator does not count the rows a second time."""
-    paginator = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE)
+    """Page through the ids only (`rows`: ids, or the few columns of the row's own table), then read the page's
+    rows by them with their related names and annotations (`fetch`, which keeps the order): a far page (OFFSET
+    thousands) no longer builds every skipped row. `count` comes from the counts per status (same filters), so
+    the paginator does not count the rows a second time."""
+    paginator = Paginator(rows, PAGE_SIZE)
     paginator.count = count  # a cached_property: set, it is not computed
     page = paginator.get_page(request.GET.get("page"))
-    ids = list(page.object_list)
-    position = {pk: i for i, pk in enumerate(ids)}
-    page.object_list = sorted(fetch(ids), key=lambda row: position[row.pk])
+    page.object_list = fetch(list(page.object_list))
     return page
 
 

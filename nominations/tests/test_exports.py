@@ -105,7 +105,7 @@ def test_inbox_export_is_the_filtered_tab_and_scoped(client, tree, personas, per
     assert preamble(response)[1] == "Bộ lọc: Đơn vị: A1"
     everything = export_of(client, url)
     assert sorted(column(everything, "Đơn vị đề nghị")) == ["Trường Mầm non A2", "Trường Tiểu học A1"]
-    assert column(everything, "Đơn vị đề nghị") == page_values(client, url, "", lambda d: d.unit.name)
+    assert column(everything, "Đơn vị đề nghị") == page_values(client, url, "", lambda d: d.unit_name)
     nominations = export_of(client, url, "tab=de-nghi&don_vi=A1")
     assert column(nominations, "Cá nhân / tập thể") == [a1.nominations.get().person.full_name]
     client.force_login(personas["reviewer_b"])

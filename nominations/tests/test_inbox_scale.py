@@ -40,7 +40,7 @@ def _page(client, query):
 
 
 def _name(n):
-    return n.person.full_name if n.person_id else n.unit.name
+    return n.candidate_name  # the row's person's name, or the collective unit's
 
 
 def test_sort_by_candidate_name_people_and_collectives_both_ways(client, tree, person_factory):
