@@ -134,12 +134,12 @@ def _overflow(kind: str, rows: list, label: str, url: str) -> list[Todo]:
 # --- secretary (FILE on her unit) ----------------------------------------------------------------------
 
 
-def _deadline_url(deadline: Deadline, unit: Unit) -> str:
-    if deadline.action == DeadlineAction.REGISTER:
-        return reverse("campaigns:registration_edit", args=[deadline.campaign_id, unit.pk])
-    if deadline.action == DeadlineAction.NOMINATE:
+def _deadline_url(action: str, campaign_id: int, unit: Unit) -> str:
+    if action == DeadlineAction.REGISTER:
+        return reverse("campaigns:registration_edit", args=[campaign_id, unit.pk])
+    if action == DeadlineAction.NOMINATE:
         return reverse("nominations:dossier_list")
-    return reverse("campaigns:detail", args=[deadline.campaign_id])
+    return reverse("campaigns:detail", args=[campaign_id])
 
 
 def deadline_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
@@ -148,35 +148,39 @@ def deadline_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
     date). One query: the campaign's reach, the completion and the latest reopening are read in SQL."""
     done = DeadlineCompletion.objects.filter(deadline=OuterRef("pk"), unit=unit.pk)
     reopened = DeadlineExtension.objects.filter(deadline=OuterRef("pk"), unit=unit.pk).order_by("-until")
+    horizon = today + datetime.timedelta(days=DEADLINE_HORIZON_DAYS)
+    # One filter() and plain rows: each further filter() clones and re-resolves the whole clause. A deadline due
+    # after the horizon stays out whatever its reopening (a reopening only moves the date later).
     deadlines = (
         Deadline.objects.filter(
-            campaign_selectors.concerning_q(user, unit, "campaign"), campaign__status=CampaignStatus.LAUNCHED
+            campaign_selectors.concerning_q(user, unit, "campaign"),
+            Q(unit=unit.pk) | Q(unit__isnull=True, unit_kind=unit.kind),
+            ~Exists(done),
+            campaign__status=CampaignStatus.LAUNCHED,
+            due_date__lte=horizon,
         )
-        .filter(Q(unit=unit.pk) | Q(unit__isnull=True, unit_kind=unit.kind))
-        .exclude(Exists(done))
-        .annotate(reopened_until=Subquery(reopened.values("until")[:1]), campaign_name=F("campaign__name"))
-        .only("pk", "campaign_id", "action", "due_date", "note")
+        .annotate(reopened_until=Subquery(reopened.values("until")[:1]))
+        .values_list("pk", "campaign_id", "action", "due_date", "note", "campaign__name", "reopened_until")
         .order_by()
     )
-    horizon = today + datetime.timedelta(days=DEADLINE_HORIZON_DAYS)
     rows = []
-    for deadline in deadlines:
-        due = max(deadline.due_date, deadline.reopened_until or deadline.due_date)
+    for pk, campaign_id, action, due_date, note, campaign_name, reopened_until in deadlines:
+        due = max(due_date, reopened_until or due_date)
         if due <= horizon:
-            rows.append((due, deadline))
+            rows.append((due, pk, campaign_id, action, note, campaign_name))
     todos = []
-    for due, deadline in sorted(rows, key=lambda r: (r[0], r[1].pk)):
+    for due, _pk, campaign_id, action, note, campaign_name in sorted(rows, key=lambda r: (r[0], r[1])):
         overdue = due < today
         severity = DANGER if overdue else WARNING if due <= today + datetime.timedelta(days=URGENT_DAYS) else INFO
         prefix = "Quá hạn" if overdue else "Hạn chót"
         todos.append(
             Todo(
                 "deadline",
-                f"{prefix}: {deadline.get_action_display()} – {deadline.campaign_name}",
-                _deadline_url(deadline, unit),
+                f"{prefix}: {_DEADLINE_ACTIONS.get(action, action)} – {campaign_name}",
+                _deadline_url(action, campaign_id, unit),
                 severity,
                 due=due,
-                comment=deadline.note,
+                comment=note,
                 comment_label="Ghi chú",
             )
         )

@@ -37,7 +37,7 @@ def home(request):
         todos = todos_for(request.user, role)
         context["total"] = badge.remember(request, todos)
         context["todos"] = todos
-        context["children"] = unit_selectors.unit_children(request.user, unit)[:50]
+        context["children"] = list(unit_selectors.unit_children(request.user, unit).values("pk", "name")[:50])
         context["people_count"], context["people_count_cached"] = _people_count(request, unit)
     elif request.user.is_superuser:
         todos = superuser_todos(request.user)
