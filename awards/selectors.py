@@ -111,22 +111,25 @@ def record_get_visible(user, pk) -> AwardRecord:
 
 
 def person_history(person: Person) -> dict:
-    """A person's titles, commendations, ratings and initiatives, by school year, newest first."""
+    """A person's titles, commendations, ratings and initiatives, by school year, newest first: one query for
+    each kind of row, none per year. `known` holds the rows for the eligibility engine
+    (`engine.check_codes(..., known_records=history["records"], known=history["known"])`), which then reads
+    none of them again."""
     records = list(
         AwardRecord.objects.filter(person=person)
         .select_related("award_type", "revocation")
         .order_by("school_year", "id")
     )
-    evaluations = {e.school_year: e for e in TaskEvaluation.objects.filter(person=person)}
-    initiatives = list(
-        Initiative.objects.filter(authors=person).select_related("unit").order_by("school_year", "title")
-    )
+    evaluations = list(TaskEvaluation.objects.filter(person=person).order_by("-school_year"))
+    initiatives = list(Initiative.objects.filter(authors=person).order_by("school_year", "title"))
+    discipline = list(DisciplinePeriod.objects.filter(person=person).order_by("-start", "-id"))
+    service_periods = list(ServicePeriod.objects.filter(person=person).order_by("start", "id"))
     years = defaultdict(lambda: {"merit": [], "other": [], "revoked": [], "initiatives": [], "evaluation": None})
     for record in records:
         bucket = "revoked" if record.is_revoked else "merit" if record.counts_for_merit else "other"
         years[record.school_year][bucket].append(record)
-    for year, evaluation in evaluations.items():
-        years[year]["evaluation"] = evaluation
+    for evaluation in evaluations:
+        years[evaluation.school_year]["evaluation"] = evaluation
     for item in initiatives:
         years[item.school_year]["initiatives"].append(item)
     rows = [{"year": year, **data} for year, data in sorted(years.items(), reverse=True)]
@@ -134,8 +137,14 @@ def person_history(person: Person) -> dict:
         "rows": rows,
         "records": records,
         "initiatives": initiatives,
-        "discipline": list(DisciplinePeriod.objects.filter(person=person).order_by("-start", "-id")),
-        "service_periods": list(ServicePeriod.objects.filter(person=person).order_by("start", "id")),
+        "discipline": discipline,
+        "service_periods": service_periods,
+        "known": {
+            "evaluations": evaluations,
+            "initiatives": [(person.pk, item) for item in initiatives],
+            "discipline": discipline,
+            "service_periods": service_periods,
+        },
     }
 
 

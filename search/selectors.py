@@ -8,8 +8,10 @@ the key. One query per section whatever the number of matches; each section show
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
 from django.urls import reverse
 
@@ -58,27 +60,46 @@ def search_query_check(raw: str | None) -> tuple[str, str]:
     return query, ""
 
 
-def _capped(rows: QuerySet, shown: QuerySet) -> tuple[list, bool]:
+def _capped(rows: QuerySet, shown: QuerySet) -> tuple[list[dict], bool]:
     """The first `LIMIT` rows of `rows` and whether more matched, in one query.
 
     `rows` (the owning app's scoped selector, filtered and ordered) only picks the ids, cut to `LIMIT + 1` in
-    a subquery; `shown` (the same model) reads those rows with the joins and columns the page shows. The
-    joins are made for the rows shown, not for every match (PostgreSQL misjudges how many rows the word
-    filters keep and then hashes the whole table of each join: 60,000 people for 20 nominations), and a row
-    carries a few columns, not every column of five tables (the CPU of building the model instances)."""
-    found = list(shown.filter(pk__in=rows.values("pk")[: LIMIT + 1]).order_by(*rows.query.order_by))
+    a subquery; `shown` (a `values()` of the same model) reads those rows with the joins and columns the page
+    shows. The joins are made for the rows shown, not for every match (PostgreSQL misjudges how many rows the
+    word filters keep and then hashes the whole table of each join: 60,000 people for 20 nominations), and a
+    row is a dict of a few columns, not model instances of five tables (the CPU of building them)."""
+    picked = rows.values("pk")[: LIMIT + 1]
+    try:
+        # Compiled here and put in as SQL: a queryset put in `pk__in` is re-aliased and compiled again inside
+        # the outer query (a tenth of the page's CPU).
+        sql, params = picked.query.get_compiler(using=picked.db).as_sql()
+    except EmptyResultSet:  # a scope or a filter that matches nothing by construction (no role)
+        return [], False
+    found = list(shown.filter(pk__in=RawSQL(sql, params)).order_by(*rows.query.order_by))
     return found[:LIMIT], len(found) > LIMIT
 
 
-def _linked(rows: list, name: str, anchor: str = "", *, pk_of=None) -> list:
-    """Set `row.link` on each row: the URL `name` reversed once for the section, not once per row in the
-    template (a third of the page's rendering). `pk_of(row)` gives the URL's id (default: the row's), and
-    `anchor` + the row's id follows it (a nomination is shown in its dossier, `Nomination.get_absolute_url`)."""
+def _url_maker(name: str):
+    """`url(pk)` for the URL pattern `name` with one id: reversed once per section, not once per row (a
+    third of the page's rendering)."""
     marker = "987654321"
     head, _, tail = reverse(name, args=[int(marker)]).partition(marker)
-    for row in rows:
-        row.link = f"{head}{pk_of(row) if pk_of else row.pk}{tail}" + (f"{anchor}{row.pk}" if anchor else "")
-    return rows
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _labels(model, field: str) -> dict:
+    """The display labels of a choice field, as `get_<field>_display` gives them (unknown values as is)."""
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
+def _day(value) -> str:
+    return f"{value:%d/%m/%Y}" if value else ""
+
+
+def _row(pk: int, link: str, text: str, detail: str, retired: bool = False) -> dict:
+    """A row as the template shows it: the linked text, then the muted details (plain text, escaped by the
+    template like each field was), and for a person no longer working, the «Nghỉ» badge."""
+    return {"pk": pk, "link": link, "text": text, "detail": detail, "retired": retired}
 
 
 def _more_url(name: str, query: str) -> str:
@@ -111,47 +132,106 @@ def search_everything(user, raw_query: str | None) -> SearchResults:
 
     people, more = _capped(
         people_visible_to(user).filter(words).order_by(_by_key_from_matches("search_key"), "id"),
-        Person.objects.select_related("unit").only(
-            "full_name", "date_of_birth", "position", "is_active", "unit__name", "unit__short_name"
+        Person.objects.values(
+            "id", "full_name", "date_of_birth", "position", "is_active", "unit__name", "unit__short_name"
         ),
     )
+    url = _url_maker("units:person_detail")
+    rows = [
+        _row(
+            p["id"],
+            url(p["id"]),
+            p["full_name"],
+            (f"· {_day(p['date_of_birth'])} " if p["date_of_birth"] else "")
+            + (f"· {p['position']} " if p["position"] else "")
+            + f"· {p['unit__short_name'] or p['unit__name']}",
+            retired=not p["is_active"],
+        )
+        for p in people
+    ]
     people_url = _more_url("units:person_list", query) if more else ""
-    results.sections.append(Section("people", "Cá nhân", _linked(people, "units:person_detail"), more, people_url))
+    results.sections.append(Section("people", "Cá nhân", rows, more, people_url))
 
     units, more = _capped(
         units_visible_to(user).filter(words).order_by("path"),
-        Unit.objects.select_related("parent").only("name", "kind", "parent__name", "parent__short_name"),
+        Unit.objects.values("id", "name", "kind", "parent_id", "parent__name", "parent__short_name"),
     )
+    url, kinds = _url_maker("units:detail"), _labels(Unit, "kind")
+    rows = [
+        _row(
+            u["id"],
+            url(u["id"]),
+            u["name"],
+            f"· {kinds.get(u['kind'], u['kind'])}"
+            + (f" · {u['parent__short_name'] or u['parent__name']}" if u["parent_id"] else ""),
+        )
+        for u in units
+    ]
     units_url = _more_url("units:list", query) if more else ""
-    results.sections.append(Section("units", "Đơn vị", _linked(units, "units:detail"), more, units_url))
+    results.sections.append(Section("units", "Đơn vị", rows, more, units_url))
 
-    # The dossier scope of `nominations_visible_to` keeps the section to what the user may see.
+    # The dossier scope of `nominations_visible_to` keeps the section to what the user may see. A nomination
+    # is shown in its dossier (`Nomination.get_absolute_url`).
     nominations, more = _capped(
         nominations_visible_to(user)
         .filter(Q(person__in=matched_people) | Q(unit__in=matched_units))
         .order_by("-dossier__school_year", "-id"),
-        Nomination.objects.select_related("person", "unit", "award_type", "dossier").only(
-            "status", "person__full_name", "unit__name", "award_type__name", "dossier__school_year"
+        Nomination.objects.values(
+            "id", "dossier_id", "person_id", "person__full_name", "unit__name", "award_type__name", "status",
+            "dossier__school_year",
         ),
-    )
-    _linked(nominations, "nominations:dossier_detail", "#de-nghi-", pk_of=lambda row: row.dossier_id)
-    results.sections.append(Section("nominations", "Đề nghị khen thưởng", nominations, more))
+    )  # fmt: skip
+    url, statuses = _url_maker("nominations:dossier_detail"), _labels(Nomination, "status")
+    rows = [
+        _row(
+            n["id"],
+            f"{url(n['dossier_id'])}#de-nghi-{n['id']}",
+            n["person__full_name"] if n["person_id"] else n["unit__name"],
+            f"· {n['award_type__name']} · {statuses.get(n['status'], n['status'])} · "
+            f"{n['dossier__school_year']}-{n['dossier__school_year'] + 1}",
+        )
+        for n in nominations
+    ]
+    results.sections.append(Section("nominations", "Đề nghị khen thưởng", rows, more))
 
     # The words of `dossiers_visible_to`'s q filter (title and number, or the proposing unit's name), with the
     # unit matched in its own table. The dossier list shows only the user's own units' dossiers: no
     # "Xem thêm" there.
     dossiers, more = _capped(
         dossiers_visible_to(user).filter(words | Q(unit__in=matched_units)),
-        Dossier.objects.select_related("unit").only(
-            "title", "status", "submission_number", "round_kind", "school_year", "unit__name", "unit__short_name"
+        Dossier.objects.values(
+            "id", "title", "status", "submission_number", "round_kind", "school_year", "unit__name", "unit__short_name"
         ),
     )
-    results.sections.append(Section("dossiers", "Hồ sơ đề nghị", _linked(dossiers, "nominations:dossier_detail"), more))
+    url, statuses, rounds = (
+        _url_maker("nominations:dossier_detail"), _labels(Dossier, "status"), _labels(Dossier, "round_kind")
+    )  # fmt: skip
+    rows = []
+    for d in dossiers:
+        # An untitled dossier shows as `Dossier.__str__` does.
+        title = d["title"] or (
+            f"Hồ sơ đề nghị khen thưởng – {d['unit__name']} – {rounds.get(d['round_kind'], d['round_kind'])} "
+            f"{d['school_year']}-{d['school_year'] + 1}"
+        )
+        detail = f"· {d['unit__short_name'] or d['unit__name']} · {statuses.get(d['status'], d['status'])}"
+        if d["submission_number"]:
+            detail += f" · Số {d['submission_number']}"
+        rows.append(_row(d["id"], url(d["id"]), title, detail))
+    results.sections.append(Section("dossiers", "Hồ sơ đề nghị", rows, more))
 
     decisions, more = _capped(
-        decisions_visible_to(user, {"q": query}), Decision.objects.only("number", "date", "excerpt", "issuer")
+        decisions_visible_to(user, {"q": query}), Decision.objects.values("id", "number", "date", "excerpt", "issuer")
     )
+    url = _url_maker("nominations:decision_detail")
+    rows = [
+        _row(
+            d["id"],
+            url(d["id"]),
+            f"Quyết định số {d['number']} ngày {_day(d['date'])}",
+            f"· {d['excerpt'] or '—'} · {d['issuer']}",
+        )
+        for d in decisions
+    ]
     decisions_url = _more_url("nominations:decision_list", query) if more else ""
-    _linked(decisions, "nominations:decision_detail")
-    results.sections.append(Section("decisions", "Quyết định khen thưởng", decisions, more, decisions_url))
+    results.sections.append(Section("decisions", "Quyết định khen thưởng", rows, more, decisions_url))
     return results

@@ -9,7 +9,7 @@ from conftest import make_user
 from core.exceptions import ServiceError
 from nominations import services as nomination_services
 from nominations.enums import RoundKind
-from nominations.models import Decision, Dossier
+from nominations.models import Decision, Dossier, Nomination
 from search.selectors import LIMIT
 from units.enums import Role, UnitKind
 from units.models import Person, Unit
@@ -17,18 +17,25 @@ from units.search_keys import search_keys_fill
 from units.services import person_create, person_update, unit_create, unit_update
 
 URL = reverse("search:results")
+MODELS = {"people": Person, "units": Unit, "nominations": Nomination, "dossiers": Dossier, "decisions": Decision}
 YEAR = 2025
 
 
-def found(client, user, query) -> dict[str, list]:
+def sections(client, user, query) -> dict[str, list[dict]]:
     client.force_login(user)
     response = client.get(URL, {"q": query})
     assert response.status_code == 200
     return {section.key: section.rows for section in response.context["results"].sections}
 
 
+def found(client, user, query) -> dict[str, list[int]]:
+    """The ids found in each section."""
+    return {key: [row["pk"] for row in rows] for key, rows in sections(client, user, query).items()}
+
+
 def names(rows) -> list[str]:
-    return [str(row) for row in rows]
+    """The linked text of each row (a person's or a unit's name, «Quyết định số … ngày …»)."""
+    return [row["text"] for row in rows]
 
 
 @pytest.fixture
@@ -43,13 +50,13 @@ def nhan(person_factory, tree):
     "query", ["nguyen thi nhan", "NGUYỄN THỊ NHÀN", "NGUYEN", "nhàn", "Nhan Nguyen", "nguye\u0302\u0303n thi\u0323"]
 )
 def test_people_found_without_diacritics_in_capitals_and_in_any_order(client, personas, nhan, query):
-    assert found(client, personas["secretary_a1"], query)["people"] == [nhan]
+    assert found(client, personas["secretary_a1"], query)["people"] == [nhan.pk]
 
 
 def test_people_duong_finds_duong_with_horn_and_stroke(client, personas, person_factory, tree):
     duong = person_factory(tree["team_a1"], full_name="Dương Văn Đức")
     person_factory(tree["school_a1"], full_name="Lê Thị Hồng")
-    assert found(client, personas["secretary_a1"], "Duong duc")["people"] == [duong]
+    assert found(client, personas["secretary_a1"], "Duong duc")["people"] == [duong.pk]
 
 
 def test_people_need_every_word(client, personas, nhan):
@@ -69,8 +76,8 @@ def test_people_page_links_the_person_and_shows_the_unit(client, personas, nhan)
 def test_units_found_by_name_and_short_name_without_diacritics(client, personas, tree):
     unit_update(by=None, unit=tree["school_a2"], short_name="MN Hoạ Mi")
     rows = found(client, personas["reviewer_a"], "truong TIEU hoc")
-    assert rows["units"] == [tree["school_a1"]]
-    assert found(client, personas["reviewer_a"], "hoa mi")["units"] == [tree["school_a2"]]
+    assert rows["units"] == [tree["school_a1"].pk]
+    assert found(client, personas["reviewer_a"], "hoa mi")["units"] == [tree["school_a2"].pk]
 
 
 @pytest.fixture
@@ -85,16 +92,16 @@ def test_nominations_found_by_the_person_or_the_collective(client, personas, tre
     by = personas["secretary_a1"]
     personal = nomination_services.nomination_add(by=by, dossier=dossier, award_code="LDTT", person=quyen)
     collective = nomination_services.nomination_add(by=by, dossier=dossier, award_code="TTLDTT", unit=tree["team_a1"])
-    assert found(client, by, "duong quyen")["nominations"] == [personal]
-    assert found(client, by, "TO KHOI")["nominations"] == [collective]
+    assert found(client, by, "duong quyen")["nominations"] == [personal.pk]
+    assert found(client, by, "TO KHOI")["nominations"] == [collective.pk]
 
 
 def test_dossiers_found_by_the_unit_without_diacritics_and_by_title(client, personas, dossier):
     dossier = nomination_services.dossier_update(
         by=personas["secretary_a1"], dossier=dossier, version=None, title="Đề nghị khen thưởng cuối năm"
     )
-    assert found(client, personas["secretary_a1"], "truong tieu hoc a1")["dossiers"] == [dossier]
-    assert found(client, personas["secretary_a1"], "khen thưởng cuối")["dossiers"] == [dossier]
+    assert found(client, personas["secretary_a1"], "truong tieu hoc a1")["dossiers"] == [dossier.pk]
+    assert found(client, personas["secretary_a1"], "khen thưởng cuối")["dossiers"] == [dossier.pk]
 
 
 @pytest.fixture
@@ -111,8 +118,8 @@ def decision(tree):
 
 
 def test_decisions_found_by_number_and_excerpt(client, personas, decision):
-    assert found(client, personas["reviewer_a"], "12/QĐ")["decisions"] == [decision]
-    assert found(client, personas["reviewer_a"], "lao động tiên tiến")["decisions"] == [decision]
+    assert found(client, personas["reviewer_a"], "12/QĐ")["decisions"] == [decision.pk]
+    assert found(client, personas["reviewer_a"], "lao động tiên tiến")["decisions"] == [decision.pk]
     assert found(client, personas["reviewer_b"], "12/QĐ")["decisions"] == []
 
 
@@ -174,9 +181,9 @@ def test_school_a_finds_nothing_of_school_b_and_names_nothing(client, personas, 
 
 
 def test_school_b_finds_its_own_in_every_section(client, personas, school_b_world, tree):
-    rows = found(client, school_b_world["secretary_b1"], "vo thi bich ngoc")
+    rows = sections(client, school_b_world["secretary_b1"], "vo thi bich ngoc")
     assert (names(rows["people"]), len(rows["nominations"])) == (["Võ Thị Bích Ngọc"], 1)
-    assert names(found(client, personas["reviewer_b"], "bich ngoc")["decisions"]) == [
+    assert names(sections(client, personas["reviewer_b"], "bich ngoc")["decisions"]) == [
         "Quyết định số 7/QĐ-PGDĐT-B ngày 01/06/2026"
     ]
 
@@ -205,8 +212,8 @@ def test_every_section_links_its_rows_in_the_queries_of_an_empty_page(client, pe
     body = response.content.decode()
     for section in sections:
         row = section.rows[0]
-        url = type(row).objects.get(pk=row.pk).get_absolute_url()
-        assert row.link == url and f'href="{url}"' in body
+        url = MODELS[section.key].objects.get(pk=row["pk"]).get_absolute_url()
+        assert row["link"] == url and f'href="{url}"' in body
 
 
 def test_anonymous_is_sent_to_the_login(client):
@@ -241,7 +248,7 @@ def test_people_listed_in_the_order_of_their_folded_names(client, personas, pers
     # COLLATE "C" rather than walk the key's index): a shorter name before its longer ones.
     for name in ("Nguyễn Thị Ba", "Nguyễn Thị Ánh", "Nguyễn Ân", "Nguyễn Thị An"):
         person_factory(tree["school_a1"], full_name=name)
-    rows = found(client, personas["secretary_a1"], "nguyen")["people"]
+    rows = sections(client, personas["secretary_a1"], "nguyen")["people"]
     assert names(rows) == ["Nguyễn Ân", "Nguyễn Thị An", "Nguyễn Thị Ánh", "Nguyễn Thị Ba"]
 
 
@@ -257,7 +264,7 @@ def test_nominations_capped_newest_first_in_the_same_queries_as_one(client, pers
     client.force_login(by)
     section = client.get(URL, {"q": "dang muoi"}).context["results"].sections[2]
     assert section.key == "nominations" and section.more
-    assert section.rows == sorted(added, key=lambda row: row.pk, reverse=True)[:LIMIT]
+    assert [row["pk"] for row in section.rows] == sorted((row.pk for row in added), reverse=True)[:LIMIT]
 
 
 def test_section_capped_with_a_link_to_the_filtered_list(client, personas, person_factory, tree):
@@ -407,3 +414,55 @@ def test_postgresql_has_trigram_indexes_on_the_keys():
         found = dict(cursor.fetchall())
     assert sorted(found) == ["person_search_trgm", "unit_search_trgm"]
     assert all("gin (search_key gin_trgm_ops)" in definition for definition in found.values())
+
+
+# --- rows as the page shows them, in one query per section -----------------------------------------
+
+
+def test_each_section_reads_its_rows_in_one_query(personas, school_b_world, tree):
+    from django.contrib.auth import get_user_model
+
+    from search.selectors import search_everything
+
+    unit_create(by=None, name="Tổ Bích Ngọc", kind=UnitKind.TEAM, parent=tree["school_b1"])
+    nomination_services.dossier_update(
+        by=school_b_world["secretary_b1"],
+        dossier=Dossier.objects.get(unit=tree["school_b1"]),
+        version=None,
+        title="Khen cô Bích Ngọc",
+    )
+    reviewer = get_user_model().objects.get(pk=personas["reviewer_b"].pk)
+    search_everything(reviewer, "khoi dong")  # the user's roles, read once per request, cached on the user
+    with CaptureQueriesContext(connection) as ctx:
+        results = search_everything(reviewer, "bich ngoc")
+    assert [len(section.rows) for section in results.sections] == [1, 1, 1, 1, 1]
+    assert len(ctx.captured_queries) == 5
+
+
+def test_rows_show_what_the_models_display(client, personas, school_b_world, tree):
+    # The row texts are written from values() columns: each equals what the model's own display gives.
+    team = unit_create(by=None, name="Tổ Bích Ngọc", kind=UnitKind.TEAM, parent=tree["school_b1"])
+    bich = school_b_world["bich"]
+    person_update(by=None, person=bich, position="Giáo viên", date_of_birth=datetime.date(1990, 3, 4), is_active=False)
+    dossier = Dossier.objects.select_related("unit").get(unit=tree["school_b1"])
+    nomination = Nomination.objects.select_related("award_type").get(dossier=dossier)
+    decision = Decision.objects.get(number="7/QĐ-PGDĐT-B")
+    Decision.objects.filter(pk=decision.pk).update(excerpt="")
+    rows = sections(client, personas["reviewer_b"], "bich ngoc")
+    rows["dossiers"] = sections(client, personas["reviewer_b"], "THCS B1")["dossiers"]  # untitled: its str()
+    unit_name = tree["school_b1"].short_name or tree["school_b1"].name
+    assert {key: (found[0]["text"], found[0]["detail"], found[0]["retired"]) for key, found in rows.items()} == {
+        "people": ("Võ Thị Bích Ngọc", f"· 04/03/1990 · Giáo viên · {unit_name}", True),
+        "units": ("Tổ Bích Ngọc", f"· {team.get_kind_display()} · {unit_name}", False),
+        "nominations": (
+            "Võ Thị Bích Ngọc",
+            f"· {nomination.award_type.name} · {nomination.get_status_display()} · {YEAR}-{YEAR + 1}",
+            False,
+        ),
+        "dossiers": (str(dossier), f"· {unit_name} · {dossier.get_status_display()}", False),
+        "decisions": ("Quyết định số 7/QĐ-PGDĐT-B ngày 01/06/2026", "· — · Phòng GD&ĐT B", False),
+    }
+    client.force_login(personas["reviewer_b"])
+    body = client.get(URL, {"q": "bich ngoc"}).content.decode()
+    assert "· — · Phòng GD&amp;ĐT B</span></li>" in body
+    assert "Giáo viên · " in body and '</span> <span class="badge text-bg-light">Nghỉ</span></li>' in body

@@ -1,0 +1,56 @@
+"""The staff list reads its page as values() rows with the unit's names in the same query, and shows them as
+the model would."""
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from units.enums import Gender
+from units.services import unit_update
+
+URL = reverse("units:person_list")
+
+
+def list_queries(client, user, params=None) -> list[str]:
+    client.force_login(user)
+    client.get(URL, params or {})  # warm the session and the role cache alike for every count
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(URL, params or {}).status_code == 200
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def test_staff_list_queries_constant_in_rows_the_unit_names_in_the_page_query(client, personas, tree, person_factory):
+    person_factory(tree["school_a1"])
+    one = list_queries(client, personas["secretary_a1"])
+    for n in range(29):
+        person_factory(tree["team_a1"] if n % 2 else tree["school_a1"])
+    many = list_queries(client, personas["secretary_a1"])
+    assert len(many) == len(one)
+    # One query reads the page with the unit names; the count reads the people alone (no join for the cap's
+    # 10,000 rows).
+    page_queries = [sql for sql in many if '"units_person"."full_name"' in sql]
+    assert len(page_queries) == 1 and '"units_unit"."short_name"' in page_queries[0]
+    counts = [sql for sql in many if "COUNT(" in sql and '"units_person"' in sql]
+    assert len(counts) == 1 and "JOIN" not in counts[0]
+
+
+def test_staff_list_rows_show_what_the_models_display(client, personas, tree, person_factory):
+    unit_update(by=None, unit=tree["team_a1"], short_name="Tổ 1 & 2")
+    teacher = person_factory(
+        tree["team_a1"], full_name="Đỗ Văn Hùng", gender=Gender.MALE, date_of_birth=datetime.date(1980, 2, 3)
+    )
+    left = person_factory(tree["school_a1"], full_name="Đỗ Thị Lan", position="", is_active=False)
+    client.force_login(personas["secretary_a1"])
+    body = client.get(URL, {"q": "do"}).content.decode()
+    assert (
+        f'<tr><td><a href="{reverse("units:person_detail", args=[teacher.pk])}">Đỗ Văn Hùng</a></td>'
+        f'<td class="d-none d-md-table-cell">{teacher.get_gender_display()}</td><td>03/02/1980</td>'
+        '<td class="d-none d-md-table-cell">Giáo viên</td><td>Tổ 1 &amp; 2</td>'
+    ) in body
+    assert (
+        f'<tr><td><a href="{reverse("units:person_detail", args=[left.pk])}">Đỗ Thị Lan</a></td>'
+        f'<td class="d-none d-md-table-cell">{left.get_gender_display()}</td>'
+    ) in body
+    assert f"<td>{tree['school_a1'].name}</td>" in body and '<td class="d-none d-lg-table-cell">Nghỉ</td>' in body
