@@ -264,6 +264,15 @@ def _school_of(unit_row: dict, units: dict) -> int | None:
     return unit_row["id"]
 
 
+def _periods(model, ids: list[int], known: list | None, *, newest_first: bool):
+    """(person id, kind, start, end) of the people's discipline or service periods, by start: the `known`
+    rows (every period of the people, already read), else one query."""
+    if known is None:
+        return model.objects.filter(person_id__in=ids).values_list("person_id", "kind", "start", "end")
+    rows = sorted(known, key=lambda period: period.start, reverse=newest_first)
+    return [(period.person_id, period.kind, period.start, period.end) for period in rows]
+
+
 def _person_facts(
     people: list[Person],
     year: int,
@@ -271,19 +280,34 @@ def _person_facts(
     labels: dict,
     spans: dict | None = None,
     known_records: list | None = None,
+    known: dict | None = None,
 ) -> dict[int, PersonFacts]:
     ids = [p.pk for p in people]
+    known = known or {}
     revoked: dict[int, list[RecordFact]] = {}
     records = _records_by("person_id", ids, on_date, revoked, known_records)
     ratings = defaultdict(dict)
-    for pid, y, rating in TaskEvaluation.objects.filter(person_id__in=ids).values_list(
-        "person_id", "school_year", "rating"
-    ):
+    if "evaluations" in known:
+        rated = [
+            (e.person_id, e.school_year, e.rating) for e in sorted(known["evaluations"], key=lambda e: -e.school_year)
+        ]
+    else:
+        rated = TaskEvaluation.objects.filter(person_id__in=ids).values_list("person_id", "school_year", "rating")
+    for pid, y, rating in rated:
         ratings[pid][y] = rating
     initiatives = defaultdict(list)
-    authored = Initiative.authors.through.objects.filter(
-        person_id__in=ids, initiative__status=InitiativeStatus.RECOGNISED
-    ).values_list("person_id", "initiative__school_year", "initiative__scope", "initiative__kind", "initiative__title")
+    if "initiatives" in known:
+        authored = [
+            (pid, i.school_year, i.scope, i.kind, i.title)
+            for pid, i in known["initiatives"]
+            if i.status == InitiativeStatus.RECOGNISED
+        ]
+    else:
+        authored = Initiative.authors.through.objects.filter(
+            person_id__in=ids, initiative__status=InitiativeStatus.RECOGNISED
+        ).values_list(
+            "person_id", "initiative__school_year", "initiative__scope", "initiative__kind", "initiative__title"
+        )
     if spans is None:
         spans = _initiative_spans(on_date)
     for pid, y, scope, kind, title in authored:
@@ -292,14 +316,10 @@ def _person_facts(
         )
         initiatives[pid].append(InitiativeFact(y, scope, kind, title, used_for))
     discipline = defaultdict(list)
-    for pid, kind, start, end in DisciplinePeriod.objects.filter(person_id__in=ids).values_list(
-        "person_id", "kind", "start", "end"
-    ):
+    for pid, kind, start, end in _periods(DisciplinePeriod, ids, known.get("discipline"), newest_first=True):
         discipline[pid].append(PeriodFact(kind, start, end))
     periods = defaultdict(list)
-    for pid, kind, start, end in ServicePeriod.objects.filter(person_id__in=ids).values_list(
-        "person_id", "kind", "start", "end"
-    ):
+    for pid, kind, start, end in _periods(ServicePeriod, ids, known.get("service_periods"), newest_first=False):
         periods[pid].append(PeriodFact(kind, start, end))
     # Units whose collective title decides a head's or manager's own award.
     manager_unit_ids = {p.unit_id for p in people if p.is_manager}
@@ -484,10 +504,14 @@ def load_facts(
     *,
     catalog: _Catalog | None = None,
     known_records: list | None = None,
+    known: dict | None = None,
 ) -> list:
     """PersonFacts / CollectiveFacts for each candidate, in order, in a constant number of queries (two fewer
     with the `catalog` of the check, one fewer with `known_records`: every award record of the people
-    candidates, already read with their award_type and revocation)."""
+    candidates, already read with their award_type and revocation, and one fewer for each kind of row in
+    `known`: every row of the people candidates already read, "evaluations" (TaskEvaluation), "initiatives"
+    ((author's person id, Initiative) pairs), "discipline" (DisciplinePeriod), "service_periods"
+    (ServicePeriod); a person's history page)."""
     labels = catalog.labels if catalog is not None else _labels()
     spans = _initiative_spans(on_date, catalog.rules) if catalog is not None else None
     people = [c for c in candidates if isinstance(c, Person)]
@@ -495,7 +519,7 @@ def load_facts(
     other = [c for c in candidates if not isinstance(c, Person | Unit)]
     if other:
         raise TypeError("candidates must be Person or Unit objects")
-    person_facts = _person_facts(people, year, on_date, labels, spans, known_records) if people else {}
+    person_facts = _person_facts(people, year, on_date, labels, spans, known_records, known) if people else {}
     unit_facts = _collective_facts(units, year, on_date, labels) if units else {}
     return [person_facts[c.pk] if isinstance(c, Person) else unit_facts[c.pk] for c in candidates]
 
@@ -643,12 +667,13 @@ def check_codes(
     on_date: datetime.date | None = None,
     pending: Iterable[tuple] | None = None,
     known_records: list | None = None,
+    known: dict | None = None,
 ) -> list[EligibilityResult]:
     """One candidate against several awards, loading its facts once; codes not in force are skipped.
     `known_records`: the person's award records already read with their award_type and revocation (its history
-    page), so they are not read again."""
+    page), so they are not read again; `known`: the person's other rows already read (see `load_facts`)."""
     wanted = [(candidate, codes)]
-    return check_codes_many(wanted, year, on_date=on_date, pending=pending, known_records=known_records)[0]
+    return check_codes_many(wanted, year, on_date=on_date, pending=pending, known_records=known_records, known=known)[0]
 
 
 def check_codes_many(
@@ -658,6 +683,7 @@ def check_codes_many(
     on_date: datetime.date | None = None,
     pending: Iterable[tuple] | None = None,
     known_records: list | None = None,
+    known: dict | None = None,
 ) -> list[list[EligibilityResult]]:
     """`check_codes` for many (candidate, codes) pairs at once (a dossier's nominations): the catalog rows,
     the rules and every candidate's facts are loaded once for all, so 10 and 1,000 candidates cost the same
@@ -673,7 +699,7 @@ def check_codes_many(
     pending_map = _pending_map(pending)
     candidates = [candidate for candidate, _ in wanted]
     results = []
-    facts_all = load_facts(candidates, year, on_date, catalog=catalog, known_records=known_records)
+    facts_all = load_facts(candidates, year, on_date, catalog=catalog, known_records=known_records, known=known)
     for (candidate, codes), facts in zip(wanted, facts_all, strict=True):
         facts = _with_pending(facts, candidate, pending_map)
         own = []

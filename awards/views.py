@@ -117,9 +117,14 @@ def person_history(request, pk):
     year = current_school_year()
     today = datetime.date.today()
     history = selectors.person_history(person)
-    # The records read once: the outlook's facts and the award table take the history's.
+    # The rows read once: the outlook's facts and the award table take the history's.
     outlook = engine.check_codes(
-        person, selectors.individual_codes_in_force(today), year, on_date=today, known_records=history["records"]
+        person,
+        selectors.individual_codes_in_force(today),
+        year,
+        on_date=today,
+        known_records=history["records"],
+        known=history["known"],
     )
     return render(
         request,
