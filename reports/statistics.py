@@ -1,9 +1,10 @@
 """The TĐKT statistical forms (0601.N, 0602.N, 0603.N of TT 02/2023/TT-BNV) of a unit and a calendar year.
 
-Counted over what the user may READ of the unit's subtree (`awards.selectors.records_in_scope`, and the
+Counted over what the user may READ of the unit's subtree (`awards.selectors.record_scope_q`, and the
 campaigns whose launching unit the user may READ): a reviewer of a Phòng gets the Phòng and its schools, a
 school's head only the school. The forms' rows and columns, and how the portal's data maps onto them, are
-data in `tt02.py`. Three grouped queries whatever the number of records or campaigns.
+data in `tt02.py`. Six queries whatever the number of records or campaigns (none joins award records to
+people or units: see `_record_groups`).
 """
 
 import datetime
@@ -11,12 +12,13 @@ from collections import Counter
 
 from django.db.models import Count, Q
 
-from awards.selectors import records_in_scope
+from awards.models import AwardRecord, AwardType
+from awards.selectors import record_scope_q
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
 from core.excel import Sheet, build_workbook_sheets
 from units.models import Unit
-from units.rules import Cap, scope_q
+from units.rules import Cap, people_in_scope, scope_q, units_in_scope
 
 from . import tt02
 
@@ -75,27 +77,55 @@ def form_0601(user, unit: Unit, year: int) -> dict:
 
 
 def _record_groups(user, unit: Unit, year: int) -> tuple[list[dict], int]:
-    """This year's records (by decision date) grouped by what the forms split on, and those without a date."""
-    records = records_in_scope(user, unit).in_force()
-    dated = records.filter(decision_date__range=(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
-    common = ("award_type__code", "award_type__authority_kind", "commendation_kind")
-    rows = []
-    for individual, fields in ((True, ("person__is_manager", "person__unit__kind")), (False, ())):
-        grouped = (
-            dated.filter(person__isnull=not individual).values(*common, *fields).annotate(n=Count("id")).order_by()
+    """This year's records (by decision date) grouped by what the forms split on, and those without a date.
+
+    Read on the records alone (their own path, AwardRecord.unit_path, and columns), never joined to
+    units_person or units_unit: under stale statistics the planner drove that join from the table it believed
+    empty (the statistics cancelled at 1 s). Who is a manager, and of which kind of unit, comes from the people
+    and units the user reads there, by id: a manager's records are those of the managers' ids (a few thousand
+    at the Sở), a sector leader's those of the managers of a unit of `tt02.SECTOR_LEADER_UNITS`."""
+    managers = list(people_in_scope(user, unit).filter(is_manager=True).order_by().values_list("pk", "unit_id"))
+    sector_units = set(
+        units_in_scope(user, unit).filter(kind__in=tt02.SECTOR_LEADER_UNITS).values_list("pk", flat=True)
+    )
+    leaders = [pk for pk, unit_id in managers if unit_id in sector_units]
+    types = {
+        pk: (code, authority) for pk, code, authority in AwardType.objects.values_list("pk", "code", "authority_kind")
+    }
+    records = AwardRecord.objects.in_force().filter(record_scope_q(user), unit_path__startswith=unit.path)
+    grouped = (
+        records.filter(decision_date__range=(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
+        .order_by()
+        .values_list("award_type_id", "commendation_kind")
+        .annotate(
+            n=Count("id"),
+            people=Count("id", filter=Q(person__isnull=False)),
+            managers=Count("id", filter=Q(person_id__in=[pk for pk, _ in managers])),
+            leaders=Count("id", filter=Q(person_id__in=leaders)),
         )
-        for row in grouped:
-            rows.append(
-                {
-                    "code": row["award_type__code"],
-                    "authority": row["award_type__authority_kind"],
-                    "method": row["commendation_kind"],
-                    "individual": individual,
-                    "manager": bool(row.get("person__is_manager")),
-                    "unit_kind": row.get("person__unit__kind"),
-                    "n": row["n"],
-                }
-            )
+    )
+    rows = []
+    for type_id, method, n, people, in_managers, in_leaders in grouped:
+        code, authority = types[type_id]
+        groups = (
+            (False, False, False, n - people),  # collectives
+            (True, False, False, people - in_managers),  # teachers and staff
+            (True, True, True, in_leaders),
+            (True, True, False, in_managers - in_leaders),
+        )
+        for individual, manager, sector_leader, count in groups:
+            if count:
+                rows.append(
+                    {
+                        "code": code,
+                        "authority": authority,
+                        "method": method,
+                        "individual": individual,
+                        "manager": manager,
+                        "sector_leader": sector_leader,
+                        "n": count,
+                    }
+                )
     undated = records.filter(decision_date__isnull=True, school_year__in=(year - 1, year)).count()
     return rows, undated
 
@@ -108,7 +138,7 @@ def _record_keys(row: dict) -> set[str]:
     keys.add("individual")
     if not row["manager"]:
         keys.add("worker")
-    elif row["unit_kind"] in tt02.SECTOR_LEADER_UNITS:
+    elif row["sector_leader"]:
         keys.add("sector_leader")
     else:
         keys.add("other_leader")

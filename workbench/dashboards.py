@@ -47,7 +47,7 @@ from nominations.enums import RECEIVED_STATES, DossierStatus, NominationStatus
 from nominations.models import Dossier, Nomination
 from units.enums import UnitKind
 from units.models import Unit
-from units.rules import Cap, scope_q, units_in_scope
+from units.rules import Cap, people_in_scope, scope_q, units_in_scope
 
 # Awards by type and the shares are shown for the chosen school year and the years before it.
 YEARS_SHOWN = 5
@@ -298,10 +298,11 @@ def dossier_figures(user, unit: Unit, year: int, today: datetime.date) -> dict:
     And the user's inbox dossiers proposed in the subtree and overdue for appraisal."""
     has_inbox = inbox.has_inbox(user)
     # `dossiers_of_own_units` without its per-row annotation: filing or signing implies reading.
+    # On the dossier's own path (Dossier.unit_path), no join to units_unit.
     own = Dossier.objects.filter(
-        scope_q(user, Cap.READ, "unit"),
-        scope_q(user, Cap.FILE, "unit") | scope_q(user, Cap.SIGN, "unit"),
-        unit__path__startswith=unit.path,
+        scope_q(user, Cap.READ, "unit", model=Dossier),
+        scope_q(user, Cap.FILE, "unit", model=Dossier) | scope_q(user, Cap.SIGN, "unit", model=Dossier),
+        unit_path__startswith=unit.path,
         school_year=year,
     )
     by_state = dict(own.order_by().values_list("status").annotate(n=Count("pk")))
@@ -419,40 +420,35 @@ def _award_names() -> AwardNames:
     return AwardNames(names, ranks, codes)
 
 
-# The records of the subtree, read in two index-friendly halves: people's records by the record's own path
-# (AwardRecord.unit_path, the person's unit's: `awardrecord_path_year`, then each person by its key, no join
-# through units_unit whose estimate can go wrong under stale statistics), collectives' records from the units
-# the user reads there, joined once to their records (`awardrecord_year_unit_type`). A record has exactly one
-# recipient (constraint `awardrecord_one_recipient`), so the halves add up. `fields` name the record's columns
-# as `r__<field>` and the recipient's as they are.
+# The records of the subtree, read on the records alone: the record's own path (AwardRecord.unit_path, the
+# person's unit's or the collective's own: index `awardrecord_path_year`) with no join to units_person or
+# units_unit, whose row estimates go wrong under stale statistics (a planner that believes units_person empty
+# drove the join from it: the dashboards cancelled at 1 s). What the recipients add (a person's manager flag,
+# a unit's kind and parent) comes from lists read on their own tables by key or from the path itself.
 
 
-def _people_records(user, unit: Unit, *fields: str, **filters):
-    """Records in force of the people the user reads in the subtree, counted by `fields`: (*fields, n) rows."""
+def _records(user, unit: Unit, *fields: str, **filters):
+    """Records in force of the people and collectives the user reads in the subtree: (*fields, n) rows."""
     return (
         AwardRecord.objects.filter(award_selectors.record_scope_q(user), unit_path__startswith=unit.path)
-        .filter(person__isnull=False, revocation__isnull=True, **filters)
+        .filter(revocation__isnull=True, **filters)
         .order_by()
-        .values_list(*(f[3:] if f.startswith("r__") else f"person__{f}" for f in fields))
+        .values_list(*fields)
         .annotate(n=Count("award_type_id"))
     )
 
 
-def _unit_records(user, unit: Unit, *fields: str, **filters):
-    """Records in force of the collectives (units) the user reads in the subtree: (*fields, n) rows. The
-    stated `unit IS NOT NULL` and the count of a column the index holds let PostgreSQL answer from the index
-    `awardrecord_year_unit_type` alone."""
-    return _counted(units_in_scope(user, unit), fields, {**filters, "unit__isnull": False})
+def _unit_kinds(user, unit: Unit) -> dict[int, str]:
+    """pk → kind of every unit of the subtree the user reads, teams included (one query on units_unit)."""
+    return dict(units_in_scope(user, unit).order_by().values_list("pk", "kind"))
 
 
-def _counted(recipients, fields, filters):
-    filters = {f"award_records__{k}": v for k, v in filters.items()}
-    return (
-        recipients.filter(award_records__revocation__isnull=True, **filters)
-        .order_by()
-        .values_list(*(f.replace("r__", "award_records__", 1) for f in fields))
-        .annotate(n=Count("award_records__award_type_id"))  # not null: the records' count
-    )
+def _owner(path: str, kinds: dict[int, str]) -> tuple[int, str, int | None]:
+    """(unit id, kind, parent id) of the unit a record's `unit_path` names: its last id, its parent the one
+    before (paths hold every ancestor)."""
+    ids = path.strip("/").split("/")
+    pk = int(ids[-1])
+    return pk, kinds.get(pk, ""), int(ids[-2]) if len(ids) > 1 else None
 
 
 @dataclass
@@ -467,39 +463,50 @@ class YearCount:
     n: int
 
 
-def _year_counts(user, unit: Unit, year: int) -> list[YearCount]:
-    """The year's awards in force by type and recipient unit (two queries): the quotas and the units below."""
-    people = _people_records(
-        user, unit, "r__award_type_id", "unit_id", "unit__kind", "unit__parent_id", "unit__path", school_year=year
-    )
-    units = _unit_records(user, unit, "r__award_type_id", "pk", "kind", "parent_id", "path", school_year=year)
-    return [YearCount(*row) for row in people] + [YearCount(*row) for row in units]
+def _year_counts(user, unit: Unit, year: int, kinds: dict[int, str] | None = None) -> list[YearCount]:
+    """The year's awards in force by type and recipient unit (one query, and `_unit_kinds` when `kinds` is not
+    given): the quotas and the units below. A person's record counts for the person's unit, which is the unit
+    its `unit_path` names, as a collective's does."""
+    kinds = _unit_kinds(user, unit) if kinds is None else kinds
+    rows = _records(user, unit, "award_type_id", "unit_path", school_year=year)
+    return [YearCount(type_id, *_owner(path, kinds), path, n) for type_id, path, n in rows]
 
 
-def award_figures(user, unit: Unit, year: int, today: datetime.date, award_names: AwardNames | None = None) -> dict:
+def award_figures(
+    user,
+    unit: Unit,
+    year: int,
+    today: datetime.date,
+    award_names: AwardNames | None = None,
+    kinds: dict[int, str] | None = None,
+) -> dict:
     """Awards in force (not revoked) of the subtree's people and collectives the user reads, by type and school
-    year over `YEARS_SHOWN` years, and the shares by recipient group. Three queries (`award_names`: none)."""
+    year over `YEARS_SHOWN` years, and the shares by recipient group. Two queries, and `_award_names` and
+    `_unit_kinds` when not given: the managers the user reads in the subtree (their ids: a few thousand at the
+    Sở), then the records counted by type and year, each group by a FILTER on the record's own columns."""
     years = list(range(year - YEARS_SHOWN + 1, year + 1))
     award_names = award_names or _award_names()
+    kinds = _unit_kinds(user, unit) if kinds is None else kinds
     names, ranks, type_codes = award_names.names, award_names.ranks, award_names.codes
+    managers = list(people_in_scope(user, unit).filter(is_manager=True).order_by().values_list("pk", flat=True))
+    # A collective is a team or a whole unit: the shorter of the two id lists goes into the query.
+    teams = [pk for pk, kind in kinds.items() if kind == UnitKind.TEAM]
+    whole = [pk for pk, kind in kinds.items() if kind != UnitKind.TEAM]
+    by_teams = len(teams) <= len(whole)
+    counted = _records(user, unit, "award_type_id", "school_year", school_year__in=years).annotate(
+        people=Count("award_type_id", filter=Q(person__isnull=False)),
+        managers=Count("award_type_id", filter=Q(person_id__in=managers)),
+        listed=Count("award_type_id", filter=Q(unit_id__in=teams if by_teams else whole)),
+    )
     counts = Counter()
     shares = {y: ShareRow(y, school_year_label(y), "") for y in years}
-    for type_id, school_year, is_manager, n in _people_records(
-        user, unit, "r__award_type_id", "r__school_year", "is_manager", school_year__in=years
-    ):
+    for type_id, school_year, n, people, in_managers, listed in counted:
         counts[(type_codes[type_id], school_year)] += n
-        if is_manager:
-            shares[school_year].managers += n
-        else:
-            shares[school_year].staff += n
-    for type_id, school_year, unit_kind, n in _unit_records(
-        user, unit, "r__award_type_id", "r__school_year", "kind", school_year__in=years
-    ):
-        counts[(type_codes[type_id], school_year)] += n
-        if unit_kind == UnitKind.TEAM:
-            shares[school_year].teams += n
-        else:
-            shares[school_year].units += n
+        share = shares[school_year]
+        share.managers += in_managers
+        share.staff += people - in_managers
+        share.teams += listed if by_teams else n - people - listed
+        share.units += n - people - listed if by_teams else listed
     # The records list filters by the codes in force today only; an older code links to the year alone.
     filterable = {code for code, _ in award_selectors.award_choices(on_date=today)}
     history = reverse("awards:unit_history", args=[unit.pk])
@@ -660,13 +667,13 @@ def child_figures(user, unit: Unit, year: int, units_rows, campaign_rows, year_c
         row.expected, row.submitted = expected[child], submitted[child]
     for path, n in (
         Dossier.objects.filter(
-            scope_q(user, Cap.READ, "unit"),
-            unit__path__startswith=unit.path,
+            scope_q(user, Cap.READ, "unit", model=Dossier),
+            unit_path__startswith=unit.path,
             school_year=year,
             status__in=RECEIVED_STATES,
         )
         .order_by()
-        .values_list("unit__path")
+        .values_list("unit_path")
         .annotate(n=Count("pk"))
     ):
         child = _child_id(path, depth)
@@ -726,14 +733,12 @@ class Dashboard:
 def dashboard_for(user, unit: Unit, year: int, *, today: datetime.date | None = None) -> Dashboard:
     """Every figure of `unit`'s dashboard for `user` in school year `year` (see the module's docstring)."""
     today = today or timezone.localdate()
-    # The subtree's units the user reads, teams aside (at the Sở about 1,600: one query of short tuples),
-    # matched in Python against campaign reach, deadlines and paths.
-    units_rows = list(
-        units_in_scope(user, unit)
-        .exclude(Q(kind=UnitKind.TEAM) & ~Q(pk=unit.pk))
-        .order_by()
-        .values_list("pk", "path", "kind", "name")
-    )
+    # The subtree's units the user reads (at the Sở about 6,000 with the teams: one query of short tuples): the
+    # kinds name the recipients of the award records; teams aside (about 1,600), they are matched in Python
+    # against campaign reach, deadlines and paths.
+    all_rows = list(units_in_scope(user, unit).order_by().values_list("pk", "path", "kind", "name"))
+    kinds = {pk: kind for pk, _, kind, _ in all_rows}
+    units_rows = [row for row in all_rows if row[2] != UnitKind.TEAM or row[0] == unit.pk]
     units = [(pk, path, kind) for pk, path, kind, _ in units_rows]
     names = {pk: name for pk, _, _, name in units_rows}
     campaign_part = campaign_figures(user, unit, year, units, today)
@@ -746,8 +751,8 @@ def dashboard_for(user, unit: Unit, year: int, *, today: datetime.date | None = 
     )
     dashboard.figures.update(dossier_figures(user, unit, year, today))
     award_names = _award_names()
-    year_counts = _year_counts(user, unit, year)
-    dashboard.figures.update(award_figures(user, unit, year, today, award_names))
+    year_counts = _year_counts(user, unit, year, kinds)
+    dashboard.figures.update(award_figures(user, unit, year, today, award_names, kinds))
     dashboard.figures.update(quota_figures(user, unit, year, names, today, year_counts, award_names))
     if unit.kind != UnitKind.SCHOOL:
         children = child_figures(user, unit, year, units_rows, dashboard.campaigns, year_counts)

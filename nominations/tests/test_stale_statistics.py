@@ -1,9 +1,7 @@
 """Issue 14 item 4 for the nominations pages: they stay fast when the planner's statistics are stale.
 
-As in units/tests/test_stale_statistics.py: the tables are analysed while they hold no live rows on some pages
-("0 rows on N pages", as after a bulk delete or a rolled-back import), then filled in bulk without ANALYZE, so
-the planner believes them empty. Every page must then answer within a statement timeout of 1 s, enforced by
-PostgreSQL itself (no wall-clock assert here). The scope, the inbox's address and its counts by status read
+The situation and its checks are units/tests/stale.py's (loaded, deleted, analysed at "0 rows on N pages", loaded
+again; each page within a statement timeout of 1 s). The scope, the inbox's address and its counts by status read
 the paths the dossiers and nominations carry (Dossier.unit_path, receiving_unit_path; Nomination's copies),
 so no join of nominations, dossiers and units_unit has a row estimate to get wrong; before them, CI logged
 800-900 ms for the counts by status alone on far fewer rows.
@@ -21,8 +19,9 @@ from conftest import make_user
 from nominations.enums import DossierStatus, NominationStatus, RoundKind
 from nominations.models import Dossier, Nomination
 from nominations.tests.conftest import YEAR
-from units.enums import Gender, Role, SchoolLevel, UnitKind
-from units.models import Person, Unit
+from units.enums import Role
+from units.models import Unit
+from units.tests.stale import OLD, load_schools, load_with_stale_statistics, page_statuses, remove_schools
 
 SCHOOLS = 150
 PER_DOSSIER = 20  # 3,000 nominations in 150 dossiers
@@ -30,45 +29,14 @@ PEOPLE = 100  # per school: 15,000 people, so that a plan reading all of them pe
 
 DOSSIER_STATES = [DossierStatus.SENT, DossierStatus.UNDER_APPRAISAL, DossierStatus.RETURNED, DossierStatus.APPRAISED]
 NOMINATION_STATES = [NominationStatus.PROPOSED, NominationStatus.RETURNED, NominationStatus.ACCEPTED]
-TABLES = "units_unit, units_person, nominations_dossier, nominations_nomination, nominations_attachment"
+TABLES = ["units_unit", "units_person", "nominations_dossier", "nominations_nomination", "nominations_attachment"]
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics exist only on PostgreSQL")
 
 
 def _load(office: Unit, mark: str, schools: int) -> Dossier:
     """`schools` schools under `office`, each with a dossier sent to it holding PER_DOSSIER nominations."""
-    stamp = datetime.datetime.now().timestamp()
-    Unit.objects.bulk_create(
-        [
-            Unit(
-                name=f"Trường {mark} {i}",
-                kind=UnitKind.SCHOOL,
-                school_level=SchoolLevel.PRIMARY,
-                parent=office,
-                path=f"tmp-{stamp}-{i}",
-                depth=office.depth + 1,
-            )
-            for i in range(schools)
-        ]
-    )
-    units = list(Unit.objects.filter(name__startswith=f"Trường {mark} ").order_by("pk"))
-    for unit in units:
-        unit.path = f"{office.path}{unit.pk}/"
-    Unit.objects.bulk_update(units, ["path"])
-    people = Person.objects.bulk_create(
-        [
-            Person(
-                unit=unit,
-                full_name=f"Nguyễn Văn {mark} {unit.pk} {j}",
-                name_key=f"nguyen van {mark} {unit.pk} {j}",
-                search_key=f"nguyen van {mark} {unit.pk} {j}",
-                gender=Gender.MALE,
-            )
-            for unit in units
-            for j in range(PEOPLE)
-        ],
-        batch_size=2000,
-    )
+    units, people = load_schools(office, mark, schools, PEOPLE)
     now = timezone.now()
     dossiers = Dossier.objects.bulk_create(
         [
@@ -103,47 +71,36 @@ def _load(office: Unit, mark: str, schools: int) -> Dossier:
     return dossiers[-1]
 
 
-def _estimates(cursor, table: str) -> tuple:
-    cursor.execute("SELECT reltuples, relpages FROM pg_class WHERE relname = %s", [table])
-    reltuples, relpages = cursor.fetchone()
-    return reltuples, relpages > 0
+def _remove(mark: str) -> None:
+    Nomination.objects.filter(dossier__unit__name__startswith=f"Trường {mark} ").delete()
+    Dossier.objects.filter(unit__name__startswith=f"Trường {mark} ").delete()
+    remove_schools(mark)
 
 
 @pytest.mark.django_db
 def test_nomination_pages_answer_within_a_second_under_stale_statistics(client, tree, personas):
     office = tree["office_a"]
-    _load(office, "Cũ", 3)
-    Nomination.objects.filter(dossier__unit__name__startswith="Trường Cũ ").delete()
-    Dossier.objects.filter(unit__name__startswith="Trường Cũ ").delete()
-    Person.objects.filter(full_name__contains=" Cũ ").delete()
-    Unit.objects.filter(name__startswith="Trường Cũ ").delete()
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {TABLES}")
-    dossier = _load(office, "Mới", SCHOOLS)
+    dossier = load_with_stale_statistics(
+        TABLES,
+        lambda mark: _load(office, mark, 3 if mark == OLD else SCHOOLS),  # a few to delete, then all
+        _remove,
+        believed_empty=["nominations_dossier", "nominations_nomination"],
+    )
     nomination = dossier.nominations.order_by("pk").first()
-    with connection.cursor() as cursor:
-        # The planner believes the full tables empty.
-        stale = {t: _estimates(cursor, t) for t in ("nominations_dossier", "nominations_nomination")}
-        assert stale == dict.fromkeys(stale, (0, True))
-        cursor.execute("SET statement_timeout = '1s'")
     department_reviewer = make_user("so-cv", tree["dept"], Role.REVIEWER)
+    reviewer = personas["reviewer_a"]
     inbox = reverse("nominations:inbox")
     pages = {
         "inbox of the Sở": (department_reviewer, inbox),
         "inbox of the Sở, nominations": (department_reviewer, inbox + "?tab=de-nghi"),
         "filtered nomination list": (department_reviewer, inbox + "?tab=de-nghi&trang_thai_de_nghi=returned&o=ten"),
-        "inbox of the Phòng": (personas["reviewer_a"], inbox),
-        "inbox of the Phòng, nominations": (personas["reviewer_a"], inbox + "?tab=de-nghi&o=don_vi"),
-        "dossier page": (personas["reviewer_a"], reverse("nominations:dossier_detail", args=[dossier.pk])),
-        "nomination page": (personas["reviewer_a"], reverse("nominations:nomination_path", args=[nomination.pk])),
+        "inbox of the Phòng": (reviewer, inbox),
+        "inbox of the Phòng, nominations": (reviewer, inbox + "?tab=de-nghi&o=don_vi"),
+        "dossier page": (reviewer, reverse("nominations:dossier_detail", args=[dossier.pk])),
+        "nomination page": (reviewer, reverse("nominations:nomination_path", args=[nomination.pk])),
         "dossier list of the Sở": (department_reviewer, reverse("nominations:dossier_list")),
     }
-    statuses = {}
-    try:
-        for name, (user, url) in pages.items():
-            client.force_login(user)
-            statuses[name] = client.get(url).status_code
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET statement_timeout")
+
+    statuses = page_statuses(client, pages)
+
     assert statuses == dict.fromkeys(pages, 200)
