@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.db import connection
 from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -303,27 +304,30 @@ def registration_overview(user, campaign: Campaign) -> QuerySet[Unit]:
 def registration_flag_counts(registration_ids) -> dict[int, tuple[int, int]]:
     """(flagged, unexplained) lines by registration id, for `registration_ids`: the lines of each registration
     (person, team and the unit's own collective line) that broke a hard rule when saved, and those of them kept
-    without an explanation. One query whatever the ids (a UNION over the three tables), none without ids; an id
-    without a flagged line is absent."""
-    ids = list(registration_ids)
+    without an explanation. One query whatever the ids (a UNION ALL over the three tables), none without ids; an
+    id without a flagged line is absent.
+
+    Written as SQL: the statement is fixed (table and column names only) and the ORM spent about 3 ms of CPU
+    building and compiling its three grouped parts on every overview page; the ids are the caller's rows, already
+    in the user's scope, and travel as parameters."""
+    ids = sorted({int(pk) for pk in registration_ids})
+    if not ids:
+        return {}
+    qn = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(ids))
+    parts = [
+        f"SELECT registration_id, COUNT(*), COUNT(*) FILTER (WHERE explanation = '') FROM {qn(model._meta.db_table)} "
+        f"WHERE registration_id IN ({marks}) AND problems <> '' GROUP BY registration_id"
+        for model in (RegistrationLine, RegistrationCollectiveLine)
+    ]
+    parts.append(
+        "SELECT id, 1, CASE WHEN collective_explanation = '' THEN 1 ELSE 0 END "
+        f"FROM {qn(Registration._meta.db_table)} WHERE id IN ({marks}) AND collective_problems <> ''"
+    )
     found: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    if ids:
-        lines = [
-            model.objects.filter(registration_id__in=ids)
-            .exclude(problems="")
-            .values_list("registration_id")
-            .annotate(n=Count("pk"), bare=Count("pk", filter=Q(explanation="")))
-            .order_by()
-            for model in (RegistrationLine, RegistrationCollectiveLine)
-        ]
-        own = (
-            Registration.objects.filter(pk__in=ids)
-            .exclude(collective_problems="")
-            .values_list("pk")
-            .annotate(n=Count("pk"), bare=Count("pk", filter=Q(collective_explanation="")))
-            .order_by()
-        )
-        for registration_id, n, bare in lines[0].union(lines[1], own, all=True):
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), ids * 3)  # nosec B608: quoted table names only; ids in params
+        for registration_id, n, bare in cursor.fetchall():
             found[registration_id][0] += n
             found[registration_id][1] += bare
     return {pk: (n, bare) for pk, (n, bare) in found.items()}
