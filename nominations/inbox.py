@@ -12,7 +12,7 @@ sends upward; a deadline for that unit wins over one for its kind), else the day
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -511,6 +511,32 @@ def campaign_choices(user) -> list[tuple[int, str]]:
         .order_by("-school_year", "name")
         .values_list("pk", "name")
     )
+
+
+def is_unfiltered(filters: InboxFilters) -> bool:
+    """No filter but the tabs' statuses and the sort: the rows are every dossier addressed to the user (the
+    dossiers `campaign_choices` reads)."""
+    return replace(filters, status="", nomination_status="", sort=DEFAULT_SORT) == InboxFilters()
+
+
+def dossier_counts_and_campaigns(base: QuerySet[Dossier]) -> tuple[dict[str, int], set[int]]:
+    """`dossier_status_counts` and the campaigns of `base`'s dossiers, from one query grouped by both: unfiltered
+    (`is_unfiltered`), those are `campaign_choices`' campaigns, named by `campaigns_named` without the scope
+    and the address again."""
+    counts: dict[str, int] = {}
+    campaigns: set[int] = set()
+    for status, campaign_id, n in base.order_by().values_list("status", "campaign_id").annotate(n=Count("*")):
+        counts[status] = counts.get(status, 0) + n
+        if campaign_id is not None:
+            campaigns.add(campaign_id)
+    return counts, campaigns
+
+
+def campaigns_named(ids) -> list[tuple[int, str]]:
+    """`campaign_choices` of these campaigns' ids (no query without any)."""
+    if not ids:
+        return []
+    return list(Campaign.objects.filter(pk__in=ids).order_by("-school_year", "name").values_list("pk", "name"))
 
 
 def award_choices() -> list[tuple[str, str]]:

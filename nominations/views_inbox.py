@@ -35,16 +35,22 @@ def inbox_view(request):
     wanted = request.GET.get("unit", "")
     unit = unit_get_visible(user, wanted) if wanted else None
     filters = inbox.filters_from(request.GET, sorts=sorts, unit=unit)
-    campaigns = inbox.campaign_choices(user)
     awards, award_names = inbox.award_catalog()
     if tab == NOMINATIONS_TAB:
+        campaigns = inbox.campaign_choices(user)
         base = inbox.nominations_received(user, filters, today=today)
         counts = inbox.nomination_status_counts(user, filters, base=base)
         status_tabs = [(value, label, counts.get(value, 0)) for value, label in NominationStatus.choices]
         status_param, current_status = "trang_thai_de_nghi", filters.nomination_status
     else:
         base = inbox.dossiers_received(user, filters, today=today)
-        counts = inbox.dossier_status_counts(user, filters, base=base)
+        if inbox.is_unfiltered(filters):
+            # The counts' dossiers are the campaign choices' dossiers: one query gives both.
+            counts, campaign_ids = inbox.dossier_counts_and_campaigns(base)
+            campaigns = inbox.campaigns_named(campaign_ids)
+        else:
+            counts = inbox.dossier_status_counts(user, filters, base=base)
+            campaigns = inbox.campaign_choices(user)
         status_tabs = [(value, label, counts.get(value, 0)) for value, label in DossierStatus.choices]
         status_tabs = [t for t in status_tabs if t[0] in RECEIVED_STATES]
         status_param, current_status = "trang_thai", filters.status

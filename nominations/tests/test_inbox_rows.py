@@ -172,8 +172,10 @@ def _view_queries(user, query: str, monkeypatch) -> int:
 @pytest.mark.parametrize(
     "query, expected",
     [
-        # campaigns, awards, counts by status, ids, the page's dossiers
-        ("", 5),
+        # awards, counts by status with the campaigns (unfiltered; their names only when there are), ids, the page's
+        # dossiers
+        ("", 4),
+        # filtered: campaigns, awards, counts by status, ids, the page's dossiers
         ("?o=han&han=qua-han", 5),
         # campaigns, awards, counts by status, the page's nominations, their dossiers, people, units
         ("?tab=de-nghi", 7),
@@ -201,3 +203,28 @@ def test_the_inbox_reads_a_fixed_number_of_queries_whatever_the_rows(
     )
     many = _view_queries(user, query, monkeypatch)
     assert (one, many) == (expected, expected)
+
+
+def test_unfiltered_the_counts_name_the_campaign_choices(tree, varied, person_factory, client):
+    """The dossier tab's campaigns read with its counts when nothing is filtered: those of `campaign_choices`,
+    including a campaign whose dossiers reached only the level below, and not one whose dossier was not sent."""
+    other = campaign_services.campaign_create(
+        launched_by=tree["dept"], name="Phong trào chưa gửi", kind=CampaignKind.THEMATIC, school_year=YEAR, by=None
+    )
+    draft = sent(tree["school_a2"], people=[person_factory(tree["school_a2"])], year=YEAR - 3)
+    Dossier.objects.filter(pk=draft.pk).update(status=DossierStatus.DRAFT, campaign=other)
+    for level in ("dept", "office_a", "office_b"):
+        user = make_user(f"cv-{level}", tree[level], Role.REVIEWER)
+        base = inbox.dossiers_received(user, inbox.InboxFilters())
+        counts, campaigns = inbox.dossier_counts_and_campaigns(base)
+        assert (inbox.campaigns_named(campaigns), counts) == (
+            inbox.campaign_choices(user),
+            inbox.dossier_status_counts(user, inbox.InboxFilters()),
+        )
+    assert inbox.campaign_choices(make_user("cv-b", tree["office_b"], Role.REVIEWER)) != []
+    client.force_login(user)
+    response = client.get("/ho-so-de-nghi/gui-den/")
+    assert (response.context["campaigns"], [inbox.is_unfiltered(response.context["filters"])]) == (
+        inbox.campaign_choices(user),
+        [True],
+    )
