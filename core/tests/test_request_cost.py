@@ -226,3 +226,29 @@ def test_sessions_are_read_from_redis_by_default_when_it_is_the_cache(monkeypatc
     assert stateless.session_engine(environ.Env(), cache_backend) == f"django.contrib.sessions.backends.{engine}"
     monkeypatch.setenv("SESSION_BACKEND", "db")  # still the operator's choice
     assert stateless.session_engine(environ.Env(), cache_backend) == "django.contrib.sessions.backends.db"
+
+
+def test_views_get_the_account_itself_not_its_lazy_wrappers(client, personas, rf):
+    from django.contrib.auth import get_user_model
+    from django.utils.functional import SimpleLazyObject
+
+    from units.middleware import ActiveRoleMiddleware
+
+    seen = {}
+
+    def view(request):
+        seen["user"] = request.user
+        return None
+
+    request = rf.get("/")
+    account = get_user_model().objects.get(pk=personas["secretary_a1"].pk)
+    account.otp_device = None  # what django-otp's wrapper sets on the account
+    request.user = SimpleLazyObject(lambda: SimpleLazyObject(lambda: account))
+    request.session = {}
+    ActiveRoleMiddleware(view)(request)
+
+    assert type(seen["user"]) is get_user_model() and seen["user"] is account
+    assert request.active_role == personas["secretary_a1"].unit_roles.get()
+
+    client.force_login(personas["secretary_a1"])  # through every middleware: the same page
+    assert client.get(BARE).status_code == 200
