@@ -13,6 +13,7 @@ request exactly as with `ModelBackend` (core/tests/test_request_cost.py, account
 Authentication, permissions and `user_can_authenticate` are `ModelBackend`'s.
 """
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections
@@ -102,3 +103,6 @@ class PortalBackend(ModelBackend):
             return None
         prime_roles(user, roles)
         return user
+
+    async def aget_user(self, user_id):
+        return await sync_to_async(self.get_user)(user_id)
