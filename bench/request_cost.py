@@ -5,7 +5,7 @@ shared machine weighs on both alike):
         .venv/bin/python -m bench.request_cost [--pages bare,home-school,staff-school] [--rounds 8]
 
 Before: Django's ModelBackend (the account, then `roles_of`'s ORM query), database sessions, the menu as the nine
-includes of commit 33b95da~1 (read from git into a temporary directory placed first in the template
+includes of commit 1e25438, the session's start (read from git into a temporary directory placed first in the template
 dirs) and, with Redis, Django's own client (a `redis.Redis` built per operation). After: the current settings.
 Each round: each variant, each page warmed by 3 requests, then the CPU time (`time.process_time`) of 10; the
 median of the rounds. Still in the "before": `request.user` stays unwrapped (units/middleware.py is current).
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BEFORE = "33b95da~1"  # the commit before the menu was merged into base.html
+BEFORE = "1e25438"  # before the menu was merged into base.html (an older commit: stable whatever merges follow)
 OLD_TEMPLATES = [
     "templates/base.html",
     "templates/includes/nav.html",
