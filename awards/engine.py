@@ -720,8 +720,9 @@ def check_codes_many(
 # membership day, counted per award code in one statement. Who belonged: an active person whose unit on the day
 # is in the subtree, that unit being the `from_unit` of the person's first transfer after the day, or the
 # person's unit if none (as `members_on`); the candidates are today's staff of the subtree and those who left it
-# after the day. The records of people and of collectives are read by their indexed owner columns in two
-# branches of a UNION (an OR of two subqueries would scan every record of the province).
+# after the day, the first transfers after the day ranked once (few rows) rather than looked up per candidate.
+# The records of people and of collectives (one or the other: a check constraint) are read by their indexed
+# owner columns in two branches of a UNION ALL (an OR of two subqueries would scan every record of the province).
 _DECIDED_COUNTS_SQL = """
 WITH subtree AS (SELECT id FROM {unit} WHERE path LIKE %(path)s ESCAPE '\\'),
 candidates AS (
@@ -730,20 +731,23 @@ candidates AS (
     SELECT p.id, p.unit_id FROM {transfer} t INNER JOIN {person} p ON p.id = t.person_id
     WHERE p.is_active AND t.from_unit_id IN (SELECT id FROM subtree) AND t.effective_date > %(day)s
 ),
+first_after AS (
+    SELECT person_id, from_unit_id FROM (
+        SELECT t.person_id, t.from_unit_id,
+               ROW_NUMBER() OVER (PARTITION BY t.person_id ORDER BY t.effective_date, t.id) AS n
+        FROM {transfer} t WHERE t.effective_date > %(day)s
+    ) ranked WHERE n = 1
+),
 members AS (
-    SELECT c.id FROM candidates c
-    WHERE COALESCE(
-        (SELECT t.from_unit_id FROM {transfer} t WHERE t.person_id = c.id AND t.effective_date > %(day)s
-         ORDER BY t.effective_date, t.id LIMIT 1),
-        c.unit_id
-    ) IN (SELECT id FROM subtree)
+    SELECT c.id FROM candidates c LEFT OUTER JOIN first_after f ON f.person_id = c.id
+    WHERE COALESCE(f.from_unit_id, c.unit_id) IN (SELECT id FROM subtree)
 ),
 records AS (
     SELECT r.id, r.award_type_id, r.decision_date, r.revocation_id FROM {record} r
-    WHERE r.school_year = %(year)s AND r.person_id IN (SELECT id FROM members)
-    UNION
+    INNER JOIN members m ON m.id = r.person_id WHERE r.school_year = %(year)s
+    UNION ALL
     SELECT r.id, r.award_type_id, r.decision_date, r.revocation_id FROM {record} r
-    WHERE r.school_year = %(year)s AND r.unit_id IN (SELECT id FROM subtree)
+    INNER JOIN subtree s ON s.id = r.unit_id WHERE r.school_year = %(year)s
 )
 SELECT a.code, COUNT(*) FROM records r
 INNER JOIN {award_type} a ON a.id = r.award_type_id
