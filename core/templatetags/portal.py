@@ -74,17 +74,28 @@ def filter_field(field):
     a tenth of a list page's CPU (BENCHMARKS.md «Province scale: fixes», H4). Fields it does not cover here
     (checkboxes, radio and multiple-checkbox lists, files, multi-widgets, fieldsets, hidden initials, a form with
     a crispy helper) go through crispy as before (core/tests/test_filter_field.py compares both)."""
+    if getattr(field.form, "helper", None) is not None:
+        return as_crispy_field(field)
+    html = crispy_field_html(field)
+    return as_crispy_field(field) if html is None else html
+
+
+def crispy_field_html(field, error_tag: str = "p"):
+    """crispy-forms' Bootstrap 5 field.html for `field` with the default helper settings (labels and errors shown,
+    no label or field class), written in Python. `error_tag`: "p" as `as_crispy_field` renders a form without
+    a helper (errors as a block), "span" as a helper's default `error_text_inline` renders them. None for the
+    fields it does not cover (hidden fields, checkboxes, radio and multiple-checkbox lists, files, multi-widgets,
+    fieldsets, hidden initials)."""
     widget = field.field.widget
     if (
         field.is_hidden
-        or getattr(field.form, "helper", None) is not None
         or field.field.show_hidden_initial
         or field.use_fieldset
         or hasattr(widget, "widgets")
         or hasattr(widget, "widget")
         or isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple | forms.FileInput)
     ):
-        return as_crispy_field(field)
+        return None
     bootstrap = "form-select" if isinstance(widget, forms.Select) else "form-control"
     errors = field.errors
     if errors:
@@ -105,7 +116,11 @@ def filter_field(field):
     if errors:
         html.append(format_html('<div id="{}_error" class="invalid-feedback">', str(getattr(errors, "field_id", None))))
         for number, error in enumerate(errors, start=1):
-            html.append(format_html('<p id="error_{}_{}"><strong>{}</strong></p>', number, field.auto_id, error))
+            html.append(
+                format_html(
+                    '<{} id="error_{}_{}"><strong>{}</strong></{}>', error_tag, number, field.auto_id, error, error_tag
+                )
+            )
         html.append(mark_safe("</div>"))  # nosec B308 B703: constant
     if field.help_text:
         html.append(
