@@ -25,8 +25,10 @@ from units.services import person_create, unit_create, unit_role_grant, user_cre
 hypothesis_profiles.load()
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Every transactional test restores the migrated data (the award catalog, routes) it flushes.
+    """Every transactional test restores the migrated data (the award catalog, routes) it flushes; the tests on
+    the seeded demo run one after the other, where the first of them was (after pytest-django's order).
 
     pytest-django runs transactional tests last; each one's teardown empties the tables. Without
     `serialized_rollback=True` the next one starts without the catalog, and a flush that re-creates the
@@ -38,6 +40,11 @@ def pytest_collection_modifyitems(items):
             raise pytest.UsageError(
                 f"{item.nodeid}: django_db(transaction=True) needs serialized_rollback=True (see conftest.py)"
             )
+    demo = [item for item in items if "seeded_demo" in getattr(item, "fixturenames", ())]
+    if demo:
+        first = items.index(demo[0])
+        rest = [item for item in items if "seeded_demo" not in getattr(item, "fixturenames", ())]
+        items[:] = rest[:first] + demo + rest[first:]
 
 
 @pytest.fixture(autouse=True)
@@ -208,3 +215,80 @@ def service_permission_tests(cases: dict, models: tuple, service_of):
         assert (parameter.kind, parameter.default) == (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.empty)
 
     return holder_succeeds, others_refused_and_nothing_changes, by_is_a_keyword_without_default
+
+
+# --- the seeded demo province, shared by the slow walks (the permission matrix, the CSP crawl) -------------------
+#
+# Seeding the demo costs tens of seconds; the walks only read it (each test's own writes, and the targets it adds,
+# are rolled back with the test's transaction). So it is seeded once, inside a transaction opened around every
+# test that asks for `seeded_demo`, and rolled back right after the last of them: those tests run one after the
+# other (pytest_collection_modifyitems above), and no other test ever sees the demo.
+
+_DEMO: dict = {}
+
+
+@pytest.fixture(scope="session")
+def _seeded_demo_session(django_db_setup, django_db_blocker):
+    import io
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    # The same settings the tests themselves run with: fast hashes; evidence files in memory, in one storage that
+    # lives as long as the demo (the targets' and the demo's files must be found by the download pages).
+    overrides = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        STORAGES={**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}},
+    )
+    with django_db_blocker.unblock():
+        overrides.enable()
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        _DEMO.update(atomic=atomic, overrides=overrides, blocker=django_db_blocker)
+        eager = celery_app.conf.task_always_eager
+        celery_app.conf.task_always_eager = True
+        try:
+            call_command("seed_demo", stdout=io.StringIO())
+        except BaseException:
+            _close_demo()
+            raise
+        finally:
+            celery_app.conf.task_always_eager = eager
+    yield
+    _close_demo()
+
+
+def _close_demo() -> None:
+    """Roll the demo back and restore the settings (after the last test that uses it, or at the session's end)."""
+    if not _DEMO:
+        return
+    from django.db import transaction
+
+    state = dict(_DEMO)
+    _DEMO.clear()
+    with state["blocker"].unblock():
+        transaction.set_rollback(True)
+        state["atomic"].__exit__(None, None, None)
+        state["overrides"].disable()
+
+
+@pytest.fixture
+def seeded_demo(_seeded_demo_session, db):
+    """The demo province (`manage.py seed_demo`), seeded once for all the tests that ask for it; each test runs in
+    its own savepoint, so it starts from the demo as seeded. The cache is emptied first: ids are the same from one
+    test to the next, and nothing computed in an earlier test (and rolled back since) may be read again."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if _DEMO and (nextitem is None or "seeded_demo" not in getattr(nextitem, "fixturenames", ())):
+        _close_demo()
+    return result

@@ -6,26 +6,28 @@ attribute, a javascript: address, an htmx hx-on or js: value (evaluated), or loa
 
 - every template file served to a browser is scanned for those (fast: a new template with an inline script fails
   here, without a browser);
-- the seeded demo is crawled: every GET URL of the permission matrix as every role at every level (and the admin
-  site as the superuser), each HTML answer parsed, its headers checked (slow);
+- the seeded demo (shared with the permission matrix: conftest.py `seeded_demo`) is crawled: every GET URL of the
+  permission matrix as every role at every level that reads it, each refusal once per URL and status (crawl_plan
+  says why that is enough), the admin site and htmx fragments as the superuser; each answer's headers checked and
+  each distinct HTML body parsed once (slow);
 - the browser journeys fail on any violation Chromium reports (browser_tests/conftest.py, PageGuard).
 
 The suite runs with DEBUG=1 in the environment (config/settings.py reads it at import), so the headers seen here
 are also those a developer's `make run` sends.
 """
 
-import io
+import hashlib
 import os
 import re
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -377,12 +379,6 @@ def test_error_pages_have_no_inline_code(name):
 # --- the demo, every page, every role ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def _uploads_in_memory(settings):
-    """Evidence files the matrix targets upload stay in memory, never under MEDIA_ROOT."""
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
-
-
 def admin_urls() -> list[str]:
     """The admin site's index, each app's page, and each registered model's list, add, change and history pages."""
     from django.contrib import admin
@@ -404,40 +400,147 @@ def admin_urls() -> list[str]:
 AUTH_PAGES = ["login", "password_reset", "password_reset_done", "password_reset_complete", "password_change"]
 
 
-@pytest.mark.slow
-@pytest.mark.django_db
-def test_every_page_of_the_demo_passes_the_policy_for_every_role(_uploads_in_memory):
-    from core.tests.test_permission_matrix import build_targets, concrete_urls
+def crawl_plan(urls) -> dict[str, list[str]]:
+    """persona -> the portal URLs it is asked, from the matrix's rows `urls` ((row, name, url)) and EXPECTED.
+
+    Each persona is asked every page the matrix expects it to read (200): what a page shows depends on the role
+    (buttons, panels, forms, the menu of base.html). A refusal (302 to the login, 403, 404, 405) is asked once per
+    row and status, of the first persona the matrix expects to get it: its page is the refusal's template in
+    base.html, whose persona-dependent part (the menu) every persona's own 200 pages already show. Every persona
+    is asked Django's account pages."""
+    from core.tests.permission_matrix import EXPECTED
+
+    plan: dict[str, list[str]] = {persona: [] for persona in CRAWL_PERSONAS}
+    for row, _name, url in urls:
+        expected = EXPECTED[row]
+        refusals_asked = set()
+        for persona in CRAWL_PERSONAS:
+            status = expected[persona]
+            if status == 200:
+                plan[persona].append(url)
+            elif status not in refusals_asked:
+                refusals_asked.add(status)
+                plan[persona].append(url)
+    for persona in CRAWL_PERSONAS:
+        plan[persona] += [reverse(name) for name in AUTH_PAGES]
+    return plan
+
+
+@dataclass
+class Crawl:
+    pages: int = 0  # HTML answers read
+    parsed: int = 0  # distinct HTML bodies parsed (an identical body is parsed once, its headers checked each time)
+    requests: int = 0
+    problems: dict[str, list[str]] = field(default_factory=dict)
+
+    def report(self) -> str:
+        return "\n".join(f"{page}: {'; '.join(found)}" for page, found in sorted(self.problems.items()))
+
+
+def crawl(plan: dict[str, list[str]], *, admin_site: bool = True) -> Crawl:
+    """GET every URL of the plan as its persona (the admin site as the superuser, and every portal URL of the
+    superuser a second time as htmx asks: the fragments it swaps in); check each answer's headers and HTML."""
     from units.services import user_create
 
-    call_command("seed_demo", stdout=io.StringIO())
     users = get_user_model().objects
-    outsider = user_create(by=None, username="nguoi-ngoai-csp", password=None)
-    urls, missing = concrete_urls(build_targets())
-    assert missing == []
-    own = [url for _row, _name, url in urls] + [reverse(name) for name in AUTH_PAGES]
-    problems: dict[str, list[str]] = {}
-    pages = 0
-    for persona in CRAWL_PERSONAS:
+    outsider = users.filter(username="nguoi-ngoai-csp").first() or user_create(
+        by=None, username="nguoi-ngoai-csp", password=None
+    )
+    result = Crawl()
+    parsed: dict[bytes, list[str]] = {}
+    for persona, asked in plan.items():
         client = Client(raise_request_exception=False)
         if persona != ANONYMOUS:
             client.force_login(outsider if persona == OUTSIDER else users.get(username=persona))
-        asked = own + (admin_urls() if persona == "admin" else [])
-        for url in asked:
-            response = client.get(url)
-            # The fragments htmx swaps in (a document's status while it renders) are asked as htmx asks.
-            fragment = client.get(url, headers={"HX-Request": "true"}) if persona == "admin" else None
-            for answer, how in ((response, ""), (fragment, " (htmx)")):
-                if answer is None:
-                    continue
-                if answer.get("Content-Type", "").startswith("text/html"):
-                    pages += 1
-                if found := page_problems(answer):
-                    problems[f"{url}{how} as {persona} ({answer.status_code})"] = found[:5]
+        requests = [(url, False) for url in asked]
+        if persona == "admin":
+            requests += [(url, True) for url in asked]
+            requests += [(url, False) for url in (admin_urls() if admin_site else [])]
+        for url, htmx in requests:
+            answer = client.get(url, headers={"HX-Request": "true"}) if htmx else client.get(url)
+            result.requests += 1
+            if not answer.get("Content-Type", "").startswith("text/html"):
+                continue
+            result.pages += 1
+            body = b"".join(answer.streaming_content) if answer.streaming else answer.content
+            digest = hashlib.blake2b(body, digest_size=16).digest()
+            if digest not in parsed:
+                parsed[digest] = inline_code(body.decode("utf-8", "replace"))
+                result.parsed += 1
+            if found := header_problems(answer) + parsed[digest]:
+                how = " (htmx)" if htmx else ""
+                result.problems[f"{url}{how} as {persona} ({answer.status_code})"] = found[:5]
+    return result
 
-    report = "\n".join(f"{page}: {'; '.join(found)}" for page, found in sorted(problems.items()))
-    assert pages > 1000, "the crawl read the demo's pages"
-    assert problems == {}, "\n" + report
+
+def portal_urls():
+    from core.tests.test_permission_matrix import build_targets, concrete_urls
+
+    urls, missing = concrete_urls(build_targets())
+    assert missing == []
+    return urls
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_every_page_of_the_demo_passes_the_policy_for_every_role(seeded_demo):
+    result = crawl(crawl_plan(portal_urls()))
+
+    assert result.pages > 1000, "the crawl read the demo's pages"
+    assert result.problems == {}, "\n" + result.report()
+
+
+def test_crawl_plan_asks_every_readable_page_of_every_role_and_each_refusal_once():
+    from core.tests.permission_matrix import EXPECTED
+
+    rows = [(row, row.split("@")[0].split("?")[0], f"/{row}/") for row in EXPECTED]
+    plan = crawl_plan(rows)
+
+    readable = {
+        (persona, f"/{row}/") for row in EXPECTED for persona in CRAWL_PERSONAS if EXPECTED[row][persona] == 200
+    }
+    asked = {(persona, url) for persona, urls in plan.items() for url in urls}
+    assert readable <= asked
+    for row in EXPECTED:
+        refusals = {EXPECTED[row][persona] for persona in CRAWL_PERSONAS} - {200}
+        askers = [persona for persona in CRAWL_PERSONAS if (persona, f"/{row}/") in asked]
+        assert len(askers) == len(refusals) + sum(EXPECTED[row][p] == 200 for p in CRAWL_PERSONAS), row
+
+
+PLANTED = '<script>alert("cài cắm")</script>'
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("template", "row", "answer"),
+    [
+        # A page only some roles read (the teacher's page: the school's and the Phòng's staff, not the sibling's).
+        ("units/person_detail.html", "units:person_detail", "as mn-hoasen-bl.thuky (200)"),
+        # A refusal's page, asked once per row and status (of the first persona the matrix expects to get it).
+        ("404.html", "units:person_detail@sibling", "(404)"),
+    ],
+)
+def test_the_crawl_fails_on_an_inline_script_planted_in_one_template(
+    seeded_demo, settings, tmp_path, template, row, answer
+):
+    """The template, copied with an inline script into a folder put first in the template dirs (the real
+    templates untouched): the crawl of that page's row reports it, for the persona that reads it."""
+    from django.template import engines
+
+    original = Path(engines["django"].engine.get_template(template).origin.name)
+    planted = tmp_path / template
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    head, last, tail = original.read_text(encoding="utf-8").rpartition("{% endblock %}")
+    planted.write_text(head + PLANTED + last + tail, encoding="utf-8")  # at the end of the last block: the content
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    urls = [entry for entry in portal_urls() if entry[0] == row]
+
+    result = crawl(crawl_plan(urls), admin_site=False)
+
+    url = urls[0][2]
+    assert [page for page in result.problems if page.startswith(f"{url} as ") and page.endswith(answer)] != []
+    assert all("inline script (a <script> without src)" in " ".join(found) for found in result.problems.values())
 
 
 # --- check --deploy ------------------------------------------------------------------------------------------------

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -621,16 +620,9 @@ def may_change(row: str, persona: str) -> bool:
     return persona != ANONYMOUS and POST_EXPECTED.get(row, {}).get(persona) == 302
 
 
-@pytest.fixture(autouse=True)
-def _uploads_in_memory(settings):
-    """Evidence files the targets upload (nominations) stay in memory, never under MEDIA_ROOT."""
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
-
-
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_permission_matrix_every_url_every_persona():
-    call_command("seed_demo", stdout=io.StringIO())
+def test_permission_matrix_every_url_every_persona(seeded_demo):
     result = run_matrix()
     print_rows(result)
     differences = result.status_differences(EXPECTED)
@@ -641,12 +633,11 @@ def test_permission_matrix_every_url_every_persona():
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_permission_matrix_fails_on_a_selector_that_widens_reading(monkeypatch):
+def test_permission_matrix_fails_on_a_selector_that_widens_reading(seeded_demo, monkeypatch):
     """Inject the bug the matrix exists for: a people selector that forgets the user's scope."""
     import units.selectors
     from units.models import Person
 
-    call_command("seed_demo", stdout=io.StringIO())
     only = {"units:person_list", "units:person_detail", "awards:person_history", "awards:people_search"}
     personas = ["pgd-bl.thuky", "so.hoidong", "mn-sonca-bl.thuky"]
     honest = run_matrix(personas, only)
@@ -673,13 +664,12 @@ def test_permission_matrix_fails_on_a_selector_that_widens_reading(monkeypatch):
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_permission_matrix_posts_every_state_changing_url_every_persona():
+def test_permission_matrix_posts_every_state_changing_url_every_persona(seeded_demo):
     """POST-only views get a body that acts; form views an empty body (their errors, 200, change nothing).
 
     A refused persona (403, 404, 405, anonymous) must leave the database as it was; an allowed POST
     to a POST-only view must have acted (else its body tests nothing), except a role switch (session only).
     """
-    call_command("seed_demo", stdout=io.StringIO())
     result = run_matrix(method="post")
     print_rows(result)
     differences = result.status_differences(POST_EXPECTED)
@@ -702,11 +692,10 @@ def test_permission_matrix_posts_every_state_changing_url_every_persona():
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_permission_matrix_fails_on_a_service_that_forgets_its_check(monkeypatch):
+def test_permission_matrix_fails_on_a_service_that_forgets_its_check(seeded_demo, monkeypatch):
     """Inject a workflow whose rule lets anyone close a campaign: the POST part sees the status and the write."""
     import campaigns.rules
 
-    call_command("seed_demo", stdout=io.StringIO())
     only = {"campaigns:launch"}
     personas = ["so.chuyenvien", "pgd-bl.chuyenvien", "pgd-bl.thuky", "pgd-bl.truongphong"]
     honest = run_matrix(personas, only, method="post")
