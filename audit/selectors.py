@@ -51,9 +51,14 @@ def _branches(
 ) -> list[QuerySet]:
     """One values() queryset per history table and scope condition, each filtered on indexed columns."""
     units = audit_units(user)
+    # The people of those units on their own path (Person.unit_path, the same reach through the kernel): no
+    # join to units_unit, whose row estimate goes wrong under stale statistics.
+    people = Person.objects.filter(
+        scope_q(user, Cap.ADMINISTER, "unit", model=Person) | scope_q(user, Cap.SIGN, "unit", model=Person)
+    )
     if unit is not None:
         units = units.filter(path__startswith=unit.path)
-    people = Person.objects.filter(unit__in=units.values("pk"))
+        people = people.filter(unit_path__startswith=unit.path)
     catalog = _catalog_allowed(user) and unit is None
     entries = [BY_KEY[model_key]] if model_key in BY_KEY else list(AUDITED_MODELS)
     # A date range as datetime bounds (not `history_date__date`, which casts every row and skips the index).

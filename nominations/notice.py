@@ -122,19 +122,27 @@ def publishing_units(user) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=ids).exclude(kind=UnitKind.TEAM).order_by("path")
 
 
+# What a notice's rows show of each nominee, read by key after the page's nominations.
+NOMINEES = ("person__unit__parent", "unit__parent", "dossier__unit")
+
+
 def publishable_nominations(by, unit: Unit) -> QuerySet[Nomination]:
     """Nominations `by` may put on a notice of `unit`: those of the unit's own dossiers (FILE on it) and
     those of the dossiers it received (APPRAISE on it), not refused. `by=None` is the system: both."""
+    # On the nomination's own copies of its dossier's paths and status (Nomination.dossier_unit_path,
+    # receiving_unit_path, dossier_status): no join to the dossiers or units_unit, whose row estimates go wrong
+    # under stale statistics; the nominees and their units are read by key (prefetch), as in `notice_rows`.
     query = Q(pk__in=[])
     if by is None or can(by, Cap.FILE, unit):
-        query |= Q(dossier__unit=unit)
+        query |= Q(dossier_unit_path=unit.path)
     if by is None or can(by, Cap.APPRAISE, unit):
-        query |= Q(dossier__receiving_unit=unit, dossier__status__in=RECEIVED_STATES)
+        query |= Q(receiving_unit_path=unit.path, dossier_status__in=RECEIVED_STATES)
     return (
         Nomination.objects.filter(query)
         .exclude(status__in=NOT_PUBLISHED_STATES)
-        .select_related("person__unit__parent", "unit__parent", "award_type", "dossier__unit")
-        .order_by("dossier__unit__path", "award_type__rank", "id")
+        .select_related("award_type")
+        .prefetch_related(*NOMINEES)
+        .order_by("dossier_unit_path", "award_type__rank", "id")
     )
 
 
@@ -333,11 +341,12 @@ def notice_get_visible(user, pk) -> PublicNotice:
 
 
 def notice_rows(notice: PublicNotice) -> list[Nomination]:
-    """The nominees of a notice with their dossier (one query)."""
+    """The nominees of a notice with their dossier: the nominations (one query), then their people, units and
+    dossiers by key (`NOMINEES`, constant in rows), never joined to units_person or units_unit."""
     return list(
-        notice.nominations.select_related(
-            "person__unit__parent", "unit__parent", "award_type", "dossier__unit"
-        ).order_by("dossier__unit__path", "award_type__rank", "id")
+        notice.nominations.select_related("award_type")
+        .prefetch_related(*NOMINEES)
+        .order_by("dossier_unit_path", "award_type__rank", "id")
     )
 
 
@@ -347,8 +356,8 @@ def objections_visible_to(user, filters: dict | None = None) -> QuerySet[Objecti
         return Objection.objects.none()
     rows = (
         Objection.objects.filter(notice__in=PublicNotice.objects.filter(_notice_q(user)))
-        .select_related("notice__unit", "nomination__person", "nomination__unit", "nomination__award_type")
-        .select_related("resolved_by")
+        .select_related("notice__unit", "nomination__award_type", "resolved_by")
+        .prefetch_related("nomination__person", "nomination__unit")  # by key: no join to units_person
         .order_by("status", "-created_at", "-id")
     )
     filters = filters or {}
