@@ -233,8 +233,8 @@ def _filings(unit: Unit) -> list[tuple]:
         F("dossier_id"),
     )
     rows = list(registrations.union(dossiers, nominations, all=True))
-    rows.sort(key=lambda r: r[6], reverse=True)  # newest first; stable, then by kind below
-    rows.sort(key=lambda r: r[0])
+    rows.sort(key=lambda r: (r[6], r[1]), reverse=True)  # newest first (then the higher id), as each list was
+    rows.sort(key=lambda r: r[0])  # stable: by kind, each kind keeping that order
     return rows
 
 
