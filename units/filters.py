@@ -11,11 +11,20 @@ from .pickers import UnitPickerFilter
 YES_NO = forms.Select(choices=[("", "Tất cả"), ("true", "Có"), ("false", "Không")])
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Ties broken by the primary key: rows with the same unit or birth date keep one order between requests,
+    so no one appears on two pages or on none."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "pk") if value else qs
+
+
 class UnitFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Tên đơn vị", method="filter_q")
     kind = django_filters.ChoiceFilter(label="Loại đơn vị", choices=UnitKind.choices, empty_label="Tất cả")
     school_level = django_filters.ChoiceFilter(label="Cấp học", choices=SchoolLevel.choices, empty_label="Tất cả")
-    o = django_filters.OrderingFilter(
+    o = StableOrderingFilter(
         fields=(("name", "name"), ("kind", "kind"), ("path", "path"), ("people_count", "people_count")),
         field_labels={"name": "Tên", "kind": "Loại", "path": "Cây đơn vị", "people_count": "Số người"},
         label="Sắp xếp",
@@ -37,7 +46,7 @@ class PersonFilter(django_filters.FilterSet):
     gender = django_filters.ChoiceFilter(label="Giới tính", choices=Gender.choices, empty_label="Tất cả")
     is_manager = django_filters.BooleanFilter(label="Cán bộ quản lý", widget=YES_NO)
     is_active = django_filters.BooleanFilter(label="Đang công tác", widget=YES_NO)
-    o = django_filters.OrderingFilter(
+    o = StableOrderingFilter(
         fields=(
             ("full_name", "full_name"),
             ("date_of_birth", "date_of_birth"),
@@ -68,4 +77,4 @@ class PersonFilter(django_filters.FilterSet):
 
     def filter_unit(self, queryset, name, value):
         """A school's staff includes the people of its teams."""
-        return queryset.filter(unit__path__startswith=value.path)
+        return queryset.filter(unit_path__startswith=value.path)  # the copy on the person: no join

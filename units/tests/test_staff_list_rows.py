@@ -8,6 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from units.enums import Gender
+from units.filters import PersonFilter
+from units.models import Person
 from units.services import unit_update
 
 URL = reverse("units:person_list")
@@ -54,3 +56,24 @@ def test_staff_list_rows_show_what_the_models_display(client, personas, tree, pe
         f'<td class="d-none d-md-table-cell">{left.get_gender_display()}</td>'
     ) in body
     assert f"<td>{tree['school_a1'].name}</td>" in body and '<td class="d-none d-lg-table-cell">Nghỉ</td>' in body
+
+
+def test_staff_list_sorted_by_a_shared_value_keeps_one_order_and_the_unit_filter_reads_the_person_path(
+    client, personas, tree, person_factory
+):
+    """Ties on the sorted column are broken by the id, so paging never shows a person twice or skips one; the
+    unit filter reads the path copied on the person (no join to units_unit)."""
+    born = datetime.date(1980, 5, 5)
+    people = [person_factory(tree["team_a1"] if n % 2 else tree["school_a1"], date_of_birth=born) for n in range(6)]
+    params = {"o": "date_of_birth", "unit": tree["school_a1"].pk}
+    sql = list_queries(client, personas["secretary_a1"], params)
+    page = [q for q in sql if '"units_person"."full_name"' in q][0]
+    assert "ORDER BY" in page and page.split("ORDER BY")[1].count(",") == 1  # the sorted column, then the id
+    for o, order in (("date_of_birth", ("date_of_birth", "pk")), ("-unit", ("-unit__name", "pk")), ("", ())):
+        assert PersonFilter({"o": o}, queryset=Person.objects.all()).qs.query.order_by == order
+    assert '"units_person"."unit_path"' in page and '"units_unit"."path"' not in page
+    body = client.get(URL, params).content.decode()
+    shown = [p.pk for p in people if reverse("units:person_detail", args=[p.pk]) in body]
+    assert shown == sorted(p.pk for p in people)
+    order = [body.index(reverse("units:person_detail", args=[pk])) for pk in shown]
+    assert order == sorted(order)
