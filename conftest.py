@@ -162,6 +162,24 @@ ACTORS = {
 
 
 @pytest.fixture
+def school_nomination(tree, personas, person_factory):
+    """One nomination («Trần Thị Một», LDTT) in a year-end dossier of school A1, which has a place and a code for
+    its documents: what the upload and fault tests attach evidence to."""
+    from nominations import services as nomination_services
+    from nominations.enums import RoundKind
+
+    school = tree["school_a1"]
+    school.locality, school.document_code = "Gia Lâm", "THA1"
+    school.save()
+    dossier = nomination_services.dossier_create(
+        by=personas["secretary_a1"], unit=school, round_kind=RoundKind.YEAR_END, school_year=2025
+    )
+    return nomination_services.nomination_add(
+        by=None, dossier=dossier, award_code="LDTT", person=person_factory(school, full_name="Trần Thị Một")
+    )
+
+
+@pytest.fixture
 def actors(personas, tree):
     """The personas plus those the ACTORS table needs: school administrators of A1 and A2, A2's head, a superuser."""
     superuser = make_user("quan-tri-he-thong")

@@ -127,20 +127,9 @@ def test_a_chunked_body_over_the_cap_is_refused_as_soon_as_it_passes(small_limit
 
 
 @pytest.fixture
-def nomination(tree, personas, person_factory, settings):
-    from nominations import services as nomination_services
-    from nominations.enums import RoundKind
-
+def nomination(school_nomination, settings):
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
-    school = tree["school_a1"]
-    school.locality, school.document_code = "Gia Lâm", "THA1"
-    school.save()
-    dossier = nomination_services.dossier_create(
-        by=personas["secretary_a1"], unit=school, round_kind=RoundKind.YEAR_END, school_year=2025
-    )
-    return nomination_services.nomination_add(
-        by=None, dossier=dossier, award_code="LDTT", person=person_factory(school, full_name="Trần Thị Một")
-    )
+    return school_nomination
 
 
 def _named(data: bytes, name: str = "minh-chung.pdf"):

@@ -67,6 +67,19 @@ def test_a_truncated_image_is_refused(name, fmt):
     assert refusal(name, data[: len(data) // 2]) == UNREADABLE.format(name=name, kind=fmt)
 
 
+@pytest.mark.parametrize(("name", "fmt"), [("cat-cut.png", "PNG"), ("cat-cut.jpg", "JPEG")])
+def test_a_truncated_image_is_refused_after_weasyprint_made_pillow_lenient(name, fmt, monkeypatch):
+    """Importing WeasyPrint (any process that renders a document) sets Pillow's LOAD_TRUNCATED_IMAGES for the
+    whole process; the check must not inherit it, and must leave it as it found it."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    data = noise_image(fmt)
+
+    assert refusal(name, data[: len(data) // 2]) == UNREADABLE.format(name=name, kind=fmt)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+
+
 def test_an_image_whose_pixel_data_is_damaged_is_refused():
     data = png_declaring(10, 10)  # 100 bytes of pixel data for 10 rows of 30 bytes: too short
 
@@ -107,19 +120,8 @@ def test_a_png_named_jpg_is_still_refused_by_its_extension_first():
 
 
 @pytest.fixture
-def nomination(tree, personas, person_factory):
-    from nominations import services as nomination_services
-    from nominations.enums import RoundKind
-
-    school = tree["school_a1"]
-    school.locality, school.document_code = "Gia Lâm", "THA1"
-    school.save()
-    dossier = nomination_services.dossier_create(
-        by=personas["secretary_a1"], unit=school, round_kind=RoundKind.YEAR_END, school_year=2025
-    )
-    return nomination_services.nomination_add(
-        by=None, dossier=dossier, award_code="LDTT", person=person_factory(school, full_name="Trần Thị Một")
-    )
+def nomination(school_nomination):
+    return school_nomination
 
 
 @pytest.mark.django_db

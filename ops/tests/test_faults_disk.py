@@ -21,8 +21,6 @@ from PIL import Image
 from documents import services as document_services
 from documents.enums import DocumentStatus
 from documents.tasks import STORAGE_FULL, TRANSIENT_RETRIES, render_document
-from nominations import services as nomination_services
-from nominations.enums import RoundKind
 from nominations.models import Attachment
 
 LIMIT = 256 * 1024  # bytes a file may reach while the "disk" is full
@@ -50,16 +48,8 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def nomination(tree, personas, person_factory):
-    school = tree["school_a1"]
-    school.locality, school.document_code = "Gia Lâm", "THA1"
-    school.save()
-    dossier = nomination_services.dossier_create(
-        by=personas["secretary_a1"], unit=school, round_kind=RoundKind.YEAR_END, school_year=2025
-    )
-    return nomination_services.nomination_add(
-        by=None, dossier=dossier, award_code="LDTT", person=person_factory(school, full_name="Trần Thị Một")
-    )
+def nomination(school_nomination):
+    return school_nomination
 
 
 def noise_png(size: int = 480) -> bytes:
