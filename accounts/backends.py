@@ -54,8 +54,11 @@ class _AccountStatement:
         self.role = _Part(UnitRole, "r", connection, self.user.end)
         self.unit = _Part(Unit, "n", connection, self.role.end)
         role_meta, unit_meta = UnitRole._meta, Unit._meta
+        columns = ", ".join(self.user.columns + self.role.columns + self.unit.columns)
+        # B608: the text holds only the models' own table and column names quoted by the backend; the account's
+        # id travels as a parameter.
         self.sql = (
-            f"SELECT {', '.join(self.user.columns + self.role.columns + self.unit.columns)} "
+            f"SELECT {columns} "  # nosec B608
             f"FROM {q(user_model._meta.db_table)} u "
             f"LEFT JOIN {q(role_meta.db_table)} r ON r.{q(role_meta.get_field('user').column)} = "
             f"u.{q(user_model._meta.pk.column)} "

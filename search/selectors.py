@@ -75,7 +75,8 @@ def _capped(rows: QuerySet, shown: QuerySet) -> tuple[list[dict], bool]:
         sql, params = picked.query.get_compiler(using=picked.db).as_sql()
     except EmptyResultSet:  # a scope or a filter that matches nothing by construction (no role)
         return [], False
-    found = list(shown.filter(pk__in=RawSQL(sql, params)).order_by(*rows.query.order_by))
+    # B611: the SQL is the ORM's own compilation of `picked`, its values still separate parameters.
+    found = list(shown.filter(pk__in=RawSQL(sql, params)).order_by(*rows.query.order_by))  # nosec B611
     return found[:LIMIT], len(found) > LIMIT
 
 
