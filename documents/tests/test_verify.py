@@ -6,32 +6,17 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from documents import signing
-from documents.tests.helpers import file_bytes, render
+from documents.tests.helpers import file_bytes
 from documents.tests.signing_fixtures import *  # noqa: F403 - the fixtures signing_kind, dev_p12, media_tmp
-from documents.tests.signing_fixtures import KIND_CODE, PASSWORD
+from documents.tests.signing_fixtures import PASSWORD
+from documents.tests.verify_fixtures import *  # noqa: F403 - the fixtures fresh_rate_limit (autouse), rendered
+from documents.tests.verify_fixtures import MATCH_RENDERED, MATCH_SIGNED, NO_MATCH
 
 pytestmark = pytest.mark.django_db
-
-MATCH_RENDERED = "Khớp với bản do cổng tạo ra"
-MATCH_SIGNED = "Khớp với bản đã ký số"
-NO_MATCH = "KHÔNG khớp: tệp đã bị thay đổi hoặc không phải văn bản này"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def rendered(signing_kind, media_tmp, personas, tree):
-    return render(KIND_CODE, tree["school_a1"], personas["head_a1"])
 
 
 @pytest.fixture
