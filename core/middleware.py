@@ -10,6 +10,8 @@ RequestBodyLimitMiddleware refuses a body larger than the largest upload (413, i
 
 from django.conf import settings
 
+from core.asgi import REFUSED as REFUSED_UNDER_ASGI
+
 
 class PermissionsPolicyMiddleware:
     def __init__(self, get_response):
@@ -38,6 +40,8 @@ class RequestBodyLimitMiddleware:
     - a multipart body whose files pass the cap while Django's parser reads them (core.uploads
       .BodyCapUploadHandler marks the request): refused before the view runs, so no view acts on half a form.
     Sits after the CSP and Permissions-Policy middleware, so the 413 page carries the security headers.
+    Under ASGI Django reads the whole body before any middleware runs: core.asgi.RequestBodyCap (config/asgi.py)
+    stops receiving at the cap and marks the scope, and this answers with the same page.
     """
 
     BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -47,6 +51,8 @@ class RequestBodyLimitMiddleware:
 
     def __call__(self, request):
         meta = request.META
+        if getattr(request, "scope", {}).get(REFUSED_UNDER_ASGI):
+            return too_large(_limit())  # core.asgi.RequestBodyCap stopped receiving the body at the cap
         if meta.get("CONTENT_LENGTH"):
             try:
                 declared = int(meta["CONTENT_LENGTH"])
