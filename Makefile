@@ -9,7 +9,7 @@ PORT   ?= 8000
 export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: run test test-browser bench bench-councils bench-pack screenshots audit lint install install-dev clean
+.PHONY: run test test-browser bench bench-councils bench-pack soak screenshots audit lint install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,20 @@ screenshots: install-dev
 # make bench-pack BENCH_DATABASE_URL=postgres://user:pass@host/an_empty_database REDIS_URL=redis://127.0.0.1:6379/9
 bench-pack: install-dev
 	$(BIN)/python -m bench.documents --pack --database-url $(BENCH_DATABASE_URL)
+
+# The soak (issue 15 item 7; BENCHMARKS.md «Soak», docs/operations.md «Chạy thử bền»): the mixed load held at
+# SOAK_RATE requests/s (empty: the highest rate that passed in the last «Province scale: mixed load» run) for
+# SOAK_MINUTES on SOAK_DATABASE_URL (by default the province `BENCH_KEEP=1 make bench` leaves). Reports errors, each
+# worker's RSS at the start and the end against SOAK_RSS_GROWTH_MB, and lost writes; exits 1 if any fails.
+# A 30-second smoke on the demo: make soak SOAK_DATABASE_URL=$(BENCH_PG)/a_database SOAK_RATE=10 SOAK_MINUTES=0.5 \
+#   SOAK_ARGS="--prepare demo --output -"
+SOAK_DATABASE_URL ?= $(BENCH_PG)/portal_bench
+SOAK_RATE ?=
+SOAK_MINUTES ?= 10
+SOAK_RSS_GROWTH_MB ?= 50
+soak: install-dev
+	$(BIN)/python -m bench.load --database-url $(SOAK_DATABASE_URL) --soak $(SOAK_MINUTES) \
+		$(if $(SOAK_RATE),--rates $(SOAK_RATE),) --rss-growth-mb $(SOAK_RSS_GROWTH_MB) $(SOAK_ARGS)
 
 # Security scans, as in .ci/run: bandit on the portal's code ([tool.bandit] in pyproject.toml), then pip-audit on
 # requirements.txt. pip-audit needs a route to PyPI's advisory API: without one it prints NOT AUDITED and passes
