@@ -3,9 +3,11 @@ lines (the totals in one aggregate, the status counts in one grouped query that 
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from campaigns import selectors
 from campaigns.enums import RegistrationStatus
 from campaigns.models import Registration, RegistrationCollectiveLine
 from units.enums import SchoolLevel, UnitKind
@@ -83,3 +85,97 @@ def _capture_view(client, url):
     sql = [q for q in captured.captured_queries]
     start = next(i for i, q in enumerate(sql) if '"campaigns_campaign"' in q["sql"].split("FROM")[1][:40])
     return [q for q in sql[start:] if "notifications_notification" not in q["sql"]]
+
+
+# --- the totals' fixed statement against the ORM it replaced ------------------------------------------------
+
+
+def _orm_total_rows(user, campaign, unit=None):
+    """The grouped rows as the ORM built them before the fixed statement (three grouped querysets, UNION ALL),
+    kept here as the reference `registration_total_rows` must equal."""
+    from django.db.models import IntegerField, Q, Value
+
+    from campaigns.models import RegistrationLine
+    from units.rules import unit_scope_q
+
+    submitted = {"registration__campaign": campaign, "registration__status": RegistrationStatus.SUBMITTED}
+    if unit is not None:
+        submitted["registration__unit__path__startswith"] = unit.path
+    lines = RegistrationLine.objects.filter(unit_scope_q(user, "registration__unit"), **submitted)
+    team_lines = RegistrationCollectiveLine.objects.filter(unit_scope_q(user, "registration__unit"), **submitted)
+    registrations = Registration.objects.filter(
+        unit_scope_q(user, "unit"), campaign=campaign, status=RegistrationStatus.SUBMITTED
+    )
+    if unit is not None:
+        registrations = registrations.filter(unit__path__startswith=unit.path)
+    sources = [
+        (lines, "registration__unit", ("title", "commendation")),
+        (registrations, "unit", ("collective_title", "collective_commendation")),
+        (team_lines, "registration__unit", ("title", "commendation")),
+    ]
+    rows = []
+    for source, (qs, unit_field, pair) in enumerate(sources):
+        columns = [f"{f}__{part}" for f in pair for part in ("name", "rank", "recipient_kind", "authority_kind")]
+        any_award = Q(**{f"{pair[0]}__isnull": False}) | Q(**{f"{pair[1]}__isnull": False})
+        rows += list(
+            qs.filter(any_award)
+            .values_list(*columns, f"{unit_field}__kind", f"{unit_field}__school_level")
+            .annotate(n=Count("pk"), source=Value(source, output_field=IntegerField()))
+            .order_by()
+        )
+    return sorted(rows, key=repr)
+
+
+def test_total_rows_equal_the_orm_for_every_scope(
+    personas, tree, office_campaign, teams, person_factory, django_user_model
+):
+    """The fixed statement returns the ORM's rows for each persona (the Phòng, a school, a sibling, the Sở, a
+    superuser, a user without a role), with and without a unit's subtree; drafts and other campaigns' lines are
+    left out by both."""
+    from campaigns.models import RegistrationLine
+
+    a1 = _submit(office_campaign, tree["school_a1"], teams)
+    a2 = _submit(office_campaign, tree["school_a2"])
+    for order, (title, commendation) in enumerate([("LDTT", "GK"), ("LDTT", None), (None, "GK"), ("CSTD_TQ", None)]):
+        RegistrationLine.objects.create(
+            registration=a1 if order % 2 else a2,
+            order=order,
+            person=person_factory(tree["school_a1"] if order % 2 else tree["school_a2"]),
+            title=award(title) if title else None,
+            commendation=award(commendation) if commendation else None,
+        )
+    draft = Registration.objects.create(campaign=office_campaign, unit=tree["office_a"], collective_title=award("GK"))
+    RegistrationLine.objects.create(
+        registration=draft, order=1, person=person_factory(tree["office_a"]), title=award("LDTT")
+    )
+    superuser = django_user_model.objects.create_superuser("root-u4", "root@example.com", "x")
+    users = [*personas.values(), superuser]
+    checked = 0
+    for user in users:
+        for unit in (None, tree["school_a1"], tree["office_a"], tree["office_b"]):
+            expected = _orm_total_rows(user, office_campaign, unit)
+            got = sorted(selectors.registration_total_rows(user, office_campaign, unit=unit), key=repr)
+            assert [tuple(r) for r in got] == [tuple(r) for r in expected], (user, unit)
+            checked += bool(expected)
+    assert checked >= 6  # not all empty: the rows were compared, not only their absence
+    assert selectors.registration_total_rows(personas["outsider"], office_campaign) == []
+
+
+def test_unit_scope_sql_is_the_kernel_scope(personas, tree, django_user_model):
+    """The fragment picks exactly the units `unit_scope_q` picks; none for a user without a role; all for a
+    superuser."""
+    from units.models import Unit
+    from units.rules import unit_scope_q
+
+    superuser = django_user_model.objects.create_superuser("root-u4", "root@example.com", "x")
+    for user in [*personas.values(), superuser]:
+        scope = selectors.unit_scope_sql(user)
+        expected = set(Unit.objects.filter(unit_scope_q(user)).values_list("pk", flat=True))
+        if scope is None:
+            assert expected == set()
+            continue
+        sql, params = scope
+        got = set(Unit.objects.extra(where=[sql], params=params).values_list("pk", flat=True)) if sql else None
+        assert (got if sql else set(Unit.objects.values_list("pk", flat=True))) == expected, user
+    assert selectors.unit_scope_sql(personas["outsider"]) is None
+    assert selectors.unit_scope_sql(superuser) == ("", [])
