@@ -19,7 +19,7 @@ from awards.enums import AuthorityKind, Verdict
 from awards.rules_engine.base import NOT_MET, REVIEW
 
 from .enums import Procedure
-from .report import report_missing
+from .report import report_award_codes, report_missing
 
 # Awards whose nomination needs at least one evidence file under the normal procedure: those decided at the
 # province or above, where the achievement report must be substantiated. [U] a documented default of the
@@ -160,13 +160,17 @@ def _verdicts_store(nominations, now) -> None:
             )
 
 
-def nomination_problems(nomination, *, procedure: str, attachment_count: int) -> list[str]:
-    """Why one nomination is not ready to travel (empty: ready). Reads only the row and the count given."""
+def nomination_problems(
+    nomination, *, procedure: str, attachment_count: int, report_codes: frozenset | None = None
+) -> list[str]:
+    """Why one nomination is not ready to travel (empty: ready). Reads only the row and the count given;
+    `report_codes`: `report.report_award_codes()` read once by a caller with many rows."""
     problems = []
     award = nomination.award_type
     if not nomination.summary.strip():
         problems.append("chưa có tóm tắt thành tích")
-    problems += report_missing(nomination, procedure=procedure)  # the full report, for the awards that need it
+    # the full report, for the awards that need it
+    problems += report_missing(nomination, procedure=procedure, codes=report_codes)
     if procedure == Procedure.NORMAL and award.authority_kind in EVIDENCE_REQUIRED_AUTHORITIES and not attachment_count:
         problems.append("chưa có minh chứng (tệp PDF, JPEG hoặc PNG)")
     if not nomination.verdict:
@@ -195,11 +199,12 @@ def dossier_problems(dossier, nominations, attachment_counts: dict[int, int]) ->
         problems.append("Thủ tục đơn giản: chưa có bản tóm tắt thành tích của hồ sơ.")
     if dossier.receiving_unit_id is None:
         problems.append("Chưa xác định được đơn vị tiếp nhận hồ sơ (tuyến trình).")
+    codes = report_award_codes()
     for n in nominations:
         problems += [
             p[0].upper() + p[1:] + "."
             for p in nomination_problems(
-                n, procedure=dossier.procedure, attachment_count=attachment_counts.get(n.pk, 0)
+                n, procedure=dossier.procedure, attachment_count=attachment_counts.get(n.pk, 0), report_codes=codes
             )
         ]
     return problems

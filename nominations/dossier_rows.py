@@ -6,8 +6,9 @@ open objections, the attachments, the links and the workflow buttons), from valu
 template engine resolved ~25 variables and a dozen tags per row: about half of the page's CPU on 200 rows, and
 `format_html` (lazy wrappers around each escape) still a third. Every text from the database goes through
 `_e` (the standard library's `html.escape`, what Django's `escape` calls: same output); only the view's own
-safe fragments (the verdict badge, the workflow buttons, `linebreaksbr`'s output) go in as they are. Dates are
-taken in the current time zone, as the `date` filter does in a template.
+safe fragments (the verdict badge, the workflow buttons, the status label and the addresses, both escaped once
+by the view, `linebreaksbr`'s output) go in as they are. Dates are taken in the current time zone, as the
+`date` filter does in a template.
 """
 
 from html import escape
@@ -56,7 +57,7 @@ def _objections(objections, *, show: bool, notice_url) -> str:
     if show:
         items = "".join(
             f"<li>{_e(_date(o.created_at))}: {_e(truncatechars(o.content, 300))} "
-            f'<a href="{_e(notice_url(o.notice_id))}#phan-anh-{o.pk}">xem</a></li>'
+            f'<a href="{notice_url(o.notice_id)}#phan-anh-{o.pk}">xem</a></li>'
             for o in objections
         )
         html += f'<ul class="mb-1">{items}</ul>'
@@ -66,27 +67,28 @@ def _objections(objections, *, show: bool, notice_url) -> str:
 def _attachments(attachments, download_url) -> str:
     if not attachments:
         return '<span class="text-muted">chưa có</span>'
-    return ", ".join(f'<a href="{_e(download_url(a.pk))}">{_e(a.original_name)}</a>' for a in attachments)
+    return ", ".join(f'<a href="{download_url(a.pk)}">{escape(a.original_name)}</a>' for a in attachments)
 
 
 def _links(row) -> str:
     button = '<a class="btn btn-outline-secondary btn-sm" href="{}">{}</a>'
     parts = []
     if row["may_edit"]:
-        parts.append(button.format(_e(row["edit_url"]), "Sửa tóm tắt"))
-        parts.append(button.format(_e(row["upload_url"]), "Thêm minh chứng"))
-    parts.append(button.format(_e(row["report_url"]), "Báo cáo thành tích"))
-    parts.append(button.format(_e(row["path_url"]), "Quá trình xét đề nghị"))
+        parts.append(button.format(row["edit_url"], "Sửa tóm tắt"))
+        parts.append(button.format(row["upload_url"], "Thêm minh chứng"))
+    parts.append(button.format(row["report_url"], "Báo cáo thành tích"))
+    parts.append(button.format(row["path_url"], "Quá trình xét đề nghị"))
     if row["may_override"]:
         parts.append(
-            f'<a class="btn btn-outline-danger btn-sm" href="{_e(row["override_url"])}">Ghi ý kiến vượt điều kiện</a>'
+            f'<a class="btn btn-outline-danger btn-sm" href="{row["override_url"]}">Ghi ý kiến vượt điều kiện</a>'
         )
     return "".join(parts)
 
 
 def row_html(number: int, row: dict, *, dossier, show_objections: bool, notice_url, download_url) -> str:
     """One row's card (escaped HTML; the caller marks the joined rows safe); `row` is the view's dict (n, the
-    links, status label, verdict badge, reasons, problems, objections, return comment, buttons)."""
+    links and the status label escaped, verdict badge, reasons, problems, objections, return comment, buttons);
+    `notice_url` and `download_url` give escaped addresses."""
     n = row["n"]
     if n.person_id:
         person = n.person
@@ -97,15 +99,15 @@ def row_html(number: int, row: dict, *, dossier, show_objections: bool, notice_u
     outcome = ' <span class="badge text-bg-danger">Đã thu hồi</span>' if n.is_revoked else ""
     if n.decision_id:
         outcome += (
-            f' <span class="small">theo <a href="{_e(row["decision_url"])}">quyết định số {_e(n.decision.number)} '
+            f' <span class="small">theo <a href="{row["decision_url"]}">quyết định số {_e(n.decision.number)} '
             f"ngày {_e(_date(n.decision.date))}</a></span>"
         )
     parts = [
         f'<div class="card mb-2" id="de-nghi-{n.pk}"><div class="card-body py-2">\n'
         '<div class="d-flex flex-wrap justify-content-between gap-2"><div>'
         f"<strong>{number}. {_e(n.candidate_name)}</strong>{who} – {_e(n.award_type.name)}</div>\n"
-        f'<div><span class="badge text-bg-light border">{_e(row["status_label"])}</span>{outcome} '
-        f"{_e(row['verdict_badge'])}</div></div>\n"
+        f'<div><span class="badge text-bg-light border">{row["status_html"]}</span>{outcome} '
+        f"{row['verdict_badge']}</div></div>\n"
     ]
     if row["return_comment"]:
         parts.append(
@@ -132,7 +134,7 @@ def row_html(number: int, row: dict, *, dossier, show_objections: bool, notice_u
         parts.append(_objections(row["open_objections"], show=show_objections, notice_url=notice_url))
     parts.append(
         f'<div class="small">Minh chứng: {_attachments(n.attachment_list, download_url)}</div>\n'
-        f'<div class="d-flex flex-wrap gap-2 mt-1">{_links(row)}</div>\n{_e(row["actions_html"])}\n</div></div>\n'
+        f'<div class="d-flex flex-wrap gap-2 mt-1">{_links(row)}</div>\n{row["actions_html"]}\n</div></div>\n'
     )
     return "".join(parts)
 

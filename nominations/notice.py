@@ -49,6 +49,7 @@ from units.selectors import valid_pk
 
 from .enums import RECEIVED_STATES, NominationStatus
 from .models import Nomination, Objection, ObjectionStatus, PublicNotice
+from .rowload import RowLoader
 
 DEFAULT_NOTICE_DAYS = 10
 MAX_NOTICE_DAYS = 90
@@ -374,13 +375,16 @@ def objection_get_visible(user, pk) -> Objection:
     return get_object_or_404(objections_visible_to(user), pk=valid_pk(pk))
 
 
+_OBJECTIONS_OF = RowLoader(Objection, "nomination_id")
+
+
 def open_objections_by_nomination(nomination_ids) -> dict[int, list[Objection]]:
     """nomination id → its open objections, oldest first (one query): the dossier page's badges."""
     result: dict[int, list[Objection]] = {}
-    rows = Objection.objects.filter(nomination_id__in=list(nomination_ids), status=ObjectionStatus.OPEN).order_by(
-        "created_at", "id"
-    )
-    for row in rows:
+    # Every objection of the rows through a statement compiled once (rowload.py; 200 ids through the ORM's
+    # lookups were a twentieth of the dossier page), the open ones kept here: a handful per nomination at most.
+    rows = [row for row in _OBJECTIONS_OF.load(nomination_ids) if row.status == ObjectionStatus.OPEN]
+    for row in sorted(rows, key=lambda row: (row.created_at, row.pk)):
         result.setdefault(row.nomination_id, []).append(row)
     return result
 

@@ -109,9 +109,11 @@ def report_award_codes() -> frozenset:
     return frozenset(codes) if codes is not None else REPORT_AWARD_CODES
 
 
-def report_required(nomination: Nomination, procedure: str) -> bool:
-    """Whether the nomination must carry the full report: a listed award under the normal procedure."""
-    return procedure == Procedure.NORMAL and nomination.award_type.code in report_award_codes()
+def report_required(nomination: Nomination, procedure: str, codes: frozenset | None = None) -> bool:
+    """Whether the nomination must carry the full report: a listed award under the normal procedure. `codes`:
+    `report_award_codes()` read once by a caller that asks for many nominations (a missing setting is an
+    exception caught inside `settings`, per call)."""
+    return procedure == Procedure.NORMAL and nomination.award_type.code in (codes or report_award_codes())
 
 
 def profile_fields(nomination: Nomination):
@@ -130,10 +132,10 @@ def report_of(nomination: Nomination) -> AchievementReport | None:
         return None
 
 
-def report_missing(nomination: Nomination, *, procedure: str) -> list[str]:
+def report_missing(nomination: Nomination, *, procedure: str, codes: frozenset | None = None) -> list[str]:
     """The required sections the report still lacks (empty: complete or not required). No query when the
     report was selected with the nomination."""
-    if not report_required(nomination, procedure):
+    if not report_required(nomination, procedure, codes):
         return []
     report = report_of(nomination)
     if report is None:

@@ -18,6 +18,7 @@ from units.selectors import valid_pk
 
 from .enums import RECEIVED_STATES
 from .models import AchievementReport, Attachment, Dossier, Nomination
+from .rowload import RowLoader
 
 
 def _visible_q(user) -> Q:
@@ -118,30 +119,46 @@ def attach_related(rows: list[Nomination], *, dossier: Dossier | None = None) ->
     return rows
 
 
+_NOMINATIONS_OF_DOSSIER = RowLoader(Nomination, "dossier_id")
+_PEOPLE, _UNITS, _AWARDS = RowLoader(Person), RowLoader(Unit), RowLoader(AwardType)
+_REPORTS_OF = RowLoader(AchievementReport, "nomination_id")
+_ATTACHMENTS_OF = RowLoader(Attachment, "nomination_id")
+
+
 def dossier_nominations(dossier: Dossier) -> list[Nomination]:
     """The nominations of a dossier with everything the page shows, in a constant number of queries; each
     row's attachments (by id) are in `attachment_list`.
 
-    The attachments are read in one query and grouped here rather than by prefetch_related, which builds
-    one queryset per row (a clone of the related manager's: most of the selector's time on 200 rows); the
-    related rows by their ids (`attach_related`), not joined."""
-    rows = attach_related(list(Nomination.objects.filter(dossier_id=dossier.pk).order_by()), dossier=dossier)
-    rows.sort(key=lambda n: (n.award_type.rank, n.pk))  # Nomination's ordering, without joining the awards
-    if rows:
-        users = get_user_model().objects.in_bulk({n.overridden_by_id for n in rows} - {None})
-        reports = {r.nomination_id: r for r in AchievementReport.objects.filter(nomination_id__in=[n.pk for n in rows])}
-        for n in rows:
-            _cache(n, Nomination.overridden_by.field, users.get(n.overridden_by_id))
-            _cache(n, Nomination.report.related, reports.get(n.pk))
+    The related rows by their ids, not joined (see `attach_related`: with stale statistics the planner chose
+    nested loops over whole tables); the attachments in one query grouped here rather than by prefetch_related,
+    which builds one queryset per row. Each table through a statement compiled once (rowload.py): the
+    queryset's compilation and `Model.__init__` were a quarter of the page's CPU on 200 rows."""
+    rows = _NOMINATIONS_OF_DOSSIER.load([dossier.pk])
+    if not rows:
+        return rows
+    people = _PEOPLE.in_bulk({n.person_id for n in rows} - {None})
+    units = _UNITS.in_bulk(({n.unit_id for n in rows} | {p.unit_id for p in people.values()}) - {None})
+    awards = _AWARDS.in_bulk({n.award_type_id for n in rows})
+    rows.sort(key=lambda n: (awards[n.award_type_id].rank, n.pk))  # Nomination's ordering, without the join
+    users = get_user_model().objects.in_bulk({n.overridden_by_id for n in rows} - {None})
+    ids = [n.pk for n in rows]
+    reports = {r.nomination_id: r for r in _REPORTS_OF.load(ids)}
     attachments: dict[int, list[Attachment]] = {}
-    if rows:
-        # By the rows' ids, not by a join on the dossier: with few attachments in the table the planner walked
-        # the whole nominations table by primary key for the join (20 ms on a province).
-        for attachment in Attachment.objects.filter(nomination_id__in=[row.pk for row in rows]).order_by("id"):
-            attachments.setdefault(attachment.nomination_id, []).append(attachment)
-    for row in rows:
-        row.dossier = dossier  # the workflow predicates read it; no query per row
-        row.attachment_list = attachments.get(row.pk, [])
+    # By the rows' ids, not by a join on the dossier: with few attachments in the table the planner walked the
+    # whole nominations table by primary key for the join (20 ms on a province).
+    for attachment in sorted(_ATTACHMENTS_OF.load(ids), key=lambda a: a.pk):
+        attachments.setdefault(attachment.nomination_id, []).append(attachment)
+    unit_field, person_field, award_field = Person.unit.field, Nomination.person.field, Nomination.award_type.field
+    for person in people.values():
+        _cache(person, unit_field, units.get(person.unit_id))
+    for n in rows:
+        _cache(n, person_field, people.get(n.person_id))
+        _cache(n, Nomination.unit.field, units.get(n.unit_id))
+        _cache(n, award_field, awards[n.award_type_id])
+        _cache(n, Nomination.dossier.field, dossier)  # the workflow predicates read it; no query per row
+        _cache(n, Nomination.overridden_by.field, users.get(n.overridden_by_id))
+        _cache(n, Nomination.report.related, reports.get(n.pk))
+        n.attachment_list = attachments.get(n.pk, [])
     return rows
 
 

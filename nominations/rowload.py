@@ -1,0 +1,70 @@
+"""Model instances by a column's values from the ORM's own SELECT, compiled once per process (issue 14: the
+dossier of 200 nominations).
+
+The dossier page loads about 400 instances (its nominations, their people, units, awards, reports and
+attachments) in six queries by ids. Through a queryset, each query was compiled again on every request and each
+row went through `Model.from_db` and `Model.__init__` (a `setattr` per field, two signals): a quarter of the page's
+CPU. Here the statement is the ORM's `SELECT <every column> FROM <table>` for the model, compiled once, with
+`WHERE <column> IN (%s, …)` added; the values travel as parameters. Rows pass through the same converters the
+ORM applies (JSON, …), and each instance gets its attributes and `_state` as `from_db` leaves them (equality
+with the ORM's instances is pinned in nominations/tests/test_rowload.py). A model with `pre_init`/`post_init`
+receivers (whose `__init__` must run) goes through the ORM instead.
+"""
+
+from django.db import connections
+from django.db.models import signals
+from django.db.models.base import ModelState
+
+
+class RowLoader:
+    """`load(values)`: the instances of `model` whose `column` is one of `values`, in no particular order."""
+
+    def __init__(self, model, column: str = "id", using: str = "default"):
+        self.model, self.column, self.using = model, column, using
+        self._compiled = None
+
+    def _compile(self):
+        connection = connections[self.using]
+        compiler = self.model._default_manager.using(self.using).order_by().query.get_compiler(self.using)
+        sql, params = compiler.as_sql()
+        if params:
+            raise RuntimeError(f"{self.model.__name__}: its plain SELECT has parameters")
+        converters = compiler.get_converters([column[0] for column in compiler.select])
+        attnames = [field.attname for field in self.model._meta.concrete_fields]
+        if len(attnames) != len(compiler.select):
+            raise RuntimeError(f"{self.model.__name__}: the SELECT does not list every concrete field")
+        qn = connection.ops.quote_name
+        where = f" WHERE {qn(self.model._meta.db_table)}.{qn(self.model._meta.get_field(self.column).column)} IN "
+        self._compiled = (connection, sql + where, compiler, converters, attnames)
+        return self._compiled
+
+    def load(self, values) -> list:
+        values = list(values)
+        if not values:
+            return []
+        model = self.model
+        if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+            return list(model._default_manager.using(self.using).filter(**{f"{self.column}__in": values}).order_by())
+        connection, head, compiler, converters, attnames = self._compiled or self._compile()
+        if connection is not connections[self.using]:  # another thread's connection: compile for this one
+            connection, head, compiler, converters, attnames = self._compile()
+        # The ORM's own SELECT, quoted names and %s placeholders: the values travel in the parameters.
+        sql = f"{head}({', '.join(['%s'] * len(values))})"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            rows = cursor.fetchall()
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
+        instances = []
+        new, using = model.__new__, self.using
+        for row in rows:
+            instance = new(model)
+            instance.__dict__.update(zip(attnames, row, strict=True))
+            state = instance._state = ModelState()
+            state.adding, state.db = False, using
+            instances.append(instance)
+        return instances
+
+    def in_bulk(self, values) -> dict:
+        """`{pk: instance}` for the values of the primary key (`Model.objects.in_bulk`)."""
+        return {instance.pk: instance for instance in self.load(values)}
