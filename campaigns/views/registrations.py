@@ -30,6 +30,7 @@ from ..exporting import registration_workbook
 from ..filters import OverviewFilter
 from ..forms import RegistrationForm
 from ..models import Registration
+from ..overview_rows import overview_rows_html
 from ..services.registration_checks import CollectiveDraft
 
 # --- Registrations -----------------------------------------------------------------------
@@ -413,6 +414,7 @@ def registration_overview(request, pk):
             "not_counted": not_counted,
             "counts": counts,
             "chosen_unit": unit,
+            "rows_html": overview_rows_html(page.object_list),
         },
     )
 
