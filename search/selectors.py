@@ -5,6 +5,9 @@ folded keys of `core.text.search_key`: every word of the query, without diacriti
 the key. One query per section whatever the number of matches; each section shows at most `LIMIT` rows.
 """
 
+import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -20,6 +23,7 @@ from nominations.decisions import decisions_visible_to
 from nominations.models import Decision, Dossier, Nomination
 from nominations.selectors import dossiers_visible_to, nominations_visible_to
 from units.models import Person, Unit
+from units.rules import is_superuser, roles_of
 from units.selectors import people_visible_to, units_visible_to
 
 LIMIT = 20  # rows per section; "Xem thêm" leads to the filtered list for the rest, where one exists
@@ -60,8 +64,20 @@ def search_query_check(raw: str | None) -> tuple[str, str]:
     return query, ""
 
 
-def _capped(rows: QuerySet, shown: QuerySet) -> tuple[list[dict], bool]:
-    """The first `LIMIT` rows of `rows` and whether more matched, in one query.
+@dataclass(frozen=True)
+class _Statement:
+    """A section's query compiled by the ORM with placeholder words (`_word`): its SQL, its parameters, the
+    names of its columns (those of the `values()` it was compiled from) and the ORM's converters per column."""
+
+    sql: str
+    params: tuple
+    names: tuple
+    converters: dict
+
+
+def _statement(rows: QuerySet, shown: QuerySet) -> _Statement | None:
+    """The query of a section: the first `LIMIT + 1` rows of `rows`, read as `shown`; None when it matches
+    nothing by construction (a scope of no role).
 
     `rows` (the owning app's scoped selector, filtered and ordered) only picks the ids, cut to `LIMIT + 1` in
     a subquery; `shown` (a `values()` of the same model) reads those rows with the joins and columns the page
@@ -71,13 +87,62 @@ def _capped(rows: QuerySet, shown: QuerySet) -> tuple[list[dict], bool]:
     picked = rows.values("pk")[: LIMIT + 1]
     try:
         # Compiled here and put in as SQL: a queryset put in `pk__in` is re-aliased and compiled again inside
-        # the outer query (a tenth of the page's CPU).
+        # the outer query.
         sql, params = picked.query.get_compiler(using=picked.db).as_sql()
     except EmptyResultSet:  # a scope or a filter that matches nothing by construction (no role)
-        return [], False
+        return None
     # B611: the SQL is the ORM's own compilation of `picked`, its values still separate parameters.
-    found = list(shown.filter(pk__in=RawSQL(sql, params)).order_by(*rows.query.order_by))  # nosec B611
+    outer = shown.filter(pk__in=RawSQL(sql, params)).order_by(*rows.query.order_by)  # nosec B611
+    compiler = outer.query.get_compiler(using=outer.db)
+    sql, params = compiler.as_sql()
+    query = outer.query
+    names = (*query.extra_select, *query.values_select, *query.annotation_select)
+    converters = compiler.get_converters([expression for expression, _sql, _alias in compiler.select])
+    return _Statement(sql, tuple(params), names, converters)
+
+
+# The words of a query stand in the compiled statements as these placeholders, one per word (lower-case
+# ASCII letters and digits: `search_terms` keeps them as they are, and no LIKE pattern character).
+_WORD = "qzsearchword{}qz"
+_WORD_RE = re.compile(r"qzsearchword(\d+)qz")
+
+
+def _fill(param, terms: list[str]):
+    """A parameter of a compiled statement with the placeholders replaced by the query's words: as is where
+    the parameter is the word itself, escaped for LIKE where it is a pattern (`contains`: `%word%`)."""
+    if not isinstance(param, str) or "qzsearchword" not in param:
+        return param
+    if (whole := _WORD_RE.fullmatch(param)) is not None:
+        return terms[int(whole[1])]
+    escape = connection.ops.prep_for_like_query
+    return _WORD_RE.sub(lambda match: escape(terms[int(match[1])]), param)
+
+
+def _capped(statement: _Statement | None, terms: list[str]) -> tuple[list[dict], bool]:
+    """The first `LIMIT` rows of a section's statement for the query's words and whether more matched, in one
+    query."""
+    if statement is None:
+        return [], False
+    with connection.cursor() as cursor:
+        # B608-like: the SQL is the ORM's own compilation, every value (the words too) a separate parameter.
+        cursor.execute(statement.sql, [_fill(param, terms) for param in statement.params])
+        found = cursor.fetchall()
+    if statement.converters:
+        found = [_converted(row, statement.converters) for row in found]
+    names = statement.names
+    found = [dict(zip(names, row, strict=True)) for row in found]
     return found[:LIMIT], len(found) > LIMIT
+
+
+def _converted(row, converters: dict) -> list:
+    """A row with the ORM's converters applied (SQLite's dates are text until then)."""
+    row = list(row)
+    for pos, (functions, expression) in converters.items():
+        value = row[pos]
+        for function in functions:
+            value = function(value, expression, connection)
+        row[pos] = value
+    return row
 
 
 def _url_maker(name: str):
@@ -118,6 +183,85 @@ def _by_key_from_matches(field: str):
     return field
 
 
+def section_querysets(user, query: str) -> dict[str, tuple[QuerySet, QuerySet]]:
+    """Per section, the rows matching `query` in the owning app's scoped selector (ordered) and the `values()`
+    read of the rows shown: what `_statement` compiles."""
+    words = search_key_q("search_key", query)
+    # Matched in their own tables through the trigram indexes, for the sections that find rows by their
+    # person or unit: an OR across outer joins would join every row to its person and unit first.
+    matched_people = Person.objects.filter(words).values("pk")
+    matched_units = Unit.objects.filter(words).values("pk")
+    return {
+        "people": (
+            people_visible_to(user).filter(words).order_by(_by_key_from_matches("search_key"), "id"),
+            Person.objects.values(
+                "id", "full_name", "date_of_birth", "position", "is_active", "unit__name", "unit__short_name"
+            ),
+        ),
+        "units": (
+            units_visible_to(user).filter(words).order_by("path"),
+            Unit.objects.values("id", "name", "kind", "parent_id", "parent__name", "parent__short_name"),
+        ),
+        # The dossier scope of `nominations_visible_to` keeps the section to what the user may see.
+        "nominations": (
+            nominations_visible_to(user)
+            .filter(Q(person__in=matched_people) | Q(unit__in=matched_units))
+            .order_by("-dossier__school_year", "-id"),
+            Nomination.objects.values(
+                "id", "dossier_id", "person_id", "person__full_name", "unit__name", "award_type__name", "status",
+                "dossier__school_year",
+            ),
+        ),
+        # The words of `dossiers_visible_to`'s q filter (title and number, or the proposing unit's name), with
+        # the unit matched in its own table.
+        "dossiers": (
+            dossiers_visible_to(user).filter(words | Q(unit__in=matched_units)),
+            Dossier.objects.values(
+                "id", "title", "status", "submission_number", "round_kind", "school_year", "unit__name",
+                "unit__short_name",
+            ),
+        ),
+        "decisions": (
+            decisions_visible_to(user, {"q": query}),
+            Decision.objects.values("id", "number", "date", "excerpt", "issuer"),
+        ),
+    }  # fmt: skip
+
+
+# The compiled statements of the five sections, per process, by everything their SQL is made of: the
+# account, its roles (each role's name, unit and path: what `scope_q` reads) and the number of words. A
+# change of roles or of a granted unit's path is another key, so no statement outlives a revocation; the
+# words themselves are parameters filled in at each request (`_fill`). Building and compiling the five
+# querysets was about half of the page's CPU.
+_STATEMENTS: OrderedDict = OrderedDict()
+_STATEMENTS_MAX = 512
+_STATEMENTS_LOCK = threading.Lock()
+
+
+def _statements_key(user, count: int) -> tuple:
+    roles = tuple((role.role, role.unit_id, role.unit.path) for role in roles_of(user))
+    return (connection.alias, user.pk, user.is_authenticated, is_superuser(user), roles, count)
+
+
+def section_statements(user, count: int) -> dict[str, _Statement | None]:
+    """The five sections' statements for a query of `count` words, compiled once per process and key."""
+    key = _statements_key(user, count)
+    with _STATEMENTS_LOCK:
+        statements = _STATEMENTS.get(key)
+        if statements is not None:
+            _STATEMENTS.move_to_end(key)
+            return statements
+    placeholder_query = " ".join(_WORD.format(index) for index in range(count))
+    statements = {
+        name: _statement(rows, shown) for name, (rows, shown) in section_querysets(user, placeholder_query).items()
+    }
+    with _STATEMENTS_LOCK:
+        _STATEMENTS[key] = statements
+        while len(_STATEMENTS) > _STATEMENTS_MAX:
+            _STATEMENTS.popitem(last=False)
+    return statements
+
+
 def search_everything(user, raw_query: str | None) -> SearchResults:
     """The sections found for `raw_query`, each scoped to `user`; no query at all for an empty or refused one."""
     query, error = search_query_check(raw_query)
@@ -125,18 +269,10 @@ def search_everything(user, raw_query: str | None) -> SearchResults:
     if error or not query:
         return results
 
-    words = search_key_q("search_key", query)
-    # Matched in their own tables through the trigram indexes, for the sections that find rows by their
-    # person or unit: an OR across outer joins would join every row to its person and unit first.
-    matched_people = Person.objects.filter(words).values("pk")
-    matched_units = Unit.objects.filter(words).values("pk")
+    terms = search_terms(query)
+    statements = section_statements(user, len(terms))
 
-    people, more = _capped(
-        people_visible_to(user).filter(words).order_by(_by_key_from_matches("search_key"), "id"),
-        Person.objects.values(
-            "id", "full_name", "date_of_birth", "position", "is_active", "unit__name", "unit__short_name"
-        ),
-    )
+    people, more = _capped(statements["people"], terms)
     url = _url_maker("units:person_detail")
     rows = [
         _row(
@@ -153,10 +289,7 @@ def search_everything(user, raw_query: str | None) -> SearchResults:
     people_url = _more_url("units:person_list", query) if more else ""
     results.sections.append(Section("people", "Cá nhân", rows, more, people_url))
 
-    units, more = _capped(
-        units_visible_to(user).filter(words).order_by("path"),
-        Unit.objects.values("id", "name", "kind", "parent_id", "parent__name", "parent__short_name"),
-    )
+    units, more = _capped(statements["units"], terms)
     url, kinds = _url_maker("units:detail"), _labels(Unit, "kind")
     rows = [
         _row(
@@ -171,17 +304,8 @@ def search_everything(user, raw_query: str | None) -> SearchResults:
     units_url = _more_url("units:list", query) if more else ""
     results.sections.append(Section("units", "Đơn vị", rows, more, units_url))
 
-    # The dossier scope of `nominations_visible_to` keeps the section to what the user may see. A nomination
-    # is shown in its dossier (`Nomination.get_absolute_url`).
-    nominations, more = _capped(
-        nominations_visible_to(user)
-        .filter(Q(person__in=matched_people) | Q(unit__in=matched_units))
-        .order_by("-dossier__school_year", "-id"),
-        Nomination.objects.values(
-            "id", "dossier_id", "person_id", "person__full_name", "unit__name", "award_type__name", "status",
-            "dossier__school_year",
-        ),
-    )  # fmt: skip
+    # A nomination is shown in its dossier (`Nomination.get_absolute_url`).
+    nominations, more = _capped(statements["nominations"], terms)
     url, statuses = _url_maker("nominations:dossier_detail"), _labels(Nomination, "status")
     rows = [
         _row(
@@ -195,15 +319,8 @@ def search_everything(user, raw_query: str | None) -> SearchResults:
     ]
     results.sections.append(Section("nominations", "Đề nghị khen thưởng", rows, more))
 
-    # The words of `dossiers_visible_to`'s q filter (title and number, or the proposing unit's name), with the
-    # unit matched in its own table. The dossier list shows only the user's own units' dossiers: no
-    # "Xem thêm" there.
-    dossiers, more = _capped(
-        dossiers_visible_to(user).filter(words | Q(unit__in=matched_units)),
-        Dossier.objects.values(
-            "id", "title", "status", "submission_number", "round_kind", "school_year", "unit__name", "unit__short_name"
-        ),
-    )
+    # The dossier list shows only the user's own units' dossiers: no "Xem thêm" there.
+    dossiers, more = _capped(statements["dossiers"], terms)
     url, statuses, rounds = (
         _url_maker("nominations:dossier_detail"), _labels(Dossier, "status"), _labels(Dossier, "round_kind")
     )  # fmt: skip
@@ -220,9 +337,7 @@ def search_everything(user, raw_query: str | None) -> SearchResults:
         rows.append(_row(d["id"], url(d["id"]), title, detail))
     results.sections.append(Section("dossiers", "Hồ sơ đề nghị", rows, more))
 
-    decisions, more = _capped(
-        decisions_visible_to(user, {"q": query}), Decision.objects.values("id", "number", "date", "excerpt", "issuer")
-    )
+    decisions, more = _capped(statements["decisions"], terms)
     url = _url_maker("nominations:decision_detail")
     rows = [
         _row(

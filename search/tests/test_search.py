@@ -466,3 +466,95 @@ def test_rows_show_what_the_models_display(client, personas, school_b_world, tre
     body = client.get(URL, {"q": "bich ngoc"}).content.decode()
     assert "· — · Phòng GD&amp;ĐT B</span></li>" in body
     assert "Giáo viên · " in body and '</span> <span class="badge text-bg-light">Nghỉ</span></li>' in body
+
+
+# --- statements compiled once per process ----------------------------------------------------------
+
+
+def _orm_rows(rows, shown) -> list[dict]:
+    """What the ORM itself reads for a section: the first `LIMIT + 1` matches, as `shown` shows them."""
+    return list(shown.filter(pk__in=rows.values("pk")[: LIMIT + 1]).order_by(*rows.query.order_by))
+
+
+@pytest.fixture
+def like_decisions(tree):
+    """Two decisions whose keys differ only where a LIKE wildcard would match anything."""
+    for number in ("5_A/QĐ-PGDĐT-B", "5BA/QĐ-PGDĐT-B", "100%/QĐ-PGDĐT-B", "1000/QĐ-PGDĐT-B"):
+        Decision.objects.create(
+            deciding_unit=tree["office_b"], school_year=YEAR, number=number, date=datetime.date(2026, 6, 2),
+            signer="Trưởng phòng", issuer="Phòng GD&ĐT B", excerpt="Về việc khen",
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "persona", ["secretary_a1", "head_a1", "reviewer_a", "reviewer_b", "secretary_b1", "outsider", "superuser"]
+)
+def test_compiled_statements_are_the_orms_for_every_scope_and_query(personas, school_b_world, like_decisions, persona):
+    # The statement compiled once with placeholder words, filled with the query's words, is exactly the ORM's
+    # compilation of the same sections for that query (SQL text and parameters), and reads the ORM's rows.
+    from django.contrib.auth import get_user_model
+
+    from core.text import search_terms
+    from search.selectors import _capped, _fill, _statement, section_querysets, section_statements
+
+    if persona == "superuser":
+        user = make_user("quan-tri")
+        get_user_model().objects.filter(pk=user.pk).update(is_superuser=True)
+        user = get_user_model().objects.get(pk=user.pk)
+    else:
+        user = school_b_world["secretary_b1"] if persona == "secretary_b1" else personas[persona]
+    queries = ["vo thi bich ngoc", "BÍCH", "7/QĐ", "5_a", "100%", "b1 thcs truong", "phong khen ve viec", "x"]
+    seen = 0
+    for query in queries:
+        terms = search_terms(query)
+        statements = section_statements(user, len(terms))
+        for name, (rows, shown) in section_querysets(user, query).items():
+            mine, orm = statements[name], _statement(rows, shown)
+            if orm is None:
+                assert mine is None
+                continue
+            assert (mine.sql, [_fill(param, terms) for param in mine.params]) == (orm.sql, list(orm.params))
+            found, more = _capped(mine, terms)
+            expected = _orm_rows(rows, shown)
+            assert (found, more) == (expected[:LIMIT], len(expected) > LIMIT)
+            seen += len(found)
+    assert seen > 0 or persona in ("outsider", "secretary_a1", "head_a1", "reviewer_a")
+
+
+def test_like_wildcards_in_the_words_match_themselves(client, personas, like_decisions):
+    numbers = [row["text"].split()[3] for row in sections(client, personas["reviewer_b"], "5_a")["decisions"]]
+    assert numbers == ["5_A/QĐ-PGDĐT-B"]
+    numbers = [row["text"].split()[3] for row in sections(client, personas["reviewer_b"], "100%")["decisions"]]
+    assert numbers == ["100%/QĐ-PGDĐT-B"]
+
+
+def test_statements_compiled_once_per_account_roles_and_word_count(personas, school_b_world, monkeypatch):
+    from search import selectors
+
+    compiled = []
+    real = selectors.section_querysets
+    monkeypatch.setattr(selectors, "_STATEMENTS", selectors.OrderedDict())
+    monkeypatch.setattr(selectors, "section_querysets", lambda user, query: compiled.append(query) or real(user, query))
+    reviewer = personas["reviewer_b"]
+    assert selectors.search_everything(reviewer, "bich ngoc").total > 0
+    assert selectors.search_everything(reviewer, "Võ Thị").total > 0
+    assert selectors.search_everything(reviewer, "khong co ai").total == 0
+    assert selectors.search_everything(personas["reviewer_a"], "bich ngoc").total == 0
+    assert len(compiled) == 3  # two words for Giang, three words, two words for Chi
+
+
+def test_a_revoked_role_finds_nothing_at_the_next_request(client, personas, school_b_world, tree):
+    # The compiled statements are per roles: the reviewer's search after the revocation is another key, so
+    # the statement of her former scope is never run again.
+    from units.models import UnitRole
+    from units.services import unit_role_revoke
+
+    reviewer = personas["reviewer_b"]
+    assert found(client, reviewer, "bich ngoc")["people"] == [school_b_world["bich"].pk]
+    unit_role_revoke(unit_role=UnitRole.objects.get(user=reviewer, unit=tree["office_b"]), by=None)
+    assert found(client, reviewer, "bich ngoc") == {key: [] for key in MODELS}
+
+
+def test_search_page_queries_pinned(client, personas, school_b_world):
+    # Three of every signed-in page (the bench's bare page has them too), then one query per section.
+    assert queries_for(client, personas["reviewer_b"], "bich ngoc") == 8
