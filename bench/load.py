@@ -1,6 +1,7 @@
 """`python -m bench.load`: the open-model mixed load of the four users on gunicorn, written into BENCHMARKS.md.
 
-Starts gunicorn as production does (docker-compose.yml: `gunicorn config.wsgi --workers=2`, sync workers,
+Starts gunicorn as production does (docker-compose.yml: `gunicorn -c config/gunicorn_conf.py config.wsgi
+--workers=2`, sync workers, the access log, the garbage collector tuned;
 DEBUG=0, CONN_MAX_AGE=60 as docs/operations.md's .env) against a PostgreSQL database holding the province,
 then:
 
@@ -35,6 +36,7 @@ Timings are only as good as the machine is quiet: the load average before the ru
 import argparse
 import asyncio
 import datetime
+import errno
 import io
 import json
 import math
@@ -49,6 +51,7 @@ import string
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -471,8 +474,8 @@ class Gunicorn:
             f"127.0.0.1:{self.port}",
             "--workers",
             str(workers),
-            "--timeout",
-            "60",  # docker-compose.yml
+            "--config",
+            str(ROOT / "config" / "gunicorn_conf.py"),  # docker-compose.yml's: timeout, access log, gc tuning
             "--backlog",
             "2048",
         ]
@@ -536,12 +539,104 @@ class Gunicorn:
 
 
 # --- the client: one asyncio loop, requests at their scheduled time -------------------------------------------
+#
+# The client shares the machine with gunicorn and PostgreSQL, so it is lean: each page's request bytes are built
+# once (a ballot's only differ by their session), every request is a non-blocking socket driven by the loop's
+# selector callbacks (no task, stream or future per request in the mixed load: `python -m bench.load --client-cost`
+# measures it against a stub server), and an answer is read only as far as its status line and Location header;
+# the rest is counted, not kept. Latency is still counted from the SCHEDULED time to the server's close.
+
+_HEAD_LIMIT = 16384  # bytes of an answer kept to find its status line and Location header
 
 
-async def _fetch(port: int, method: str, path: str, cookie: str, body: str = "") -> tuple[int, str, int]:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", f"Cookie: {cookie}", "Connection: close"]
+class _Exchange:
+    """One request on a non-blocking socket: connect, send, read to the server's close; then `done(result)` with
+    (status, location, body bytes, error) — status 0 and the error's name when it failed."""
+
+    __slots__ = ("sock", "fd", "request", "done", "head", "size", "loop", "deadline")
+
+    def __init__(self, loop, port: int, request: bytes, done, deadline: float):
+        self.loop, self.request, self.done, self.deadline = loop, request, done, deadline
+        self.head = b""
+        self.size = 0
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setblocking(False)
+        self.fd = self.sock.fileno()
+        code = self.sock.connect_ex(("127.0.0.1", port))
+        if code == 0:
+            self._connected()
+        elif code in (errno.EINPROGRESS, errno.EAGAIN):
+            loop.add_writer(self.fd, self._connected)
+        else:
+            self._finish(f"{errno.errorcode.get(code, code)} on connect")
+
+    def _connected(self):
+        self.loop.remove_writer(self.fd)
+        code = self.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if code:
+            self._finish(f"{errno.errorcode.get(code, code)} on connect")
+            return
+        try:
+            self.sock.sendall(self.request)  # a few hundred bytes: the socket buffer takes them at once
+        except OSError as exc:
+            self._finish(f"{type(exc).__name__}: {exc}")
+            return
+        self.loop.add_reader(self.fd, self._readable)
+
+    def _readable(self):
+        try:
+            data = self.sock.recv(262144)
+        except BlockingIOError:
+            return
+        except OSError as exc:
+            self._finish(f"{type(exc).__name__}: {exc}")
+            return
+        if not data:
+            self._finish("")
+            return
+        if len(self.head) < _HEAD_LIMIT and b"\r\n\r\n" not in self.head:
+            self.head += data
+        self.size += len(data)
+
+    def abort(self):
+        self._finish("TimeoutError")
+
+    def _finish(self, error: str):
+        if self.sock is None:
+            return
+        self.loop.remove_reader(self.fd)
+        self.loop.remove_writer(self.fd)
+        self.sock.close()
+        self.sock = None
+        header, sep, _ = self.head.partition(b"\r\n\r\n")
+        status, location = 0, ""
+        if not error:
+            lines = header.decode("latin-1").split("\r\n")
+            try:
+                status = int(lines[0].split()[1])
+            except (IndexError, ValueError):
+                error = "no HTTP status line"
+            for line in lines[1:]:
+                if line[:9].lower() == "location:":
+                    location = line[9:].strip()
+                    break
+        self.done((status, location, self.size - len(header) - len(sep), error))
+
+
+class Target:
+    """Builds one page's request, sends it and judges its answer."""
+
+    def __init__(self, port: int, sessions: dict, ballots: Ballots | None):
+        self.port = port
+        self.sessions = sessions
+        self.ballots = ballots
+        self.timeout = 90.0
+        self._requests: dict[str, bytes] = {}  # a GET page's bytes, built once
+        # The writes the load made, as the client saw them (the soak checks them against the database).
+        self.writes = {"sent": 0, "answered": 0, "receipts": 0}
+
+    def _bytes(self, method: str, path: str, cookie: str, body: str = "") -> bytes:
+        head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}", f"Cookie: {cookie}", "Connection: close"]
         payload = body.encode()
         if method == "POST":
             head += [
@@ -549,71 +644,164 @@ async def _fetch(port: int, method: str, path: str, cookie: str, body: str = "")
                 f"Content-Length: {len(payload)}",
                 f"X-CSRFToken: {CSRF_SECRET}",
             ]
-        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + payload)
-        await writer.drain()
-        data = await reader.read()
-    finally:
-        writer.close()
-    header, _, content = data.partition(b"\r\n\r\n")
-    lines = header.decode("latin-1").split("\r\n")
-    try:
-        status = int(lines[0].split()[1])
-    except (IndexError, ValueError):
-        return 0, "", 0
-    location = next((line.split(":", 1)[1].strip() for line in lines[1:] if line.lower().startswith("location:")), "")
-    return status, location, len(content)
+        return ("\r\n".join(head) + "\r\n\r\n").encode() + payload
 
-
-class Target:
-    """Sends one page's request and judges its answer."""
-
-    def __init__(self, port: int, sessions: dict, ballots: Ballots | None):
-        self.port = port
-        self.sessions = sessions
-        self.ballots = ballots
-        # The writes the load made, as the client saw them (the soak checks them against the database).
-        self.writes = {"sent": 0, "answered": 0, "receipts": 0}
-
-    async def send(self, page: Page) -> tuple[bool, str]:
+    def request(self, page: Page) -> bytes:
+        """The request's bytes; a ballot takes a fresh member's session (and counts as a write sent)."""
         if page.method == "POST":
-            session = self.ballots.take()
-            cookie = f"sessionid={session}; csrftoken={CSRF_SECRET}"
             self.writes["sent"] += 1
-            status, location, _ = await _fetch(self.port, "POST", self.ballots.path, cookie, self.ballots.body)
+            cookie = f"sessionid={self.ballots.take()}; csrftoken={CSRF_SECRET}"
+            return self._bytes("POST", self.ballots.path, cookie, self.ballots.body)
+        request = self._requests.get(page.key)
+        if request is None:
+            request = self._requests[page.key] = self._bytes("GET", page.path, f"sessionid={self.sessions[page.user]}")
+        return request
+
+    def judge(self, page: Page, answer: tuple) -> tuple[bool, str]:
+        status, location, _size, error = answer
+        if error:
+            return False, error
+        if page.method == "POST":
             ok = status == 302 and location.endswith(self.ballots.receipt)
             self.writes["answered"] += 200 <= status < 400
             self.writes["receipts"] += ok
             return ok, f"{status} {location or '(no redirect: the ballot was refused)'}"
-        cookie = f"sessionid={self.sessions[page.user]}"
-        status, location, _ = await _fetch(self.port, "GET", page.path, cookie)
         ok = 200 <= status < 400 and "/login/" not in location
         return ok, f"{status} {location}"
 
+    def start(self, page: Page, done) -> _Exchange:
+        loop = asyncio.get_running_loop()
+        return _Exchange(loop, self.port, self.request(page), done, loop.time() + self.timeout)
+
+    async def send(self, page: Page) -> tuple[bool, str]:
+        """One request awaited (the bursts and warm-ups; the mixed load uses start())."""
+        future = asyncio.get_running_loop().create_future()
+        exchange = self.start(page, future.set_result)
+        try:
+            answer = await asyncio.wait_for(asyncio.shield(future), self.timeout)
+        except TimeoutError:
+            exchange.abort()
+            answer = await future
+        return self.judge(page, answer)
+
 
 async def _run_schedule(target: Target, schedule: list[tuple[float, Page]], timeout: float) -> list[tuple]:
-    """Each request at its scheduled offset; returns (page, scheduled, latency_s, ok, detail, counted)."""
+    """Each request at its scheduled offset; returns (page, scheduled, latency_s, ok, detail) per request and the
+    client's own lateness at each send. Every send is a loop.call_at callback, every answer a selector callback;
+    a sweep once a second aborts the exchanges past `timeout`."""
     loop = asyncio.get_running_loop()
     start = loop.time() + 0.2
     results = []
-
-    async def one(offset: float, page: Page):
-        scheduled = start + offset
-        try:
-            ok, detail = await asyncio.wait_for(target.send(page), timeout)
-        except Exception as exc:  # noqa: BLE001 (every failure is an error of the run, with its reason)
-            ok, detail = False, f"{type(exc).__name__}: {exc}"
-        results.append((page, offset, loop.time() - scheduled, ok, detail))
-
-    tasks = []
     lags = []
-    for offset, page in schedule:
-        delay = start + offset - loop.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        lags.append(max(0.0, -delay))  # how late the client itself sent it (its own share of the latency)
-        tasks.append(asyncio.create_task(one(offset, page)))
-    await asyncio.gather(*tasks)
+    pending: dict[int, _Exchange] = {}
+    finished = loop.create_future()
+    remaining = [len(schedule)]
+
+    def fire(index: int, offset: float, page: Page):
+        now = loop.time()
+        scheduled = start + offset
+        lags.append(max(0.0, now - scheduled))  # how late the client itself sent it (its own share of the latency)
+
+        def done(answer):
+            pending.pop(index, None)
+            ok, detail = target.judge(page, answer)
+            results.append((page, offset, loop.time() - scheduled, ok, detail))
+            remaining[0] -= 1
+            if not remaining[0] and not finished.done():
+                finished.set_result(None)
+
+        try:
+            exchange = _Exchange(loop, target.port, target.request(page), done, now + timeout)
+        except Exception as exc:  # noqa: BLE001 (every failure is an error of the run, with its reason)
+            done((0, "", 0, f"{type(exc).__name__}: {exc}"))
+            return
+        if exchange.sock is not None:
+            pending[index] = exchange
+
+    def sweep():
+        now = loop.time()
+        for exchange in [e for e in pending.values() if e.deadline <= now]:
+            exchange.abort()
+        if not finished.done():
+            loop.call_later(1.0, sweep)
+
+    if not schedule:
+        return results, lags
+    for index, (offset, page) in enumerate(schedule):
+        loop.call_at(start + offset, fire, index, offset, page)
+    loop.call_later(1.0, sweep)
+    await finished
     return results, lags
+
+
+class DatabaseCpu:
+    """CPU of the PostgreSQL backends serving this bench's database while a step runs, from /proc (the server on
+    this machine; a backend's title names its database: `postgres: 15/main: portal portal_bench 127.0.0.1(…)`).
+
+    A thread reads each backend's utime + stime every half second: a backend that existed at the start counts
+    from its first reading, one that started during the step counts whole (a worker reconnects when CONN_MAX_AGE
+    runs out); one that exits counts up to its last reading. The bench's own connection is idle during a step.
+    `seconds()` is None when not measurable (another host, SQLite, no /proc)."""
+
+    def __init__(self):
+        from django.db import connection
+
+        host = connection.settings_dict.get("HOST") or "127.0.0.1"
+        self.enabled = connection.vendor == "postgresql" and host in ("127.0.0.1", "localhost", "::1")
+        self.marker = f" {connection.settings_dict.get('NAME')} ".encode()
+        self.ticks = os.sysconf("SC_CLK_TCK")
+        self.titles: dict[str, bool] = {}  # pid -> a backend of this database
+        self.first: dict[str, int] = {}
+        self.last: dict[str, int] = {}
+        self.stop_event = threading.Event()
+        self.thread = None
+
+    def _read(self) -> dict[str, int]:
+        found = {}
+        for entry in os.scandir("/proc"):
+            pid = entry.name
+            if not pid.isdigit():
+                continue
+            try:
+                if pid not in self.titles:
+                    with open(f"/proc/{pid}/cmdline", "rb") as f:
+                        title = f.read(200)
+                    self.titles[pid] = title.startswith(b"postgres: ") and self.marker in title
+                if not self.titles[pid]:
+                    continue
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            found[pid] = int(fields[11]) + int(fields[12])
+        return found
+
+    def _run(self):
+        while not self.stop_event.wait(0.5):
+            for pid, ticks in self._read().items():
+                self.first.setdefault(pid, 0)  # started during the step: its whole life counts
+                self.last[pid] = ticks
+
+    def start(self) -> "DatabaseCpu":
+        if self.enabled:
+            self.titles.clear()  # a pid may have been reused since
+            self.first = self._read()
+            self.last = dict(self.first)
+            self.thread = threading.Thread(target=self._run, daemon=True)
+            self.thread.start()
+        return self
+
+    def seconds(self) -> float | None:
+        if self.thread is None:
+            return None
+        self.stop_event.set()
+        self.thread.join()
+        for pid, ticks in self._read().items():
+            self.first.setdefault(pid, 0)
+            self.last[pid] = ticks
+        if not self.last:
+            return None
+        return sum(self.last[pid] - self.first[pid] for pid in self.last) / self.ticks
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -637,10 +825,12 @@ def _step(gunicorn: Gunicorn, target: Target, pages: list[Page], rate: float, du
         target.ballots.prepare(sum(1 for p in mix if p.method == "POST") + 2)
     schedule = [(i / rate, page) for i, page in enumerate(mix)]
     cpu_before, usage_before = gunicorn.cpu_seconds(), resource.getrusage(resource.RUSAGE_SELF)
+    database = DatabaseCpu().start()
     wall = time.perf_counter()
     results, lags = asyncio.run(_run_schedule(target, schedule, timeout=90))
     wall = time.perf_counter() - wall
     cpu = gunicorn.cpu_seconds() - cpu_before
+    db_cpu = database.seconds()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     client_cpu = (usage.ru_utime - usage_before.ru_utime) + (usage.ru_stime - usage_before.ru_stime)
     counted = [r for r in results if r[1] >= warmup]
@@ -666,6 +856,8 @@ def _step(gunicorn: Gunicorn, target: Target, pages: list[Page], rate: float, du
         "server_cpu_ms": cpu * 1000 / max(1, len(results)),
         "server_cpu_share": cpu / wall,
         "client_cpu_share": client_cpu / wall,
+        "client_cpu_ms": client_cpu * 1000 / max(1, len(results)),
+        "db_cpu_ms": None if db_cpu is None else db_cpu * 1000 / max(1, len(results)),
         "client_lag_p95": _percentile([lag * 1000 for lag in lags], 0.95),
     }
 
@@ -815,8 +1007,9 @@ def _report(
         "redirect to its receipt.",
         "",
         "| rate/s | requests | errors | p50 ms | p95 ms | max ms | worst page p95 | server CPU ms/request | "
-        "workers' CPU (cores) | client CPU (cores) | client's send lag p95 ms |",
-        "|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
+        "workers' CPU (cores) | PostgreSQL CPU ms/request | client CPU ms/request | client CPU (cores) | "
+        "client's send lag p95 ms |",
+        "|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     labels = {p.key: p.label for p in pages}
     for s in steps:
@@ -825,12 +1018,13 @@ def _report(
             f"| {_fmt(s['rate'])}{' (bisection)' if s.get('bisect') else ''} | {s['requests']} | "
             f"{sum(s['errors'].values())} | {_fmt(s['p50'])} | {_fmt(s['p95'])} | {_fmt(s['max'])} | "
             f"{labels.get(worst[0], worst[0])}: {_fmt(worst[1]['p95'])} | {_fmt(s['server_cpu_ms'], 1)} | "
-            f"{_fmt(s['server_cpu_share'], 2)} | {_fmt(s['client_cpu_share'], 2)} | {_fmt(s['client_lag_p95'], 1)} |"
+            f"{_fmt(s['server_cpu_share'], 2)} | {_fmt(s.get('db_cpu_ms'), 1)} | {_fmt(s.get('client_cpu_ms'), 2)} | "
+            f"{_fmt(s['client_cpu_share'], 2)} | {_fmt(s['client_lag_p95'], 1)} |"
         )
     if meta.get("skipped"):
         lines.append(
             f"| {', '.join(_fmt(r) for r in meta['skipped'])} | skipped: the step below collapsed (median over "
-            f"{COLLAPSE_P50_MS / 1000:.0f} s) | | | | | | | | | |"
+            f"{COLLAPSE_P50_MS / 1000:.0f} s) | | | | | | | | | | | |"
         )
     main_steps = [s for s in steps if not s.get("bisect")]
     lines += [
@@ -1214,6 +1408,58 @@ def _prepare(kind: str, scale: float) -> str:
     return "seed_demo"
 
 
+# --- the client's own cost -----------------------------------------------------------------------------------------
+
+
+def _stub_server(listener: socket.socket, size: int) -> None:
+    """A fixed answer of `size` bytes to each request, then close (gunicorn's sync worker's way), in a process of its
+    own: the client's CPU is measured alone."""
+    answer = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
+        % size
+    ) + b"x" * size
+    while True:
+        peer, _ = listener.accept()
+        received = b""
+        while b"\r\n\r\n" not in received:
+            data = peer.recv(65536)
+            if not data:
+                break
+            received += data
+        peer.sendall(answer)
+        peer.close()
+
+
+def client_cost(requests: int, rate: float, size: int) -> dict:
+    """The mixed load's client alone against a stub server: its CPU per request (`--client-cost`)."""
+    import multiprocessing
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(2048)
+    server = multiprocessing.get_context("fork").Process(target=_stub_server, args=(listener, size), daemon=True)
+    server.start()
+    try:
+        target = Target(listener.getsockname()[1], {"school": secrets.token_hex(16)}, None)
+        page = Page("stub", "stub", "school", "/tong-hop/?trang=1", 1)
+        schedule = [(i / rate, page) for i in range(requests)]
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        results, lags = asyncio.run(_run_schedule(target, schedule, timeout=30))
+        after = resource.getrusage(resource.RUSAGE_SELF)
+    finally:
+        server.kill()
+        listener.close()
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {
+        "requests": len(results),
+        "errors": sum(1 for r in results if not r[3]),
+        "cpu_ms": cpu * 1000 / max(1, len(results)),
+        "user_ms": (after.ru_utime - before.ru_utime) * 1000 / max(1, len(results)),
+        "p50_ms": _percentile([r[2] * 1000 for r in results], 0.5),
+        "lag_p95_ms": _percentile([lag * 1000 for lag in lags], 0.95),
+    }
+
+
 # --- main ----------------------------------------------------------------------------------------------------------
 
 
@@ -1247,7 +1493,27 @@ def main(argv=None) -> int:
         help="hold the mix at one rate for MINUTES (section «Soak»): errors, RSS per worker, no lost write",
     )
     parser.add_argument("--rss-growth-mb", type=float, default=50.0, help="--soak: bound of a worker's RSS growth")
+    parser.add_argument(
+        "--client-cost",
+        type=int,
+        default=0,
+        metavar="REQUESTS",
+        help="only the client's own CPU per request against a stub server (--rates: its first rate, default 200; "
+        "--client-cost-kb: the answer's size, default 30)",
+    )
+    parser.add_argument("--client-cost-kb", type=float, default=30.0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+
+    if args.client_cost:
+        rate = float((args.rates or "200").split(",")[0])
+        cost = client_cost(args.client_cost, rate, int(args.client_cost_kb * 1024))
+        print(
+            f"client alone: {cost['requests']} requests at {rate:g}/s, answers of {args.client_cost_kb:g} KB, "
+            f"{cost['errors']} errors: {cost['cpu_ms']:.3f} ms CPU per request ({cost['user_ms']:.3f} ms user), "
+            f"p50 {cost['p50_ms']:.1f} ms, send lag p95 {cost['lag_p95_ms']:.1f} ms; load average "
+            + " / ".join(Path("/proc/loadavg").read_text().split()[:3])
+        )
+        return 1 if cost["errors"] else 0
 
     if args.smoke:
         args.rates, args.duration, args.warmup, args.bisect, args.burst = "10", 3.0, 0.5, 0, 4
@@ -1403,7 +1669,8 @@ def main(argv=None) -> int:
                 print(
                     f"{rate:>5.0f}/s: {step['requests']} requests, {sum(step['errors'].values())} errors, "
                     f"p50 {step['p50']:.0f} / p95 {step['p95']:.0f} / max {step['max']:.0f} ms, "
-                    f"server {step['server_cpu_ms']:.1f} ms CPU/request, client {step['client_cpu_share']:.2f} cores",
+                    f"server {step['server_cpu_ms']:.1f} ms CPU/request, PostgreSQL {_fmt(step['db_cpu_ms'], 1)} ms, "
+                    f"client {step['client_cpu_ms']:.2f} ms ({step['client_cpu_share']:.2f} cores)",
                     flush=True,
                 )
                 time.sleep(2)

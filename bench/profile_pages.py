@@ -83,6 +83,64 @@ def _cpu_ms(client, url: str, n: int) -> float:
     return statistics.median(batches)
 
 
+def _gc_ab(clients: dict, pages: dict, keys: list[str], n: int, threshold: int) -> None:
+    """The garbage collector as Python leaves it (A: thresholds 700/10/10, nothing frozen) against
+    config/gunicorn_conf.py's tune_gc (B: gc.freeze() of what is loaded, first threshold raised), batches of 10
+    requests alternating A and B in this process; per request: CPU ms, collections, ms inside the collector."""
+    import gc
+
+    from config.gunicorn_conf import tune_gc
+
+    default = gc.get_threshold()
+    timing = {"start": 0.0, "ms": 0.0, "runs": 0}
+
+    def callback(phase, info):
+        if phase == "start":
+            timing["start"] = time.process_time()
+        else:
+            timing["ms"] += (time.process_time() - timing["start"]) * 1000
+            timing["runs"] += 1
+
+    gc.callbacks.append(callback)
+    print(f"\ngc A/B: A = thresholds {default}, nothing frozen; B = gc.freeze() + first threshold {threshold}")
+    print(
+        f"{'page':<16} {'A ms/req':>9} {'B ms/req':>9} {'B/A':>6} {'A gc/req':>9} {'B gc/req':>9} "
+        f"{'A gc ms':>8} {'B gc ms':>8}"
+    )
+    try:
+        for key in keys:
+            _account, url = pages[key]
+            client = clients[key]
+            cpu = {"A": [], "B": []}
+            runs = {"A": 0, "B": 0}
+            gc_ms = {"A": 0.0, "B": 0.0}
+            for _ in range(max(1, n // 10)):
+                for mode in ("A", "B"):
+                    if mode == "A":
+                        gc.unfreeze()
+                        gc.set_threshold(*default)
+                    else:
+                        tune_gc(threshold)
+                    timing["ms"], timing["runs"] = 0.0, 0
+                    start = time.process_time()
+                    for _ in range(10):
+                        client.get(url)
+                    cpu[mode].append((time.process_time() - start) / 10 * 1000)
+                    runs[mode] += timing["runs"]
+                    gc_ms[mode] += timing["ms"]
+            batches = max(1, n // 10) * 10
+            a, b = statistics.median(cpu["A"]), statistics.median(cpu["B"])
+            print(
+                f"{key:<16} {a:9.2f} {b:9.2f} {b / a:6.2f} {runs['A'] / batches:9.1f} {runs['B'] / batches:9.1f} "
+                f"{gc_ms['A'] / batches:8.2f} {gc_ms['B'] / batches:8.2f}",
+                flush=True,
+            )
+    finally:
+        gc.callbacks.remove(callback)
+        gc.unfreeze()
+        gc.set_threshold(*default)
+
+
 def _by_area(stats: pstats.Stats, requests: int) -> list[tuple[str, float]]:
     totals: dict[str, float] = {}
     for (filename, _line, _name), (_cc, _nc, tottime, _cum, _callers) in stats.stats.items():
@@ -113,6 +171,14 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30, help="functions listed by own and by cumulative time")
     parser.add_argument("--no-profile", action="store_true", help="only the CPU per request (no cProfile)")
     parser.add_argument("--dump", default="", help="also write the summed profile (pstats) to this file")
+    parser.add_argument(
+        "--gc-ab",
+        type=int,
+        default=0,
+        metavar="THRESHOLD",
+        help="only an A/B of the garbage collector: as Python leaves it against config/gunicorn_conf.py's "
+        "(gc.freeze() + this first threshold), interleaved",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -146,6 +212,9 @@ def main() -> None:
             assert status == 200, f"{key}: GET {url} answered {status}"
         clients[key] = client
 
+    if args.gc_ab:
+        _gc_ab(clients, pages, keys, args.n, args.gc_ab)
+        return
     print(f"\n{'page':<16} {'CPU ms/req':>10} {'× bare':>7} {'queries':>8} {'KB':>6}")
     bare_ms = None
     for key in keys:
