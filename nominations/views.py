@@ -259,14 +259,15 @@ def dossier_detail(request, pk):
     cards = rows_html(
         rows, dossier=dossier, show_objections=show_objections, notice_url=notice_url, download_url=download_url
     )
-    return render(
+    response = render(
         request,
         "nominations/dossier_detail.html",
         {
             "dossier": dossier,
             "rows": rows,
             # Each row's card written in Python (dossier_rows.py): the template engine took half the page's CPU.
-            "rows_html": cards,
+            # The template holds a mark where they go, put in below (`_put_rows`).
+            "rows_html": _ROWS_MARK,
             "problems": checks.dossier_problems(
                 dossier, [n for n in nominations if n.status != NominationStatus.NOT_ACCEPTED], counts
             )
@@ -285,6 +286,23 @@ def dossier_detail(request, pk):
             and any(n.status in rollup.ROLLUP_SOURCES for n in nominations),
         },
     )
+    return _put_rows(response, cards)
+
+
+# Where the rows' cards go in the dossier page. Not a text any row or dossier can hold: every text from the
+# database is escaped, so no `<` of theirs reaches the page.
+_ROWS_MARK = SafeString("<!--nominations:dossier-rows-->")
+_ROWS_MARK_BYTES = _ROWS_MARK.encode()
+
+
+def _put_rows(response, cards: str):
+    """The page's bytes with the cards in place of the mark: one join of bytes. Through the template, the
+    cards (600 KB for 200 rows) were copied by the join and the safe-string wrapper of each enclosing node,
+    block and template: a fifth of the page's CPU."""
+    head, mark, tail = response.content.partition(_ROWS_MARK_BYTES)
+    if mark:
+        response.content = b"".join((head, cards.encode(), tail))
+    return response
 
 
 @view_rule(DOSSIER_FILE)

@@ -123,3 +123,19 @@ def test_rows_in_different_states_get_their_own_buttons(client, dossier, tree, p
         assert buttons[n.pk] == [a.name for a in workflow.available_actions(n, personas["reviewer_a"])]
     assert buttons[proposed.pk] != buttons[accepted.pk]
     assert buttons[returned.pk] == []  # only the school resubmits a returned nomination
+
+
+def test_cards_stand_where_the_template_puts_them_and_no_mark_is_left(client, dossier, tree, personas, person_factory):
+    first = _proposed(dossier, person_factory(tree["school_a1"]))
+    client.force_login(personas["secretary_a1"])
+    html = _page(client, dossier)
+    before, rest = html.split('<h2 class="h5">Các đề nghị</h2>')
+    assert "de-nghi-" not in before
+    assert rest.index(f'<div class="card mb-2" id="de-nghi-{first.pk}">') < rest.index('<h2 class="h5">Lịch sử</h2>')
+    assert "<!--nominations:dossier-rows-->" not in html
+
+
+def test_empty_dossier_says_so_without_the_mark(client, dossier, personas):
+    client.force_login(personas["secretary_a1"])
+    html = _page(client, dossier)
+    assert ('<p class="text-muted">Chưa có đề nghị nào.</p>' in html, "dossier-rows" in html) == (True, False)
