@@ -11,9 +11,36 @@ with the ORM's instances is pinned in nominations/tests/test_rowload.py). A mode
 receivers (whose `__init__` must run) goes through the ORM instead.
 """
 
+import json
+
 from django.db import connections
-from django.db.models import signals
+from django.db.models import JSONField, signals
 from django.db.models.base import ModelState
+from django.db.models.expressions import Col
+
+
+def _json_column(converter, expression):
+    """JSONField.from_db_value on a plain column, without its call per value: None stays None, a text is
+    decoded with the field's decoder, a text that is not JSON stays as it is (the same three cases)."""
+    field = getattr(converter, "__self__", None)
+    if not (isinstance(field, JSONField) and converter.__func__ is JSONField.from_db_value and type(expression) is Col):
+        return None
+    decoder = field.decoder
+
+    def convert(value):
+        if value is None:
+            return None
+        try:
+            return json.loads(value, cls=decoder)
+        except json.JSONDecodeError:
+            return value
+
+    return convert
+
+
+def _positional(converter, expression, connection):
+    """Any other converter, called as SQLCompiler.apply_converters calls it."""
+    return lambda value: converter(value, expression, connection)
 
 
 class RowLoader:
@@ -29,13 +56,18 @@ class RowLoader:
         sql, params = compiler.as_sql()
         if params:
             raise RuntimeError(f"{self.model.__name__}: its plain SELECT has parameters")
-        converters = compiler.get_converters([column[0] for column in compiler.select])
         attnames = [field.attname for field in self.model._meta.concrete_fields]
         if len(attnames) != len(compiler.select):
             raise RuntimeError(f"{self.model.__name__}: the SELECT does not list every concrete field")
+        # The ORM's converters by attribute name, applied to each instance's values (no generator and list per
+        # row as in SQLCompiler.apply_converters): a JSON column's one is json.loads itself (_json_column).
+        converters = [
+            (attnames[position], [_json_column(c, e) or _positional(c, e, connection) for c in cs])
+            for position, (cs, e) in compiler.get_converters([column[0] for column in compiler.select]).items()
+        ]
         qn = connection.ops.quote_name
         where = f" WHERE {qn(self.model._meta.db_table)}.{qn(self.model._meta.get_field(self.column).column)} IN "
-        self._compiled = (connection, sql + where, compiler, converters, attnames)
+        self._compiled = (connection, sql + where, converters, attnames)
         return self._compiled
 
     def load(self, values) -> list:
@@ -45,21 +77,23 @@ class RowLoader:
         model = self.model
         if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
             return list(model._default_manager.using(self.using).filter(**{f"{self.column}__in": values}).order_by())
-        connection, head, compiler, converters, attnames = self._compiled or self._compile()
+        connection, head, converters, attnames = self._compiled or self._compile()
         if connection is not connections[self.using]:  # another thread's connection: compile for this one
-            connection, head, compiler, converters, attnames = self._compile()
+            connection, head, converters, attnames = self._compile()
         # The ORM's own SELECT, quoted names and %s placeholders: the values travel in the parameters.
         sql = f"{head}({', '.join(['%s'] * len(values))})"
         with connection.cursor() as cursor:
             cursor.execute(sql, values)
             rows = cursor.fetchall()
-        if converters:
-            rows = compiler.apply_converters(rows, converters)
         instances = []
         new, using = model.__new__, self.using
         for row in rows:
             instance = new(model)
-            instance.__dict__.update(zip(attnames, row, strict=True))
+            fields = instance.__dict__
+            fields.update(zip(attnames, row, strict=True))
+            for attname, functions in converters:
+                for function in functions:
+                    fields[attname] = function(fields[attname])
             state = instance._state = ModelState()
             state.adding, state.db = False, using
             instances.append(instance)
