@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import Q
 
 from core.exceptions import ServiceError
+from core.fixedsql import FixedQuery
 from units.models import Person, PersonTransfer, Unit
 
 from .enums import DISCIPLINE_RANK, CommendationKind, DisciplineKind, InitiativeStatus, RecipientKind, RuleKind, Verdict
@@ -212,17 +213,12 @@ def _records_by(
             for r in sorted(known, key=lambda r: (r.school_year, r.id))
             if getattr(r, field_name) in ids and (r.decision_date is None or r.decision_date <= on_date)
         ]  # fmt: skip
+    elif not ids:
+        rows = []  # as the ORM's empty IN: no query
+    elif len(ids) == 1:
+        rows = _RECORDS_OF_ONE[field_name].run(next(iter(ids)), on_date)
     else:
-        decided = Q(decision_date__isnull=True) | Q(decision_date__lte=on_date)
-        rows = (
-            AwardRecord.objects.filter(decided)
-            .filter(**{f"{field_name}__in": ids})
-            .values_list(
-                field_name, "award_type__code", "school_year", "commendation_kind", "decision_number",
-                "revocation__decision_date",
-            )
-            .order_by("school_year", "id")
-        )  # fmt: skip
+        rows = _records_of(field_name, on_date).filter(**{f"{field_name}__in": ids})
     for owner, code, year, kind, number, revoked_on in rows:
         if revoked_on is not None and revoked_on <= on_date:
             if revoked is not None:
@@ -230,6 +226,26 @@ def _records_by(
             continue
         result[owner].append(_record_fact(code, year, kind, number))
     return result
+
+
+def _records_of(field_name: str, on_date: datetime.date):
+    """The records decided on or before `on_date` (`_records_by`'s columns, by school year and id)."""
+    decided = Q(decision_date__isnull=True) | Q(decision_date__lte=on_date)
+    return (
+        AwardRecord.objects.filter(decided)
+        .values_list(
+            field_name, "award_type__code", "school_year", "commendation_kind", "decision_number",
+            "revocation__decision_date",
+        )
+        .order_by("school_year", "id")
+    )  # fmt: skip
+
+
+# One owner's records (a person's check, the units a person leads): the same statement, fixed (core.fixedsql).
+_RECORDS_OF_ONE = {
+    name: FixedQuery(lambda pk, day, name=name: _records_of(name, day).filter(**{name: pk}), int, datetime.date)
+    for name in ("person_id", "unit_id")
+}
 
 
 def _initiative_spans(on_date: datetime.date, rules: list[AwardRule] | None = None) -> dict[str, int]:
@@ -271,6 +287,13 @@ def _periods(model, ids: list[int], known: list | None, *, newest_first: bool):
         return model.objects.filter(person_id__in=ids).values_list("person_id", "kind", "start", "end")
     rows = sorted(known, key=lambda period: period.start, reverse=newest_first)
     return [(period.person_id, period.kind, period.start, period.end) for period in rows]
+
+
+_UNIT_COLUMNS = ("id", "name", "kind", "parent_id", "head_id")
+_HEADED = FixedQuery(lambda pk: Unit.objects.filter(head_id=pk).values_list(*_UNIT_COLUMNS), int)
+_HEADED_OR_UNIT = FixedQuery(
+    lambda pk, unit_id: Unit.objects.filter(Q(head_id=pk) | Q(pk=unit_id)).values_list(*_UNIT_COLUMNS), int, int
+)
 
 
 def _person_facts(
@@ -323,12 +346,15 @@ def _person_facts(
         periods[pid].append(PeriodFact(kind, start, end))
     # Units whose collective title decides a head's or manager's own award.
     manager_unit_ids = {p.unit_id for p in people if p.is_manager}
-    unit_rows = {
-        row["id"]: row
-        for row in Unit.objects.filter(Q(head_id__in=ids) | Q(pk__in=manager_unit_ids)).values(
-            "id", "name", "kind", "parent_id", "head_id"
-        )
-    }
+    if len(people) == 1:  # one person's check: a fixed statement (core.fixedsql)
+        person = people[0]
+        if person.is_manager:
+            found = _HEADED_OR_UNIT.run(person.pk, person.unit_id)
+        else:
+            found = _HEADED.run(person.pk)
+    else:
+        found = Unit.objects.filter(Q(head_id__in=ids) | Q(pk__in=manager_unit_ids)).values_list(*_UNIT_COLUMNS)
+    unit_rows = {row[0]: dict(zip(_UNIT_COLUMNS, row, strict=True)) for row in found}
     led = defaultdict(set)
     for row in unit_rows.values():
         if row["head_id"] in ids and row["kind"] != "team":
@@ -475,8 +501,8 @@ class _Catalog:
 
     @classmethod
     def load(cls, on_date: datetime.date) -> "_Catalog":
-        rows = list(AwardType.objects.order_by("effective_from"))
-        rules = list(AwardRule.objects.filter(in_force_q(on_date)).order_by("kind", "award_code", "id"))
+        rows = _CATALOG_ROWS.run()
+        rules = _RULES_IN_FORCE.run(on_date)
         catalog = cls(on_date, rows, rules)
         for row in rows:
             catalog.labels[row.code] = row.short_name or row.name
@@ -495,6 +521,48 @@ class _Catalog:
     def rules_of(self, code: str) -> list[AwardRule]:
         """As rules_in_force: the code's rules and the rules of every award, by kind, code, id."""
         return [rule for rule in self.rules if rule.award_code in (code, WILDCARD)]
+
+    def codes_for(self, recipient: str) -> list[str]:
+        """The codes in force open to `recipient` (RecipientKind.INDIVIDUAL or COLLECTIVE), by rank and code:
+        awards.selectors.individual_codes_in_force / collective_codes_in_force, from the rows read."""
+        excluded = RecipientKind.COLLECTIVE if recipient == RecipientKind.INDIVIDUAL else RecipientKind.INDIVIDUAL
+        rows = [row for row in self._in_force_by_rank() if row.recipient_kind != excluded]
+        return list(dict.fromkeys(row.code for row in rows))
+
+    def choices_for(self, recipient: str) -> list[tuple[str, str]]:
+        """awards.selectors.check_award_choices(recipient, on_date=self.on_date), from the rows read."""
+        codes = set(self.codes_for(recipient))
+        return list(dict.fromkeys((row.code, row.name) for row in self._in_force_by_rank() if row.code in codes))
+
+    def _in_force_by_rank(self) -> list[AwardType]:
+        day = self.on_date
+        in_force = [
+            r for r in self.rows if r.effective_from <= day and (r.effective_to is None or r.effective_to >= day)
+        ]
+        # The selectors' ORDER BY rank, code: one row per code is in force on a day (AwardType.clean refuses
+        # overlapping versions), so no tie is left to the database's order.
+        return sorted(in_force, key=lambda r: (r.rank, r.code))
+
+
+# The catalog and the rules in force, fixed statements (core.fixedsql): every eligibility check reads both.
+_CATALOG_ROWS = FixedQuery(lambda: AwardType.objects.order_by("effective_from"))
+_RULES_IN_FORCE = FixedQuery(
+    lambda day: AwardRule.objects.filter(in_force_q(day)).order_by("kind", "award_code", "id"), datetime.date
+)
+
+
+def _catalog_for(catalog: _Catalog | None, on_date: datetime.date) -> _Catalog:
+    if catalog is None:
+        return _Catalog.load(on_date)
+    if catalog.on_date != on_date:
+        raise ValueError(f"the catalog was read for {catalog.on_date}, the check is on {on_date}")
+    return catalog
+
+
+def catalog_on(on_date: datetime.date) -> _Catalog:
+    """The catalog rows and the rules in force on `on_date`, read once (two queries) for a page that checks and
+    also lists the awards (`codes_for`, `choices_for`): hand it to check_codes / check_eligibility as `catalog`."""
+    return _Catalog.load(on_date)
 
 
 def load_facts(
@@ -617,22 +685,27 @@ def check_many(
     *,
     on_date: datetime.date | None = None,
     pending: Iterable[tuple] | None = None,
+    catalog: _Catalog | None = None,
+    known_records: list | None = None,
+    known: dict | None = None,
 ) -> list[EligibilityResult]:
     """check_eligibility for many candidates in a constant number of queries; results keep the input order.
 
     `pending` is what the caller proposes in the same, still open, round of `year`:
     {(candidate_key(c) or c, code), ...}. Only those titles of the year count as
     "to be decided"; any other title of the year not decided is missing.
-    Raises ServiceError when the award code is unknown or not in force on the date.
+    Raises ServiceError when the award code is unknown or not in force on the date. `catalog`: `catalog_on(on_date)`
+    already read by the caller; `known_records`, `known`: see `check_codes`.
     """
     candidates = list(candidates)
     on_date = on_date or datetime.date.today()
-    catalog = _Catalog.load(on_date)
+    catalog = _catalog_for(catalog, on_date)
     award_type = catalog.award_type(award_type_code)
     rules = catalog.rules_of(award_type_code)
     pending_map = _pending_map(pending)
     results = []
-    for candidate, facts in zip(candidates, load_facts(candidates, year, on_date, catalog=catalog), strict=True):
+    facts_all = load_facts(candidates, year, on_date, catalog=catalog, known_records=known_records, known=known)
+    for candidate, facts in zip(candidates, facts_all, strict=True):
         facts.award_code = award_type_code
         _with_pending(facts, candidate, pending_map)
         verdict, reasons = evaluate(award_type, rules, facts)
@@ -647,6 +720,9 @@ def check_eligibility(
     *,
     on_date: datetime.date | None = None,
     pending: Iterable[tuple] | None = None,
+    catalog: _Catalog | None = None,
+    known_records: list | None = None,
+    known: dict | None = None,
 ) -> EligibilityResult:
     """Is `candidate` (a Person or a Unit) eligible for the award `award_type_code` in school year `year`?
 
@@ -654,9 +730,18 @@ def check_eligibility(
     rules applied are those in force on `on_date` (default: today). Returns the
     verdict (Verdict.ELIGIBLE / NOT_ELIGIBLE / NEEDS_REVIEW) and the reasons, in
     Vietnamese, each with its legal basis. Read-only. Raises ServiceError when the
-    award code is unknown or not in force on the date. `pending`: see check_many.
+    award code is unknown or not in force on the date. `pending`, `catalog`, `known_records`, `known`: see check_many.
     """
-    return check_many([candidate], award_type_code, year, on_date=on_date, pending=pending)[0]
+    return check_many(
+        [candidate],
+        award_type_code,
+        year,
+        on_date=on_date,
+        pending=pending,
+        catalog=catalog,
+        known_records=known_records,
+        known=known,
+    )[0]
 
 
 def check_codes(
@@ -668,12 +753,16 @@ def check_codes(
     pending: Iterable[tuple] | None = None,
     known_records: list | None = None,
     known: dict | None = None,
+    catalog: _Catalog | None = None,
 ) -> list[EligibilityResult]:
     """One candidate against several awards, loading its facts once; codes not in force are skipped.
     `known_records`: the person's award records already read with their award_type and revocation (its history
-    page), so they are not read again; `known`: the person's other rows already read (see `load_facts`)."""
+    page), so they are not read again; `known`: the person's other rows already read (see `load_facts`);
+    `catalog`: `catalog_on(on_date)` already read by the caller."""
     wanted = [(candidate, codes)]
-    return check_codes_many(wanted, year, on_date=on_date, pending=pending, known_records=known_records, known=known)[0]
+    return check_codes_many(
+        wanted, year, on_date=on_date, pending=pending, known_records=known_records, known=known, catalog=catalog
+    )[0]
 
 
 def check_codes_many(
@@ -684,13 +773,14 @@ def check_codes_many(
     pending: Iterable[tuple] | None = None,
     known_records: list | None = None,
     known: dict | None = None,
+    catalog: _Catalog | None = None,
 ) -> list[list[EligibilityResult]]:
     """`check_codes` for many (candidate, codes) pairs at once (a dossier's nominations): the catalog rows,
     the rules and every candidate's facts are loaded once for all, so 10 and 1,000 candidates cost the same
     queries. One list of results per pair, in order; codes not in force are skipped."""
     on_date = on_date or datetime.date.today()
     wanted = [(candidate, list(codes)) for candidate, codes in wanted]
-    catalog = _Catalog.load(on_date)
+    catalog = _catalog_for(catalog, on_date)
     types = catalog.types
     rules = defaultdict(list)
     wildcard = []
@@ -719,35 +809,36 @@ def check_codes_many(
 # The in-force records of a school year of a subtree's collectives and of the people who belonged to it on the
 # membership day, counted per award code in one statement. Who belonged: an active person whose unit on the day
 # is in the subtree, that unit being the `from_unit` of the person's first transfer after the day, or the
-# person's unit if none (as `members_on`); the candidates are today's staff of the subtree and those who left it
-# after the day, the first transfers after the day ranked once (few rows) rather than looked up per candidate.
-# The records of people and of collectives (one or the other: a check constraint) are read by their indexed
-# owner columns in two branches of a UNION ALL (an OR of two subqueries would scan every record of the province).
+# person's unit if none (as `members_on`). The first transfers after the day are ranked once (few rows); the
+# records are then read by the owner's unit path each carries (AwardRecord.unit_path: the person's present unit
+# or the collective, index (unit_path, school_year)) in three disjoint branches of a UNION ALL: the
+# collectives', those of people not moved since the day, those of people whose first move left the subtree's
+# units. No join of people or units drives the statement: under stale statistics (units_person believed empty)
+# the join of the members read all the people once per unit, cancelled at 30 s for the Sở (issue 14).
 _DECIDED_COUNTS_SQL = """
-WITH subtree AS (SELECT id FROM {unit} WHERE path LIKE %(path)s ESCAPE '\\'),
-candidates AS (
-    SELECT p.id, p.unit_id FROM {person} p WHERE p.is_active AND p.unit_id IN (SELECT id FROM subtree)
-    UNION
-    SELECT p.id, p.unit_id FROM {transfer} t INNER JOIN {person} p ON p.id = t.person_id
-    WHERE p.is_active AND t.from_unit_id IN (SELECT id FROM subtree) AND t.effective_date > %(day)s
-),
-first_after AS (
+WITH first_after AS (
     SELECT person_id, from_unit_id FROM (
         SELECT t.person_id, t.from_unit_id,
                ROW_NUMBER() OVER (PARTITION BY t.person_id ORDER BY t.effective_date, t.id) AS n
         FROM {transfer} t WHERE t.effective_date > %(day)s
     ) ranked WHERE n = 1
 ),
-members AS (
-    SELECT c.id FROM candidates c LEFT OUTER JOIN first_after f ON f.person_id = c.id
-    WHERE COALESCE(f.from_unit_id, c.unit_id) IN (SELECT id FROM subtree)
+moved_from_subtree AS (
+    SELECT f.person_id FROM first_after f INNER JOIN {unit} u ON u.id = f.from_unit_id
+    WHERE u.path LIKE %(path)s ESCAPE '\\'
 ),
 records AS (
     SELECT r.id, r.award_type_id, r.decision_date, r.revocation_id FROM {record} r
-    INNER JOIN members m ON m.id = r.person_id WHERE r.school_year = %(year)s
+    WHERE r.unit_path LIKE %(path)s ESCAPE '\\' AND r.school_year = %(year)s AND r.unit_id IS NOT NULL
     UNION ALL
     SELECT r.id, r.award_type_id, r.decision_date, r.revocation_id FROM {record} r
-    INNER JOIN subtree s ON s.id = r.unit_id WHERE r.school_year = %(year)s
+    INNER JOIN {person} p ON p.id = r.person_id
+    WHERE r.unit_path LIKE %(path)s ESCAPE '\\' AND r.school_year = %(year)s AND p.is_active
+      AND NOT EXISTS (SELECT 1 FROM first_after f WHERE f.person_id = r.person_id)
+    UNION ALL
+    SELECT r.id, r.award_type_id, r.decision_date, r.revocation_id FROM {record} r
+    INNER JOIN {person} p ON p.id = r.person_id
+    WHERE r.person_id IN (SELECT person_id FROM moved_from_subtree) AND r.school_year = %(year)s AND p.is_active
 )
 SELECT a.code, COUNT(*) FROM records r
 INNER JOIN {award_type} a ON a.id = r.award_type_id
@@ -886,6 +977,7 @@ __all__ = [
     "check_many",
     "check_codes",
     "check_codes_many",
+    "catalog_on",
     "quota_usage",
     "council_vote_rule",
     "council_vote_result",

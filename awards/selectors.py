@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from core.fixedsql import FixedQuery
 from units.enums import UnitKind
 from units.models import Person, Unit
 from units.rules import Cap, people_in_scope, scope_q, unit_scope_q, units_in_scope
@@ -113,32 +114,35 @@ def record_get_visible(user, pk) -> AwardRecord:
     return get_object_or_404(records_visible_to(user), pk=valid_pk(pk))
 
 
-def person_history(person: Person) -> dict:
-    """A person's titles, commendations, ratings and initiatives, by school year, newest first: one query for
-    each kind of row, none per year. `known` holds the rows for the eligibility engine
-    (`engine.check_codes(..., known_records=history["records"], known=history["known"])`), which then reads
-    none of them again."""
-    records = list(
-        AwardRecord.objects.filter(person=person)
+# A person's rows, each read by one fixed statement (core.fixedsql): the history and eligibility pages ran the same
+# five querysets on every request and the ORM spent more CPU building and compiling them than PostgreSQL answering.
+_PERSON_RECORDS = FixedQuery(
+    lambda pk: (
+        AwardRecord.objects.filter(person_id=pk)
         .select_related("award_type", "revocation")
         .order_by("school_year", "id")
-    )
-    evaluations = list(TaskEvaluation.objects.filter(person=person).order_by("-school_year"))
-    initiatives = list(Initiative.objects.filter(authors=person).order_by("school_year", "title"))
-    discipline = list(DisciplinePeriod.objects.filter(person=person).order_by("-start", "-id"))
-    service_periods = list(ServicePeriod.objects.filter(person=person).order_by("start", "id"))
-    years = defaultdict(lambda: {"merit": [], "other": [], "revoked": [], "initiatives": [], "evaluation": None})
-    for record in records:
-        bucket = "revoked" if record.is_revoked else "merit" if record.counts_for_merit else "other"
-        years[record.school_year][bucket].append(record)
-    for evaluation in evaluations:
-        years[evaluation.school_year]["evaluation"] = evaluation
-    for item in initiatives:
-        years[item.school_year]["initiatives"].append(item)
-    rows = [{"year": year, **data} for year, data in sorted(years.items(), reverse=True)]
+    ),
+    int,
+)
+_PERSON_EVALUATIONS = FixedQuery(lambda pk: TaskEvaluation.objects.filter(person_id=pk).order_by("-school_year"), int)
+_PERSON_INITIATIVES = FixedQuery(lambda pk: Initiative.objects.filter(authors=pk).order_by("school_year", "title"), int)
+_PERSON_DISCIPLINE = FixedQuery(lambda pk: DisciplinePeriod.objects.filter(person_id=pk).order_by("-start", "-id"), int)
+_PERSON_SERVICE_PERIODS = FixedQuery(lambda pk: ServicePeriod.objects.filter(person_id=pk).order_by("start", "id"), int)
+
+
+def person_rows(person: Person) -> dict:
+    """Every award record (with its award_type and revocation), rating, initiative, discipline and service period
+    of `person`: five queries, each a fixed statement. `records` and `known` go to the eligibility engine
+    (`engine.check_codes(..., known_records=rows["records"], known=rows["known"])`), which then reads none of
+    them again."""
+    records = _PERSON_RECORDS.run(person.pk)
+    evaluations = _PERSON_EVALUATIONS.run(person.pk)
+    initiatives = _PERSON_INITIATIVES.run(person.pk)
+    discipline = _PERSON_DISCIPLINE.run(person.pk)
+    service_periods = _PERSON_SERVICE_PERIODS.run(person.pk)
     return {
-        "rows": rows,
         "records": records,
+        "evaluations": evaluations,
         "initiatives": initiatives,
         "discipline": discipline,
         "service_periods": service_periods,
@@ -149,6 +153,25 @@ def person_history(person: Person) -> dict:
             "service_periods": service_periods,
         },
     }
+
+
+def person_history(person: Person) -> dict:
+    """A person's titles, commendations, ratings and initiatives, by school year, newest first: one query for
+    each kind of row, none per year (`person_rows`). `known` holds the rows for the eligibility engine
+    (`engine.check_codes(..., known_records=history["records"], known=history["known"])`), which then reads
+    none of them again."""
+    found = person_rows(person)
+    records, evaluations, initiatives = found["records"], found["evaluations"], found["initiatives"]
+    years = defaultdict(lambda: {"merit": [], "other": [], "revoked": [], "initiatives": [], "evaluation": None})
+    for record in records:
+        bucket = "revoked" if record.is_revoked else "merit" if record.counts_for_merit else "other"
+        years[record.school_year][bucket].append(record)
+    for evaluation in evaluations:
+        years[evaluation.school_year]["evaluation"] = evaluation
+    for item in initiatives:
+        years[item.school_year]["initiatives"].append(item)
+    rows = [{"year": year, **data} for year, data in sorted(years.items(), reverse=True)]
+    return {"rows": rows, **found}
 
 
 def _award_table_order(record: AwardRecord) -> tuple:

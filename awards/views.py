@@ -117,14 +117,16 @@ def person_history(request, pk):
     year = current_school_year()
     today = datetime.date.today()
     history = selectors.person_history(person)
-    # The rows read once: the outlook's facts and the award table take the history's.
+    # The rows read once: the outlook's facts and the award table take the history's, its codes the catalog's.
+    catalog = engine.catalog_on(today)
     outlook = engine.check_codes(
         person,
-        selectors.individual_codes_in_force(today),
+        catalog.codes_for(RecipientKind.INDIVIDUAL),
         year,
         on_date=today,
         known_records=history["records"],
         known=history["known"],
+        catalog=catalog,
     )
     return render(
         request,
@@ -140,15 +142,28 @@ def person_history(request, pk):
     )
 
 
-def _check(request, candidate, recipient, template_context):
+def _check(request, candidate, recipient, template_context, rows=None):
+    """`rows`: a person's `selectors.person_rows`, read only when a check is asked for (the engine then reads
+    none of them again)."""
     today = datetime.date.today()
-    choices = selectors.check_award_choices(recipient, on_date=today)
-    form = CheckForm(request.GET if "award" in request.GET else None, award_choices=choices)
+    # The catalog read once: the form's choices and, for a check on today, the engine's catalog and rules.
+    catalog = engine.catalog_on(today)
+    form = CheckForm(request.GET if "award" in request.GET else None, award_choices=catalog.choices_for(recipient))
     result, error = None, None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        on_date = data["on_date"] or today
+        known = rows(candidate) if rows else {}
         try:
-            result = engine.check_eligibility(candidate, data["award"], data["year"], on_date=data["on_date"] or today)
+            result = engine.check_eligibility(
+                candidate,
+                data["award"],
+                data["year"],
+                on_date=on_date,
+                catalog=catalog if on_date == today else None,
+                known_records=known.get("records"),
+                known=known.get("known"),
+            )
         except ServiceError as exc:
             error = str(exc)
     return render(request, "awards/check.html", {**template_context, "form": form, "result": result, "error": error})
@@ -162,6 +177,7 @@ def person_check(request, pk):
         person,
         RecipientKind.INDIVIDUAL,
         {"person": person, "title": f"Kiểm tra điều kiện – {person.full_name}"},
+        rows=selectors.person_rows,
     )
 
 

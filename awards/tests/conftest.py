@@ -3,7 +3,8 @@ import datetime
 import pytest
 
 from awards import services
-from awards.enums import InitiativeScope
+from awards.enums import DisciplineKind, InitiativeScope, ServicePeriodKind, TaskRating
+from awards.schoolyear import current_school_year
 
 
 @pytest.fixture
@@ -57,5 +58,42 @@ def initiative(db):
             decision_number=f"SK-{item.pk}",
             decision_date=datetime.date(year + 1, 4, 1),
         )
+
+    return make
+
+
+@pytest.fixture
+def full_history(tree, person_factory, record, rate, initiative):
+    """history(person, years): records, ratings and initiatives in each of `years` school years, a discipline
+    period and a pending case, two service periods."""
+
+    def make(person, years: int):
+        year = current_school_year()
+        for back in range(1, years + 1):
+            record(person, "LDTT", year - back)
+            rate(person, year - back, TaskRating.EXCELLENT if back % 2 else TaskRating.GOOD)
+            initiative(person, year - back)
+        services.initiative_register(
+            by=None,
+            unit=person.unit,
+            school_year=year - 1,
+            title=f"Sáng kiến chưa công nhận {person.pk}",
+            authors=[person],
+        )
+        services.discipline_period_create(
+            person=person,
+            kind=DisciplineKind.REPRIMAND,
+            start=datetime.date(year - years, 3, 1),
+            end=datetime.date(year - years + 1, 2, 28),
+            by=None,
+        )
+        services.discipline_period_create(
+            person=person, kind=DisciplineKind.PENDING, start=datetime.date(year, 10, 1), by=None
+        )
+        for kind, start in ((ServicePeriodKind.DISADVANTAGED, 2001), (ServicePeriodKind.BREAK, 2008)):
+            services.service_period_create(
+                person=person, kind=kind, start=datetime.date(start, 9, 1), end=datetime.date(start + 3, 8, 31), by=None
+            )
+        return person
 
     return make
