@@ -809,36 +809,35 @@ def check_codes_many(
 # The in-force records of a school year of a subtree's collectives and of the people who belonged to it on the
 # membership day, counted per award code in one statement. Who belonged: an active person whose unit on the day
 # is in the subtree, that unit being the `from_unit` of the person's first transfer after the day, or the
-# person's unit if none (as `members_on`). The first transfers after the day are ranked once (few rows); the
-# records are then read by the owner's unit path each carries (AwardRecord.unit_path: the person's present unit
-# or the collective, index (unit_path, school_year)) in three disjoint branches of a UNION ALL: the
-# collectives', those of people not moved since the day, those of people whose first move left the subtree's
-# units. No join of people or units drives the statement: under stale statistics (units_person believed empty)
-# the join of the members read all the people once per unit, cancelled at 30 s for the Sở (issue 14).
+# person's unit if none (as `members_on`); the candidates are today's staff of the subtree and those who left it
+# after the day, the first transfers after the day ranked once (few rows) rather than looked up per candidate.
+# The records of people and of collectives (one or the other: a check constraint) are read by their indexed
+# owner columns in two branches of a UNION ALL (an OR of two subqueries would scan every record of the province).
 _DECIDED_COUNTS_SQL = """
-WITH first_after AS (
+WITH subtree AS (SELECT id FROM {unit} WHERE path LIKE %(path)s ESCAPE '\\'),
+candidates AS (
+    SELECT p.id, p.unit_id FROM {person} p WHERE p.is_active AND p.unit_id IN (SELECT id FROM subtree)
+    UNION
+    SELECT p.id, p.unit_id FROM {transfer} t INNER JOIN {person} p ON p.id = t.person_id
+    WHERE p.is_active AND t.from_unit_id IN (SELECT id FROM subtree) AND t.effective_date > %(day)s
+),
+first_after AS (
     SELECT person_id, from_unit_id FROM (
         SELECT t.person_id, t.from_unit_id,
                ROW_NUMBER() OVER (PARTITION BY t.person_id ORDER BY t.effective_date, t.id) AS n
         FROM {transfer} t WHERE t.effective_date > %(day)s
     ) ranked WHERE n = 1
 ),
-moved_from_subtree AS (
-    SELECT f.person_id FROM first_after f INNER JOIN {unit} u ON u.id = f.from_unit_id
-    WHERE u.path LIKE %(path)s ESCAPE '\\'
+members AS (
+    SELECT c.id FROM candidates c LEFT OUTER JOIN first_after f ON f.person_id = c.id
+    WHERE COALESCE(f.from_unit_id, c.unit_id) IN (SELECT id FROM subtree)
 ),
 records AS (
     SELECT r.id, r.award_type_id, r.decision_date, r.revocation_id FROM {record} r
-    WHERE r.unit_path LIKE %(path)s ESCAPE '\\' AND r.school_year = %(year)s AND r.unit_id IS NOT NULL
+    INNER JOIN members m ON m.id = r.person_id WHERE r.school_year = %(year)s
     UNION ALL
     SELECT r.id, r.award_type_id, r.decision_date, r.revocation_id FROM {record} r
-    INNER JOIN {person} p ON p.id = r.person_id
-    WHERE r.unit_path LIKE %(path)s ESCAPE '\\' AND r.school_year = %(year)s AND p.is_active
-      AND NOT EXISTS (SELECT 1 FROM first_after f WHERE f.person_id = r.person_id)
-    UNION ALL
-    SELECT r.id, r.award_type_id, r.decision_date, r.revocation_id FROM {record} r
-    INNER JOIN {person} p ON p.id = r.person_id
-    WHERE r.person_id IN (SELECT person_id FROM moved_from_subtree) AND r.school_year = %(year)s AND p.is_active
+    INNER JOIN subtree s ON s.id = r.unit_id WHERE r.school_year = %(year)s
 )
 SELECT a.code, COUNT(*) FROM records r
 INNER JOIN {award_type} a ON a.id = r.award_type_id
