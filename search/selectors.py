@@ -215,7 +215,7 @@ def section_querysets(user, query: str) -> dict[str, tuple[QuerySet, QuerySet]]:
         # The words of `dossiers_visible_to`'s q filter (title and number, or the proposing unit's name), with
         # the unit matched in its own table.
         "dossiers": (
-            dossiers_visible_to(user).filter(words | Q(unit__in=matched_units)),
+            dossiers_visible_to(user, counted=False).filter(words | Q(unit__in=matched_units)),
             Dossier.objects.values(
                 "id", "title", "status", "submission_number", "round_kind", "school_year", "unit__name",
                 "unit__short_name",

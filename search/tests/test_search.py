@@ -558,3 +558,13 @@ def test_a_revoked_role_finds_nothing_at_the_next_request(client, personas, scho
 def test_search_page_queries_pinned(client, personas, school_b_world):
     # Three of every signed-in page (the bench's bare page has them too), then one query per section.
     assert queries_for(client, personas["reviewer_b"], "bich ngoc") == 8
+
+
+def test_dossier_section_counts_no_nominations(personas):
+    # `dossiers_visible_to(counted=False)`: the ids are picked without a join to every nomination of the
+    # visible dossiers and a GROUP BY (most of that section's time at province scale).
+    from search.selectors import section_statements
+
+    for persona in ("reviewer_a", "secretary_a1"):
+        sql = section_statements(personas[persona], 2)["dossiers"].sql
+        assert "GROUP BY" not in sql and "nominations_nomination" not in sql
