@@ -6,7 +6,9 @@ at all: the councils' ballot box must never be added (tests/test_registry.py).
 
 History tables carry the foreign-key ids of the row as it was (`unit_id`,
 `person_id`, …) but cannot join through them, so each entry says how to scope
-its history rows by the units a user may audit (`units`, a queryset of Unit) and
+its history rows by the units a user may audit (`units`: a queryset of Unit, or
+the few units read first, audit.selectors.FewUnits; either way `units.values("pk")`
+or `units.values("path")` goes into an `__in` filter) and
 the people of those units (`people`, a queryset of Person): always by id
 subqueries, one SQL statement whatever the number of rows. A scope may be a
 list of disjoint conditions: each becomes its own branch of the UNION, so that
@@ -71,6 +73,12 @@ def _catalog(units, people, catalog_allowed):
 
 def _by_person(units, people, catalog_allowed):
     return Q(person_id__in=people.values("pk"))
+
+
+def _by_nomination(units, people, catalog_allowed):
+    # The proposing unit's path copied on the nomination (Nomination.dossier_unit_path): no join of the
+    # nominations with their dossiers, whose estimate goes wrong under stale statistics (issue 14).
+    return Q(nomination_id__in=Nomination.objects.filter(dossier_unit_path__in=units.values("path")).values("pk"))
 
 
 def _record(units, people, catalog_allowed):
@@ -191,9 +199,7 @@ AUDITED_MODELS: tuple[Audited, ...] = (
     Audited(
         Attachment,
         "Minh chứng của đề nghị",
-        lambda u, p, c: Q(
-            nomination_id__in=Nomination.objects.filter(dossier__unit_id__in=u.values("pk")).values("pk")
-        ),
+        _by_nomination,
         lambda r: r.original_name,
     ),
     Audited(
@@ -215,9 +221,7 @@ AUDITED_MODELS: tuple[Audited, ...] = (
         AchievementReport,
         "Báo cáo thành tích",
         # Seen by the auditors of the proposing unit (the nomination's dossier's), as the nomination itself.
-        lambda u, p, c: Q(
-            nomination_id__in=Nomination.objects.filter(dossier__unit_id__in=u.values("pk")).values("pk")
-        ),
+        _by_nomination,
         lambda r: f"{_name(r.nomination.award_type)} – {r.nomination.candidate_name}" if r.nomination else "",
         ("nomination__award_type", "nomination__person", "nomination__unit"),
     ),

@@ -17,6 +17,7 @@ AUDIT_CAPS = (Cap.ADMINISTER, Cap.SIGN)
 CHANGE_TYPES = {"+": "Thêm", "~": "Sửa", "-": "Xóa"}
 UNION_FIELDS = ("model_key", "history_id", "history_date", "history_type", "history_user_id", "id")
 MAX_PAGE = 400  # 10,000 rows back; narrow the filters to go further
+FEW_UNITS = 50  # up to this many audited units, the branches filter on their ids read first
 
 
 def may_audit(user) -> bool:
@@ -40,6 +41,17 @@ def _catalog_allowed(user) -> bool:
     )
 
 
+class FewUnits:
+    """The audited units read first, for the registry's scopes: `.values("pk")` and `.values("path")` are
+    literal lists where a QuerySet of Unit gives subqueries."""
+
+    def __init__(self, rows: list[tuple[int, str]]):
+        self._values = {"pk": [pk for pk, _ in rows], "path": [path for _, path in rows]}
+
+    def values(self, field: str) -> list:
+        return self._values[field]
+
+
 def _branches(
     user,
     *,
@@ -51,14 +63,24 @@ def _branches(
 ) -> list[QuerySet]:
     """One values() queryset per history table and scope condition, each filtered on indexed columns."""
     units = audit_units(user)
-    # The people of those units on their own path (Person.unit_path, the same reach through the kernel): no
-    # join to units_unit, whose row estimate goes wrong under stale statistics.
-    people = Person.objects.filter(
-        scope_q(user, Cap.ADMINISTER, "unit", model=Person) | scope_q(user, Cap.SIGN, "unit", model=Person)
-    )
     if unit is not None:
         units = units.filter(path__startswith=unit.path)
-        people = people.filter(unit_path__startswith=unit.path)
+    # A head's reach (its unit and the unit's teams) is a handful of units: read their ids first (one query on
+    # units_unit alone), so that every branch filters on literal ids. A subquery of them in each branch is a
+    # join whose estimate goes wrong under stale statistics: believing units_person empty, PostgreSQL scanned
+    # all the people once per unit (0.7 s per branch on 15,000 people, issue 14).
+    few = list(units.order_by().values_list("pk", "path")[: FEW_UNITS + 1])
+    if len(few) <= FEW_UNITS:
+        units = FewUnits(few)
+        people = Person.objects.filter(unit_id__in=units.values("pk"))
+    else:
+        # The people of a subtree on their own path (Person.unit_path, the same reach through the kernel): no
+        # join to units_unit.
+        people = Person.objects.filter(
+            scope_q(user, Cap.ADMINISTER, "unit", model=Person) | scope_q(user, Cap.SIGN, "unit", model=Person)
+        )
+        if unit is not None:
+            people = people.filter(unit_path__startswith=unit.path)
     catalog = _catalog_allowed(user) and unit is None
     entries = [BY_KEY[model_key]] if model_key in BY_KEY else list(AUDITED_MODELS)
     # A date range as datetime bounds (not `history_date__date`, which casts every row and skips the index).

@@ -427,6 +427,23 @@ def test_path_page_district_sees_only_its_level(client, returned_above, more):
     assert "Bổ sung bản sao quyết định công nhận sáng kiến" in page
 
 
+def test_path_page_reads_people_and_units_by_key_without_joining_them(client, returned_above, more):
+    """Issue 14: no statement of the path page joins the nominations with units_person or units_unit (under
+    stale statistics that join read every person once per row); the names still show."""
+    school_nomination, upper = returned_above
+
+    with CaptureQueriesContext(connection) as queries:
+        page = _page(client, more["reviewer_a"], "nomination_path", upper.pk).content.decode()
+
+    nominations = [q["sql"] for q in queries.captured_queries if 'FROM "nominations_nomination"' in q["sql"]]
+    chain = [sql for sql in nominations if '"nominations_nomination"."id" IN (' in sql]
+    assert len(chain) == 1
+    assert [sql for sql in nominations if '"units_person"' in sql] == []
+    assert '"units_unit"' not in chain[0]
+    assert school_nomination.person.full_name in page and school_nomination.dossier.unit.name in page
+    assert upper.dossier.receiving_unit.name in page
+
+
 @pytest.mark.parametrize("persona", ["reviewer_b", "secretary_a2", "outsider"])
 def test_path_page_not_found_outside_the_chain(client, returned_above, more, persona):
     school_nomination, upper = returned_above

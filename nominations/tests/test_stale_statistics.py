@@ -94,6 +94,7 @@ def test_nomination_pages_answer_within_a_second_under_stale_statistics(client, 
     notice.nominations.set(Nomination.objects.filter(receiving_unit_path=office.path).order_by("pk")[:200])
     department_reviewer = make_user("so-cv", tree["dept"], Role.REVIEWER)
     reviewer = personas["reviewer_a"]
+    office_head = make_user("pgd-truong-phong", office, Role.HEAD)
     inbox = reverse("nominations:inbox")
     pages = {
         "inbox of the Sở": (department_reviewer, inbox),
@@ -109,8 +110,9 @@ def test_nomination_pages_answer_within_a_second_under_stale_statistics(client, 
         "notice page": (reviewer, reverse("nominations:notice_detail", args=[notice.pk])),
         "new notice of the Phòng": (reviewer, reverse("nominations:notice_create", args=[office.pk])),
         "objections of the Phòng": (reviewer, reverse("nominations:objection_list")),
-        # Not yet here: the Sở's audit log (audit.selectors.audit_page's UNION of the history tables) was
-        # cancelled at 1 s on this data (T7, 01/12/2026).
+        "audit log of the Sở": (personas["admin_dept"], reverse("audit:list")),
+        "audit log of the Phòng": (office_head, reverse("audit:list")),
+        "audit log of a school": (personas["head_a1"], reverse("audit:list")),
     }
 
     statuses = page_statuses(client, pages)
