@@ -9,6 +9,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from html import escape
 from urllib.parse import urlencode
 
 from django.core.exceptions import EmptyResultSet
@@ -17,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from core.text import nfc, search_key_q, search_terms
 from nominations.decisions import decisions_visible_to
@@ -38,6 +40,23 @@ class Section:
     rows: list
     more: bool = False  # more than LIMIT rows matched
     more_url: str = ""  # the full list filtered by the same words, where one exists
+
+    @property
+    def rows_html(self) -> str:
+        """The section's `<li>` rows as the template's loop wrote them, each field escaped as the template
+        escapes it (`html.escape`, what `django.utils.html.escape` runs): one join instead of five variable
+        lookups per row in the template engine."""
+        # B703/B308: every value is escaped here; the markup around them is fixed.
+        return mark_safe("".join(_ROW_HTML.format(*_row_fields(row)) for row in self.rows))  # nosec B703 B308
+
+
+_ROW_HTML = '\n<li class="list-group-item"><a href="{}">{}</a>\n  <span class="text-muted">{}</span>{}</li>\n'
+_RETIRED = ' <span class="badge text-bg-light">Nghỉ</span>'
+
+
+def _row_fields(row: dict) -> tuple[str, str, str, str]:
+    link, text, detail = str(row["link"]), str(row["text"]), str(row["detail"])
+    return escape(link), escape(text), escape(detail), _RETIRED if row["retired"] else ""
 
 
 @dataclass
@@ -163,8 +182,8 @@ def _day(value) -> str:
 
 
 def _row(pk: int, link: str, text: str, detail: str, retired: bool = False) -> dict:
-    """A row as the template shows it: the linked text, then the muted details (plain text, escaped by the
-    template like each field was), and for a person no longer working, the «Nghỉ» badge."""
+    """A row as the page shows it: the linked text, then the muted details (plain text, escaped when the row is
+    written, `Section.rows_html`), and for a person no longer working, the «Nghỉ» badge."""
     return {"pk": pk, "link": link, "text": text, "detail": detail, "retired": retired}
 
 

@@ -568,3 +568,26 @@ def test_dossier_section_counts_no_nominations(personas):
     for persona in ("reviewer_a", "secretary_a1"):
         sql = section_statements(personas[persona], 2)["dossiers"].sql
         assert "GROUP BY" not in sql and "nominations_nomination" not in sql
+
+
+def test_rows_html_is_the_former_template_loop_byte_for_byte():
+    # Section.rows_html replaced the template's loop over the rows: the same bytes for rows with markup,
+    # quotes and ampersands in every field and with and without the «Nghỉ» badge.
+    from django.template import Context, Template
+
+    from search.selectors import Section, _row
+
+    loop = Template(
+        "{% for row in section.rows %}\n"
+        '<li class="list-group-item"><a href="{{ row.link }}">{{ row.text }}</a>\n'
+        '  <span class="text-muted">{{ row.detail }}</span>{% if row.retired %} <span class="badge text-bg-light">'
+        "Nghỉ</span>{% endif %}</li>\n{% endfor %}"
+    )
+    rows = [
+        _row(1, "/ca-nhan/1/", "Nguyễn Thị <b>Nhàn</b>", '· 02/04/1988 · "GV" · Phòng GD&ĐT A\'s', retired=True),
+        _row(2, "/ho-so/2/#de-nghi-3?a=1&b='2'", "Trường <script>alert(1)</script>", "· Đã gửi · Số 5/TTr"),
+        _row(3, "/don-vi/3/", "Tổ Toán – Tin", ""),
+    ]
+    section = Section("people", "Cá nhân", rows)
+    assert section.rows_html == loop.render(Context({"section": section}))
+    assert "&lt;script&gt;" in section.rows_html and "&amp;b=&#x27;2&#x27;" in section.rows_html
