@@ -12,12 +12,16 @@ dozen; tested with one and many rows in `workbench/tests/test_home.py`).
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BigIntegerField,
+    CharField,
     Count,
+    DateField,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     OuterRef,
@@ -33,16 +37,27 @@ from django.utils import timezone
 from campaigns import selectors as campaign_selectors
 from campaigns.enums import CampaignStatus, DeadlineAction, ReachKind, RegistrationStatus
 from campaigns.models import Campaign, Deadline, DeadlineCompletion, DeadlineExtension, Registration
+from core.fixedsql import FixedQuery
 from core.models import TransitionLog
 from councils.enums import MeetingStatus, RoundStatus
 from councils.models import CouncilMember, Meeting, Round, VoterRoll
 from nominations import inbox
-from nominations.enums import DossierStatus, NominationStatus, RoundKind
-from nominations.models import Dossier, Nomination, ObjectionStatus
-from nominations.notice import may_resolve, objections_visible_to
+from nominations.enums import RECEIVED_STATES, DossierStatus, NominationStatus, RoundKind
+from nominations.models import Dossier, Nomination, Objection, ObjectionStatus
+from nominations.notice import may_resolve
 from units.enums import Role, UnitKind
 from units.models import Unit, UnitRole
-from units.rules import Cap, can, is_superuser, people_in_scope, scope_q, units_in_scope
+from units.rules import (
+    ROLE_CAPABILITIES,
+    Cap,
+    Reach,
+    can,
+    is_superuser,
+    people_in_scope,
+    roles_of,
+    scope_q,
+    units_in_scope,
+)
 
 # A campaign deadline shows on the secretary's list this many days ahead (overdue ones always).
 DEADLINE_HORIZON_DAYS = 14
@@ -142,27 +157,59 @@ def _deadline_url(action: str, campaign_id: int, unit: Unit) -> str:
     return reverse("campaigns:detail", args=[campaign_id])
 
 
-def deadline_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
-    """Deadlines of the launched campaigns concerning the unit (`campaign_selectors.concerning_q`), not yet done
-    by it, due within the horizon: overdue first, then by due date (a reopening for the unit moves its due
-    date). One query: the campaign's reach, the completion and the latest reopening are read in SQL."""
-    done = DeadlineCompletion.objects.filter(deadline=OuterRef("pk"), unit=unit.pk)
-    reopened = DeadlineExtension.objects.filter(deadline=OuterRef("pk"), unit=unit.pk).order_by("-until")
-    horizon = today + datetime.timedelta(days=DEADLINE_HORIZON_DAYS)
+def _day(iso: str):
+    """A date given as its ISO text, cast in SQL: a fixed statement's parameter then stays the caller's value
+    (the ORM adapts a date parameter per database, which `FixedQuery` could not find again)."""
+    return Cast(Value(iso, output_field=CharField()), output_field=DateField())
+
+
+def _deadlines_queryset(depth: int, unit_id: int, *values):
+    """The deadlines of `deadline_todos` as a queryset of plain rows, on values only: the unit's id, the ids of
+    its `depth - 1` ancestors, its kind and the horizon (`FixedQuery` compiles it once per depth)."""
+    ancestors, kind, horizon = list(values[: depth - 1]), values[depth - 1], values[depth]
+    done = DeadlineCompletion.objects.filter(deadline=OuterRef("pk"), unit=unit_id)
+    reopened = DeadlineExtension.objects.filter(deadline=OuterRef("pk"), unit=unit_id).order_by("-until")
     # One filter() and plain rows: each further filter() clones and re-resolves the whole clause. A deadline due
     # after the horizon stays out whatever its reopening (a reopening only moves the date later).
-    deadlines = (
+    return (
         Deadline.objects.filter(
-            campaign_selectors.concerning_q(user, unit, "campaign"),
-            Q(unit=unit.pk) | Q(unit__isnull=True, unit_kind=unit.kind),
+            campaign_selectors.concerning_line_q(unit_id, [*ancestors, unit_id], "campaign"),
+            Q(unit=unit_id) | Q(unit__isnull=True, unit_kind=kind),
             ~Exists(done),
             campaign__status=CampaignStatus.LAUNCHED,
-            due_date__lte=horizon,
+            due_date__lte=_day(horizon),
         )
         .annotate(reopened_until=Subquery(reopened.values("until")[:1]))
         .values_list("pk", "campaign_id", "action", "due_date", "note", "campaign__name", "reopened_until")
         .order_by()
     )
+
+
+# Depth of the unit (ids on its path) → the statement of `_deadlines_queryset`, compiled once per process.
+_DEADLINE_QUERIES: dict[int, FixedQuery] = {}
+
+
+def _deadline_rows(user, unit: Unit, horizon: datetime.date) -> list[tuple]:
+    """`_deadlines_queryset`'s rows for the unit, when the user reads it (`campaign_selectors.concerning_q`'s
+    condition: else none), from a statement compiled once per depth of the unit."""
+    if not can(user, Cap.READ, unit):
+        return []
+    ancestors = unit.ancestor_ids()
+    depth = len(ancestors) + 1
+    query = _DEADLINE_QUERIES.get(depth)
+    if query is None:
+        query = _DEADLINE_QUERIES[depth] = FixedQuery(
+            partial(_deadlines_queryset, depth), int, *[int] * len(ancestors), str, str
+        )
+    return query.run(unit.pk, *ancestors, str(unit.kind), horizon.isoformat())
+
+
+def deadline_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
+    """Deadlines of the launched campaigns concerning the unit (`campaign_selectors.concerning_q`), not yet done
+    by it, due within the horizon: overdue first, then by due date (a reopening for the unit moves its due
+    date). One query: the campaign's reach, the completion and the latest reopening are read in SQL."""
+    horizon = today + datetime.timedelta(days=DEADLINE_HORIZON_DAYS)
+    deadlines = _deadline_rows(user, unit, horizon)
     rows = []
     for pk, campaign_id, action, due_date, note, campaign_name, reopened_until in deadlines:
         due = max(due_date, reopened_until or due_date)
@@ -187,10 +234,8 @@ def deadline_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
     return todos
 
 
-def _filings(unit: Unit) -> list[tuple]:
-    """The unit's drafts and returned registrations, dossiers and nominations in one UNION ALL of plain rows:
-    (kind, pk, status, text, school year, dossier id, updated at, last log), registrations first, then dossiers,
-    then nominations, each newest first."""
+def _filings_queryset(unit_id: int):
+    """The UNION ALL of `_filings` for the unit's id (compiled once per process: `_FILINGS`)."""
     columns = ("k", "i", "st", "a", "y", "d", "u", "log")
 
     def row(queryset, kind: int, text, year, dossier):
@@ -212,27 +257,37 @@ def _filings(unit: Unit) -> list[tuple]:
     # Typed NULLs: PostgreSQL resolves a UNION column from its first rows, and two bare NULLs make it text.
     none = Cast(Value(None), output_field=BigIntegerField())
     registrations = row(
-        Registration.objects.filter(unit=unit.pk, status__in=(RegistrationStatus.DRAFT, RegistrationStatus.RETURNED)),
+        Registration.objects.filter(unit=unit_id, status__in=(RegistrationStatus.DRAFT, RegistrationStatus.RETURNED)),
         0,
         F("campaign__name"),
         none,
         none,
     )
     dossiers = row(
-        Dossier.objects.filter(unit=unit.pk, status__in=(DossierStatus.DRAFT, DossierStatus.RETURNED)),
+        Dossier.objects.filter(unit=unit_id, status__in=(DossierStatus.DRAFT, DossierStatus.RETURNED)),
         1,
         F("round_kind"),
         F("school_year"),
         none,
     )
     nominations = row(
-        Nomination.objects.filter(dossier__unit=unit.pk, status=NominationStatus.RETURNED),
+        Nomination.objects.filter(dossier__unit=unit_id, status=NominationStatus.RETURNED),
         2,
         _Joined("award_type__name", Value(" – "), Coalesce("person__full_name", "unit__name")),
         none,
         F("dossier_id"),
     )
-    rows = list(registrations.union(dossiers, nominations, all=True))
+    return registrations.union(dossiers, nominations, all=True)
+
+
+_FILINGS = FixedQuery(_filings_queryset, int)
+
+
+def _filings(unit: Unit) -> list[tuple]:
+    """The unit's drafts and returned registrations, dossiers and nominations in one UNION ALL of plain rows:
+    (kind, pk, status, text, school year, dossier id, updated at, last log), registrations first, then dossiers,
+    then nominations, each newest first."""
+    rows = _FILINGS.run(unit.pk)
     rows.sort(key=lambda r: (r[6], r[1]), reverse=True)  # newest first (then the higher id), as each list was
     rows.sort(key=lambda r: r[0])  # stable: by kind, each kind keeping that order
     return rows
@@ -342,6 +397,61 @@ INBOX_STATES = (
 )
 
 
+def _inbox_counts_orm(user, today: datetime.date) -> dict[str, int]:
+    """The counts of `inbox_todos` through the inbox's own queryset: the inbox tab's rows without their display
+    columns (units, campaign, nomination count, order), kept to the units the user appraises for."""
+    rows = inbox._dossiers_base(user, inbox.InboxFilters(), today)
+    if not is_superuser(user):
+        rows = rows.filter(receiving_unit_id__in=[u.pk for u in inbox.appraising_units(user)])
+    return rows.order_by().aggregate(**_inbox_count_columns(today))
+
+
+def _inbox_count_columns(today) -> dict:
+    """The counts of `inbox_todos`; `today` a date, or `_day`'s expression in the fixed statement (the overdue
+    rule is `inbox._deadline_q`'s, tested equal)."""
+    overdue = (
+        inbox._deadline_q(inbox.OVERDUE, today)
+        if isinstance(today, datetime.date)
+        else Q(status__in=inbox.PENDING_STATES, due_date__lt=today)
+    )
+    return {
+        "overdue": Count("pk", filter=overdue),
+        **{status: Count("pk", filter=Q(status=status)) for status, _, _ in INBOX_STATES},
+    }
+
+
+def _inbox_counts_queryset(count: int, *values):
+    """`_inbox_counts_orm` of a user (not a superuser) who appraises for `count` units, on values only: the units'
+    ids and today. Sent to one of those units and received is all the inbox's rule asks then: the kernel's APPRAISE
+    clause of `_visible_q` is that id, and `addressed_q`'s path prefix is the receiving unit's own path, which the
+    row carries (nominations.paths keeps it true on every write). One row of counts (no GROUP BY)."""
+    units, today = list(values[:count]), values[count]
+    columns = _inbox_count_columns(_day(today))
+    return (
+        Dossier.objects.filter(receiving_unit_id__in=units, status__in=RECEIVED_STATES)
+        .annotate(due_date=inbox._due_date())
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(**columns)
+        .values_list(*columns)
+        .order_by()
+    )
+
+
+# (appraisal days, number of units) → the statement of `_inbox_counts_queryset`, compiled once per process.
+_INBOX_QUERIES: dict[tuple[int, int], FixedQuery] = {}
+
+
+def _inbox_counts(user, today: datetime.date) -> dict[str, int]:
+    units = sorted({u.pk for u in inbox.appraising_units(user)})
+    key = (inbox.appraisal_days(), len(units))
+    query = _INBOX_QUERIES.get(key)
+    if query is None:
+        query = _INBOX_QUERIES[key] = FixedQuery(partial(_inbox_counts_queryset, len(units)), *[int] * len(units), str)
+    (row,) = query.run(*units, today.isoformat())
+    return dict(zip(["overdue", *(status for status, _, _ in INBOX_STATES)], row, strict=True))
+
+
 def inbox_todos(user) -> list[Todo]:
     """The inbox's rows (`nominations.inbox.inbox_dossiers`, unfiltered), kept to the dossiers sent to a unit the user
     appraises for: the inbox also lists what reached the units below, read-only there, which is nobody's to-do
@@ -351,14 +461,7 @@ def inbox_todos(user) -> list[Todo]:
         return []
     url = reverse("nominations:inbox")
     today = timezone.localdate()
-    # The inbox tab's rows without their display columns (units, campaign, nomination count, order): only counted.
-    rows = inbox._dossiers_base(user, inbox.InboxFilters(), today)
-    if not is_superuser(user):
-        rows = rows.filter(receiving_unit_id__in=[u.pk for u in inbox.appraising_units(user)])
-    counts = rows.order_by().aggregate(
-        overdue=Count("pk", filter=inbox._deadline_q(inbox.OVERDUE, today)),
-        **{status: Count("pk", filter=Q(status=status)) for status, _, _ in INBOX_STATES},
-    )
+    counts = _inbox_counts_orm(user, today) if is_superuser(user) else _inbox_counts(user, today)
     todos = []
     if counts["overdue"]:
         todos.append(
@@ -396,36 +499,109 @@ def _reach_paths(deadlines: list[dict]) -> dict[int, list[str]]:
     return paths
 
 
-def overdue_unit_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
-    """Past deadlines of launched campaigns the user sees, with the units below hers that missed them (not
-    done, not reopened past today): one item per deadline with the number of late units. The late units are
-    counted in SQL, every deadline in one pass over the units below (no unit row reaches Python); three queries
-    at most (two unless a campaign reaches chosen units or blocks), whatever the number of units."""
-    # The campaigns that can reach below `unit`: launched above it, by it or below it (a campaign reaches only
-    # its launcher's subtree: campaigns.services). Not filtered by `campaigns_visible_to` (its clause costs more
-    # to plan than the rest of the page): an item shows only with late units, units the user oversees, and
-    # OVERSEE reaches nothing READ does not (tested in test_todos), so such a campaign is one she sees.
-    launchers = Q(campaign__launched_by_id__in=[*unit.ancestor_ids(), unit.pk]) | Q(
-        campaign__launched_by__path__startswith=unit.path
+_PAST_DEADLINE_COLUMNS = (
+    "pk",
+    "action",
+    "unit_kind",
+    "unit_id",
+    "due_date",
+    "campaign_id",
+    "campaign__name",
+    "campaign__reach",
+    "campaign__launched_by_id",
+    "campaign__launched_by__path",
+)
+
+
+def _outer(name: str, field=None):
+    """A column of the outer query as an annotation a filter can test (an OuterRef has no lookups of its own)."""
+    return ExpressionWrapper(OuterRef(name), output_field=field or CharField())
+
+
+def _late_units(unit_id, path, today):
+    """The number of units strictly below the unit (`unit_id`, `path`), teams aside, that missed the outer
+    deadline: the deadline applies to them (its own unit, else its kind), the campaign reaches them (its launcher,
+    or below a root of `campaigns.selectors.reach_roots`: the launcher for a subtree, the chosen units, the
+    blocks' members), not done and not reopened until today or later. A correlated COUNT subquery of the
+    deadline's row, equal to the aggregate `_late_counts_orm` builds per deadline (tested)."""
+    below = Value(path, output_field=CharField())
+    within = Q(upath__startswith=F("root"))
+    chosen = (
+        Campaign.reach_units.through.objects.filter(campaign_id=OuterRef(OuterRef("campaign_id")))
+        .annotate(upath=_outer("path"), root=F("unit__path"))
+        .filter(within)
     )
-    deadlines = list(
-        Deadline.objects.filter(launchers, campaign__status=CampaignStatus.LAUNCHED, due_date__lt=today)
-        .values(
-            "pk",
-            "action",
-            "unit_kind",
-            "unit_id",
-            "due_date",
-            "campaign_id",
-            "campaign__name",
-            "campaign__reach",
-            "campaign__launched_by_id",
-            "campaign__launched_by__path",
+    members = (
+        Campaign.reach_blocks.through.objects.filter(campaign_id=OuterRef(OuterRef("campaign_id")))
+        .annotate(upath=_outer("path"), root=F("emulationblock__members__path"))
+        .filter(within)
+    )
+    done = DeadlineCompletion.objects.filter(deadline=OuterRef(OuterRef("pk")), unit=OuterRef("pk"))
+    reopened = DeadlineExtension.objects.filter(
+        deadline=OuterRef(OuterRef("pk")), unit=OuterRef("pk"), until__gte=_day(today)
+    )
+    units = (
+        Unit.objects.annotate(
+            d_unit=_outer("unit_id", BigIntegerField()),
+            d_reach=_outer("campaign__reach"),
+            d_root=_outer("campaign__launched_by__path"),
         )
-        .order_by("due_date", "id")
+        .filter(
+            Q(pk=F("d_unit")) | Q(d_unit__isnull=True, kind=OuterRef("unit_kind")),
+            Q(pk=OuterRef("campaign__launched_by_id"))
+            | Q(d_reach=ReachKind.SUBTREE, path__startswith=F("d_root"))
+            | Q(Q(d_reach=ReachKind.UNITS), Exists(chosen))
+            | Q(Q(d_reach=ReachKind.BLOCKS), Exists(members)),
+            ~Exists(done),
+            ~Exists(reopened),
+            path__startswith=below,
+        )
+        .exclude(pk=unit_id)
+        .exclude(kind=UnitKind.TEAM)
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")
     )
-    if not deadlines:
-        return []
+    return Subquery(units, output_field=BigIntegerField())
+
+
+def _past_deadlines_queryset(depth: int, late: bool, *values):
+    """The past deadlines of `overdue_unit_todos` on values only: the ids of the unit's `depth` ancestors and its
+    own, its path and today (ISO); with `late`, each with its number of late units (`_late_units`). The path is
+    an expression, so the ORM escapes it in SQL and the parameter stays the caller's value (`FixedQuery` compiles
+    the statement once per depth)."""
+    line, path, today = list(values[: depth + 1]), values[depth + 1], values[depth + 2]
+    launchers = Q(campaign__launched_by_id__in=line) | Q(
+        campaign__launched_by__path__startswith=Value(path, output_field=CharField())
+    )
+    rows = Deadline.objects.filter(launchers, campaign__status=CampaignStatus.LAUNCHED, due_date__lt=_day(today))
+    columns = _PAST_DEADLINE_COLUMNS
+    if late:
+        rows = rows.annotate(late=_late_units(line[-1], path, today))
+        columns = (*columns, "late")
+    return rows.values_list(*columns).order_by("due_date", "id")
+
+
+# (number of the unit's ancestors, with the late counts) → the statement of `_past_deadlines_queryset`, compiled
+# once per process.
+_PAST_DEADLINE_QUERIES: dict[tuple[int, bool], FixedQuery] = {}
+
+
+def _oversees_all_below(user, unit: Unit) -> bool:
+    """Does the user hold OVERSEE on every unit strictly below `unit` (`units.rules.can` on each of them)? A
+    superuser, or a role reaching a subtree (SUBTREE, BELOW) granted on the unit or on one of its ancestors."""
+    if is_superuser(user):
+        return True
+    return any(
+        ROLE_CAPABILITIES.get(role.role, {}).get(Cap.OVERSEE) in (Reach.SUBTREE, Reach.BELOW)
+        and unit.path.startswith(role.unit.path)
+        for role in roles_of(user)
+    )
+
+
+def _late_counts_orm(user, unit: Unit, deadlines: list[dict], today: datetime.date) -> dict[int, int]:
+    """deadline id → its late units among those the user oversees below `unit`: one aggregate over the kernel's
+    `units_in_scope` (for a user who oversees only part of the units below)."""
     reach = _reach_paths(deadlines)
     counts = {}
     for deadline in deadlines:
@@ -437,9 +613,38 @@ def overdue_unit_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
         applies = Q(pk=deadline["unit_id"]) if deadline["unit_id"] else Q(kind=deadline["unit_kind"])
         counts[f"d{deadline['pk']}"] = Count("pk", filter=applies & reached & ~Exists(done) & ~Exists(reopened))
     late = units_in_scope(user, unit, Cap.OVERSEE).exclude(pk=unit.pk).exclude(kind=UnitKind.TEAM).aggregate(**counts)
+    return {d["pk"]: late[f"d{d['pk']}"] for d in deadlines}
+
+
+def overdue_unit_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
+    """Past deadlines of launched campaigns the user sees, with the units below hers that missed them (not
+    done, not reopened past today): one item per deadline with the number of late units. The late units are
+    counted in SQL, every deadline in one pass over the units below (no unit row reaches Python); three queries
+    at most (two unless a campaign reaches chosen units or blocks), whatever the number of units."""
+    # The campaigns that can reach below `unit`: launched above it, by it or below it (a campaign reaches only
+    # its launcher's subtree: campaigns.services). Not filtered by `campaigns_visible_to` (its clause costs more
+    # to plan than the rest of the page): an item shows only with late units, units the user oversees, and
+    # OVERSEE reaches nothing READ does not (tested in test_todos), so such a campaign is one she sees.
+    ancestors = unit.ancestor_ids()
+    # Who oversees every unit below hers (the home's head or reviewer) gets the late counts in the same statement;
+    # anyone else through the kernel's scope of units, one more query.
+    whole = _oversees_all_below(user, unit)
+    key = (len(ancestors), whole)
+    query = _PAST_DEADLINE_QUERIES.get(key)
+    if query is None:
+        query = _PAST_DEADLINE_QUERIES[key] = FixedQuery(
+            partial(_past_deadlines_queryset, len(ancestors), whole), *[int] * (len(ancestors) + 1), str, str
+        )
+    rows = query.run(*ancestors, unit.pk, unit.path, today.isoformat())
+    if whole:
+        late = {row[0]: row[-1] for row in rows}
+        deadlines = [dict(zip(_PAST_DEADLINE_COLUMNS, row[:-1], strict=True)) for row in rows]
+    else:
+        deadlines = [dict(zip(_PAST_DEADLINE_COLUMNS, row, strict=True)) for row in rows]
+        late = _late_counts_orm(user, unit, deadlines, today) if deadlines else {}
     todos = []
     for deadline in deadlines:
-        if late[f"d{deadline['pk']}"]:
+        if late[deadline["pk"]]:
             url = (
                 reverse("campaigns:registration_overview", args=[deadline["campaign_id"]])
                 if deadline["action"] == DeadlineAction.REGISTER
@@ -452,18 +657,33 @@ def overdue_unit_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
                     f"{deadline['campaign__name']}",
                     url,
                     DANGER,
-                    count=late[f"d{deadline['pk']}"],
+                    count=late[deadline["pk"]],
                     due=deadline["due_date"],
                 )
             )
     return todos
 
 
+_OPEN_OBJECTIONS = FixedQuery(
+    lambda unit_id: (
+        Objection.objects.filter(notice__unit_id=unit_id, status=ObjectionStatus.OPEN)
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+        .order_by()
+    ),
+    int,
+)
+
+
 def objection_todos(user, unit: Unit) -> list[Todo]:
     """Open objections (ý kiến phản ánh) to the public notices of the unit, for those who resolve them."""
-    if not may_resolve(user, unit):
+    # `objections_visible_to(user, {"status": OPEN, "unit": unit.pk}).count()`, whose scope (READ on the
+    # notice's unit) is here one unit: decided by the kernel in Python, then one statement compiled once.
+    if not may_resolve(user, unit) or not can(user, Cap.READ, unit):
         return []
-    count = objections_visible_to(user, {"status": ObjectionStatus.OPEN, "unit": unit.pk}).count()
+    ((count,),) = _OPEN_OBJECTIONS.run(unit.pk)
     if not count:
         return []
     url = f"{reverse('nominations:objection_list')}?don_vi={unit.pk}&tinh_trang={ObjectionStatus.OPEN}"

@@ -239,9 +239,9 @@ def test_overdue_units_seen_from_above_and_counted_in_one_query_whatever_the_dea
     from workbench.todos import overdue_unit_todos
 
     overdue_unit_todos(admin, role.unit, late_day)  # the roles' cache
-    # The deadlines with their campaigns, then every late unit counted in one aggregate (a subtree's reach is on
-    # the campaign's row: no reach query).
-    with django_assert_num_queries(2) as one:
+    # The deadlines with their campaigns and, in the same statement, each one's late units (the administrator
+    # oversees every unit below hers; a subtree's reach is on the campaign's row: no reach query).
+    with django_assert_num_queries(1) as one:
         [item] = overdue_unit_todos(admin, role.unit, late_day)
     assert item.count == 2
     for day in (10, 11, 12):
