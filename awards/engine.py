@@ -172,14 +172,6 @@ def council_vote_result(
 # --- facts, loaded in bulk ------------------------------------------------------------------
 
 
-def _in_force_on_q(on_date: datetime.date, prefix: str = "") -> Q:
-    """Records that exist and count on `on_date`: decided on or before it (a record without a
-    decision date is an older entry, taken as decided) and not revoked by a revocation dated on or before it."""
-    decided = Q(**{f"{prefix}decision_date__isnull": True}) | Q(**{f"{prefix}decision_date__lte": on_date})
-    not_revoked = Q(**{f"{prefix}revocation__isnull": True}) | Q(**{f"{prefix}revocation__decision_date__gt": on_date})
-    return decided & not_revoked
-
-
 def _labels() -> dict[str, str]:
     labels = {}
     for code, short, name in AwardType.objects.order_by("effective_from").values_list("code", "short_name", "name"):
@@ -809,35 +801,38 @@ def check_codes_many(
 # The in-force records of a school year of a subtree's collectives and of the people who belonged to it on the
 # membership day, counted per award code in one statement. Who belonged: an active person whose unit on the day
 # is in the subtree, that unit being the `from_unit` of the person's first transfer after the day, or the
-# person's unit if none (as `members_on`); the candidates are today's staff of the subtree and those who left it
-# after the day, the first transfers after the day ranked once (few rows) rather than looked up per candidate.
-# The records of people and of collectives (one or the other: a check constraint) are read by their indexed
-# owner columns in two branches of a UNION ALL (an OR of two subqueries would scan every record of the province).
+# person's unit if none (as `members_on`). The first transfers after the day are ranked once (few rows); the
+# records are read by the owner's unit path each carries (AwardRecord.unit_path: the person's present unit or
+# the collective; index (unit_path, school_year)) in three disjoint branches of a UNION ALL: the collectives',
+# those of people not moved since the day, those of people whose first move left one of the subtree's units
+# (by the records' person index, on PostgreSQL from an array computed once). Membership of small sets is a
+# NOT IN (a hashed subplan: one pass over its rows), never a join: under stale statistics (units_person,
+# units_unit, awards_awardrecord believed empty) PostgreSQL drove each join from the wrong side and read all the
+# people or all the units once per record; the Sở's counts were cancelled at 30 s (issue 14).
 _DECIDED_COUNTS_SQL = """
-WITH subtree AS (SELECT id FROM {unit} WHERE path LIKE %(path)s ESCAPE '\\'),
-candidates AS (
-    SELECT p.id, p.unit_id FROM {person} p WHERE p.is_active AND p.unit_id IN (SELECT id FROM subtree)
-    UNION
-    SELECT p.id, p.unit_id FROM {transfer} t INNER JOIN {person} p ON p.id = t.person_id
-    WHERE p.is_active AND t.from_unit_id IN (SELECT id FROM subtree) AND t.effective_date > %(day)s
-),
-first_after AS (
+WITH first_after AS (
     SELECT person_id, from_unit_id FROM (
         SELECT t.person_id, t.from_unit_id,
                ROW_NUMBER() OVER (PARTITION BY t.person_id ORDER BY t.effective_date, t.id) AS n
         FROM {transfer} t WHERE t.effective_date > %(day)s
     ) ranked WHERE n = 1
 ),
-members AS (
-    SELECT c.id FROM candidates c LEFT OUTER JOIN first_after f ON f.person_id = c.id
-    WHERE COALESCE(f.from_unit_id, c.unit_id) IN (SELECT id FROM subtree)
+moved_from_subtree AS (
+    SELECT f.person_id FROM first_after f
+    WHERE f.from_unit_id NOT IN (SELECT u.id FROM {unit} u WHERE u.path NOT LIKE %(path)s ESCAPE '\\')
 ),
 records AS (
     SELECT r.id, r.award_type_id, r.decision_date, r.revocation_id FROM {record} r
-    INNER JOIN members m ON m.id = r.person_id WHERE r.school_year = %(year)s
+    WHERE r.unit_path LIKE %(path)s ESCAPE '\\' AND r.school_year = %(year)s AND r.unit_id IS NOT NULL
     UNION ALL
     SELECT r.id, r.award_type_id, r.decision_date, r.revocation_id FROM {record} r
-    INNER JOIN subtree s ON s.id = r.unit_id WHERE r.school_year = %(year)s
+    WHERE r.unit_path LIKE %(path)s ESCAPE '\\' AND r.school_year = %(year)s AND r.person_id IS NOT NULL
+      AND r.person_id NOT IN (SELECT f.person_id FROM first_after f)
+      AND r.person_id NOT IN (SELECT p.id FROM {person} p WHERE NOT p.is_active)
+    UNION ALL
+    SELECT r.id, r.award_type_id, r.decision_date, r.revocation_id FROM {record} r
+    WHERE r.person_id {any_of}(SELECT m.person_id FROM moved_from_subtree m){any_end} AND r.school_year = %(year)s
+      AND r.person_id NOT IN (SELECT p.id FROM {person} p WHERE NOT p.is_active)
 )
 SELECT a.code, COUNT(*) FROM records r
 INNER JOIN {award_type} a ON a.id = r.award_type_id
@@ -849,10 +844,10 @@ GROUP BY a.code
 
 
 def _decided_counts(unit: Unit, year: int, on_date: datetime.date) -> dict[str, int]:
-    """Award code -> the records of `year` in force on `on_date` (`_in_force_on_q`) of `unit`'s subtree: its
-    collectives and the people who belonged to it on `membership_day` (`members_on`). One query: the subtree,
-    its members and the count were three, then the members' ids (hundreds) went back to PostgreSQL as
-    parameters, most of the dossier page's quota CPU."""
+    """Award code -> the records of `year` in force on `on_date` (decided on or before it, not revoked by a
+    revocation dated on or before it) of `unit`'s subtree: its collectives and the people who belonged to it on
+    `membership_day` (`members_on`). One query: the subtree, its members and the count were three, then the
+    members' ids (hundreds) went back to PostgreSQL as parameters, most of the dossier page's quota CPU."""
     ops = connection.ops
     sql = _DECIDED_COUNTS_SQL.format(
         unit=ops.quote_name(Unit._meta.db_table),
@@ -861,6 +856,10 @@ def _decided_counts(unit: Unit, year: int, on_date: datetime.date) -> dict[str, 
         record=ops.quote_name(AwardRecord._meta.db_table),
         award_type=ops.quote_name(AwardType._meta.db_table),
         revocation=ops.quote_name(AwardRecord._meta.get_field("revocation").related_model._meta.db_table),
+        # An array computed once (an InitPlan) on PostgreSQL, so the few people are looked up by the index
+        # instead of joined; IN elsewhere.
+        any_of="= ANY(ARRAY" if connection.vendor == "postgresql" else "IN ",
+        any_end=")" if connection.vendor == "postgresql" else "",
     )
     like = unit.path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     params = {
