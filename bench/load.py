@@ -595,7 +595,7 @@ class _Exchange:
             self._finish("")
             return
         if len(self.head) < _HEAD_LIMIT and b"\r\n\r\n" not in self.head:
-            self.head += data
+            self.head += data[: _HEAD_LIMIT - len(self.head)]
         self.size += len(data)
 
     def abort(self):
