@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Count,
     DateField,
@@ -33,6 +34,7 @@ from django.utils import timezone
 from awards.models import AwardType
 from campaigns.enums import DeadlineAction
 from campaigns.models import Campaign, Deadline
+from core.sql import own_where_sql
 from core.text import search_key_q
 from units.models import Person, Unit
 from units.rules import ROLE_CAPABILITIES, Cap, is_superuser, roles_of
@@ -504,13 +506,28 @@ def nomination_status_counts(
 
 
 def campaign_choices(user) -> list[tuple[int, str]]:
-    """The campaigns of the dossiers addressed to the user (one query)."""
-    dossiers = Dossier.objects.filter(_visible_q(user)).filter(addressed_q(user), status__in=RECEIVED_STATES)
-    return list(
-        Campaign.objects.filter(pk__in=dossiers.filter(campaign__isnull=False).values("campaign_id"))
-        .order_by("-school_year", "name")
-        .values_list("pk", "name")
+    """The campaigns of the dossiers addressed to the user (one query), by school year (latest first), then name.
+
+    Written as SQL around the dossiers' WHERE the ORM compiles (`core.sql.own_where_sql`: the scope, the address
+    and the received states, on the dossier's own columns): the ORM's Campaign query around its dossier subquery
+    cost about 1 ms of CPU to build on every inbox page. The WHERE's values travel as parameters."""
+    dossiers = Dossier.objects.filter(_visible_q(user)).filter(
+        addressed_q(user), status__in=RECEIVED_STATES, campaign__isnull=False
     )
+    where = own_where_sql(dossiers)
+    if where is None:
+        return []
+    sql, params = where
+    qn = connection.ops.quote_name
+    campaign, dossier = qn(Campaign._meta.db_table), qn(Dossier._meta.db_table)
+    # B608: quoted table names, the ORM's compiled WHERE and "%s" placeholders only; values in params.
+    statement = (
+        f"SELECT c.id, c.name FROM {campaign} c WHERE c.id IN (SELECT {dossier}.campaign_id FROM {dossier}"  # nosec B608
+        f"{' WHERE ' + sql if sql else ''}) ORDER BY c.school_year DESC, c.name ASC"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def is_unfiltered(filters: InboxFilters) -> bool:

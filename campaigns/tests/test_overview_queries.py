@@ -4,6 +4,7 @@ lines (the totals in one aggregate, the status counts in one grouped query that 
 import pytest
 from django.db import connection
 from django.db.models import Count
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -179,3 +180,73 @@ def test_unit_scope_sql_is_the_kernel_scope(personas, tree, django_user_model):
         assert (got if sql else set(Unit.objects.values_list("pk", flat=True))) == expected, user
     assert selectors.unit_scope_sql(personas["outsider"]) is None
     assert selectors.unit_scope_sql(superuser) == ("", [])
+
+
+def _orm_counts(user, campaign, unit=None):
+    """The status counts as the ORM grouped them before the fixed statement (the reference)."""
+    units = selectors.registration_overview(user, campaign)
+    if unit is not None:
+        units = units.filter(path__startswith=unit.path)
+    return dict(units.values_list("registration_status").annotate(n=Count("pk")).order_by())
+
+
+def test_overview_counts_equal_the_orm_for_every_scope(personas, tree, office_campaign, teams, django_user_model):
+    """Registered, submitted and missing from the fixed statement are the ORM's grouped counts for each persona
+    (and a superuser), with and without a unit's subtree; a registration of another campaign is not counted."""
+    from campaigns.models import Campaign
+
+    _submit(office_campaign, tree["school_a1"], teams)
+    Registration.objects.create(campaign=office_campaign, unit=tree["school_a2"])  # a draft
+    unit_create(
+        by=None,
+        name="Trường chưa đăng ký",
+        kind=UnitKind.SCHOOL,
+        school_level=SchoolLevel.PRIMARY,
+        parent=tree["office_a"],
+    )
+    other = Campaign.objects.exclude(pk=office_campaign.pk).first()
+    if other is not None:
+        Registration.objects.get_or_create(campaign=other, unit=tree["school_b1"])
+    superuser = django_user_model.objects.create_superuser("root-u4", "root@example.com", "x")
+    compared = 0
+    for user in [*personas.values(), superuser]:
+        for unit in (None, tree["school_a1"], tree["office_a"], tree["office_b"]):
+            expected = _orm_counts(user, office_campaign, unit)
+            total = sum(expected.values())
+            registered = total - expected.get(None, 0)
+            counts = selectors.registration_overview_counts(user, office_campaign, unit=unit)
+            assert counts == {
+                "expected": total,
+                "registered": registered,
+                "submitted": expected.get(RegistrationStatus.SUBMITTED, 0),
+                "missing": total - registered,
+            }, (user, unit)
+            compared += registered > 0 and counts["missing"] > 0
+    assert compared >= 2  # rows of both kinds were counted, not only empty scopes
+
+
+def test_campaign_read_by_its_fixed_statement_is_the_orm_row(
+    personas, tree, office_campaign, django_assert_num_queries
+):
+    """`campaign_get_visible` reads the campaign with its launcher and author in one compiled-once statement: the
+    same fields as the ORM's row, the related objects loaded (no query to read them); without an author too."""
+    from campaigns.models import Campaign
+
+    bare = Campaign.objects.create(launched_by=tree["office_a"], name="Phong trào không người tạo")
+    user = personas["reviewer_a"]
+    selectors.campaign_get_visible(user, office_campaign.pk)  # the roles' cache, the statement's compilation
+    for campaign in (office_campaign, bare):
+        expected = Campaign.objects.select_related("launched_by", "created_by").get(pk=campaign.pk)
+        with django_assert_num_queries(1):
+            found = selectors.campaign_get_visible(user, str(campaign.pk))
+            assert found.launched_by.path == expected.launched_by.path
+            assert (found.created_by and found.created_by.username) == (
+                expected.created_by and expected.created_by.username
+            )
+        assert {f.attname: getattr(found, f.attname) for f in Campaign._meta.concrete_fields} == {
+            f.attname: getattr(expected, f.attname) for f in Campaign._meta.concrete_fields
+        }
+    with pytest.raises(Http404):
+        selectors.campaign_get_visible(personas["reviewer_b"], office_campaign.pk)
+    with pytest.raises(Http404):
+        selectors.campaign_get_visible(user, 987654321)
