@@ -1,15 +1,16 @@
 """The pages that read award records, at province scale: each page's award-record queries under EXPLAIN ANALYZE.
 
     DATABASE_URL=postgres://portal:portal@127.0.0.1:5432/<a copy of portal_scale> DEBUG=0 SECRET_KEY=x \\
-        .venv/bin/python -m bench.award_records [--stale]
+        .venv/bin/python -m bench.award_records [--stale] [--slow MS]
 
 As `bench.load`'s accounts (the Sở's and a Phòng's reviewer, a school's secretary; django.test.Client with
 force_login, the dashboard computed on every visit): each page is asked once, the queries it sends to
 `awards_awardrecord` are captured and each is run again under `EXPLAIN (ANALYZE)`; printed: how many, the sum of
-their Execution Time, the largest. `--stale` first makes the planner believe units_unit, units_person and
-awards_awardrecord empty, as after a rolled-back import (each emptied in a transaction, ANALYZEd, rolled back:
-pg_class keeps "0 rows"), measures under `statement_timeout` 30 s, then ANALYZEs them again. Never run it on a
-database others use. Read it beside `cat /proc/loadavg`: on a shared machine times are noisy.
+their Execution Time, the largest (with `--slow MS`, each statement slower than that, cut). `--stale` first
+makes the planner believe units_unit, units_person and awards_awardrecord empty, as after a rolled-back import
+(each emptied in a transaction, ANALYZEd, rolled back: pg_class keeps "0 rows"), measures under
+`statement_timeout` 30 s, then ANALYZEs them again. Never run it on a database others use. Read it beside
+`cat /proc/loadavg`: on a shared machine times are noisy.
 """
 
 import argparse
@@ -45,6 +46,7 @@ def _explained(connection, sql: str) -> float | str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stale", action="store_true")
+    parser.add_argument("--slow", type=float, default=0, help="print the statements slower than this many ms")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -100,6 +102,10 @@ def main() -> None:
                     f"EXPLAIN ANALYZE sum {sum(numbers):8.1f} ms  max {max(numbers, default=0):8.1f} ms"
                     + (f"  {len(failed)} {failed[0]}" if failed else "")
                 )
+                if args.slow:
+                    for sql, took in zip(sqls, times, strict=True):
+                        if isinstance(took, str) or took > args.slow:
+                            print(f"    {took if isinstance(took, str) else f'{took:.1f} ms'}: {sql[:400]}")
     finally:
         if args.stale:
             with connection.cursor() as cursor:
