@@ -65,8 +65,7 @@ class _Compiled:
         self.converters = compiler.get_converters(fields)
         if self.iterable is ModelIterable:
             self.klass_info = compiler.klass_info
-            if compiler.annotation_col_map:
-                raise ValueError("FixedQuery: annotations on model rows are not supported")
+            self.annotations = list((compiler.annotation_col_map or {}).items())
             select_fields = self.klass_info["select_fields"]
             self.start, self.end = select_fields[0], select_fields[-1] + 1
             self.init_list = [f[0].target.attname for f in self.select[self.start : self.end]]
@@ -119,5 +118,7 @@ class FixedQuery:
             obj = compiled.model.from_db(using, compiled.init_list, row[compiled.start : compiled.end])
             for populator in populators:
                 populator.populate(row, obj)
+            for name, pos in compiled.annotations:
+                setattr(obj, name, row[pos])
             objects.append(obj)
         return objects

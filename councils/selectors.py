@@ -8,11 +8,11 @@ from django.db.models import (
     Prefetch,
     Q,
     Value,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 
+from core.fixedsql import FixedQuery
 from units.rules import unit_scope_q
 
 from .enums import Denominator
@@ -58,16 +58,35 @@ def attendance_rows(meeting: Meeting) -> list[Attendance]:
     )
 
 
+def _seats(meeting_id: int):
+    marks = FilteredRelation("attendances", condition=Q(attendances__meeting=meeting_id))
+    return CouncilMember.objects.annotate(mark=marks).annotate(
+        att_id=F("mark__id"), att_status=F("mark__status"), att_reason=F("mark__reason")
+    )
+
+
+# The meeting page's reads by the meeting's (and its council's) id: fixed statements (core.fixedsql), the ORM's
+# own querysets compiled once per connection instead of on every visit.
+_SEATS = FixedQuery(
+    lambda meeting_id, council_id: _seats(meeting_id).filter(council_id=council_id).order_by("role", "full_name", "id"),
+    int,
+    int,
+)
+
+
 def seats_with_attendance(meeting: Meeting) -> list[CouncilMember]:
     """The council's seats (role, name order) read once into `council.members` (the seat checks find the user's
     there), each with its mark at `meeting` on `att_id`, `att_status`, `att_reason` (None: not marked). One query:
     the meeting page's attendance comes from it (`marked_attendance`)."""
-    marks = FilteredRelation("attendances", condition=Q(attendances__meeting=meeting.pk))
-    seats = CouncilMember.objects.annotate(mark=marks).annotate(
-        att_id=F("mark__id"), att_status=F("mark__status"), att_reason=F("mark__reason")
-    )
-    prefetch_related_objects([meeting.council], Prefetch("members", queryset=seats.order_by("role", "full_name", "id")))
-    return list(meeting.council.members.all())
+    council = meeting.council
+    seats = _SEATS.run(meeting.pk, council.pk)
+    # As prefetch_related_objects would leave them: `council.members.all()` answers from these rows.
+    members = council.members.all()
+    members._result_cache, members._prefetch_done = seats, True
+    council._prefetched_objects_cache = {**getattr(council, "_prefetched_objects_cache", {}), "members": members}
+    for seat in seats:
+        seat.council = council
+    return list(seats)
 
 
 def marked_attendance(meeting: Meeting, seats: list[CouncilMember]) -> list[Attendance]:
@@ -79,22 +98,33 @@ def marked_attendance(meeting: Meeting, seats: list[CouncilMember]) -> list[Atte
     ]
 
 
+_AGENDA_COLUMNS = (
+    "id",
+    "nomination_id",
+    "nomination__person__full_name",
+    "nomination__unit__name",
+    "nomination__award_type__name",
+    "nomination__dossier__unit__name",
+)
+_AGENDA = FixedQuery(
+    lambda meeting_id: (
+        AgendaItem.objects.filter(meeting_id=meeting_id).order_by("position", "id").values_list(*_AGENDA_COLUMNS)
+    ),
+    int,
+)
+_ROUNDS = FixedQuery(lambda meeting_id: Round.objects.filter(meeting_id=meeting_id).order_by("number"), int)
+
+
+def meeting_rounds(meeting: Meeting) -> list[Round]:
+    """The meeting's rounds by number (one fixed statement)."""
+    return _ROUNDS.run(meeting.pk)
+
+
 def agenda_rows(meeting: Meeting) -> list[dict]:
     """The meeting's agenda in order as plain rows: `id`, `nomination_id`, `nominee` (the person or the
     collective), `title` ("nominee – award") and `dossier_unit` (the proposing unit's name). One query, no
     model instances."""
-    rows = list(
-        AgendaItem.objects.filter(meeting=meeting)
-        .order_by("position", "id")
-        .values(
-            "id",
-            "nomination_id",
-            "nomination__person__full_name",
-            "nomination__unit__name",
-            "nomination__award_type__name",
-            "nomination__dossier__unit__name",
-        )
-    )
+    rows = [dict(zip(_AGENDA_COLUMNS, row, strict=True)) for row in _AGENDA.run(meeting.pk)]
     for row in rows:
         row["nominee"] = row["nomination__person__full_name"] or row["nomination__unit__name"]
         row["title"] = f"{row['nominee']} – {row['nomination__award_type__name']}"
@@ -102,24 +132,35 @@ def agenda_rows(meeting: Meeting) -> list[dict]:
     return rows
 
 
-def agenda_notes(meeting: Meeting, nomination_ids: list[int]) -> tuple[dict[int, list[tuple[int, str]]], dict]:
-    """The recusals of the meeting's items, (member id, reason) per item id, and the text of the open objections
-    to its nominations per nomination id (`open_objections`), in one UNION ALL query."""
+def _agenda_notes(meeting_id: int):
     from nominations.models import Objection, ObjectionStatus
 
     recusals = (
-        Recusal.objects.filter(item__meeting=meeting)
+        Recusal.objects.filter(item__meeting=meeting_id)
         .annotate(k=Value(0), key=F("item_id"), who=F("member_id"), text=F("reason"), at=_NO_TIME, row=F("pk"))
         .values_list("k", "key", "who", "text", "at", "row")
         .order_by()
     )
+    # The nominations on the agenda, by a subquery on the same meeting: the statement stays fixed.
+    on_agenda = AgendaItem.objects.filter(meeting=meeting_id).values("nomination_id")
     objections = (
-        Objection.objects.filter(nomination_id__in=nomination_ids, status=ObjectionStatus.OPEN)
+        Objection.objects.filter(nomination_id__in=on_agenda, status=ObjectionStatus.OPEN)
         .annotate(k=Value(1), key=F("nomination_id"), who=_NO_ID, text=F("content"), at=F("created_at"), row=F("pk"))
         .values_list("k", "key", "who", "text", "at", "row")
         .order_by()
     )
-    rows = list(recusals.union(objections, all=True)) if nomination_ids else []
+    return recusals.union(objections, all=True)
+
+
+_AGENDA_NOTES = FixedQuery(_agenda_notes, int)
+
+
+def agenda_notes(meeting: Meeting, nomination_ids: list[int]) -> tuple[dict[int, list[tuple[int, str]]], dict]:
+    """The recusals of the meeting's items, (member id, reason) per item id, and the text of the open objections
+    to its nominations per nomination id (`open_objections`), in one UNION ALL query (a fixed statement; the
+    objections of the nominations on the meeting's agenda, `nomination_ids` being those, as agenda_rows reads
+    them), none without an agenda."""
+    rows = _AGENDA_NOTES.run(meeting.pk) if nomination_ids else []
     # Recusals by id, objections oldest first (as `open_objections`).
     rows.sort(key=lambda r: (r[0], r[5]) if r[0] == 0 else (r[0], r[4], r[5]))
     recused, objected = {}, {}

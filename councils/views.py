@@ -213,7 +213,7 @@ def meeting_detail(request, pk):
         "council": council,
         "attendance": attendance,
         "items": items,
-        "rounds": list(meeting.rounds.order_by("number")),
+        "rounds": selectors.meeting_rounds(meeting),
         "can_manage": can_manage,
         "is_chair": is_chair,
         # The objections' text is for the chair and the secretary; other members see the count only.

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection, connections
-from django.db.models import Q
+from django.db.models import F, Q
 from django.test.utils import CaptureQueriesContext
 
 from awards import services
@@ -124,3 +124,11 @@ def test_a_value_used_twice_fills_both_places(db):
 def test_unsupported_querysets_are_refused_when_compiled(db, build, kinds):
     with pytest.raises(ValueError):
         FixedQuery(build, *kinds).run(1)
+
+
+def test_annotations_on_model_rows_are_set_as_the_orms(awarded):
+    def build(pk):
+        return AwardRecord.objects.filter(person_id=pk).annotate(code=F("award_type__code")).order_by("id")
+
+    got = FixedQuery(build, int).run(awarded[0].pk)
+    assert [(r.pk, r.code) for r in got] == [(r.pk, r.code) for r in build(awarded[0].pk)]
