@@ -12,13 +12,17 @@ from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
+from django.core.signals import setting_changed
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
-from django.urls import reverse
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from core.text import nfc, search_key_q, search_terms
 from nominations.decisions import decisions_visible_to
@@ -164,17 +168,39 @@ def _converted(row, converters: dict) -> list:
     return row
 
 
+# Reversed addresses and choice labels, once per process by what they depend on: the URLconf and the script
+# prefix, the active language. Any change of settings (tests' override_settings) empties the memo.
+_MEMO: dict[tuple, object] = {}
+
+
+@receiver(setting_changed)
+def _forget(**kwargs) -> None:
+    _MEMO.clear()
+
+
+def _reversed(name: str, *args) -> str:
+    key = ("url", name, args, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    url = _MEMO.get(key)
+    if url is None:
+        url = _MEMO[key] = reverse(name, args=list(args))
+    return url
+
+
 def _url_maker(name: str):
-    """`url(pk)` for the URL pattern `name` with one id: reversed once per section, not once per row (a
-    third of the page's rendering)."""
+    """`url(pk)` for the URL pattern `name` with one id: reversed once, not once per row (a third of the
+    page's rendering)."""
     marker = "987654321"
-    head, _, tail = reverse(name, args=[int(marker)]).partition(marker)
+    head, _, tail = _reversed(name, int(marker)).partition(marker)
     return lambda pk: f"{head}{pk}{tail}"
 
 
 def _labels(model, field: str) -> dict:
     """The display labels of a choice field, as `get_<field>_display` gives them (unknown values as is)."""
-    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+    key = ("labels", model._meta.label, field, get_language())
+    labels = _MEMO.get(key)
+    if labels is None:
+        labels = _MEMO[key] = {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+    return labels
 
 
 def _day(value) -> str:
@@ -188,7 +214,7 @@ def _row(pk: int, link: str, text: str, detail: str, retired: bool = False) -> d
 
 
 def _more_url(name: str, query: str) -> str:
-    return f"{reverse(name)}?{urlencode({'q': query})}"
+    return f"{_reversed(name)}?{urlencode({'q': query})}"
 
 
 def _by_key_from_matches(field: str):

@@ -591,3 +591,20 @@ def test_rows_html_is_the_former_template_loop_byte_for_byte():
     section = Section("people", "Cá nhân", rows)
     assert section.rows_html == loop.render(Context({"section": section}))
     assert "&lt;script&gt;" in section.rows_html and "&amp;b=&#x27;2&#x27;" in section.rows_html
+
+
+def test_row_links_follow_the_script_prefix(personas, school_b_world):
+    # The reversed addresses are kept per URLconf and script prefix: a site mounted under a prefix links there.
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from search.selectors import search_everything
+
+    reviewer = personas["reviewer_b"]
+    plain = search_everything(reviewer, "bich ngoc").sections[0].rows[0]["link"]
+    before = get_script_prefix()
+    set_script_prefix("/cong-thong-tin/")
+    try:
+        prefixed = search_everything(reviewer, "bich ngoc").sections[0].rows[0]["link"]
+    finally:
+        set_script_prefix(before)
+    assert prefixed == "/cong-thong-tin" + plain
