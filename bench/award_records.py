@@ -6,7 +6,7 @@
 As `bench.load`'s accounts (the Sở's and a Phòng's reviewer, a school's secretary; django.test.Client with
 force_login, the dashboard computed on every visit): each page is asked once, the queries it sends to
 `awards_awardrecord` are captured and each is run again under `EXPLAIN (ANALYZE)`; printed: how many, the sum of
-their Execution Time, the largest (with `--slow MS`, each statement slower than that, cut). `--stale` first
+their Execution Time, the largest (with `--slow MS`, each slower statement from its FROM). `--stale` first
 makes the planner believe units_unit, units_person and awards_awardrecord empty, as after a rolled-back import
 (each emptied in a transaction, ANALYZEd, rolled back: pg_class keeps "0 rows"), measures under
 `statement_timeout` 30 s, then ANALYZEs them again. Never run it on a database others use. Read it beside
@@ -105,7 +105,8 @@ def main() -> None:
                 if args.slow:
                     for sql, took in zip(sqls, times, strict=True):
                         if isinstance(took, str) or took > args.slow:
-                            print(f"    {took if isinstance(took, str) else f'{took:.1f} ms'}: {sql[:400]}")
+                            shown = took if isinstance(took, str) else f"{took:.1f} ms"
+                            print(f"    {shown}: …{sql[sql.find(' FROM ') :][:600]}")
     finally:
         if args.stale:
             with connection.cursor() as cursor:
