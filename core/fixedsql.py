@@ -38,8 +38,15 @@ def marker(kind: type, index: int):
     raise TypeError(f"no marker for {kind!r}")
 
 
+def _adapter(kind: type, connection):
+    """How the backend passes a value of that kind as a parameter (SQLite: a date as its ISO text)."""
+    if kind is datetime.date:
+        return connection.ops.adapt_datefield_value
+    return None
+
+
 class _Compiled:
-    def __init__(self, queryset, connection, markers: tuple):
+    def __init__(self, queryset, connection, markers: tuple, kinds: tuple):
         if queryset._prefetch_related_lookups or queryset._known_related_objects:
             raise ValueError("FixedQuery: prefetch_related and known related objects are not supported")
         self.iterable = queryset._iterable_class
@@ -48,9 +55,11 @@ class _Compiled:
         compiler = queryset.query.get_compiler(using=connection.alias, connection=connection)
         self.sql, params = compiler.as_sql()
         # Each parameter: the index of the caller's value it stands for, or a constant of the statement.
+        self.adapters = [_adapter(kind, connection) for kind in kinds]
+        adapted = [m if a is None else a(m) for m, a in zip(markers, self.adapters, strict=True)]
         self.slots = []
         for value in params:
-            found = [i for i, m in enumerate(markers) if type(m) is type(value) and m == value]
+            found = [i for i, m in enumerate(adapted) if type(m) is type(value) and m == value]
             self.slots.append((found[0], None) if found else (None, value))
         missing = set(range(len(markers))) - {i for i, _ in self.slots if i is not None}
         if missing:
@@ -73,6 +82,7 @@ class _Compiled:
             self.populators = get_related_populators(self.klass_info, self.select, compiler.using)
 
     def params(self, values) -> list:
+        values = [v if a is None else a(v) for v, a in zip(values, self.adapters, strict=True)]
         return [values[i] if i is not None else constant for i, constant in self.slots]
 
 
@@ -82,13 +92,15 @@ class FixedQuery:
 
     def __init__(self, build: Callable, *kinds: type):
         self._build = build
+        self._kinds = kinds
         self._markers = tuple(marker(kind, i) for i, kind in enumerate(kinds))
         self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def compiled(self, connection) -> _Compiled:
         compiled = self._compiled.get(connection)
         if compiled is None:
-            compiled = self._compiled[connection] = _Compiled(self._build(*self._markers), connection, self._markers)
+            queryset = self._build(*self._markers)
+            compiled = self._compiled[connection] = _Compiled(queryset, connection, self._markers, self._kinds)
         return compiled
 
     def run(self, *values, using: str = "default") -> list:
