@@ -63,6 +63,13 @@ def _pages(tree, school: Unit, person: Person) -> dict[str, tuple[str, str]]:
             "reviewer_a",
             reverse("awards:unit_history", args=[office.pk]) + f"?school_year={current_school_year() - 1}",
         ),
+        # The records filters (awards.filters.RecordFilter): the dashboard's drill-downs to teams and whole units.
+        # Not yet here: the managers' and staff filters (`quan_ly`) and the name search (`q`) join units_person and
+        # were cancelled at 1 s on this data, before and after U6's changes (02/12/2026).
+        **{
+            f"records of the Sở, {name}": ("admin_dept", reverse("awards:unit_history", args=[tree["dept"].pk]) + query)
+            for name, query in (("teams", "?loai_tap_the=to"), ("whole units", "?loai_tap_the=don_vi"))
+        },
         "records export of a school": ("reviewer_a", reverse("awards:unit_records_export", args=[school.pk])),
         "dashboard of the Sở": ("admin_dept", reverse("workbench:dashboard")),
         "dashboard of the Phòng": ("reviewer_a", reverse("workbench:dashboard")),
