@@ -27,7 +27,10 @@ from workbench import todos
 from workbench.tests.test_home import open_dossiers
 
 D = datetime.date
-DAYS = [D(2024, 10, 5), D(2024, 10, 11), D(2024, 10, 16), D(2024, 10, 21), D(2024, 10, 26), D(2024, 12, 1)]
+# Some fourteen days (the horizon) before a due date: a deadline due on the horizon's last day is listed.
+DAYS = [D(2024, 9, 28), D(2024, 10, 1), D(2024, 10, 5), D(2024, 10, 11), D(2024, 10, 16), D(2024, 10, 21)]
+DAYS += [D(2024, 10, 26), D(2024, 12, 1)]
+DUE_DATES = [D(2024, 10, 10), D(2024, 10, 12), D(2024, 10, 15), D(2024, 10, 20)]
 
 
 @pytest.fixture
@@ -136,7 +139,7 @@ def test_deadlines_of_a_unit_equal_the_concerning_clause(campaigns, actors):
     found = 0
     for user in actors.values():
         for unit in _units():
-            for day in DAYS:
+            for day in [*DAYS, *DUE_DATES]:  # the horizon on a due date: listed
                 rows = sorted(todos._deadline_rows(user, unit, day))
                 assert rows == _deadline_rows_orm(user, unit, day), (user, unit, day)
                 found += len(rows)
