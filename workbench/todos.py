@@ -747,10 +747,14 @@ def admin_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
     account holds the head role, or whose head (for documents) is not recorded."""
     administered = units_in_scope(user, unit, Cap.ADMINISTER).exclude(kind=UnitKind.TEAM)
     head_role = UnitRole.objects.filter(unit=OuterRef("pk"), role=Role.HEAD)
-    # Only the units with something missing leave the database (a handful, not the province's 1,500).
+    # Only the units with something missing leave the database (a handful, not the province's 1,500). The filter
+    # is a NOT IN of the head roles' units (hashed once), not the NOT EXISTS of the annotation: PostgreSQL costed
+    # that one per unit of the subtree, past jit_above_cost, and compiled it with JIT on every home page of the
+    # Sở's administrator (15 of its 19 ms at province scale; 2.5 ms now). The annotation stays in the SELECT,
+    # run for the few rows kept.
     units = list(
         administered.annotate(has_head_role=Exists(head_role))
-        .filter(Q(has_head_role=False) | Q(head__isnull=True))
+        .filter(~Q(pk__in=UnitRole.objects.filter(role=Role.HEAD).values("unit_id")) | Q(head__isnull=True))
         .only("pk", "name", "path", "head_id")
         .order_by("path")
     )
