@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -495,7 +496,7 @@ def test_compiled_statements_are_the_orms_for_every_scope_and_query(personas, sc
     from django.contrib.auth import get_user_model
 
     from core.text import search_terms
-    from search.selectors import _capped, _fill, _statement, section_querysets, section_statements
+    from search.selectors import _capped, _fill, _short, _statement, section_querysets, section_statements
 
     if persona == "superuser":
         user = make_user("quan-tri")
@@ -507,7 +508,7 @@ def test_compiled_statements_are_the_orms_for_every_scope_and_query(personas, sc
     seen = 0
     for query in queries:
         terms = search_terms(query)
-        statements = section_statements(user, len(terms))
+        statements = section_statements(user, len(terms), _short(terms))
         for name, (rows, shown) in section_querysets(user, query).items():
             mine, orm = statements[name], _statement(rows, shown)
             if orm is None:
@@ -519,6 +520,75 @@ def test_compiled_statements_are_the_orms_for_every_scope_and_query(personas, sc
             assert (found, more) == (expected[:LIMIT], len(expected) > LIMIT)
             seen += len(found)
     assert seen > 0 or persona in ("outsider", "secretary_a1", "head_a1", "reviewer_a")
+
+
+# The nominations section is written in three forms for three plans (search.selectors._nomination_match): a school's
+# scope tests each nomination's person and unit (EXISTS); a wider one on PostgreSQL reads the matched people's and
+# units' nominations through their indexes (= ANY(ARRAY(…))); words too short for a trigram keep the two IN sets.
+_FORMS = {"narrow": (True, False), "wide": (False, False), "short": (False, True)}
+
+
+@pytest.fixture
+def many_nominations(tree, personas, dossier, person_factory, school_b_world):
+    by = personas["secretary_a1"]
+    for name in ("Nguyễn Thị An", "Nguyễn Văn Thịnh", "Dương Thị Quyên", "Trần Anh Thư"):
+        person = person_factory(tree["school_a1"], full_name=name)
+        nomination_services.nomination_add(by=by, dossier=dossier, award_code="LDTT", person=person)
+    nomination_services.nomination_add(by=by, dossier=dossier, award_code="TTLDTT", unit=tree["team_a1"])
+    return dossier
+
+
+@pytest.mark.parametrize(
+    "persona", ["secretary_a1", "head_a1", "reviewer_a", "reviewer_b", "secretary_b1", "outsider", "superuser"]
+)
+def test_nomination_section_forms_find_the_same_rows(personas, school_b_world, many_nominations, monkeypatch, persona):
+    from django.contrib.auth import get_user_model
+
+    from search import selectors
+
+    if persona == "superuser":
+        user = make_user("quan-tri")
+        get_user_model().objects.filter(pk=user.pk).update(is_superuser=True)
+        user = get_user_model().objects.get(pk=user.pk)
+    else:
+        user = school_b_world["secretary_b1"] if persona == "secretary_b1" else personas[persona]
+    queries = ["nguyen thi", "nguyen thi an", "duong quyen", "to khoi", "vo thi bich ngoc", "a", "th", "khong co ai"]
+    seen = 0
+    for query in queries:
+        rows_by_form = {}
+        for form, (narrow, short) in _FORMS.items():
+            monkeypatch.setattr(selectors, "_narrow", lambda user, narrow=narrow: narrow)
+            rows, shown = selectors.section_querysets(user, query, short=short)["nominations"]
+            try:
+                sql = str(rows.query)
+            except EmptyResultSet:  # no role: nothing by construction, in every form
+                sql = ""
+            if sql and form == "narrow":
+                assert "EXISTS" in sql
+            if sql and form == "wide" and connection.vendor == "postgresql":
+                assert "= ANY(ARRAY" in sql
+            rows_by_form[form] = _orm_rows(rows, shown)
+        assert rows_by_form["narrow"] == rows_by_form["wide"] == rows_by_form["short"], query
+        seen += len(rows_by_form["short"])
+    assert seen > 0 or persona in ("outsider", "reviewer_b")
+
+
+def test_narrow_scope_is_a_school_or_its_team_only(personas, tree, django_user_model):
+    from search.selectors import _narrow
+
+    assert _narrow(personas["secretary_a1"]) and _narrow(personas["head_a1"])
+    assert _narrow(make_user("to-truong", tree["team_a1"], Role.SECRETARY))
+    assert not _narrow(personas["reviewer_a"]) and not _narrow(personas["admin_dept"])
+    assert not _narrow(personas["outsider"])
+    superuser = django_user_model.objects.create_superuser("root-v3", "root@example.com", "x")
+    assert not _narrow(superuser)
+
+
+def test_short_is_a_query_without_a_word_of_three_letters():
+    from search.selectors import _short
+
+    assert _short(["a"]) and _short(["th", "ng"])
+    assert not _short(["nguyen", "van", "an"]) and not _short(["abc"])
 
 
 def test_like_wildcards_in_the_words_match_themselves(client, personas, like_decisions):
@@ -534,7 +604,9 @@ def test_statements_compiled_once_per_account_roles_and_word_count(personas, sch
     compiled = []
     real = selectors.section_querysets
     monkeypatch.setattr(selectors, "_STATEMENTS", selectors.OrderedDict())
-    monkeypatch.setattr(selectors, "section_querysets", lambda user, query: compiled.append(query) or real(user, query))
+    monkeypatch.setattr(
+        selectors, "section_querysets", lambda user, query, **kw: compiled.append(query) or real(user, query, **kw)
+    )
     reviewer = personas["reviewer_b"]
     assert selectors.search_everything(reviewer, "bich ngoc").total > 0
     assert selectors.search_everything(reviewer, "Võ Thị").total > 0
