@@ -34,6 +34,7 @@ from django.utils import timezone
 from awards.models import AwardType
 from campaigns.enums import DeadlineAction
 from campaigns.models import Campaign, Deadline
+from core.fixedsql import FixedQuery
 from core.sql import own_where_sql
 from core.text import search_key_q
 from units.models import Person, Unit
@@ -433,6 +434,47 @@ def inbox_nomination_ids(
     return rows.order_by(*_order(filters.sort, NOMINATION_SORTS)).values(*NOMINATION_ROW_COLUMNS)
 
 
+# The page's reads by ids (`nomination_page_rows`) as fixed statements (`core.fixedsql.FixedQuery`): one per table
+# and number of ids, the ids padded to the next size of `_ID_SIZES` by repeating the last (IN (1, 2, 2) reads what
+# IN (1, 2) does), so a process compiles a handful of statements instead of building three ORM queries per page.
+_ID_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)
+_BY_IDS: dict = {}
+
+
+def _page_dossiers(*ids):
+    return (
+        Dossier.objects.filter(pk__in=ids)
+        .annotate(due_date=_due_date())
+        .order_by()
+        .values_list("id", "unit_id", "campaign_id", "receiving_unit_id", "status", "due_date")
+    )
+
+
+def _page_people(*ids):
+    return Person.objects.filter(pk__in=ids).order_by().values_list("id", "full_name", "unit_id")
+
+
+def _page_units(*ids):
+    return Unit.objects.filter(pk__in=ids).order_by().values_list("id", "name", "kind", "parent_id", "path")
+
+
+def dossier_key() -> tuple:
+    """What `_due_date`'s SQL holds besides the ids: the appraisal days and the time zone its date is taken in."""
+    return (appraisal_days(), timezone.get_current_timezone_name() if settings.USE_TZ else None)
+
+
+def _by_ids(name: str, build, ids: set, key: tuple = ()) -> list[tuple]:
+    """`build(*ids)`'s rows (values_list tuples) through the fixed statement of that size (no query without ids)."""
+    if not ids:
+        return []
+    ordered = sorted(ids)
+    size = next((s for s in _ID_SIZES if s >= len(ordered)), len(ordered))
+    query = _BY_IDS.get((name, size, key))
+    if query is None:
+        query = _BY_IDS[(name, size, key)] = FixedQuery(build, *[int] * size)
+    return query.run(*ordered, *[ordered[-1]] * (size - len(ordered)))
+
+
 def nomination_page_rows(
     nominations: list[dict], *, campaigns: dict[int, str], awards: dict[int, str]
 ) -> list[InboxRow]:
@@ -447,27 +489,13 @@ def nomination_page_rows(
     if not nominations:
         return []
     dossiers = {
-        d["id"]: d
-        for d in Dossier.objects.filter(pk__in={n["dossier_id"] for n in nominations})
-        .annotate(due_date=_due_date())
-        .order_by()
-        .values("id", "unit_id", "campaign_id", "receiving_unit_id", "status", "due_date")
+        d[0]: d for d in _by_ids("dossiers", _page_dossiers, {n["dossier_id"] for n in nominations}, dossier_key())
     }
-    people = {
-        p[0]: p
-        for p in Person.objects.filter(pk__in={n["person_id"] for n in nominations} - {None})
-        .order_by()
-        .values_list("id", "full_name", "unit_id")
-    }
+    people = {p[0]: p for p in _by_ids("people", _page_people, {n["person_id"] for n in nominations} - {None})}
     unit_ids = {n["unit_id"] for n in nominations} | {p[2] for p in people.values()}
     for d in dossiers.values():
-        unit_ids |= {d["unit_id"], d["receiving_unit_id"]}
-    units = {
-        u[0]: u
-        for u in Unit.objects.filter(pk__in=unit_ids - {None})
-        .order_by()
-        .values_list("id", "name", "kind", "parent_id", "path")
-    }
+        unit_ids |= {d[1], d[3]}
+    units = {u[0]: u for u in _by_ids("units", _page_units, unit_ids - {None})}
     rows = []
     for n in nominations:
         d = dossiers[n["dossier_id"]]
@@ -480,13 +508,13 @@ def nomination_page_rows(
                 person_unit_id=person[2] if person else None,
                 person_unit_name=units[person[2]][1] if person and person[2] in units else "",
                 award_name=awards.get(n["award_type_id"], ""),
-                dossier_unit_id=d["unit_id"],
-                dossier_unit_name=units[d["unit_id"]][1],
-                campaign_name=campaigns.get(d["campaign_id"], "") if d["campaign_id"] else "",
-                dossier_status=d["status"],
-                receiving_unit_id=d["receiving_unit_id"],
-                receiving_unit=units.get(d["receiving_unit_id"]),
-                due_date=d["due_date"],
+                dossier_unit_id=d[1],
+                dossier_unit_name=units[d[1]][1],
+                campaign_name=campaigns.get(d[2], "") if d[2] else "",
+                dossier_status=d[4],
+                receiving_unit_id=d[3],
+                receiving_unit=units.get(d[3]),
+                due_date=d[5],
                 has_person=person is not None,
             )
         )

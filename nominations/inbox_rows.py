@@ -112,3 +112,74 @@ def nomination_rows_html(rows) -> SafeString:
             "</tr>\n"
         )
     return mark_safe("".join(parts))  # nosec B308, B703: every text through _e (escape), the rest ours
+
+
+# --- the filter bar: the status tabs, the filter form's <option>s and the column headers' sort links ---------------
+# Written in Python with the bytes inbox.html's loops and `{% sort_link %}` wrote (nominations/tests/test_inbox_rows.py
+# renders the old template fragments beside these): the loops resolved a variable and compared a filter per
+# option, about a fifth of the nomination tab's CPU.
+
+
+def options_html(choices, selected) -> SafeString:
+    """`{% for value, label in choices %}<option value="{{ value }}"{% if selected == value %} selected{% endif %}>
+    {{ label }}</option>{% endfor %}`."""
+    return mark_safe(  # nosec B308, B703: every value and label through _e (escape), the rest ours
+        "".join(
+            f'<option value="{_e(value)}"{" selected" if selected == value else ""}>{_e(label)}</option>'
+            for value, label in choices
+        )
+    )
+
+
+def status_tabs_html(params, status_tabs, status_param: str, current_status: str) -> SafeString:
+    """The status pills after «Tất cả»: a tab with rows, or the current one (`params`: the request's GET)."""
+    parts = []
+    for value, label, count in status_tabs:
+        if not (count or current_status == value):
+            continue
+        query = params.copy()
+        query.pop("page", None)
+        query[status_param] = value
+        active = " active" if current_status == value else ""
+        parts.append(
+            f'\n  <li class="nav-item"><a class="nav-link py-1{active}" data-status="{_e(value)}" '
+            f'href="?{_e(query.urlencode())}">{_e(label)} '
+            f'<span class="badge text-bg-secondary">{count}</span></a></li>\n  '
+        )
+    return mark_safe("".join(parts))  # nosec B308, B703: every text through _e (escape), the rest ours
+
+
+def sort_links_html(params, fields) -> dict[str, SafeString]:
+    """{field: `{% sort_link field label %}`'s markup} for (field, label) in `fields` (`params`: the request's GET)."""
+    current = params.get("o", "")
+    links = {}
+    for field, label in fields:
+        if current == field:
+            next_value, arrow = f"-{field}", "▲"
+        elif current == f"-{field}":
+            next_value, arrow = field, "▼"
+        else:
+            next_value, arrow = field, ""
+        query = params.copy()
+        query["o"] = next_value
+        query.pop("page", None)
+        links[field] = mark_safe(  # nosec B308, B703: every text through _e (escape), the rest ours
+            f'<a class="sort-link" href="?{_e(query.urlencode())}">{_e(label)} {arrow}</a>\n'
+        )
+    return links
+
+
+DOSSIER_SORT_LINKS = (
+    ("don_vi", "Đơn vị đề nghị"),
+    ("gui", "Ngày gửi"),
+    ("han", "Hạn thẩm định"),
+    ("so_de_nghi", "Số đề nghị"),
+    ("trang_thai", "Trạng thái"),
+)
+NOMINATION_SORT_LINKS = (
+    ("ten", "Cá nhân / tập thể"),
+    ("danh_hieu", "Danh hiệu / hình thức"),
+    ("don_vi", "Đơn vị đề nghị"),
+    ("han", "Hạn thẩm định"),
+    ("trang_thai", "Trạng thái đề nghị"),
+)
