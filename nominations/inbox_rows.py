@@ -9,6 +9,7 @@ Django's `escape` calls: same output), and dates are taken in the current time z
 
 import datetime
 from html import escape
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -131,19 +132,30 @@ def options_html(choices, selected) -> SafeString:
     )
 
 
+def _query(items: dict, **changes) -> str:
+    """`{% query_with %}`'s query string, escaped as the template writes it: `items` the request's GET as
+    {key: [values]} (`dict(GET.lists())`, read once per page), a change of None drops the key."""
+    items = dict(items)
+    for key, value in changes.items():
+        if value is None:
+            items.pop(key, None)
+        else:
+            items[key] = [value]
+    return _e(urlencode([(key, value) for key, values in items.items() for value in values]))
+
+
 def status_tabs_html(params, status_tabs, status_param: str, current_status: str) -> SafeString:
     """The status pills after «Tất cả»: a tab with rows, or the current one (`params`: the request's GET)."""
+    items = dict(params.lists())
     parts = []
     for value, label, count in status_tabs:
         if not (count or current_status == value):
             continue
-        query = params.copy()
-        query.pop("page", None)
-        query[status_param] = value
+        query = _query(items, page=None, **{status_param: value})
         active = " active" if current_status == value else ""
         parts.append(
             f'\n  <li class="nav-item"><a class="nav-link py-1{active}" data-status="{_e(value)}" '
-            f'href="?{_e(query.urlencode())}">{_e(label)} '
+            f'href="?{query}">{_e(label)} '
             f'<span class="badge text-bg-secondary">{count}</span></a></li>\n  '
         )
     return mark_safe("".join(parts))  # nosec B308, B703: every text through _e (escape), the rest ours
@@ -152,6 +164,7 @@ def status_tabs_html(params, status_tabs, status_param: str, current_status: str
 def sort_links_html(params, fields) -> dict[str, SafeString]:
     """{field: `{% sort_link field label %}`'s markup} for (field, label) in `fields` (`params`: the request's GET)."""
     current = params.get("o", "")
+    items = dict(params.lists())
     links = {}
     for field, label in fields:
         if current == field:
@@ -160,11 +173,9 @@ def sort_links_html(params, fields) -> dict[str, SafeString]:
             next_value, arrow = field, "▼"
         else:
             next_value, arrow = field, ""
-        query = params.copy()
-        query["o"] = next_value
-        query.pop("page", None)
+        query = _query(items, o=next_value, page=None)
         links[field] = mark_safe(  # nosec B308, B703: every text through _e (escape), the rest ours
-            f'<a class="sort-link" href="?{_e(query.urlencode())}">{_e(label)} {arrow}</a>\n'
+            f'<a class="sort-link" href="?{query}">{_e(label)} {arrow}</a>\n'
         )
     return links
 

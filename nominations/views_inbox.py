@@ -13,7 +13,6 @@ from core.exceptions import ServiceError
 from core.exports import export_response, wants_export
 from core.rules import view_rule
 from core.views import PAGE_SIZE
-from units.models import Unit
 from units.selectors import unit_get_visible
 from units.view_rules import DOSSIER_APPRAISE, LIST_IN_SCOPE
 
@@ -135,14 +134,16 @@ def _mark_may_act(user, rows) -> None:
         row.may_act = decided[key]
 
 
-def _receiving_unit(row) -> Unit | None:
+def _receiving_unit(row) -> SimpleNamespace | None:
+    """What the kernel's `can` reads of the receiving unit (its id, kind, parent and path), without a model
+    instance (a Unit's __init__ cost more than the check)."""
     if row.receiving_unit_id is None:
         return None
     if hasattr(row, "receiving_kind"):  # a dossier's row
         kind, parent_id, path = row.receiving_kind, row.receiving_parent_id, row.receiving_path
     else:  # a nomination's: (id, name, kind, parent_id, path)
         _pk, _name, kind, parent_id, path = row.receiving_unit
-    return Unit(pk=row.receiving_unit_id, kind=kind, parent_id=parent_id, path=path)
+    return SimpleNamespace(pk=row.receiving_unit_id, kind=kind, parent_id=parent_id, path=path)
 
 
 def _paginate_ids(request, rows, *, count: int, fetch):

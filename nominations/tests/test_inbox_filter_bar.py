@@ -34,6 +34,7 @@ QUERIES = [
     "trang_thai=sent&o=-gui&phong_trao=7&han=qua-han",
     "o=han&unit=12&nam_hoc=2024&dot=final&danh_hieu=LDTT",
     'tab=ho-so&o="><script>&trang_thai=appraised',
+    "tab=de-nghi&don_vi=a&don_vi=b+c&page=2&o=ten&o=-gui&x=%E2%9C%93",
 ]
 
 
@@ -118,3 +119,37 @@ def test_the_page_rows_due_date_follows_the_configured_days(tree, person_factory
         (row,) = inbox.nomination_page_rows(nominations, campaigns={}, awards={})
         due.append(row.due_date)
     assert due == [sent_day + datetime.timedelta(days=d) for d in (20, 5, 20)]
+
+
+@pytest.mark.django_db
+def test_campaign_choices_follow_a_change_of_roles(tree, personas):
+    """The campaign choices' statement is kept per account and roles: a revoked role, or one moved to another
+    unit, reads through another statement (never the old scope's)."""
+    from campaigns import services as campaign_services
+    from campaigns.enums import CampaignKind
+    from conftest import make_user
+    from nominations.tests.conftest import YEAR
+    from units.enums import Role
+    from units.models import UnitRole
+    from units.rules import forget_roles
+
+    today = timezone.localdate()
+    names = {}
+    for school in ("school_a1", "school_b1"):
+        campaign = campaign_services.campaign_create(
+            launched_by=tree["dept"], name=f"Phong trào {school}", kind=CampaignKind.THEMATIC, school_year=YEAR, by=None
+        )
+        campaign = campaign_services.campaign_launch(
+            campaign=campaign, by=personas["admin_dept"], today=today - datetime.timedelta(days=2)
+        )
+        sent(tree[school], campaign=campaign)
+        names[school] = (campaign.pk, campaign.name)
+    user = make_user("cv-doi-vai-tro", tree["office_a"], Role.REVIEWER)
+    seen = [inbox.campaign_choices(user)]
+    UnitRole.objects.filter(user=user).update(unit=tree["office_b"])
+    forget_roles(user)
+    seen.append(inbox.campaign_choices(user))
+    UnitRole.objects.filter(user=user).delete()
+    forget_roles(user)
+    seen.append(inbox.campaign_choices(user))
+    assert seen == [[names["school_a1"]], [names["school_b1"]], []]
