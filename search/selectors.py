@@ -270,7 +270,9 @@ def _nomination_match(user, words: Q, short: bool) -> Q:
     matched_people = Person.objects.filter(words).values("pk")
     matched_units = Unit.objects.filter(words).values("pk")
     if connection.vendor == "postgresql" and not short:
-        return Q(_in_array("person_id", matched_people)) | Q(_in_array("unit_id", matched_units))
+        # Unordered: a Subquery keeps the models' default ordering (a sort of the matches for nothing).
+        people, units = matched_people.order_by(), matched_units.order_by()
+        return Q(_in_array("person_id", people)) | Q(_in_array("unit_id", units))
     return Q(person__in=matched_people) | Q(unit__in=matched_units)
 
 
