@@ -194,7 +194,8 @@ def unit_history(request, pk):
         queryset=selectors.records_in_scope(request.user, unit),
         award_choices=selectors.award_choices(on_date=today),
     )
-    page = paginate(request, record_filter.qs)
+    page = paginate(request, selectors.record_page_ids(record_filter.qs))  # the page's ids, then its rows by key
+    page.object_list = selectors.record_page_rows(record_filter.qs, page.object_list)
     return render(
         request,
         "awards/unit_history.html",

@@ -11,6 +11,7 @@ of the people for every record.
 """
 
 import datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -33,6 +34,7 @@ def _load(parent: Unit, mark: str) -> tuple[Unit, Person]:
     """SCHOOLS schools under `parent`, PER_SCHOOL people each with a title in each of two school years, and each
     school's own title of the year: the last school and one of its people."""
     schools, people = load_schools(parent, mark, SCHOOLS, PER_SCHOOL)
+    Person.objects.filter(pk__in=[p.pk for p in people[::PER_SCHOOL]]).update(is_manager=True)  # one per school
     year = current_school_year() - 1
     individual = AwardType.objects.filter(recipient_kind=RecipientKind.INDIVIDUAL).order_by("rank", "pk").first()
     collective = AwardType.objects.filter(recipient_kind=RecipientKind.COLLECTIVE).order_by("rank", "pk").first()
@@ -63,13 +65,25 @@ def _pages(tree, school: Unit, person: Person) -> dict[str, tuple[str, str]]:
             "reviewer_a",
             reverse("awards:unit_history", args=[office.pk]) + f"?school_year={current_school_year() - 1}",
         ),
-        # The records filters (awards.filters.RecordFilter): the dashboard's drill-downs to teams and whole units.
-        # Not yet here: the managers' and staff filters (`quan_ly`) and the name search (`q`) join units_person and
-        # were cancelled at 1 s on this data, before and after U6's changes (02/12/2026).
+        # The records filters (awards.filters.RecordFilter): the dashboard's drill-downs to managers, staff, teams
+        # and whole units, and the name search, of a person (the last one loaded) and of the schools.
         **{
             f"records of the Sở, {name}": ("admin_dept", reverse("awards:unit_history", args=[tree["dept"].pk]) + query)
-            for name, query in (("teams", "?loai_tap_the=to"), ("whole units", "?loai_tap_the=don_vi"))
+            for name, query in (
+                ("managers", "?quan_ly=1"),
+                ("staff", "?quan_ly=0"),
+                ("staff, by year", f"?quan_ly=0&school_year={current_school_year() - 1}"),
+                ("teams", "?loai_tap_the=to"),
+                ("whole units", "?loai_tap_the=don_vi"),
+                ("a name", "?" + urlencode({"q": person.full_name})),
+                ("the schools' names", "?" + urlencode({"q": "Trường Mới"})),
+            )
         },
+        "records of the Phòng, staff": ("reviewer_a", reverse("awards:unit_history", args=[office.pk]) + "?quan_ly=0"),
+        "records of the Phòng, a name": (
+            "reviewer_a",
+            reverse("awards:unit_history", args=[office.pk]) + "?" + urlencode({"q": "nguyen van"}),
+        ),
         "records export of a school": ("reviewer_a", reverse("awards:unit_records_export", args=[school.pk])),
         "dashboard of the Sở": ("admin_dept", reverse("workbench:dashboard")),
         "dashboard of the Phòng": ("reviewer_a", reverse("workbench:dashboard")),
