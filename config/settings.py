@@ -121,6 +121,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+elif DATABASES["default"]["ENGINE"].endswith("postgresql") and not env_bool("DB_JIT", default=False):
+    # PostgreSQL's JIT compiles a statement whose estimated cost passes jit_above_cost (100,000): 15-25 ms of
+    # CPU each time, more than the portal's statements take to run (the Sở administrator's home paid it on
+    # every request until its statement was rewritten; BENCHMARKS «fixes», V3). Off for the portal's sessions;
+    # DB_JIT=true gives it back.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Lists count their rows up to this many (core.views.CappedPaginator): past it a page says «hơn N dòng».
 PAGINATION_COUNT_CAP = env.int("PAGINATION_COUNT_CAP", default=10000)

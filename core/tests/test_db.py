@@ -22,3 +22,13 @@ def test_analyze_refreshes_row_estimate_on_postgresql():
 @pytest.mark.django_db
 def test_analyze_is_a_noop_without_models():
     analyze()
+
+
+@pytest.mark.django_db
+def test_postgresql_sessions_run_without_jit():
+    """A statement estimated past jit_above_cost would pay 15-25 ms of JIT compilation on every request."""
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
