@@ -37,8 +37,7 @@ def inbox_view(request):
     awards, award_names = inbox.award_catalog()
     if tab == NOMINATIONS_TAB:
         campaigns = inbox.campaign_choices(user)
-        base = inbox.nominations_received(user, filters, today=today)
-        counts = inbox.nomination_status_counts(user, filters, base=base)
+        counts, rows = inbox.nomination_tab(user, filters, today=today)
         status_tabs = [(value, label, counts.get(value, 0)) for value, label in NominationStatus.choices]
         status_param, current_status = "trang_thai_de_nghi", filters.nomination_status
     else:
@@ -57,7 +56,7 @@ def inbox_view(request):
         return _inbox_export(request, tab, filters, today, campaigns=campaigns, awards=awards)
     campaign_names = dict(campaigns)
     if tab == NOMINATIONS_TAB:
-        ids = inbox.inbox_nomination_ids(user, filters, today=today, base=base)
+        ids = rows
         fetch = partial(inbox.nomination_page_rows, campaigns=campaign_names, awards=award_names)
     else:
         ids = inbox.inbox_dossier_ids(user, filters, today=today, base=base)

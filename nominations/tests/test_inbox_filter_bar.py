@@ -153,3 +153,56 @@ def test_campaign_choices_follow_a_change_of_roles(tree, personas):
     forget_roles(user)
     seen.append(inbox.campaign_choices(user))
     assert seen == [[names["school_a1"]], [names["school_b1"]], []]
+
+
+@pytest.mark.django_db
+def test_the_kept_nomination_statements_read_what_the_orm_reads(tree, person_factory, personas, settings):
+    """`nomination_tab`'s counts and rows (every window the paginator asks for) equal the ORM's querysets for
+    each level, filter, sort and status; a changed appraisal setting or role reads through another statement."""
+    from conftest import make_user
+    from units.enums import Role
+    from units.models import UnitRole
+    from units.rules import forget_roles
+
+    today = timezone.localdate()
+    for i, school in enumerate(["school_a1", "school_a2", "school_b1", "school_a1", "school_b1"]):
+        unit = tree[school]
+        people = [person_factory(unit), person_factory(tree["team_a1"] if i == 0 else unit)]
+        sent(unit, people=people, days_ago=[40, 25, 15, 3, 19][i], year=2020 + i % 2)
+    Nomination.objects.filter(pk__in=Nomination.objects.order_by("pk").values("pk")[:3]).update(status="returned")
+    users = [make_user(f"cv-{lvl}", tree[lvl], Role.REVIEWER) for lvl in ("dept", "office_a", "office_b")]
+    users += [personas["secretary_a1"], personas["head_a1"], personas["admin_dept"]]
+    filters = [
+        inbox.InboxFilters(),
+        inbox.InboxFilters(nomination_status="returned", sort="ten"),
+        inbox.InboxFilters(sort="-han"),
+        inbox.InboxFilters(deadline=inbox.OVERDUE, sort="han"),
+        inbox.InboxFilters(deadline=inbox.DUE_SOON),
+        inbox.InboxFilters(school_year=2021, sort="don_vi"),
+        inbox.InboxFilters(unit_name="truong", sort="-gui"),
+        inbox.InboxFilters(award="LDTT", sort="danh_hieu"),
+        inbox.InboxFilters(unit=tree["office_a"], sort="trang_thai"),
+    ]
+
+    def both(user, f):
+        counts, rows = inbox.nomination_tab(user, f, today=today)
+        orm_counts = inbox.nomination_status_counts(user, f, today=today)
+        orm_rows = list(inbox.inbox_nomination_ids(user, f, today=today))
+        windows = [rows[a:b] for a, b in ((0, 3), (3, 6), (0, 25), (6, 30))]
+        expected = [orm_rows[a:b] for a, b in ((0, 3), (3, 6), (0, 25), (6, 30))]
+        return (counts, windows), (orm_counts, expected)
+
+    seen = 0
+    for user in users:
+        for f in filters:
+            kept, orm = both(user, f)
+            assert kept == orm, (user.username, f)
+            seen += sum(kept[0].values())
+    assert seen > 0
+    settings.NOMINATION_APPRAISAL_DAYS = 30  # due dates move: overdue ones differ
+    kept, orm = both(users[0], filters[3])
+    assert kept == orm
+    UnitRole.objects.filter(user=users[1]).update(unit=tree["office_b"])
+    forget_roles(users[1])
+    kept, orm = both(users[1], filters[0])
+    assert kept == orm
