@@ -571,9 +571,9 @@ def _campaign_statement(user) -> tuple[str, list] | None:
 # The nomination tab's two statements (its counts by status, its rows in the page's order), per process, by
 # everything their SQL is made of: the account key (`_user_key`), the filters (the unit's path with it), and
 # today, the appraisal days and the time zone where the deadline filter or the due-date sort puts them in the SQL.
-# The counts' statement is the same for every status tab, sort and page of a filter. Nothing but SQL text and its
-# parameters is kept: every page reads the database. Building the scoped querysets and compiling them was about a
-# quarter of the page's CPU.
+# Every page of a filter, status and sort reads through the same two (the page is LIMIT/OFFSET). Nothing but SQL
+# text and its parameters is kept: every page reads the database. Building the scoped querysets and compiling them
+# was about a quarter of the page's CPU.
 _NOMINATION_STATEMENTS: OrderedDict = OrderedDict()
 _NOMINATION_STATEMENTS_MAX = 512
 _NOMINATION_STATEMENTS_LOCK = threading.Lock()
