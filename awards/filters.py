@@ -5,6 +5,7 @@ from django.db.models import F, Lookup, Q, QuerySet, Subquery
 
 from core.text import search_key_q
 from units.enums import UnitKind
+from units.filters import StableOrderingFilter
 from units.models import Person, Unit
 from units.pickers import UnitPickerFilter
 
@@ -110,7 +111,9 @@ class RecordFilter(django_filters.FilterSet):
     loai_tap_the = django_filters.ChoiceFilter(
         label="Tập thể", choices=COLLECTIVE_CHOICES, method="filter_collective", empty_label="Tất cả"
     )
-    o = django_filters.OrderingFilter(
+    # Ties (one rank, one year, one decision date: most rows) broken by the id, so a record never shows on two
+    # pages or on none.
+    o = StableOrderingFilter(
         fields=(("school_year", "school_year"), ("award_type__rank", "award"), ("decision_date", "decision_date")),
         field_labels={"school_year": "Năm học", "award_type__rank": "Danh hiệu", "decision_date": "Ngày quyết định"},
         label="Sắp xếp",

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from awards.filters import RecordFilter
 from awards.models import AwardRecord, AwardType
 from awards.selectors import record_page_ids, record_page_rows
 
@@ -128,3 +129,21 @@ def test_filtered_list_query_count_does_not_grow(
         )
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(url, params)
+
+
+@pytest.mark.parametrize("order", ["award", "-award", "school_year", "-decision_date"])
+def test_sorted_list_breaks_ties_by_id(client, personas, records, order):
+    """Most records share their rank, year and decision date: the id is the last key of every sort, or the
+    order of tied rows (and so each page's rows) is the database's choice between requests."""
+    filtered = RecordFilter({"o": order}, queryset=AwardRecord.objects.all())
+    assert filtered.qs.query.order_by[-1] == "pk"
+    client.force_login(personas["head_a1"])
+    url = reverse("awards:unit_history", args=[records["school"].pk])
+    key = {"award": "award_type__rank", "school_year": "school_year", "decision_date": "decision_date"}
+    field = key[order.lstrip("-")]
+    expected = list(
+        AwardRecord.objects.filter(pk__in=[r.pk for r in records["all"]])
+        .order_by(f"-{field}" if order.startswith("-") else field, "id")
+        .values_list("pk", flat=True)
+    )
+    assert _listed(client, url, o=order) == expected[:25]
