@@ -32,6 +32,7 @@ import sqlite3
 import subprocess  # nosec B404  # pg_dump/pg_restore by absolute path, never through a shell
 import tarfile
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -246,7 +247,7 @@ def backup_create(*, output: Path, using: str = "default") -> BackupResult:
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".backup-") as workdir:
         dump = Path(workdir) / DB_MEMBERS[vendor]
         # One snapshot for the dump, the file list and the migration state (module docstring).
-        with transaction.atomic(using=using):
+        with _read_snapshot_mode(connection), transaction.atomic(using=using):
             if vendor == "postgresql":
                 manifest["database"].update(_pg_dump_in_snapshot(connection, dump))
             names = stored_names(using)
@@ -296,6 +297,22 @@ def _pg_dump_in_snapshot(connection, dump: Path) -> dict:
         "pg_dump",
     )
     return {"server_major": server_major, "pg_dump_major": major}
+
+
+@contextmanager
+def _read_snapshot_mode(connection):
+    """On SQLite, the snapshot's transaction begins DEFERRED (a read lock), whatever the settings' transaction_mode:
+    the `make run` default begins IMMEDIATE (the write lock at BEGIN), and sqlite3's backup API then waits for ever
+    on its own connection's write lock (`manage.py backup` hung on SQLite since IMMEDIATE became the default)."""
+    if connection.vendor != "sqlite" or not hasattr(connection, "transaction_mode"):
+        yield
+        return
+    mode = connection.transaction_mode
+    connection.transaction_mode = "DEFERRED"
+    try:
+        yield
+    finally:
+        connection.transaction_mode = mode
 
 
 def _sqlite_copy(source: sqlite3.Connection, target: Path) -> None:
