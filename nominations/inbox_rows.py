@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
+from core.templatetags.portal import sort_state
+
 from .enums import DossierStatus, NominationStatus, RoundKind
 
 _ROUNDS = dict(RoundKind.choices)
@@ -167,12 +169,7 @@ def sort_links_html(params, fields) -> dict[str, SafeString]:
     items = dict(params.lists())
     links = {}
     for field, label in fields:
-        if current == field:
-            next_value, arrow = f"-{field}", "▲"
-        elif current == f"-{field}":
-            next_value, arrow = field, "▼"
-        else:
-            next_value, arrow = field, ""
+        next_value, arrow = sort_state(current, field)
         query = _query(items, o=next_value, page=None)
         links[field] = mark_safe(  # nosec B308, B703: every text through _e (escape), the rest ours
             f'<a class="sort-link" href="?{query}">{_e(label)} {arrow}</a>\n'

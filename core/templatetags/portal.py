@@ -19,15 +19,18 @@ def query_with(context, **kwargs):
     return params.urlencode()
 
 
+def sort_state(current: str, field: str) -> tuple[str, str]:
+    """The `o` value a sort link on `field` sets and its arrow, given the request's current `o`."""
+    if current == field:
+        return f"-{field}", "▲"
+    if current == f"-{field}":
+        return field, "▼"
+    return field, ""
+
+
 @register.inclusion_tag("includes/sort_link.html", takes_context=True)
 def sort_link(context, field, label):
-    current = context["request"].GET.get("o", "")
-    if current == field:
-        next_value, arrow = f"-{field}", "▲"
-    elif current == f"-{field}":
-        next_value, arrow = field, "▼"
-    else:
-        next_value, arrow = field, ""
+    next_value, arrow = sort_state(context["request"].GET.get("o", ""), field)
     params = context["request"].GET.copy()
     params["o"] = next_value
     params.pop("page", None)
