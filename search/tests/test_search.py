@@ -487,23 +487,28 @@ def like_decisions(tree):
         )  # fmt: skip
 
 
+def _persona_user(persona, personas, school_b_world):
+    """The account of a parametrized persona: a fresh superuser, school B's secretary, or a demo persona."""
+    from django.contrib.auth import get_user_model
+
+    if persona == "superuser":
+        user = make_user("quan-tri")
+        get_user_model().objects.filter(pk=user.pk).update(is_superuser=True)
+        return get_user_model().objects.get(pk=user.pk)
+    return school_b_world["secretary_b1"] if persona == "secretary_b1" else personas[persona]
+
+
 @pytest.mark.parametrize(
     "persona", ["secretary_a1", "head_a1", "reviewer_a", "reviewer_b", "secretary_b1", "outsider", "superuser"]
 )
 def test_compiled_statements_are_the_orms_for_every_scope_and_query(personas, school_b_world, like_decisions, persona):
     # The statement compiled once with placeholder words, filled with the query's words, is exactly the ORM's
     # compilation of the same sections for that query (SQL text and parameters), and reads the ORM's rows.
-    from django.contrib.auth import get_user_model
 
     from core.text import search_terms
     from search.selectors import _capped, _fill, _short, _statement, section_querysets, section_statements
 
-    if persona == "superuser":
-        user = make_user("quan-tri")
-        get_user_model().objects.filter(pk=user.pk).update(is_superuser=True)
-        user = get_user_model().objects.get(pk=user.pk)
-    else:
-        user = school_b_world["secretary_b1"] if persona == "secretary_b1" else personas[persona]
+    user = _persona_user(persona, personas, school_b_world)
     queries = ["vo thi bich ngoc", "BÍCH", "7/QĐ", "5_a", "100%", "b1 thcs truong", "phong khen ve viec", "x"]
     seen = 0
     for query in queries:
@@ -542,16 +547,10 @@ def many_nominations(tree, personas, dossier, person_factory, school_b_world):
     "persona", ["secretary_a1", "head_a1", "reviewer_a", "reviewer_b", "secretary_b1", "outsider", "superuser"]
 )
 def test_nomination_section_forms_find_the_same_rows(personas, school_b_world, many_nominations, monkeypatch, persona):
-    from django.contrib.auth import get_user_model
 
     from search import selectors
 
-    if persona == "superuser":
-        user = make_user("quan-tri")
-        get_user_model().objects.filter(pk=user.pk).update(is_superuser=True)
-        user = get_user_model().objects.get(pk=user.pk)
-    else:
-        user = school_b_world["secretary_b1"] if persona == "secretary_b1" else personas[persona]
+    user = _persona_user(persona, personas, school_b_world)
     queries = ["nguyen thi", "nguyen thi an", "duong quyen", "to khoi", "vo thi bich ngoc", "a", "th", "khong co ai"]
     seen = 0
     for query in queries:
