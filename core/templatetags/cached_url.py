@@ -26,11 +26,16 @@ def _forget(**kwargs) -> None:
     _MEMO.clear()
 
 
-class CachedURLNode(URLNode):
-    def render(self, context):
-        if self.args or self.kwargs:
-            return super().render(context)
-        view_name = self.view_name.resolve(context)
+_STATE = object()  # the render context's key of `address_state`
+
+
+def address_state(context) -> tuple:
+    """What the address of a name without arguments depends on besides the name: the current application, the
+    URLconf and the script prefix. Read once per template render (none of them changes while a template renders):
+    the URLconf and the prefix are thread-locals that cost more to read than the memo's lookup."""
+    render_context = context.render_context
+    state = render_context.get(_STATE)
+    if state is None:
         try:
             current_app = context.request.current_app
         except AttributeError:
@@ -38,21 +43,32 @@ class CachedURLNode(URLNode):
                 current_app = context.request.resolver_match.namespace
             except AttributeError:
                 current_app = None
-        key = (view_name, current_app, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-        url = _MEMO.get(key)
-        if url is None:
+        state = render_context[_STATE] = (current_app, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    return state
+
+
+class CachedURLNode(URLNode):
+    def render(self, context):
+        if self.args or self.kwargs:
+            return super().render(context)
+        view_name = self.view_name.resolve(context)
+        state = address_state(context)
+        key = (view_name, *state)
+        memo = _MEMO.get(key)
+        if memo is None:
             try:
-                url = reverse(view_name, current_app=current_app)
+                url = reverse(view_name, current_app=state[0])
             except NoReverseMatch:
                 if self.asvar is None:
                     raise
-                url = ""
+                memo = ("", "")
             else:
-                _MEMO[key] = url
+                # The address and its escaped form (what the tag writes into an autoescaped template).
+                memo = _MEMO[key] = (url, conditional_escape(url))
         if self.asvar:
-            context[self.asvar] = url
+            context[self.asvar] = memo[0]
             return ""
-        return conditional_escape(url) if context.autoescape else url
+        return memo[1] if context.autoescape else memo[0]
 
 
 @register.tag

@@ -252,3 +252,62 @@ def test_views_get_the_account_itself_not_its_lazy_wrappers(client, personas, rf
 
     client.force_login(personas["secretary_a1"])  # through every middleware: the same page
     assert client.get(BARE).status_code == 200
+
+
+# --- the header's counters: the unread count by a fixed statement, the menu rendered once per set of values ---
+
+
+def test_the_unread_count_is_the_orms_count(personas):
+    from notifications.models import Notification
+    from notifications.selectors import unread_notification_count
+    from notifications.services import notification_mark_read
+
+    reader, other = personas["secretary_a1"], personas["head_a1"]
+    assert unread_notification_count(reader) == 0
+    notify(users=[reader, other], message="Một")
+    notify(users=[reader], message="Hai")
+    notify(users=[other], message="Ba")
+    first = Notification.objects.filter(user=reader).order_by("pk").first()
+    notification_mark_read(user=reader, notification=first)
+
+    for user in (reader, other, personas["outsider"]):
+        expected = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        with CaptureQueriesContext(connection) as captured:
+            assert unread_notification_count(user) == expected
+        assert len(captured) == 1
+    assert [unread_notification_count(u) for u in (reader, other, personas["outsider"])] == [1, 2, 0]
+
+
+def _badges(html: str) -> tuple:
+    unread = re.search(r'aria-label="(\d+) thông báo chưa đọc"', html)
+    todo = re.search(r'id="todo-badge">(\d+)<', html)
+    return (unread and int(unread[1]), todo and int(todo[1]))
+
+
+def test_the_menus_counters_and_links_follow_each_request(client, personas, tree, session_engine):
+    from notifications.services import notification_mark_read
+    from units.services import unit_role_revoke
+
+    secretary, head = personas["secretary_a1"], personas["head_a1"]
+    client.force_login(secretary)
+    assert _badges(client.get(BARE).content.decode()) == (None, None)
+
+    notify(users=[secretary], message="Một")
+    assert _badges(client.get(BARE).content.decode()) == (1, None)
+    notify(users=[secretary, head], message="Hai")
+    cache.set(f"workbench:total:{secretary.pk}:{secretary.unit_roles.get().pk}", 4, 300)
+    assert _badges(client.get(BARE).content.decode()) == (2, 4)
+
+    client.force_login(head)  # the same values for another account: the same menu, its own counters
+    cache.set(f"workbench:total:{head.pk}:{head.unit_roles.get().pk}", 4, 300)
+    head_html = client.get(BARE).content.decode()
+    assert _badges(head_html) == (1, 4)
+
+    client.force_login(secretary)
+    notification_mark_read(user=secretary)
+    assert _badges(client.get(BARE).content.decode()) == (None, 4)
+    unit_role_revoke(unit_role=secretary.unit_roles.get(), by=personas["admin_dept"])
+    html = client.get(BARE).content.decode()
+    assert _badges(html) == (None, None)
+    assert "Bảng điều khiển" not in html and "Sáng kiến" not in html
+    assert "Bảng điều khiển" in head_html and "Sáng kiến" in head_html
