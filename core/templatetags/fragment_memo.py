@@ -2,7 +2,8 @@
 
 The menu of base.html is the same bytes for every account whose few deciding values are the same (whether it has
 an active role, may open the reports, its two counters); rendering its twenty links and their conditions on every
-request is about a sixth of a bare page's CPU (BENCHMARKS.md «Province scale: fixes», X1).
+request is about a sixth of a bare page's CPU (BENCHMARKS.md «Province scale: fixes», X1); its stylesheets and
+scripts (`{% static %}`, a lookup in the manifest per file) depend on nothing but the settings.
 
 Safe by construction rather than by care: the fragment is rendered in a context holding ONLY the tag's named values
 (`Context.new`: no context processor's variable, no view's, no `user`), so a variable the key does not name renders
