@@ -113,7 +113,7 @@ def people_search(request):
 
 @view_rule(PERSON_READ)
 def person_history(request, pk):
-    person = unit_selectors.person_get_visible(request.user, pk)
+    person = selectors.person_get_visible(request.user, pk)
     year = current_school_year()
     today = datetime.date.today()
     history = selectors.person_history(person)
@@ -171,7 +171,7 @@ def _check(request, candidate, recipient, template_context, rows=None):
 
 @view_rule(PERSON_READ)
 def person_check(request, pk):
-    person = unit_selectors.person_get_visible(request.user, pk)
+    person = selectors.person_get_visible(request.user, pk)
     return _check(
         request,
         person,
