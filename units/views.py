@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.excel import ImportRejected, xlsx_response
@@ -14,7 +13,7 @@ from core.exports import export_response, wants_export
 from core.rules import view_rule
 from core.views import paginate
 
-from . import exports, selectors, services
+from . import exports, selectors, services, staff_rows
 from .enums import Role, UnitKind
 from .filters import PersonFilter, UnitFilter
 from .forms import (
@@ -29,7 +28,7 @@ from .forms import (
 )
 from .importing import people_export, people_import, people_template
 from .middleware import SESSION_KEY
-from .models import Person, Unit
+from .models import Unit
 from .pickers import PICKER_LIMIT, SCOPES, picker_rows
 from .rules import Cap, can_edit_unit, can_manage_people, can_manage_structure, has_role_on, roles_of, scope_q
 from .view_rules import (
@@ -133,13 +132,20 @@ def person_list(request):
         rows = person_filter.qs.select_related("unit")
         return export_response(request, spec=exports.PERSON_LIST, queryset=rows, filterset=person_filter)
     page = paginate(request, person_filter.qs)  # counted on the people alone, without the columns shown
-    page.object_list = _staff_rows(page.object_list.values(*STAFF_LIST_COLUMNS))
-    context = {"filter": person_filter, "page": page, "manage_unit": _staff_list_unit(request, person_filter)}
+    page.object_list = [StaffRow(row) for row in page.object_list.values(*STAFF_LIST_COLUMNS)]
+    context = {
+        "filter": person_filter,
+        "filter_form": staff_rows.filter_form_html(person_filter, request.GET),
+        "page": page,
+        "rows": staff_rows.staff_rows_html(page.object_list),
+        "manage_unit": _staff_list_unit(request, person_filter),
+    }
     return render(request, "units/person_list.html", context)
 
 
 # The columns the staff list shows, read as values() with the unit's names in the same query: no model
-# instances of people and units for a page of 25 (the ORM's Python was a third of the page).
+# instances of people and units for a page of 25 (the ORM's Python was a third of the page). The rows are
+# written by units.staff_rows.
 STAFF_LIST_COLUMNS = (
     "pk", "full_name", "is_manager", "gender", "date_of_birth", "position", "service_start", "is_active",
     "unit__name", "unit__short_name",
@@ -147,7 +153,7 @@ STAFF_LIST_COLUMNS = (
 
 
 class StaffRow(dict):
-    """A row of the staff list: its columns by key (the template's first lookup) or as attributes (`row.pk`)."""
+    """A row of the staff list: its columns by key or as attributes (`row.pk`)."""
 
     __slots__ = ()
 
@@ -156,23 +162,6 @@ class StaffRow(dict):
             return self[name]
         except KeyError:
             raise AttributeError(name) from None
-
-
-def _staff_rows(rows) -> list[StaffRow]:
-    """Each row with its link (the person's URL reversed once for the page, not once per row), its gender's
-    label (as `get_gender_display`) and its unit's label (short name, else name)."""
-    marker = 987654321
-    head, _, tail = reverse("units:person_detail", args=[marker]).partition(str(marker))
-    genders = {value: str(label) for value, label in Person._meta.get_field("gender").flatchoices}
-    return [
-        StaffRow(
-            row,
-            link=f"{head}{row['pk']}{tail}",
-            gender_label=genders.get(row["gender"], row["gender"]),
-            unit_label=row["unit__short_name"] or row["unit__name"],
-        )
-        for row in rows
-    ]
 
 
 def _staff_list_unit(request, person_filter) -> Unit | None:
