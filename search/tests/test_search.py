@@ -679,3 +679,62 @@ def test_row_links_follow_the_script_prefix(personas, school_b_world):
     finally:
         set_script_prefix(before)
     assert prefixed == "/cong-thong-tin" + plain
+
+
+# --- people for words shorter than a trigram: the same order, walked on an index ---------------------------
+# search.selectors._by_key_walked: a query whose words are all shorter than a trigram orders the people by the key
+# collated "POSIX" (the byte order of "C", which a trigram's matches keep), so PostgreSQL can walk the index of
+# search/migrations/0001 and stop at the first rows instead of sorting most of the people.
+
+
+@pytest.mark.parametrize("persona", ["secretary_a1", "reviewer_a", "admin_dept", "superuser"])
+def test_people_of_short_words_in_the_same_order_as_a_trigrams(personas, school_b_world, person_factory, tree, persona):
+    from search import selectors
+
+    given = ["Nguyễn Ân", "Nguyễn Thị An", "Nguyễn Thị Ánh", "An Văn Bé", "Ba Thị Á", "Lò Văn Ă"]
+    for n, (name, last) in enumerate((name, last) for last in ("Ánh", "Bá", "Ca", "An") for name in given):
+        person_factory(tree["school_a1"] if n % 2 else tree["team_a1"], full_name=f"{name} {last}")
+    user = _persona_user(persona, personas, school_b_world)
+    seen = 0
+    for query in ["a", "an", "th", "ba", "a b", "0", "x"]:
+        walked, _shown = selectors.section_querysets(user, query, short=True)["people"]
+        sorted_, shown = selectors.section_querysets(user, query, short=False)["people"]
+        # Two forms on PostgreSQL, one for each plan; SQLite orders both by the plain key.
+        assert (str(walked.query) != str(sorted_.query)) == (connection.vendor == "postgresql")
+        rows = _orm_rows(walked, shown)
+        assert rows == _orm_rows(sorted_, shown), query
+        seen += len(rows)
+    assert seen > LIMIT or persona == "secretary_a1"
+
+
+def test_short_words_order_the_people_through_the_walked_key():
+    from search.selectors import _by_key_from_matches, _by_key_walked
+
+    walked, sorted_ = _by_key_walked("search_key"), _by_key_from_matches("search_key")
+    if connection.vendor == "postgresql":
+        assert (walked.expression.collation, sorted_.expression.collation) == ("POSIX", "C")
+    else:
+        assert walked == sorted_ == "search_key"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the walked key's index exists on PostgreSQL only")
+@pytest.mark.django_db
+def test_postgresql_walks_the_posix_key_index_for_short_words(personas):
+    # With sorting and sequential scans priced out, the short form's people statement can still read its order
+    # from search_person_key_posix: the index and the statement's ORDER BY name the same expression. The long
+    # form's "C" order cannot use it (a walk in key order was the 84 ms plan of a trigram's matches).
+    from search.selectors import _statement, section_querysets
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'search_person_key_posix'")
+        (definition,) = cursor.fetchone()
+        assert 'COLLATE "POSIX"' in definition and definition.endswith(", id)")
+        plans = {}
+        for short in (True, False):
+            statement = _statement(*section_querysets(personas["admin_dept"], "a", short=short)["people"])
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + statement.sql, statement.params)
+            plans[short] = "\n".join(row[0] for row in cursor.fetchall())
+    assert "search_person_key_posix" in plans[True]
+    assert "search_person_key_posix" not in plans[False]
