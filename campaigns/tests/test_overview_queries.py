@@ -250,3 +250,17 @@ def test_campaign_read_by_its_fixed_statement_is_the_orm_row(
         selectors.campaign_get_visible(personas["reviewer_b"], office_campaign.pk)
     with pytest.raises(Http404):
         selectors.campaign_get_visible(user, 987654321)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the covering indexes exist on PostgreSQL only")
+def test_postgresql_reads_the_totals_lines_from_covering_indexes():
+    """campaigns/migrations/0009: the person and team lines by registration, with the two awards the totals read,
+    so the totals' walk of each submitted registration's lines can be an index-only scan."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexdef FROM pg_indexes WHERE indexname IN "
+            "('registrationline_totals', 'registrationcollectiveline_totals')"
+        )
+        found = dict(cursor.fetchall())
+    assert sorted(found) == ["campaigns_registrationcollectiveline", "campaigns_registrationline"]
+    assert all(d.endswith("(registration_id) INCLUDE (title_id, commendation_id)") for d in found.values()), found
