@@ -551,10 +551,34 @@ def _catalog_for(catalog: _Catalog | None, on_date: datetime.date) -> _Catalog:
     return catalog
 
 
+# The last catalog read by this process, per database: (stamp, day, catalog). The law as data, the same for every
+# user: kept while the database's catalog stamp (awards.0008: a new random one drawn by triggers in the same
+# transaction as any change of awards_awardtype or awards_awardrule) is the one read with it.
+_KEPT: dict[str, tuple[str, datetime.date, _Catalog]] = {}
+
+
+def catalog_stamp() -> str | None:
+    """The stamp of the catalog's content (None without its row): one query on a one-row table."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT stamp FROM awards_catalogstamp WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def catalog_on(on_date: datetime.date) -> _Catalog:
-    """The catalog rows and the rules in force on `on_date`, read once (two queries) for a page that checks and
-    also lists the awards (`codes_for`, `choices_for`): hand it to check_codes / check_eligibility as `catalog`."""
-    return _Catalog.load(on_date)
+    """The catalog rows and the rules in force on `on_date` for a page that checks and also lists the awards
+    (`codes_for`, `choices_for`): hand it to check_codes / check_eligibility as `catalog`. One query (the stamp)
+    while the process holds the catalog of that day read under the same stamp, else three. The stamp is read
+    before the rows: a change committed in between leaves the rows newer than their stamp, never older, and the
+    next request reads the new stamp. The catalog is shared by the requests: read it, never change it."""
+    stamp = catalog_stamp()
+    kept = _KEPT.get(connection.alias)
+    if stamp is not None and kept is not None and kept[0] == stamp and kept[1] == on_date:
+        return kept[2]
+    catalog = _Catalog.load(on_date)
+    if stamp is not None:
+        _KEPT[connection.alias] = (stamp, on_date, catalog)
+    return catalog
 
 
 def load_facts(

@@ -14,10 +14,11 @@ from awards.models import AwardType
 from awards.schoolyear import current_school_year
 from awards.tests.test_history_queries import TABLES, reads_of
 
-# Session, account with roles, unread notifications (every page); the person; the catalog and the rules in force;
+# Session, account with roles, unread notifications (every page); the person; the catalog's stamp (the catalog and
+# the rules in force, read by the warming request, are kept by the process under it: test_catalog_stamp.py);
 # the person's records, ratings, initiatives, discipline and service periods; the units the person heads or
 # manages; and for a manager one more, the records of the unit the manager leads. The history page reads the same.
-QUERIES = 12
+QUERIES = 11
 
 
 def _reasons(result) -> tuple:
