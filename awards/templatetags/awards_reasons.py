@@ -3,7 +3,9 @@
 from html import escape
 
 from django import template
-from django.urls import reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from awards.rules_engine import MET, NOT_MET, REVIEW
@@ -57,12 +59,26 @@ def reasons_html(reasons) -> str:
     )
 
 
+# The catalog page's escaped address per award type, URLconf and script prefix: reverse() matched the pattern again
+# for each of the outlook's rows. Emptied on any change of settings (tests' override_settings).
+_CATALOG_URLS: dict[tuple, str] = {}
+
+
+@receiver(setting_changed)
+def _forget(**kwargs) -> None:
+    _CATALOG_URLS.clear()
+
+
 @register.simple_tag
 def outlook_rows(outlook) -> str:
     """The rows of a person's outlook table: award (linked to the catalog), verdict, folded reasons."""
     rows = []
+    state = (get_urlconf(), get_script_prefix())
     for result in outlook:
-        url = _e(reverse("awards:catalog_detail", args=[result.award_type.pk]))
+        key = (result.award_type.pk, *state)
+        url = _CATALOG_URLS.get(key)
+        if url is None:
+            url = _CATALOG_URLS[key] = _e(reverse("awards:catalog_detail", args=[result.award_type.pk]))
         rows.append(
             f'\n<tr><td><a href="{url}">{_e(result.award_type.name)}</a></td><td>{verdict_html(result)}</td>'
             f"<td>{reasons_html(result.reasons)}</td></tr>\n"

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.template import Context, Template
+from django.urls import set_script_prefix
 
 from awards import engine, selectors
 from awards.rules_engine.base import MET, NOT_MET, NOTE, REVIEW, Reason
@@ -44,3 +45,19 @@ def test_outlook_rows_are_the_templates_bytes(tree, person_factory, full_history
 )
 def test_reasons_html_is_the_includes_bytes(reasons):
     assert reasons_html(reasons) == REASONS.render(Context({"reasons": reasons}))
+
+
+def test_outlook_rows_follow_the_script_prefix(tree, person_factory):
+    """The catalog addresses are kept per script prefix: a portal served under /tdkt/ links there."""
+    person = person_factory(tree["school_a1"])
+    today = datetime.date.today()
+    outlook = engine.check_codes(person, selectors.individual_codes_in_force(today), current_school_year())
+    plain = str(outlook_rows(outlook))
+    set_script_prefix("/tdkt/")
+    try:
+        prefixed = str(outlook_rows(outlook))
+        assert prefixed == LOOP.render(Context({"outlook": outlook}))
+    finally:
+        set_script_prefix("/")
+    assert 'href="/tdkt/' in prefixed and prefixed == plain.replace('href="/', 'href="/tdkt/')
+    assert str(outlook_rows(outlook)) == plain
