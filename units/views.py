@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -11,7 +12,7 @@ from core.excel import ImportRejected, xlsx_response
 from core.exceptions import ServiceError
 from core.exports import export_response, wants_export
 from core.rules import view_rule
-from core.views import paginate
+from core.views import PAGE_SIZE, CappedPaginator, paginate
 
 from . import exports, selectors, services, staff_rows
 from .enums import Role, UnitKind
@@ -131,8 +132,7 @@ def person_list(request):
     if wants_export(request):
         rows = person_filter.qs.select_related("unit")
         return export_response(request, spec=exports.PERSON_LIST, queryset=rows, filterset=person_filter)
-    page = paginate(request, person_filter.qs)  # counted on the people alone, without the columns shown
-    page.object_list = [StaffRow(row) for row in page.object_list.values(*STAFF_LIST_COLUMNS)]
+    page = _staff_page(request, person_filter.qs)
     context = {
         "filter": person_filter,
         "filter_form": staff_rows.filter_form_html(person_filter, request.GET),
@@ -162,6 +162,24 @@ class StaffRow(dict):
             return self[name]
         except KeyError:
             raise AttributeError(name) from None
+
+
+def _staff_page(request, people):
+    """The page of the staff list, its rows as StaffRow. The first page is read with one row more than it shows:
+    a list that fits on it (a school's, a filtered one) is then counted from its rows, without the paginator's
+    COUNT; a longer one, or any other page, is counted on the people alone (without the columns shown)."""
+    paginator = CappedPaginator(people, PAGE_SIZE, cap=settings.PAGINATION_COUNT_CAP)
+    number = request.GET.get("page")
+    if number not in (None, "", "1"):
+        page = paginator.get_page(number)
+        page.object_list = [StaffRow(row) for row in page.object_list.values(*STAFF_LIST_COLUMNS)]
+        return page
+    rows = [StaffRow(row) for row in people.values(*STAFF_LIST_COLUMNS)[: PAGE_SIZE + 1]]
+    if len(rows) <= PAGE_SIZE:
+        paginator.count = len(rows)  # the whole list (the paginator's count is a cached property)
+    page = paginator.get_page(1)
+    page.object_list = rows[:PAGE_SIZE]
+    return page
 
 
 def _staff_list_unit(request, person_filter) -> Unit | None:

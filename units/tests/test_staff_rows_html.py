@@ -124,7 +124,7 @@ def test_a_filled_filter_form_is_rendered_for_its_values(personas, tree, query, 
 
 
 # The staff list's queries, pinned: the session, the account with its roles, the page's count (capped), its rows
-# with the units' names, the unread notifications.
+# with the units' names, the unread notifications; a list that fits on its first page is counted from its rows.
 STAFF_LIST_QUERIES = 5
 
 
@@ -133,3 +133,23 @@ def test_staff_list_queries_pinned(client, personas, tree, person_factory):
         person_factory(tree["team_a1"] if n % 2 else tree["school_a1"])
     assert len(list_queries(client, personas["secretary_a1"])) == STAFF_LIST_QUERIES
     assert len(list_queries(client, personas["reviewer_a"], {"o": "unit", "page": "2"})) == STAFF_LIST_QUERIES
+    assert len(list_queries(client, personas["reviewer_a"], {"page": "1"})) == STAFF_LIST_QUERIES
+
+
+def test_a_list_on_one_page_is_counted_from_its_rows(client, personas, tree, person_factory):
+    for n in range(25):
+        person_factory(tree["school_a2"] if n % 2 else tree["school_a1"])  # A1: 13, A2: 12, Phòng A: 25
+
+    def page(persona):
+        queries = list_queries(client, personas[persona])
+        counts = [sql for sql in queries if "COUNT(" in sql and "units_person" in sql]
+        html = client.get(URL).content.decode()
+        return len(queries), len(counts), html.count("<tr><td><a"), html
+
+    assert page("secretary_a1")[:3] == (STAFF_LIST_QUERIES - 1, 0, 13)
+    assert '<p class="text-muted small">13 dòng</p>' in page("secretary_a1")[3]
+    assert page("reviewer_a")[:3] == (STAFF_LIST_QUERIES - 1, 0, 25)  # exactly one page
+    assert '<p class="text-muted small">25 dòng</p>' in page("reviewer_a")[3]
+    person_factory(tree["school_a2"])
+    assert page("reviewer_a")[:3] == (STAFF_LIST_QUERIES, 1, 25)
+    assert "Trang 1/2 (26 dòng)" in page("reviewer_a")[3]
