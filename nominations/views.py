@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from awards.engine import quota_usage
+from campaigns.models import CampaignAward
 from core import workflow
 from core.exceptions import ServiceError
 from core.exports import export_response, wants_export
@@ -38,6 +39,7 @@ from .forms import (
     OverrideForm,
 )
 from .report import report_award_codes
+from .rowload import Prepared
 
 
 def _posted(request, *, files=False):
@@ -193,9 +195,19 @@ class _RowActions:
         return SafeString(url.join(version.join(part) for part in pieces))  # nosec B703: see above
 
 
+# The campaign's caps by award code (`campaign.awards.filter(cap__isnull=False)`), compiled once.
+_CAMPAIGN_CAPS = Prepared(
+    lambda campaign_id: (
+        CampaignAward.objects.filter(campaign_id=campaign_id, cap__isnull=False)
+        .order_by()
+        .values_list("award_type__code", "cap")
+    )
+)
+
+
 @view_rule(DOSSIER_READ)
 def dossier_detail(request, pk):
-    dossier = selectors.dossier_get_visible(request.user, pk)
+    dossier = selectors.dossier_page_get(request.user, pk)
     nominations = selectors.dossier_nominations(dossier)
     decisions.attach_outcomes(nominations)
     counts = {n.pk: len(n.attachment_list) for n in nominations}
@@ -246,10 +258,7 @@ def dossier_detail(request, pk):
             proposed[n.award_type.code] = proposed.get(n.award_type.code, 0) + 1
     caps = {}
     if dossier.campaign_id:
-        caps = {
-            code: cap
-            for code, cap in dossier.campaign.awards.filter(cap__isnull=False).values_list("award_type__code", "cap")
-        }
+        caps = dict(_CAMPAIGN_CAPS.rows(dossier.campaign_id))
     quota = [
         line for line in quota_usage(dossier.unit, dossier.school_year, caps=caps, proposed=proposed) if line.proposed
     ]
