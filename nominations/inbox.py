@@ -308,32 +308,50 @@ DOSSIER_ROW_COLUMNS = (
 )
 
 
-def dossier_page_rows(ids, *, campaigns: dict[int, str]) -> list[InboxRow]:
-    """One page of the dossier tab by its ids (found by `inbox_dossier_ids`, scoped and filtered there), as
-    `InboxRow`s in the order of `ids`, with their units' names, due date and number of nominations (one query); the
-    campaign's name from `campaigns` (`campaign_choices`: every dossier of the inbox has its campaign there). The
-    receiving unit's kind, parent and path give `may_appraise` its unit without another query."""
-    values = (
-        Dossier.objects.filter(pk__in=list(ids))
-        .annotate(due_date=_due_date(), nomination_count=Coalesce(Subquery(_nomination_count), 0))
-        .order_by()
-        .values(
-            *DOSSIER_ROW_COLUMNS,
-            "due_date",
-            "nomination_count",
+# What a dossier's row reads besides its own columns: its due date, its number of nominations, its units' names,
+# and what the kernel's `can` reads of its receiving unit (kind, parent, path: the unit's own; the row's copy is a
+# filter's).
+DOSSIER_ROW_ANNOTATIONS = (
+    "due_date",
+    "nomination_count",
+    "unit_name",
+    "receiving_unit_name",
+    "receiving_kind",
+    "receiving_parent_id",
+    "receiving_path",
+)
+
+
+def _page_dossier_rows(*ids):
+    return (
+        Dossier.objects.filter(pk__in=ids)
+        .annotate(
+            due_date=_due_date(),
+            nomination_count=Coalesce(Subquery(_nomination_count), 0),
             unit_name=F("unit__name"),
             receiving_unit_name=F("receiving_unit__name"),
             receiving_kind=F("receiving_unit__kind"),
             receiving_parent_id=F("receiving_unit__parent_id"),
-            receiving_path=F("receiving_unit__path"),  # the unit's own (the row's copy is a filter's)
+            receiving_path=F("receiving_unit__path"),
         )
+        .order_by()
+        .values_list(*DOSSIER_ROW_COLUMNS, *DOSSIER_ROW_ANNOTATIONS)
     )
-    rows = {
-        v["id"]: InboxRow(
+
+
+def dossier_page_rows(ids, *, campaigns: dict[int, str]) -> list[InboxRow]:
+    """One page of the dossier tab by its ids (found by `inbox_dossier_ids`, scoped and filtered there), as
+    `InboxRow`s in the order of `ids`, with their units' names, due date and number of nominations (one query,
+    through a fixed statement per number of ids: `_by_ids`); the campaign's name from `campaigns`
+    (`campaign_choices`: every dossier of the inbox has its campaign there). The receiving unit's kind, parent and
+    path give `may_appraise` its unit without another query."""
+    names = (*DOSSIER_ROW_COLUMNS, *DOSSIER_ROW_ANNOTATIONS)
+    rows = {}
+    for found in _by_ids("dossier_rows", _page_dossier_rows, set(ids), dossier_key()):
+        v = dict(zip(names, found, strict=True))
+        rows[v["id"]] = InboxRow(
             pk=v["id"], campaign_name=campaigns.get(v["campaign_id"], "") if v["campaign_id"] else "", **v
         )
-        for v in values
-    }
     return [rows[pk] for pk in ids if pk in rows]
 
 
@@ -366,8 +384,15 @@ def _nominations_base(user, filters: InboxFilters, today: datetime.date) -> Quer
     if filters.award:
         rows = rows.filter(award_type__code=filters.award)
     if filters.deadline:
-        rows = rows.annotate(due_date=_nomination_due_date())
-        rows = rows.filter(_deadline_q(filters.deadline, today, "dossier_"))  # on dossier_status, the copy
+        # A due date is its dossier's: computed once per pending dossier addressed to the user, not once per
+        # nomination (a Sở's 20,000 read 100,000 index pages); the state on the nomination's copy.
+        due = (
+            Dossier.objects.filter(addressed_q(user), status__in=PENDING_STATES)
+            .annotate(due_date=_due_date())
+            .filter(_deadline_q(filters.deadline, today))
+            .values("pk")
+        )
+        rows = rows.filter(dossier_status__in=PENDING_STATES, dossier_id__in=due)
     return rows
 
 
@@ -378,15 +403,13 @@ def inbox_nominations(user, filters: InboxFilters, *, today: datetime.date | Non
     rows = _nominations_base(user, filters, today or timezone.localdate())
     if filters.nomination_status:
         rows = rows.filter(status=filters.nomination_status)
-    if not filters.deadline:
-        rows = rows.annotate(due_date=_nomination_due_date())
+    rows = rows.annotate(due_date=_nomination_due_date())
     return (
         rows.select_related(
             "person__unit", "unit", "award_type", "dossier__unit", "dossier__receiving_unit", "dossier__campaign"
         )
         .annotate(
             candidate_sort=_candidate_sort(),
-            dossier_sent_at=_of_dossier("sent_at"),
             dossier_unit_name=_of_dossier("unit__name"),
         )
         .order_by(*_order(filters.sort, NOMINATION_SORTS))
@@ -394,11 +417,11 @@ def inbox_nominations(user, filters: InboxFilters, *, today: datetime.date | Non
 
 
 # The sort keys' annotations on the nomination tab's ids (`inbox_nomination_ids`): only the one sorted on is built.
+# The default order, the dossier's sending (`dossier_sent_at`), is the nomination's own copy of it.
 _NOMINATION_SORT_ANNOTATIONS = {
     "ten": lambda: {"candidate_sort": _candidate_sort()},
     "don_vi": lambda: {"dossier_unit_name": _of_dossier("unit__name")},
     "han": lambda: {"due_date": _nomination_due_date()},
-    "gui": lambda: {"dossier_sent_at": _of_dossier("sent_at")},
 }
 
 # The nomination's own columns a page shows, read with its id in the query that pages (`inbox_nomination_ids`).
@@ -432,7 +455,7 @@ def inbox_nomination_ids(
     if filters.nomination_status:
         rows = rows.filter(status=filters.nomination_status)
     annotations = _NOMINATION_SORT_ANNOTATIONS.get(filters.sort.lstrip("-"))
-    if annotations is not None and not (filters.deadline and filters.sort.lstrip("-") == "han"):
+    if annotations is not None:
         rows = rows.annotate(**annotations())
     return rows.order_by(*_order(filters.sort, NOMINATION_SORTS)).values(*NOMINATION_ROW_COLUMNS)
 
@@ -579,55 +602,82 @@ _NOMINATION_STATEMENTS_MAX = 512
 _NOMINATION_STATEMENTS_LOCK = threading.Lock()
 
 
-def _nomination_statements(user, filters: InboxFilters, today: datetime.date) -> tuple[tuple, tuple]:
-    """((counts SQL, params), (rows SQL without LIMIT, params)), built by `nomination_status_counts` and
-    `inbox_nomination_ids`' querysets the first time."""
-    sort = filters.sort.lstrip("-")
-    dated = bool(filters.deadline) or sort == "han"
-    key = (
+def _statement_key(user, filters: InboxFilters, today: datetime.date) -> tuple:
+    """Everything a tab's kept statements are made of besides the tab: the account key (`_user_key`), the filters
+    (the unit's path with it), and today, the appraisal days and the time zone where the deadline filter or the
+    due-date sort puts them in the SQL."""
+    dated = bool(filters.deadline) or filters.sort.lstrip("-") == "han"
+    return (
         _user_key(user),
         replace(filters, unit=None),
         (filters.unit.pk, filters.unit.path) if filters.unit is not None else None,
         today if filters.deadline else None,
         dossier_key() if dated else None,
     )
-    with _NOMINATION_STATEMENTS_LOCK:
-        found = _NOMINATION_STATEMENTS.get(key)
+
+
+def _kept(store: OrderedDict, lock, maximum: int, key: tuple, build):
+    """`store[key]`, built by `build()` the first time (the least recently used beyond `maximum` dropped)."""
+    with lock:
+        found = store.get(key)
         if found is not None:
-            _NOMINATION_STATEMENTS.move_to_end(key)
+            store.move_to_end(key)
             return found
-    base = nominations_received(user, filters, today=today)
-    counts = base.order_by().values_list("status").annotate(n=Count("*"))
-    rows = inbox_nomination_ids(user, filters, today=today, base=base)
-    try:
-        found = (counts.query.sql_with_params(), rows.query.sql_with_params())
-    except EmptyResultSet:  # nothing is addressed to the user: the ORM would not query at all
-        found = ((None, ()), (None, ()))
-    with _NOMINATION_STATEMENTS_LOCK:
-        _NOMINATION_STATEMENTS[key] = found
-        while len(_NOMINATION_STATEMENTS) > _NOMINATION_STATEMENTS_MAX:
-            _NOMINATION_STATEMENTS.popitem(last=False)
+    found = build()
+    with lock:
+        store[key] = found
+        while len(store) > maximum:
+            store.popitem(last=False)
     return found
 
 
-class _NominationRows:
-    """The nomination tab's rows as the paginator slices them: each slice one run of the kept statement with
-    LIMIT and OFFSET, as dicts of `NOMINATION_ROW_COLUMNS` (what `inbox_nomination_ids` gives)."""
+def _compiled(counts: QuerySet, rows: QuerySet) -> tuple[tuple, tuple]:
+    """((counts SQL, params), (rows SQL without LIMIT, params)); (None, ()) twice when the ORM would not query at
+    all (nothing is addressed to the user)."""
+    try:
+        return counts.query.sql_with_params(), rows.query.sql_with_params()
+    except EmptyResultSet:
+        return (None, ()), (None, ())
 
-    def __init__(self, sql: str, params: tuple):
-        self.sql, self.params = sql, params
 
-    def __getitem__(self, window: slice) -> list[dict]:
+def _nomination_statements(user, filters: InboxFilters, today: datetime.date) -> tuple[tuple, tuple]:
+    """((counts SQL, params), (rows SQL without LIMIT, params)), built by `nomination_status_counts` and
+    `inbox_nomination_ids`' querysets the first time."""
+
+    def build():
+        base = nominations_received(user, filters, today=today)
+        counts = base.order_by().values_list("status").annotate(n=Count("*"))
+        return _compiled(counts, inbox_nomination_ids(user, filters, today=today, base=base))
+
+    key = _statement_key(user, filters, today)
+    return _kept(_NOMINATION_STATEMENTS, _NOMINATION_STATEMENTS_LOCK, _NOMINATION_STATEMENTS_MAX, key, build)
+
+
+class _KeptRows:
+    """A tab's rows as the paginator slices them: each slice one run of the kept statement with LIMIT and OFFSET,
+    each row through `shape` (the nomination tab: dicts of `NOMINATION_ROW_COLUMNS`, what `inbox_nomination_ids`
+    gives; the dossier tab: the id, what `inbox_dossier_ids` gives)."""
+
+    def __init__(self, sql: str, params: tuple, shape):
+        self.sql, self.params, self.shape = sql, params, shape
+
+    def __getitem__(self, window: slice) -> list:
         start, stop = int(window.start or 0), int(window.stop)
         with connection.cursor() as cursor:
             # B608 n/a: the ORM's own compiled SQL, LIMIT and OFFSET integers; the values travel as parameters.
             cursor.execute(f"{self.sql} LIMIT {stop - start} OFFSET {start}", self.params)
-            return [dict(zip(NOMINATION_ROW_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+            return [self.shape(row) for row in cursor.fetchall()]
 
 
-def nomination_tab(
-    user, filters: InboxFilters, *, today: datetime.date
-) -> tuple[dict[str, int], _NominationRows | list]:
+def _nomination_row(row) -> dict:
+    return dict(zip(NOMINATION_ROW_COLUMNS, row, strict=True))
+
+
+def _dossier_id(row) -> int:
+    return row[0]
+
+
+def nomination_tab(user, filters: InboxFilters, *, today: datetime.date) -> tuple[dict[str, int], _KeptRows | list]:
     """`nomination_status_counts` and `inbox_nomination_ids` (sliced by the paginator) for an authenticated
     user, through the statements kept for the user's key and filters (`_nomination_statements`)."""
     (counts_sql, counts_params), (rows_sql, rows_params) = _nomination_statements(user, filters, today)
@@ -636,7 +686,55 @@ def nomination_tab(
     with connection.cursor() as cursor:
         cursor.execute(counts_sql, counts_params)
         counts = dict(cursor.fetchall())
-    return counts, _NominationRows(rows_sql, rows_params)
+    return counts, _KeptRows(rows_sql, rows_params, _nomination_row)
+
+
+# The dossier tab's two statements (its counts by status, with the campaigns when nothing is filtered; its ids in
+# the page's order), kept as the nomination tab's are (`_statement_key`): building `dossiers_received`'s scoped
+# queryset and compiling it twice was about a third of the dossier tab's CPU.
+_DOSSIER_STATEMENTS: OrderedDict = OrderedDict()
+_DOSSIER_STATEMENTS_MAX = 512
+_DOSSIER_STATEMENTS_LOCK = threading.Lock()
+
+
+def _dossier_statements(user, filters: InboxFilters, today: datetime.date) -> tuple[tuple, tuple]:
+    """((counts SQL, params), (ids SQL without LIMIT, params)), built by `dossier_counts_and_campaigns` (unfiltered)
+    or `dossier_status_counts`, and `inbox_dossier_ids`' querysets the first time."""
+
+    def build():
+        base = dossiers_received(user, filters, today=today)
+        columns = ("status", "campaign_id") if is_unfiltered(filters) else ("status",)
+        counts = base.order_by().values_list(*columns).annotate(n=Count("*"))
+        return _compiled(counts, inbox_dossier_ids(user, filters, today=today, base=base))
+
+    key = _statement_key(user, filters, today)
+    return _kept(_DOSSIER_STATEMENTS, _DOSSIER_STATEMENTS_LOCK, _DOSSIER_STATEMENTS_MAX, key, build)
+
+
+def dossier_tab(
+    user, filters: InboxFilters, *, today: datetime.date
+) -> tuple[dict[str, int], set[int] | None, _KeptRows | list]:
+    """The dossier tab for an authenticated user, through the statements kept for its key and filters: its counts
+    by status (`dossier_status_counts`), the campaigns of its dossiers when nothing is filtered (what
+    `dossier_counts_and_campaigns` gives, else None: `campaign_choices` names them), and its ids
+    (`inbox_dossier_ids`, sliced by the paginator)."""
+    unfiltered = is_unfiltered(filters)
+    (counts_sql, counts_params), (rows_sql, rows_params) = _dossier_statements(user, filters, today)
+    if counts_sql is None:
+        return {}, set() if unfiltered else None, []
+    with connection.cursor() as cursor:
+        cursor.execute(counts_sql, counts_params)
+        found = cursor.fetchall()
+    counts: dict[str, int] = {}
+    campaigns: set[int] = set()
+    if unfiltered:
+        for status, campaign_id, n in found:
+            counts[status] = counts.get(status, 0) + n
+            if campaign_id is not None:
+                campaigns.add(campaign_id)
+    else:
+        counts = dict(found)
+    return counts, campaigns if unfiltered else None, _KeptRows(rows_sql, rows_params, _dossier_id)
 
 
 def campaign_choices(user) -> list[tuple[int, str]]:
@@ -686,9 +784,11 @@ def dossier_counts_and_campaigns(base: QuerySet[Dossier]) -> tuple[dict[str, int
 
 def campaigns_named(ids) -> list[tuple[int, str]]:
     """`campaign_choices` of these campaigns' ids (no query without any)."""
-    if not ids:
-        return []
-    return list(Campaign.objects.filter(pk__in=ids).order_by("-school_year", "name").values_list("pk", "name"))
+    return _by_ids("campaigns", _campaigns_named, set(ids))
+
+
+def _campaigns_named(*ids):
+    return Campaign.objects.filter(pk__in=ids).order_by("-school_year", "name").values_list("pk", "name")
 
 
 def award_choices() -> list[tuple[str, str]]:

@@ -195,15 +195,16 @@ class Nomination(Versioned, TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="nomination",
     )
-    # Copies of the dossier's proposing and receiving unit paths and of its status (`DOSSIER_COPIED`), kept
-    # equal by every write of the dossier (Dossier.save, DossierQuerySet, a unit move) in its transaction:
-    # the scope, the inbox's counts by status and its filtered lists read the nomination's own indexed
-    # columns (20,000 nominations of a Sở), with no join to the dossiers or units_unit.
+    # Copies of the dossier's proposing and receiving unit paths, its status and when it was sent
+    # (`DOSSIER_COPIED`), kept equal by every write of the dossier (Dossier.save, DossierQuerySet, a unit move) in
+    # its transaction: the scope, the inbox's counts by status, its filtered lists and its default order read the
+    # nomination's own columns (20,000 nominations of a Sở), with no join to the dossiers or units_unit.
     dossier_unit_path = PathField(max_length=255, editable=False, default="")
     receiving_unit_path = PathField(max_length=255, editable=False, default="")
     dossier_status = models.CharField(max_length=16, choices=DossierStatus.choices, editable=False, default="")
+    dossier_sent_at = models.DateTimeField(null=True, editable=False)
     history = HistoricalRecords(
-        excluded_fields=["initiatives", "dossier_unit_path", "receiving_unit_path", "dossier_status"]
+        excluded_fields=["initiatives", "dossier_unit_path", "receiving_unit_path", "dossier_status", "dossier_sent_at"]
     )
 
     objects = NominationQuerySet.as_manager()
@@ -218,6 +219,14 @@ class Nomination(Versioned, TimeStampedModel):
                 fields=["receiving_unit_path", "dossier_status", "status", "dossier_unit_path"],
                 name="nomination_receiving_path",
                 opclasses=["varchar_pattern_ops", "", "", "varchar_pattern_ops"],
+            ),
+            # The inbox's counts by status and its lists filtered on a status: the received dossier states first, so
+            # a subtree's rows are read as one range per state (`dossier_status IN (…)` then the path's prefix),
+            # not the whole prefix with its drafts filtered out row by row (a Sở: 25,000 entries read, 20,000 kept).
+            models.Index(
+                fields=["dossier_status", "receiving_unit_path", "status", "dossier_unit_path"],
+                name="nomination_received",
+                opclasses=["", "varchar_pattern_ops", "", "varchar_pattern_ops"],
             ),
             # Reading down a subtree (the proposing unit's path): search, a head's or a reviewer's scope.
             models.Index(

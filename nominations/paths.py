@@ -9,7 +9,7 @@ with the people's (units.services.unit_move, through PATH_FIELDS).
 """
 
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from units.models import Unit
@@ -20,9 +20,14 @@ DOSSIER_COPIED = {
     "unit_path": "dossier_unit_path",
     "receiving_unit_path": "receiving_unit_path",
     "status": "dossier_status",
+    # The inbox's default order (latest sent first) on the nomination's own column: a correlated read of the
+    # dossier per row sorted a Sở's 20,000 nominations with 60,000 index reads.
+    "sent_at": "dossier_sent_at",
 }
+# The copies that may be NULL (their staleness is tested with NULL in mind).
+NULLABLE_COPIES = {"sent_at"}
 # A write of one of these dossier fields rewrites its nominations' copies.
-DOSSIER_SOURCES = {"unit", "unit_id", "receiving_unit", "receiving_unit_id", "status"}
+DOSSIER_SOURCES = {"unit", "unit_id", "receiving_unit", "receiving_unit_id", "status", "sent_at"}
 
 
 def _unit_paths(ids) -> dict[int, str]:
@@ -68,6 +73,8 @@ def sync_nominations(dossier_ids) -> None:
     stale = Q()
     for column, copy in DOSSIER_COPIED.items():
         stale |= ~Q(**{copy: Subquery(source.values(column)[:1])})
+        if column in NULLABLE_COPIES:  # `NOT (copy = NULL)` is NULL, not true: a value the dossier cleared
+            stale |= Q(**{f"{copy}__isnull": False}) & Exists(source.filter(**{f"{column}__isnull": True}))
     Nomination._base_manager.filter(dossier_id__in=ids).filter(stale).update(
         **{copy: Subquery(source.values(column)[:1]) for column, copy in DOSSIER_COPIED.items()}
     )

@@ -41,14 +41,9 @@ def inbox_view(request):
         status_tabs = [(value, label, counts.get(value, 0)) for value, label in NominationStatus.choices]
         status_param, current_status = "trang_thai_de_nghi", filters.nomination_status
     else:
-        base = inbox.dossiers_received(user, filters, today=today)
-        if inbox.is_unfiltered(filters):
-            # The counts' dossiers are the campaign choices' dossiers: one query gives both.
-            counts, campaign_ids = inbox.dossier_counts_and_campaigns(base)
-            campaigns = inbox.campaigns_named(campaign_ids)
-        else:
-            counts = inbox.dossier_status_counts(user, filters, base=base)
-            campaigns = inbox.campaign_choices(user)
+        # Unfiltered, the counts' dossiers are the campaign choices' dossiers: one query gives both.
+        counts, campaign_ids, dossier_ids = inbox.dossier_tab(user, filters, today=today)
+        campaigns = inbox.campaign_choices(user) if campaign_ids is None else inbox.campaigns_named(campaign_ids)
         status_tabs = [(value, label, counts.get(value, 0)) for value, label in DossierStatus.choices]
         status_tabs = [t for t in status_tabs if t[0] in RECEIVED_STATES]
         status_param, current_status = "trang_thai", filters.status
@@ -59,7 +54,7 @@ def inbox_view(request):
         ids = rows
         fetch = partial(inbox.nomination_page_rows, campaigns=campaign_names, awards=award_names)
     else:
-        ids = inbox.inbox_dossier_ids(user, filters, today=today, base=base)
+        ids = dossier_ids
         fetch = partial(inbox.dossier_page_rows, campaigns=campaign_names)
     page = _paginate_ids(
         request,

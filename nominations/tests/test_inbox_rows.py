@@ -180,6 +180,8 @@ def _view_queries(user, query: str, monkeypatch) -> int:
         # campaigns, awards, counts by status, the page's nominations, their dossiers, people, units
         ("?tab=de-nghi", 7),
         ("?tab=de-nghi&trang_thai_de_nghi=proposed&o=ten", 7),
+        # the overdue filter reads the due dates of the pending dossiers in the counts' and the rows' statements
+        ("?tab=de-nghi&han=qua-han&o=han", 7),
     ],
 )
 def test_the_inbox_reads_a_fixed_number_of_queries_whatever_the_rows(

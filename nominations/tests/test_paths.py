@@ -1,10 +1,15 @@
 """The paths a dossier carries (Dossier.unit_path, receiving_unit_path) and the copies its nominations keep
-(Nomination.dossier_unit_path, receiving_unit_path, dossier_status) equal the units' and the dossier's after
-every write: creation, each transition (sending routes the dossier anew), a roll-up upward, a queryset update,
+(Nomination.dossier_unit_path, receiving_unit_path, dossier_status, dossier_sent_at) equal the units' and the
+dossier's after every write: creation, each transition (sending routes the dossier anew), a roll-up upward, a queryset update,
 bulk writes and a unit move. The scope and the inbox filter on them, so a stale copy would hide a dossier from
 its reviewers or show it to someone else."""
 
+import datetime
+
+from django.db.models import DateTimeField, Value
+from django.db.models.functions import Now
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import make_user
 from nominations import rollup, services
@@ -26,9 +31,10 @@ def _mismatches() -> dict:
             wrong[f"dossier {d.pk}"] = ((d.unit_path, d.receiving_unit_path), true)
     for n in Nomination.objects.select_related("dossier__unit", "dossier__receiving_unit"):
         d = n.dossier
-        true = (d.unit.path, d.receiving_unit.path if d.receiving_unit_id else "", d.status)
-        if (n.dossier_unit_path, n.receiving_unit_path, n.dossier_status) != true:
-            wrong[f"nomination {n.pk}"] = ((n.dossier_unit_path, n.receiving_unit_path, n.dossier_status), true)
+        true = (d.unit.path, d.receiving_unit.path if d.receiving_unit_id else "", d.status, d.sent_at)
+        carried = (n.dossier_unit_path, n.receiving_unit_path, n.dossier_status, n.dossier_sent_at)
+        if carried != true:
+            wrong[f"nomination {n.pk}"] = (carried, true)
     return wrong
 
 
@@ -120,3 +126,25 @@ def test_a_nomination_added_to_a_returned_dossier_copies_its_state(dossier, teac
     nomination = _add(Dossier.objects.get(pk=dossier.pk), personas["secretary_a1"], "LDTT", person=teacher)
     assert Nomination.objects.get(pk=nomination.pk).dossier_status == D.RETURNED
     assert _mismatches() == {}
+
+
+def test_the_sent_day_copy_follows_every_write_and_its_clearing(dossier, teacher, personas):
+    """`dossier_sent_at` (the inbox's default order) follows a plain update, an expression, a save and a bulk update,
+    back to NULL too (`NOT (copy = NULL)` is not true: `paths.NULLABLE_COPIES`)."""
+    nomination = _add(dossier, personas["secretary_a1"], "LDTT", person=teacher)
+    sent = timezone.now() - datetime.timedelta(days=3)
+    Dossier.objects.filter(pk=dossier.pk).update(sent_at=sent)
+    assert (Nomination.objects.get(pk=nomination.pk).dossier_sent_at, _mismatches()) == (sent, {})
+    dossier.refresh_from_db()
+    dossier.sent_at = None
+    dossier.save(update_fields=["sent_at", "updated_at"])
+    assert (Nomination.objects.get(pk=nomination.pk).dossier_sent_at, _mismatches()) == (None, {})
+    Dossier.objects.filter(pk=dossier.pk).update(sent_at=Now())
+    assert Nomination.objects.get(pk=nomination.pk).dossier_sent_at is not None
+    assert _mismatches() == {}
+    Dossier.objects.filter(pk=dossier.pk).update(sent_at=Value(None, output_field=DateTimeField()))
+    assert (Nomination.objects.get(pk=nomination.pk).dossier_sent_at, _mismatches()) == (None, {})
+    dossier.refresh_from_db()
+    dossier.sent_at = sent
+    Dossier.objects.bulk_update([dossier], ["sent_at"])
+    assert (Nomination.objects.get(pk=nomination.pk).dossier_sent_at, _mismatches()) == (sent, {})
