@@ -10,12 +10,15 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from core.fixedsql import FixedQuery
-from units.rules import unit_scope_q
+from units.rules import Cap, can, unit_scope_q
+from units.selectors import valid_pk
 
-from .enums import Denominator
+from .enums import Denominator, RoundStatus
 from .models import AgendaItem, Attendance, Council, CouncilMember, Meeting, ReceiptCode, Recusal, Round, VoterRoll
 
 # Typed NULLs for a UNION's columns (PostgreSQL types a column from its first rows).
@@ -32,7 +35,31 @@ def council_for(user, pk: int) -> Council:
     return get_object_or_404(councils_visible_to(user).prefetch_related(members), pk=pk)
 
 
+# A meeting (a round) by its key with what its pages show, as `.first()` reads it: fixed statements compiled once
+# per connection (core.fixedsql). Whether the user may see it is the kernel's `can(user, READ, council's unit)`,
+# decided without a query: the same rule `unit_scope_q` puts in SQL (units.rules: `_reaches` and `_reach_q`).
+_MEETING_BY_PK = FixedQuery(
+    lambda pk: Meeting.objects.select_related("council__unit", "chair", "secretary").filter(pk=pk).order_by("pk")[:1],
+    int,
+)
+_ROUND_BY_PK = FixedQuery(
+    lambda pk: (
+        Round.objects.select_related("meeting__council__unit", "meeting__chair", "meeting__secretary")
+        .filter(pk=pk)
+        .order_by("pk")[:1]
+    ),
+    int,
+)
+
+
 def meeting_for(user, pk: int) -> Meeting:
+    """The meeting with its council, unit, chair and secretary, or 404 outside READ of the council's unit."""
+    found = next(iter(_MEETING_BY_PK.run(valid_pk(pk))), None)
+    if found is None:
+        raise Http404
+    if can(user, Cap.READ, found.council.unit):
+        return found
+    # Outside: the scoped read answers (a 404 unless the kernel's two forms ever disagreed).
     return get_object_or_404(
         Meeting.objects.filter(unit_scope_q(user, "council__unit")).select_related(
             "council__unit", "chair", "secretary"
@@ -42,12 +69,35 @@ def meeting_for(user, pk: int) -> Meeting:
 
 
 def round_for(user, pk: int) -> Round:
+    """The round with its meeting, council, unit, chair and secretary, or 404 outside READ of the council's unit."""
+    found = next(iter(_ROUND_BY_PK.run(valid_pk(pk))), None)
+    if found is None:
+        raise Http404
+    if can(user, Cap.READ, found.meeting.council.unit):
+        return found
     return get_object_or_404(
         Round.objects.filter(unit_scope_q(user, "meeting__council__unit")).select_related(
             "meeting__council__unit", "meeting__chair", "meeting__secretary"
         ),
         pk=pk,
     )
+
+
+_SEAT = FixedQuery(
+    lambda council_id, user_id: CouncilMember.objects.filter(council_id=council_id, user_id=user_id).order_by("pk")[:1],
+    int,
+    int,
+)
+
+
+def seat_for(user, council: Council) -> CouncilMember | None:
+    """The user's seat on the council, or None: `rules.seat_of` as one fixed statement (the ballot's read)."""
+    if not user.is_authenticated:
+        return None
+    seat = next(iter(_SEAT.run(council.pk, user.pk)), None)
+    if seat is not None:
+        seat.council = council
+    return seat
 
 
 def attendance_rows(meeting: Meeting) -> list[Attendance]:
@@ -112,12 +162,6 @@ _AGENDA = FixedQuery(
     ),
     int,
 )
-_ROUNDS = FixedQuery(lambda meeting_id: Round.objects.filter(meeting_id=meeting_id).order_by("number"), int)
-
-
-def meeting_rounds(meeting: Meeting) -> list[Round]:
-    """The meeting's rounds by number (one fixed statement)."""
-    return _ROUNDS.run(meeting.pk)
 
 
 def agenda_rows(meeting: Meeting) -> list[dict]:
@@ -132,12 +176,16 @@ def agenda_rows(meeting: Meeting) -> list[dict]:
     return rows
 
 
-def _agenda_notes(meeting_id: int):
+# The kinds of rows of the meeting's notes (`_meeting_notes`).
+_RECUSAL, _OBJECTION, _ROUND = 0, 1, 2
+
+
+def _meeting_notes(meeting_id: int):
     from nominations.models import Objection, ObjectionStatus
 
     recusals = (
         Recusal.objects.filter(item__meeting=meeting_id)
-        .annotate(k=Value(0), key=F("item_id"), who=F("member_id"), text=F("reason"), at=_NO_TIME, row=F("pk"))
+        .annotate(k=Value(_RECUSAL), key=F("item_id"), who=F("member_id"), text=F("reason"), at=_NO_TIME, row=F("pk"))
         .values_list("k", "key", "who", "text", "at", "row")
         .order_by()
     )
@@ -145,31 +193,50 @@ def _agenda_notes(meeting_id: int):
     on_agenda = AgendaItem.objects.filter(meeting=meeting_id).values("nomination_id")
     objections = (
         Objection.objects.filter(nomination_id__in=on_agenda, status=ObjectionStatus.OPEN)
-        .annotate(k=Value(1), key=F("nomination_id"), who=_NO_ID, text=F("content"), at=F("created_at"), row=F("pk"))
+        .annotate(
+            k=Value(_OBJECTION), key=F("nomination_id"), who=_NO_ID, text=F("content"), at=F("created_at"), row=F("pk")
+        )
         .values_list("k", "key", "who", "text", "at", "row")
         .order_by()
     )
-    return recusals.union(objections, all=True)
+    # The rounds: number, status and id only (not their frozen rules and results, which the page does not show).
+    rounds = (
+        Round.objects.filter(meeting=meeting_id)
+        .annotate(
+            k=Value(_ROUND),
+            key=Cast("number", BigIntegerField()),
+            who=_NO_ID,
+            text=F("status"),
+            at=_NO_TIME,
+            row=F("pk"),
+        )
+        .values_list("k", "key", "who", "text", "at", "row")
+        .order_by()
+    )
+    return recusals.union(objections, rounds, all=True)
 
 
-_AGENDA_NOTES = FixedQuery(_agenda_notes, int)
+_MEETING_NOTES = FixedQuery(_meeting_notes, int)
+_ROUND_LABELS = dict(RoundStatus.choices)
 
 
-def agenda_notes(meeting: Meeting, nomination_ids: list[int]) -> tuple[dict[int, list[tuple[int, str]]], dict]:
-    """The recusals of the meeting's items, (member id, reason) per item id, and the text of the open objections
-    to its nominations per nomination id (`open_objections`), in one UNION ALL query (a fixed statement; the
-    objections of the nominations on the meeting's agenda, `nomination_ids` being those, as agenda_rows reads
-    them), none without an agenda."""
-    rows = _AGENDA_NOTES.run(meeting.pk) if nomination_ids else []
-    # Recusals by id, objections oldest first (as `open_objections`).
-    rows.sort(key=lambda r: (r[0], r[5]) if r[0] == 0 else (r[0], r[4], r[5]))
-    recused, objected = {}, {}
-    for kind, key, member, text, _at, _pk in rows:
-        if kind == 0:
+def meeting_notes(meeting: Meeting) -> tuple[dict[int, list[tuple[int, str]]], dict[int, list[str]], list[dict]]:
+    """What the meeting page shows beside its agenda and seats, in one UNION ALL query (a fixed statement): the
+    recusals of the meeting's items, (member id, reason) per item id in the order they were recorded; the text of
+    the open objections to the nominations on its agenda per nomination id, oldest first (as `open_objections`);
+    and its rounds by number, each `{"number", "label"` (the status's), `"url"}`."""
+    recused, objected, rounds = {}, {}, []
+    rows = _MEETING_NOTES.run(meeting.pk)
+    rows.sort(key=lambda r: (r[0], r[1], r[5]) if r[0] == _ROUND else (r[0], r[4] or 0, r[5]))
+    for kind, key, member, text, _at, pk in rows:
+        if kind == _RECUSAL:
             recused.setdefault(key, []).append((member, text))
-        else:
+        elif kind == _OBJECTION:
             objected.setdefault(key, []).append(text)
-    return recused, objected
+        else:
+            label = _ROUND_LABELS.get(text, text)  # as get_status_display
+            rounds.append({"number": key, "label": label, "url": reverse("councils:round_detail", args=[pk])})
+    return recused, objected, rounds
 
 
 def voters_of(round_: Round) -> list[str]:

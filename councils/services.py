@@ -8,13 +8,14 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Q, Subquery
 
 from awards.engine import council_vote_rule
 from awards.models import WILDCARD
 from core import workflow
 from core.audit import audited
 from core.exceptions import ServiceError
+from core.fixedsql import FixedQuery
 from core.text import nfc
 from nominations.enums import NominationStatus
 from nominations.models import Nomination
@@ -387,7 +388,32 @@ def may_vote(user, round_: Round) -> bool:
 def sheet_item_ids(round_: Round, seat: CouncilMember) -> set[int]:
     """The agenda item ids of the member's sheet, from the rules frozen at the opening (no query): every item
     the member is not recused on."""
-    return {int(k) for k, rule in round_.rules.get("items", {}).items() if seat.pk not in rule["recused"]}
+    return _sheet(round_, seat.pk)
+
+
+def _sheet(round_: Round, seat_id: int) -> set[int]:
+    return {int(k) for k, rule in round_.rules.get("items", {}).items() if seat_id not in rule["recused"]}
+
+
+# The cast's first statement: the round row locked (FOR UPDATE of that row only, where the database has it), with
+# the id of the casting account's seat on its council (None: no seat). One fixed statement (core.fixedsql),
+# compiled once per connection inside a transaction, as a locking read must be.
+_LOCKED_ROUND_AND_SEAT = FixedQuery(
+    lambda round_id, user_id: (
+        Round.objects.select_for_update(of=("self",))
+        .filter(pk=round_id)
+        .annotate(
+            seat_id=Subquery(
+                CouncilMember.objects.filter(council=OuterRef("meeting__council"), user_id=user_id)
+                .order_by()
+                .values("pk")[:1]
+            )
+        )
+        .order_by("pk")[:1]
+    ),
+    int,
+    int,
+)
 
 
 def ballot_items(round_: Round, seat: CouncilMember) -> list[AgendaItem]:
@@ -414,27 +440,28 @@ def ballot_cast(*, by, round_: Round, choices: dict[int, str]) -> str:
         code = box.new_receipt_code()
         try:
             with transaction.atomic():
-                locked = (
-                    Round.objects.select_for_update(of=("self",)).select_related("meeting__council").get(pk=round_.pk)
-                )
-                seat = seat_of(by, locked.meeting.council)
-                if seat is None:
+                found = _LOCKED_ROUND_AND_SEAT.run(round_.pk, by.pk)
+                if not found:
+                    raise Round.DoesNotExist
+                locked = found[0]
+                seat_id = locked.seat_id
+                if seat_id is None:
                     raise PermissionDenied
                 if locked.status != RoundStatus.OPEN:
                     raise ServiceError("Vòng bỏ phiếu không mở: không nhận phiếu.")
-                if seat.pk not in locked.entitled_member_ids:
+                if seat_id not in locked.entitled_member_ids:
                     raise ServiceError(
                         "Bạn không có tên trong danh sách thành viên có mặt khi mở vòng bỏ phiếu nên không bỏ phiếu "
                         "điện tử được (phiếu gửi bằng văn bản do thư ký nhập tổng số)."
                     )
                 allowed = set(Choice.values) if locked.rules.get("allow_abstention") else {Choice.FOR, Choice.AGAINST}
-                if set(choices) != sheet_item_ids(locked, seat):
+                if set(choices) != _sheet(locked, seat_id):
                     raise ServiceError("Phiếu phải có ý kiến cho mọi đề nghị trong phiếu, và chỉ các đề nghị đó.")
                 if any(choice not in allowed for choice in choices.values()):
                     raise ServiceError("Ý kiến trên phiếu không hợp lệ.")
                 # No "already voted?" read first: the roll's unique constraint refuses a second cast (below).
-                VoterRoll.objects.create(round=locked, member=seat)
-                CastRecord.objects.create(round=locked, member=seat)
+                VoterRoll.objects.create(round=locked, member_id=seat_id)
+                CastRecord.objects.create(round=locked, member_id=seat_id)
                 Ballot.objects.bulk_create(
                     [Ballot(round=locked, item_id=item_id, choice=choice) for item_id, choice in choices.items()]
                 )

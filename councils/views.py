@@ -7,7 +7,10 @@ value of that request with stars, and no view here logs a request body.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -29,7 +32,7 @@ from units.view_rules import (
 )
 
 from . import exports, revote, selectors, services
-from .enums import RoundStatus
+from .enums import AttendanceStatus, MemberRole, RoundStatus
 from .forms import (
     AttendanceForm,
     CouncilForm,
@@ -44,6 +47,8 @@ from .models import AgendaItem, CouncilMember, PaperCount
 from .rules import is_meeting_chair, may_count, may_run_meetings, may_set_up, seat_of
 
 RECEIPT_SESSION_KEY = "councils_receipt"
+_MEMBER_ROLES = dict(MemberRole.choices)
+_ATTENDANCE_STATUSES = dict(AttendanceStatus.choices)
 
 
 def _refuse(message_or_exc, request, back):
@@ -183,8 +188,30 @@ def meeting_create(request, pk):
     return redirect(meeting)
 
 
-# What the meeting page shows of each agenda item (whom, which award, which dossier's unit): the rows' other
-# columns are not read.
+def _agenda_html(items: list[dict], recused: dict, objections: dict, names: dict, show_text: bool) -> str:
+    """The meeting's agenda as the `<li>` rows of its list (whom, which award, which unit's dossier, the open
+    objections, who is recused and why), written here instead of by a template loop: the same HTML, escaped alike.
+    Empty without items (the template then says so)."""
+    objections_template = None
+    parts = []
+    for item in items:
+        parts.append(
+            format_html('<li>{} <span class="text-muted small">({})</span>\n', item["title"], item["dossier_unit"])
+        )
+        texts = objections.get(item["nomination_id"])
+        if texts:
+            objections_template = objections_template or get_template("councils/objections.html")
+            parts.append(objections_template.render({"texts": texts, "show_text": show_text}))
+        parts.append("\n")
+        recusals = recused.get(item["id"])
+        if recusals:
+            parts.append('<div class="small text-muted">Không tham gia biểu quyết: ')
+            parts.append("; ".join(format_html("{} ({})", names.get(m, ""), reason.lower()) for m, reason in recusals))
+            parts.append("</div>")
+        parts.append("</li>\n")
+    return mark_safe("".join(parts))  # nosec B308, B703: every text through format_html or the template, the rest ours
+
+
 @view_rule(COUNCIL_READ)
 def meeting_detail(request, pk):
     meeting = selectors.meeting_for(request.user, pk)
@@ -195,12 +222,13 @@ def meeting_detail(request, pk):
     can_manage = may_run_meetings(request.user, council)
     is_chair = is_meeting_chair(request.user, meeting)
     items = selectors.agenda_rows(meeting)
-    recused, objections = selectors.agenda_notes(meeting, [i["nomination_id"] for i in items])
+    recused, objections, rounds = selectors.meeting_notes(meeting)
     names = {m.pk: m.full_name for m in seats}
-    for item in items:
-        item["recusal_list"] = [{"name": names.get(m, ""), "reason": r} for m, r in recused.get(item["id"], [])]
-        item["objections"] = objections.get(item["nomination_id"], [])
     attendance = selectors.marked_attendance(meeting, seats)
+    for a in attendance:  # (labels as get_role_display / get_status_display give them)
+        role = _MEMBER_ROLES.get(a.member.role, a.member.role)
+        a.member_cell = format_html('{} <span class="text-muted small">{}</span>', a.member.full_name, role)
+        a.status_label = _ATTENDANCE_STATUSES.get(a.status, a.status)
     warnings = []
     if can_manage or is_chair:
         # Counted on the rows above (attendance, recusals, agenda) in one pass: no query of their own.
@@ -208,16 +236,18 @@ def meeting_detail(request, pk):
         warnings = services.voters_warnings(
             marks, {k: {m for m, _ in v} for k, v in recused.items()}, [(i["id"], i["nominee"]) for i in items]
         )
+    # The objections' text is for the chair and the secretary; other members see the count only.
+    show_objection_text = _runs_meeting(request.user, meeting)
     context = {
         "meeting": meeting,
         "council": council,
         "attendance": attendance,
         "items": items,
-        "rounds": selectors.meeting_rounds(meeting),
+        "agenda_html": _agenda_html(items, recused, objections, names, show_objection_text),
+        "rounds": rounds,
         "can_manage": can_manage,
         "is_chair": is_chair,
-        # The objections' text is for the chair and the secretary; other members see the count only.
-        "show_objection_text": _runs_meeting(request.user, meeting),
+        "show_objection_text": show_objection_text,
         "candidates": list(services.agenda_candidates(meeting)) if can_manage else [],
         # The chair of the meeting may be a plain member: warned as well as those who run the meetings.
         "warnings": warnings,
@@ -405,7 +435,7 @@ def round_progress(request, pk):
 def ballot(request, pk):
     """The member's ballot sheet: one choice per agenda item; the receipt code is shown once in the answer."""
     round_ = selectors.round_for(request.user, pk)
-    seat = seat_of(request.user, round_.meeting.council)
+    seat = selectors.seat_for(request.user, round_.meeting.council)
     if seat is None:
         raise PermissionDenied
     error = ""
@@ -440,7 +470,7 @@ def ballot(request, pk):
         "options": options,
         "error": error,
         # The objections' text is for the chair and the secretary (who run the meeting); members see the count.
-        "show_objection_text": _runs_meeting(request.user, round_.meeting),
+        "show_objection_text": seat.pk in (round_.meeting.chair_id, round_.meeting.secretary_id),
     }
     response = render(request, "councils/ballot.html", context)
     add_never_cache_headers(response)
