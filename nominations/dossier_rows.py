@@ -85,17 +85,30 @@ def _links(row) -> str:
     return "".join(parts)
 
 
-def row_html(number: int, row: dict, *, dossier, show_objections: bool, notice_url, download_url) -> str:
+def _escaped_name(names: dict, obj) -> str:
+    """`obj.name` escaped, once per object of the page (the rows share a handful of units and awards)."""
+    key = (type(obj), obj.pk)
+    text = names.get(key)
+    if text is None:
+        text = names[key] = escape(obj.name)
+    return text
+
+
+def row_html(number: int, row: dict, *, dossier, show_objections: bool, notice_url, download_url, names=None) -> str:
     """One row's card (escaped HTML; the caller marks the joined rows safe); `row` is the view's dict (n, the
     links and the status label escaped, verdict badge, reasons, problems, objections, return comment, buttons);
-    `notice_url` and `download_url` give escaped addresses."""
+    `notice_url` and `download_url` give escaped addresses; `names` the page's escaped unit and award names
+    (filled as the rows need them). A database text is a plain `str`: `escape` directly, not `_e`."""
     n = row["n"]
+    names = {} if names is None else names
     if n.person_id:
         person = n.person
-        where = f", {_e(person.unit.name)}" if person.unit_id != dossier.unit_id else ""
-        who = f' <span class="text-muted small">({_e(person.position)}{where})</span>'
+        where = f", {_escaped_name(names, person.unit)}" if person.unit_id != dossier.unit_id else ""
+        who = f' <span class="text-muted small">({escape(person.position)}{where})</span>'
+        candidate = escape(person.full_name)
     else:
         who = ' <span class="text-muted small">(tập thể)</span>'
+        candidate = _escaped_name(names, n.unit)
     outcome = ' <span class="badge text-bg-danger">Đã thu hồi</span>' if n.is_revoked else ""
     if n.decision_id:
         outcome += (
@@ -105,7 +118,7 @@ def row_html(number: int, row: dict, *, dossier, show_objections: bool, notice_u
     parts = [
         f'<div class="card mb-2" id="de-nghi-{n.pk}"><div class="card-body py-2">\n'
         '<div class="d-flex flex-wrap justify-content-between gap-2"><div>'
-        f"<strong>{number}. {_e(n.candidate_name)}</strong>{who} – {_e(n.award_type.name)}</div>\n"
+        f"<strong>{number}. {candidate}</strong>{who} – {_escaped_name(names, n.award_type)}</div>\n"
         f'<div><span class="badge text-bg-light border">{row["status_html"]}</span>{outcome} '
         f"{row['verdict_badge']}</div></div>\n"
     ]
@@ -141,5 +154,6 @@ def row_html(number: int, row: dict, *, dossier, show_objections: bool, notice_u
 
 def rows_html(rows, **kwargs) -> SafeString:
     """Every row's card, numbered from 1 (see `row_html`)."""
-    html = "".join(row_html(number, row, **kwargs) for number, row in enumerate(rows, 1))
+    names: dict = {}
+    html = "".join(row_html(number, row, names=names, **kwargs) for number, row in enumerate(rows, 1))
     return mark_safe(html)  # noqa: S308  # nosec B308, B703: every text inside went through _e

@@ -175,24 +175,26 @@ class _RowActions:
     def __init__(self, request, transition_url):
         self.request = request
         self.transition_url = transition_url
-        self.shapes: dict[tuple, list[list[str]]] = {}
+        self.shapes: dict[tuple, str] = {}
 
     def __call__(self, actions, nomination) -> str:
         if not actions:
             return ""
         key = tuple(a.name for a in actions)
-        pieces = self.shapes.get(key)
-        if pieces is None:
+        shape = self.shapes.get(key)
+        if shape is None:
             html = render_to_string(
                 "nominations/row_actions.html",
                 {"actions": actions, "url": self.URL, "version": self.VERSION},
                 request=self.request,
             )
-            # Split once at the placeholders: each row is then one join, not two scans of the markup.
-            pieces = self.shapes[key] = [part.split(self.VERSION) for part in html.split(self.URL)]
+            # A %-format made once (its own `%` doubled): each row is then one C-level substitution, not a
+            # join of joins (a fifth of the rows' Python time went to the generator).
+            shape = html.replace("%", "%%").replace(self.URL, "%(url)s").replace(self.VERSION, "%(version)d")
+            self.shapes[key] = shape
         # Both values are ours and plain (a path of digits and slashes, an integer): nothing to escape.
-        url, version = self.transition_url(nomination.pk), str(int(nomination.version))
-        return SafeString(url.join(version.join(part) for part in pieces))  # nosec B703: see above
+        values = {"url": self.transition_url(nomination.pk), "version": int(nomination.version)}
+        return SafeString(shape % values)  # nosec B703: see above
 
 
 # The campaign's caps by award code (`campaign.awards.filter(cap__isnull=False)`), compiled once.

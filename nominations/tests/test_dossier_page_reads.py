@@ -135,3 +135,15 @@ def test_prepared_refuses_a_queryset_without_its_value_and_values_rows_as_instan
     with pytest.raises(RuntimeError):
         Prepared(lambda pk: Dossier.objects.filter(pk=pk).values_list("pk")).instances(1)
     assert timezone.now()  # the module's clock is the project's (no naive datetimes compared above)
+
+
+def test_a_stale_copy_of_the_units_path_leaves_the_decision_to_the_scoped_queryset(tree, personas, dossier):
+    """Should the dossier's copy of its unit's path ever differ from the unit's, the SQL rule (on the copy)
+    decides, not `can` (on the unit): the Phòng's reviewer reads the school's dossier by its path."""
+    reviewer = personas["reviewer_a"]
+    assert selectors.dossier_page_get(reviewer, dossier.pk).pk == dossier.pk
+    Dossier.objects.filter(pk=dossier.pk).update(unit_path=tree["office_b"].path + "999.")
+    assert selectors.dossier_is_visible(reviewer, selectors._DOSSIER_WITH_UNITS.instances(dossier.pk)[0])
+    assert not Dossier.objects.filter(selectors._visible_q(reviewer), pk=dossier.pk).exists()
+    with pytest.raises(Http404):
+        selectors.dossier_page_get(reviewer, dossier.pk)
