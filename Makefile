@@ -44,7 +44,7 @@ test-browser: install-dev
 # First the province under load (bench/load.py, BENCHMARKS.md «Province scale: mixed load»): bench/services.sh
 # makes PostgreSQL and Redis answer (installing and starting them as .ci/run does, as root, when they do not) and
 # creates portal_bench, portal_bench_demo and portal_bench_empty empty (BENCH_KEEP=1 keeps the seeded province);
-# then seed_scale, gunicorn (2 workers) and the mixed load at 25, 75, 150, 200 requests/s, and a school's pages
+# then seed_scale, gunicorn (3 workers) and the mixed load at 25, 75, 150, 200 requests/s, and a school's pages
 # on the 30-school demo. Shorter: BENCH_LOAD_ARGS="--rates 25,75 --duration 10 --bisect 0".
 # The councils part runs on BENCH_DATABASE_URL (an empty PostgreSQL database, by default portal_bench_empty), the
 # dossier pack (2 real workers) on it with the Redis services.sh started (BENCH_REDIS_URL, database 9).

@@ -1,7 +1,7 @@
 """`python -m bench.load`: the open-model mixed load of the four users on gunicorn, written into BENCHMARKS.md.
 
 Starts gunicorn as production does (docker-compose.yml: `gunicorn -c config/gunicorn_conf.py config.wsgi
---workers=2`, sync workers, the access log, the garbage collector tuned;
+--workers=3`, sync workers, the access log, the garbage collector tuned;
 DEBUG=0, CONN_MAX_AGE=60 as docs/operations.md's .env) against a PostgreSQL database holding the province,
 then:
 
@@ -1479,7 +1479,7 @@ def main(argv=None) -> int:
     parser.add_argument("--bisect", type=int, default=3, help="bisection steps between the last pass and first fail")
     parser.add_argument("--burst", type=int, default=40, help="requests per page alone (CPU per request)")
     parser.add_argument("--no-skip", action="store_true", help="run the higher rates after a collapsed step too")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--compare-database-url", default="", help="a seed_demo database: a school's pages there")
     parser.add_argument("--alone-only", default="", help=argparse.SUPPRESS)  # JSON output path (the comparison)

@@ -1,7 +1,9 @@
 """gunicorn's settings for the web service: `gunicorn -c config/gunicorn_conf.py config.wsgi` (docker-compose.yml's
 `web`, docs/operations.md, and `python -m bench.load`, which measures what production runs).
 
-The command line still gives --bind and --workers (WEB_WORKERS); this file holds what every deployment shares:
+The command line still gives --bind and --workers (WEB_WORKERS, 3 by default on a 2-core machine: a sync worker
+waits idle while PostgreSQL answers, so 2 workers left part of the 2 cores unused and passed 125 requests/s of the
+province's mix, 3 passed 150/s; BENCHMARKS.md «mixed load»); this file holds what every deployment shares:
 
 - sync workers: one request at a time per process, and the connection closed after each answer (gunicorn's sync
   worker has no keep-alive; the TLS proxy in front keeps the browsers' connections open);
