@@ -13,11 +13,31 @@ YES_NO = forms.Select(choices=[("", "Tất cả"), ("true", "Có"), ("false", "K
 
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Ties broken by the primary key: rows with the same unit or birth date keep one order between requests,
-    so no one appears on two pages or on none."""
+    so no one appears on two pages or on none. Without a chosen order, the model's default order gets the same
+    tie-break unless its last field is unique (two teachers of one name in one school under
+    Person's ``unit_path, full_name``; the index ``person_path_name`` ends with the id for it)."""
 
     def filter(self, qs, value):
         qs = super().filter(qs, value)
-        return qs.order_by(*qs.query.order_by, "pk") if value else qs
+        if value:
+            return qs.order_by(*qs.query.order_by, "pk")
+        order = list(qs.query.order_by) or (list(qs.model._meta.ordering) if qs.query.default_ordering else [])
+        if order and not _ends_unique(qs.model, order[-1]):
+            return qs.order_by(*order, "pk")
+        return qs
+
+
+def _ends_unique(model, name) -> bool:
+    """Whether ordering by ``name`` (a field of the model itself, «-» for descending) already orders every row."""
+    if not isinstance(name, str) or "__" in name:
+        return False
+    name = name.lstrip("-")
+    if name in ("pk", model._meta.pk.name):
+        return True
+    try:
+        return model._meta.get_field(name).unique
+    except Exception:  # an annotation or an expression: not known to be unique
+        return False
 
 
 class UnitFilter(django_filters.FilterSet):

@@ -71,7 +71,7 @@ def test_staff_list_sorted_by_a_shared_value_keeps_one_order_and_the_unit_filter
     sql = list_queries(client, personas["secretary_a1"], params)
     page = [q for q in sql if '"units_person"."full_name"' in q][0]
     assert "ORDER BY" in page and page.split("ORDER BY")[1].count(",") == 1  # the sorted column, then the id
-    for o, order in (("date_of_birth", ("date_of_birth", "pk")), ("-unit", ("-unit__name", "pk")), ("", ())):
+    for o, order in (("date_of_birth", ("date_of_birth", "pk")), ("-unit", ("-unit__name", "pk")), ("", ("unit_path", "full_name", "pk"))):
         assert PersonFilter({"o": o}, queryset=Person.objects.all()).qs.query.order_by == order
     assert '"units_person"."unit_path"' in page and '"units_unit"."path"' not in page
     body = client.get(URL, params).content.decode()
@@ -79,3 +79,26 @@ def test_staff_list_sorted_by_a_shared_value_keeps_one_order_and_the_unit_filter
     assert shown == sorted(p.pk for p in people)
     order = [body.index(reverse("units:person_detail", args=[pk])) for pk in shown]
     assert order == sorted(order)
+
+
+def test_staff_list_default_order_breaks_ties_by_id_so_no_one_is_on_two_pages_or_none(
+    client, personas, tree, person_factory
+):
+    # 30 teachers of one name in one school: the default order (unit, name) ties on all of them.
+    same = {person_factory(tree["school_a1"], full_name="Nguyễn Văn An").pk for _ in range(30)}
+    people = Person.objects.filter(unit=tree["school_a1"])
+    assert PersonFilter({}, queryset=people).qs.query.order_by[-1] == "pk"
+    client.force_login(personas["secretary_a1"])
+    seen = []
+    for page in (1, 2):
+        body = client.get(URL, {"q": "nguyen van an", "page": page}).content.decode()
+        seen += [pk for pk in same if f'href="{reverse("units:person_detail", args=[pk])}"' in body]
+    assert sorted(seen) == sorted(same)
+
+
+def test_default_order_tie_break_is_not_added_after_a_unique_field():
+    from units.filters import UnitFilter
+    from units.models import Unit
+
+    assert UnitFilter({}, queryset=Unit.objects.all()).qs.query.order_by == ()
+    assert PersonFilter({"o": "full_name"}, queryset=Person.objects.all()).qs.query.order_by == ("full_name", "pk")
