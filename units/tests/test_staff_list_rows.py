@@ -71,7 +71,11 @@ def test_staff_list_sorted_by_a_shared_value_keeps_one_order_and_the_unit_filter
     sql = list_queries(client, personas["secretary_a1"], params)
     page = [q for q in sql if '"units_person"."full_name"' in q][0]
     assert "ORDER BY" in page and page.split("ORDER BY")[1].count(",") == 1  # the sorted column, then the id
-    for o, order in (("date_of_birth", ("date_of_birth", "pk")), ("-unit", ("-unit__name", "pk")), ("", ("unit_path", "full_name", "pk"))):
+    for o, order in (
+        ("date_of_birth", ("date_of_birth", "pk")),
+        ("-unit", ("-unit__name", "pk")),
+        ("", ("unit_path", "full_name", "pk")),
+    ):
         assert PersonFilter({"o": o}, queryset=Person.objects.all()).qs.query.order_by == order
     assert '"units_person"."unit_path"' in page and '"units_unit"."path"' not in page
     body = client.get(URL, params).content.decode()
