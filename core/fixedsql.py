@@ -18,6 +18,7 @@ import weakref
 from collections.abc import Callable
 
 from django.db import connections
+from django.db.models import Value
 from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable, get_related_populators
 
 # Marker values: within every column type's range (Django turns an out-of-range integer lookup into an empty or a
@@ -84,6 +85,13 @@ class _Compiled:
     def params(self, values) -> list:
         values = [v if a is None else a(v) for v, a in zip(values, self.adapters, strict=True)]
         return [values[i] if i is not None else constant for i, constant in self.slots]
+
+
+def one_row_of(queryset, **aggregates):
+    """`queryset`'s aggregates as one row (no GROUP BY) that a FixedQuery compiles: `aggregate()` would run at
+    once and answer a dict, so a statement kept for later takes this values form, the constant grouping key
+    leaving the grouping out of the SQL."""
+    return queryset.annotate(one=Value(1)).values("one").annotate(**aggregates).values_list(*aggregates).order_by()
 
 
 class FixedQuery:

@@ -37,7 +37,7 @@ from django.utils import timezone
 from campaigns import selectors as campaign_selectors
 from campaigns.enums import CampaignStatus, DeadlineAction, ReachKind, RegistrationStatus
 from campaigns.models import Campaign, Deadline, DeadlineCompletion, DeadlineExtension, Registration
-from core.fixedsql import FixedQuery
+from core.fixedsql import FixedQuery, one_row_of
 from core.models import TransitionLog
 from councils.enums import MeetingStatus, RoundStatus
 from councils.models import CouncilMember, Meeting, Round, VoterRoll
@@ -427,14 +427,11 @@ def _inbox_counts_queryset(count: int, *values):
     row carries (nominations.paths keeps it true on every write). One row of counts (no GROUP BY)."""
     units, today = list(values[:count]), values[count]
     columns = _inbox_count_columns(_day(today))
-    return (
-        Dossier.objects.filter(receiving_unit_id__in=units, status__in=RECEIVED_STATES)
-        .annotate(due_date=inbox._due_date())
-        .annotate(one=Value(1))
-        .values("one")
-        .annotate(**columns)
-        .values_list(*columns)
-        .order_by()
+    return one_row_of(
+        Dossier.objects.filter(receiving_unit_id__in=units, status__in=RECEIVED_STATES).annotate(
+            due_date=inbox._due_date()
+        ),
+        **columns,
     )
 
 
@@ -665,13 +662,8 @@ def overdue_unit_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
 
 
 _OPEN_OBJECTIONS = FixedQuery(
-    lambda unit_id: (
-        Objection.objects.filter(notice__unit_id=unit_id, status=ObjectionStatus.OPEN)
-        .annotate(one=Value(1))
-        .values("one")
-        .annotate(n=Count("pk"))
-        .values_list("n")
-        .order_by()
+    lambda unit_id: one_row_of(
+        Objection.objects.filter(notice__unit_id=unit_id, status=ObjectionStatus.OPEN), n=Count("pk")
     ),
     int,
 )

@@ -1,10 +1,10 @@
 from django.core.cache import cache
-from django.db.models import Count, Q, Value
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html_join
 
-from core.fixedsql import FixedQuery
+from core.fixedsql import FixedQuery, one_row_of
 from core.rules import view_rule
 from units import selectors as unit_selectors
 from units.enums import UnitKind
@@ -56,14 +56,7 @@ def _own_units(unit_id: int):
 # school's home page): the active people of a unit and its teams, the units below a unit (all of them, or its
 # teams).
 _OWN_PEOPLE = FixedQuery(
-    lambda unit_id: (
-        Person.objects.filter(unit_id__in=_own_units(unit_id), is_active=True)
-        .annotate(one=Value(1))
-        .values("one")
-        .annotate(n=Count("pk"))
-        .values_list("n")
-        .order_by()
-    ),
+    lambda unit_id: one_row_of(Person.objects.filter(unit_id__in=_own_units(unit_id), is_active=True), n=Count("pk")),
     int,
 )
 _CHILDREN = FixedQuery(
