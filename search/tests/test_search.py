@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import EmptyResultSet
@@ -639,6 +640,20 @@ def test_dossier_section_counts_no_nominations(personas):
     for persona in ("reviewer_a", "secretary_a1"):
         sql = section_statements(personas[persona], 2)["dossiers"].sql
         assert "GROUP BY" not in sql and "nominations_nomination" not in sql
+
+
+def test_nomination_section_reads_names_without_joining_their_tables(personas):
+    # The names shown (person, collective, award) are scalar subqueries on the picked ids: the outer statement joins
+    # only the dossier (its school year orders the rows), so PostgreSQL has no join order to plan for them.
+    from search.selectors import section_statements
+
+    for persona in ("reviewer_a", "secretary_a1"):
+        for short in (False, True):
+            sql = section_statements(personas[persona], 2, short)["nominations"].sql
+            outer = sql[: sql.index(' WHERE "nominations_nomination"."id" IN (')]
+            joins = re.findall(r"JOIN (\S+)", outer)
+            assert joins == ['"nominations_dossier"'], joins
+            assert 'FROM "units_person" U0' in outer and 'FROM "awards_awardtype" U0' in outer
 
 
 def test_rows_html_is_the_former_template_loop_byte_for_byte():
