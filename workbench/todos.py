@@ -34,6 +34,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from awards.models import AwardType
 from campaigns import selectors as campaign_selectors
 from campaigns.enums import CampaignStatus, DeadlineAction, ReachKind, RegistrationStatus
 from campaigns.models import Campaign, Deadline, DeadlineCompletion, DeadlineExtension, Registration
@@ -46,7 +47,7 @@ from nominations.enums import RECEIVED_STATES, DossierStatus, NominationStatus, 
 from nominations.models import Dossier, Nomination, Objection, ObjectionStatus
 from nominations.notice import may_resolve
 from units.enums import Role, UnitKind
-from units.models import Unit, UnitRole
+from units.models import Person, Unit, UnitRole
 from units.rules import (
     ROLE_CAPABILITIES,
     Cap,
@@ -138,6 +139,12 @@ def _last_log(model):
         content_type_id=ContentType.objects.get_for_model(model).pk, object_id=OuterRef("pk")
     ).order_by("-at", "-id")
     return Subquery(logs.values(text=_Joined("action", Value(_LOG_SEP), "comment"))[:1], output_field=TextField())
+
+
+def _name_of(model, key: str, field: str = "name"):
+    """`model`'s `field` of the row whose key is the outer row's column `key`: a scalar subquery, planned alone (a
+    join of its own table makes PostgreSQL weigh every join order of the statement)."""
+    return Subquery(model.objects.filter(pk=OuterRef(key)).order_by().values(field))
 
 
 def _overflow(kind: str, rows: list, label: str, url: str) -> list[Todo]:
@@ -270,10 +277,17 @@ def _filings_queryset(unit_id: int):
         F("school_year"),
         none,
     )
+    # The nominee's and the award's names as scalar subqueries by key, not joins: the same values (the award type is
+    # required, the person NULL for a collective and the unit NULL for a person), but PostgreSQL planned the join
+    # orders of the five tables in 0.5 ms on every home page of a school, against 0.1 ms for these.
     nominations = row(
         Nomination.objects.filter(dossier__unit=unit_id, status=NominationStatus.RETURNED),
         2,
-        _Joined("award_type__name", Value(" – "), Coalesce("person__full_name", "unit__name")),
+        _Joined(
+            _name_of(AwardType, "award_type_id"),
+            Value(" – "),
+            Coalesce(_name_of(Person, "person_id", "full_name"), _name_of(Unit, "unit_id")),
+        ),
         none,
         F("dossier_id"),
     )
