@@ -825,14 +825,24 @@ def check_codes_many(
 # The in-force records of a school year of a subtree's collectives and of the people who belonged to it on the
 # membership day, counted per award code in one statement. Who belonged: an active person whose unit on the day
 # is in the subtree, that unit being the `from_unit` of the person's first transfer after the day, or the
-# person's unit if none (as `members_on`). The first transfers after the day are ranked once (few rows); the
-# records are read by the owner's unit path each carries (AwardRecord.unit_path: the person's present unit or
-# the collective; index (unit_path, school_year)) in three disjoint branches of a UNION ALL: the collectives',
-# those of people not moved since the day, those of people whose first move left one of the subtree's units
-# (by the records' person index, on PostgreSQL from an array computed once). Membership of small sets is a
-# NOT IN (a hashed subplan: one pass over its rows), never a join: under stale statistics (units_person,
-# units_unit, awards_awardrecord believed empty) PostgreSQL drove each join from the wrong side and read all the
-# people or all the units once per record; the Sở's counts were cancelled at 30 s (issue 14).
+# person's unit if none (as `members_on`). The first transfers after the day are ranked once (few rows), each
+# marked by its `from_unit`'s path (read by key): 0 outside the subtree on the day; inside, 2 if the person is
+# active and now outside (read by key only then), else 1. Each record carries its owner's
+# present unit path (AwardRecord.unit_path: the person's unit or the collective), so the count is two disjoint
+# branches split by that path:
+# - under the path: one pass over the covering index (school_year, unit_path) INCLUDE (person_id,
+#   award_type_id, decision_date, revocation_id) (awards.0009: an index-only scan), less the records of the
+#   people who were outside on the day (moved in since) and of the inactive people under the path (a person's
+#   records carry the person's path), counted there per (award type, revocation): a handful of groups, joined
+#   to the catalog and the revocations only then;
+# - elsewhere: the records of the active people who were inside on the day and have left the subtree since
+#   (each person read by key), by the records' person index (on PostgreSQL from an array computed once).
+# People moved within the subtree stay in the first branch, so the second reads only those who left (few even
+# for the Sở). Membership of small sets is a NOT IN (a hashed subplan: one pass over its rows), never a join:
+# under stale statistics (units_person, units_unit, awards_awardrecord believed empty) PostgreSQL drove each
+# join from the wrong side and read all the people or all the units once per record. Before (issue 14) the
+# Sở's 64,000 records of a year were read from the heap, joined row by row and sorted on disk by code, and
+# every person moved since the day was read again by key.
 _DECIDED_COUNTS_SQL = """
 WITH first_after AS (
     SELECT person_id, from_unit_id FROM (
@@ -841,28 +851,37 @@ WITH first_after AS (
         FROM {transfer} t WHERE t.effective_date > %(day)s
     ) ranked WHERE n = 1
 ),
-moved_from_subtree AS (
-    SELECT f.person_id FROM first_after f
-    WHERE f.from_unit_id NOT IN (SELECT u.id FROM {unit} u WHERE u.path NOT LIKE %(path)s ESCAPE '\\')
+moved AS (
+    SELECT f.person_id,
+           CASE WHEN (SELECT u.path FROM {unit} u WHERE u.id = f.from_unit_id) LIKE %(path)s ESCAPE '\\' THEN
+               CASE WHEN (SELECT p.unit_path FROM {person} p WHERE p.id = f.person_id AND p.is_active)
+                         NOT LIKE %(path)s ESCAPE '\\'
+                    THEN 2 ELSE 1 END
+           ELSE 0 END AS state
+    FROM first_after f
 ),
-records AS (
-    SELECT r.id, r.award_type_id, r.decision_date, r.revocation_id FROM {record} r
-    WHERE r.unit_path LIKE %(path)s ESCAPE '\\' AND r.school_year = %(year)s AND r.unit_id IS NOT NULL
+counted AS (
+    SELECT r.award_type_id, r.revocation_id, COUNT(*) AS n FROM {record} r
+    WHERE r.school_year = %(year)s AND r.unit_path LIKE %(path)s ESCAPE '\\'
+      AND (r.decision_date IS NULL OR r.decision_date <= %(on_date)s)
+      AND (r.person_id IS NULL OR (
+          r.person_id NOT IN (SELECT m.person_id FROM moved m WHERE m.state = 0)
+          AND r.person_id NOT IN (
+              SELECT p.id FROM {person} p WHERE p.unit_path LIKE %(path)s ESCAPE '\\' AND NOT p.is_active
+          )
+      ))
+    GROUP BY r.award_type_id, r.revocation_id
     UNION ALL
-    SELECT r.id, r.award_type_id, r.decision_date, r.revocation_id FROM {record} r
-    WHERE r.unit_path LIKE %(path)s ESCAPE '\\' AND r.school_year = %(year)s AND r.person_id IS NOT NULL
-      AND r.person_id NOT IN (SELECT f.person_id FROM first_after f)
-      AND r.person_id NOT IN (SELECT p.id FROM {person} p WHERE NOT p.is_active)
-    UNION ALL
-    SELECT r.id, r.award_type_id, r.decision_date, r.revocation_id FROM {record} r
-    WHERE r.person_id {any_of}(SELECT m.person_id FROM moved_from_subtree m){any_end} AND r.school_year = %(year)s
-      AND r.person_id NOT IN (SELECT p.id FROM {person} p WHERE NOT p.is_active)
+    SELECT r.award_type_id, r.revocation_id, COUNT(*) AS n FROM {record} r
+    WHERE r.person_id {any_of}(SELECT m.person_id FROM moved m WHERE m.state = 2){any_end}
+      AND r.school_year = %(year)s AND r.unit_path NOT LIKE %(path)s ESCAPE '\\'
+      AND (r.decision_date IS NULL OR r.decision_date <= %(on_date)s)
+    GROUP BY r.award_type_id, r.revocation_id
 )
-SELECT a.code, COUNT(*) FROM records r
-INNER JOIN {award_type} a ON a.id = r.award_type_id
-LEFT OUTER JOIN {revocation} v ON v.id = r.revocation_id
-WHERE (r.decision_date IS NULL OR r.decision_date <= %(on_date)s)
-  AND (r.revocation_id IS NULL OR v.decision_date > %(on_date)s)
+SELECT a.code, SUM(c.n) FROM counted c
+INNER JOIN {award_type} a ON a.id = c.award_type_id
+LEFT OUTER JOIN {revocation} v ON v.id = c.revocation_id
+WHERE c.revocation_id IS NULL OR v.decision_date > %(on_date)s
 GROUP BY a.code
 """
 
@@ -894,7 +913,7 @@ def _decided_counts(unit: Unit, year: int, on_date: datetime.date) -> dict[str, 
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)  # nosec B608: quoted table names only; the values travel in params
-        return dict(cursor.fetchall())
+        return {code: int(n) for code, n in cursor.fetchall()}  # SUM is a numeric on PostgreSQL
 
 
 def quota_usage(

@@ -300,6 +300,14 @@ class AwardRecord(TimeStampedModel):
                 name="awardrecord_path_year",
                 opclasses=["varchar_pattern_ops", "int2_ops"],
             ),
+            # A subtree's decided counts of a year (awards.engine._decided_counts: the quotas): an index-only
+            # scan of the year's records under the path, every column the count reads included.
+            models.Index(
+                fields=["school_year", "unit_path"],
+                name="awardrecord_year_path_count",
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+                include=["person", "award_type", "decision_date", "revocation"],
+            ),
         ]
 
     def __str__(self):
