@@ -208,7 +208,7 @@ def _pages(users: dict) -> list[Page]:
         Page("inbox-office", "Hộp thư hồ sơ gửi đến: Phòng", "office", inbox, 8),
         Page(
             "dossier-200",
-            f"Hồ sơ {dossier.n} đề nghị (Phòng)",
+            f"Hồ sơ {dossier.n} đề nghị (Phòng), trang 1",
             "office",
             reverse("nominations:dossier_detail", args=[dossier.pk]),
             6,

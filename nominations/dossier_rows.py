@@ -152,8 +152,10 @@ def row_html(number: int, row: dict, *, dossier, show_objections: bool, notice_u
     return "".join(parts)
 
 
-def rows_html(rows, **kwargs) -> SafeString:
-    """Every row's card, numbered from 1 (see `row_html`)."""
+def rows_html(rows, numbers=None, **kwargs) -> SafeString:
+    """Every row's card (see `row_html`), numbered by `numbers` (each row's place in the whole dossier: the
+    page of cards and the filter keep a nomination's number), from 1 without them."""
     names: dict = {}
-    html = "".join(row_html(number, row, names=names, **kwargs) for number, row in enumerate(rows, 1))
+    numbered = zip(numbers, rows, strict=True) if numbers is not None else enumerate(rows, 1)
+    html = "".join(row_html(number, row, names=names, **kwargs) for number, row in numbered)
     return mark_safe(html)  # noqa: S308  # nosec B308, B703: every text inside went through _e

@@ -18,6 +18,7 @@ from django.utils.timezone import template_localtime
 from core.templatetags.portal import sort_state
 
 from .enums import DossierStatus, NominationStatus, RoundKind
+from .links import nomination_suffix
 
 _ROUNDS = dict(RoundKind.choices)
 _DOSSIER_STATES = dict(DossierStatus.choices)
@@ -104,7 +105,8 @@ def nomination_rows_html(rows) -> SafeString:
         verdict = _VERDICTS.get(n.verdict, _UNCHECKED) + (_OVERRIDDEN if n.overridden_by_id is not None else "")
         parts.append(
             f'\n<tr data-nomination="{n.pk}">\n'
-            f'  <td><a href="{before}{n.dossier_id}{after}#de-nghi-{n.pk}">{_e(n.candidate_name)}</a>{below}</td>\n'
+            f'  <td><a href="{before}{n.dossier_id}{after}{nomination_suffix(n.pk)}">'
+            f"{_e(n.candidate_name)}</a>{below}</td>\n"
             f"  <td>{_e(n.award_name)}</td>\n"
             f"  <td>{_e(n.dossier_unit_name)}{campaign}</td>\n"
             f"  <td>{_due(n)}</td>\n"

@@ -264,7 +264,9 @@ class Nomination(Versioned, TimeStampedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.dossier.get_absolute_url()}#de-nghi-{self.pk}"
+        from .links import nomination_url  # the one writer of a nomination's address (links.py)
+
+        return nomination_url(self.dossier_id, self.pk)
 
     @property
     def candidate(self):

@@ -172,20 +172,66 @@ _PERSON, _UNIT, _AWARD, _DOSSIER, _OVERRIDDEN_BY = (
 _REPORT = Nomination.report.related.cache_name
 
 
-def dossier_nominations(dossier: Dossier) -> list[Nomination]:
+# Every nomination of a dossier as (id, status, award_type_id, person_id, unit_id): the dossier page's index.
+_INDEX_OF_DOSSIER = Prepared(
+    lambda dossier_id: (
+        Nomination.objects.filter(dossier_id=dossier_id)
+        .order_by()
+        .values_list("id", "status", "award_type_id", "person_id", "unit_id")
+    )
+)
+_NOMINATIONS_BY_ID = RowLoader(Nomination)
+
+
+def dossier_nomination_index(dossier: Dossier) -> tuple[list[tuple], dict]:
+    """Every nomination of the dossier as `(id, status, award_type_id, person_id, unit_id)` in the dossier's
+    order (Nomination's: the award's rank, then id), and their awards by id: two queries whatever the number.
+    The dossier page pages, filters, counts and sums the quota from it, then loads one page's rows."""
+    rows = _INDEX_OF_DOSSIER.rows(dossier.pk)
+    awards = _AWARDS.in_bulk({row[2] for row in rows})
+    rows.sort(key=lambda row: (awards[row[2]].rank, row[0]))
+    return rows, awards
+
+
+def dossier_nominations_named(index: list[tuple], query: str) -> set[int]:
+    """The ids of `index` (`dossier_nomination_index`'s rows) whose person, or collective unit, has every word
+    of `query` in its folded name (core.text.search_key: diacritics and case ignored, as on the search page):
+    one query per kind of candidate present, by their ids."""
+    people = {row[3] for row in index if row[3] is not None}
+    units = {row[4] for row in index if row[3] is None and row[4] is not None}
+    named_people = (
+        set(Person.objects.filter(search_key_q("search_key", query), pk__in=people).values_list("pk", flat=True))
+        if people
+        else set()
+    )
+    named_units = (
+        set(Unit.objects.filter(search_key_q("search_key", query), pk__in=units).values_list("pk", flat=True))
+        if units
+        else set()
+    )
+    return {row[0] for row in index if (row[3] in named_people if row[3] is not None else row[4] in named_units)}
+
+
+def dossier_nominations(dossier: Dossier, ids=None, awards: dict | None = None) -> list[Nomination]:
     """The nominations of a dossier with everything the page shows, in a constant number of queries; each
-    row's attachments (by id) are in `attachment_list`.
+    row's attachments (by id) are in `attachment_list`. `ids`: only those (the dossier page's page of cards;
+    ids of another dossier are left out); `awards`: the awards by id already read (`dossier_nomination_index`).
 
     The related rows by their ids, not joined (see `attach_related`: with stale statistics the planner chose
     nested loops over whole tables); the attachments in one query grouped here rather than by prefetch_related,
     which builds one queryset per row. Each table through a statement compiled once (rowload.py): the
     queryset's compilation and `Model.__init__` were a quarter of the page's CPU on 200 rows."""
-    rows = _NOMINATIONS_OF_DOSSIER.load([dossier.pk])
+    if ids is None:
+        rows = _NOMINATIONS_OF_DOSSIER.load([dossier.pk])
+    else:
+        rows = [n for n in _NOMINATIONS_BY_ID.load(ids) if n.dossier_id == dossier.pk]
     if not rows:
         return rows
     people = _PEOPLE.in_bulk({n.person_id for n in rows} - {None})
     units = _UNITS.in_bulk(({n.unit_id for n in rows} | {p.unit_id for p in people.values()}) - {None})
-    awards = _AWARDS.in_bulk({n.award_type_id for n in rows})
+    missing = {n.award_type_id for n in rows} - (awards or {}).keys()
+    if missing:  # none read yet, or a row added since the index was read
+        awards = {**(awards or {}), **_AWARDS.in_bulk(missing)}
     rows.sort(key=lambda n: (awards[n.award_type_id].rank, n.pk))  # Nomination's ordering, without the join
     users = get_user_model().objects.in_bulk({n.overridden_by_id for n in rows} - {None})
     ids = [n.pk for n in rows]

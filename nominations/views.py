@@ -25,7 +25,7 @@ from units.rules import Cap, can
 from units.selectors import unit_get_visible
 from units.view_rules import DOSSIER_ACT, DOSSIER_APPRAISE, DOSSIER_FILE, DOSSIER_READ, LIST_IN_SCOPE
 
-from . import checks, decisions, exports, inbox, rollup, selectors, services, workflows
+from . import checks, decisions, dossier_page, exports, inbox, links, rollup, selectors, services, workflows
 from . import notice as notices
 from .dossier_rows import rows_html
 from .enums import DossierStatus, NominationStatus, RoundKind
@@ -165,6 +165,11 @@ def _url_for_pk(name: str):
     return lambda pk: f"{head}{pk}{tail}"
 
 
+def _with_query(url_for_pk, query: str):
+    """`url_for_pk` with an escaped query string after each address."""
+    return lambda pk: f"{url_for_pk(pk)}{query}"
+
+
 class _RowActions:
     """The workflow buttons of a nomination row: includes/workflow_actions.html's markup, rendered once per
     set of actions (the rows of a dossier mostly share one) with placeholders, then the row's address and
@@ -210,9 +215,20 @@ _CAMPAIGN_CAPS = Prepared(
 @view_rule(DOSSIER_READ)
 def dossier_detail(request, pk):
     dossier = selectors.dossier_page_get(request.user, pk)
-    nominations = selectors.dossier_nominations(dossier)
+    # The index of the whole dossier (ids, statuses, awards), then the cards of one page (dossier_page.py).
+    listing = dossier_page.listing(request, dossier)
+    # The checklist before sending reads every nomination (summary, report, attachments): then all are loaded
+    # and the page's taken from them; otherwise only the page's.
+    wants_problems = dossier.is_editable or dossier.status == DossierStatus.AWAITING_HEAD
+    if wants_problems:
+        everything = selectors.dossier_nominations(dossier, awards=listing.awards)
+        by_id = {n.pk: n for n in everything}
+        nominations = [by_id[pk] for pk in listing.ids if pk in by_id]
+    else:
+        nominations = selectors.dossier_nominations(dossier, ids=listing.ids, awards=listing.awards)
+        everything = nominations
     decisions.attach_outcomes(nominations)
-    counts = {n.pk: len(n.attachment_list) for n in nominations}
+    counts = {n.pk: len(n.attachment_list) for n in everything}
     may_file = can(request.user, Cap.FILE, dossier.unit)
     may_appraise = dossier.receiving_unit_id is not None and can(request.user, Cap.APPRAISE, dossier.receiving_unit)
     objections = notices.open_objections_by_nomination([n.pk for n in nominations])
@@ -221,7 +237,10 @@ def dossier_detail(request, pk):
     url_decision = _url_for_pk("nominations:decision_detail")
     edit_url, upload_url, override_url = url["nomination_edit"], url["attachment_upload"], url["nomination_override"]
     report_url, path_url = url["report_detail"], url["nomination_path"]
-    actions_html = _RowActions(request, url["nomination_transition"])
+    transition_url = url["nomination_transition"]
+    if listing.filter_query:  # the action's redirect brings the reviewer back to the same filter and page
+        transition_url = _with_query(transition_url, escape(f"?{listing.filter_query}"))
+    actions_html = _RowActions(request, transition_url)
     row_actions = workflows.nomination_actions(nominations, request.user)
     report_codes = report_award_codes()
     procedure = dossier.procedure
@@ -254,10 +273,7 @@ def dossier_detail(request, pk):
                 "may_override": may_override,
             }
         )
-    proposed = {}
-    for n in nominations:
-        if n.status not in (NominationStatus.NOT_ACCEPTED, NominationStatus.NOT_AWARDED):
-            proposed[n.award_type.code] = proposed.get(n.award_type.code, 0) + 1
+    proposed = listing.proposed  # the whole dossier's, from its index
     caps = {}
     if dossier.campaign_id:
         caps = dict(_CAMPAIGN_CAPS.rows(dossier.campaign_id))
@@ -268,7 +284,12 @@ def dossier_detail(request, pk):
     show_objections = may_appraise or can(request.user, Cap.APPRAISE, dossier.unit)
     notice_url, download_url = _url_for_pk("nominations:notice_detail"), _url_for_pk("nominations:attachment_download")
     cards = rows_html(
-        rows, dossier=dossier, show_objections=show_objections, notice_url=notice_url, download_url=download_url
+        rows,
+        [listing.numbers[n.pk] for n in nominations],
+        dossier=dossier,
+        show_objections=show_objections,
+        notice_url=notice_url,
+        download_url=download_url,
     )
     response = render(
         request,
@@ -279,10 +300,12 @@ def dossier_detail(request, pk):
             # Each row's card written in Python (dossier_rows.py): the template engine took half the page's CPU.
             # The template holds a mark where they go, put in below (`_put_rows`).
             "rows_html": _ROWS_MARK,
+            "listing": listing,
+            "page": listing.page,
             "problems": checks.dossier_problems(
-                dossier, [n for n in nominations if n.status != NominationStatus.NOT_ACCEPTED], counts
+                dossier, [n for n in everything if n.status != NominationStatus.NOT_ACCEPTED], counts
             )
-            if dossier.is_editable or dossier.status == DossierStatus.AWAITING_HEAD
+            if wants_problems
             else [],
             "quota": quota,
             "actions": workflow.available_actions(dossier, request.user),
@@ -291,10 +314,10 @@ def dossier_detail(request, pk):
             "show_objections": show_objections,
             "from_registration": may_file and dossier.is_editable and dossier.campaign_id is not None,
             "may_decide": decisions.may_record_decision(request.user, dossier),
-            "may_bulk": may_appraise and dossier.status == DossierStatus.UNDER_APPRAISAL and bool(nominations),
+            "may_bulk": may_appraise and dossier.status == DossierStatus.UNDER_APPRAISAL and bool(listing.total),
             "may_roll_up": rollup.may_roll_up(request.user, dossier)
             and dossier.status in rollup.ROLLUP_DOSSIER_STATES
-            and any(n.status in rollup.ROLLUP_SOURCES for n in nominations),
+            and any(status in rollup.ROLLUP_SOURCES for status in listing.statuses),
         },
     )
     return _put_rows(response, cards)
@@ -411,7 +434,7 @@ def nomination_edit(request, pk):
             messages.success(request, "Đã lưu đề nghị.")
             return redirect(nomination)
     title = f"Đề nghị «{nomination.award_type.name}» – {nomination.candidate_name}"
-    return render(request, "form.html", {"form": form, "title": title, "back": dossier})
+    return render(request, "form.html", {"form": form, "title": title, "back": nomination})
 
 
 @require_POST
@@ -423,7 +446,8 @@ def nomination_transition(request, pk):
     except workflow.NotAllowedError:
         raise PermissionDenied from None
     (messages.success if done else messages.error)(request, message)
-    return redirect(nomination)
+    # Back to the page of the dossier that holds it, with the filter the reviewer had (dossier_page.py).
+    return redirect(links.nomination_url(nomination.dossier_id, nomination.pk, links.filter_query(request.GET)))
 
 
 @view_rule(DOSSIER_APPRAISE)
@@ -455,7 +479,7 @@ def nomination_override(request, pk):
             messages.success(request, "Đã ghi ý kiến vượt điều kiện.")
             return redirect(nomination)
     title = f"Ý kiến vượt điều kiện: «{nomination.award_type.name}» – {nomination.candidate_name}"
-    return render(request, "form.html", {"form": form, "title": title, "back": nomination.dossier})
+    return render(request, "form.html", {"form": form, "title": title, "back": nomination})
 
 
 @view_rule(DOSSIER_FILE)
@@ -478,7 +502,7 @@ def attachment_upload(request, pk):
             messages.success(request, "Đã tải lên minh chứng.")
             return redirect(nomination)
     title = f"Minh chứng: «{nomination.award_type.name}» – {nomination.candidate_name}"
-    return render(request, "form.html", {"form": form, "title": title, "back": nomination.dossier})
+    return render(request, "form.html", {"form": form, "title": title, "back": nomination})
 
 
 @view_rule(DOSSIER_READ)

@@ -27,6 +27,7 @@ from django.utils.translation import get_language
 from awards.models import AwardType
 from core.text import nfc, search_key_q, search_terms
 from nominations.decisions import decisions_visible_to
+from nominations.links import nomination_suffix
 from nominations.models import Decision, Dossier, Nomination
 from nominations.selectors import dossiers_visible_to, nominations_visible_to
 from units.enums import UnitKind
@@ -437,7 +438,7 @@ def search_everything(user, raw_query: str | None) -> SearchResults:
     rows = [
         _row(
             n["id"],
-            f"{url(n['dossier_id'])}#de-nghi-{n['id']}",
+            f"{url(n['dossier_id'])}{nomination_suffix(n['id'])}",
             n["person__full_name"] if n["person_id"] else n["unit__name"],
             f"· {n['award_type__name']} · {statuses.get(n['status'], n['status'])} · "
             f"{n['dossier__school_year']}-{n['dossier__school_year'] + 1}",

@@ -44,6 +44,7 @@ from councils.enums import MeetingStatus, RoundStatus
 from councils.models import CouncilMember, Meeting, Round, VoterRoll
 from nominations import inbox
 from nominations.enums import RECEIVED_STATES, DossierStatus, NominationStatus, RoundKind
+from nominations.links import nomination_url
 from nominations.models import Dossier, Nomination, Objection, ObjectionStatus
 from nominations.notice import may_resolve
 from units.enums import Role, UnitKind
@@ -355,7 +356,7 @@ def secretary_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
                 Todo(
                     "nomination_returned",
                     f"Đề nghị trả lại để bổ sung – {text}",
-                    f"{reverse('nominations:dossier_detail', args=[dossier_id])}#de-nghi-{pk}",
+                    nomination_url(dossier_id, pk),
                     DANGER,
                     comment=comment,
                 )

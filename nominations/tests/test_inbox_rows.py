@@ -43,7 +43,7 @@ OLD_DOSSIER_LOOP = """{% for d in page %}
 
 OLD_NOMINATION_LOOP = """{% for n in page %}
 <tr data-nomination="{{ n.pk }}">
-  <td><a href="{% url 'nominations:dossier_detail' n.dossier_id %}#de-nghi-{{ n.pk }}">{% if n.person %}{{ n.person.full_name }}{% else %}{{ n.unit.name }}{% endif %}</a>{% if n.person and n.person.unit_id != n.dossier.unit_id %}<div class="small text-muted">{{ n.person.unit.name }}</div>{% elif not n.person %}<div class="small text-muted">tập thể</div>{% endif %}</td>
+  <td><a href="{% url 'nominations:dossier_detail' n.dossier_id %}?de_nghi={{ n.pk }}#de-nghi-{{ n.pk }}">{% if n.person %}{{ n.person.full_name }}{% else %}{{ n.unit.name }}{% endif %}</a>{% if n.person and n.person.unit_id != n.dossier.unit_id %}<div class="small text-muted">{{ n.person.unit.name }}</div>{% elif not n.person %}<div class="small text-muted">tập thể</div>{% endif %}</td>
   <td>{{ n.award_type.name }}</td>
   <td>{{ n.dossier.unit.name }}{% if n.dossier.campaign %}<div class="small text-muted">{{ n.dossier.campaign.name }}</div>{% endif %}</td>
   <td>{% if n.is_overdue %}<span class="badge text-bg-danger" data-overdue>Quá hạn {{ n.due_date|date:"d/m/Y" }}</span>{% elif n.is_due_soon %}<span class="badge text-bg-warning">Hạn {{ n.due_date|date:"d/m/Y" }}</span>{% elif n.is_pending %}{{ n.due_date|date:"d/m/Y" }}{% endif %}</td>
