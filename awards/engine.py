@@ -827,21 +827,21 @@ def check_codes_many(
 # is in the subtree, that unit being the `from_unit` of the person's first transfer after the day, or the
 # person's unit if none (as `members_on`). The first transfers after the day are ranked once (few rows), each
 # marked by its `from_unit`'s path (read by key): 0 outside the subtree on the day; inside, 2 if the person is
-# active and now outside (read by key only then), else 1. Each record carries its owner's
-# present unit path (AwardRecord.unit_path: the person's unit or the collective), so the count is two disjoint
-# branches split by that path:
+# active and now outside (read by key only then), else 1. Each record carries its owner's present unit path
+# (AwardRecord.unit_path: the person's unit or the collective), so two branches, disjoint by that path:
 # - under the path: one pass over the covering index (school_year, unit_path) INCLUDE (person_id,
 #   award_type_id, decision_date, revocation_id) (awards.0009: an index-only scan), less the records of the
 #   people who were outside on the day (moved in since) and of the inactive people under the path (a person's
 #   records carry the person's path), counted there per (award type, revocation): a handful of groups, joined
 #   to the catalog and the revocations only then;
-# - elsewhere: the records of the active people who were inside on the day and have left the subtree since
-#   (each person read by key), by the records' person index (on PostgreSQL from an array computed once).
+# - not under it: the records of the people marked 2 (their present path is outside), by the records' person
+#   index (on PostgreSQL from an array computed once).
 # People moved within the subtree stay in the first branch, so the second reads only those who left (few even
-# for the Sở). Membership of small sets is a NOT IN (a hashed subplan: one pass over its rows), never a join:
-# under stale statistics (units_person, units_unit, awards_awardrecord believed empty) PostgreSQL drove each
-# join from the wrong side and read all the people or all the units once per record. Before (issue 14) the
-# Sở's 64,000 records of a year were read from the heap, joined row by row and sorted on disk by code, and
+# for the Sở). Membership of small sets is a NOT IN (a hashed subplan: one pass over its rows) and a row is read
+# by key with no other condition, never a join: under stale statistics (units_person, units_unit,
+# awards_awardrecord believed empty) PostgreSQL drove each join from the wrong side, and chose another index
+# for a key with a second condition, reading all the people or all the units once per row. Before (issue 14)
+# the Sở's 64,000 records of a year were read from the heap, joined row by row and sorted on disk by code, and
 # every person moved since the day was read again by key.
 _DECIDED_COUNTS_SQL = """
 WITH first_after AS (
@@ -854,9 +854,9 @@ WITH first_after AS (
 moved AS (
     SELECT f.person_id,
            CASE WHEN (SELECT u.path FROM {unit} u WHERE u.id = f.from_unit_id) LIKE %(path)s ESCAPE '\\' THEN
-               CASE WHEN (SELECT p.unit_path FROM {person} p WHERE p.id = f.person_id AND p.is_active)
-                         NOT LIKE %(path)s ESCAPE '\\'
-                    THEN 2 ELSE 1 END
+               CASE WHEN (
+                   SELECT CASE WHEN p.is_active THEN p.unit_path END FROM {person} p WHERE p.id = f.person_id
+               ) NOT LIKE %(path)s ESCAPE '\\' THEN 2 ELSE 1 END
            ELSE 0 END AS state
     FROM first_after f
 ),
