@@ -196,6 +196,9 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)  # das
 # one Celery queue per kind of work (workers consume them with -Q: docker-compose.yml, .ci/run).
 STORAGES["default"] = stateless.media_storage(env)
 SESSION_ENGINE = stateless.session_engine(env, CACHES["default"]["BACKEND"])
+# cached_db whose one cache read also brings the session's companions (the to-do counter): core/sessions.py.
+if SESSION_ENGINE == "django.contrib.sessions.backends.cached_db":
+    SESSION_ENGINE = "core.sessions"
 CELERY_TASK_DEFAULT_QUEUE = stateless.QUEUE_DEFAULT
 CELERY_TASK_ROUTES = stateless.TASK_ROUTES
 # Reverse proxies in front of gunicorn that append the client's address to X-Forwarded-For (the nginx of
@@ -297,8 +300,13 @@ X_FRAME_OPTIONS = "DENY"
 # by core/tests/test_csp.py on every page and by the journeys' guard in Chromium). On in DEBUG too, so a developer
 # sees a violation in the browser console before CI does (django-csp leaves DEBUG's own 404/500 pages alone).
 INSTALLED_APPS += ["csp"]
-MIDDLEWARE.insert(MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "csp.middleware.CSPMiddleware")
-MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "core.middleware.PermissionsPolicyMiddleware")
+# django-csp's middleware with the settings' header built once per process (core/middleware.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "core.middleware.SettingsCSPMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("core.middleware.SettingsCSPMiddleware") + 1, "core.middleware.PermissionsPolicyMiddleware"
+)
 # A body larger than the largest upload is refused unread (413, core/middleware.py), with the headers above.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("core.middleware.PermissionsPolicyMiddleware") + 1, "core.middleware.RequestBodyLimitMiddleware"

@@ -8,9 +8,67 @@ refused to every page, and to any script that an injection might slip in.
 RequestBodyLimitMiddleware refuses a body larger than the largest upload (413, in Vietnamese) before it is read.
 """
 
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from core.asgi import REFUSED as REFUSED_UNDER_ASGI
+
+
+class SettingsCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, building the header from the settings once per process instead of per response.
+
+    django-csp 4.0 builds both headers (the policy and the report-only one) on every response: each directive
+    copied, sorted and joined, about 0.1 ms of a bare page's CPU. A response whose policy is the settings' alone
+    (no nonce used, no @csp_update/@csp_replace/@csp_exempt-style override on the response) gets the same bytes
+    every time, so they are built once and kept until a setting changes (tests' override_settings). Anything
+    else goes to django-csp unchanged, and so does the DEBUG exemption of error pages.
+    """
+
+    _built: dict[bool, str] = {}
+
+    def process_response(self, request, response):
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            getattr(response, name, None) is not None for name in _CSP_RESPONSE_ATTRS
+        ):
+            return super().process_response(request, response)
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response
+        for report_only, header, setting in _CSP_HEADERS:
+            csp = self._built.get(report_only)
+            if csp is None:
+                csp = self._built[report_only] = build_policy(report_only=report_only)
+            if csp and header not in response:
+                prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES", None) or ()
+                if not prefixes or not request.path_info.startswith(tuple(prefixes)):
+                    response[header] = csp
+        # As django-csp: a nonce asked for after the header was written is an error, not a silent gap.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
+# What django-csp's decorators put on a response (a per-view policy, or an exemption).
+_CSP_RESPONSE_ATTRS = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+    "_csp_exempt",
+    "_csp_exempt_ro",
+)
+_CSP_HEADERS = (
+    (False, "Content-Security-Policy", "CONTENT_SECURITY_POLICY"),
+    (True, "Content-Security-Policy-Report-Only", "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+)
+
+
+@receiver(setting_changed)
+def _forget_csp(**kwargs) -> None:
+    SettingsCSPMiddleware._built.clear()
 
 
 class PermissionsPolicyMiddleware:
