@@ -65,6 +65,8 @@ DOSSIER_SORTS = {
     "so_de_nghi": ("nomination_count",),
 }
 NOMINATION_SORTS = {
+    # The nomination's own copy of its candidate's name (Nomination.candidate_sort): with a status filter, one range
+    # of the index nomination_name in the page's order.
     "ten": ("candidate_sort",),
     "danh_hieu": ("award_type__rank", "award_type__name"),
     "don_vi": ("dossier_unit_name",),
@@ -186,15 +188,6 @@ def _of_dossier(column: str):
     """A column of the nomination's dossier as a correlated subquery (by the dossier's primary key): sorting the
     ids on it joins nothing, so no join estimate can go wrong with stale statistics."""
     return Subquery(Dossier.objects.filter(pk=OuterRef("dossier_id")).order_by().values(column)[:1])
-
-
-def _candidate_sort():
-    """The candidate's name (a person's, else the collective unit's) as correlated subqueries: a join sorted
-    the nominations by hashing the whole people table (60,000 rows on a province) to name 2,000 of them."""
-    return Coalesce(
-        Subquery(Person.objects.filter(pk=OuterRef("person_id")).order_by().values("full_name")[:1]),
-        Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).order_by().values("name")[:1]),
-    )
 
 
 def _deadline_q(kind: str, today: datetime.date, prefix: str = "") -> Q:
@@ -373,7 +366,7 @@ def dossier_status_counts(
 
 def _nominations_base(user, filters: InboxFilters, today: datetime.date) -> QuerySet[Nomination]:
     """Scope, address and received state on the nomination's own copies of its dossier's columns: the counts
-    by status of a Sở's 20,000 nominations read one index (nomination_receiving_path), no join."""
+    by status of a Sở's 20,000 nominations read one index (nomination_received), no join."""
     rows = (
         Nomination.objects.filter(nomination_visible_q(user))
         .filter(addressed_q(user), dossier_status__in=RECEIVED_STATES)
@@ -408,18 +401,15 @@ def inbox_nominations(user, filters: InboxFilters, *, today: datetime.date | Non
         rows.select_related(
             "person__unit", "unit", "award_type", "dossier__unit", "dossier__receiving_unit", "dossier__campaign"
         )
-        .annotate(
-            candidate_sort=_candidate_sort(),
-            dossier_unit_name=_of_dossier("unit__name"),
-        )
+        .annotate(dossier_unit_name=_of_dossier("unit__name"))
         .order_by(*_order(filters.sort, NOMINATION_SORTS))
     )
 
 
 # The sort keys' annotations on the nomination tab's ids (`inbox_nomination_ids`): only the one sorted on is built.
-# The default order, the dossier's sending (`dossier_sent_at`), is the nomination's own copy of it.
+# The default order, the dossier's sending (`dossier_sent_at`), and the candidate's name (`candidate_sort`) are the
+# nomination's own copies.
 _NOMINATION_SORT_ANNOTATIONS = {
-    "ten": lambda: {"candidate_sort": _candidate_sort()},
     "don_vi": lambda: {"dossier_unit_name": _of_dossier("unit__name")},
     "han": lambda: {"due_date": _nomination_due_date()},
 }
@@ -554,7 +544,7 @@ def nomination_status_counts(
     if not user.is_authenticated:
         return {}
     rows = base if base is not None else nominations_received(user, filters, today=today)
-    # COUNT(*), not of the id: with every column it reads in the index nomination_receiving_path, the Sở's
+    # COUNT(*), not of the id: with every column it reads in the index nomination_received, the Sở's
     # 20,000 nominations are counted by an index-only scan.
     return dict(rows.order_by().values_list("status").annotate(n=Count("*")))
 

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from units.models import Unit
+from units.models import Person, Unit
 
 # The columns a dossier's nominations copy from it (see Nomination.dossier_unit_path): kept equal by every write
 # path of the dossier (save, QuerySet.update, bulk_update) in the same transaction.
@@ -142,6 +142,70 @@ class DossierQuerySet(models.QuerySet):
         return done
 
 
+# --- the candidate's name (Nomination.candidate_sort) -------------------------------------------------------------
+# The nomination's columns its candidate's name is read through: a write of one refills the copy.
+CANDIDATE_SOURCES = {"person", "person_id", "unit", "unit_id"}
+
+
+def candidate_name_expression():
+    """The candidate's name as SQL (a person's full_name, else the collective unit's name): what the copy holds,
+    and what the inbox sorted on before it (the same collation: the columns' own)."""
+    return Coalesce(
+        Subquery(Person.objects.filter(pk=OuterRef("person_id")).order_by().values("full_name")[:1]),
+        Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).order_by().values("name")[:1]),
+        models.Value(""),
+    )
+
+
+def fill_candidate_names(nominations, *, force: bool = False) -> None:
+    """Set `candidate_sort` from the candidate: from the cached person or unit object, else with one query per
+    table for all the others (none when every candidate is cached, as seed_scale and the services pass them)."""
+    from .models import Nomination
+
+    wanted: dict[str, set] = {"person": set(), "unit": set()}
+    for nomination in nominations:
+        if nomination.candidate_sort and not force:
+            continue
+        fk = "person" if nomination.person_id is not None else "unit"
+        pk = getattr(nomination, f"{fk}_id")
+        if pk is None:
+            nomination.candidate_sort = ""
+        elif Nomination._meta.get_field(fk).is_cached(nomination) and getattr(nomination, fk).pk == pk:
+            candidate = getattr(nomination, fk)
+            nomination.candidate_sort = candidate.full_name if fk == "person" else candidate.name
+        else:
+            wanted[fk].add(pk)
+    names = {}
+    if wanted["person"]:
+        names["person"] = dict(Person.objects.filter(pk__in=wanted["person"]).values_list("pk", "full_name"))
+    if wanted["unit"]:
+        names["unit"] = dict(Unit.objects.filter(pk__in=wanted["unit"]).values_list("pk", "name"))
+    if names:
+        for nomination in nominations:
+            fk = "person" if nomination.person_id is not None else "unit"
+            found = names.get(fk, {}).get(getattr(nomination, f"{fk}_id"))
+            if found is not None and (force or not nomination.candidate_sort):
+                nomination.candidate_sort = found
+
+
+def sync_candidate_names(rows) -> int:
+    """Rewrite the copy of the candidate's name on these nominations (a queryset) where it differs: one UPDATE."""
+    name = candidate_name_expression()
+    return rows.filter(~Q(candidate_sort=name)).update(candidate_sort=name)
+
+
+def follow_renames(*, people=(), units=()) -> None:
+    """units.models.NAME_FOLLOWERS: these people (ids) or units were renamed; their nominations' copies follow,
+    in the writer's transaction (one UPDATE by the indexed candidate column)."""
+    from .models import Nomination
+
+    people, units = list(people), list(units)
+    if people:
+        sync_candidate_names(Nomination._base_manager.filter(person_id__in=people))
+    if units:
+        sync_candidate_names(Nomination._base_manager.filter(unit_id__in=units))
+
+
 def fill_copies(nominations, *, force: bool = False) -> None:
     """Set the copies of the dossier's columns (`DOSSIER_COPIED`): from the cached dossier object, else with
     one query for all the others."""
@@ -169,29 +233,39 @@ def fill_copies(nominations, *, force: bool = False) -> None:
 
 
 class NominationQuerySet(models.QuerySet):
-    """Keeps the copies of the dossier's columns true on the bulk write paths, which call no `save()`."""
+    """Keeps the copies of the dossier's columns and of the candidate's name true on the bulk write paths, which
+    call no `save()`."""
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         fill_copies(objs)
+        fill_candidate_names(objs)
         return super().bulk_create(objs, *args, **kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
+        fields = list(fields)
         if {"dossier", "dossier_id"} & set(fields):
             fill_copies(objs, force=True)
             fields = [*dict.fromkeys([*fields, *DOSSIER_COPIED.values()])]
+        if CANDIDATE_SOURCES & set(fields):
+            fill_candidate_names(objs, force=True)
+            fields = [*dict.fromkeys([*fields, "candidate_sort"])]
         return super().bulk_update(objs, fields, *args, **kwargs)
 
     def update(self, **kwargs):
         from .models import Dossier
 
-        if {"dossier", "dossier_id"} & set(kwargs):
-            ids = list(self.values_list("pk", flat=True))
-            done = super().update(**kwargs)
+        moved = {"dossier", "dossier_id"} & set(kwargs)
+        renamed = CANDIDATE_SOURCES & set(kwargs)
+        if not (moved or renamed):
+            return super().update(**kwargs)
+        ids = list(self.values_list("pk", flat=True))
+        done = super().update(**kwargs)
+        rows = self.model._base_manager.filter(pk__in=ids)
+        if moved:
             source = Dossier.objects.filter(pk=OuterRef("dossier_id"))
-            self.model._base_manager.filter(pk__in=ids).update(
-                **{copy: Subquery(source.values(column)[:1]) for column, copy in DOSSIER_COPIED.items()}
-            )
-            return done
-        return super().update(**kwargs)
+            rows.update(**{copy: Subquery(source.values(column)[:1]) for column, copy in DOSSIER_COPIED.items()})
+        if renamed:
+            sync_candidate_names(rows)
+        return done

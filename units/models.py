@@ -32,6 +32,36 @@ class Within(models.Lookup):
         return sql, (*lhs_params, *rhs_params, *lhs_params, *rhs_params, "~")
 
 
+# Rows of the apps above that copy a person's full name or a unit's name (nominations.Nomination.candidate_sort)
+# register a function here (units knows no other app): every write that may rename calls it with the ids, after the
+# write and in its transaction (`people=` person ids, `units=` unit ids).
+NAME_FOLLOWERS: list = []
+
+
+def _follow_names(*, people=(), units=()) -> None:
+    for follow in NAME_FOLLOWERS:
+        follow(people=people, units=units)
+
+
+class UnitQuerySet(models.QuerySet):
+    """Keeps the copies of a unit's name (NAME_FOLLOWERS) true on the write paths that call no `save()`."""
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        done = super().bulk_update(objs, fields, *args, **kwargs)
+        if "name" in fields:
+            _follow_names(units=[obj.pk for obj in objs])
+        return done
+
+    def update(self, **kwargs):
+        if "name" not in kwargs or not NAME_FOLLOWERS:
+            return super().update(**kwargs)
+        ids = list(self.values_list("pk", flat=True))
+        done = super().update(**kwargs)
+        _follow_names(units=ids)
+        return done
+
+
 class Unit(Versioned, TimeStampedModel):
     """A node of the administrative tree: ministry, authority, Sở, Phòng, school, team.
 
@@ -77,6 +107,8 @@ class Unit(Versioned, TimeStampedModel):
     active_to = models.DateField("hoạt động đến ngày", null=True, blank=True)
     history = HistoricalRecords()
 
+    objects = UnitQuerySet.as_manager()
+
     class Meta:
         verbose_name = "đơn vị"
         verbose_name_plural = "đơn vị"
@@ -94,13 +126,28 @@ class Unit(Versioned, TimeStampedModel):
     def get_absolute_url(self):
         return reverse("units:detail", args=[self.pk])
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The name as read, on `_state` (not a field): a save calls NAME_FOLLOWERS only if it changed.
+        instance._state.loaded_name = instance.__dict__.get("name")
+        return instance
+
     def save(self, *args, **kwargs):
         # Derived on every save path, like Person.name_key, so search never sees a stale key.
         self.search_key = unit_search_key(self.name, self.short_name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"name", "short_name"} & set(update_fields):
             kwargs["update_fields"] = [*dict.fromkeys([*update_fields, "search_key"])]
+        renamed = (
+            not self._state.adding
+            and (update_fields is None or "name" in update_fields)
+            and getattr(self._state, "loaded_name", None) != self.name
+        )
         super().save(*args, **kwargs)
+        self._state.loaded_name = self.name
+        if renamed:
+            _follow_names(units=[self.pk])
 
     def is_descendant_of(self, other: "Unit") -> bool:
         return self.path.startswith(other.path)
@@ -172,6 +219,8 @@ class PersonQuerySet(models.QuerySet):
         done = super().bulk_update(objs, fields, *args, **kwargs)
         if moved:
             _follow_people([obj.pk for obj in objs])
+        if "full_name" in fields:
+            _follow_names(people=[obj.pk for obj in objs])
         return done
 
     def update(self, **kwargs):
@@ -179,12 +228,17 @@ class PersonQuerySet(models.QuerySet):
         if unit is not None and "unit_path" not in kwargs:
             unit_id = unit.pk if isinstance(unit, Unit) else unit
             kwargs["unit_path"] = unit.path if isinstance(unit, Unit) else Unit.objects.get(pk=unit_id).path
-        if "unit_path" not in kwargs or not PERSON_PATH_FOLLOWERS:
+        moved = "unit_path" in kwargs and PERSON_PATH_FOLLOWERS
+        renamed = "full_name" in kwargs and NAME_FOLLOWERS
+        if not (moved or renamed):
             return super().update(**kwargs)
-        # The ids first: the filter may read the unit the UPDATE changes.
+        # The ids first: the filter may read the unit or the name the UPDATE changes.
         ids = list(self.values_list("pk", flat=True))
         done = super().update(**kwargs)
-        _follow_people(ids)
+        if moved:
+            _follow_people(ids)
+        if renamed:
+            _follow_names(people=ids)
         return done
 
 
@@ -259,6 +313,13 @@ class Person(Versioned, TimeStampedModel):
     def get_absolute_url(self):
         return reverse("units:person_detail", args=[self.pk])
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The name as read, on `_state` (not a field): a save calls NAME_FOLLOWERS only if it changed.
+        instance._state.loaded_name = instance.__dict__.get("full_name")
+        return instance
+
     def save(self, *args, **kwargs):
         # The matching key is derived from the name on every save path (services, imports, the admin),
         # so duplicate checks and imports never see a stale key.
@@ -274,10 +335,18 @@ class Person(Versioned, TimeStampedModel):
             missing = [key for field in update_fields for key in derived.get(field, ()) if key not in update_fields]
             kwargs["update_fields"] = [*dict.fromkeys([*update_fields, *missing])]
         moved = not self._state.adding and self.unit_path != loaded_path
+        renamed = (
+            not self._state.adding
+            and (update_fields is None or "full_name" in update_fields)
+            and getattr(self._state, "loaded_name", None) != self.full_name
+        )
         super().save(*args, **kwargs)
+        self._state.loaded_name = self.full_name
         if moved:  # a transfer: the rows that follow the person move with it (no query otherwise)
             for model in PERSON_PATH_FOLLOWERS:
                 model._base_manager.filter(person_id=self.pk).update(unit_path=self.unit_path)
+        if renamed:  # the copies of the name follow (NAME_FOLLOWERS; no query when the name is unchanged)
+            _follow_names(people=[self.pk])
 
     def service_years(self, on) -> int:
         """Whole years of service (thâm niên) on a day."""

@@ -168,6 +168,15 @@ def test_rows_honour_the_model_invariants(data):
     )
 
 
+def test_nominations_carry_their_candidates_name(data):
+    """seed_scale's bulk insert fills the copy the inbox sorts on (Nomination.candidate_sort) from the candidates."""
+    from nominations.paths import candidate_name_expression
+
+    rows = Nomination.objects.filter(dossier__unit__in=_grown_units()).annotate(true_name=candidate_name_expression())
+    pairs = list(rows.values_list("candidate_sort", "true_name"))
+    assert pairs and all(copy == true != "" for copy, true in pairs)
+
+
 def test_councils_hold_counted_closed_and_published_rounds(data):
     rounds = list(Round.objects.filter(meeting__council__members__user__username__endswith=".hoidong1").distinct())
     assert {r.status for r in rounds} == {RoundStatus.CLOSED, RoundStatus.PUBLISHED}
