@@ -1,7 +1,8 @@
 """Every read a campaigns view shows starts here, scoped to the user."""
 
 import datetime
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -16,7 +17,7 @@ from core.sql import own_where_sql
 from core.text import vi_name_key, vi_sort_key
 from units.enums import UnitKind
 from units.models import EmulationBlock, Person, Unit
-from units.rules import Cap, can, people_in_scope, roles_of, scope_q, unit_scope_q
+from units.rules import Cap, can, is_superuser, people_in_scope, roles_of, scope_q, unit_scope_q
 from units.selectors import valid_pk
 
 from .enums import CampaignStatus, ReachKind, RegistrationStatus
@@ -396,10 +397,18 @@ def registration_overview_counts(user, campaign: Campaign, *, unit: Unit | None 
     Written as SQL around the units' WHERE the ORM compiles (`core.sql.own_where_sql` of the expected registrants in the
     user's scope): the FilteredRelation, grouping and counting cost about 1 ms of CPU to build on every overview
     page. The campaign's id and the WHERE's values travel as parameters."""
-    units = expected_registrants(campaign).filter(unit_scope_q(user))
-    if unit is not None:
-        units = units.filter(path__startswith=unit.path)
-    where = own_where_sql(units)
+
+    def compiled():
+        units = expected_registrants(campaign).filter(unit_scope_q(user))
+        if unit is not None:
+            units = units.filter(path__startswith=unit.path)
+        return own_where_sql(units)
+
+    reach = _subtree_reach_key(campaign)
+    if reach is None:
+        where = compiled()
+    else:
+        where = _where_kept(("counts", _scope_key(user), reach, unit.path if unit is not None else None), compiled)
     by_status: dict = {}
     if where is not None:
         sql, params = where
@@ -435,8 +444,56 @@ def unit_scope_sql(user, unit: Unit | None = None) -> tuple[str, list] | None:
     """The kernel's read scope of `user` (`unit_scope_q` on Unit itself; with `unit`, only its subtree) as the ORM
     compiles it (`core.sql.own_where_sql`: a WHERE on the columns of "units_unit", ("", []) for every unit, None
     for none)."""
-    units = Unit.objects.filter(unit_scope_q(user))
-    return own_where_sql(units.filter(path__startswith=unit.path) if unit is not None else units)
+
+    def compiled():
+        units = Unit.objects.filter(unit_scope_q(user))
+        return own_where_sql(units.filter(path__startswith=unit.path) if unit is not None else units)
+
+    return _where_kept(("scope", _scope_key(user), unit.path if unit is not None else None), compiled)
+
+
+# The WHERE fragments of the overview's fixed statements (`unit_scope_sql`, `registration_overview_counts`) as the
+# ORM compiled them, per process, by everything they are made of: the kernel's scope is a function of the user's
+# roles (each role's name and unit: its id, path and kind) and of being a superuser; the expected registrants of a
+# campaign reaching its launcher's subtree, of the launcher's id, path and kind; a chosen unit's subtree, of its
+# path. A revoked role, a moved unit or another launcher is another key, so no fragment outlives what it was
+# compiled from; the values are the fragment's own parameters, not rows. Building the kernel's Q and compiling it
+# twice was about a third of the overview's CPU.
+_WHERES: OrderedDict = OrderedDict()
+_WHERES_MAX = 1024
+_WHERES_LOCK = threading.Lock()
+_ABSENT = object()
+
+
+def _scope_key(user) -> tuple:
+    """What `unit_scope_q(user)` is made of (see `_WHERES`)."""
+    roles = tuple((role.role, role.unit_id, role.unit.path, role.unit.kind) for role in roles_of(user))
+    return (connection.alias, is_superuser(user), roles)
+
+
+def _subtree_reach_key(campaign: Campaign) -> tuple | None:
+    """What `expected_registrants(campaign)` is made of when the campaign reaches its launcher's subtree (no query);
+    None for a reach of chosen units or blocks, whose roots are rows read from the database."""
+    if campaign.reach != ReachKind.SUBTREE:
+        return None
+    launcher = campaign.launched_by
+    return (launcher.pk, launcher.path, launcher.kind)
+
+
+def _where_kept(key: tuple, compiled) -> tuple[str, list] | None:
+    """`compiled()` (an `own_where_sql` answer) once per process and key; each caller gets its own parameter list."""
+    with _WHERES_LOCK:
+        found = _WHERES.get(key, _ABSENT)
+        if found is not _ABSENT:
+            _WHERES.move_to_end(key)
+    if found is _ABSENT:
+        found = compiled()
+        found = None if found is None else (found[0], tuple(found[1]))
+        with _WHERES_LOCK:
+            _WHERES[key] = found
+            while len(_WHERES) > _WHERES_MAX:
+                _WHERES.popitem(last=False)
+    return None if found is None else (found[0], list(found[1]))
 
 
 # The registering units' submitted registrations of the campaign in the user's scope (`registrations`), then one

@@ -11,7 +11,8 @@ from django.urls import reverse
 from campaigns import selectors
 from campaigns.enums import CampaignStatus, ReachKind, RegistrationStatus
 from campaigns.models import Registration, RegistrationCollectiveLine
-from units.enums import SchoolLevel, UnitKind
+from conftest import make_user
+from units.enums import Role, SchoolLevel, UnitKind
 from units.services import unit_create
 
 from .conftest import award
@@ -305,3 +306,70 @@ def test_postgresql_reads_the_totals_lines_from_covering_indexes():
         found = dict(cursor.fetchall())
     assert sorted(found) == ["campaigns_registrationcollectiveline", "campaigns_registrationline"]
     assert all(d.endswith("(registration_id) INCLUDE (title_id, commendation_id)") for d in found.values()), found
+
+
+# --- the WHERE fragments kept per process ------------------------------------------------------------------
+
+
+@pytest.fixture
+def compiles(monkeypatch):
+    """The kept fragments emptied, and each compilation of a fragment (`own_where_sql`) counted."""
+    calls = []
+    real = selectors.own_where_sql
+    monkeypatch.setattr(selectors, "_WHERES", selectors.OrderedDict())
+    monkeypatch.setattr(selectors, "own_where_sql", lambda queryset: calls.append(1) or real(queryset))
+    return calls
+
+
+def test_overview_fragments_compiled_once_per_scope_reach_and_unit(
+    compiles, personas, tree, office_campaign, teams, django_user_model
+):
+    """The status counts' and the totals' WHERE are compiled once per user scope, campaign launcher and chosen
+    unit, then reused: the same counts and rows as compiled afresh (the ORM's reference), and a second account
+    with the same roles shares them. A campaign reaching chosen units is compiled every time (its roots are rows)."""
+    from campaigns.models import Campaign
+
+    _submit(office_campaign, tree["school_a1"], teams)
+    user = personas["reviewer_a"]
+    for unit in (None, tree["school_a1"]):
+        for _ in range(3):
+            assert selectors.registration_total_rows(user, office_campaign, unit=unit)
+            counts = selectors.registration_overview_counts(user, office_campaign, unit=unit)
+            assert counts["registered"] == 1 and counts["expected"] == sum(
+                _orm_counts(user, office_campaign, unit).values()
+            )
+    assert len(compiles) == 4  # counts and scope, for each of the two units
+    twin = django_user_model.objects.get(pk=make_user("chi-2", tree["office_a"], Role.REVIEWER).pk)
+    assert selectors.registration_overview_counts(twin, office_campaign) == selectors.registration_overview_counts(
+        user, office_campaign
+    )
+    assert len(compiles) == 4
+    chosen = Campaign.objects.create(launched_by=tree["office_a"], name="Chọn đơn vị", reach=ReachKind.UNITS)
+    chosen.reach_units.add(tree["school_a2"])
+    for _ in range(2):
+        counts = selectors.registration_overview_counts(user, chosen)
+        assert counts["expected"] == sum(_orm_counts(user, chosen).values()) == 1
+    assert len(compiles) == 6
+
+
+def test_a_revoked_role_is_not_served_its_kept_fragment(compiles, personas, tree, office_campaign, teams, client):
+    """The kept scope is keyed by the roles read at each request: once the Phòng reviewer's role is revoked, the
+    next request finds no scope (nothing counted, no totals, the overview a 404) instead of the kept fragment."""
+    from django.contrib.auth import get_user_model
+
+    from units.models import UnitRole
+    from units.services import unit_role_revoke
+
+    _submit(office_campaign, tree["school_a1"], teams)
+    reviewer = personas["reviewer_a"]
+    assert selectors.registration_overview_counts(reviewer, office_campaign)["registered"] == 1
+    assert selectors.registration_total_rows(reviewer, office_campaign)
+    unit_role_revoke(unit_role=UnitRole.objects.get(user=reviewer, unit=tree["office_a"]), by=None)
+    reviewer = get_user_model().objects.get(pk=reviewer.pk)  # the next request's account
+    assert selectors.registration_overview_counts(reviewer, office_campaign) == {
+        "expected": 0, "registered": 0, "submitted": 0, "missing": 0,
+    }  # fmt: skip
+    assert selectors.registration_total_rows(reviewer, office_campaign) == []
+    client.force_login(reviewer)
+    url = reverse("campaigns:registration_overview", args=[office_campaign.pk])
+    assert client.get(url).status_code == 404
