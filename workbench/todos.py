@@ -749,32 +749,76 @@ def council_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
 # --- administrator (ADMINISTER on the subtree) ---------------------------------------------------------
 
 
-def admin_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
-    """Accounts of the subtree's people left without any role; units of the subtree (teams aside) where no
-    account holds the head role, or whose head (for documents) is not recorded."""
-    administered = units_in_scope(user, unit, Cap.ADMINISTER).exclude(kind=UnitKind.TEAM)
-    head_role = UnitRole.objects.filter(unit=OuterRef("pk"), role=Role.HEAD)
-    # Only the units with something missing leave the database (a handful, not the province's 1,500). The filter
-    # is a NOT IN of the head roles' units (hashed once), not the NOT EXISTS of the annotation: PostgreSQL costed
-    # that one per unit of the subtree, past jit_above_cost, and compiled it with JIT on every home page of the
-    # Sở's administrator (15 of its 19 ms at province scale; 2.5 ms now). The annotation stays in the SELECT,
-    # run for the few rows kept.
-    units = list(
-        administered.annotate(has_head_role=Exists(head_role))
-        .filter(~Q(pk__in=UnitRole.objects.filter(role=Role.HEAD).values("unit_id")) | Q(head__isnull=True))
+def _without_head_q():
+    """Units with no account holding the head role, or no head recorded. The first is a NOT IN of the head roles'
+    units (hashed once), not the NOT EXISTS of the annotation: PostgreSQL costed that one per unit of the subtree,
+    past jit_above_cost, and compiled it with JIT on every home page of the Sở's administrator (15 of its 19 ms at
+    province scale; 2.5 ms now). The annotation stays in the SELECT, run for the few rows kept."""
+    return ~Q(pk__in=UnitRole.objects.filter(role=Role.HEAD).values("unit_id")) | Q(head__isnull=True)
+
+
+def _units_missing_a_head(units):
+    return (
+        units.exclude(kind=UnitKind.TEAM)
+        .annotate(has_head_role=Exists(UnitRole.objects.filter(unit=OuterRef("pk"), role=Role.HEAD)))
+        .filter(_without_head_q())
         .only("pk", "name", "path", "head_id")
         .order_by("path")
     )
-    no_head_role = [u for u in units if not u.has_head_role]
-    no_head = [u for u in units if u.head_id is None]
-    accounts = list(
-        people_in_scope(user, unit, Cap.ADMINISTER)
-        .filter(user__isnull=False)
+
+
+def _accounts_without_role(people):
+    return (
+        people.filter(user__isnull=False)
         .exclude(Exists(UnitRole.objects.filter(user=OuterRef("user"))))
         .select_related("user")
         .only("pk", "full_name", "unit_id", "user__username")
         .order_by("full_name", "pk")
     )
+
+
+def _subtree(path: str):
+    """A prefix of `path` as an expression: the ORM escapes it in SQL, so the parameter stays the caller's value
+    (`FixedQuery`)."""
+    return Value(path, output_field=CharField())
+
+
+# `admin_todos`' two reads for an administrator of the unit's whole subtree, compiled once per process: the unit's
+# path is their only value (the kernel's scope is then that subtree, decided in Python by `_administers_subtree`).
+_UNITS_MISSING_A_HEAD = FixedQuery(
+    lambda path: _units_missing_a_head(Unit.objects.filter(path__startswith=_subtree(path))), str
+)
+_ACCOUNTS_WITHOUT_ROLE = FixedQuery(
+    lambda path: _accounts_without_role(Person.objects.filter(unit_path__startswith=_subtree(path))), str
+)
+
+
+def _administers_subtree(user, unit: Unit) -> bool:
+    """Does the user hold ADMINISTER on every unit of `unit`'s subtree (`units.rules.can` on each of them)? A
+    superuser, or a role whose ADMINISTER reaches a subtree (SUBTREE) granted on the unit or one of its ancestors."""
+    if is_superuser(user):
+        return True
+    return any(
+        ROLE_CAPABILITIES.get(role.role, {}).get(Cap.ADMINISTER) == Reach.SUBTREE
+        and unit.path.startswith(role.unit.path)
+        for role in roles_of(user)
+    )
+
+
+def admin_todos(user, unit: Unit, today: datetime.date) -> list[Todo]:
+    """Accounts of the subtree's people left without any role; units of the subtree (teams aside) where no
+    account holds the head role, or whose head (for documents) is not recorded."""
+    # Only the units with something missing leave the database (a handful, not the province's 1,500).
+    if _administers_subtree(user, unit):
+        # The kernel's scope within the subtree is the whole subtree: fixed statements on its path (the ORM's
+        # build and compile of the two scoped querysets was most of the administrator's home page).
+        units = _UNITS_MISSING_A_HEAD.run(unit.path)
+        accounts = _ACCOUNTS_WITHOUT_ROLE.run(unit.path)
+    else:
+        units = list(_units_missing_a_head(units_in_scope(user, unit, Cap.ADMINISTER)))
+        accounts = list(_accounts_without_role(people_in_scope(user, unit, Cap.ADMINISTER)))
+    no_head_role = [u for u in units if not u.has_head_role]
+    no_head = [u for u in units if u.head_id is None]
     todos = [
         Todo(
             "account_without_role",
