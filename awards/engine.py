@@ -52,7 +52,6 @@ from .rules_engine.base import (
 from .rules_engine.functions import council_vote as _council_vote
 from .rules_engine.functions import with_defaults
 from .schoolyear import school_year_bounds, school_year_label
-from .units_tree import subtree_unit_ids
 
 UNVERIFIED = " (giá trị mặc định, chưa đối chiếu văn bản hiện hành)"
 COMMENDATION_LABELS = dict(CommendationKind.choices)
@@ -413,25 +412,85 @@ def members_on(unit_ids, day: datetime.date) -> list[tuple[int, int]]:
     return result
 
 
+def _within_any(field_name: str, paths) -> Q:
+    """`field_name` (a unit path) is one of `paths` or below one of them."""
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{field_name}__startswith": path})
+    return q if paths else Q(pk__in=[])
+
+
+def _outermost(paths) -> list[str]:
+    """The paths that are not below another of them (a subtree's filter need not name its inner units)."""
+    kept: list[str] = []
+    for path in sorted(set(paths), key=len):
+        if not any(path.startswith(outer) for outer in kept):
+            kept.append(path)
+    return kept
+
+
+def _members_under(paths: list[str], day: datetime.date) -> tuple[list[tuple[int, int, str]], list[int]]:
+    """(person id, unit id, unit path) on `day` of the active people whose unit on `day` lies under one of
+    `paths` (the subtrees' roots), by person id: members_on's rule (the `from_unit` of a person's first transfer
+    after `day`, else the person's unit) read by the unit paths, not by lists of unit and person ids. Also the
+    ids of the members whose present unit is outside `paths` (moved out since `day`: few). Two queries whatever
+    the number of people."""
+    current = {
+        pid: (unit_id, path)
+        for pid, unit_id, path in Person.objects.filter(_within_any("unit_path", paths), is_active=True).values_list(
+            "pk", "unit_id", "unit_path"
+        )
+    }
+    # The transfers after `day` of the active people under the paths now or moved out of them since: a
+    # person's first one names the unit on `day`.
+    moved_out = PersonTransfer.objects.filter(_within_any("from_unit__path", paths), effective_date__gt=day)
+    first_after: dict[int, tuple[int, str]] = {}
+    for pid, unit_id, path in (
+        PersonTransfer.objects.filter(effective_date__gt=day, person__is_active=True)
+        .filter(Q(person_id__in=moved_out.values("person_id")) | _within_any("person__unit_path", paths))
+        .order_by("person_id", "effective_date", "id")
+        .values_list("person_id", "from_unit_id", "from_unit__path")
+    ):
+        first_after.setdefault(pid, (unit_id, path))
+    members, outside = [], []
+    for pid in sorted(current.keys() | first_after.keys()):
+        unit_id, path = first_after.get(pid) or current[pid]
+        if any(path.startswith(root) for root in paths):
+            members.append((pid, unit_id, path))
+            if pid not in current:
+                outside.append(pid)
+    return members, outside
+
+
 def _collective_facts(units: list[Unit], year: int, on_date: datetime.date, labels: dict) -> dict[int, CollectiveFacts]:
+    """The collectives' facts: their own records and, per member (the people whose unit on the membership day
+    lies in the unit's subtree, as members_on), the rating, the merit titles, the records of the year left out
+    and the heaviest sanction of the year. Six queries whatever the number of people and units: the subtrees
+    and the members are read by the unit paths (Person.unit_path, AwardRecord.unit_path) and the few members
+    moved out since the day by their ids, never the subtree's unit ids or its people's ids as parameters
+    (issue 14: the Sở's 6,000 units and 60,000 people were sent back as IN lists)."""
     ids = [u.pk for u in units]
     own_revoked: dict[int, list[RecordFact]] = {}
     own_records = _records_by("unit_id", ids, on_date, own_revoked)
-    subtree = subtree_unit_ids(units)  # unit id -> set of unit ids of its subtree
-    all_ids = set().union(*subtree.values()) if subtree else set()
+    roots = _outermost(u.path for u in units)
     # Who belonged to the unit in that school year (transfers are dated), not today's staff.
-    people = members_on(all_ids, membership_day(year, on_date))
-    person_ids = [pid for pid, _ in people]
+    people, outside = _members_under(roots, membership_day(year, on_date))
+    member_ids = {pid for pid, _, _ in people}
+    # The members' rows: those under the paths now (the rows of people who were not members are read and
+    # dropped) and the few who left since, by id.
+    of_members = _within_any("person__unit_path", roots) | Q(person_id__in=outside)
     titles, left_out = defaultdict(set), defaultdict(list)
     decided = Q(decision_date__isnull=True) | Q(decision_date__lte=on_date)
     for pid, code, kind, number, revoked_on in (
-        AwardRecord.objects.filter(decided)
-        .filter(person_id__in=person_ids, school_year=year)
+        AwardRecord.objects.filter(decided, school_year=year, person_id__isnull=False)
+        .filter(_within_any("unit_path", roots) | Q(person_id__in=outside))
         .values_list(
             "person_id", "award_type__code", "commendation_kind", "decision_number", "revocation__decision_date"
         )
         .order_by("id")
     ):
+        if pid not in member_ids:
+            continue
         # Records of the year that do not count are kept with why, so the reasons can name them.
         if revoked_on is not None and revoked_on <= on_date:
             left_out[pid].append(
@@ -442,38 +501,48 @@ def _collective_facts(units: list[Unit], year: int, on_date: datetime.date, labe
             left_out[pid].append((fact, f"khen {fact.commendation_label}, không theo công trạng"))
         else:
             titles[pid].add(code)
-    ratings = dict(
-        TaskEvaluation.objects.filter(person_id__in=person_ids, school_year=year).values_list("person_id", "rating")
-    )
+    ratings = dict(TaskEvaluation.objects.filter(of_members, school_year=year).values_list("person_id", "rating"))
     lo, hi = school_year_bounds(year)
     worst = defaultdict(int)
     for pid, kind in (
-        DisciplinePeriod.objects.filter(person_id__in=person_ids, start__lte=hi)
+        DisciplinePeriod.objects.filter(of_members, start__lte=hi)
         .filter(Q(end__isnull=True) | Q(end__gte=lo))
         .exclude(kind=DisciplineKind.PENDING)
         .values_list("person_id", "kind")
     ):
         worst[pid] = max(worst[pid], DISCIPLINE_RANK.get(kind, 0))
-    by_unit = defaultdict(list)
-    for pid, unit_id in people:
-        by_unit[unit_id].append(
-            MemberFact(
-                ratings.get(pid),
-                frozenset(titles.get(pid, ())),
-                worst.get(pid, 0),
-                person_id=pid,
-                left_out=tuple(left_out.get(pid, ())),
-            )
+    codes_of: dict[frozenset, frozenset] = {}  # one frozenset per distinct set of titles
+    members_of = {u.pk: [] for u in units}
+    by_path = defaultdict(list)  # a candidate's path -> the candidates (a unit may be named twice)
+    for u in units:
+        if u.pk not in by_path[u.path]:
+            by_path[u.path].append(u.pk)
+    only = ids[0] if len(by_path) == 1 else None
+    for pid, _, path in people:
+        codes = frozenset(titles.get(pid, ()))
+        member = MemberFact(
+            ratings.get(pid),
+            codes_of.setdefault(codes, codes),
+            worst.get(pid, 0),
+            person_id=pid,
+            left_out=tuple(left_out.get(pid, ())),
         )
+        if only is not None:
+            members_of[only].append(member)
+            continue
+        end = path.find("/", 1)
+        while end != -1:  # every candidate whose path is a prefix of the member's unit's path
+            for pk in by_path.get(path[: end + 1], ()):
+                members_of[pk].append(member)
+            end = path.find("/", end + 1)
     facts = {}
     for u in units:
-        members = [m for uid in subtree.get(u.pk, ()) for m in by_unit.get(uid, [])]
         facts[u.pk] = CollectiveFacts(
             name=u.name,
             year=year,
             on_date=on_date,
             records=own_records.get(u.pk, []),
-            members=members,
+            members=members_of[u.pk],
             labels=labels,
             revoked_records=own_revoked.get(u.pk, []),
         )
