@@ -429,43 +429,40 @@ def _outermost(paths) -> list[str]:
     return kept
 
 
-def _members_under(paths: list[str], day: datetime.date) -> tuple[list[tuple[int, int, str]], list[int]]:
-    """(person id, unit id, unit path) on `day` of the active people whose unit on `day` lies under one of
-    `paths` (the subtrees' roots), by person id: members_on's rule (the `from_unit` of a person's first transfer
-    after `day`, else the person's unit) read by the unit paths, not by lists of unit and person ids. Also the
-    ids of the members whose present unit is outside `paths` (moved out since `day`: few). Two queries whatever
-    the number of people."""
-    current = {
-        pid: (unit_id, path)
-        for pid, unit_id, path in Person.objects.filter(_within_any("unit_path", paths), is_active=True).values_list(
-            "pk", "unit_id", "unit_path"
-        )
-    }
+def _members_under(paths: list[str], day: datetime.date) -> tuple[dict[int, str], list[int]]:
+    """Person id -> unit path on `day` of the active people whose unit on `day` lies under one of `paths` (the
+    subtrees' roots): members_on's rule (the `from_unit` of a person's first transfer after `day`, else the
+    person's unit) read by the unit paths, not by lists of unit and person ids. Also the ids of the members whose
+    present unit is outside `paths` (moved out since `day`: few). Two queries whatever the number of people."""
+    members = dict(
+        Person.objects.filter(_within_any("unit_path", paths), is_active=True).order_by().values_list("pk", "unit_path")
+    )
     # The transfers after `day` of the active people under the paths now or moved out of them since: a
     # person's first one names the unit on `day`.
     moved_out = PersonTransfer.objects.filter(_within_any("from_unit__path", paths), effective_date__gt=day)
-    first_after: dict[int, tuple[int, str]] = {}
-    for pid, unit_id, path in (
+    first_after: dict[int, str] = {}
+    for pid, path in (
         PersonTransfer.objects.filter(effective_date__gt=day, person__is_active=True)
         .filter(Q(person_id__in=moved_out.values("person_id")) | _within_any("person__unit_path", paths))
         .order_by("person_id", "effective_date", "id")
-        .values_list("person_id", "from_unit_id", "from_unit__path")
+        .values_list("person_id", "from_unit__path")
     ):
-        first_after.setdefault(pid, (unit_id, path))
-    members, outside = [], []
-    for pid in sorted(current.keys() | first_after.keys()):
-        unit_id, path = first_after.get(pid) or current[pid]
+        first_after.setdefault(pid, path)
+    outside = []
+    for pid, path in first_after.items():
         if any(path.startswith(root) for root in paths):
-            members.append((pid, unit_id, path))
-            if pid not in current:
+            if pid not in members:
                 outside.append(pid)
+            members[pid] = path
+        else:
+            members.pop(pid, None)  # under the paths now, elsewhere on the day
     return members, outside
 
 
 def _collective_facts(units: list[Unit], year: int, on_date: datetime.date, labels: dict) -> dict[int, CollectiveFacts]:
     """The collectives' facts: their own records and, per member (the people whose unit on the membership day
     lies in the unit's subtree, as members_on), the rating, the merit titles, the records of the year left out
-    and the heaviest sanction of the year. Six queries whatever the number of people and units: the subtrees
+    and the heaviest sanction of the year. Seven queries whatever the number of people and units: the subtrees
     and the members are read by the unit paths (Person.unit_path, AwardRecord.unit_path) and the few members
     moved out since the day by their ids, never the subtree's unit ids or its people's ids as parameters
     (issue 14: the Sở's 6,000 units and 60,000 people were sent back as IN lists)."""
@@ -474,61 +471,71 @@ def _collective_facts(units: list[Unit], year: int, on_date: datetime.date, labe
     own_records = _records_by("unit_id", ids, on_date, own_revoked)
     roots = _outermost(u.path for u in units)
     # Who belonged to the unit in that school year (transfers are dated), not today's staff.
-    people, outside = _members_under(roots, membership_day(year, on_date))
-    member_ids = {pid for pid, _, _ in people}
+    members, outside = _members_under(roots, membership_day(year, on_date))
     # The members' rows: those under the paths now (the rows of people who were not members are read and
     # dropped) and the few who left since, by id.
     of_members = _within_any("person__unit_path", roots) | Q(person_id__in=outside)
-    titles, left_out = defaultdict(set), defaultdict(list)
     decided = Q(decision_date__isnull=True) | Q(decision_date__lte=on_date)
+    records = AwardRecord.objects.filter(decided, school_year=year, person_id__isnull=False).filter(
+        _within_any("unit_path", roots) | Q(person_id__in=outside)
+    )
+    # The titles that count (most rows: two columns), then the few records of the year that do not, kept with
+    # why so the reasons can name them.
+    counts = Q(commendation_kind=CommendationKind.MERIT) & (
+        Q(revocation__isnull=True) | Q(revocation__decision_date__gt=on_date)
+    )
+    titles = defaultdict(set)
+    for pid, code in records.filter(counts).order_by().values_list("person_id", "award_type__code"):
+        titles[pid].add(code)
+    left_out = defaultdict(list)
     for pid, code, kind, number, revoked_on in (
-        AwardRecord.objects.filter(decided, school_year=year, person_id__isnull=False)
-        .filter(_within_any("unit_path", roots) | Q(person_id__in=outside))
+        records.filter(~Q(commendation_kind=CommendationKind.MERIT) | Q(revocation__decision_date__lte=on_date))
         .values_list(
             "person_id", "award_type__code", "commendation_kind", "decision_number", "revocation__decision_date"
         )
         .order_by("id")
     ):
-        if pid not in member_ids:
-            continue
-        # Records of the year that do not count are kept with why, so the reasons can name them.
         if revoked_on is not None and revoked_on <= on_date:
             left_out[pid].append(
                 (_record_fact(code, year, kind, number), f"đã bị thu hồi tính đến ngày {on_date:%d/%m/%Y}")
             )
-        elif kind != CommendationKind.MERIT:
+        else:
             fact = _record_fact(code, year, kind, number)
             left_out[pid].append((fact, f"khen {fact.commendation_label}, không theo công trạng"))
-        else:
-            titles[pid].add(code)
-    ratings = dict(TaskEvaluation.objects.filter(of_members, school_year=year).values_list("person_id", "rating"))
+    ratings = dict(
+        TaskEvaluation.objects.filter(of_members, school_year=year).order_by().values_list("person_id", "rating")
+    )
     lo, hi = school_year_bounds(year)
     worst = defaultdict(int)
     for pid, kind in (
         DisciplinePeriod.objects.filter(of_members, start__lte=hi)
         .filter(Q(end__isnull=True) | Q(end__gte=lo))
         .exclude(kind=DisciplineKind.PENDING)
+        .order_by()
         .values_list("person_id", "kind")
     ):
         worst[pid] = max(worst[pid], DISCIPLINE_RANK.get(kind, 0))
-    codes_of: dict[frozenset, frozenset] = {}  # one frozenset per distinct set of titles
+    shared: dict[frozenset, frozenset] = {}  # one frozenset per distinct set of titles
+    codes_of = {pid: shared.setdefault(frozenset(codes), frozenset(codes)) for pid, codes in titles.items()}
+    why_of = {pid: tuple(rows) for pid, rows in left_out.items()}
     members_of = {u.pk: [] for u in units}
     by_path = defaultdict(list)  # a candidate's path -> the candidates (a unit may be named twice)
     for u in units:
         if u.pk not in by_path[u.path]:
             by_path[u.path].append(u.pk)
-    only = ids[0] if len(by_path) == 1 else None
-    for pid, _, path in people:
-        codes = frozenset(titles.get(pid, ()))
+    only = members_of[ids[0]] if len(by_path) == 1 else None
+    none: frozenset = frozenset()
+    for pid, path in members.items():
         member = MemberFact(
             ratings.get(pid),
-            codes_of.setdefault(codes, codes),
+            codes_of.get(pid, none),
             worst.get(pid, 0),
-            person_id=pid,
-            left_out=tuple(left_out.get(pid, ())),
+            none,
+            pid,
+            why_of.get(pid, ()),
         )
         if only is not None:
-            members_of[only].append(member)
+            only.append(member)
             continue
         end = path.find("/", 1)
         while end != -1:  # every candidate whose path is a prefix of the member's unit's path
