@@ -373,3 +373,64 @@ def test_a_revoked_role_is_not_served_its_kept_fragment(compiles, personas, tree
     client.force_login(reviewer)
     url = reverse("campaigns:registration_overview", args=[office_campaign.pk])
     assert client.get(url).status_code == 404
+
+
+def test_overview_page_rows_are_the_orms_for_every_scope_unit_and_slice(
+    compiles, personas, tree, office_campaign, teams, django_user_model, django_assert_num_queries
+):
+    """`registration_overview_page` (the unfiltered overview's slice from a kept statement) reads exactly the rows
+    the ORM's queryset reads for that slice, for each persona and a superuser, with and without a unit's subtree, on
+    the first, a later and an empty slice, in as many queries (one; none for an empty slice or scope); None for a
+    campaign reaching chosen units (the view then reads the ORM's rows)."""
+    from campaigns.models import Campaign
+    from units.rules import roles_of
+
+    _submit(office_campaign, tree["school_a1"], teams)
+    Registration.objects.create(campaign=office_campaign, unit=tree["school_a2"])  # a draft
+    for i in range(3):
+        unit_create(
+            by=None, name=f"Trường {i}", kind=UnitKind.SCHOOL, school_level=SchoolLevel.PRIMARY, parent=tree["office_a"]
+        )
+    superuser = django_user_model.objects.create_superuser("root-p", "root-p@example.com", "x")
+    compared = 0
+    for user in [*personas.values(), superuser]:
+        roles_of(user)  # a request's roles are read with its account
+        for unit in (None, tree["office_a"], tree["school_a1"]):
+            units = selectors.registration_overview(user, office_campaign)
+            if unit is not None:
+                units = units.filter(path__startswith=unit.path)
+            for low, high in ((0, 2), (2, 4), (0, 25), (5, 5)):
+                with CaptureQueriesContext(connection) as orm:
+                    rows = selectors.registration_overview_rows(units)[low:high]
+                    expected = [selectors.OverviewRow(**row) for row in rows]
+                for _ in range(2):
+                    with django_assert_num_queries(len(orm)):
+                        got = selectors.registration_overview_page(user, office_campaign, unit, low, high)
+                    assert got == expected, (user.username, unit, low, high)
+                compared += len(expected)
+    assert compared > 20
+    chosen = Campaign.objects.create(launched_by=tree["office_a"], name="Chọn đơn vị", reach=ReachKind.UNITS)
+    assert selectors.registration_overview_page(personas["reviewer_a"], chosen, None, 0, 25) is None
+
+
+def test_overview_pages_read_the_same_rows_unfiltered_and_filtered(client, personas, tree, office_campaign, teams):
+    """The view's two readers of the shown rows agree: the unfiltered page (the kept statement) and the same page
+    asked with an explicit default order (`o=path`, the ORM's rows), page by page."""
+    for i in range(30):
+        unit_create(
+            by=None,
+            name=f"Trường {i:02}",
+            kind=UnitKind.SCHOOL,
+            school_level=SchoolLevel.PRIMARY,
+            parent=tree["office_a"],
+        )
+    _submit(office_campaign, tree["school_a1"], teams)
+    client.force_login(personas["reviewer_a"])
+    url = reverse("campaigns:registration_overview", args=[office_campaign.pk])
+    for page in ("1", "2"):
+        kept = client.get(url, {"page": page}).context["page"].object_list
+        orm = client.get(url, {"page": page, "o": "path"}).context["page"].object_list
+        assert [(r.pk, r.registration_id, r.flagged_lines) for r in kept] == [
+            (r.pk, r.registration_id, r.flagged_lines) for r in orm
+        ]
+        assert kept
