@@ -120,16 +120,18 @@ class Prepared:
     select_related of three tables) is paid once; equality with the queryset's own result is pinned in
     nominations/tests/test_rowload.py."""
 
-    def __init__(self, build, using: str = "default"):
-        self.build, self.using = build, using
+    def __init__(self, build, using: str = "default", placeholder: int = _PLACEHOLDER):
+        # `placeholder`: another value for a column that refuses a negative one (a PositiveBigIntegerField:
+        # the ORM drops a lookup out of its range).
+        self.build, self.using, self.placeholder = build, using, placeholder
         self._compiled = None
 
     def _compile(self):
         connection = connections[self.using]
-        queryset = self.build(_PLACEHOLDER)
+        queryset = self.build(self.placeholder)
         compiler = queryset.query.get_compiler(self.using)
         sql, params = compiler.as_sql()
-        where = [i for i, p in enumerate(params) if p == _PLACEHOLDER]
+        where = [i for i, p in enumerate(params) if p == self.placeholder]
         if len(where) != 1:
             raise RuntimeError(f"{queryset.model.__name__}: the value must show once in the parameters")
         klass_info = compiler.klass_info

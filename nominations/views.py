@@ -3,6 +3,7 @@
 from html import escape
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -202,6 +203,40 @@ class _RowActions:
         return SafeString(shape % values)  # nosec B703: see above
 
 
+# The dossier's transitions with their users (`workflow.history`'s query), compiled once per process and content
+# type (its id is in the statement; a database whose content types are made again gets a statement of its own).
+_HISTORY_BY_CONTENT_TYPE: dict[int, Prepared] = {}
+_HISTORY_PLACEHOLDER = 8_987_654_321_987  # object_id is a PositiveBigIntegerField: no negative placeholder
+
+
+def _history(obj) -> list[workflow.HistoryRow]:
+    """`workflow.history(obj)` (the same rows, labels and order: test_dossier_history.py pins it) from a statement
+    compiled once: the queryset's build and compilation were 0.5 ms of the dossier page's CPU."""
+    wf = workflow.workflow_for(obj)
+    ct_id = ContentType.objects.get_for_model(type(obj)).pk
+    prepared = _HISTORY_BY_CONTENT_TYPE.get(ct_id)
+    if prepared is None:
+        prepared = _HISTORY_BY_CONTENT_TYPE[ct_id] = Prepared(
+            lambda pk: (
+                TransitionLog.objects.filter(content_type_id=ct_id, object_id=pk)
+                .select_related("by")
+                .order_by("at", "id")
+            ),
+            placeholder=_HISTORY_PLACEHOLDER,
+        )
+    return [
+        workflow.HistoryRow(
+            at=row.at,
+            by=row.by,
+            action=wf.action_label(row.action),
+            from_state=wf.state_label(row.from_state),
+            to_state=wf.state_label(row.to_state),
+            comment=row.comment,
+        )
+        for row in prepared.instances(obj.pk)
+    ]
+
+
 # The campaign's caps by award code (`campaign.awards.filter(cap__isnull=False)`), compiled once.
 _CAMPAIGN_CAPS = Prepared(
     lambda campaign_id: (
@@ -309,7 +344,7 @@ def dossier_detail(request, pk):
             else [],
             "quota": quota,
             "actions": workflow.available_actions(dossier, request.user),
-            "history": workflow.history(dossier),
+            "history": _history(dossier),
             "may_file": may_file and dossier.is_editable,
             "show_objections": show_objections,
             "from_registration": may_file and dossier.is_editable and dossier.campaign_id is not None,
