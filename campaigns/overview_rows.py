@@ -8,6 +8,8 @@ output) after `str()` as the template's rendering does (a missing parent's name 
 
 from html import escape
 
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from .enums import RegistrationStatus
@@ -47,3 +49,22 @@ def overview_rows_html(rows) -> SafeString:
             f'<td>{status}</td>\n<td class="registration-flags">{_flags(row)}</td></tr>\n'
         )
     return mark_safe("".join(parts))  # nosec B308 B703: every value from the database escaped above
+
+
+# The empty filter form's HTML by language. With none of its fields in the query string the form is the same for
+# every user and campaign: no name typed, status «Tất cả», order «Mặc định», and the hidden `unit` field has no
+# choice (its one choice is the chosen unit, only when `?unit=` is given). So it is rendered once per process.
+_EMPTY_FORMS: dict[str, SafeString] = {}
+_FORM_KEYS = ("q", "unit", "state", "o")
+
+
+def filter_form_html(overview_filter, data) -> SafeString:
+    """includes/filter_form.html for the overview's filter; rendered once per process (and language) when `data`
+    (the query string) sets none of the form's fields, otherwise for the user's values each time."""
+    if any(name in data for name in _FORM_KEYS) or set(overview_filter.form.fields) != set(_FORM_KEYS):
+        return render_to_string("includes/filter_form.html", {"filter": overview_filter})
+    language = translation.get_language()
+    html = _EMPTY_FORMS.get(language)
+    if html is None:
+        html = _EMPTY_FORMS[language] = render_to_string("includes/filter_form.html", {"filter": overview_filter})
+    return html

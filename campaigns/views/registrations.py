@@ -30,6 +30,7 @@ from ..exporting import registration_workbook
 from ..filters import OverviewFilter
 from ..forms import RegistrationForm
 from ..models import Registration
+from ..overview_rows import filter_form_html as overview_filter_form_html
 from ..overview_rows import overview_rows_html
 from ..services.registration_checks import CollectiveDraft
 
@@ -422,6 +423,7 @@ def registration_overview(request, pk):
             "counts": counts,
             "chosen_unit": unit,
             "rows_html": overview_rows_html(page.object_list),
+            "filter_form": overview_filter_form_html(overview_filter, request.GET),
         },
     )
 
